@@ -1,0 +1,67 @@
+import { feathers } from '@feathersjs/feathers'
+import { bodyParser, koa, rest, cors } from '@feathersjs/koa'
+import socketio from '@feathersjs/socketio'
+import type { EntityDefinition } from '@plume/metadata'
+import { pino, type Logger } from 'pino'
+import type { Database } from '../db/connect.js'
+import { errorHandler } from '../errors/handler.js'
+import { EntityService } from '../service/entity-service.js'
+import { hashUserPassword, requireAuth, setupAuthentication, jwtSecret } from '../auth/setup.js'
+import { clientSafeErrors, transaction, validateData } from './hooks.js'
+import { systemRoutes } from './routes.js'
+import { setupRealtime } from './realtime.js'
+import type { AroundHook, PlumeApp } from './types.js'
+
+export interface CreateAppOptions {
+  db: Database
+  entities: Map<string, EntityDefinition>
+  logger?: Logger
+  /** `PLUME_JWT_SECRET`; generated and kept in the database when absent. */
+  jwtSecret?: string
+  accessTokenTtl?: string
+  paginate?: { default: number; max: number }
+  version?: string
+}
+
+/** Route of an entity's service: `api/<plural>`. */
+export const servicePath = (entity: EntityDefinition) => `api/${entity.plural}`
+
+/**
+ * Registers the generic service of one entity with the app-level hooks every entity gets:
+ * authentication → (permissions) → transaction → validation → plugin hooks → SQL.
+ */
+export function registerEntityService(app: PlumeApp, entity: EntityDefinition, around: AroundHook[] = []): EntityService {
+  const paginate = app.get('paginate')
+  const service = new EntityService(app.get('db').knex, entity, { defaultLimit: paginate.default, maxLimit: paginate.max })
+  const path = servicePath(entity)
+  app.use(path, service, { methods: ['find', 'get', 'create', 'update', 'patch', 'remove'], events: [] })
+  const chain: AroundHook[] = [clientSafeErrors(), requireAuth(), ...(app.get('permissionHooks') as AroundHook[] | undefined ?? []), transaction(), validateData(entity)]
+  if (entity.name === 'user') chain.push(hashUserPassword())
+  app.service(path).hooks({ around: { all: [...chain, ...around] } })
+  return service
+}
+
+/**
+ * Builds the Feathers + Koa application for a set of entities on an open database.
+ * @example const app = await createApp({ db, entities }); await app.listen(3030)
+ */
+export async function createApp(opts: CreateAppOptions): Promise<PlumeApp> {
+  const app = koa(feathers()) as unknown as PlumeApp
+  const logger = opts.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' })
+  app.set('db', opts.db)
+  app.set('entities', opts.entities)
+  app.set('logger', logger)
+  app.set('ready', false)
+  app.set('version', opts.version ?? '0.1.0')
+  app.set('paginate', opts.paginate ?? { default: 25, max: 500 })
+  app.use(errorHandler(logger))
+  app.use(cors({ origin: (ctx) => ctx.get('Origin') || '*', allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Api-Key'] }))
+  app.use(systemRoutes(app))
+  app.use(bodyParser({ jsonLimit: '1mb', formLimit: '1mb', textLimit: '1mb' }))
+  app.configure(rest())
+  app.configure(socketio({ cors: { origin: true } }))
+  setupAuthentication(app, await jwtSecret(app, opts.jwtSecret), opts.accessTokenTtl ?? '1h')
+  for (const entity of opts.entities.values()) registerEntityService(app, entity)
+  setupRealtime(app)
+  return app
+}

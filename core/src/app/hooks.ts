@@ -1,0 +1,47 @@
+import type { HookContext, NextFunction } from '@feathersjs/feathers'
+import type { EntityDefinition } from '@plume/metadata'
+import { toClientError } from '../errors/db-errors.js'
+import type { EntityParams } from '../service/entity-service.js'
+import { assertValidData } from '../validation/data.js'
+import type { DataMode } from '../validation/ajv.js'
+
+const WRITES = new Set(['create', 'update', 'patch', 'remove'])
+
+/**
+ * Runs every write (and everything its hooks do) in one database transaction: a failed step
+ * rolls the whole change back. Nested service calls reuse the transaction passed in params.
+ */
+export const transaction = () => async (context: HookContext, next: NextFunction) => {
+  const params = context.params as EntityParams
+  const db = context.app.get('db')
+  if (!WRITES.has(context.method) && !(context.params as { transactional?: boolean }).transactional) return next()
+  if (params.transaction || !db) return next()
+  const trx = await db.knex.transaction()
+  params.transaction = trx
+  try {
+    await next()
+    await trx.commit()
+  } catch (err) {
+    await trx.rollback().catch(() => undefined)
+    throw err
+  } finally {
+    delete params.transaction
+  }
+}
+
+/** Validates data from clients against the entity schema (internal calls are trusted). */
+export const validateData = (entity: EntityDefinition) => async (context: HookContext, next: NextFunction) => {
+  if (context.params.provider && (context.method === 'create' || context.method === 'update' || context.method === 'patch')) {
+    assertValidData(entity, context.method as DataMode, context.data)
+  }
+  return next()
+}
+
+/** Any error leaving a service is a Feathers error safe for clients (no SQL, no stack). */
+export const clientSafeErrors = () => async (context: HookContext, next: NextFunction) => {
+  try {
+    await next()
+  } catch (err) {
+    throw toClientError(err)
+  }
+}

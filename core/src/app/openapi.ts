@@ -1,0 +1,127 @@
+import type { EntityDefinition } from '@plume/metadata'
+import { cleanSchema } from '../validation/ajv.js'
+
+type Json = Record<string, unknown>
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
+const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+
+function recordSchema(e: EntityDefinition): Json {
+  const properties: Json = {}
+  for (const name of e.fieldOrder) {
+    const f = e.fields[name]!
+    if (f.schema.writeOnly === true) continue
+    const s = cleanSchema(f.schema)
+    if (f.readOnly || f.serverManaged) s.readOnly = true
+    if (f.xType === 'money') s.description = 'Exact decimal amount as a string, e.g. "12.50"'
+    properties[name] = s
+  }
+  return { type: 'object', title: e.ui.label.en, properties, required: ['id', ...e.required] }
+}
+
+function dataSchema(e: EntityDefinition, partial: boolean): Json {
+  const properties: Json = {}
+  for (const f of Object.values(e.fields)) {
+    if (f.readOnly || f.serverManaged) continue
+    properties[f.name] = cleanSchema(f.schema)
+  }
+  if (partial && e.versioned) properties.version = { type: 'integer', description: 'Expected version (optimistic concurrency)' }
+  const required = partial ? [] : e.required.filter((r) => e.fields[r]?.default === undefined)
+  return { type: 'object', properties, required, additionalProperties: false }
+}
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ref('Error') } } })
+
+function paths(e: EntityDefinition): Json {
+  const Name = pascal(e.name)
+  const tag = e.ui.label.en
+  const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer' } }
+  const filterable = e.fieldOrder.filter((n) => {
+    const f = e.fields[n]!
+    return f.schema.writeOnly !== true && f.type !== 'object' && f.type !== 'array'
+  })
+  const queryParams = [
+    { name: '$limit', in: 'query', schema: { type: 'integer', minimum: 0 } },
+    { name: '$skip', in: 'query', schema: { type: 'integer', minimum: 0 } },
+    { name: '$sort', in: 'query', style: 'deepObject', schema: { type: 'object', additionalProperties: { enum: [1, -1] } } },
+    { name: '$select', in: 'query', schema: { type: 'array', items: { enum: filterable } } },
+    ...filterable.map((n) => ({
+      name: n,
+      in: 'query',
+      style: 'deepObject',
+      description: 'A value, or operators: $ne $in $nin $lt $lte $gt $gte (and $like $ilike for text)',
+      schema: {},
+    })),
+  ]
+  const json = (schema: Json) => ({ 'application/json': { schema } })
+  return {
+    [`/api/${e.plural}`]: {
+      get: {
+        tags: [tag], summary: `List ${e.ui.pluralLabel?.en ?? tag}`, operationId: `find${Name}`, parameters: queryParams,
+        responses: {
+          200: { description: 'A page', content: json({ type: 'object', properties: { total: { type: 'integer' }, limit: { type: 'integer' }, skip: { type: 'integer' }, data: { type: 'array', items: ref(Name) } } }) },
+          400: errorResponse('Invalid query'),
+        },
+      },
+      post: {
+        tags: [tag], summary: `Create a ${tag}`, operationId: `create${Name}`,
+        requestBody: { required: true, content: json(ref(`${Name}Data`)) },
+        responses: { 201: { description: 'Created', content: json(ref(Name)) }, 400: errorResponse('Invalid data'), 409: errorResponse('Conflict') },
+      },
+    },
+    [`/api/${e.plural}/{id}`]: {
+      parameters: [idParam],
+      get: { tags: [tag], operationId: `get${Name}`, responses: { 200: { description: 'The record', content: json(ref(Name)) }, 404: errorResponse('Not found') } },
+      put: {
+        tags: [tag], operationId: `update${Name}`, requestBody: { required: true, content: json(ref(`${Name}Data`)) },
+        responses: { 200: { description: 'Replaced', content: json(ref(Name)) }, 400: errorResponse('Invalid data'), 404: errorResponse('Not found'), 409: errorResponse('Version conflict') },
+      },
+      patch: {
+        tags: [tag], operationId: `patch${Name}`, requestBody: { required: true, content: json(ref(`${Name}Patch`)) },
+        responses: { 200: { description: 'Patched', content: json(ref(Name)) }, 400: errorResponse('Invalid data'), 404: errorResponse('Not found'), 409: errorResponse('Version conflict') },
+      },
+      delete: { tags: [tag], operationId: `remove${Name}`, responses: { 200: { description: 'Removed', content: json(ref(Name)) }, 404: errorResponse('Not found') } },
+    },
+  }
+}
+
+/**
+ * The OpenAPI 3.1 document, derived from the entity definitions (never written by hand).
+ * @example const doc = openApiDocument([...entities.values()], { version: '0.1.0' })
+ */
+export function openApiDocument(entities: EntityDefinition[], info: { version: string; extraPaths?: Json }): Json {
+  const schemas: Json = {
+    Error: {
+      type: 'object',
+      properties: {
+        name: { type: 'string' }, message: { type: 'string' }, code: { type: 'integer' }, className: { type: 'string' },
+        data: { type: 'object', properties: { errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } } } },
+      },
+    },
+  }
+  let allPaths: Json = {
+    '/api/authentication': {
+      post: {
+        tags: ['Authentication'], summary: 'Log in (strategy local: email + password) or refresh (strategy jwt)',
+        requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { strategy: { enum: ['local', 'jwt'] }, email: { type: 'string' }, password: { type: 'string' }, accessToken: { type: 'string' } } } } } },
+        responses: { 201: { description: 'accessToken and user' }, 401: errorResponse('Not authenticated') },
+      },
+    },
+  }
+  for (const e of [...entities].sort((a, b) => a.name.localeCompare(b.name))) {
+    const Name = pascal(e.name)
+    schemas[Name] = recordSchema(e)
+    schemas[`${Name}Data`] = dataSchema(e, false)
+    schemas[`${Name}Patch`] = dataSchema(e, true)
+    allPaths = { ...allPaths, ...paths(e) }
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Plume API', version: info.version, description: 'Generated from the entity metadata. Authenticate with POST /api/authentication and send `Authorization: Bearer <accessToken>`.' },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
+    paths: { ...allPaths, ...(info.extraPaths ?? {}) },
+    components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+  }
+}

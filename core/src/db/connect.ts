@@ -1,0 +1,61 @@
+import knex, { type Knex } from 'knex'
+import ClientPgLite from 'knex-pglite'
+import pg from 'pg'
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+
+// NUMERIC (money) and INT8 come back as strings: exact decimals are never turned into floats.
+// COUNT(*) is int8; we cast counts explicitly where we need numbers.
+pg.types.setTypeParser(1700, (v) => v)
+
+export interface DatabaseOptions {
+  /** `postgres://…` selects a PostgreSQL server; absent means embedded PGlite. */
+  url?: string
+  /** Folder for PGlite data; `memory` (or `:memory:`) keeps it in memory. */
+  dataDir?: string
+  pool?: { min?: number; max?: number }
+}
+
+export type DatabaseKind = 'postgres' | 'pglite'
+
+export interface Database {
+  knex: Knex
+  kind: DatabaseKind
+  close(): Promise<void>
+}
+
+/**
+ * Opens the database: a PostgreSQL server when `url` is given, embedded PGlite otherwise.
+ * @example const db = await connectDatabase({ dataDir: 'memory' })
+ */
+export async function connectDatabase(opts: DatabaseOptions = {}): Promise<Database> {
+  if (opts.url) {
+    const k = knex({
+      client: 'pg',
+      connection: opts.url,
+      pool: { min: opts.pool?.min ?? 0, max: opts.pool?.max ?? 10 },
+    })
+    await k.raw('select 1')
+    return { knex: k, kind: 'postgres', close: () => k.destroy() }
+  }
+  const dir = opts.dataDir ?? './data'
+  const inMemory = dir === 'memory' || dir === ':memory:'
+  let connection: Record<string, unknown> = {}
+  if (!inMemory) {
+    const abs = resolve(dir)
+    mkdirSync(abs, { recursive: true })
+    connection = { filename: join(abs, 'pg') }
+  }
+  const k = knex({
+    client: ClientPgLite as unknown as Knex.Config['client'],
+    dialect: 'postgres',
+    connection,
+  } as Knex.Config)
+  await k.raw('select 1')
+  return { knex: k, kind: 'pglite', close: () => k.destroy() }
+}
+
+/** Database options from the environment (`DATABASE_URL`, `PLUME_DATA_DIR`). */
+export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseOptions {
+  return { url: env.DATABASE_URL || undefined, dataDir: env.PLUME_DATA_DIR || './data' }
+}

@@ -1,0 +1,61 @@
+import { BadRequest, Conflict, FeathersError, GeneralError } from '@feathersjs/errors'
+
+interface PgLikeError {
+  code?: string
+  constraint?: string
+  column?: string
+  detail?: string
+  table?: string
+}
+
+const isPgError = (e: unknown): e is PgLikeError & Error =>
+  e instanceof Error && typeof (e as PgLikeError).code === 'string' && /^[0-9A-Z]{5}$/.test((e as PgLikeError).code ?? '')
+
+/** Constraint names follow `<table>_<column>_…`; map them back to a field name when we can. */
+function fieldFromConstraint(err: PgLikeError, fields: readonly string[]): string | undefined {
+  if (err.column) return err.column
+  const name = err.constraint ?? ''
+  const keyMatch = /Key \(([^)]+)\)/.exec(err.detail ?? '')
+  if (keyMatch?.[1]) return keyMatch[1].split(',')[0]?.trim().replace(/"/g, '')
+  return fields.find((f) => name.includes(`_${f}_`) || name.endsWith(`_${f}`))
+}
+
+/**
+ * Turns a database error into a Feathers error that is safe to show to a client: no SQL, no
+ * table internals, just the field and what is wrong.
+ * @example throw toClientError(err, ['email', 'code'])
+ */
+export function toClientError(err: unknown, fields: readonly string[] = []): FeathersError {
+  if (err instanceof FeathersError) return err
+  if (!isPgError(err)) return new GeneralError('Internal error')
+  const field = fieldFromConstraint(err, fields)
+  const path = field ? `/${field}` : ''
+  switch (err.code) {
+    case '23505':
+      return new Conflict(`${field ?? 'A value'} must be unique: a record with this value already exists`, {
+        errors: [{ path, message: 'must be unique' }],
+      })
+    case '23503':
+      return new Conflict(
+        field ? `${field} refers to a record that does not exist or is still referenced` : 'Record is referenced by other records',
+        { errors: [{ path, message: 'reference violation' }] },
+      )
+    case '23514':
+      return new BadRequest(`${field ?? 'A value'} is out of the allowed range`, {
+        errors: [{ path, message: 'violates a check constraint' }],
+      })
+    case '23502':
+      return new BadRequest(`${field ?? 'A field'} is required`, { errors: [{ path, message: 'must not be null' }] })
+    case '22P02':
+    case '22003':
+    case '22007':
+    case '22008':
+    case '22001':
+      return new BadRequest(`Invalid value${field ? ` for ${field}` : ''}`, { errors: [{ path, message: 'invalid value' }] })
+    case '40001':
+    case '40P01':
+      return new Conflict('The record was changed concurrently, please retry')
+    default:
+      return new GeneralError('Internal error')
+  }
+}

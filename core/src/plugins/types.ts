@@ -1,0 +1,89 @@
+import type { HookContext, NextFunction } from '@feathersjs/feathers'
+import type { EntityDefinition, LocalizedText } from '@plume/metadata'
+import type { Knex } from 'knex'
+import type { Logger } from 'pino'
+import type { PlumeApp } from '../app/types.js'
+
+/** An around hook: `(context, next) => …`, exactly as Feathers runs them. */
+export type PluginHook = (context: HookContext, next: NextFunction) => Promise<unknown>
+
+export type ServiceMethod = 'find' | 'get' | 'create' | 'update' | 'patch' | 'remove'
+
+/** Hooks a plugin adds to one entity's service, per method or for all of them. */
+export type EntityHooks = Partial<Record<ServiceMethod | 'all', PluginHook[]>>
+
+/** What a plugin's lifecycle functions receive. */
+export interface PluginContext {
+  app: PlumeApp
+  knex: Knex
+  logger: Logger
+  entities: Map<string, EntityDefinition>
+  /** The public API another plugin returned from `setup` (only for plugins in `dependsOn`). */
+  use<T = unknown>(plugin: string): T
+}
+
+/**
+ * A custom action on one record, mounted at `POST /api/<plural>/:id/<action>`
+ * (e.g. `POST /api/orders/:id/submit`). Runs in one transaction with the audit trail.
+ */
+export interface ActionDefinition {
+  /** Permission name, e.g. `orders:submit`; defaults to `<plural>:<action>`. */
+  permission?: string
+  label?: LocalizedText
+  handler(id: number, data: Record<string, unknown>, context: ActionCallContext): Promise<unknown>
+}
+
+export interface ActionCallContext {
+  app: PlumeApp
+  /** The transaction the action runs in: pass it to every service call and query. */
+  trx: Knex.Transaction
+  /** Feathers params of the request (user, provider, headers …). */
+  params: Record<string, unknown>
+}
+
+/** A service that is not generated from an entity, e.g. `api/stock-transfers`. */
+export interface CustomService {
+  [method: string]: unknown
+}
+
+export interface PluginMigration {
+  /** `<timestamp>-<slug>`, applied once in name order. */
+  name: string
+  up(ctx: PluginContext, trx: Knex.Transaction): Promise<void>
+}
+
+export interface PluginDefinition<Api = unknown> {
+  name: string
+  version: string
+  description?: LocalizedText
+  dependsOn?: string[]
+  /** Entity files shipped or extended (`x-extends`) by the plugin: folder paths or `{source, raw}`. */
+  entities?: Array<string | { source: string; raw: unknown }>
+  /** Hooks per entity name (`order`, `customer` …). */
+  hooks?: Record<string, EntityHooks>
+  /** Actions per entity name. */
+  actions?: Record<string, Record<string, ActionDefinition>>
+  /** Custom services by path (`api/…`), built when the plugin is enabled. */
+  services?: Record<string, (ctx: PluginContext) => CustomService>
+  /** Rules (permissions/alerts) the plugin ships, as data. */
+  rules?: unknown[]
+  migrations?: PluginMigration[]
+  /** Runs on every start (and on enable) before services are mounted; may return an API for dependents. */
+  setup?(ctx: PluginContext): Promise<Api> | Api
+  /** First time the plugin is installed on a database. */
+  install?(ctx: PluginContext): Promise<void>
+  enable?(ctx: PluginContext): Promise<void>
+  disable?(ctx: PluginContext): Promise<void>
+  /** Installed version differs from `version`: runs after pending migrations. */
+  upgrade?(ctx: PluginContext, fromVersion: string): Promise<void>
+  /** Demo data for an empty database (`PLUME_DEMO=0` skips it). */
+  seed?(ctx: PluginContext): Promise<void>
+}
+
+/**
+ * Declares a plugin with full typing.
+ * @example export default definePlugin({ name: 'hello', version: '1.0.0', setup: () => ({}) })
+ */
+export function definePlugin<Api = unknown>(def: PluginDefinition<Api>): PluginDefinition<Api> {
+  return def
+}

@@ -1,0 +1,226 @@
+import { BadRequest, Conflict, MethodNotAllowed, NotFound } from '@feathersjs/errors'
+import type { Id, NullableId, Params } from '@feathersjs/feathers'
+import type { EntityDefinition } from '@plume/metadata'
+import type { Knex } from 'knex'
+import { toClientError } from '../errors/db-errors.js'
+import { parseQuery, type ParsedQuery } from './query.js'
+import { applyFilter, type RowScope } from './sql.js'
+
+export type Row = Record<string, unknown>
+
+export interface Paginated<T = Row> {
+  total: number
+  limit: number
+  skip: number
+  data: T[]
+}
+
+/** What Plume adds to Feathers params; hooks (permissions, transactions) fill them in. */
+export interface EntityParams extends Params {
+  /** Run inside this transaction (set by the transaction hook for writes). */
+  transaction?: Knex.Transaction
+  /** Row-level condition from the permission layer, pushed into SQL. */
+  scope?: RowScope
+  /** Fields the caller may not see: removed from results, refused in queries. */
+  hidden?: ReadonlySet<string>
+  /** Lock the row(s) read by get (`FOR UPDATE`), for read-modify-write in plugins. */
+  forUpdate?: boolean
+  /** `false` to return every row of a find (internal use only; bounded by `maxLimit`). */
+  paginate?: false
+}
+
+export interface EntityServiceOptions {
+  defaultLimit?: number
+  maxLimit?: number
+}
+
+const ID = /^\d{1,10}$/
+
+/**
+ * The one generic service behind every entity: find/get/create/update/patch/remove on Knex, with
+ * whitelisted queries, optimistic concurrency on `version`, and database errors turned into
+ * client-safe Feathers errors. A plugin's custom service is a short subclass or a hook.
+ * @example app.use('api/customers', new EntityService(knex, customerDefinition))
+ */
+export class EntityService {
+  /** Feathers (and authentication) read the id field name from here. */
+  readonly id = 'id'
+  readonly entity: EntityDefinition
+  readonly knex: Knex
+  readonly columns: string[]
+  readonly defaultLimit: number
+  readonly maxLimit: number
+  private readonly fieldNames: string[]
+  private readonly getSql: string
+
+  constructor(knex: Knex, entity: EntityDefinition, opts: EntityServiceOptions = {}) {
+    this.knex = knex
+    this.entity = entity
+    this.fieldNames = entity.fieldOrder
+    // writeOnly fields (passwords) are never selected
+    this.columns = entity.fieldOrder.filter((n) => entity.fields[n]?.schema.writeOnly !== true)
+    this.defaultLimit = opts.defaultLimit ?? 25
+    this.maxLimit = opts.maxLimit ?? 500
+    // built once: the hot path of GET-by-id does not go through the query builder
+    this.getSql = knex(entity.table).select(this.columns).where('id', 0).limit(1).toSQL().sql
+  }
+
+  db(params?: EntityParams): Knex | Knex.Transaction {
+    return params?.transaction ?? this.knex
+  }
+
+  protected selectColumns(params?: EntityParams, select?: string[]): string[] {
+    const hidden = params?.hidden
+    const cols = select ?? this.columns
+    return hidden && hidden.size ? cols.filter((c) => !hidden.has(c)) : cols
+  }
+
+  protected parseId(id: NullableId): number {
+    if (id === null || id === undefined) throw new MethodNotAllowed('Operations on several records at once are not allowed here')
+    const text = String(id)
+    if (!ID.test(text)) throw new BadRequest(`Invalid id "${text.slice(0, 40)}": must be a positive integer`, { errors: [{ path: '/id', message: 'must be a positive integer' }] })
+    return Number(text)
+  }
+
+  protected fail(err: unknown): never {
+    throw toClientError(err, this.fieldNames)
+  }
+
+  parse(params?: EntityParams): ParsedQuery {
+    return parseQuery(this.entity, params?.query as Record<string, unknown> | undefined, {
+      defaultLimit: this.defaultLimit,
+      maxLimit: this.maxLimit,
+      hidden: params?.hidden,
+    })
+  }
+
+  async find(params?: EntityParams): Promise<Paginated | Row[]> {
+    const q = this.parse(params)
+    const db = this.db(params)
+    const cols = this.selectColumns(params, q.select)
+    const base = () => {
+      const qb = db(this.entity.table)
+      if (params?.scope) qb.where(params.scope)
+      applyFilter(qb, q.filter)
+      return qb
+    }
+    try {
+      if (params?.paginate === false) {
+        const rows = await base().select(cols).orderBy(this.orderBy(q)).limit(this.maxLimit).offset(q.skip)
+        return rows as Row[]
+      }
+      const qb = base().select(cols).orderBy(this.orderBy(q)).limit(q.limit).offset(q.skip)
+      // the total comes from the same query (a window count): one round trip, not two
+      if (q.total && q.limit > 0) qb.select(db.raw('count(*) over() as "__total"'))
+      const rows = (await qb) as Row[]
+      let total = -1
+      if (q.total) {
+        if (rows.length > 0) total = Number(rows[0]!.__total)
+        else total = q.skip === 0 && q.limit > 0 ? 0 : Number(((await base().count({ c: '*' })) as Row[])[0]?.c ?? 0)
+        for (const r of rows) delete r.__total
+      }
+      return { total, limit: q.limit, skip: q.skip, data: rows }
+    } catch (err) {
+      this.fail(err)
+    }
+  }
+
+  private orderBy(q: ParsedQuery): Array<{ column: string; order: 'asc' | 'desc' }> {
+    const order = q.sort.map(([column, dir]) => ({ column, order: dir }))
+    // a stable order makes pages deterministic
+    if (!q.sort.some(([c]) => c === 'id')) order.push({ column: 'id', order: 'asc' })
+    return order
+  }
+
+  async get(id: Id, params?: EntityParams): Promise<Row> {
+    const key = this.parseId(id)
+    let row: Row | undefined
+    try {
+      if (!params?.scope && !params?.hidden?.size && !params?.forUpdate) {
+        const res = await this.db(params).raw(this.getSql, [key, 1])
+        row = (res as { rows: Row[] }).rows[0]
+      } else {
+        const qb = this.db(params)(this.entity.table).select(this.selectColumns(params)).where('id', key).first()
+        if (params?.scope) qb.where(params.scope)
+        if (params?.forUpdate) qb.forUpdate()
+        row = (await qb) as Row | undefined
+      }
+    } catch (err) {
+      this.fail(err)
+    }
+    if (!row) throw new NotFound(`No ${this.entity.name} with id ${key}`)
+    return row
+  }
+
+  async create(data: Row, params?: EntityParams): Promise<Row> {
+    if (Array.isArray(data)) throw new BadRequest('Create one record per request', { errors: [{ path: '', message: 'must be an object' }] })
+    const values = this.writable(data)
+    try {
+      const rows = (await this.db(params)(this.entity.table).insert(values).returning(this.selectColumns(params))) as Row[]
+      return rows[0]!
+    } catch (err) {
+      this.fail(err)
+    }
+  }
+
+  async update(id: NullableId, data: Row, params?: EntityParams): Promise<Row> {
+    const key = this.parseId(id)
+    const values: Row = {}
+    // PUT replaces the record: absent optional fields go back to their default (or null)
+    for (const f of Object.values(this.entity.fields)) {
+      if (f.serverManaged || (f.readOnly && !(f.name in data))) continue
+      values[f.name] = f.name in data ? data[f.name] : (f.default ?? null)
+    }
+    return this.write(key, values, data.version, params)
+  }
+
+  async patch(id: NullableId, data: Row, params?: EntityParams): Promise<Row> {
+    const key = this.parseId(id)
+    return this.write(key, this.writable(data), data.version, params)
+  }
+
+  async remove(id: NullableId, params?: EntityParams): Promise<Row> {
+    const key = this.parseId(id)
+    try {
+      const qb = this.db(params)(this.entity.table).where('id', key)
+      if (params?.scope) qb.where(params.scope)
+      const rows = (await qb.delete().returning(this.selectColumns(params))) as Row[]
+      if (!rows[0]) throw new NotFound(`No ${this.entity.name} with id ${key}`)
+      return rows[0]
+    } catch (err) {
+      this.fail(err)
+    }
+  }
+
+  /** Only known, non-server-managed columns reach SQL (hooks may set read-only ones). */
+  protected writable(data: Row): Row {
+    const out: Row = {}
+    for (const [k, v] of Object.entries(data)) {
+      const f = this.entity.fields[k]
+      if (!f || f.serverManaged) continue
+      out[k] = f.type === 'object' || f.type === 'array' ? (v === null ? null : JSON.stringify(v)) : v
+    }
+    return out
+  }
+
+  private async write(key: number, values: Row, expectedVersion: unknown, params?: EntityParams): Promise<Row> {
+    const db = this.db(params)
+    const set: Row = { ...this.writable(values), updatedAt: db.fn.now() }
+    if (this.entity.versioned) set.version = db.raw('?? + 1', ['version'])
+    try {
+      const qb = db(this.entity.table).where('id', key)
+      if (params?.scope) qb.where(params.scope)
+      if (this.entity.versioned && expectedVersion !== undefined) qb.where('version', expectedVersion as number)
+      const rows = (await qb.update(set).returning(this.selectColumns(params))) as Row[]
+      if (rows[0]) return rows[0]
+    } catch (err) {
+      this.fail(err)
+    }
+    // nothing updated: either the record is missing (or outside the caller's scope), or the version moved on
+    const current = await this.get(key, { ...params, query: {} })
+    throw new Conflict(
+      `Version conflict: ${this.entity.name} ${key} is at version ${String(current.version)}, the change was based on version ${String(expectedVersion)}. Reload and try again.`,
+      { currentVersion: current.version, errors: [{ path: '/version', message: 'is out of date' }] },
+    )
+  }
+}
