@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs'
+import { relative, sep } from 'node:path'
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import addFormats from 'ajv-formats'
+import { describe, expect, it } from 'vitest'
+import { ENTITIES_DIR, loadEntityFiles } from '../load.js'
+import { buildEntities } from '../registry.js'
+import { entityJsonSchema } from '../schema.js'
+
+const files = loadEntityFiles([ENTITIES_DIR])
+const { entities, errors } = buildEntities(files)
+
+const DOMAINS = ['catalog', 'crm', 'finance', 'identity', 'inventory', 'marketing', 'orders', 'partners', 'reporting', 'risk', 'service']
+
+type Json = Record<string, unknown>
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Every `x-ui.label` / `help` / group label in a file must carry both languages, and every property a label. */
+function labelProblems(raw: unknown, at: string): string[] {
+  const problems: string[] = []
+  const text = (v: unknown, where: string): void => {
+    if (!isObject(v) || typeof v.en !== 'string' || v.en === '' || typeof v['zh-CN'] !== 'string' || v['zh-CN'] === '') problems.push(where)
+  }
+  const walkProperties = (props: unknown, where: string): void => {
+    if (!isObject(props)) return
+    for (const [name, p] of Object.entries(props)) {
+      if (!isObject(p)) continue
+      const ui = p['x-ui']
+      text(isObject(ui) ? ui.label : undefined, `${where}/${name}`)
+      if (isObject(ui) && ui.help !== undefined) text(ui.help, `${where}/${name} help`)
+      walkProperties(p.properties, `${where}/${name}/properties`)
+      if (isObject(p.items)) walkProperties(p.items.properties, `${where}/${name}/items/properties`)
+    }
+  }
+  if (!isObject(raw)) return [at]
+  const ui = raw['x-ui']
+  text(isObject(ui) ? ui.label : undefined, `${at} x-ui.label`)
+  text(isObject(ui) ? ui.pluralLabel : undefined, `${at} x-ui.pluralLabel`)
+  if (isObject(ui) && Array.isArray(ui.groups)) ui.groups.forEach((g, i) => text(isObject(g) ? g.label : undefined, `${at} group ${i}`))
+  walkProperties(raw.properties, `${at} /properties`)
+  return problems
+}
+
+describe('shipped definitions', () => {
+  it('load with zero errors', () => {
+    expect(files.filter((f) => f.parseError !== undefined)).toEqual([])
+    expect(errors).toEqual([])
+  })
+
+  it('cover every domain, one file per entity at <domain>/<name>.json', () => {
+    expect([...new Set([...entities.values()].map((e) => e.domain))].sort()).toEqual(DOMAINS)
+    for (const e of entities.values()) {
+      expect(relative(ENTITIES_DIR, e.source).split(sep)).toEqual([e.domain, `${e.name}.json`])
+    }
+    expect(entities.size).toBe(30)
+  })
+
+  it('give every entity and every property (nested too) en and zh-CN labels', () => {
+    const problems = files.flatMap((f) => labelProblems(f.raw, relative(ENTITIES_DIR, f.source)))
+    expect(problems).toEqual([])
+  })
+
+  it('serve the routes the platform contract names', () => {
+    const routes = new Set([...entities.values()].map((e) => e.plural))
+    for (const r of ['customers', 'products', 'orders', 'order-lines', 'partners', 'users', 'invoices', 'tickets', 'stock-levels']) {
+      expect(routes.has(r), r).toBe(true)
+    }
+  })
+
+  it('declare money as decimal strings and refs as integers', () => {
+    for (const e of entities.values()) {
+      for (const f of Object.values(e.fields)) {
+        if (f.xType === 'money') expect([e.name, f.name, f.type, f.column]).toEqual([e.name, f.name, 'string', 'numeric(14,2)'])
+        if (f.ref) expect([e.name, f.name, f.type]).toEqual([e.name, f.name, 'integer'])
+      }
+    }
+  })
+
+  it('keep the business invariants the plugins rely on', () => {
+    const f = (entity: string, field: string) => entities.get(entity)?.fields[field]
+    expect(f('user', 'password')).toMatchObject({ writeOnly: true, sensitive: true, minLength: 8 })
+    expect(f('order', 'status')).toMatchObject({ readOnly: true, default: 'draft' })
+    expect(f('order', 'total')).toMatchObject({ readOnly: true, column: 'numeric(14,2)' })
+    expect(f('stockLevel', 'onHand')).toMatchObject({ readOnly: true, minimum: 0 })
+    expect(f('orderLine', 'orderId')?.ref).toEqual({ entity: 'order', onDelete: 'cascade' })
+    expect(f('order', 'customerId')?.ref).toEqual({ entity: 'customer', onDelete: 'restrict' })
+    expect(entities.get('stockLevel')?.indexes).toContainEqual({ fields: ['productId', 'warehouseId'], unique: true })
+    expect(entities.get('priceListItem')?.indexes).toContainEqual({ fields: ['priceListId', 'productId', 'minQuantity'], unique: true })
+    expect(entities.get('stockMovement')?.versioned).toBe(false)
+  })
+
+  it('produce record schemas that strict Ajv compiles', () => {
+    const ajv = new Ajv2020({ strict: true, allErrors: true })
+    addFormats.default(ajv)
+    for (const e of entities.values()) {
+      expect(() => ajv.compile(entityJsonSchema(e)), e.name).not.toThrow()
+    }
+  })
+
+  it('are files formatted as JSON with 2-space indentation and a final newline', () => {
+    for (const f of files) {
+      const text = readFileSync(f.source, 'utf8')
+      expect(text.endsWith('}\n'), f.source).toBe(true)
+      expect(text.startsWith('{\n  "$schema"'), f.source).toBe(true)
+    }
+  })
+})
