@@ -6,10 +6,11 @@ import { pino, type Logger } from 'pino'
 import type { Database } from '../db/connect.js'
 import { errorHandler } from '../errors/handler.js'
 import { EntityService } from '../service/entity-service.js'
-import { hashUserPassword, requireAuth, setupAuthentication, jwtSecret } from '../auth/setup.js'
+import { hashUserPassword, requireAuth, setupAuthentication, setupSessions, jwtSecret } from '../auth/setup.js'
 import { clientSafeErrors, transaction, validateData } from './hooks.js'
 import { systemRoutes } from './routes.js'
 import { setupRealtime } from './realtime.js'
+import { pluginHooks } from '../plugins/dispatch.js'
 import type { AroundHook, PlumeApp } from './types.js'
 
 export interface CreateAppOptions {
@@ -28,7 +29,7 @@ export const servicePath = (entity: EntityDefinition) => `api/${entity.plural}`
 
 /**
  * Registers the generic service of one entity with the app-level hooks every entity gets:
- * authentication → (permissions) → transaction → validation → plugin hooks → SQL.
+ * authentication → (permissions) → transaction → validation → plugin hooks (enabled plugins, run time) → SQL.
  */
 export function registerEntityService(app: PlumeApp, entity: EntityDefinition, around: AroundHook[] = []): EntityService {
   const paginate = app.get('paginate')
@@ -37,6 +38,7 @@ export function registerEntityService(app: PlumeApp, entity: EntityDefinition, a
   app.use(path, service, { methods: ['find', 'get', 'create', 'update', 'patch', 'remove'], events: [] })
   const chain: AroundHook[] = [clientSafeErrors(), requireAuth(), ...(app.get('permissionHooks') as AroundHook[] | undefined ?? []), transaction(), validateData(entity)]
   if (entity.name === 'user') chain.push(hashUserPassword())
+  chain.push(pluginHooks(entity.name))
   app.service(path).hooks({ around: { all: [...chain, ...around] } })
   return service
 }
@@ -62,6 +64,7 @@ export async function createApp(opts: CreateAppOptions): Promise<PlumeApp> {
   app.configure(socketio({ cors: { origin: true } }))
   setupAuthentication(app, await jwtSecret(app, opts.jwtSecret), opts.accessTokenTtl ?? '1h')
   for (const entity of opts.entities.values()) registerEntityService(app, entity)
+  setupSessions(app)
   setupRealtime(app)
   return app
 }

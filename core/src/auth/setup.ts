@@ -1,4 +1,5 @@
 import { AuthenticationService, JWTStrategy, authenticate } from '@feathersjs/authentication'
+import { SessionCache } from './session.js'
 import { hooks as localHooks } from '@feathersjs/authentication-local'
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import { randomBytes } from 'node:crypto'
@@ -36,6 +37,11 @@ export function setupAuthentication(app: PlumeApp, secret: string, expiresIn = '
   app.use('api/authentication', auth)
 }
 
+/** Token and user caches for the auth hook (needs the users service to exist). */
+export function setupSessions(app: PlumeApp): void {
+  app.set('sessions', new SessionCache(app))
+}
+
 /** Hashes `password` on users create/update/patch before it reaches the database. */
 export const hashUserPassword = () => async (context: HookContext, next: NextFunction) => {
   const data = context.data as Record<string, unknown> | undefined
@@ -43,8 +49,4 @@ export const hashUserPassword = () => async (context: HookContext, next: NextFun
   return next()
 }
 
-/** Requires a valid token for calls from outside (internal calls carry no provider). */
-export const requireAuth = () => async (context: HookContext, next: NextFunction) => {
-  if (context.params.provider) await authenticate('jwt')(context)
-  return next()
-}
+export { requireAuth } from './session.js'

@@ -36,6 +36,16 @@ export interface EntityServiceOptions {
 
 const ID = /^\d{1,10}$/
 
+interface PgConn {
+  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }>
+}
+
+function hashText(text: string): string {
+  let h = 0
+  for (let i = 0; i < text.length; i++) h = (Math.imul(31, h) + text.charCodeAt(i)) | 0
+  return (h >>> 0).toString(36)
+}
+
 /**
  * The one generic service behind every entity: find/get/create/update/patch/remove on Knex, with
  * whitelisted queries, optimistic concurrency on `version`, and database errors turned into
@@ -52,6 +62,7 @@ export class EntityService {
   readonly maxLimit: number
   private readonly fieldNames: string[]
   private readonly getSql: string
+  private readonly getStatement: { name: string; text: string }
 
   constructor(knex: Knex, entity: EntityDefinition, opts: EntityServiceOptions = {}) {
     this.knex = knex
@@ -62,7 +73,10 @@ export class EntityService {
     this.defaultLimit = opts.defaultLimit ?? 25
     this.maxLimit = opts.maxLimit ?? 500
     // built once: the hot path of GET-by-id does not go through the query builder
-    this.getSql = knex(entity.table).select(this.columns).where('id', 0).limit(1).toSQL().sql
+    const getQuery = knex(entity.table).select(this.columns).where('id', 0).limit(1).toSQL()
+    this.getSql = getQuery.sql
+    const text = getQuery.toNative().sql
+    this.getStatement = { name: `plume_get_${entity.table}_${hashText(text)}`, text }
   }
 
   db(params?: EntityParams): Knex | Knex.Transaction {
@@ -109,15 +123,20 @@ export class EntityService {
         const rows = await base().select(cols).orderBy(this.orderBy(q)).limit(this.maxLimit).offset(q.skip)
         return rows as Row[]
       }
-      const qb = base().select(cols).orderBy(this.orderBy(q)).limit(q.limit).offset(q.skip)
-      // the total comes from the same query (a window count): one round trip, not two
-      if (q.total && q.limit > 0) qb.select(db.raw('count(*) over() as "__total"'))
-      const rows = (await qb) as Row[]
+      const page = base().select(cols).orderBy(this.orderBy(q)).limit(q.limit).offset(q.skip)
+      const count = () => base().count({ c: '*' }) as Promise<Row[]>
+      let rows: Row[]
       let total = -1
-      if (q.total) {
-        if (rows.length > 0) total = Number(rows[0]!.__total)
-        else total = q.skip === 0 && q.limit > 0 ? 0 : Number(((await base().count({ c: '*' })) as Row[])[0]?.c ?? 0)
-        for (const r of rows) delete r.__total
+      if (!q.total) rows = (await page) as Row[]
+      else if (params?.transaction || q.limit === 0) {
+        // one connection: run them one after the other
+        rows = q.limit === 0 ? [] : ((await page) as Row[])
+        total = Number((await count())[0]?.c ?? 0)
+      } else {
+        // the page and its count on two pooled connections at once
+        const [r, c] = await Promise.all([page as Promise<Row[]>, count()])
+        rows = r
+        total = Number(c[0]?.c ?? 0)
       }
       return { total, limit: q.limit, skip: q.skip, data: rows }
     } catch (err) {
@@ -137,8 +156,7 @@ export class EntityService {
     let row: Row | undefined
     try {
       if (!params?.scope && !params?.hidden?.size && !params?.forUpdate) {
-        const res = await this.db(params).raw(this.getSql, [key, 1])
-        row = (res as { rows: Row[] }).rows[0]
+        row = params?.transaction ? ((await params.transaction.raw(this.getSql, [key, 1])) as { rows: Row[] }).rows[0] : await this.prepared(key)
       } else {
         const qb = this.db(params)(this.entity.table).select(this.selectColumns(params)).where('id', key).first()
         if (params?.scope) qb.where(params.scope)
@@ -150,6 +168,21 @@ export class EntityService {
     }
     if (!row) throw new NotFound(`No ${this.entity.name} with id ${key}`)
     return row
+  }
+
+  /**
+   * GET-by-id through a named prepared statement on a pooled connection: PostgreSQL plans it
+   * once per connection instead of on every request.
+   */
+  private async prepared(key: number): Promise<Row | undefined> {
+    const client = this.knex.client as { config?: { client?: unknown }; acquireConnection(): Promise<PgConn>; releaseConnection(c: PgConn): Promise<void> }
+    if (client.config?.client !== 'pg') return ((await this.knex.raw(this.getSql, [key, 1])) as { rows: Row[] }).rows[0]
+    const conn = await client.acquireConnection()
+    try {
+      return (await conn.query({ ...this.getStatement, values: [key, 1] })).rows[0]
+    } finally {
+      await client.releaseConnection(conn)
+    }
   }
 
   async create(data: Row, params?: EntityParams): Promise<Row> {
