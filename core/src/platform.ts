@@ -6,6 +6,7 @@ import { connectDatabase, type Database, type DatabaseOptions } from './db/conne
 import { migrate } from './db/migrate/index.js'
 import { createApp } from './app/create-app.js'
 import type { PlumeApp } from './app/types.js'
+import { loadPlugins, startPlugins, type PluginDefinition } from './plugins/index.js'
 
 export interface PlatformOptions {
   database?: DatabaseOptions
@@ -18,6 +19,12 @@ export interface PlatformOptions {
   accessTokenTtl?: string
   confirmDestructive?: boolean
   logger?: Logger
+  /** Plugins besides the discovered ones: definitions, module paths or npm package names. */
+  plugins?: Array<PluginDefinition | string>
+  /** Folders of plugin packages; defaults to `<repo>/plugins` (`PLUME_PLUGINS=a,b` restricts them). */
+  pluginDirs?: string[]
+  /** Seed demo data for newly installed plugins; default true, `PLUME_DEMO=0` turns it off. */
+  demo?: boolean
 }
 
 export interface Platform {
@@ -36,7 +43,9 @@ export interface Platform {
  */
 export async function createPlatform(opts: PlatformOptions = {}): Promise<Platform> {
   const logger = opts.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' })
-  const entities = loadEntities(opts.entityDirs ?? [ENTITIES_DIR], opts.extraEntities)
+  const plugins = await loadPlugins({ plugins: opts.plugins, pluginDirs: opts.pluginDirs, only: process.env.PLUME_PLUGINS })
+  const pluginEntities = plugins.flatMap((p) => p.entitySources)
+  const entities = loadEntities(opts.entityDirs ?? [ENTITIES_DIR], [...(opts.extraEntities ?? []), ...pluginEntities])
   const db = await connectDatabase(opts.database)
   try {
     await migrate(db.knex, [...entities.values()], {
@@ -49,6 +58,7 @@ export async function createPlatform(opts: PlatformOptions = {}): Promise<Platfo
   }
   const app = await createApp({ db, entities, logger, jwtSecret: opts.jwtSecret, accessTokenTtl: opts.accessTokenTtl })
   const generatedAdminPassword = await ensureFirstAdmin(app, opts.admin)
+  await startPlugins(app, plugins, { demo: opts.demo ?? process.env.PLUME_DEMO !== '0' })
   app.set('ready', true)
   let server: Server | undefined
   return {

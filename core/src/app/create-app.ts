@@ -9,7 +9,11 @@ import { EntityService } from '../service/entity-service.js'
 import { hashUserPassword, requireAuth, setupAuthentication, setupSessions, jwtSecret } from '../auth/setup.js'
 import { clientSafeErrors, transaction, validateData } from './hooks.js'
 import { systemRoutes } from './routes.js'
+import { authorizeHooks, setupPermissions } from '../permissions/index.js'
+import { auditHooks, setupAudit } from '../audit/index.js'
 import { setupRealtime } from './realtime.js'
+import { adminStatic } from './admin-static.js'
+import { setupMetaService } from './meta-service.js'
 import { pluginHooks } from '../plugins/dispatch.js'
 import type { AroundHook, PlumeApp } from './types.js'
 
@@ -36,7 +40,14 @@ export function registerEntityService(app: PlumeApp, entity: EntityDefinition, a
   const service = new EntityService(app.get('db').knex, entity, { defaultLimit: paginate.default, maxLimit: paginate.max })
   const path = servicePath(entity)
   app.use(path, service, { methods: ['find', 'get', 'create', 'update', 'patch', 'remove'], events: [] })
-  const chain: AroundHook[] = [clientSafeErrors(), requireAuth(), ...(app.get('permissionHooks') as AroundHook[] | undefined ?? []), transaction(), validateData(entity)]
+  const chain: AroundHook[] = [
+    clientSafeErrors(),
+    requireAuth(),
+    ...authorizeHooks(app, entity),
+    transaction(),
+    ...auditHooks(app, entity),
+    validateData(entity),
+  ]
   if (entity.name === 'user') chain.push(hashUserPassword())
   chain.push(pluginHooks(entity.name))
   app.service(path).hooks({ around: { all: [...chain, ...around] } })
@@ -59,11 +70,15 @@ export async function createApp(opts: CreateAppOptions): Promise<PlumeApp> {
   app.use(errorHandler(logger))
   app.use(cors({ origin: (ctx) => ctx.get('Origin') || '*', allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Api-Key'] }))
   app.use(systemRoutes(app))
+  app.use(adminStatic())
   app.use(bodyParser({ jsonLimit: '1mb', formLimit: '1mb', textLimit: '1mb' }))
   app.configure(rest())
   app.configure(socketio({ cors: { origin: true } }))
   setupAuthentication(app, await jwtSecret(app, opts.jwtSecret), opts.accessTokenTtl ?? '1h')
+  await setupPermissions(app)
+  await setupAudit(app)
   for (const entity of opts.entities.values()) registerEntityService(app, entity)
+  setupMetaService(app)
   setupSessions(app)
   setupRealtime(app)
   return app

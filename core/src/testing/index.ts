@@ -53,6 +53,8 @@ export async function startTestPlatform(opts: PlatformOptions = {}): Promise<Tes
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     jwtSecret: 'test-secret-' + randomBytes(8).toString('hex'),
     admin: { email: adminEmail, password: adminPassword },
+    // tests start from empty tables; a suite that wants plugin demo data passes `demo: true`
+    demo: false,
     ...opts,
     database: opts.database ?? tdb.options,
   })

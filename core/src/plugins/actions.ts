@@ -1,0 +1,83 @@
+/** Record actions: `POST /api/<plural>/:id/<action>` in one transaction. */
+import { BadRequest, NotFound } from '@feathersjs/errors'
+import type { Params } from '@feathersjs/feathers'
+import type { EntityDefinition, LocalizedText } from '@plume/metadata'
+import { requireAuth } from '../auth/setup.js'
+import { toClientError } from '../errors/db-errors.js'
+import { clientSafeErrors } from '../app/hooks.js'
+import type { AroundHook, PlumeApp } from '../app/types.js'
+import type { ActionDefinition } from './types.js'
+
+/** What `app.get('actions')` lists per entity, for the admin UI. */
+export interface ActionInfo {
+  name: string
+  plugin: string
+  permission: string
+  label?: LocalizedText
+  /** `api/<plural>/:id/<action>` */
+  path: string
+}
+
+const ID = /^\d{1,10}$/
+const INT4_MAX = 2147483647
+
+/** `api/orders/:id/submit` */
+export const actionPath = (entity: EntityDefinition, action: string) => `api/${entity.plural}/:id/${action}`
+
+export const actionInfo = (plugin: string, entity: EntityDefinition, name: string, def: ActionDefinition): ActionInfo => ({
+  name,
+  plugin,
+  permission: def.permission ?? `${entity.plural}:${name}`,
+  ...(def.label ? { label: def.label } : {}),
+  path: actionPath(entity, name),
+})
+
+function recordId(params: Params): number {
+  const raw = (params.route as Record<string, unknown> | undefined)?.id
+  const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw : ''
+  const id = Number(text)
+  if (!ID.test(text) || id < 1 || id > INT4_MAX) {
+    throw new BadRequest(`Invalid id "${text.slice(0, 40)}": must be a positive integer`, { errors: [{ path: '/id', message: 'must be a positive integer' }] })
+  }
+  return id
+}
+
+/**
+ * The service behind one action: locks the record (`FOR UPDATE`, 404 when missing), runs the
+ * handler in one transaction, commits, and rolls everything back when anything throws.
+ */
+export function actionService(app: PlumeApp, entity: EntityDefinition, info: ActionInfo, def: ActionDefinition) {
+  return {
+    async create(data: unknown, params: Params): Promise<unknown> {
+      const id = recordId(params)
+      if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) {
+        throw new BadRequest('The action body must be a JSON object', { errors: [{ path: '', message: 'must be an object' }] })
+      }
+      const trx = await app.get('db').knex.transaction()
+      try {
+        const found: unknown = await trx(entity.table).where('id', id).forUpdate().first('id')
+        if (!found) throw new NotFound(`No ${entity.name} with id ${id}`)
+        const result = await def.handler(id, (data ?? {}) as Record<string, unknown>, { app, trx, params: { ...params, transaction: trx, action: info } })
+        await trx.commit()
+        return result ?? { id }
+      } catch (err) {
+        await trx.rollback().catch(() => undefined)
+        throw toClientError(err)
+      }
+    },
+  }
+}
+
+/**
+ * Hooks around every action and custom service: client-safe errors, authentication for external
+ * calls, then `app.get('actionHooks')` (the permission layer's entry point for actions).
+ */
+export function serviceChain(app: PlumeApp, extra: 'actionHooks' | 'serviceHooks', action?: ActionInfo): AroundHook[] {
+  const configured = (app.get(extra) as AroundHook[] | undefined) ?? []
+  const tag: AroundHook = async (context, next) => {
+    // the permission layer reads which action (and permission) is being called
+    if (action) (context.params as { action?: ActionInfo }).action = action
+    return next()
+  }
+  return [clientSafeErrors(), requireAuth(), tag, ...configured]
+}

@@ -1,0 +1,53 @@
+/** `api/plugins`: list plugins, enable or disable them at run time (admins only). */
+import { BadRequest, Forbidden } from '@feathersjs/errors'
+import type { Id, Params } from '@feathersjs/feathers'
+import { clientSafeErrors } from '../app/hooks.js'
+import type { PlumeApp } from '../app/types.js'
+import { requireAuth } from '../auth/setup.js'
+import type { PluginHost, PluginInfo } from './host.js'
+
+export const PLUGINS_PATH = 'api/plugins'
+
+const isAdmin = (params: Params) => {
+  const roles = ((params as { user?: { roles?: unknown } }).user)?.roles
+  return Array.isArray(roles) && roles.includes('admin')
+}
+
+/** Errors may name what a plugin did wrong: only admins (and internal calls) see them. */
+const visible = (info: PluginInfo, params: Params): PluginInfo => (!params.provider || isAdmin(params) ? info : { ...info, error: info.error === null ? null : 'failed' })
+
+/**
+ * The admin API over the plugin host.
+ * @example await app.service('api/plugins').patch('hello', { enabled: false })
+ */
+export class PluginAdminService {
+  constructor(private readonly host: PluginHost) {}
+
+  async find(params: Params = {}): Promise<PluginInfo[]> {
+    return this.host.list().map((i) => visible(i, params))
+  }
+
+  async get(id: Id, params: Params = {}): Promise<PluginInfo> {
+    return visible(this.host.info(String(id)), params)
+  }
+
+  async patch(id: Id | null, data: unknown, params: Params = {}): Promise<PluginInfo> {
+    if (params.provider && !isAdmin(params)) throw new Forbidden('Only administrators may enable or disable plugins')
+    if (id === null) throw new BadRequest('Patch one plugin at a time: PATCH /api/plugins/<name>')
+    const body = data as Record<string, unknown> | null
+    const extra = body && typeof body === 'object' ? Object.keys(body).filter((k) => k !== 'enabled') : []
+    if (!body || typeof body.enabled !== 'boolean' || extra.length > 0) {
+      throw new BadRequest('Send { "enabled": true } or { "enabled": false }', {
+        errors: [...(typeof body?.enabled === 'boolean' ? [] : [{ path: '/enabled', message: 'must be boolean' }]), ...extra.map((k) => ({ path: `/${k}`, message: 'is not allowed' }))],
+      })
+    }
+    const name = String(id)
+    return body.enabled ? this.host.enable(name) : this.host.disable(name)
+  }
+}
+
+/** Mounts `api/plugins` with authentication for external calls. */
+export function mountPluginAdmin(app: PlumeApp, host: PluginHost): void {
+  app.use(PLUGINS_PATH, new PluginAdminService(host), { methods: ['find', 'get', 'patch'] })
+  app.service(PLUGINS_PATH).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
+}

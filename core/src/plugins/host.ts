@@ -1,0 +1,347 @@
+/** The plugin host: lifecycle, hooks, mounting, and run-time enable/disable. */
+import { Conflict, FeathersError, NotFound } from '@feathersjs/errors'
+import type { Logger } from 'pino'
+import { registerEntityService, servicePath } from '../app/create-app.js'
+import type { PlumeApp } from '../app/types.js'
+import { actionInfo, actionPath, actionService, serviceChain, type ActionInfo } from './actions.js'
+import type { HookSource } from './dispatch.js'
+import type { LoadedPlugin } from './load.js'
+import { unmountService } from './mount.js'
+import { appliedMigrations, ensurePluginTables, readPluginRecords, recordMigration, savePluginRecord, type PluginRecord } from './store.js'
+import type { PluginContext, PluginHook } from './types.js'
+
+/** What `api/plugins` lists for one plugin. */
+export interface PluginInfo {
+  name: string
+  version: string
+  installedVersion: string | null
+  enabled: boolean
+  dependsOn: string[]
+  error: string | null
+  description: PluginDescription
+  entities: string[]
+  actions: Array<{ entity: string; name: string; path: string }>
+  services: string[]
+}
+
+type PluginDescription = LoadedPlugin['def']['description'] | null
+
+interface State {
+  plugin: LoadedPlugin
+  active: boolean
+  api: unknown
+  error: string | null
+  /** Paths of actions and custom services mounted for the plugin. */
+  mounted: string[]
+  justInstalled: boolean
+}
+
+/** The message kept for a failed plugin: a plugin's own message, never SQL or a stack. */
+function publicMessage(err: unknown): string {
+  if (err instanceof FeathersError) return err.message
+  const code = (err as { code?: unknown }).code
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return `database error ${code}`
+  return err instanceof Error ? err.message : String(err)
+}
+
+/**
+ * Runs plugins on one app. Created by the platform; `app.get('plugins')` returns it.
+ * @example const host = new PluginHost(app, await loadPlugins()); await host.start({ demo: false })
+ */
+export class PluginHost implements HookSource {
+  private readonly states = new Map<string, State>()
+  private records = new Map<string, PluginRecord>()
+  private hookCache = new Map<string, PluginHook[]>()
+  private queue: Promise<unknown> = Promise.resolve()
+  private readonly logger: Logger
+  private demo = false
+
+  constructor(
+    private readonly app: PlumeApp,
+    /** In dependency order. */
+    readonly plugins: readonly LoadedPlugin[],
+  ) {
+    this.logger = app.get('logger')
+    for (const plugin of plugins) this.states.set(plugin.name, { plugin, active: false, api: undefined, error: null, mounted: [], justInstalled: false })
+    app.set('plugins', this)
+    app.set('actions', new Map<string, ActionInfo[]>())
+  }
+
+  /** Installs, upgrades and sets up every plugin in order, then seeds the new ones. */
+  async start(opts: { demo?: boolean } = {}): Promise<void> {
+    this.demo = opts.demo ?? false
+    const { knex } = this.app.get('db')
+    await ensurePluginTables(knex)
+    this.records = await readPluginRecords(knex)
+    for (const plugin of this.plugins) {
+      const state = this.state(plugin.name)
+      const rec = this.records.get(plugin.name)
+      // disabled by an admin (a failed plugin keeps its error and is retried on every start)
+      const disabled = rec !== undefined && !rec.enabled && rec.error === null
+      const blocked = plugin.dependsOn.find((d) => !this.state(d).active)
+      if (disabled || blocked !== undefined) {
+        await this.unmountEntities(plugin)
+        if (!disabled && blocked !== undefined) await this.fail(state, new Error(`depends on "${blocked}", which is not enabled`))
+        continue
+      }
+      try {
+        await this.activate(state, rec?.enabled !== true)
+      } catch (err) {
+        await this.fail(state, err)
+      }
+    }
+    await this.seed(this.plugins.filter((p) => this.state(p.name).justInstalled))
+  }
+
+  /** Hooks of enabled plugins for an entity and method: per plugin `all`, then the method's. */
+  hooksFor(entity: string, method: string): readonly PluginHook[] {
+    const key = `${entity}\u0000${method}`
+    let list = this.hookCache.get(key)
+    if (!list) {
+      list = []
+      for (const p of this.plugins) {
+        const hooks = p.def.hooks?.[entity]
+        if (!hooks || !this.state(p.name).active) continue
+        list.push(...(hooks.all ?? []), ...((hooks as Record<string, PluginHook[] | undefined>)[method] ?? []))
+      }
+      this.hookCache.set(key, list)
+    }
+    return list
+  }
+
+  /** Whether a plugin is set up and serving. */
+  isEnabled(name: string): boolean {
+    return this.states.get(name)?.active === true
+  }
+
+  /** Rules (as data) shipped by the enabled plugins. */
+  rules(): unknown[] {
+    return this.plugins.filter((p) => this.isEnabled(p.name)).flatMap((p) => p.def.rules ?? [])
+  }
+
+  list(): PluginInfo[] {
+    return this.plugins.map((p) => this.info(p.name))
+  }
+
+  info(name: string): PluginInfo {
+    const state = this.states.get(name)
+    if (!state) throw new NotFound(`No plugin named "${name}"`)
+    const { plugin } = state
+    const def = plugin.def
+    return {
+      name,
+      version: def.version,
+      installedVersion: this.records.get(name)?.version ?? null,
+      enabled: state.active,
+      dependsOn: plugin.dependsOn,
+      error: state.error,
+      description: def.description ?? null,
+      entities: plugin.owns,
+      actions: Object.entries(def.actions ?? {}).flatMap(([entity, actions]) => {
+        const e = this.app.get('entities').get(entity)
+        return Object.keys(actions).map((a) => ({ entity, name: a, path: e ? actionPath(e, a) : '' }))
+      }),
+      services: Object.keys(def.services ?? {}),
+    }
+  }
+
+  /** Enables a plugin at run time: migrations, install or upgrade, setup, `enable`, mount. */
+  enable(name: string): Promise<PluginInfo> {
+    return this.serial(async () => {
+      const state = this.states.get(name)
+      if (!state) throw new NotFound(`No plugin named "${name}"`)
+      if (state.active) return this.info(name)
+      const blocked = state.plugin.dependsOn.filter((d) => !this.state(d).active)
+      if (blocked.length > 0) throw new Conflict(`Cannot enable "${name}": it depends on ${blocked.map((b) => `"${b}"`).join(', ')}, which ${blocked.length === 1 ? 'is' : 'are'} not enabled`, { dependsOn: blocked })
+      try {
+        await this.activate(state, true)
+      } catch (err) {
+        await this.fail(state, err)
+        throw new Conflict(`Plugin "${name}" could not be enabled: ${state.error ?? 'unknown error'}`)
+      }
+      await this.seed(state.justInstalled ? [state.plugin] : [])
+      return this.info(name)
+    })
+  }
+
+  /** Disables a plugin at run time; refused while an enabled plugin depends on it. Data stays. */
+  disable(name: string): Promise<PluginInfo> {
+    return this.serial(async () => {
+      const state = this.states.get(name)
+      if (!state) throw new NotFound(`No plugin named "${name}"`)
+      const users = this.plugins.filter((p) => p.dependsOn.includes(name) && this.state(p.name).active).map((p) => p.name)
+      if (users.length > 0) throw new Conflict(`Cannot disable "${name}": enabled plugins depend on it: ${users.join(', ')}`, { dependents: users })
+      const wasActive = state.active
+      state.active = false
+      state.api = undefined
+      state.error = null
+      this.hookCache.clear()
+      await this.unmount(state)
+      if (wasActive) {
+        try {
+          await state.plugin.def.disable?.(this.context(state.plugin))
+        } catch (err) {
+          this.logger.warn({ err, plugin: name }, `plugin ${name}: disable() failed`)
+        }
+      }
+      await this.save(name, { enabled: false, error: null })
+      this.logger.info(`plugin ${name} disabled`)
+      return this.info(name)
+    })
+  }
+
+  /** The context handed to a plugin's lifecycle functions. */
+  context(plugin: LoadedPlugin): PluginContext {
+    const { app } = this
+    return {
+      app,
+      knex: app.get('db').knex,
+      logger: this.logger.child({ plugin: plugin.name }),
+      entities: app.get('entities'),
+      use: <T = unknown>(dep: string): T => {
+        if (!plugin.dependsOn.includes(dep)) throw new Error(`Plugin "${plugin.name}" uses "${dep}" without declaring it in dependsOn`)
+        const state = this.states.get(dep)
+        if (!state?.active) throw new Error(`Plugin "${dep}" is not enabled`)
+        return state.api as T
+      },
+    }
+  }
+
+  private state(name: string): State {
+    const s = this.states.get(name)
+    if (!s) throw new Error(`unknown plugin ${name}`)
+    return s
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn)
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  private async save(name: string, change: { version?: string | null; enabled: boolean; error: string | null }): Promise<void> {
+    const version = change.version !== undefined ? change.version : (this.records.get(name)?.version ?? null)
+    await savePluginRecord(this.app.get('db').knex, { name, version, enabled: change.enabled, error: change.error })
+    this.records = await readPluginRecords(this.app.get('db').knex)
+  }
+
+  private async fail(state: State, err: unknown): Promise<void> {
+    const name = state.plugin.name
+    state.active = false
+    state.api = undefined
+    state.error = publicMessage(err)
+    state.justInstalled = false
+    this.hookCache.clear()
+    await this.unmount(state)
+    this.logger.error({ err, plugin: name }, `plugin ${name} failed and stays disabled: ${state.error}`)
+    await this.save(name, { enabled: false, error: state.error })
+  }
+
+  /** Pending migrations, install or upgrade, setup, `enable` (when switching on), mount. */
+  private async activate(state: State, switchingOn: boolean): Promise<void> {
+    const { plugin } = state
+    const { def, name } = plugin
+    const ctx = this.context(plugin)
+    const installed = this.records.get(name)?.version ?? null
+    await this.migrate(plugin, ctx)
+    if (installed === null) {
+      await def.install?.(ctx)
+      state.justInstalled = true
+      this.logger.info(`plugin ${name} ${def.version} installed`)
+    } else if (installed !== def.version) {
+      await def.upgrade?.(ctx, installed)
+      this.logger.info(`plugin ${name} upgraded from ${installed} to ${def.version}`)
+    }
+    // the version is recorded now, so a failing setup does not install or upgrade twice
+    await this.save(name, { version: def.version, enabled: false, error: this.records.get(name)?.error ?? null })
+    state.api = await def.setup?.(ctx)
+    if (switchingOn) await def.enable?.(ctx)
+    this.mount(state, ctx)
+    state.active = true
+    state.error = null
+    this.hookCache.clear()
+    await this.save(name, { enabled: true, error: null })
+  }
+
+  private async migrate(plugin: LoadedPlugin, ctx: PluginContext): Promise<void> {
+    if (plugin.migrations.length === 0) return
+    const { knex } = ctx
+    const done = await appliedMigrations(knex, plugin.name)
+    for (const m of plugin.migrations) {
+      if (done.has(m.name)) continue
+      await knex.transaction(async (trx) => {
+        await m.up(ctx, trx)
+        await recordMigration(trx, plugin.name, m.name)
+      })
+      this.logger.info(`plugin ${plugin.name}: migration ${m.name} applied`)
+    }
+  }
+
+  private mount(state: State, ctx: PluginContext): void {
+    const { app } = this
+    const { plugin } = state
+    const entities = app.get('entities')
+    const entityOf = (name: string, what: string) => {
+      const e = entities.get(name)
+      if (!e) throw new Error(`${what} for unknown entity "${name}"`)
+      return e
+    }
+    for (const name of Object.keys(plugin.def.hooks ?? {})) entityOf(name, 'hooks')
+    for (const name of plugin.owns) {
+      const e = entityOf(name, 'entity service')
+      if (!(servicePath(e) in app.services)) registerEntityService(app, e)
+    }
+    const actions = app.get('actions') as Map<string, ActionInfo[]>
+    for (const [entityName, defs] of Object.entries(plugin.def.actions ?? {})) {
+      const entity = entityOf(entityName, 'actions')
+      for (const [action, def] of Object.entries(defs)) {
+        const info = actionInfo(plugin.name, entity, action, def)
+        if (info.path in app.services) throw new Error(`action ${info.path} is already defined`)
+        app.use(info.path, actionService(app, entity, info, def), { methods: ['create'], events: [] })
+        app.service(info.path).hooks({ around: { all: serviceChain(app, 'actionHooks', info) } })
+        state.mounted.push(info.path)
+        actions.set(entityName, [...(actions.get(entityName) ?? []), info])
+      }
+    }
+    for (const [path, factory] of Object.entries(plugin.def.services ?? {})) {
+      const location = path.replace(/^\/+|\/+$/g, '')
+      if (location in app.services) throw new Error(`service ${location} is already defined`)
+      app.use(location, factory(ctx) as never)
+      app.service(location).hooks({ around: { all: serviceChain(app, 'serviceHooks') } })
+      state.mounted.push(location)
+    }
+  }
+
+  private async unmount(state: State): Promise<void> {
+    const actions = this.app.get('actions') as Map<string, ActionInfo[]>
+    for (const [entity, list] of actions) {
+      const kept = list.filter((a) => a.plugin !== state.plugin.name)
+      if (kept.length > 0) actions.set(entity, kept)
+      else actions.delete(entity)
+    }
+    for (const path of state.mounted.reverse()) await unmountService(this.app, path)
+    state.mounted = []
+    await this.unmountEntities(state.plugin)
+  }
+
+  private async unmountEntities(plugin: LoadedPlugin): Promise<void> {
+    for (const name of plugin.owns) {
+      const e = this.app.get('entities').get(name)
+      if (e) await unmountService(this.app, servicePath(e))
+    }
+  }
+
+  private async seed(plugins: readonly LoadedPlugin[]): Promise<void> {
+    for (const plugin of plugins) {
+      const state = this.state(plugin.name)
+      state.justInstalled = false
+      if (!this.demo || !state.active || !plugin.def.seed) continue
+      try {
+        await plugin.def.seed(this.context(plugin))
+        this.logger.info(`plugin ${plugin.name}: demo data seeded`)
+      } catch (err) {
+        this.logger.error({ err, plugin: plugin.name }, `plugin ${plugin.name}: seed failed`)
+      }
+    }
+  }
+}

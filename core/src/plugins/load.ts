@@ -1,0 +1,51 @@
+/** Everything known about the plugins before the database opens: definitions, order, sources. */
+import type { EntitySource } from '@plume/metadata'
+import { findPlugins, PLUGINS_DIR, type FoundPlugin } from './discover.js'
+import { orderPlugins } from './order.js'
+import { ownedEntityNames, pluginEntitySources, pluginMigrations } from './sources.js'
+import type { PluginDefinition, PluginMigration } from './types.js'
+
+/** A plugin ready for the host: its definition and what it brings. */
+export interface LoadedPlugin {
+  name: string
+  def: PluginDefinition
+  dependsOn: string[]
+  found: FoundPlugin
+  entitySources: EntitySource[]
+  /** Entities the plugin defines (their services come and go with it). */
+  owns: string[]
+  migrations: PluginMigration[]
+}
+
+export interface LoadPluginsOptions {
+  /** Explicit plugins: definitions, module paths or npm package names. */
+  plugins?: ReadonlyArray<PluginDefinition | string>
+  /** Folders of plugin packages; default `[<repo>/plugins]`. */
+  pluginDirs?: readonly string[]
+  /** Comma-separated names that restrict the folder plugins (`PLUME_PLUGINS`). */
+  only?: string
+}
+
+/**
+ * Discovers, loads and orders the plugins; throws on a cycle, a missing dependency, a duplicate
+ * name or a module that exports no definition.
+ * @example const plugins = await loadPlugins({ plugins: ['plume-plugin-hello'] })
+ */
+export async function loadPlugins(opts: LoadPluginsOptions = {}): Promise<LoadedPlugin[]> {
+  const only = opts.only?.trim() ? new Set(opts.only.split(',').map((s) => s.trim()).filter(Boolean)) : undefined
+  const found = await findPlugins({ dirs: opts.pluginDirs ?? [PLUGINS_DIR], explicit: opts.plugins, only })
+  const loaded: LoadedPlugin[] = []
+  for (const f of found) {
+    const entitySources = pluginEntitySources(f)
+    loaded.push({
+      name: f.def.name,
+      def: f.def,
+      dependsOn: [...(f.def.dependsOn ?? [])],
+      found: f,
+      entitySources,
+      owns: ownedEntityNames(entitySources),
+      migrations: await pluginMigrations(f),
+    })
+  }
+  return orderPlugins(loaded)
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `npm run bench`: every benchmark, on a throwaway PostgreSQL server unless DATABASE_URL is set.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+if [ -z "${DATABASE_URL:-}" ]; then
+  export PG_DIR=${PG_DIR:-/tmp/plume-pg-bench}
+  source .ci/pg.sh start "${PG_PORT:-55438}"
+  trap 'bash .ci/pg.sh stop' EXIT
+fi
+status=0
+for b in test/bench/crud.ts test/bench/orders.ts test/bench/permissions.ts test/bench/alerts.ts test/bench/reports.ts; do
+  [ -f "$b" ] || continue
+  echo "== $b"
+  npx tsx "$b" || status=1
+done
+[ -f admin-ui/scripts/size.mjs ] && { echo "== admin-ui bundle size"; node admin-ui/scripts/size.mjs || status=1; }
+exit $status
