@@ -61,6 +61,8 @@ export class EntityService {
   readonly defaultLimit: number
   readonly maxLimit: number
   private readonly fieldNames: string[]
+  /** `type: number` fields stored as numeric (percent): the driver returns text, clients expect numbers. */
+  private readonly numericNumbers: string[]
   private readonly getSql: string
   private readonly getStatement: { name: string; text: string }
 
@@ -70,6 +72,7 @@ export class EntityService {
     this.fieldNames = entity.fieldOrder
     // writeOnly fields (passwords) are never selected
     this.columns = entity.fieldOrder.filter((n) => entity.fields[n]?.schema.writeOnly !== true)
+    this.numericNumbers = Object.values(entity.fields).filter((f) => f.type === 'number' && f.column.startsWith('numeric')).map((f) => f.name)
     this.defaultLimit = opts.defaultLimit ?? 25
     this.maxLimit = opts.maxLimit ?? 500
     // built once: the hot path of GET-by-id does not go through the query builder
@@ -94,6 +97,17 @@ export class EntityService {
     const text = String(id)
     if (!ID.test(text)) throw new BadRequest(`Invalid id "${text.slice(0, 40)}": must be a positive integer`, { errors: [{ path: '/id', message: 'must be a positive integer' }] })
     return Number(text)
+  }
+
+  /** Gives rows the JSON types their schema promises. */
+  protected shape<T extends Row | undefined>(row: T): T {
+    if (row) for (const n of this.numericNumbers) if (typeof row[n] === 'string') row[n] = Number(row[n])
+    return row
+  }
+
+  protected shapeAll(rows: Row[]): Row[] {
+    if (this.numericNumbers.length) for (const r of rows) this.shape(r)
+    return rows
   }
 
   protected fail(err: unknown): never {
@@ -121,7 +135,7 @@ export class EntityService {
     try {
       if (params?.paginate === false) {
         const rows = await base().select(cols).orderBy(this.orderBy(q)).limit(this.maxLimit).offset(q.skip)
-        return rows as Row[]
+        return this.shapeAll(rows as Row[])
       }
       const page = base().select(cols).orderBy(this.orderBy(q)).limit(q.limit).offset(q.skip)
       const count = () => base().count({ c: '*' }) as Promise<Row[]>
@@ -138,7 +152,7 @@ export class EntityService {
         rows = r
         total = Number(c[0]?.c ?? 0)
       }
-      return { total, limit: q.limit, skip: q.skip, data: rows }
+      return { total, limit: q.limit, skip: q.skip, data: this.shapeAll(rows) }
     } catch (err) {
       this.fail(err)
     }
@@ -167,7 +181,7 @@ export class EntityService {
       this.fail(err)
     }
     if (!row) throw new NotFound(`No ${this.entity.name} with id ${key}`)
-    return row
+    return this.shape(row)
   }
 
   /**
@@ -190,7 +204,7 @@ export class EntityService {
     const values = this.writable(data)
     try {
       const rows = (await this.db(params)(this.entity.table).insert(values).returning(this.selectColumns(params))) as Row[]
-      return rows[0]!
+      return this.shape(rows[0]!)
     } catch (err) {
       this.fail(err)
     }
@@ -219,7 +233,7 @@ export class EntityService {
       if (params?.scope) qb.where(params.scope)
       const rows = (await qb.delete().returning(this.selectColumns(params))) as Row[]
       if (!rows[0]) throw new NotFound(`No ${this.entity.name} with id ${key}`)
-      return rows[0]
+      return this.shape(rows[0])
     } catch (err) {
       this.fail(err)
     }
@@ -245,7 +259,7 @@ export class EntityService {
       if (params?.scope) qb.where(params.scope)
       if (this.entity.versioned && expectedVersion !== undefined) qb.where('version', expectedVersion as number)
       const rows = (await qb.update(set).returning(this.selectColumns(params))) as Row[]
-      if (rows[0]) return rows[0]
+      if (rows[0]) return this.shape(rows[0])
     } catch (err) {
       this.fail(err)
     }
