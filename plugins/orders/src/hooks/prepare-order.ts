@@ -1,0 +1,83 @@
+import { BadRequest, Forbidden } from '@feathersjs/errors'
+import type { HookContext, NextFunction } from '@feathersjs/feathers'
+import { assertValidData } from '@plume/core'
+import type { EntityDefinition } from '@plume/metadata'
+import type { Knex } from 'knex'
+import { nextOrderNumber } from '../number.js'
+import { resolvePriceList } from '../pricing/resolve.js'
+import { registryOf } from '../registry.js'
+import { callerPartner, trxOf } from './context.js'
+import { idempotent } from './idempotency.js'
+import { INLINE_LINES } from './lift-inline-lines.js'
+
+const MAX_INLINE_LINES = 500
+
+type Line = Record<string, unknown>
+
+/** Checks inline lines against the order line schema (paths like `/lines/2/quantity`). */
+function readLines(raw: unknown, entity: EntityDefinition | undefined): Line[] {
+  if (raw === undefined || raw === null) return []
+  if (!Array.isArray(raw) || raw.length > MAX_INLINE_LINES) {
+    throw new BadRequest(`Invalid data: lines must be an array of at most ${MAX_INLINE_LINES} lines`, { errors: [{ path: '/lines', message: `must be an array of at most ${MAX_INLINE_LINES} items` }] })
+  }
+  return raw.map((line: unknown, i) => {
+    if (!line || typeof line !== 'object' || Array.isArray(line) || 'orderId' in line) {
+      throw new BadRequest(`Invalid data: lines/${i} must be an object without orderId`, { errors: [{ path: `/lines/${i}`, message: 'must be an object without orderId' }] })
+    }
+    const candidate = { ...(line as Line), orderId: 1 }
+    try {
+      if (entity) assertValidData(entity, 'create', candidate)
+    } catch (err) {
+      const errors = ((err as { data?: { errors?: Array<{ path: string; message: string }> } }).data?.errors ?? []).map((e) => ({ path: `/lines/${i}${e.path}`, message: e.message }))
+      throw new BadRequest(`Invalid data: lines/${i}${errors[0]?.path.replace(`/lines/${i}`, '') ?? ''} ${errors[0]?.message ?? 'is invalid'}`, { errors })
+    }
+    return line as Line
+  })
+}
+
+async function checkCustomer(trx: Knex.Transaction, data: Record<string, unknown>, partnerId: number | undefined): Promise<void> {
+  const customer = (await trx('customers').select('partnerId', 'status').where('id', data.customerId as number).first()) as { partnerId: number | null; status: string } | undefined
+  if (!customer) throw new BadRequest('Invalid data: customerId does not exist', { errors: [{ path: '/customerId', message: 'does not exist' }] })
+  if (partnerId && customer.partnerId !== partnerId) throw new Forbidden('Partner users can only order for customers of their own partner')
+  if (customer.status !== 'active') throw new BadRequest(`Invalid data: customer is ${customer.status}`, { errors: [{ path: '/customerId', message: `is ${customer.status}` }] })
+  // a customer served by a partner orders through that partner unless staff say otherwise
+  if (data.partnerId === undefined && customer.partnerId) data.partnerId = customer.partnerId
+}
+
+/**
+ * Order creation: binds partner users to their partner, numbers the order (`SO-2026-000123`),
+ * starts it as draft, picks its price list, inserts inline lines and prices everything — all in
+ * the create's transaction, at most once per Idempotency-Key.
+ * @example hooks: { order: { create: [prepareOrder()] } }
+ */
+export const prepareOrder = () => async (context: HookContext, next: NextFunction) => {
+  const trx = trxOf(context)
+  const data = context.data as Record<string, unknown>
+  const rawLines = (context.params as Record<string, unknown>)[INLINE_LINES]
+  const body = rawLines === undefined ? { ...data } : { ...data, lines: rawLines }
+  const lines = readLines(rawLines, (context.app.get('entities') as Map<string, EntityDefinition>).get('orderLine'))
+  const partnerId = callerPartner(context)
+  const { result } = await idempotent({ trx, params: context.params, route: 'POST /api/orders', body, status: 201 }, async () => {
+    if (partnerId) {
+      if (data.partnerId !== undefined && data.partnerId !== null && data.partnerId !== partnerId) throw new Forbidden('Partner users can only create orders for their own partner')
+      data.partnerId = partnerId
+      // a partner buys from its own price list, whatever the request says
+      delete data.priceListId
+    }
+    await checkCustomer(trx, data, partnerId)
+    const orderDate = typeof data.orderDate === 'string' ? new Date(data.orderDate) : new Date()
+    data.status = 'draft'
+    data.number = await nextOrderNumber(trx, orderDate)
+    data.orderDate = orderDate.toISOString()
+    if (data.priceListId === undefined || data.priceListId === null) data.priceListId = await resolvePriceList(trx, data as { partnerId?: number | null; customerId?: number | null })
+    await next()
+    const order = context.result as Record<string, unknown> & { id: number }
+    if (lines.length === 0) return order
+    await trx('order_lines').insert(lines.map((l) => ({ ...l, orderId: order.id })))
+    await registryOf(context.app).pipeline.reprice(trx, order.id)
+    const fresh = (await trx('orders').where('id', order.id).first()) as Record<string, unknown>
+    const withLines = (await trx('order_lines').where('orderId', order.id).orderBy('id')) as Line[]
+    return { ...fresh, lines: withLines }
+  })
+  context.result = result
+}

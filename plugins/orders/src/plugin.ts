@@ -1,0 +1,72 @@
+import { fileURLToPath } from 'node:url'
+import { definePlugin, type ActionDefinition } from '@plume/core'
+import type { InventoryApi } from '@plume/plugin-inventory'
+import { ordersApi, type OrdersApi } from './api.js'
+import { draftOnlyLines } from './hooks/draft-only-lines.js'
+import { guardOrder } from './hooks/guard-order.js'
+import { liftInlineLines } from './hooks/lift-inline-lines.js'
+import { partnerScope } from './hooks/partner-scope.js'
+import { prepareOrder } from './hooks/prepare-order.js'
+import { ordersBaseMigration } from './migrations/20260101000000-orders-base.js'
+import { registryOf } from './registry.js'
+import { seedOrders } from './seed/orders.js'
+import { ACTIONS, type OrderAction } from './state-machine.js'
+import { runTransition } from './transitions.js'
+
+export { ordersApi, type OrdersApi } from './api.js'
+export type { Adjustment, PricedLine, PricingContext, PricingStep } from './pricing/types.js'
+export type { OrderTotals } from './pricing/totals.js'
+export type { TransitionContext, TransitionHook, OrderRow } from './transitions.js'
+export { allowedActions, assertTransition, TRANSITIONS, type OrderAction, type OrderStatus } from './state-machine.js'
+export { idempotent, idempotencyKey } from './hooks/idempotency.js'
+export { Money, money } from './money.js'
+
+const LABELS: Record<OrderAction, { en: string; 'zh-CN': string }> = {
+  submit: { en: 'Submit', 'zh-CN': '提交' },
+  approve: { en: 'Approve', 'zh-CN': '审批' },
+  ship: { en: 'Ship', 'zh-CN': '发货' },
+  deliver: { en: 'Deliver', 'zh-CN': '送达' },
+  close: { en: 'Close', 'zh-CN': '关闭' },
+  cancel: { en: 'Cancel', 'zh-CN': '取消' },
+}
+
+const actions: Record<string, ActionDefinition> = Object.fromEntries(
+  ACTIONS.map((action) => [action, { label: LABELS[action], handler: (id, data, { app, trx, params }) => runTransition(app, action, id, data, trx, params) } satisfies ActionDefinition]),
+)
+
+const lineHooks = [draftOnlyLines()]
+
+/**
+ * Orders: numbering, pricing pipeline, state machine with stock reservation, idempotent
+ * creation and transitions. See docs/orders.md.
+ */
+export default definePlugin<OrdersApi>({
+  name: 'orders',
+  version: '1.0.0',
+  description: { en: 'Sales orders: pricing, state machine, stock reservation', 'zh-CN': '销售订单：定价、状态流转、库存预留' },
+  dependsOn: ['inventory', 'partners', 'crm'],
+  entities: [fileURLToPath(new URL('../entities', import.meta.url))],
+  migrations: [ordersBaseMigration],
+  hooks: {
+    order: {
+      find: [partnerScope()],
+      get: [partnerScope()],
+      create: [prepareOrder()],
+      update: [guardOrder()],
+      patch: [guardOrder()],
+      remove: [guardOrder()],
+    },
+    orderLine: { create: lineHooks, update: lineHooks, patch: lineHooks, remove: lineHooks },
+  },
+  actions: { order: actions },
+  setup(ctx) {
+    registryOf(ctx.app).inventory = ctx.use<InventoryApi>('inventory')
+    liftInlineLines(ctx.app)
+    return ordersApi(ctx.app)
+  },
+  async seed(ctx) {
+    const started = performance.now()
+    const counts = await ctx.knex.transaction((trx) => seedOrders(trx))
+    ctx.logger.info(`orders demo data (${counts.orders} orders, ${counts.lines} lines, ${counts.movements} stock movements) in ${Math.round(performance.now() - started)} ms`)
+  },
+})

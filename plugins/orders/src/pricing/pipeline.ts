@@ -1,0 +1,134 @@
+import { Conflict, NotFound } from '@feathersjs/errors'
+import type { Knex } from 'knex'
+import { dec, Money, money } from '../money.js'
+import { basePriceStep, taxStep } from './steps.js'
+import { lineTotals, orderTotals, type OrderTotals } from './totals.js'
+import type { Adjustment, PriceItems, PricedLine, PricingContext, PricingContextBase, PricingOrder, PricingStep, ProductInfo } from './types.js'
+
+interface LineRow {
+  id: number
+  productId: number
+  quantity: number
+  promotionId: number | null
+  sku: string
+  listPrice: string
+  taxRate: string
+  active: boolean
+  items: Array<{ minQuantity: number; unitPrice: string }> | string
+}
+
+/**
+ * Lines, their products and the price list items that apply today (active list, validity window,
+ * order currency) in one round trip.
+ */
+async function loadLines(trx: Knex.Transaction, order: PricingOrder): Promise<{ rows: LineRow[]; priceItems: PriceItems }> {
+  const today = new Date().toISOString().slice(0, 10)
+  const res = await trx.raw(
+    `select l.id, l."productId", l.quantity, l."promotionId", p.sku, p."listPrice"::text as "listPrice", p."taxRate"::text as "taxRate", p.active,
+            coalesce((select json_agg(json_build_object('minQuantity', i."minQuantity", 'unitPrice', i."unitPrice"::text))
+                        from price_list_items i
+                        join price_lists pl on pl.id = i."priceListId"
+                       where i."priceListId" = ?::int and i."productId" = l."productId" and pl.active and pl.currency = ?
+                         and (pl."validFrom" is null or pl."validFrom" <= ?::date) and (pl."validTo" is null or pl."validTo" >= ?::date)), '[]') as items
+       from order_lines l join products p on p.id = l."productId"
+      where l."orderId" = ? order by l.id`,
+    [order.priceListId ?? 0, order.currency, today, today, order.id],
+  )
+  const rows = (res as { rows: LineRow[] }).rows
+  const priceItems: PriceItems = new Map()
+  for (const r of rows) {
+    const items = typeof r.items === 'string' ? (JSON.parse(r.items) as Array<{ minQuantity: number; unitPrice: string }>) : r.items
+    if (items.length) priceItems.set(r.productId, items)
+  }
+  return { rows, priceItems }
+}
+
+/** What pricing an order produced (the lines are already written). */
+export interface PricingResult {
+  totals: OrderTotals
+  orderAdjustments: Adjustment[]
+}
+
+/**
+ * The pricing engine: steps sorted by `order` run on every line (scope `line`), then once on the
+ * order (scope `order`); the result is written to the lines and the order in two statements.
+ * @example const totals = await pipeline.reprice(trx, orderId)
+ */
+export class PricingPipeline {
+  private steps: PricingStep[] = [basePriceStep, taxStep]
+
+  /** Adds a step; a name is unique. Returns a function that removes it again. */
+  add(step: PricingStep): () => void {
+    if (!step.name || typeof step.apply !== 'function' || !Number.isFinite(step.order)) throw new Error('A pricing step needs a name, a numeric order and apply(ctx)')
+    if (this.steps.some((s) => s.name === step.name)) throw new Error(`Pricing step "${step.name}" is already registered`)
+    this.steps = [...this.steps, step].sort((a, b) => a.order - b.order)
+    return () => {
+      this.steps = this.steps.filter((s) => s !== step)
+    }
+  }
+
+  names(): string[] {
+    return this.steps.map((s) => `${s.order}:${s.name}`)
+  }
+
+  /** Prices every line of an order and its totals, and writes them (inside `trx`). */
+  async reprice(trx: Knex.Transaction, orderId: number): Promise<OrderTotals> {
+    const order = (await trx('orders').select('id', 'number', 'status', 'customerId', 'partnerId', 'priceListId', 'currency', 'orderDate').where('id', orderId).first()) as PricingOrder | undefined
+    if (!order) throw new NotFound(`No order with id ${orderId}`)
+    const { totals, orderAdjustments } = await this.price(trx, order)
+    await trx('orders')
+      .where('id', orderId)
+      .update({ ...totals, pricingAdjustments: JSON.stringify(orderAdjustments), version: trx.raw('version + 1'), updatedAt: trx.fn.now() })
+    return totals
+  }
+
+  /**
+   * Prices the lines of `order` and writes them (one read, one write); the caller writes the
+   * order totals — the submit action does it in the same statement that changes the status.
+   */
+  async price(trx: Knex.Transaction, order: PricingOrder): Promise<PricingResult> {
+    const { rows, priceItems } = await loadLines(trx, order)
+    const lines: PricedLine[] = rows.map((r) => {
+      const product: ProductInfo = { id: r.productId, sku: r.sku, listPrice: r.listPrice, taxRate: r.taxRate }
+      if (!r.active) throw new Conflict(`Product ${r.sku} is no longer sold`)
+      const listPrice = dec(r.listPrice)
+      return { id: r.id, productId: r.productId, quantity: r.quantity, product, listPrice, unitPrice: listPrice, discount: new Money(0), taxRate: new Money(0), promotionId: r.promotionId, adjustments: [] }
+    })
+    const base: PricingContextBase = { trx, order, lines, priceItems, orderDiscount: new Money(0), orderAdjustments: [] }
+    for (const step of this.steps) {
+      for (const line of lines) await step.apply(this.context(base, line))
+      await step.apply(this.context(base, null))
+    }
+    const figures = lines.map((l) => lineTotals(l))
+    const totals = orderTotals(figures, base.orderDiscount)
+    if (lines.length) {
+      const values = lines.map(() => '(?::int, ?::numeric, ?::numeric, ?::numeric, ?::numeric, ?::numeric, ?::numeric, ?::jsonb)').join(', ')
+      const bindings = lines.flatMap((l, i) => [l.id, money(l.unitPrice), money(l.listPrice), money(l.discount), figures[i]!.lineTotal, figures[i]!.taxAmount, l.taxRate.toString(), JSON.stringify(l.adjustments)])
+      await trx.raw(
+        `update order_lines as l set "unitPrice" = v.up, "listPrice" = v.lp, discount = v.disc, "lineTotal" = v.lt, "taxAmount" = v.tax, "taxRate" = v.rate, "pricingAdjustments" = v.adj, version = l.version + 1, "updatedAt" = now()
+         from (values ${values}) as v(id, up, lp, disc, lt, tax, rate, adj) where l.id = v.id`,
+        bindings,
+      )
+    }
+    return { totals, orderAdjustments: base.orderAdjustments }
+  }
+
+  private context(base: PricingContextBase, line: PricedLine | null): PricingContext {
+    const adjust = (a: { step: string; kind: Adjustment['kind']; amount: Money | string; description: string }) => {
+      const amount = new Money(a.amount)
+      const record: Adjustment = { step: a.step, kind: a.kind, amount: money(amount), description: a.description }
+      if (line) {
+        if (a.kind === 'price') line.unitPrice = amount
+        else if (a.kind === 'discount') line.discount = line.discount.plus(amount)
+        else if (a.kind === 'surcharge') line.discount = line.discount.minus(amount)
+        line.adjustments.push(record)
+      } else {
+        if (a.kind === 'price') throw new Error(`Pricing step "${a.step}": a price adjustment needs a line`)
+        if (a.kind === 'discount') base.orderDiscount = base.orderDiscount.plus(amount)
+        else if (a.kind === 'surcharge') base.orderDiscount = base.orderDiscount.minus(amount)
+        base.orderAdjustments.push(record)
+      }
+    }
+    return line ? { ...base, scope: 'line', line, adjust } : { ...base, scope: 'order', line: null, adjust }
+  }
+}

@@ -1,0 +1,105 @@
+import { BadRequest, Conflict, Forbidden, NotFound } from '@feathersjs/errors'
+import type { Knex } from 'knex'
+import type { PlumeApp } from '@plume/core'
+import { idempotent } from './hooks/idempotency.js'
+import type { PricingOrder } from './pricing/types.js'
+import { registryOf } from './registry.js'
+import { assertTransition, type OrderAction, type OrderStatus } from './state-machine.js'
+
+export type OrderRow = Record<string, unknown> & { id: number; number: string; status: OrderStatus; partnerId: number | null; warehouseId: number }
+export interface OrderLineRow {
+  id: number
+  productId: number
+  quantity: number
+}
+
+/** What a transition hook sees; throw a Feathers error from `before` or `after` to veto (all rolls back). */
+export interface TransitionContext {
+  app: PlumeApp
+  trx: Knex.Transaction
+  params: Record<string, unknown>
+  action: OrderAction
+  from: OrderStatus
+  to: OrderStatus
+  /** The order as it was before the transition (locked FOR UPDATE). */
+  order: OrderRow
+  lines: OrderLineRow[]
+  /** The action's request body. */
+  data: Record<string, unknown>
+  /** After the transition: the updated order. */
+  result?: OrderRow
+}
+
+/**
+ * A hook around order transitions, e.g. a credit check before `submit`/`approve`.
+ * @example orders.addTransitionHook({ name: 'credit', actions: ['approve'], async before(ctx) { if (await overLimit(ctx)) throw new Conflict('Credit limit exceeded') } })
+ */
+export interface TransitionHook {
+  name?: string
+  /** Only for these actions (default: all). */
+  actions?: OrderAction[]
+  before?(ctx: TransitionContext): void | Promise<void>
+  after?(ctx: TransitionContext): void | Promise<void>
+}
+
+/** Actions a partner user may run on their partner's orders; the rest is staff work. */
+export const PARTNER_ACTIONS: readonly OrderAction[] = ['submit', 'cancel']
+
+interface Caller {
+  provider?: string
+  user?: { id?: number; partnerId?: number | null }
+}
+
+function cancelReason(data: Record<string, unknown>): string | null | undefined {
+  const r = data.reason ?? data.cancelReason
+  if (r === undefined || r === null) return undefined
+  if (typeof r !== 'string' || r.length > 500) throw new BadRequest('Invalid data: reason must be a string of at most 500 characters', { errors: [{ path: '/reason', message: 'must be a string of at most 500 characters' }] })
+  return r
+}
+
+/**
+ * Runs one order action in the action's transaction: checks the state machine, runs the
+ * transition hooks, reserves/ships/releases stock, stamps the order. Idempotent with a key.
+ */
+export async function runTransition(app: PlumeApp, action: OrderAction, id: number, data: Record<string, unknown>, trx: Knex.Transaction, params: Record<string, unknown>): Promise<OrderRow> {
+  const { result } = await idempotent({ trx, params, route: `POST /api/orders/${id}/${action}`, body: data }, () => transition(app, action, id, data, trx, params))
+  return result
+}
+
+async function transition(app: PlumeApp, action: OrderAction, id: number, data: Record<string, unknown>, trx: Knex.Transaction, params: Record<string, unknown>): Promise<OrderRow> {
+  const registry = registryOf(app)
+  const inventory = registry.inventory
+  if (!inventory) throw new Error('orders: the inventory API is not available')
+  // the action service has locked the row FOR UPDATE; lock again for in-process callers
+  const order = (await trx('orders').where('id', id).forUpdate().first()) as OrderRow | undefined
+  const caller = params as Caller
+  if (!order || (caller.provider && caller.user?.partnerId && order.partnerId !== caller.user.partnerId)) throw new NotFound(`No order with id ${id}`)
+  if (caller.provider && caller.user?.partnerId && !PARTNER_ACTIONS.includes(action)) throw new Forbidden(`Partner users cannot ${action} orders`)
+  const t = assertTransition(action, order.status)
+  const reason = action === 'cancel' ? cancelReason(data) : undefined
+  const lines = (await trx('order_lines').select('id', 'productId', 'quantity').where('orderId', id).orderBy([{ column: 'productId' }, { column: 'id' }])) as OrderLineRow[]
+  const ctx: TransitionContext = { app, trx, params, action, from: order.status, to: t.to, order, lines, data }
+  const hooks = registry.transitionHooks.filter((h) => !h.actions || h.actions.includes(action))
+  for (const h of hooks) await h.before?.(ctx)
+
+  const set: Record<string, unknown> = { status: t.to, version: trx.raw('version + 1'), updatedAt: trx.fn.now() }
+  if (action === 'submit') {
+    if (lines.length === 0) throw new Conflict(`Cannot submit order ${order.number}: it has no lines`)
+    // final prices: whatever the price list says now is locked on the lines
+    const priced = await registry.pipeline.price(trx, order as unknown as PricingOrder)
+    Object.assign(set, priced.totals, { pricingAdjustments: JSON.stringify(priced.orderAdjustments) })
+  }
+  if (t.stamp) set[t.stamp] = trx.fn.now()
+  if (reason !== undefined) set.cancelReason = reason
+  const [updated] = (await trx('orders').where('id', id).update(set).returning('*')) as OrderRow[]
+
+  // stock last: the hot stock rows stay locked for as short a time as possible
+  const stock = { warehouseId: order.warehouseId, orderId: id, reference: order.number }
+  if (action === 'submit') for (const l of lines) await inventory.reserve(trx, { ...stock, productId: l.productId, quantity: l.quantity })
+  else if (action === 'ship') for (const l of lines) await inventory.ship(trx, { ...stock, productId: l.productId, quantity: l.quantity })
+  else if (action === 'cancel' && order.status !== 'draft') for (const l of lines) await inventory.release(trx, { ...stock, productId: l.productId, quantity: l.quantity })
+
+  ctx.result = updated
+  for (const h of hooks) await h.after?.(ctx)
+  return updated!
+}
