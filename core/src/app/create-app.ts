@@ -6,7 +6,7 @@ import { pino, type Logger } from 'pino'
 import type { Database } from '../db/connect.js'
 import { errorHandler } from '../errors/handler.js'
 import { EntityService } from '../service/entity-service.js'
-import { hashUserPassword, requireAuth, setupAuthentication, setupSessions, jwtSecret } from '../auth/setup.js'
+import { authEntityHooks, clientIp, requireAuth, setupAuthentication, setupSessions, socketClientIp, jwtSecret } from '../auth/setup.js'
 import { clientSafeErrors, transaction, validateData } from './hooks.js'
 import { systemRoutes } from './routes.js'
 import { authorizeHooks, setupPermissions } from '../permissions/index.js'
@@ -48,7 +48,7 @@ export function registerEntityService(app: PlumeApp, entity: EntityDefinition, a
     ...auditHooks(app, entity),
     validateData(entity),
   ]
-  if (entity.name === 'user') chain.push(hashUserPassword())
+  chain.push(...authEntityHooks(entity))
   chain.push(pluginHooks(entity.name))
   app.service(path).hooks({ around: { all: [...chain, ...around] } })
   return service
@@ -72,9 +72,12 @@ export async function createApp(opts: CreateAppOptions): Promise<PlumeApp> {
   app.use(systemRoutes(app))
   app.use(adminStatic())
   app.use(bodyParser({ jsonLimit: '1mb', formLimit: '1mb', textLimit: '1mb' }))
+  // X-Forwarded-For is believed only behind a proxy that sets it (PLUME_TRUST_PROXY=1)
+  app.proxy = process.env.PLUME_TRUST_PROXY === '1'
+  app.use(clientIp())
   app.configure(rest())
-  app.configure(socketio({ cors: { origin: true } }))
-  setupAuthentication(app, await jwtSecret(app, opts.jwtSecret), opts.accessTokenTtl ?? '1h')
+  app.configure(socketio({ cors: { origin: true } }, (io) => io.use(socketClientIp(app))))
+  await setupAuthentication(app, await jwtSecret(app, opts.jwtSecret), opts.accessTokenTtl)
   await setupPermissions(app)
   await setupAudit(app)
   for (const entity of opts.entities.values()) registerEntityService(app, entity)

@@ -1,0 +1,69 @@
+/** CSV and XLSX export of the filtered set, fetched page by page. */
+import { api } from '../api/client'
+import type { EntityMeta, FieldMeta, Row } from '../types/meta'
+import { fieldLabel, formatValue } from './format'
+import { titleOf } from './titles'
+
+function download(blob: Blob, filename: string): void {
+  const a = document.createElement('a')
+  a.href = URL.createObjectURL(blob)
+  a.download = filename
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000)
+}
+
+const csvCell = (s: string) => (/[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${(/^[=+\-@]/.test(s) ? "'" : '') + s.replace(/"/g, '""')}"` : s)
+
+function cellText(e: EntityMeta, f: FieldMeta, row: Row, refs: Map<string, EntityMeta>): string {
+  const v = row[f.name]
+  if (f.ref && typeof v === 'number') return titleOf(refs.get(f.ref.entity), v) ?? `#${v}`
+  // money and numbers stay machine-readable in exports
+  if (f.xType === 'money' || f.type === 'number' || f.type === 'integer') return v === null || v === undefined ? '' : String(v)
+  return formatValue(f, v, row)
+}
+
+export interface ExportOptions {
+  entity: EntityMeta
+  refs: Map<string, EntityMeta>
+  query: Record<string, unknown>
+  columns: string[]
+  format: 'csv' | 'xlsx'
+  onProgress?: (n: number) => void
+}
+
+/** Fetches every matching row (500 a page) and downloads them; returns the row count. */
+export async function exportRows(o: ExportOptions): Promise<number> {
+  const fields = o.columns.map((c) => o.entity.fields[c]).filter((f): f is FieldMeta => !!f)
+  const { rows } = await api.findAll(o.entity.plural, o.query, { pageSize: 500, onPage: o.onProgress })
+  // warm the title cache for every referenced id so the export shows names
+  for (const f of fields) if (f.ref) for (const r of rows) titleOf(o.refs.get(f.ref.entity), r[f.name])
+  await new Promise((r) => setTimeout(r, 60))
+  await waitTitles(fields, rows, o.refs)
+  const header = fields.map((f) => fieldLabel(f))
+  const body = rows.map((r) => fields.map((f) => cellText(o.entity, f, r, o.refs)))
+  const stamp = new Date().toISOString().slice(0, 10)
+  const name = `${o.entity.plural}-${stamp}`
+  if (o.format === 'csv') {
+    const text = [header, ...body].map((line) => line.map(csvCell).join(',')).join('\r\n')
+    download(new Blob(['\ufeff' + text], { type: 'text/csv;charset=utf-8' }), `${name}.csv`)
+  } else {
+    const { default: writeXlsxFile } = await import('write-excel-file/browser')
+    const numeric = fields.map((f) => f.xType === 'money' || f.type === 'number' || (f.type === 'integer' && !f.ref))
+    const data = [
+      header.map((h) => ({ value: h, fontWeight: 'bold' as const })),
+      ...body.map((line) => line.map((s, i) => (numeric[i] && s !== '' && Number.isFinite(Number(s)) ? { type: Number, value: Number(s) } : { type: String, value: s }))),
+    ]
+    download(await writeXlsxFile(data as never).toBlob(), `${name}.xlsx`)
+  }
+  return rows.length
+}
+
+async function waitTitles(fields: FieldMeta[], rows: Row[], refs: Map<string, EntityMeta>): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const missing = fields.some((f) => f.ref && rows.some((r) => typeof r[f.name] === 'number' && titleOf(refs.get(f.ref!.entity), r[f.name]) === undefined))
+    if (!missing) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}

@@ -1,0 +1,52 @@
+/** Titles of referenced records (`customerId: 5` → "Acme"), fetched in batches and cached. */
+import { reactive } from 'vue'
+import { api } from '../api/client'
+import type { EntityMeta, Row } from '../types/meta'
+import { recordTitle, titleField } from './entity'
+
+const cache = reactive(new Map<string, string>())
+const pending = new Map<string, Set<number>>()
+let timer: ReturnType<typeof setTimeout> | undefined
+
+const key = (entity: string, id: number) => `${entity}:${id}`
+
+/** The cached title, or undefined (and a fetch is queued). */
+export function titleOf(target: EntityMeta | undefined, id: unknown): string | undefined {
+  if (!target || typeof id !== 'number') return undefined
+  const k = key(target.name, id)
+  const hit = cache.get(k)
+  if (hit !== undefined) return hit
+  const set = pending.get(target.plural) ?? new Set<number>()
+  set.add(id)
+  pending.set(target.plural, set)
+  pendingMeta.set(target.plural, target)
+  timer ??= setTimeout(flush, 20)
+  return undefined
+}
+
+export function rememberTitle(target: EntityMeta, row: Row): void {
+  cache.set(key(target.name, row.id), recordTitle(target, row))
+}
+
+const pendingMeta = new Map<string, EntityMeta>()
+
+async function flush(): Promise<void> {
+  timer = undefined
+  const batches = [...pending.entries()]
+  pending.clear()
+  await Promise.all(
+    batches.map(async ([plural, ids]) => {
+      const target = pendingMeta.get(plural)
+      if (!target) return
+      const list = [...ids]
+      const tf = titleField(target)
+      try {
+        const res = await api.find(plural, { id: { $in: list }, $limit: list.length, $select: tf === 'id' ? ['id'] : ['id', tf] })
+        for (const row of res.data) rememberTitle(target, row)
+      } catch {
+        /* no access to the target: show the bare id */
+      }
+      for (const id of list) if (!cache.has(key(target.name, id))) cache.set(key(target.name, id), `#${id}`)
+    }),
+  )
+}
