@@ -35,6 +35,8 @@ export function columnType(p: RawProperty): string {
   switch (type) {
     case 'string':
       if (p.format === 'date-time') return 'timestamptz'
+      // encrypted at rest (core/src/crypto): the ciphertext is longer than maxLength allows
+      if (p['x-sensitive'] === true && !p.writeOnly && p.format !== 'date' && p.format !== 'uuid') return 'text'
       if (p.format === 'date') return 'date'
       if (p.format === 'uuid') return 'uuid'
       if (p.maxLength !== undefined && p.maxLength <= 1000) return `varchar(${p.maxLength})`

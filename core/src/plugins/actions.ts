@@ -5,6 +5,7 @@ import type { EntityDefinition, LocalizedText } from '@plume/metadata'
 import { requireAuth } from '../auth/setup.js'
 import { toClientError } from '../errors/db-errors.js'
 import { clientSafeErrors } from '../app/hooks.js'
+import { auditedAction } from '../audit/index.js'
 import type { AroundHook, PlumeApp } from '../app/types.js'
 import type { ActionDefinition } from './types.js'
 
@@ -57,7 +58,11 @@ export function actionService(app: PlumeApp, entity: EntityDefinition, info: Act
       try {
         const found: unknown = await trx(entity.table).where('id', id).forUpdate().first('id')
         if (!found) throw new NotFound(`No ${entity.name} with id ${id}`)
-        const result = await def.handler(id, (data ?? {}) as Record<string, unknown>, { app, trx, params: { ...params, transaction: trx, action: info } })
+        const input = (data ?? {}) as Record<string, unknown>
+        // the action and the writes it makes are audited in its transaction, just before the commit
+        const result = await auditedAction(app, { trx, entity, action: info.name, recordId: id, data: input, params }, () =>
+          def.handler(id, input, { app, trx, params: { ...params, transaction: trx, action: info } }),
+        )
         await trx.commit()
         return result ?? { id }
       } catch (err) {

@@ -29,6 +29,14 @@ export interface EntityParams extends Params {
   paginate?: false
 }
 
+/** Transforms field values on their way to SQL and back (field encryption, core/src/crypto). */
+export interface RowCodec {
+  /** Called on the columns of every write, in place. */
+  encode(row: Row): Row
+  /** Called on every row read or returned by a write, in place. */
+  decode(row: Row): Row
+}
+
 export interface EntityServiceOptions {
   defaultLimit?: number
   maxLimit?: number
@@ -64,6 +72,8 @@ export class EntityService {
   /** `type: number` fields stored as numeric (percent): the driver returns text, clients expect numbers. */
   private readonly numericNumbers: string[]
   private readonly getSql: string
+  /** Set by the encryption layer (`setupAudit`) when the entity has encrypted fields. */
+  codec?: RowCodec
   private readonly getStatement: { name: string; text: string }
 
   constructor(knex: Knex, entity: EntityDefinition, opts: EntityServiceOptions = {}) {
@@ -102,11 +112,12 @@ export class EntityService {
   /** Gives rows the JSON types their schema promises. */
   protected shape<T extends Row | undefined>(row: T): T {
     if (row) for (const n of this.numericNumbers) if (typeof row[n] === 'string') row[n] = Number(row[n])
+    if (row && this.codec) this.codec.decode(row)
     return row
   }
 
   protected shapeAll(rows: Row[]): Row[] {
-    if (this.numericNumbers.length) for (const r of rows) this.shape(r)
+    if (this.numericNumbers.length || this.codec) for (const r of rows) this.shape(r)
     return rows
   }
 
@@ -223,7 +234,8 @@ export class EntityService {
 
   async patch(id: NullableId, data: Row, params?: EntityParams): Promise<Row> {
     const key = this.parseId(id)
-    return this.write(key, this.writable(data), data.version, params)
+    // write() filters and encodes the columns (once: encoding twice would double-encrypt)
+    return this.write(key, data, data.version, params)
   }
 
   async remove(id: NullableId, params?: EntityParams): Promise<Row> {
@@ -247,7 +259,7 @@ export class EntityService {
       if (!f || f.serverManaged) continue
       out[k] = f.type === 'object' || f.type === 'array' ? (v === null ? null : JSON.stringify(v)) : v
     }
-    return out
+    return this.codec ? this.codec.encode(out) : out
   }
 
   private async write(key: number, values: Row, expectedVersion: unknown, params?: EntityParams): Promise<Row> {

@@ -71,7 +71,7 @@ describe('normalisation', () => {
     const columns = Object.fromEntries(Object.values(customer().fields).map((f) => [f.name, f.column]))
     expect(columns).toEqual({
       id: 'integer', code: 'varchar(32)', name: 'varchar(200)', creditLimit: 'numeric(14,2)', discount: 'numeric(7,4)',
-      pieces: 'integer', notes: 'text', settings: 'jsonb', partnerId: 'integer', ownerId: 'integer', email: 'varchar(254)',
+      pieces: 'integer', notes: 'text', settings: 'jsonb', partnerId: 'integer', ownerId: 'integer', email: 'text',
       status: 'text', tags: 'jsonb', lastSeenAt: 'timestamptz', birthday: 'date', externalId: 'uuid', longText: 'text',
       plain: 'text', big: 'bigint', ratio: 'double precision', vip: 'boolean', legacyCode: 'varchar(12)', secret: 'text',
       createdAt: 'timestamptz', updatedAt: 'timestamptz', version: 'integer',

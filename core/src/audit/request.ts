@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto'
+import type { HookContext, NextFunction } from '@feathersjs/feathers'
+import type { Context, Middleware, Next } from 'koa'
+import type { PlumeApp } from '../app/types.js'
+
+const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/
+
+/**
+ * Koa middleware: a request id per HTTP request (the client's `X-Request-Id` when it is a sane
+ * token, else a new UUID), echoed in the response, and the client address, both put on
+ * `ctx.feathers` so they reach service params as `params.requestId` and `params.ip`.
+ */
+export const requestContext = (): Middleware => async (ctx: Context, next: Next) => {
+  const given = ctx.get('X-Request-Id')
+  const requestId = REQUEST_ID.test(given) ? given : randomUUID()
+  ctx.set('X-Request-Id', requestId)
+  const c = ctx as Context & { feathers?: Record<string, unknown> }
+  c.feathers = { ...c.feathers, requestId, ip: ctx.ip }
+  await next()
+}
+
+interface SocketLike {
+  feathers?: Record<string, unknown>
+  handshake?: { address?: string }
+}
+
+/**
+ * Installs the request context first in the Koa stack (it must run before the REST transport,
+ * which is configured earlier) and puts the client address of socket.io connections on their
+ * params once the server is set up.
+ */
+export function installRequestContext(app: PlumeApp): void {
+  ;(app as unknown as { middleware: Middleware[] }).middleware.unshift(requestContext())
+  app.hooks({
+    setup: [
+      async (_context: HookContext, next: NextFunction) => {
+        await next()
+        const io = (app as unknown as { io?: { on(event: 'connection', fn: (socket: SocketLike) => void): void } }).io
+        io?.on('connection', (socket) => {
+          if (socket.feathers) socket.feathers.ip = socket.handshake?.address
+        })
+      },
+    ],
+  })
+}
