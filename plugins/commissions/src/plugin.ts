@@ -1,0 +1,57 @@
+import { fileURLToPath } from 'node:url'
+import { definePlugin } from '@plume/core'
+import type { OrdersApi } from '@plume/plugin-orders'
+import { accrueOrder, reverseOrder } from './accrue.js'
+import { approveBatch, payBatch, reverseCommission } from './actions.js'
+import { accrueOnDelivery, accrueOnPayment, reverseOnCancel, reverseOnCreditNote } from './hooks/order-events.js'
+import { payoutBatch, systemOnly } from './hooks/payout-batch.js'
+
+export { accrueOrder, reverseOrder } from './accrue.js'
+export { lineCommissions, periodOf, volumeBonus, type CommissionPlan, type LineCommission } from './plan.js'
+
+/** What `ctx.use('commissions')` returns. */
+export interface CommissionsApi {
+  accrueOrder: typeof accrueOrder
+  reverseOrder: typeof reverseOrder
+}
+
+const removers = new WeakMap<object, Array<() => void>>()
+const guard = [systemOnly()]
+const batch = [payoutBatch()]
+const paid = [accrueOnPayment()]
+
+/**
+ * Partner commissions: plans per tier (rate by category, volume bonus per period, earned on
+ * delivery or on payment), accruals and reversals, payout batches draft → approved → paid.
+ * See docs/commissions.md.
+ */
+export default definePlugin<CommissionsApi>({
+  name: 'commissions',
+  version: '1.0.0',
+  description: { en: 'Partner commissions: plans, accruals, payout batches', 'zh-CN': '合作伙伴佣金：方案、计提与结算' },
+  dependsOn: ['partners', 'orders'],
+  entities: [fileURLToPath(new URL('../entities', import.meta.url))],
+  hooks: {
+    commissionAccrual: { create: guard, update: guard, patch: guard, remove: guard },
+    payoutBatch: { create: batch, update: batch, patch: batch, remove: batch },
+    creditNote: { create: [reverseOnCreditNote()], patch: [reverseOnCreditNote()], update: [reverseOnCreditNote()] },
+    payment: { create: paid },
+    paymentAllocation: { create: paid },
+    invoice: { patch: paid, update: paid },
+  },
+  actions: {
+    payoutBatch: { approve: approveBatch(), pay: payBatch() },
+    order: { 'reverse-commission': reverseCommission() },
+  },
+  setup(ctx) {
+    for (const remove of removers.get(ctx.app) ?? []) remove()
+    const orders = ctx.use<OrdersApi>('orders')
+    removers.set(ctx.app, [orders.addTransitionHook(accrueOnDelivery()), orders.addTransitionHook(reverseOnCancel())])
+    return { accrueOrder, reverseOrder }
+  },
+  disable(ctx) {
+    for (const remove of removers.get(ctx.app) ?? []) remove()
+    removers.delete(ctx.app)
+    return Promise.resolve()
+  },
+})

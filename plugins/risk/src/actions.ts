@@ -1,0 +1,58 @@
+import { BadRequest, Conflict, NotFound } from '@feathersjs/errors'
+import type { Knex } from 'knex'
+import type { ActionDefinition } from '@plume/core'
+import { ordersApi, type OrderRow } from '@plume/plugin-orders'
+import { assessOrder } from './score.js'
+
+function note(data: Record<string, unknown>): string | null {
+  const n = data.note ?? null
+  if (n !== null && (typeof n !== 'string' || n.length > 500)) throw new BadRequest('Invalid data: note must be a string of at most 500 characters', { errors: [{ path: '/note', message: 'must be a string of at most 500 characters' }] })
+  return n
+}
+
+async function heldOrder(trx: Knex.Transaction, id: number): Promise<OrderRow> {
+  const order = (await trx('orders').where('id', id).forUpdate().first()) as OrderRow | undefined
+  if (!order) throw new NotFound(`No order with id ${id}`)
+  if (!order.creditHold) throw new Conflict(`Order ${order.number} is not on credit hold`)
+  return order
+}
+
+async function decide(trx: Knex.Transaction, orderId: number, status: 'released' | 'rejected', params: Record<string, unknown>, text: string | null): Promise<void> {
+  const userId = (params.user as { id?: number } | undefined)?.id ?? null
+  await trx('credit_holds').where({ orderId, status: 'open' }).update({ status, decidedById: userId, decidedAt: trx.fn.now(), note: text, updatedAt: trx.fn.now(), version: trx.raw('version + 1') })
+}
+
+/**
+ * `POST /api/orders/:id/release-credit-hold {note?}` (permission `orders:release-credit-hold`):
+ * the order may be approved again; the hold record says who released it and why.
+ */
+export const releaseCreditHold = (): ActionDefinition => ({
+  permission: 'orders:release-credit-hold',
+  label: { en: 'Release credit hold', 'zh-CN': '解除信用冻结' },
+  async handler(id, data, { trx, params }) {
+    await heldOrder(trx, id)
+    await decide(trx, id, 'released', params, note(data))
+    const [order] = (await trx('orders').where('id', id).update({ creditHold: false, version: trx.raw('version + 1'), updatedAt: trx.fn.now() }).returning('*')) as OrderRow[]
+    await assessOrder(trx, order!)
+    return order
+  },
+})
+
+/**
+ * `POST /api/orders/:id/reject-credit-hold {note?}` (permission `orders:reject-credit-hold`):
+ * the hold is rejected and the order cancelled (its stock reservation released).
+ */
+export const rejectCreditHold = (): ActionDefinition => ({
+  permission: 'orders:reject-credit-hold',
+  label: { en: 'Reject (credit)', 'zh-CN': '信用拒绝' },
+  async handler(id, data, { app, trx, params }) {
+    const held = await heldOrder(trx, id)
+    const text = note(data)
+    await decide(trx, id, 'rejected', params, text)
+    await trx('orders').where('id', id).update({ creditHold: false })
+    const reason = `Credit hold rejected: ${String(held.creditHoldReason ?? '')}`.slice(0, 500)
+    const order = await ordersApi(app).transition(trx, id, 'cancel', { reason }, { user: params.user })
+    await assessOrder(trx, order)
+    return order
+  },
+})

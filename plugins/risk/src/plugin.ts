@@ -1,0 +1,71 @@
+import { fileURLToPath } from 'node:url'
+import { definePlugin } from '@plume/core'
+import type { OrdersApi } from '@plume/plugin-orders'
+import { rejectCreditHold, releaseCreditHold } from './actions.js'
+import { blockHeldApproval, closeHoldOnCancel, holdOnSubmit } from './hooks/credit-hold.js'
+import { reassessAfterWrite, reassessOnTransition } from './hooks/reassess.js'
+import { systemOnly } from './hooks/system-only.js'
+import { exposure, currentLimit, overdueInvoices, type CreditSubject, type Exposure } from './exposure.js'
+import { assess, riskScore, type RiskScore } from './score.js'
+import { creditExposureService } from './services/credit-exposure.js'
+
+export { exposure, currentLimit, overdueInvoices, OPEN_ORDER_STATES, OPEN_INVOICE_STATES } from './exposure.js'
+export type { CreditSubject, Exposure, OverdueInvoice } from './exposure.js'
+export { riskScore, assess, levelOf, WEIGHTS } from './score.js'
+export type { RiskScore, RiskLevel } from './score.js'
+export type { HoldReason } from './credit-check.js'
+
+/** What `ctx.use('risk')` returns. */
+export interface RiskApi {
+  exposure: typeof exposure
+  currentLimit: typeof currentLimit
+  overdueInvoices: typeof overdueInvoices
+  riskScore: typeof riskScore
+  /** Re-scores a subject now (e.g. after a payment written outside a service). */
+  assess(trx: Parameters<typeof assess>[0], who: CreditSubject): Promise<RiskScore>
+}
+export type { Exposure as CreditExposure }
+
+const removers = new WeakMap<object, Array<() => void>>()
+const guard = [systemOnly()]
+const reassess = [reassessAfterWrite()]
+
+/**
+ * Risk: credit limits (the `creditLimit` records are the source of truth), exposure, credit
+ * holds at submit with release/reject actions, and risk scores kept current. See docs/risk.md.
+ */
+export default definePlugin<RiskApi>({
+  name: 'risk',
+  version: '1.0.0',
+  description: { en: 'Credit limits, credit holds and risk scores', 'zh-CN': '信用额度、信用冻结与风险评分' },
+  dependsOn: ['orders', 'crm', 'partners'],
+  entities: [fileURLToPath(new URL('../entities', import.meta.url))],
+  hooks: {
+    creditHold: { create: guard, update: guard, patch: guard, remove: guard },
+    riskAssessment: { create: guard, update: guard, patch: guard, remove: guard },
+    payment: { create: reassess, patch: reassess },
+    paymentAllocation: { create: reassess },
+    invoice: { create: reassess, patch: reassess, update: reassess },
+    creditNote: { create: reassess, patch: reassess },
+  },
+  actions: {
+    order: {
+      'release-credit-hold': releaseCreditHold(),
+      'reject-credit-hold': rejectCreditHold(),
+    },
+  },
+  services: {
+    'api/credit-exposure': (ctx) => creditExposureService(ctx.knex),
+  },
+  setup(ctx) {
+    for (const remove of removers.get(ctx.app) ?? []) remove()
+    const orders = ctx.use<OrdersApi>('orders')
+    removers.set(ctx.app, [holdOnSubmit(), blockHeldApproval(), closeHoldOnCancel(), reassessOnTransition()].map((h) => orders.addTransitionHook(h)))
+    return { exposure, currentLimit, overdueInvoices, riskScore, assess }
+  },
+  disable(ctx) {
+    for (const remove of removers.get(ctx.app) ?? []) remove()
+    removers.delete(ctx.app)
+    return Promise.resolve()
+  },
+})
