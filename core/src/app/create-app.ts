@@ -15,6 +15,7 @@ import { setupRealtime } from './realtime.js'
 import { adminStatic } from './admin-static.js'
 import { setupMetaService } from './meta-service.js'
 import { pluginHooks } from '../plugins/dispatch.js'
+import { automationHook, setupAutomation } from '../automation/index.js'
 import type { AroundHook, PlumeApp } from './types.js'
 
 export interface CreateAppOptions {
@@ -50,6 +51,7 @@ export function registerEntityService(app: PlumeApp, entity: EntityDefinition, a
   ]
   chain.push(...authEntityHooks(entity))
   chain.push(pluginHooks(entity.name))
+  chain.push(automationHook(app, entity))
   app.service(path).hooks({ around: { all: [...chain, ...around] } })
   return service
 }
@@ -80,6 +82,7 @@ export async function createApp(opts: CreateAppOptions): Promise<PlumeApp> {
   await setupAuthentication(app, await jwtSecret(app, opts.jwtSecret), opts.accessTokenTtl)
   await setupPermissions(app)
   await setupAudit(app)
+  await setupAutomation(app)
   for (const entity of opts.entities.values()) registerEntityService(app, entity)
   setupMetaService(app)
   setupSessions(app)

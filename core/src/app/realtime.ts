@@ -1,19 +1,24 @@
+import { permissionPublisher } from '../permissions/publish.js'
 import type { PlumeApp } from './types.js'
 
 /**
  * Realtime channels: every connection starts anonymous; a login moves it to `authenticated`.
- * Entity events go to authenticated connections only (per-record permission filtering is added
- * by the permission layer through `app.publish`).
+ * Events go to authenticated connections whose user may `get` the record, without the fields
+ * hidden from that user (the permission layer's publisher).
  */
 export function setupRealtime(app: PlumeApp): void {
   app.on('connection', (connection: unknown) => app.channel('anonymous').join(connection as never))
-  app.on('login', (_result: unknown, { connection }: { connection?: unknown }) => {
+  app.on('login', (result: { user?: { id?: unknown } }, { connection }: { connection?: unknown }) => {
     if (!connection) return
     app.channel('anonymous').leave(connection as never)
     app.channel('authenticated').join(connection as never)
+    // per-user channel: lets authentication cut a user's connections off (deactivation, password change)
+    if (result?.user?.id !== undefined) app.channel(`users/${String(result.user.id)}`).join(connection as never)
   })
   app.on('logout', (_result: unknown, { connection }: { connection?: unknown }) => {
-    if (connection) app.channel('authenticated').leave(connection as never)
+    if (!connection) return
+    app.channel(app.channels).leave(connection as never)
+    app.channel('anonymous').join(connection as never)
   })
-  app.publish(() => app.channel('authenticated'))
+  app.publish(permissionPublisher(app))
 }

@@ -2,29 +2,60 @@ import { NotAuthenticated } from '@feathersjs/errors'
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { AuthenticationService } from '@feathersjs/authentication'
 import type { PlumeApp } from '../app/types.js'
+import type { AuthRuntime } from './runtime.js'
 
 export type SessionUser = Record<string, unknown> & { id: number; roles?: string[]; partnerId?: number | null; active?: boolean }
 
-interface CachedToken {
+/**
+ * Who is calling, as `params.user`: a user (signed in with a token) or an API key acting for its
+ * owner (`id` is the key's creator or null, `apiKeyId` set, roles and partner from the key).
+ * Permission rules read `id`, `roles` and `partnerId`.
+ */
+export type Principal = SessionUser | ApiKeyPrincipal
+export interface ApiKeyPrincipal {
+  id: number | null
+  apiKeyId: number
+  roles: string[]
+  partnerId: number | null
+}
+
+/** The claims Plume relies on in an access token. */
+export interface AccessClaims {
   sub: number
+  jti: string
   exp: number
+  /** Login family (shared with the refresh tokens of the same sign-in). */
+  fam?: string
+  /** Issue time in milliseconds (JWT `iat` has whole seconds only). */
+  issuedMs: number
 }
 
 const MAX_TOKENS = 10_000
 const USER_TTL_MS = 30_000
 
+/** Issue time of a token payload in ms: `iatMs` when present, else `iat` seconds. */
+export function issuedAtMs(payload: { iat?: unknown; iatMs?: unknown }): number {
+  const iat = Number(payload.iat)
+  const ms = Number(payload.iatMs)
+  if (Number.isFinite(ms) && Number.isFinite(iat) && Math.floor(ms / 1000) === iat) return ms
+  return Number.isFinite(iat) ? iat * 1000 : 0
+}
+
 /**
  * Resolves bearer tokens to users with two small caches: verified tokens (until they expire)
  * and users by id (briefly, and dropped the moment the user changes). This keeps the JWT check
- * and the user lookup off the hot path of every request without weakening revocation:
- * `revoke()` and any change to a user take effect on the next request.
+ * and the user lookup off the hot path of every request without weakening revocation: the
+ * revocation log (logout, reused refresh token) is checked in memory on every request, and a
+ * user's `tokensValidAfter` travels with the cached user.
  */
 export class SessionCache {
-  private tokens = new Map<string, CachedToken>()
-  private users = new Map<number, { user: SessionUser; at: number }>()
-  private revoked = new Set<string>()
+  private tokens = new Map<string, AccessClaims>()
+  private users = new Map<number, { user: SessionUser; validAfterMs: number; at: number }>()
 
-  constructor(private readonly app: PlumeApp) {
+  constructor(
+    private readonly app: PlumeApp,
+    private readonly runtime: AuthRuntime,
+  ) {
     const drop = (u: { id?: unknown }) => this.forgetUser(Number(u?.id))
     const users = app.service('api/users')
     users.on('patched', drop)
@@ -36,60 +67,99 @@ export class SessionCache {
     this.users.delete(id)
   }
 
+  /** Stops a token here at once (the caller also records it in the revocation log). */
   revoke(token: string): void {
-    this.revoked.add(token)
     this.tokens.delete(token)
   }
 
-  isRevoked(token: string): boolean {
-    return this.revoked.has(token)
+  isRevoked(claims: Pick<AccessClaims, 'jti' | 'fam'>): boolean {
+    const log = this.runtime.revocations
+    return log.has('jti', claims.jti) || (claims.fam !== undefined && log.has('family', claims.fam))
   }
 
-  async verify(token: string): Promise<CachedToken> {
+  /** Verifies signature (HS256 only), issuer, audience and expiry, and the revocation log. */
+  async verify(token: string): Promise<AccessClaims> {
+    await this.runtime.revocations.syncIfStale()
     const now = Date.now() / 1000
-    const hit = this.tokens.get(token)
-    if (hit && hit.exp > now) return hit
-    if (this.revoked.has(token)) throw new NotAuthenticated('Token revoked')
-    const auth = this.app.service('api/authentication') as unknown as AuthenticationService
-    const payload = (await auth.verifyAccessToken(token)) as { sub?: string; exp?: number }
-    const sub = Number(payload.sub)
-    if (!Number.isInteger(sub) || !payload.exp) throw new NotAuthenticated('Invalid token')
-    if (this.tokens.size >= MAX_TOKENS) this.tokens.clear()
-    const entry = { sub, exp: payload.exp }
-    this.tokens.set(token, entry)
+    let claims = this.tokens.get(token)
+    if (!claims || claims.exp <= now) {
+      this.tokens.delete(token)
+      const auth = this.app.service('api/authentication') as unknown as AuthenticationService
+      const payload = (await auth.verifyAccessToken(token)) as Record<string, unknown>
+      const sub = Number(payload.sub)
+      if (!Number.isInteger(sub) || typeof payload.exp !== 'number' || typeof payload.jti !== 'string' || typeof payload.iat !== 'number') {
+        throw new NotAuthenticated('Invalid token')
+      }
+      claims = { sub, jti: payload.jti, exp: payload.exp, fam: typeof payload.fam === 'string' ? payload.fam : undefined, issuedMs: issuedAtMs(payload) }
+      if (this.tokens.size >= MAX_TOKENS) this.tokens.clear()
+      this.tokens.set(token, claims)
+    }
+    if (this.isRevoked(claims)) {
+      this.tokens.delete(token)
+      throw new NotAuthenticated('Token revoked')
+    }
+    return claims
+  }
+
+  /** The user and the time before which their tokens are void. */
+  async user(id: number): Promise<{ user: SessionUser; validAfterMs: number }> {
+    const hit = this.users.get(id)
+    if (hit && Date.now() - hit.at < USER_TTL_MS) return hit
+    const [user, row] = await Promise.all([
+      this.app.service('api/users').get(id) as Promise<SessionUser>,
+      this.app.get('db').knex('plume_user_sessions').select('tokens_valid_after').where({ user_id: id }).first() as Promise<{ tokens_valid_after: Date | string } | undefined>,
+    ])
+    const entry = { user, validAfterMs: row ? new Date(row.tokens_valid_after).getTime() : 0, at: Date.now() }
+    this.users.set(id, entry)
     return entry
   }
 
-  async user(id: number): Promise<SessionUser> {
-    const hit = this.users.get(id)
-    if (hit && Date.now() - hit.at < USER_TTL_MS) return hit.user
-    const user = (await this.app.service('api/users').get(id)) as SessionUser
-    this.users.set(id, { user, at: Date.now() })
-    return user
+  /** A verified token's claims and its active user; 401 for anything else. */
+  async authenticate(token: string): Promise<{ claims: AccessClaims; user: SessionUser }> {
+    const claims = await this.verify(token).catch((err: unknown) => {
+      throw err instanceof NotAuthenticated ? err : new NotAuthenticated('Invalid token')
+    })
+    let entry: { user: SessionUser; validAfterMs: number }
+    try {
+      entry = await this.user(claims.sub)
+    } catch {
+      throw new NotAuthenticated('Unknown user')
+    }
+    if (entry.user.active === false) throw new NotAuthenticated('User is deactivated')
+    if (claims.issuedMs < entry.validAfterMs) throw new NotAuthenticated('Token revoked')
+    return { claims, user: entry.user }
   }
 }
 
+const header = (headers: unknown, name: string): string | undefined => {
+  const v = (headers as Record<string, unknown> | undefined)?.[name]
+  return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined
+}
+
 /**
- * Requires a valid access token on calls from outside (REST header or socket login) and puts
- * the user on `params.user`. Internal calls carry no provider and pass.
+ * Requires a caller on calls from outside and puts it on `params.user`: a bearer token (REST
+ * header or socket login, `params.via = 'jwt'`) or, over REST, an `X-Api-Key` header
+ * (`params.via = 'api-key'`). Internal calls carry no provider and pass.
  */
 export const requireAuth = () => async (context: HookContext, next: NextFunction) => {
   const params = context.params
   if (!params.provider || params.authenticated === true) return next()
+  const app = context.app as PlumeApp
   const token = (params.authentication as { accessToken?: string } | undefined)?.accessToken
-  if (!token) throw new NotAuthenticated('Not authenticated')
-  const cache = (context.app as PlumeApp).get('sessions') as SessionCache
-  const { sub } = await cache.verify(token).catch((err: unknown) => {
-    throw err instanceof NotAuthenticated ? err : new NotAuthenticated('Invalid token')
-  })
-  let user: SessionUser
-  try {
-    user = await cache.user(sub)
-  } catch {
-    throw new NotAuthenticated('Unknown user')
+  if (token) {
+    const cache = app.get('sessions') as SessionCache
+    const { user } = await cache.authenticate(token)
+    params.user = user
+    params.via = 'jwt'
+  } else {
+    const key = params.provider === 'rest' ? header(params.headers, 'x-api-key') : undefined
+    const keys = (app.get('auth') as AuthRuntime | undefined)?.apiKeys
+    if (!key || !keys) throw new NotAuthenticated('Not authenticated')
+    const principal = await keys.authenticate(key, header(params.headers, 'origin'))
+    params.user = principal
+    params.via = 'api-key'
+    params.apiKey = { id: principal.apiKeyId }
   }
-  if (user.active === false) throw new NotAuthenticated('User is deactivated')
-  params.user = user
   params.authenticated = true
   return next()
 }

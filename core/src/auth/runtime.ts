@@ -1,0 +1,45 @@
+import type { Knex } from 'knex'
+import type { PlumeApp } from '../app/types.js'
+import type { ApiKeyAuthenticator } from './api-keys.js'
+import { auditAuth, type AuthAuditEvent } from './audit.js'
+import type { AuthConfig } from './config.js'
+import { RefreshTokens } from './refresh.js'
+import { RevocationLog } from './revocations.js'
+import type { SessionCache } from './session.js'
+import { LoginThrottle } from './throttle.js'
+
+/** Everything authentication keeps per app (`app.get('auth')`). */
+export interface AuthRuntime {
+  config: AuthConfig
+  throttle: LoginThrottle
+  refresh: RefreshTokens
+  revocations: RevocationLog
+  /** The session cache (exists once the users service is registered). */
+  sessions(): SessionCache
+  /** API key authentication, when the `apiKey` entity is loaded. */
+  apiKeys?: ApiKeyAuthenticator
+  audit(event: AuthAuditEvent, trx?: Knex.Transaction): Promise<void>
+}
+
+export function createRuntime(app: PlumeApp, config: AuthConfig): AuthRuntime {
+  const knex = () => app.get('db').knex
+  return {
+    config,
+    throttle: new LoginThrottle(knex, config.throttle),
+    refresh: new RefreshTokens(knex, config.refreshTtl),
+    revocations: new RevocationLog(knex, config.revocationSyncMs),
+    sessions() {
+      const s = app.get('sessions') as SessionCache | undefined
+      if (!s) throw new Error('sessions are not set up yet')
+      return s
+    },
+    audit: (event, trx) => auditAuth(app, event, trx),
+  }
+}
+
+/** The runtime of an app; throws when authentication is not set up. */
+export function authRuntime(app: PlumeApp): AuthRuntime {
+  const rt = app.get('auth') as AuthRuntime | undefined
+  if (!rt) throw new Error('authentication is not set up')
+  return rt
+}
