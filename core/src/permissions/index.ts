@@ -1,10 +1,107 @@
 import type { EntityDefinition } from '@plume/metadata'
 import type { AroundHook, PlumeApp } from '../app/types.js'
+import { clientSafeErrors } from '../app/hooks.js'
+import { requireAuth } from '../auth/session.js'
+import type { EntityMeta } from '../app/meta-service.js'
+import { PermissionEngine, userFact } from './engine.js'
+import { ExplainService } from './explain.js'
+import { authorizeAction, guardServices } from './guards.js'
+import { authorize, engineOf } from './hooks.js'
+import { EXPLAIN_PATH, knownResources, RULES_PATH } from './resources.js'
+import { RulesService } from './rules-service.js'
+import { ensureRuleTables, loadEnabledRules, readRuleFiles, RuleFileError, seedRules } from './store.js'
+import type { PermissionRule } from './types.js'
+import { isRuleShape, validateRule } from './validate.js'
 
-/** Called once by createApp before any entity service is registered. */
-export async function setupPermissions(_app: PlumeApp): Promise<void> {}
+export { PermissionEngine, userFact, combine } from './engine.js'
+export type { Decision, Grant } from './engine.js'
+export { validateRule } from './validate.js'
+export { permissionRuleSchema } from './schema.js'
+export { compileCondition, MissingFact } from './conditions.js'
+export { matchesRow, parseRow, resolveRow, toScope } from './row.js'
+export { permissionPublisher } from './publish.js'
+export { authorizeAction, guardServices } from './guards.js'
+export { authorize, engineOf } from './hooks.js'
+export { RulesService } from './rules-service.js'
+export { ExplainService } from './explain.js'
+export { DEFAULT_RULES_DIR, readRuleFiles, seedRules, loadEnabledRules, RuleFileError } from './store.js'
+export type { PermissionRule, ConditionNode, StoredRule, UserFact, Facts } from './types.js'
+
+export interface PermissionOptions {
+  /** Folder of default rule files; defaults to `metadata/rules/permissions`. */
+  rulesDir?: string
+}
+
+/**
+ * Called once by createApp before any entity service is registered: rule tables, default rules
+ * (seeded once), the compiled engine, `api/rules`, `api/permissions/explain`, and the guards of
+ * actions and every other service.
+ * @example await setupPermissions(app)
+ */
+export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = {}): Promise<void> {
+  const { knex } = app.get('db')
+  const logger = app.get('logger')
+  const engine = new PermissionEngine(app.get('entities'), logger)
+  app.set('permissionEngine', engine)
+  await ensureRuleTables(knex)
+  const ctx = { entities: app.get('entities'), resources: knownResources(app) }
+  const problems: Array<{ source: string; path: string; message: string }> = []
+  const defaults: PermissionRule[] = []
+  for (const file of readRuleFiles(opts.rulesDir ?? (app.get('permissionRulesDir') as string | undefined))) {
+    file.rules.forEach((rule, i) => {
+      const errs = validateRule(rule, ctx)
+      if (errs.length === 0) defaults.push(rule as PermissionRule)
+      // a malformed file stops start-up; a rule naming entities this deployment lacks waits (seeded once they exist)
+      else if (!isRuleShape(rule)) problems.push(...errs.map((e) => ({ source: file.source, path: `/${i}${e.path === '/' ? '' : e.path}`, message: e.message })))
+      else logger.debug({ rule: (rule as PermissionRule).name, errors: errs }, 'default permission rule not stored: it does not fit this deployment')
+    })
+  }
+  if (problems.length) throw new RuleFileError(problems)
+  const added = await seedRules(knex, defaults)
+  if (added) logger.info(`permissions: ${added} default rule(s) stored`)
+  const reload = async () => {
+    const rules = await loadEnabledRules(knex)
+    // stored rules were validated on save; re-check against today's registry (an entity may be gone)
+    const resources = knownResources(app)
+    const usable = rules.filter((r) => {
+      const errs = validateRule(r, { entities: app.get('entities'), resources })
+      if (errs.length) logger.error({ rule: r.name, errors: errs }, 'permission rule left out: no longer valid')
+      return errs.length === 0
+    })
+    engine.load(usable)
+  }
+  await reload()
+  app.set('reloadPermissions', reload)
+
+  app.use(RULES_PATH, new RulesService(app, reload), { methods: ['find', 'get', 'create', 'update', 'patch', 'remove'] })
+  app.service(RULES_PATH).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
+  app.use(EXPLAIN_PATH, new ExplainService(app, () => engineOf(app)), { methods: ['find'], events: [] })
+  app.service(EXPLAIN_PATH).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
+  // every non-entity service (rules, explain, plugins, audit, custom services) and every action
+  // app-level around hooks run before every service's own hooks
+  app.hooks({ all: [guardServices(app)] } as Parameters<PlumeApp['hooks']>[0])
+  app.set('actionHooks', [authorizeAction(app)])
+  app.set('metaFilter', metaFilter(app))
+}
 
 /** The authorization hooks of one entity service (run after authentication). */
-export function authorizeHooks(_app: PlumeApp, _entity: EntityDefinition): AroundHook[] {
-  return []
+export function authorizeHooks(app: PlumeApp, entity: EntityDefinition): AroundHook[] {
+  return [authorize(app, entity)]
+}
+
+/** `api/meta` shows an entity only to users who may find or get it, without the fields hidden from them. */
+function metaFilter(app: PlumeApp) {
+  return (rawUser: unknown, meta: EntityMeta): EntityMeta | null => {
+    const user = userFact(rawUser)
+    if (!user) return null
+    const engine = engineOf(app)
+    const d = [engine.decide(meta.name, 'find', user), engine.decide(meta.name, 'get', user)].find((x) => x.allowed)
+    if (!d) return null
+    if (d.hidden.size === 0) return meta
+    return {
+      ...meta,
+      fieldOrder: meta.fieldOrder.filter((f) => !d.hidden.has(f)),
+      fields: Object.fromEntries(Object.entries(meta.fields).filter(([f]) => !d.hidden.has(f))),
+    }
+  }
 }

@@ -1,0 +1,110 @@
+import { Forbidden, NotFound } from '@feathersjs/errors'
+import type { HookContext, NextFunction } from '@feathersjs/feathers'
+import type { EntityDefinition } from '@plume/metadata'
+import type { AroundHook, PlumeApp } from '../app/types.js'
+import type { EntityParams, Row } from '../service/entity-service.js'
+import { parseQuery } from '../service/query.js'
+import { userFact, type Decision, type PermissionEngine } from './engine.js'
+import { afterCreate, afterUpdate, andScope, readOnlyError, scopeError, stripGuarded, union, writableGrants } from './fields.js'
+import { filterFields, matchesRow, toScope } from './row.js'
+import type { UserFact } from './types.js'
+
+/** The engine set up by `setupPermissions`. */
+export function engineOf(app: PlumeApp): PermissionEngine {
+  const engine = app.get('permissionEngine') as PermissionEngine | undefined
+  if (!engine) throw new Forbidden('Permissions are not set up')
+  return engine
+}
+
+export function callerOf(params: { user?: unknown }, action: string, what: string): UserFact {
+  const user = userFact(params.user)
+  if (!user) throw new Forbidden(`You may not ${action} ${what}: no user`)
+  return user
+}
+
+export const forbid = (d: Decision, action: string, entity: string) =>
+  new Forbidden(d.reason ?? `You may not ${action} ${entity}`, { action, entity })
+
+const plainObject = (v: unknown): v is Row => !!v && typeof v === 'object' && !Array.isArray(v)
+
+/** Current record for rules reading `record` (internal call: no permission check of its own). */
+async function currentRecord(app: PlumeApp, entity: EntityDefinition, id: unknown, params: EntityParams): Promise<Row> {
+  return (await app.service(`api/${entity.plural}`).get(id as number, { transaction: params.transaction, scope: params.scope })) as Row
+}
+
+/**
+ * Authorizes one call of an entity service for external callers (internal calls are trusted):
+ * allow/deny from the rules, the row condition into `params.scope`, hidden fields into
+ * `params.hidden`, read-only and ownership checks on writes.
+ * @example app.service('api/orders').hooks({ around: { all: [requireAuth(), authorize(app, order)] } })
+ */
+export const authorize = (app: PlumeApp, entity: EntityDefinition): AroundHook => async (context: HookContext, next: NextFunction) => {
+  const params = context.params as EntityParams & { user?: unknown }
+  if (!params.provider) return next()
+  const engine = engineOf(app)
+  const method = context.method
+  const user = callerOf(params, method, entity.name)
+  const data = plainObject(context.data) ? context.data : undefined
+  const needs = engine.needs(entity.name, method)
+  const record = needs.record && context.id !== null && context.id !== undefined ? await currentRecord(app, entity, context.id, params) : undefined
+  const d = engine.decide(entity.name, method, user, { ...(needs.data ? { data: data ?? {} } : {}), ...(record ? { record } : {}) })
+  if (!d.allowed) throw forbid(d, method, entity.name)
+  params.hidden = union(params.hidden, d.hidden)
+  if (method === 'create') checkCreate(entity, d, data)
+  let narrowed = false
+  if (method === 'patch' || method === 'update') {
+    narrowed = await narrowWrite(app, entity, d, params, method, context.id, data ?? {})
+  } else params.scope = andScope(params.scope, d.scope)
+  if ((method === 'find' || method === 'get') && d.guarded.size > 0) refuseGuardedInQuery(entity, params, d)
+  try {
+    await next()
+  } catch (err) {
+    // the record is visible but the fields written are read-only there: say so rather than 404
+    if (narrowed && err instanceof NotFound && d.scope) {
+      const visible = await app.service(`api/${entity.plural}`).get(context.id as number, { scope: d.scope }).then(() => true, () => false)
+      if (visible) throw readOnlyError(entity, method, d.grants, Object.keys(data ?? {}))
+    }
+    throw err
+  }
+  stripGuarded(entity, d.guarded, context.result)
+}
+
+/** Filtering or sorting on a field visible only on some rows would leak it elsewhere: refused (400, as unknown). */
+function refuseGuardedInQuery(entity: EntityDefinition, params: EntityParams, d: Decision): void {
+  const { $select: _s, $limit: _l, $skip: _k, ...rest } = (params.query ?? {}) as Record<string, unknown>
+  parseQuery(entity, rest, { defaultLimit: 1, maxLimit: 1, hidden: union(params.hidden, new Set(d.guarded.keys())) })
+}
+
+function checkCreate(entity: EntityDefinition, d: Decision, data: Row | undefined): void {
+  if (!data) return
+  const keys = Object.keys(data)
+  const grants = writableGrants(d.grants, keys)
+  if (grants.length === 0) throw readOnlyError(entity, 'create', d.grants, keys)
+  if (grants.some((g) => g.filter === null)) return
+  const row = afterCreate(entity, data)
+  const filters = grants.map((g) => g.filter!)
+  if (!filters.some((g) => matchesRow(entity, row, g))) throw scopeError(entity, 'create', filters, row)
+}
+
+/**
+ * Scope of a patch/update: the rows of the grants that let every written field be written; data
+ * that would move the record out of those rows (e.g. `partnerId` of another partner) is refused.
+ * Returns whether the scope is narrower than the read scope.
+ */
+async function narrowWrite(app: PlumeApp, entity: EntityDefinition, d: Decision, params: EntityParams, method: string, id: unknown, data: Row): Promise<boolean> {
+  const keys = Object.keys(data).filter((k) => k !== 'version')
+  const grants = writableGrants(d.grants, keys)
+  if (grants.length === 0) throw readOnlyError(entity, method, d.grants, keys)
+  const filters = grants.some((g) => g.filter === null) ? null : grants.map((g) => g.filter!)
+  params.scope = andScope(params.scope, filters ? toScope(filters) : undefined)
+  if (filters) {
+    const rowFields = new Set<string>()
+    for (const g of filters) filterFields(g, rowFields)
+    if (method === 'update' || keys.some((k) => rowFields.has(k))) {
+      const current = await currentRecord(app, entity, id, params)
+      const after = method === 'update' ? afterUpdate(entity, current, data) : { ...current, ...data }
+      if (!filters.some((g) => matchesRow(entity, after, g))) throw scopeError(entity, method, filters, after)
+    }
+  }
+  return grants.length < d.grants.length
+}

@@ -1,0 +1,170 @@
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import type { EntityDefinition, FieldDefinition } from '@plume/metadata'
+import type { FieldError } from '../validation/ajv.js'
+import { FACT_PATH, isFactValueRef } from './conditions.js'
+import { isRowFactRef, parseRow } from './row.js'
+import { permissionRuleSchema } from './schema.js'
+import type { ConditionNode, LeafCondition, PermissionRule } from './types.js'
+
+// strictRequired off: `if: { required: ['fact'] }` tests a property declared in the `then` branch
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true })
+const checkShape = ajv.compile<PermissionRule>(permissionRuleSchema)
+
+export const CRUD = ['find', 'get', 'create', 'update', 'patch', 'remove'] as const
+const CRUD_SET: ReadonlySet<string> = new Set(CRUD)
+const WRITES_WITH_DATA: ReadonlySet<string> = new Set(['create', 'update', 'patch'])
+const WRITES_WITH_RECORD: ReadonlySet<string> = new Set(['update', 'patch', 'remove'])
+/** `user` paths a rule may read (`$.attributes.<name>` for anything site-specific). */
+const USER_PATHS = /^\$(\.(id|roles|partnerId|email)|\.attributes(\.[A-Za-z_][A-Za-z0-9_]{0,62}){1,2})?$/
+const ROW_USER_REF = /^user\.(id|partnerId|email|roles|attributes(\.[A-Za-z_][A-Za-z0-9_]{0,62}){1,2})$/
+const NUMERIC_OPS: ReadonlySet<string> = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'])
+
+export interface RuleContext {
+  entities: Map<string, EntityDefinition>
+  /** Entity names plus admin resources and custom services. */
+  resources: ReadonlySet<string>
+}
+
+/** Structural check only (JSON Schema): used where the registry is not at hand. */
+export function isRuleShape(value: unknown): value is PermissionRule {
+  return checkShape(value)
+}
+
+function isCustomAction(a: string) {
+  return a !== '*' && !CRUD_SET.has(a)
+}
+
+/** A typed stand-in for a fact reference, so the row still goes through the query parser. */
+function placeholder(f: FieldDefinition | undefined): unknown {
+  if (!f) return 'x'
+  if (f.type === 'integer' || f.type === 'number') return 1
+  if (f.type === 'boolean') return true
+  if (f.format === 'date-time' || f.format === 'date') return '2000-01-01'
+  if (f.xType === 'money') return '1'
+  if (f.format === 'uuid') return '00000000-0000-0000-0000-000000000000'
+  return 'x'
+}
+
+function withPlaceholders(row: unknown, entity: EntityDefinition, field?: string): unknown {
+  if (isRowFactRef(row)) return placeholder(field ? entity.fields[field] : undefined)
+  if (Array.isArray(row)) return row.map((v) => withPlaceholders(v, entity, field))
+  if (row && typeof row === 'object') {
+    return Object.fromEntries(
+      Object.entries(row).map(([k, v]) => {
+        if (k === '$or' || k === '$and') return [k, withPlaceholders(v, entity)]
+        if (k.startsWith('$')) {
+          // `$in: { $fact }` stands for a list
+          const inner = withPlaceholders(v, entity, field)
+          return [k, (k === '$in' || k === '$nin') && isRowFactRef(v) ? [inner] : inner]
+        }
+        return [k, withPlaceholders(v, entity, k)]
+      }),
+    )
+  }
+  return row
+}
+
+function rowRefErrors(row: unknown, path: string, errs: FieldError[]): void {
+  if (isRowFactRef(row)) {
+    if (!ROW_USER_REF.test(row.$fact)) errs.push({ path, message: `unknown fact reference "${row.$fact}": use user.id, user.partnerId, user.email, user.roles or user.attributes.<name>` })
+  } else if (Array.isArray(row)) row.forEach((v, i) => rowRefErrors(v, `${path}/${i}`, errs))
+  else if (row && typeof row === 'object') for (const [k, v] of Object.entries(row)) rowRefErrors(v, `${path}/${k}`, errs)
+}
+
+function leafErrors(leaf: LeafCondition, path: string, rule: PermissionRule, ctx: RuleContext, errs: FieldError[]): void {
+  const checkFact = (fact: string, p: string | undefined, at: string) => {
+    if (p !== undefined && !FACT_PATH.test(p)) return errs.push({ path: at, message: 'must be a path of the form $.name or $.name.sub' })
+    if (fact === 'user' && !USER_PATHS.test(p ?? '$')) {
+      return errs.push({ path: at, message: `unknown fact path user${(p ?? '$').slice(1)}: use $.id, $.roles, $.partnerId, $.email or $.attributes.<name>` })
+    }
+    if ((fact === 'action' || fact === 'entity') && p !== undefined && p !== '$') return errs.push({ path: at, message: `the ${fact} fact is a string: no path` })
+    if (fact === 'data' || fact === 'record') {
+      const allowedActions = fact === 'data' ? WRITES_WITH_DATA : WRITES_WITH_RECORD
+      if (!rule.actions.every((a) => allowedActions.has(a) || isCustomAction(a))) {
+        return errs.push({ path: at, message: `the ${fact} fact exists only for ${[...allowedActions].join('/')} and custom actions; list only those in "actions"` })
+      }
+      const segs = p && p !== '$' ? p.slice(2).split('.') : []
+      if (segs.length === 0) return errs.push({ path: at, message: `give the field of ${fact} to read, e.g. $.status` })
+      if (!rule.entities.includes('*')) {
+        for (const name of rule.entities) {
+          const e = ctx.entities.get(name)
+          if (e && !e.fields[segs[0]!]) errs.push({ path: at, message: `unknown field "${segs[0]}" of ${name}` })
+        }
+      }
+    }
+  }
+  checkFact(leaf.fact, leaf.path, `${path}/path`)
+  if (isFactValueRef(leaf.value)) checkFact(leaf.value.fact, leaf.value.path, `${path}/value/path`)
+  else if ((leaf.operator === 'in' || leaf.operator === 'notIn') && !Array.isArray(leaf.value)) errs.push({ path: `${path}/value`, message: `${leaf.operator} needs a list` })
+  else if (NUMERIC_OPS.has(leaf.operator) && typeof leaf.value !== 'number') errs.push({ path: `${path}/value`, message: `${leaf.operator} needs a number` })
+  else if ((leaf.operator === 'contains' || leaf.operator === 'doesNotContain') && Array.isArray(leaf.value)) errs.push({ path: `${path}/value`, message: `${leaf.operator} takes one value` })
+}
+
+function conditionErrors(node: ConditionNode, path: string, rule: PermissionRule, ctx: RuleContext, errs: FieldError[]): void {
+  if ('all' in node) node.all.forEach((n, i) => conditionErrors(n, `${path}/all/${i}`, rule, ctx, errs))
+  else if ('any' in node) node.any.forEach((n, i) => conditionErrors(n, `${path}/any/${i}`, rule, ctx, errs))
+  else if ('not' in node) conditionErrors(node.not, `${path}/not`, rule, ctx, errs)
+  else leafErrors(node, path, rule, ctx, errs)
+}
+
+/**
+ * Validates one permission rule: its shape (JSON Schema) and that every entity, action, field,
+ * fact path and operator it names exists. Returns `{path, message}` per problem; empty = valid.
+ * @example validateRule(rule, { entities, resources }) // [] or [{ path: '/row/bogus', message: … }]
+ */
+export function validateRule(value: unknown, ctx: RuleContext): FieldError[] {
+  if (!checkShape(value)) {
+    // `if` only repeats the error of its branch
+    return (checkShape.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => ({
+      path: e.instancePath || '/',
+      message: e.keyword === 'additionalProperties' ? `unknown property "${String((e.params as { additionalProperty?: string }).additionalProperty)}"` : (e.message ?? 'is invalid'),
+    }))
+  }
+  const rule = value
+  const errs: FieldError[] = []
+  const star = rule.entities.includes('*')
+  if (star && rule.entities.length > 1) errs.push({ path: '/entities', message: '"*" stands alone' })
+  if (rule.actions.includes('*') && rule.actions.length > 1) errs.push({ path: '/actions', message: '"*" stands alone' })
+  const entityDefs: EntityDefinition[] = []
+  rule.entities.forEach((name, i) => {
+    if (name === '*') return
+    if (!ctx.resources.has(name) && !ctx.entities.has(name)) errs.push({ path: `/entities/${i}`, message: `unknown entity "${name}"` })
+    const e = ctx.entities.get(name)
+    if (e) entityDefs.push(e)
+  })
+  rule.actions.forEach((action, i) => {
+    const [prefix] = action.split(':')
+    if (!action.includes(':')) return
+    const plurals = star ? [...ctx.entities.values()].map((e) => e.plural) : entityDefs.map((e) => e.plural)
+    if (!plurals.includes(prefix!)) errs.push({ path: `/actions/${i}`, message: `action "${action}" does not belong to ${rule.entities.join(', ')}` })
+  })
+  conditionErrors(rule.conditions, '/conditions', rule, ctx, errs)
+  const needsFields = rule.row !== undefined || (rule.fields?.hidden?.length ?? 0) > 0 || (rule.fields?.readOnly?.length ?? 0) > 0
+  if (needsFields && (star || entityDefs.length !== rule.entities.length)) {
+    errs.push({ path: rule.row !== undefined ? '/row' : '/fields', message: 'row and field rules need entities (not "*" or admin resources)' })
+  } else {
+    for (const e of entityDefs) {
+      for (const kind of ['hidden', 'readOnly'] as const) {
+        rule.fields?.[kind]?.forEach((f, i) => {
+          if (!e.fields[f] || e.fields[f]!.schema.writeOnly === true) errs.push({ path: `/fields/${kind}/${i}`, message: `unknown field "${f}" of ${e.name}` })
+          else if (f === 'id') errs.push({ path: `/fields/${kind}/${i}`, message: 'id cannot be hidden or read-only' })
+        })
+      }
+      if (rule.row !== undefined) {
+        rowRefErrors(rule.row, '/row', errs)
+        try {
+          parseRow(e, withPlaceholders(rule.row, e) as Record<string, unknown>)
+        } catch (err) {
+          const list = ((err as { errors?: FieldError[] }).errors ?? [{ path: '', message: String(err) }]).map((x) => ({
+            path: `/row${x.path}`,
+            message: `${x.message}${entityDefs.length > 1 ? ` (${e.name})` : ''}`,
+          }))
+          errs.push(...list)
+        }
+      }
+    }
+  }
+  if (rule.row !== undefined && rule.effect === 'deny') errs.push({ path: '/row', message: 'only allow rules carry a row condition (a deny applies to the whole action)' })
+  if (rule.fields && rule.effect === 'deny') errs.push({ path: '/fields', message: 'only allow rules carry field rules' })
+  return errs
+}
