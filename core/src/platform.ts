@@ -69,6 +69,9 @@ export async function createPlatform(opts: PlatformOptions = {}): Promise<Platfo
     async listen(port = 3030, host = '127.0.0.1') {
       server = await app.listen(port, host)
       if (!server.listening) await new Promise((resolve, reject) => server!.once('listening', resolve).once('error', reject))
+      // outlive clients' and load balancers' idle timeouts so nobody reuses a socket we just closed
+      server.keepAliveTimeout = 65_000
+      server.headersTimeout = 66_000
       return server
     },
     async close() {

@@ -72,6 +72,17 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
   }
   await reload()
   app.set('reloadPermissions', reload)
+  // plugins ship rules as data too: validated against this deployment, seeded once by name
+  app.set('registerPluginRules', async (source: string, rules: unknown[]) => {
+    const ctxNow = { entities: app.get('entities'), resources: knownResources(app) }
+    const valid: PermissionRule[] = []
+    rules.forEach((rule, i) => {
+      const errs = validateRule(rule, ctxNow)
+      if (errs.length === 0) valid.push(rule as PermissionRule)
+      else logger.warn({ source, index: i, errors: errs }, 'plugin permission rule not stored')
+    })
+    if ((await seedRules(knex, valid)) > 0) await reload()
+  })
 
   app.use(RULES_PATH, new RulesService(app, reload), { methods: ['find', 'get', 'create', 'update', 'patch', 'remove'] })
   app.service(RULES_PATH).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })

@@ -1,0 +1,193 @@
+import type { PluginContext } from '@plume/core'
+import type { ReportDefinition } from './definition/types.js'
+import { DEFINITIONS_PATH } from './services/definitions-service.js'
+
+/** Order statuses that count as sold (drafts and cancelled orders are not revenue). */
+export const SOLD = ['submitted', 'approved', 'shipped', 'delivered', 'closed']
+/** Invoices with money still to collect (as the finance plugin ages them). */
+export const OPEN_INVOICES = ['issued', 'partially_paid']
+/** Stock movements that take goods out of a warehouse. */
+export const OUTBOUND = ['shipment', 'transfer_out']
+
+const orderCount = { fn: 'count', as: 'orders' } as const
+const revenue = { fn: 'sum', field: 'total', as: 'revenue' } as const
+const lineRevenue = { fn: 'sum', field: 'lineTotal', as: 'revenue' } as const
+const units = { fn: 'sum', field: 'quantity', as: 'units' } as const
+
+/**
+ * The reports the plugin ships, seeded as `builtIn` definitions on install and refreshed on
+ * upgrade. Each is ordinary data: copy one under a new code to change it.
+ */
+export const BUILT_IN_REPORTS: ReportDefinition[] = [
+  {
+    code: 'sales-by-period',
+    name: 'Sales by period',
+    entity: 'order',
+    dimensions: [],
+    measures: [orderCount, revenue, { fn: 'avg', field: 'total', as: 'averageOrder' }],
+    filters: { status: { $in: SOLD } },
+    periodGrouping: 'month',
+  },
+  {
+    code: 'sales-by-partner',
+    name: 'Sales by partner',
+    entity: 'order',
+    dimensions: ['partnerId', { field: 'partner.name', as: 'partnerName' }],
+    measures: [orderCount, revenue],
+    filters: { status: { $in: SOLD }, $sort: { revenue: -1 } },
+    periodGrouping: 'none',
+  },
+  {
+    code: 'sales-by-product',
+    name: 'Sales by product',
+    entity: 'orderLine',
+    dimensions: ['productId', { field: 'product.sku', as: 'sku' }, { field: 'product.name', as: 'productName' }],
+    measures: [units, lineRevenue, { fn: 'countDistinct', field: 'orderId', as: 'orders' }],
+    filters: { 'order.status': { $in: SOLD }, $sort: { revenue: -1 } },
+    periodGrouping: 'none',
+  },
+  {
+    code: 'sales-by-category',
+    name: 'Sales by category',
+    entity: 'orderLine',
+    dimensions: [{ field: 'product.categoryId', as: 'categoryId' }, { field: 'product.category.name', as: 'categoryName' }],
+    measures: [units, lineRevenue],
+    filters: { 'order.status': { $in: SOLD }, $sort: { revenue: -1 } },
+    periodGrouping: 'none',
+  },
+  {
+    code: 'sales-by-territory',
+    name: 'Sales by territory',
+    entity: 'order',
+    dimensions: [{ field: 'partner.territoryId', as: 'territoryId' }, { field: 'partner.territory.name', as: 'territoryName' }],
+    measures: [orderCount, revenue],
+    filters: { status: { $in: SOLD }, $sort: { revenue: -1 } },
+    periodGrouping: 'none',
+  },
+  {
+    code: 'margin-by-product',
+    name: 'Margin by product',
+    entity: 'orderLine',
+    dimensions: ['productId', { field: 'product.sku', as: 'sku' }, { field: 'product.name', as: 'productName' }],
+    measures: [
+      units,
+      lineRevenue,
+      { fn: 'sum', field: 'quantity', times: 'product.cost', as: 'cost' },
+      { formula: 'revenue - cost', as: 'margin' },
+      { formula: '(revenue - cost) * 100 / revenue', as: 'marginPct', decimals: 2 },
+    ],
+    filters: { 'order.status': { $in: SOLD }, $sort: { margin: -1 } },
+    periodGrouping: 'none',
+  },
+  {
+    code: 'ar-aging',
+    name: 'Receivables aging',
+    entity: 'invoice',
+    dimensions: ['dueDate:aging'],
+    measures: [
+      { fn: 'count', as: 'invoices' },
+      { fn: 'sum', field: 'total', as: 'billed' },
+      { fn: 'sum', field: 'amountPaid', as: 'paid' },
+      { formula: 'billed - paid', as: 'outstanding' },
+    ],
+    filters: { status: { $in: OPEN_INVOICES } },
+    periodGrouping: 'none',
+  },
+  {
+    code: 'stock-valuation',
+    name: 'Stock valuation',
+    entity: 'stockLevel',
+    dimensions: ['warehouseId', { field: 'warehouse.name', as: 'warehouseName' }],
+    measures: [
+      { fn: 'count', as: 'items' },
+      { fn: 'sum', field: 'onHand', as: 'onHand' },
+      { fn: 'sum', field: 'onHand', times: 'product.cost', as: 'value' },
+    ],
+    filters: {},
+    periodGrouping: 'none',
+  },
+  {
+    code: 'slow-movers',
+    name: 'Slow movers',
+    entity: 'stockLevel',
+    dimensions: ['productId', { field: 'product.sku', as: 'sku' }, { field: 'product.name', as: 'productName' }, 'warehouseId'],
+    measures: [
+      { fn: 'sum', field: 'onHand', as: 'onHand' },
+      { fn: 'sum', field: 'onHand', times: 'product.cost', as: 'value' },
+    ],
+    filters: {
+      onHand: { $gt: 0 },
+      $without: { entity: 'stockMovement', match: { productId: 'productId', warehouseId: 'warehouseId' }, where: { kind: { $in: OUTBOUND } }, within: { field: 'occurredAt', days: 90 } },
+      $sort: { value: -1 },
+    },
+    periodGrouping: 'none',
+  },
+  {
+    code: 'top-customers',
+    name: 'Top customers',
+    entity: 'order',
+    dimensions: ['customerId', { field: 'customer.name', as: 'customerName' }],
+    measures: [orderCount, revenue],
+    filters: { status: { $in: SOLD }, $sort: { revenue: -1 }, $limit: 10 },
+    periodGrouping: 'none',
+  },
+  {
+    code: 'campaign-results',
+    name: 'Campaign results',
+    entity: 'orderLine',
+    dimensions: [{ field: 'promotion.campaignId', as: 'campaignId' }, { field: 'promotion.campaign.name', as: 'campaignName' }],
+    measures: [
+      { fn: 'countDistinct', field: 'orderId', as: 'orders' },
+      units,
+      lineRevenue,
+      { fn: 'sum', field: 'discount', as: 'discount' },
+    ],
+    filters: { promotionId: { $ne: null }, 'order.status': { $in: SOLD }, $sort: { revenue: -1 } },
+    periodGrouping: 'none',
+  },
+  {
+    code: 'sla-compliance',
+    name: 'SLA compliance',
+    entity: 'ticket',
+    dimensions: ['priority'],
+    measures: [
+      { fn: 'count', as: 'tickets' },
+      { fn: 'count', where: { slaBreached: false }, as: 'met' },
+      { fn: 'count', where: { slaBreached: true }, as: 'breached' },
+      { formula: 'met * 100 / tickets', as: 'compliancePct', decimals: 2 },
+    ],
+    filters: {},
+    periodGrouping: 'none',
+  },
+  {
+    code: 'commission-statement',
+    name: 'Commission statement',
+    entity: 'commission',
+    dimensions: ['partnerId', { field: 'partner.name', as: 'partnerName' }],
+    measures: [{ fn: 'count', as: 'lines' }, { fn: 'sum', field: 'amount', as: 'commission' }],
+    filters: { $sort: { commission: -1 } },
+    periodGrouping: 'month',
+  },
+]
+
+/**
+ * Stores the shipped reports: new codes are created, existing built-ins get the shipped query
+ * (their name and schedule stay as an admin set them). Definitions of admins are never touched.
+ * @example await seedBuiltIns(ctx)
+ */
+export async function seedBuiltIns(ctx: PluginContext): Promise<number> {
+  const service = ctx.app.service(DEFINITIONS_PATH)
+  let written = 0
+  for (const def of BUILT_IN_REPORTS) {
+    const existing = (await ctx.knex('report_definitions').where('code', def.code).first('id', 'builtIn')) as { id: number; builtIn: boolean } | undefined
+    const { code, name, ...query } = def
+    if (!existing) await service.create({ code, name, ...query, schedule: null, builtIn: true })
+    else if (existing.builtIn) await service.patch(existing.id, query)
+    else {
+      ctx.logger.warn(`built-in report "${def.code}" not installed: an admin's report already uses that code`)
+      continue
+    }
+    written++
+  }
+  return written
+}

@@ -1,0 +1,59 @@
+import { definePlugin } from '@plume/core'
+import { seedBuiltIns } from './builtins.js'
+import { checkReportDefinition } from './hooks/check-definition.js'
+import { reportingBaseMigration } from './migrations/20260301000000-reporting-base.js'
+import { runReport } from './run.js'
+import { runScheduledReports, startScheduler, stopScheduler } from './schedule/scheduler.js'
+import { reportDefinitionsService } from './services/definitions-service.js'
+import { reportFilesService } from './services/files-service.js'
+import { reportRunService } from './services/run-service.js'
+
+export { runReport, loadDefinition, runValues } from './run.js'
+export { runScheduledReports, FILE_EVENT, FILES_TABLE, NOTIFICATIONS_TABLE, type ScheduledRun } from './schedule/scheduler.js'
+export { compileReport } from './definition/compile.js'
+export { accessFor, type EntityAccess, type AccessOf } from './access.js'
+export { BUILT_IN_REPORTS } from './builtins.js'
+export { parseCron, cronMatches, lastFire } from './schedule/cron.js'
+export { toCsv } from './export/csv.js'
+export { toXlsx } from './export/xlsx.js'
+export type * from './definition/types.js'
+
+/** What other plugins get with `ctx.use('reporting')`. */
+export interface ReportingApi {
+  runReport: typeof runReport
+  runScheduledReports: typeof runScheduledReports
+}
+
+const check = [checkReportDefinition()]
+
+/**
+ * Reporting: report definitions as data run as SQL aggregates with the caller's permissions,
+ * built-in reports, CSV/XLSX export, scheduled files. See docs/reporting.md.
+ */
+export default definePlugin<ReportingApi>({
+  name: 'reporting',
+  version: '1.0.0',
+  description: { en: 'Reports: definitions as data, built-in sales/stock/finance reports, exports, schedules', 'zh-CN': '报表：数据化定义、内置销售/库存/财务报表、导出与定时' },
+  dependsOn: [],
+  migrations: [reportingBaseMigration],
+  hooks: { reportDefinition: { create: check, update: check, patch: check, remove: check } },
+  services: {
+    'api/reports': reportDefinitionsService,
+    'api/reports/:id/run': reportRunService,
+    'api/report-files': reportFilesService,
+  },
+  setup(ctx) {
+    // an in-process minute timer until the durable job queue lands; tests call runScheduledReports
+    if (process.env.PLUME_REPORT_SCHEDULER !== '0' && !process.env.VITEST) startScheduler(ctx.app)
+    return { runReport, runScheduledReports }
+  },
+  async install(ctx) {
+    ctx.logger.info(`reporting: ${await seedBuiltIns(ctx)} built-in reports stored`)
+  },
+  async upgrade(ctx) {
+    await seedBuiltIns(ctx)
+  },
+  async disable(ctx) {
+    stopScheduler(ctx.app)
+  },
+})

@@ -1,0 +1,311 @@
+import { BadRequest, Forbidden } from '@feathersjs/errors'
+import { applyFilter, type FilterGroup } from '@plume/core'
+import type { EntityDefinition, FieldDefinition } from '@plume/metadata'
+import type { Knex } from 'knex'
+import type { AccessOf } from '../access.js'
+import { MAX_ROWS, type AggregatePlan, type ReportPlan } from '../definition/compile.js'
+import type { ColumnType, Period } from '../definition/types.js'
+import { HiddenFieldError, SpecError, resolveVisible, toFilter, type HiddenOf } from './filters.js'
+import { formulaSql } from './formula.js'
+import { Joins, PathError, type FieldRef } from './paths.js'
+
+/** Run-time values, already checked (see run.ts). */
+export interface RunValues {
+  from?: string
+  /** Exclusive upper bound. */
+  to?: string
+  asOf: Date
+  days?: number
+  period?: 'none' | Period
+  filters?: Record<string, unknown>
+  limit: number
+}
+
+export interface BuiltColumn {
+  key: string
+  sql: string
+  kind: 'dimension' | 'measure'
+  type: ColumnType
+  field?: string
+  period?: Period
+  /** Decimal places of a decimal column. */
+  scale?: number
+}
+
+interface Fragment {
+  sql: string
+  bindings: Knex.RawBinding[]
+}
+
+export const AGING_BUCKETS = ['current', '1-30', '31-60', '61-90', '90+'] as const
+
+function columnType(f: FieldDefinition): ColumnType {
+  if (f.format === 'date') return 'date'
+  if (f.format === 'date-time') return 'datetime'
+  if (f.type === 'integer') return 'integer'
+  if (f.type === 'number' || f.xType === 'money') return 'decimal'
+  if (f.type === 'boolean') return 'boolean'
+  return 'text'
+}
+
+const scaleOf = (f: FieldDefinition) => (f.xType === 'money' ? 2 : f.type === 'integer' ? 0 : 4)
+const col = (ref: FieldRef) => `${ref.alias}.${ref.field.name}`
+
+/** A day as a SQL date of the reference field (timestamps are read in UTC). */
+function dayOf(ref: FieldRef): Fragment {
+  return ref.field.format === 'date' ? { sql: '??', bindings: [col(ref)] } : { sql: "(?? at time zone 'UTC')::date", bindings: [col(ref)] }
+}
+
+function agingCase(ref: FieldRef, asOf: string, ordinal: boolean): Fragment {
+  const day = dayOf(ref)
+  const labels = ordinal ? ['0', '1', '2', '3', '4'] : AGING_BUCKETS.map((b) => `'${b}'`)
+  const sql = `case when ${day.sql} is null or ${day.sql} >= ?::date then ${labels[0]} when ?::date - ${day.sql} <= 30 then ${labels[1]} when ?::date - ${day.sql} <= 60 then ${labels[2]} when ?::date - ${day.sql} <= 90 then ${labels[3]} else ${labels[4]} end`
+  const b = day.bindings[0]!
+  return { sql, bindings: [b, b, asOf, asOf, b, asOf, b, asOf, b] }
+}
+
+function visible(joins: Joins, path: string, hiddenOf: HiddenOf, what: string): FieldRef {
+  try {
+    return resolveVisible(joins, path, hiddenOf)
+  } catch (err) {
+    if (err instanceof HiddenFieldError) throw new Forbidden(`You may not use ${err.field} in a report: the field is hidden from you`, { errors: [{ path: what, message: `field "${err.field}" is hidden from you` }] })
+    // the definition was checked when saved; the metadata may have changed since
+    if (err instanceof PathError) throw new BadRequest(`Report no longer matches the metadata: ${what} ${err.message}`, { errors: [{ path: what, message: err.message }] })
+    throw err
+  }
+}
+
+function filterOrThrow(joins: Joins, query: Record<string, unknown>, at: string, hiddenOf: HiddenOf) {
+  try {
+    return toFilter(joins, query, at, hiddenOf)
+  } catch (err) {
+    if (!(err instanceof SpecError)) throw err
+    const first = err.problems[0]!
+    throw new BadRequest(`Invalid report filter: ${first.path} ${first.message}`, { errors: err.problems })
+  }
+}
+
+/** `filter (where …)` from a filter tree, through the core's applyFilter. */
+function whereFragment(knex: Knex, joins: Joins, where: Record<string, unknown>, at: string, hiddenOf: HiddenOf): Fragment & { aliases: string[] } {
+  const qb = knex.queryBuilder()
+  const group = filterOrThrow(joins, where, at, hiddenOf)
+  applyFilter(qb, group)
+  const { sql, bindings } = qb.toSQL()
+  return { sql: sql.replace(/^select \* where /, ''), bindings: [...bindings] as Knex.RawBinding[], aliases: filterAliases(group) }
+}
+
+/** Table aliases a filter tree reads (`t0`, `j2`, …). */
+function filterAliases(g: FilterGroup, out: string[] = []): string[] {
+  for (const c of g.conditions) out.push(c.field.split('.')[0]!)
+  for (const alts of g.or) for (const a of alts) filterAliases(a, out)
+  return out
+}
+
+function aggregate(knex: Knex, joins: Joins, m: AggregatePlan, at: string, hiddenOf: HiddenOf): { frag: Fragment; type: ColumnType; scale?: number; field?: string; aliases: string[] } {
+  const ref = m.field ? visible(joins, m.field, hiddenOf, `${at}/field`) : undefined
+  const times = m.times ? visible(joins, m.times, hiddenOf, `${at}/times`) : undefined
+  let value: Fragment = ref ? { sql: '??', bindings: [col(ref)] } : { sql: '*', bindings: [] }
+  if (times && ref) value = { sql: '(?? * ??)', bindings: [col(ref), col(times)] }
+  const filter = m.where ? whereFragment(knex, joins, m.where, `${at}/where`, hiddenOf) : undefined
+  let sql: string
+  let type: ColumnType
+  let scale: number | undefined
+  switch (m.fn) {
+    case 'count':
+      sql = `count(${value.sql})`
+      type = 'integer'
+      break
+    case 'countDistinct':
+      sql = `count(distinct ${value.sql})`
+      type = 'integer'
+      break
+    case 'avg':
+      sql = `round(avg(${value.sql})::numeric, 2)`
+      type = 'decimal'
+      scale = 2
+      break
+    case 'sum': {
+      sql = `sum(${value.sql})`
+      const fields = [ref!.field, ...(times ? [times.field] : [])]
+      if (fields.every((f) => f.type === 'integer')) type = 'integer'
+      else {
+        type = 'decimal'
+        scale = fields.some((f) => f.type === 'number') ? 4 : fields.reduce((s, f) => s + scaleOf(f), 0)
+      }
+      break
+    }
+    default:
+      sql = `${m.fn}(${value.sql})`
+      type = columnType(ref!.field)
+      scale = scaleOf(ref!.field)
+  }
+  if (filter) sql += ` filter (where ${filter.sql})`
+  const aliases = [...(ref ? [ref.alias] : []), ...(times ? [times.alias] : []), ...(filter?.aliases ?? [])]
+  return { frag: { sql, bindings: [...value.bindings, ...(filter?.bindings ?? [])] }, type, scale, field: m.field, aliases }
+}
+
+/**
+ * Builds the aggregate query of a report for one caller: every table read (the base, each
+ * joined entity, the `$without` entity) is the caller's visible rows only — a derived table
+ * filtered by their row scope — and no field hidden from them is selected, grouped, filtered
+ * or joined on. Columns are aliased `c0…cn` and renamed when the rows are read.
+ *
+ * Two levels: the rows are aggregated first (`s`), then joins that only supply labels of a
+ * grouped foreign key (`partner.name` when `partnerId` is a dimension) are made on the groups —
+ * a few hundred rows instead of a million.
+ * @example const { qb, columns } = buildQuery(knex, entities, plan, accessFor(app, params), values)
+ */
+export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, plan: ReportPlan, access: AccessOf, run: RunValues): { qb: Knex.QueryBuilder; columns: BuiltColumn[] } {
+  const base = plan.entity
+  const hiddenOf: HiddenOf = (e) => access(e).hidden
+  access(base)
+  const joins = new Joins(entities, base)
+  const asOf = run.asOf.toISOString().slice(0, 10)
+  const columns: BuiltColumn[] = []
+
+  let dims = plan.dimensions
+  if (run.period === 'none') dims = dims.filter((d) => !d.period)
+  else if (run.period) dims = dims.map((d) => (d.period ? { ...d, period: run.period as Period, key: d.implicit ? `${d.path}:${run.period}` : d.key } : d))
+  const dimRefs = dims.map((d, i) => ({ d, ref: visible(joins, d.path, hiddenOf, `/dimensions/${i}`) }))
+
+  // everything but dimensions must be computed on the rows, so the joins it walks stay inside
+  const inner = new Set<string>([joins.baseAlias])
+  const needInner = (alias: string) => {
+    for (let a: string | undefined = alias; a && !inner.has(a); a = joins.steps.find((st) => st.alias === a)?.parentAlias) inner.add(a)
+  }
+  const measureSql = new Map<string, Fragment>()
+  const measures: Array<{ frag: Fragment; col: BuiltColumn }> = []
+  plan.measures.forEach((m, i) => {
+    if (m.kind === 'aggregate') {
+      const a = aggregate(knex, joins, m, `/measures/${i}`, hiddenOf)
+      a.aliases.forEach(needInner)
+      measureSql.set(m.key, a.frag)
+      measures.push({ frag: a.frag, col: { key: m.key, sql: '', kind: 'measure', type: a.type, scale: a.scale, field: a.field } })
+    } else {
+      const bindings: Knex.RawBinding[] = []
+      const expr = formulaSql(m.node, (name) => {
+        const f = measureSql.get(name)!
+        bindings.push(...f.bindings)
+        return f.sql
+      })
+      const frag = { sql: `round(${expr}, ${m.decimals})`, bindings }
+      measureSql.set(m.key, frag)
+      measures.push({ frag, col: { key: m.key, sql: '', kind: 'measure', type: 'decimal', scale: m.decimals } })
+    }
+  })
+  const filters = [filterOrThrow(joins, plan.filters, '/filters', hiddenOf)]
+  if (run.filters) filters.push(filterOrThrow(joins, run.filters, '/filters', hiddenOf))
+  for (const f of filters) filterAliases(f).forEach(needInner)
+  let dateCol: string | undefined
+  if (run.from || run.to) {
+    if (!plan.dateField) throw new BadRequest(`Report ${plan.definition.code} has no date field: from/to do not apply`, { errors: [{ path: '/from', message: 'this report has no date field' }] })
+    dateCol = col(visible(joins, plan.dateField, hiddenOf, '/from'))
+  }
+
+  // a join is made on the groups when its key is a plain dimension (or it hangs off such a join)
+  const plainDim = (alias: string, field: string) => dimRefs.findIndex(({ d, ref }) => !d.period && !d.bucket && ref.alias === alias && ref.field.name === field)
+  const outerKey = new Map<string, string>()
+  for (const step of joins.steps) {
+    if (inner.has(step.alias)) continue
+    if (outerKey.has(step.parentAlias)) outerKey.set(step.alias, `${step.parentAlias}.${step.fk}`)
+    else {
+      const i = plainDim(step.parentAlias, step.fk)
+      if (i >= 0) outerKey.set(step.alias, `s.c${i}`)
+      else needInner(step.alias)
+    }
+  }
+  for (const a of inner) outerKey.delete(a)
+
+  const innerSelects: Array<Fragment & { group?: boolean }> = []
+  const outerSelects: Fragment[] = []
+  const orderAging: string[] = []
+  dimRefs.forEach(({ d, ref }, i) => {
+    const out = outerKey.has(ref.alias)
+    const sql = `c${i}`
+    let frag: Fragment
+    if (d.period) {
+      const ts = ref.field.format === 'date' ? '??::timestamp' : "?? at time zone 'UTC'"
+      frag = { sql: `extract(epoch from date_trunc('${d.period}', ${ts}))`, bindings: [col(ref)] }
+      columns.push({ key: d.key, sql, kind: 'dimension', type: 'period', field: d.path, period: d.period })
+    } else if (d.bucket === 'aging') {
+      frag = agingCase(ref, asOf, false)
+      const ord = agingCase(ref, asOf, true)
+      innerSelects.push({ sql: `min(${ord.sql}) as ??`, bindings: [...ord.bindings, `o${i}`] })
+      orderAging.push(`s.o${i}`)
+      columns.push({ key: d.key, sql, kind: 'dimension', type: 'text', field: d.path })
+    } else {
+      frag = { sql: '??', bindings: [col(ref)] }
+      columns.push({ key: d.key, sql, kind: 'dimension', type: columnType(ref.field), field: d.path, scale: scaleOf(ref.field) })
+    }
+    if (out) outerSelects.push({ sql: `${frag.sql} as ??`, bindings: [...frag.bindings, sql] })
+    else {
+      innerSelects.push({ sql: `${frag.sql} as ??`, bindings: [...frag.bindings, sql], group: true })
+      outerSelects.push({ sql: '?? as ??', bindings: [`s.${sql}`, sql] })
+    }
+  })
+  measures.forEach(({ frag, col: c }) => {
+    const sql = `c${columns.length}`
+    columns.push({ ...c, sql })
+    innerSelects.push({ sql: `${frag.sql} as ??`, bindings: [...frag.bindings, sql] })
+    outerSelects.push({ sql: '?? as ??', bindings: [`s.${sql}`, sql] })
+  })
+
+  const source = (entity: EntityDefinition, alias: string) => sourceOf(knex, access, entity, alias)
+  const rows = knex.from(source(base, joins.baseAlias))
+  // positional GROUP BY: a parameter (asOf) in an expression would not match its twin in GROUP BY
+  const positions: string[] = []
+  innerSelects.forEach((s, i) => {
+    if (s.group) positions.push(String(i + 1))
+    rows.select(knex.raw(s.sql, s.bindings))
+  })
+  for (const f of filters) applyFilter(rows, f)
+  if (dateCol && run.from) rows.where(dateCol, '>=', run.from)
+  if (dateCol && run.to) rows.where(dateCol, '<', run.to)
+  if (plan.without) applyWithout(knex, entities, rows, plan, access, run, hiddenOf)
+  for (const step of joins.steps) if (!outerKey.has(step.alias)) rows.leftJoin(source(step.entity, step.alias), `${step.alias}.id`, `${step.parentAlias}.${step.fk}`)
+  if (positions.length) rows.groupByRaw(positions.join(', '))
+
+  const qb = knex.from(rows.as('s'))
+  for (const s of outerSelects) qb.select(knex.raw(s.sql, s.bindings))
+  for (const step of joins.steps) if (outerKey.has(step.alias)) qb.leftJoin(source(step.entity, step.alias), `${step.alias}.id`, outerKey.get(step.alias)!)
+  const byKey = new Map(columns.map((c) => [c.key, c]))
+  for (const [key, dir] of plan.sort) qb.orderByRaw(`?? ${dir} nulls last`, [byKey.get(key)!.sql])
+  for (const o of orderAging) qb.orderByRaw('?? asc', [o])
+  for (let i = 0; i < dimRefs.length; i++) qb.orderByRaw('?? asc nulls last', [`c${i}`])
+  qb.limit(Math.min(run.limit, plan.limit ?? MAX_ROWS) + 1)
+  return { qb, columns }
+}
+
+function applyWithout(knex: Knex, entities: Map<string, EntityDefinition>, qb: Knex.QueryBuilder, plan: ReportPlan, access: AccessOf, run: RunValues, hiddenOf: HiddenOf): void {
+  const w = plan.without!
+  const other = entities.get(w.entity)
+  if (!other) throw new BadRequest(`Report no longer matches the metadata: unknown entity "${w.entity}"`)
+  const sub = new Joins(entities, other, 'w0', 'w')
+  const baseJoins = new Joins(entities, plan.entity)
+  const fields = [...Object.keys(w.match), ...(w.within ? [w.within.field] : [])]
+  for (const f of fields) visible(sub, f, hiddenOf, '/filters/$without')
+  for (const f of Object.values(w.match)) visible(baseJoins, f, hiddenOf, '/filters/$without/match')
+  const where = w.where ? filterOrThrow(sub, w.where, '/filters/$without/where', hiddenOf) : undefined
+  const from = sourceOf(knex, access, other, 'w0')
+  const days = run.days ?? w.within?.days
+  qb.whereNotExists((s) => {
+    s.select(knex.raw('1')).from(from)
+    for (const [theirs, ours] of Object.entries(w.match)) s.whereRaw('?? = ??', [`w0.${theirs}`, `t0.${ours}`])
+    if (where) applyFilter(s, where)
+    if (w.within && days) {
+      const since = new Date(run.asOf.getTime() - days * 86_400_000)
+      s.where(`w0.${w.within.field}`, '>=', since.toISOString()).where(`w0.${w.within.field}`, '<=', run.asOf.toISOString())
+    }
+    for (const step of sub.steps) s.leftJoin(sourceOf(knex, access, step.entity, step.alias), `${step.alias}.id`, `${step.parentAlias}.${step.fk}`)
+  })
+}
+
+/**
+ * A table as the caller may read it: the table itself, or `(select * from t where <row scope>)`
+ * when their permissions limit its rows (403 when they may not read it at all).
+ */
+function sourceOf(knex: Knex, access: AccessOf, entity: EntityDefinition, alias: string): string {
+  const { scope } = access(entity)
+  // knex accepts a sub-query wherever it takes a table name
+  return (scope ? knex(entity.table).where(scope).as(alias) : `${entity.table} as ${alias}`) as unknown as string
+}

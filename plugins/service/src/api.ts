@@ -1,0 +1,28 @@
+import type { Knex } from 'knex'
+import type { PlumeApp } from '@plume/core'
+import type { ServiceParams } from './context.js'
+import { checkSlaBreaches, type SlaCheckResult } from './sla.js'
+import { allowedTicketActions, type TicketAction } from './state-machine.js'
+import { runTicketAction } from './transitions.js'
+import type { TicketRow } from './types.js'
+
+/** What `ctx.use('service')` returns. */
+export interface ServiceApi {
+  /** Runs a ticket action in-process, as `POST /api/tickets/:id/<action>` does, inside `trx`. */
+  transition(trx: Knex.Transaction, ticketId: number, action: TicketAction, data?: Record<string, unknown>, params?: ServiceParams): Promise<TicketRow>
+  allowedActions(status: string): TicketAction[]
+  /** Records SLA breaches of open tickets as of `now` (for the scheduler): see `checkSlaBreaches`. */
+  checkSlaBreaches(app: PlumeApp, now?: Date): Promise<SlaCheckResult>
+}
+
+/**
+ * The service API of one app.
+ * @example await serviceApi(app).checkSlaBreaches(app, new Date())
+ */
+export function serviceApi(app: PlumeApp): ServiceApi {
+  return {
+    transition: (trx, ticketId, action, data = {}, params = {}) => runTicketAction(app, trx, ticketId, action, data, params),
+    allowedActions: allowedTicketActions,
+    checkSlaBreaches,
+  }
+}

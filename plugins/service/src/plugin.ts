@@ -1,0 +1,61 @@
+import { fileURLToPath } from 'node:url'
+import { definePlugin, type ActionDefinition } from '@plume/core'
+import { SERVICE_RULES } from './rules.js'
+import { serviceApi, type ServiceApi } from './api.js'
+import { guardMessages } from './hooks/guard-messages.js'
+import { guardTicket } from './hooks/guard-ticket.js'
+import { prepareMessage } from './hooks/prepare-message.js'
+import { prepareTicket } from './hooks/prepare-ticket.js'
+import { serviceBaseMigration } from './migrations/20260101000000-service-base.js'
+import { seedSlaPolicies } from './seed/sla.js'
+import { TICKET_ACTIONS, type TicketAction } from './state-machine.js'
+import { runTicketAction } from './transitions.js'
+
+export { SERVICE_RULES } from './rules.js'
+export { serviceApi, type ServiceApi } from './api.js'
+export { checkSlaBreaches, breachesAt, dueTimes, type SlaCheckResult, type SlaPolicy } from './sla.js'
+export { TICKET_TRANSITIONS, TICKET_ACTIONS, allowedTicketActions, assertTicketTransition, type TicketAction, type TicketStatus } from './state-machine.js'
+export { formatTicketNumber } from './number.js'
+export { DEFAULT_SLA_POLICIES } from './seed/sla.js'
+export type { TicketRow } from './types.js'
+
+const LABELS: Record<TicketAction, { en: string; 'zh-CN': string }> = {
+  assign: { en: 'Assign', 'zh-CN': '分派' },
+  start: { en: 'Start', 'zh-CN': '开始处理' },
+  wait: { en: 'Wait for customer', 'zh-CN': '等待客户' },
+  resolve: { en: 'Resolve', 'zh-CN': '解决' },
+  close: { en: 'Close', 'zh-CN': '关闭' },
+  reopen: { en: 'Reopen', 'zh-CN': '重新打开' },
+}
+
+const actions: Record<string, ActionDefinition> = Object.fromEntries(
+  TICKET_ACTIONS.map((action) => [action, { label: LABELS[action], handler: (id, data, { app, trx, params }) => runTicketAction(app, trx, id, action, data, params) } satisfies ActionDefinition]),
+)
+
+const ticketGuard = [guardTicket()]
+const messageGuard = [guardMessages()]
+
+/**
+ * Customer service: tickets with a workflow and SLA targets by priority, agent replies and
+ * internal notes, breach recording (at replies, transitions and by `checkSlaBreaches` for the
+ * scheduler), satisfaction on close. See docs/service.md.
+ */
+export default definePlugin<ServiceApi>({
+  name: 'service',
+  version: '1.0.0',
+  description: { en: 'Service tickets, SLAs and customer satisfaction', 'zh-CN': '服务工单、SLA 与客户满意度' },
+  dependsOn: ['crm'],
+  entities: [fileURLToPath(new URL('../entities', import.meta.url))],
+  migrations: [serviceBaseMigration],
+  hooks: {
+    ticket: { create: [prepareTicket()], update: ticketGuard, patch: ticketGuard, remove: ticketGuard },
+    ticketMessage: { create: [prepareMessage()], find: messageGuard, get: messageGuard, update: messageGuard, patch: messageGuard, remove: messageGuard },
+  },
+  actions: { ticket: actions },
+  rules: SERVICE_RULES,
+  setup: (ctx) => serviceApi(ctx.app),
+  async seed(ctx) {
+    const n = await ctx.knex.transaction((trx) => seedSlaPolicies(trx))
+    ctx.logger.info(`service demo data (${n} SLA policies)`)
+  },
+})
