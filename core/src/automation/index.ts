@@ -1,0 +1,121 @@
+import type { PlumeApp } from '../app/types.js'
+import { clientSafeErrors } from '../app/hooks.js'
+import { requireAuth } from '../auth/session.js'
+import { ensureJobTable, JobQueue } from '../jobs/index.js'
+import { actionJob, CORE_ACTIONS, recordOutcome } from './actions.js'
+import { ACTION_JOB, AutomationEngine } from './engine.js'
+import { ensureAutomationTables, entryOf, readAlertRuleFiles, seedAutomationRules, DEFAULT_ALERT_RULES_DIR } from './store.js'
+import { ALERT_RULES_PATH, AlertRulesService } from './services/alert-rules.js'
+import { DRY_RUN_PATH, dryRunService } from './services/dry-run.js'
+import { DEAD_LETTERS_PATH, deadLettersService, FIRINGS_PATH, firingsService } from './services/firings.js'
+import type { AutomationRule, RuleKind } from './types.js'
+import { validateAutomationRule } from './validate.js'
+
+export { AutomationEngine, ACTION_JOB, DEFAULT_MAX_DEPTH, nowFact, provenanceOf, type DryRunResult, type Provenance } from './engine.js'
+export { AutomationRegistry, EVENT_FACTS, SCHEDULE_FACTS } from './registry.js'
+export { automationHook } from './hooks.js'
+export { validateAutomationRule } from './validate.js'
+export { automationRuleSchema } from './schema.js'
+export { compile, explain, MissingFact, OPERATORS } from './conditions.js'
+export { render, fill, templateErrors } from './template.js'
+export { actionParams, updateAction, createAction, holdAction } from './actions.js'
+export { lastSlot } from './compile.js'
+export { DEFAULT_ALERT_RULES_DIR, FIRINGS_TABLE, SLOTS_TABLE, readAlertRuleFiles } from './store.js'
+export { ALERT_RULES_PATH, FIRINGS_PATH, DEAD_LETTERS_PATH, DRY_RUN_PATH }
+export type * from './types.js'
+
+/** The engine of an app (set up by createApp). */
+export function automationOf(app: PlumeApp): AutomationEngine {
+  const engine = app.get('automation') as AutomationEngine | undefined
+  if (!engine) throw new Error('automation is not set up')
+  return engine
+}
+
+const flag = (name: string, fallback: boolean) => (process.env[name] === undefined ? fallback : !['0', 'false', 'off'].includes(process.env[name]!.toLowerCase()))
+
+/**
+ * Called once by createApp: the job table and worker, the firing log, the engine with the core
+ * actions (update, create, hold) and the enabled rules, `api/alert-rules` (+ `/:id/dry-run`),
+ * `api/alert-firings`, `api/alert-dead-letters`, and the background worker and scheduler
+ * (`PLUME_JOBS=0` / `PLUME_SCHEDULER=0` turn them off). Stopped by `app.teardown()`.
+ * @example await setupAutomation(app)
+ */
+export async function setupAutomation(app: PlumeApp): Promise<AutomationEngine> {
+  const { knex } = app.get('db')
+  const logger = app.get('logger').child({ module: 'automation' })
+  await ensureJobTable(knex)
+  await ensureAutomationTables(knex)
+  const queue = new JobQueue(knex, { logger, pollMs: Number(process.env.PLUME_JOBS_POLL_MS ?? 500) })
+  const engine = new AutomationEngine(app, queue, logger)
+  for (const a of CORE_ACTIONS) engine.registry.action(a)
+  app.set('automation', engine)
+  app.set('jobs', queue)
+  queue.register(ACTION_JOB, actionJob(app, () => engine))
+  queue.onOutcome((e) => (e.job.name === ACTION_JOB ? recordOutcome(app, e) : undefined))
+  await engine.reload()
+
+  const rules = new AlertRulesService(app, () => engine)
+  const guarded = { around: { all: [clientSafeErrors(), requireAuth()] } }
+  app.use(ALERT_RULES_PATH, rules, { methods: ['find', 'get', 'create', 'update', 'patch', 'remove'] })
+  app.service(ALERT_RULES_PATH).hooks(guarded)
+  app.use(DRY_RUN_PATH, dryRunService(app, rules, () => engine), { methods: ['create'], events: [] })
+  app.service(DRY_RUN_PATH).hooks(guarded)
+  app.use(FIRINGS_PATH, firingsService(app), { methods: ['find', 'get'], events: [] })
+  app.service(FIRINGS_PATH).hooks(guarded)
+  app.use(DEAD_LETTERS_PATH, deadLettersService(app, queue), { methods: ['find', 'get', 'patch', 'remove'], events: [] })
+  app.service(DEAD_LETTERS_PATH).hooks(guarded)
+
+  // background work stops with the app (no methods: nothing is exposed over REST or socket.io)
+  let timer: NodeJS.Timeout | undefined
+  let tick: Promise<unknown> | undefined
+  app.use('plume-automation-runtime', {
+    async setup() {
+      if (flag('PLUME_JOBS', true)) queue.start()
+      if (flag('PLUME_SCHEDULER', true)) {
+        const every = Number(process.env.PLUME_SCHEDULER_INTERVAL_MS ?? 30_000)
+        timer = setInterval(() => {
+          tick ??= engine
+            .refresh()
+            .then(() => engine.runSchedules(new Date()))
+            .catch((err: unknown) => logger.debug({ err: (err as Error).message }, 'automation: scheduler tick failed'))
+            .finally(() => (tick = undefined))
+        }, every)
+        timer.unref()
+      }
+    },
+    async teardown() {
+      clearInterval(timer)
+      await tick
+      await queue.stop()
+      await engine.flush()
+    },
+  } as never, { methods: [], events: [] })
+  return engine
+}
+
+/**
+ * Stores the default alert rules of a folder (`metadata/rules/alerts` by default) that were never
+ * stored, after checking them against what is registered now; invalid ones are logged and skipped.
+ * Called by the plugin that registers the facts and actions they use.
+ * @example await seedDefaultAlertRules(app)
+ */
+export async function seedDefaultAlertRules(app: PlumeApp, dir = DEFAULT_ALERT_RULES_DIR): Promise<number> {
+  const engine = automationOf(app)
+  const logger = app.get('logger')
+  const valid: Array<{ kind: RuleKind; enabled: boolean; definition: AutomationRule }> = []
+  for (const file of readAlertRuleFiles(dir)) {
+    file.rules.forEach((raw, i) => {
+      const entry = entryOf(raw)
+      const errs = validateAutomationRule(entry.definition, { app, registry: engine.registry, kind: entry.kind })
+      if (errs.length) logger.error({ source: file.source, index: i, errors: errs }, 'default alert rule skipped: invalid')
+      else valid.push(entry as { kind: RuleKind; enabled: boolean; definition: AutomationRule })
+    })
+  }
+  const added = await seedAutomationRules(app.get('db').knex, valid)
+  if (added) {
+    logger.info(`automation: ${added} default rule(s) stored`)
+    await engine.reload()
+  }
+  return added
+}
+export { visibleTo, contextFor } from './visible.js'

@@ -1,0 +1,167 @@
+import { BadRequest, Conflict, NotFound } from '@feathersjs/errors'
+import type { Id, NullableId, Params } from '@feathersjs/feathers'
+import type { Knex } from 'knex'
+import type { PlumeApp } from '../../app/types.js'
+import type { FieldError } from '../../validation/ajv.js'
+import type { AutomationEngine } from '../engine.js'
+import { RULES_TABLE, shapeRule, VERSIONS_TABLE } from '../store.js'
+import { RULE_KINDS, type AutomationRule, type RuleKind, type StoredAutomationRule } from '../types.js'
+import { validateAutomationRule } from '../validate.js'
+
+export const ALERT_RULES_PATH = 'api/alert-rules'
+const ID = /^\d{1,10}$/
+const BODY_KEYS: ReadonlySet<string> = new Set(['definition', 'enabled', 'kind', 'version'])
+
+export function invalid(errors: FieldError[]): BadRequest {
+  const first = errors[0]!
+  return new BadRequest(`Invalid rule: ${first.path} ${first.message}`, { errors })
+}
+
+export function parseId(id: NullableId): number {
+  if (id === null || !ID.test(String(id)) || Number(id) < 1) throw new BadRequest('Invalid id: must be a positive integer', { errors: [{ path: '/id', message: 'must be a positive integer' }] })
+  return Number(id)
+}
+
+const userId = (params: Params): number | null => {
+  const id = (params as { user?: { id?: unknown } }).user?.id
+  return typeof id === 'number' ? id : null
+}
+
+interface Body {
+  definition?: AutomationRule
+  enabled?: boolean
+  kind?: RuleKind
+  version?: number
+}
+
+/**
+ * `api/alert-rules`: alert and automation rules as data, in the shared `plume_rules` table
+ * (kind `alert` | `automation`) with its history in `plume_rule_versions`. Every save is
+ * validated (400 with `{path, message}` per problem), bumps `version`, and reloads the engine.
+ * @example await app.service('api/alert-rules').create({ kind: 'alert', definition: rule })
+ */
+export class AlertRulesService {
+  constructor(
+    private readonly app: PlumeApp,
+    private readonly engine: () => AutomationEngine,
+  ) {}
+
+  private get knex(): Knex {
+    return this.app.get('db').knex
+  }
+
+  private body(data: unknown, partial: boolean, currentKind?: RuleKind, current?: AutomationRule): Body {
+    if (!data || typeof data !== 'object' || Array.isArray(data)) throw invalid([{ path: '', message: 'must be an object' }])
+    let body = data as Record<string, unknown>
+    // the rule itself is accepted as the body, too
+    if (!('definition' in body) && 'trigger' in body) body = { definition: body }
+    const errors: FieldError[] = []
+    for (const k of Object.keys(body)) if (!BODY_KEYS.has(k)) errors.push({ path: `/${k}`, message: 'is not allowed' })
+    if (body.kind !== undefined && !RULE_KINDS.includes(body.kind as RuleKind)) errors.push({ path: '/kind', message: 'must be "alert" or "automation"' })
+    if (body.enabled !== undefined && typeof body.enabled !== 'boolean') errors.push({ path: '/enabled', message: 'must be boolean' })
+    if (body.version !== undefined && !Number.isInteger(body.version)) errors.push({ path: '/version', message: 'must be an integer' })
+    const kind = (RULE_KINDS.includes(body.kind as RuleKind) ? body.kind : currentKind ?? 'alert') as RuleKind
+    const definition = body.definition ?? (body.kind !== undefined ? current : undefined)
+    if (definition === undefined) {
+      if (!partial) errors.push({ path: '/definition', message: 'is required' })
+    } else {
+      const ctx = { app: this.app, registry: this.engine().registry, kind }
+      errors.push(...validateAutomationRule(definition, ctx).map((e) => ({ path: `/definition${e.path === '/' ? '' : e.path}`, message: e.message })))
+    }
+    if (errors.length) throw invalid(errors)
+    return {
+      ...(body.definition !== undefined ? { definition: body.definition as AutomationRule } : {}),
+      ...(typeof body.enabled === 'boolean' ? { enabled: body.enabled } : {}),
+      ...(body.kind !== undefined ? { kind } : {}),
+      ...(typeof body.version === 'number' ? { version: body.version } : {}),
+    }
+  }
+
+  async find(params: Params = {}): Promise<StoredAutomationRule[]> {
+    const q = (params.query ?? {}) as Record<string, unknown>
+    const qb = this.knex(RULES_TABLE).whereIn('kind', RULE_KINDS as RuleKind[]).orderBy('id')
+    for (const [k, v] of Object.entries(q)) {
+      if (k === 'name' || k === 'kind') qb.where(k, String(v))
+      else if (k === 'enabled') qb.where('enabled', v === true || v === 'true')
+      else throw new BadRequest(`Invalid query: ${k} is not supported`, { errors: [{ path: `/${k}`, message: 'is not supported (name, kind, enabled)' }] })
+    }
+    return ((await qb) as StoredAutomationRule[]).map(shapeRule)
+  }
+
+  async get(id: Id): Promise<StoredAutomationRule> {
+    const key = parseId(id)
+    const row = (await this.knex(RULES_TABLE).where({ id: key }).whereIn('kind', RULE_KINDS as RuleKind[]).first()) as StoredAutomationRule | undefined
+    if (!row) throw new NotFound(`No alert rule with id ${key}`)
+    return shapeRule(row)
+  }
+
+  async create(data: unknown, params: Params = {}): Promise<StoredAutomationRule> {
+    const { definition, enabled = true, kind = 'alert' } = this.body(data, false)
+    const row = await this.knex.transaction(async (trx) => {
+      const exists: unknown = await trx(RULES_TABLE).where({ name: definition!.name }).first('id')
+      if (exists) throw new Conflict(`A rule named "${definition!.name}" exists`, { errors: [{ path: '/definition/name', message: 'is taken' }] })
+      const [r] = (await trx(RULES_TABLE).insert({ name: definition!.name, kind, definition: JSON.stringify(definition), version: 1, enabled, updatedBy: userId(params) }).returning('*')) as StoredAutomationRule[]
+      await history(trx, r!, 'create')
+      return r!
+    })
+    await this.engine().reload()
+    return shapeRule(row)
+  }
+
+  async patch(id: NullableId, data: unknown, params: Params = {}): Promise<StoredAutomationRule> {
+    const current = await this.get(parseId(id))
+    return this.change(current.id, this.body(data, true, current.kind, current.definition), params)
+  }
+
+  async update(id: NullableId, data: unknown, params: Params = {}): Promise<StoredAutomationRule> {
+    const current = await this.get(parseId(id))
+    return this.change(current.id, this.body(data, false, current.kind), params)
+  }
+
+  private async change(key: number, body: Body, params: Params): Promise<StoredAutomationRule> {
+    const row = await this.knex.transaction(async (trx) => {
+      const current = (await trx(RULES_TABLE).where({ id: key }).whereIn('kind', RULE_KINDS as RuleKind[]).forUpdate().first()) as StoredAutomationRule | undefined
+      if (!current) throw new NotFound(`No alert rule with id ${key}`)
+      if (body.version !== undefined && body.version !== current.version) {
+        throw new Conflict(`Version conflict: rule ${key} is at version ${current.version}`, { currentVersion: current.version, errors: [{ path: '/version', message: 'is out of date' }] })
+      }
+      if (body.definition && body.definition.name !== current.name) {
+        const taken: unknown = await trx(RULES_TABLE).where({ name: body.definition.name }).whereNot({ id: key }).first('id')
+        if (taken) throw new Conflict(`A rule named "${body.definition.name}" exists`, { errors: [{ path: '/definition/name', message: 'is taken' }] })
+      }
+      const set: Record<string, unknown> = { version: current.version + 1, updatedAt: trx.fn.now(), updatedBy: userId(params) }
+      if (body.definition) Object.assign(set, { definition: JSON.stringify(body.definition), name: body.definition.name })
+      if (body.enabled !== undefined) set.enabled = body.enabled
+      if (body.kind !== undefined) set.kind = body.kind
+      const [r] = (await trx(RULES_TABLE).where({ id: key }).update(set).returning('*')) as StoredAutomationRule[]
+      await history(trx, r!, 'update')
+      return r!
+    })
+    await this.engine().reload()
+    return shapeRule(row)
+  }
+
+  async remove(id: NullableId, params: Params = {}): Promise<StoredAutomationRule> {
+    const key = parseId(id)
+    const row = await this.knex.transaction(async (trx) => {
+      const [r] = (await trx(RULES_TABLE).where({ id: key }).whereIn('kind', RULE_KINDS as RuleKind[]).delete().returning('*')) as StoredAutomationRule[]
+      if (!r) throw new NotFound(`No alert rule with id ${key}`)
+      await history(trx, { ...r, version: r.version + 1, updatedBy: userId(params) }, 'remove')
+      return r
+    })
+    await this.engine().reload()
+    return shapeRule(row)
+  }
+}
+
+async function history(trx: Knex.Transaction, r: StoredAutomationRule, change: string): Promise<void> {
+  await trx(VERSIONS_TABLE).insert({
+    ruleId: r.id,
+    name: r.name,
+    version: r.version,
+    change,
+    definition: typeof r.definition === 'string' ? r.definition : JSON.stringify(r.definition),
+    enabled: r.enabled,
+    updatedBy: r.updatedBy,
+  })
+}

@@ -1,0 +1,47 @@
+import { BadRequest } from '@feathersjs/errors'
+import type { Params } from '@feathersjs/feathers'
+import type { PlumeApp } from '../../app/types.js'
+import { callerOf, engineOf, forbid } from '../../permissions/hooks.js'
+import type { AutomationEngine, DryRunResult } from '../engine.js'
+import type { AlertRulesService } from './alert-rules.js'
+import { parseId } from './alert-rules.js'
+
+export const DRY_RUN_PATH = 'api/alert-rules/:id/dry-run'
+
+const plain = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v)
+
+/**
+ * `POST /api/alert-rules/:id/dry-run {record?, previous?, data?, at?}`: which conditions match
+ * and what each action would do, in a transaction that is rolled back. Needs `dryRun` on the
+ * `alertRules` resource (admins have it).
+ */
+export function dryRunService(app: PlumeApp, rules: AlertRulesService, engine: () => AutomationEngine) {
+  return {
+    async create(data: unknown, params: Params & { route?: Record<string, unknown>; provider?: string }): Promise<DryRunResult> {
+      if (params.provider) {
+        const user = callerOf(params as { user?: unknown }, 'dryRun', 'alertRules')
+        const d = engineOf(app).decide('alertRules', 'dryRun', user)
+        if (!d.allowed) throw forbid(d, 'dryRun', 'alertRules')
+      }
+      const stored = await rules.get(parseId((params.route?.id as string | undefined) ?? null))
+      const body = (data ?? {}) as Record<string, unknown>
+      if (!plain(body)) throw new BadRequest('The body must be an object', { errors: [{ path: '', message: 'must be an object' }] })
+      const errors: Array<{ path: string; message: string }> = []
+      for (const k of Object.keys(body)) if (!['record', 'previous', 'data', 'at'].includes(k)) errors.push({ path: `/${k}`, message: 'is not allowed (record, previous, data, at)' })
+      for (const k of ['record', 'previous', 'data']) if (body[k] !== undefined && !plain(body[k])) errors.push({ path: `/${k}`, message: 'must be an object' })
+      let at: Date | undefined
+      if (body.at !== undefined) {
+        at = new Date(String(body.at))
+        if (typeof body.at !== 'string' || Number.isNaN(at.getTime())) errors.push({ path: '/at', message: 'must be an ISO-8601 date-time' })
+      }
+      if (errors.length) throw new BadRequest(`Invalid dry run: ${errors[0]!.path} ${errors[0]!.message}`, { errors })
+      return engine().dryRun(stored, {
+        ...(plain(body.record) ? { record: body.record } : {}),
+        ...(plain(body.previous) ? { previous: body.previous } : {}),
+        ...(plain(body.data) ? { data: body.data } : {}),
+        ...(at ? { at } : {}),
+        params: params as Record<string, unknown>,
+      })
+    },
+  }
+}
