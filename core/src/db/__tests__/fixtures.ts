@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { afterAll, beforeAll, beforeEach } from 'vitest'
 import type { Knex } from 'knex'
 import type { EntityDefinition, FieldDefinition, IndexDefinition } from '../migrate/definitions.js'
 import { connectDatabase, type Database } from '../connect.js'
@@ -131,3 +132,18 @@ export async function count(knex: Knex, table: string): Promise<number> {
 }
 
 export const dbKind = (): string => (process.env.DATABASE_URL ? 'postgres' : 'pglite')
+
+/**
+ * Registers the per-file database lifecycle (open once, reset before each test, close) and
+ * returns a getter for its knex.
+ * @example const db = useTestDatabase(); it('…', async () => { await migrate(db(), […]) })
+ */
+export function useTestDatabase(): (() => Knex) & { url(): string | undefined } {
+  let t: TestDatabase | undefined
+  beforeAll(async () => {
+    t = await openTestDatabase()
+  }, 60_000)
+  afterAll(async () => t?.close())
+  beforeEach(async () => resetDatabase(t!.knex))
+  return Object.assign(() => t!.knex, { url: () => t?.url })
+}

@@ -1,17 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest'
 import type { Knex } from 'knex'
 import { migrate, VERSIONS_TABLE } from '../migrate/index.js'
-import { columnTypes, count, dbKind, entity, field, indexNames, openTestDatabase, resetDatabase, rowsOf, type TestDatabase } from './fixtures.js'
+import { columnTypes, count, dbKind, entity, field, indexNames, rowsOf, useTestDatabase } from './fixtures.js'
 
-let t: TestDatabase
-let knex: Knex
-
-beforeAll(async () => {
-  t = await openTestDatabase()
-  knex = t.knex
-}, 60_000)
-afterAll(async () => t?.close())
-beforeEach(async () => resetDatabase(knex))
+const db = useTestDatabase()
 
 const product = entity('product', [
   field('sku', { column: 'varchar(40)', required: true, unique: true, minLength: 1 }),
@@ -34,11 +26,11 @@ const product = entity('product', [
 
 describe(`migrate: creating tables (${dbKind()})`, { timeout: 30_000 }, () => {
   it('creates a table with every column type, server-managed columns and a version row', async () => {
-    const result = await migrate(knex, [product])
+    const result = await migrate(db(), [product])
     expect(result.applied.map((a) => a.entity)).toEqual(['product'])
     expect(result.unchanged).toEqual([])
     expect(result.warnings).toEqual([])
-    expect(await columnTypes(knex, 'products')).toEqual({
+    expect(await columnTypes(db(), 'products')).toEqual({
       id: 'integer',
       sku: 'character varying(40)',
       name: 'character varying(200)',
@@ -60,15 +52,15 @@ describe(`migrate: creating tables (${dbKind()})`, { timeout: 30_000 }, () => {
       updatedAt: 'timestamp with time zone',
       version: 'integer',
     })
-    const versions = rowsOf(await knex.raw('select entity, table_name, hash, definition from ??', [VERSIONS_TABLE]))
+    const versions = rowsOf(await db().raw('select entity, table_name, hash, definition from ??', [VERSIONS_TABLE]))
     expect(versions).toHaveLength(1)
     expect(versions[0]).toMatchObject({ entity: 'product', table_name: 'products' })
     expect(String(versions[0]?.hash)).toMatch(/^[0-9a-f]{64}$/)
   })
 
   it('applies defaults, identity ids and timestamps', async () => {
-    await migrate(knex, [product])
-    const [row] = await knex('products').insert({ sku: 'A-1', name: 'Anvil' }).returning('*')
+    await migrate(db(), [product])
+    const [row] = await db()('products').insert({ sku: 'A-1', name: 'Anvil' }).returning('*')
     expect(row).toMatchObject({
       id: 1,
       price: '0.00',
@@ -83,32 +75,32 @@ describe(`migrate: creating tables (${dbKind()})`, { timeout: 30_000 }, () => {
     })
     expect(row.createdAt).toBeInstanceOf(Date)
     expect(row.updatedAt).toBeInstanceOf(Date)
-    const [second] = await knex('products').insert({ sku: 'A-2', name: 'Bolt' }).returning('id')
+    const [second] = await db()('products').insert({ sku: 'A-2', name: 'Bolt' }).returning('id')
     expect(second.id).toBe(2)
   })
 
   it('enforces NOT NULL for required, non-nullable fields only', async () => {
-    await migrate(knex, [product])
-    await expect(knex('products').insert({ sku: 'A-1' })).rejects.toThrow(/null value in column "name"/)
-    await expect(knex('products').insert({ sku: 'A-1', name: 'x', description: null, weight: null })).resolves.toBeDefined()
+    await migrate(db(), [product])
+    await expect(db()('products').insert({ sku: 'A-1' })).rejects.toThrow(/null value in column "name"/)
+    await expect(db()('products').insert({ sku: 'A-1', name: 'x', description: null, weight: null })).resolves.toBeDefined()
   })
 
   it('enforces unique fields', async () => {
-    await migrate(knex, [product])
-    await knex('products').insert({ sku: 'A-1', name: 'Anvil' })
-    await expect(knex('products').insert({ sku: 'A-1', name: 'Again' })).rejects.toThrow(/products_sku_key/)
+    await migrate(db(), [product])
+    await db()('products').insert({ sku: 'A-1', name: 'Anvil' })
+    await expect(db()('products').insert({ sku: 'A-1', name: 'Again' })).rejects.toThrow(/products_sku_key/)
   })
 
   it('turns enum, minimum, maximum and minLength into CHECK constraints', async () => {
-    await migrate(knex, [product])
+    await migrate(db(), [product])
     const base = { name: 'x' }
-    await expect(knex('products').insert({ ...base, sku: 'a', status: 'sold' })).rejects.toThrow(/products_status_check_enum/)
-    await expect(knex('products').insert({ ...base, sku: 'b', tier: 4 })).rejects.toThrow(/products_tier_check_enum/)
-    await expect(knex('products').insert({ ...base, sku: 'c', price: '-0.01' })).rejects.toThrow(/products_price_check_min/)
-    await expect(knex('products').insert({ ...base, sku: 'd', discount: '1.5' })).rejects.toThrow(/products_discount_check_max/)
-    await expect(knex('products').insert({ ...base, sku: '' })).rejects.toThrow(/products_sku_check_minlen/)
-    await knex('products').insert({ ...base, sku: 'ok', status: 'retired', tier: null, discount: '1', price: '0' })
-    expect(await count(knex, 'products')).toBe(1)
+    await expect(db()('products').insert({ ...base, sku: 'a', status: 'sold' })).rejects.toThrow(/products_status_check_enum/)
+    await expect(db()('products').insert({ ...base, sku: 'b', tier: 4 })).rejects.toThrow(/products_tier_check_enum/)
+    await expect(db()('products').insert({ ...base, sku: 'c', price: '-0.01' })).rejects.toThrow(/products_price_check_min/)
+    await expect(db()('products').insert({ ...base, sku: 'd', discount: '1.5' })).rejects.toThrow(/products_discount_check_max/)
+    await expect(db()('products').insert({ ...base, sku: '' })).rejects.toThrow(/products_sku_check_minlen/)
+    await db()('products').insert({ ...base, sku: 'ok', status: 'retired', tier: null, discount: '1', price: '0' })
+    expect(await count(db(), 'products')).toBe(1)
   })
 
   it('creates foreign keys with restrict, cascade and set null, indexed, across a reference cycle', async () => {
@@ -123,27 +115,27 @@ describe(`migrate: creating tables (${dbKind()})`, { timeout: 30_000 }, () => {
     const order = entity('order', [
       field('customerId', { type: 'integer', column: 'integer', required: true, ref: { entity: 'customer' } }),
     ])
-    await migrate(knex, [customer, contact, order])
+    await migrate(db(), [customer, contact, order])
 
-    await expect(knex('contacts').insert({ customerId: 999 })).rejects.toThrow(/contacts_customerId_fkey/)
-    const [c] = await knex('customers').insert({ name: 'ACME' }).returning('id')
-    const [p] = await knex('contacts').insert({ customerId: c.id, email: 'a@acme.test' }).returning('id')
-    await knex('customers').where({ id: c.id }).update({ primaryContactId: p.id })
-    await knex('orders').insert({ customerId: c.id })
+    await expect(db()('contacts').insert({ customerId: 999 })).rejects.toThrow(/contacts_customerId_fkey/)
+    const [c] = await db()('customers').insert({ name: 'ACME' }).returning('id')
+    const [p] = await db()('contacts').insert({ customerId: c.id, email: 'a@acme.test' }).returning('id')
+    await db()('customers').where({ id: c.id }).update({ primaryContactId: p.id })
+    await db()('orders').insert({ customerId: c.id })
     // restrict: an order still points at the customer
-    await expect(knex('customers').where({ id: c.id }).delete()).rejects.toThrow(/orders_customerId_fkey/)
+    await expect(db()('customers').where({ id: c.id }).delete()).rejects.toThrow(/orders_customerId_fkey/)
     // set null: deleting the contact clears the customer's pointer
-    await knex('contacts').where({ id: p.id }).delete()
-    expect((await knex('customers').where({ id: c.id }).first()).primaryContactId).toBeNull()
+    await db()('contacts').where({ id: p.id }).delete()
+    expect((await db()('customers').where({ id: c.id }).first()).primaryContactId).toBeNull()
     // cascade: deleting the customer deletes its contacts
-    await knex('contacts').insert({ customerId: c.id })
-    await knex('orders').delete()
-    await knex('customers').where({ id: c.id }).delete()
-    expect(await count(knex, 'contacts')).toBe(0)
+    await db()('contacts').insert({ customerId: c.id })
+    await db()('orders').delete()
+    await db()('customers').where({ id: c.id }).delete()
+    expect(await count(db(), 'contacts')).toBe(0)
 
-    expect(await indexNames(knex, 'contacts')).toContain('contacts_customerId_fk_idx')
-    expect(await indexNames(knex, 'customers')).toContain('customers_primaryContactId_fk_idx')
-    expect(await indexNames(knex, 'orders')).toContain('orders_customerId_fk_idx')
+    expect(await indexNames(db(), 'contacts')).toContain('contacts_customerId_fk_idx')
+    expect(await indexNames(db(), 'customers')).toContain('customers_primaryContactId_fk_idx')
+    expect(await indexNames(db(), 'orders')).toContain('orders_customerId_fk_idx')
   })
 
   it('creates entity indexes, unique and not, with given or derived names', async () => {
@@ -152,11 +144,11 @@ describe(`migrate: creating tables (${dbKind()})`, { timeout: 30_000 }, () => {
       [field('number', { required: true }), field('status'), field('placedAt', { column: 'timestamptz' })],
       { indexes: [{ fields: ['number'], unique: true }, { fields: ['status', 'placedAt'], name: 'orders_by_status' }] },
     )
-    await migrate(knex, [order])
-    expect(await indexNames(knex, 'orders')).toEqual(['orders_by_status', 'orders_number_uniq', 'orders_pkey'])
-    await knex('orders').insert({ number: 'SO-1' })
-    await expect(knex('orders').insert({ number: 'SO-1' })).rejects.toThrow(/orders_number_uniq/)
-    const def = rowsOf(await knex.raw("select indexdef from pg_indexes where indexname = 'orders_by_status'"))[0]
+    await migrate(db(), [order])
+    expect(await indexNames(db(), 'orders')).toEqual(['orders_by_status', 'orders_number_uniq', 'orders_pkey'])
+    await db()('orders').insert({ number: 'SO-1' })
+    await expect(db()('orders').insert({ number: 'SO-1' })).rejects.toThrow(/orders_number_uniq/)
+    const def = rowsOf(await db().raw("select indexdef from pg_indexes where indexname = 'orders_by_status'"))[0]
     expect(String(def?.indexdef)).toContain('(status, "placedAt")')
   })
 
@@ -165,20 +157,20 @@ describe(`migrate: creating tables (${dbKind()})`, { timeout: 30_000 }, () => {
       field('preferredSupplierContactEmailAddressForUrgentOrders', { column: 'varchar(200)', unique: true, minLength: 3 }),
       field('preferredSupplierContactEmailAddressForUrgentOrdersBackup', { column: 'varchar(200)', unique: true, minLength: 3 }),
     ], { table: 'warehouse_replenishment_suggestions' })
-    const first = await migrate(knex, [long])
-    const names = rowsOf(await knex.raw("select conname from pg_constraint where conrelid = 'warehouse_replenishment_suggestions'::regclass and contype in ('u', 'c')")).map((r) => String(r.conname))
+    const first = await migrate(db(), [long])
+    const names = rowsOf(await db().raw("select conname from pg_constraint where conrelid = 'warehouse_replenishment_suggestions'::regclass and contype in ('u', 'c')")).map((r) => String(r.conname))
     expect(names).toHaveLength(4)
     expect(new Set(names).size).toBe(4)
     for (const n of names) expect(n.length).toBeLessThanOrEqual(63)
     expect(first.applied).toHaveLength(1)
-    expect((await migrate(knex, [long])).applied).toEqual([])
+    expect((await migrate(db(), [long])).applied).toEqual([])
   })
 
   it('refuses definitions it cannot turn into a table, before changing anything', async () => {
     const bad = entity('line', [field('orderId', { type: 'integer', column: 'integer', ref: { entity: 'nope' } })])
-    await expect(migrate(knex, [bad])).rejects.toThrow(/line\.orderId: reference to unknown entity "nope"/)
+    await expect(migrate(db(), [bad])).rejects.toThrow(/line\.orderId: reference to unknown entity "nope"/)
     const injected = entity('evil', [field('x', { column: 'text; drop table users' })])
-    await expect(migrate(knex, [injected])).rejects.toThrow(/unsupported column type/)
-    expect(rowsOf(await knex.raw("select to_regclass('plume_schema_versions') as t"))[0]?.t).toBeNull()
+    await expect(migrate(db(), [injected])).rejects.toThrow(/unsupported column type/)
+    expect(rowsOf(await db().raw("select to_regclass('plume_schema_versions') as t"))[0]?.t).toBeNull()
   })
 })

@@ -1,17 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach, afterEach } from 'vitest'
 import type { Knex } from 'knex'
 import { DestructiveChangeError, migrate, VERSIONS_TABLE } from '../migrate/index.js'
-import { columnTypes, count, dbKind, entity, field, openTestDatabase, resetDatabase, rowsOf, type TestDatabase } from './fixtures.js'
+import { columnTypes, count, dbKind, entity, field, rowsOf, useTestDatabase } from './fixtures.js'
 
-let t: TestDatabase
-let knex: Knex
-
-beforeAll(async () => {
-  t = await openTestDatabase()
-  knex = t.knex
-}, 60_000)
-afterAll(async () => t?.close())
-beforeEach(async () => resetDatabase(knex))
+const db = useTestDatabase()
 afterEach(() => {
   delete process.env.PLUME_MIGRATE_CONFIRM
 })
@@ -26,7 +18,7 @@ const v1 = entity('customer', [
 ])
 
 async function seed(): Promise<void> {
-  await knex('customers').insert([
+  await db()('customers').insert([
     { name: 'A'.repeat(120), fax: '+86 10 1', code: '42', rating: 5, balance: '10.1234', extra: { a: 1 } },
     { name: 'Short', fax: '+86 10 2', code: '7', rating: 1, balance: '2.5000', extra: { b: 2 } },
     { name: 'Medium name', fax: '+86 10 3', code: null, rating: null, balance: null, extra: null },
@@ -35,14 +27,14 @@ async function seed(): Promise<void> {
 
 async function snapshot(): Promise<unknown> {
   return {
-    types: await columnTypes(knex, 'customers'),
-    rows: await knex('customers').orderBy('id'),
-    versions: await count(knex, VERSIONS_TABLE),
+    types: await columnTypes(db(), 'customers'),
+    rows: await db()('customers').orderBy('id'),
+    versions: await count(db(), VERSIONS_TABLE),
   }
 }
 
 async function refusal(entities: Parameters<typeof migrate>[1], opts: Parameters<typeof migrate>[2] = {}): Promise<DestructiveChangeError> {
-  const error: unknown = await migrate(knex, entities, { confirmDestructive: false, ...opts }).then(
+  const error: unknown = await migrate(db(), entities, { confirmDestructive: false, ...opts }).then(
     () => undefined,
     (e: unknown) => e,
   )
@@ -52,7 +44,7 @@ async function refusal(entities: Parameters<typeof migrate>[1], opts: Parameters
 
 describe(`migrate: destructive changes (${dbKind()})`, { timeout: 30_000 }, () => {
   it('refuses to drop a column that holds data, says what would be lost, changes nothing', async () => {
-    await migrate(knex, [v1])
+    await migrate(db(), [v1])
     await seed()
     const before = await snapshot()
     const withoutFax = entity('customer', [field('name', { column: 'varchar(200)', required: true }), field('code'), field('rating', { column: 'bigint', type: 'integer' }), field('balance', { type: 'number', column: 'numeric(14,4)' }), field('extra', { type: 'object', column: 'jsonb' })])
@@ -67,7 +59,7 @@ describe(`migrate: destructive changes (${dbKind()})`, { timeout: 30_000 }, () =
   })
 
   it('refuses narrowing and incompatible type changes, naming table.column and what is lost', async () => {
-    await migrate(knex, [v1])
+    await migrate(db(), [v1])
     await seed()
     const before = await snapshot()
     const narrowed = entity('customer', [
@@ -95,7 +87,7 @@ describe(`migrate: destructive changes (${dbKind()})`, { timeout: 30_000 }, () =
   })
 
   it('applies drops, narrowing and conversions when confirmed', async () => {
-    await migrate(knex, [v1])
+    await migrate(db(), [v1])
     await seed()
     const next = entity('customer', [
       field('name', { column: 'varchar(50)', required: true }),
@@ -104,94 +96,94 @@ describe(`migrate: destructive changes (${dbKind()})`, { timeout: 30_000 }, () =
       field('balance', { type: 'number', column: 'numeric(14,2)' }),
       field('extra', { column: 'text' }),
     ])
-    const result = await migrate(knex, [next], { confirmDestructive: true })
+    const result = await migrate(db(), [next], { confirmDestructive: true })
     expect(result.applied[0]?.statements).toContain('alter table "customers" drop column "fax"')
     expect(result.applied[0]?.statements).toContain('alter table "customers" alter column "code" type integer using "code"::integer')
-    expect(await columnTypes(knex, 'customers')).toMatchObject({ name: 'character varying(50)', code: 'integer', rating: 'integer', balance: 'numeric(14,2)', extra: 'text' })
-    expect(await columnTypes(knex, 'customers')).not.toHaveProperty('fax')
-    const rows = await knex('customers').orderBy('id')
+    expect(await columnTypes(db(), 'customers')).toMatchObject({ name: 'character varying(50)', code: 'integer', rating: 'integer', balance: 'numeric(14,2)', extra: 'text' })
+    expect(await columnTypes(db(), 'customers')).not.toHaveProperty('fax')
+    const rows = await db()('customers').orderBy('id')
     expect(rows.map((r) => [r.name.length, r.code, r.balance, r.extra])).toEqual([
       [50, 42, '10.12', '{"a": 1}'],
       [5, 7, '2.50', '{"b": 2}'],
       [11, null, null, null],
     ])
-    expect((await migrate(knex, [next])).applied).toEqual([])
+    expect((await migrate(db(), [next])).applied).toEqual([])
   })
 
   it('rolls back everything when a confirmed conversion fails on a value', async () => {
-    await migrate(knex, [v1])
+    await migrate(db(), [v1])
     await seed()
-    await knex('customers').where({ name: 'Short' }).update({ code: 'not a number' })
+    await db()('customers').where({ name: 'Short' }).update({ code: 'not a number' })
     const before = await snapshot()
     const next = entity('customer', [field('name', { column: 'varchar(200)', required: true }), field('code', { type: 'integer', column: 'integer' })])
-    await expect(migrate(knex, [next], { confirmDestructive: true })).rejects.toThrow(/invalid input syntax for type integer/)
+    await expect(migrate(db(), [next], { confirmDestructive: true })).rejects.toThrow(/invalid input syntax for type integer/)
     expect(await snapshot()).toEqual(before)
   })
 
   it('refuses NOT NULL over NULLs when a default would fill them; confirmed, fills them', async () => {
-    await migrate(knex, [v1])
+    await migrate(db(), [v1])
     await seed()
     const required = entity('customer', [...Object.values(v1.fields).filter((f) => !f.serverManaged && f.name !== 'code'), field('code', { required: true, default: 'none' })])
     const error = await refusal([required])
     expect(error.message).toContain("customers.code: column would become NOT NULL: 1 row holds NULL and would be set to the default 'none'")
-    await migrate(knex, [required], { confirmDestructive: true })
-    expect((await knex('customers').orderBy('id')).map((r) => r.code)).toEqual(['42', '7', 'none'])
+    await migrate(db(), [required], { confirmDestructive: true })
+    expect((await db()('customers').orderBy('id')).map((r) => r.code)).toEqual(['42', '7', 'none'])
   })
 
   it('refuses a check that existing rows violate; confirmed, adds it NOT VALID and enforces it for new rows', async () => {
-    await migrate(knex, [v1])
+    await migrate(db(), [v1])
     await seed()
     const bounded = entity('customer', [...Object.values(v1.fields).filter((f) => !f.serverManaged && f.name !== 'rating'), field('rating', { column: 'bigint', type: 'integer', minimum: 2 })])
     const error = await refusal([bounded])
     expect(error.changes).toEqual([expect.objectContaining({ column: 'rating', kind: 'check-violation' })])
     expect(error.message).toContain('customers.rating: check customers_rating_check_min would reject 1 existing row')
-    const result = await migrate(knex, [bounded], { confirmDestructive: true })
+    const result = await migrate(db(), [bounded], { confirmDestructive: true })
     expect(result.warnings).toEqual([expect.stringContaining('added as NOT VALID')])
-    expect(await count(knex, 'customers')).toBe(3)
-    await expect(knex('customers').insert({ name: 'x', rating: 1 })).rejects.toThrow(/customers_rating_check_min/)
-    expect((await migrate(knex, [bounded])).applied).toEqual([])
+    expect(await count(db(), 'customers')).toBe(3)
+    await expect(db()('customers').insert({ name: 'x', rating: 1 })).rejects.toThrow(/customers_rating_check_min/)
+    expect((await migrate(db(), [bounded])).applied).toEqual([])
   })
 
   it('refuses a unique constraint over duplicates; confirmed, skips it with a warning', async () => {
-    await migrate(knex, [v1])
+    await migrate(db(), [v1])
     await seed()
-    await knex('customers').update({ fax: 'same' })
+    await db()('customers').update({ fax: 'same' })
     const unique = entity('customer', [...Object.values(v1.fields).filter((f) => !f.serverManaged && f.name !== 'fax'), field('fax', { column: 'varchar(40)', nullable: true, unique: true })])
     const error = await refusal([unique])
     expect(error.message).toContain('customers.fax: unique customers_fax_key cannot be added: 1 value appears more than once')
-    const result = await migrate(knex, [unique], { confirmDestructive: true })
+    const result = await migrate(db(), [unique], { confirmDestructive: true })
     expect(result.warnings).toEqual([expect.stringContaining('unique customers_fax_key skipped')])
-    expect(await count(knex, 'customers')).toBe(3)
+    expect(await count(db(), 'customers')).toBe(3)
   })
 
   it('takes confirmation from PLUME_MIGRATE_CONFIRM=1', async () => {
     delete process.env.PLUME_MIGRATE_CONFIRM
-    await migrate(knex, [v1])
+    await migrate(db(), [v1])
     await seed()
     const smaller = entity('customer', [field('name', { column: 'varchar(200)', required: true })])
-    await expect(migrate(knex, [smaller])).rejects.toBeInstanceOf(DestructiveChangeError)
+    await expect(migrate(db(), [smaller])).rejects.toBeInstanceOf(DestructiveChangeError)
     process.env.PLUME_MIGRATE_CONFIRM = '1'
-    await migrate(knex, [smaller])
-    expect(Object.keys(await columnTypes(knex, 'customers')).sort()).toEqual(['createdAt', 'id', 'name', 'updatedAt', 'version'])
+    await migrate(db(), [smaller])
+    expect(Object.keys(await columnTypes(db(), 'customers')).sort()).toEqual(['createdAt', 'id', 'name', 'updatedAt', 'version'])
   })
 })
 
 describe(`migrate: dry run (${dbKind()})`, { timeout: 30_000 }, () => {
   it('returns the plan for a fresh database and executes nothing', async () => {
-    const result = await migrate(knex, [v1], { dryRun: true })
+    const result = await migrate(db(), [v1], { dryRun: true })
     expect(result.applied).toHaveLength(1)
     expect(result.applied[0]?.statements[0]).toMatch(/^create table "customers" \(\n {2}"id" integer generated by default as identity primary key,/)
-    const tables = rowsOf(await knex.raw('select tablename from pg_tables where schemaname = current_schema()'))
+    const tables = rowsOf(await db().raw('select tablename from pg_tables where schemaname = current_schema()'))
     expect(tables).toEqual([])
   })
 
   it('lists changes to an existing table without applying them; refuses destructive ones unless confirmed', async () => {
-    await migrate(knex, [v1])
+    await migrate(db(), [v1])
     await seed()
     const before = await snapshot()
     const next = entity('customer', [field('name', { column: 'varchar(200)', required: true }), field('phone', { nullable: true })])
-    await expect(migrate(knex, [next], { dryRun: true, confirmDestructive: false })).rejects.toBeInstanceOf(DestructiveChangeError)
-    const plan = await migrate(knex, [next], { dryRun: true, confirmDestructive: true })
+    await expect(migrate(db(), [next], { dryRun: true, confirmDestructive: false })).rejects.toBeInstanceOf(DestructiveChangeError)
+    const plan = await migrate(db(), [next], { dryRun: true, confirmDestructive: true })
     expect(plan.applied[0]?.statements).toEqual([
       'alter table "customers" add column "phone" text',
       'alter table "customers" drop column "fax"',
