@@ -1,6 +1,7 @@
 /** Record actions: `POST /api/<plural>/:id/<action>` in one transaction. */
 import { BadRequest, NotFound } from '@feathersjs/errors'
 import type { Params } from '@feathersjs/feathers'
+import type { Knex } from 'knex'
 import type { EntityDefinition, LocalizedText } from '@plume/metadata'
 import { requireAuth } from '../auth/setup.js'
 import { toClientError } from '../errors/db-errors.js'
@@ -43,9 +44,27 @@ function recordId(params: Params): number {
   return id
 }
 
+/** Work to run once an action's transaction has committed (see `ActionParams.afterCommit`). */
+export type AfterCommit = () => Promise<void> | void
+
+/**
+ * What an action handler finds in `params` besides the request's own: the transaction, the
+ * action, the record as locked (`FOR UPDATE`, read in the lock's own statement, so a handler
+ * need not read it again) and `afterCommit(fn)`: `fn` runs after the commit, before the answer
+ * is sent, holding no lock — for derived data that may lag the change (scores, caches); a
+ * failure there is logged, never undoes the committed action.
+ */
+export interface ActionParams {
+  transaction: Knex.Transaction
+  action: ActionInfo
+  actionRecord: Record<string, unknown> & { id: number }
+  afterCommit(fn: AfterCommit): void
+}
+
 /**
  * The service behind one action: locks the record (`FOR UPDATE`, 404 when missing), runs the
- * handler in one transaction, commits, and rolls everything back when anything throws.
+ * handler in one transaction, commits, runs the handler's after-commit work, and rolls
+ * everything back when anything throws before the commit.
  */
 export function actionService(app: PlumeApp, entity: EntityDefinition, info: ActionInfo, def: ActionDefinition) {
   return {
@@ -55,20 +74,28 @@ export function actionService(app: PlumeApp, entity: EntityDefinition, info: Act
         throw new BadRequest('The action body must be a JSON object', { errors: [{ path: '', message: 'must be an object' }] })
       }
       const trx = await app.get('db').knex.transaction()
+      const later: AfterCommit[] = []
+      let result: unknown
       try {
-        const found: unknown = await trx(entity.table).where('id', id).forUpdate().first('id')
+        const found = (await trx(entity.table).where('id', id).forUpdate().first()) as (Record<string, unknown> & { id: number }) | undefined
         if (!found) throw new NotFound(`No ${entity.name} with id ${id}`)
         const input = (data ?? {}) as Record<string, unknown>
+        const own: ActionParams = { transaction: trx, action: info, actionRecord: found, afterCommit: (fn) => void later.push(fn) }
         // the action and the writes it makes are audited in its transaction, just before the commit
-        const result = await auditedAction(app, { trx, entity, action: info.name, recordId: id, data: input, params }, () =>
-          def.handler(id, input, { app, trx, params: { ...params, transaction: trx, action: info } }),
-        )
+        result = await auditedAction(app, { trx, entity, action: info.name, recordId: id, data: input, params }, () => def.handler(id, input, { app, trx, params: { ...params, ...own } }))
         await trx.commit()
-        return result ?? { id }
       } catch (err) {
         await trx.rollback().catch(() => undefined)
         throw toClientError(err)
       }
+      for (const fn of later) {
+        try {
+          await fn()
+        } catch (err) {
+          app.get('logger').error({ err: (err as Error).message, action: info.path, id }, 'action: after-commit work failed')
+        }
+      }
+      return result ?? { id }
     },
   }
 }

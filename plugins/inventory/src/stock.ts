@@ -49,6 +49,12 @@ export interface StockResult {
 export interface InventoryApi {
   /** Reserves stock; 409 when `onHand − reserved` is short. Never oversells, whatever the concurrency. */
   reserve(trx: Knex.Transaction, c: StockChange): Promise<StockResult>
+  /**
+   * Reserves several lines of one warehouse at once (an order's submit): one statement that
+   * locks the levels in product order (two orders never deadlock), updates them and writes one
+   * ledger row per line; 409 naming the first short product, and then nothing is written.
+   */
+  reserveAll(trx: Knex.Transaction, lines: StockChange[]): Promise<StockResult[]>
   /** Gives a reservation back. */
   release(trx: Knex.Transaction, c: StockChange): Promise<StockResult>
   /** Turns a reservation into a shipment: on hand and reserved both go down. */
@@ -167,6 +173,35 @@ export async function insufficientStock(db: Knex | Knex.Transaction, c: StockCha
   })
 }
 
+/** `reserveAll` in one round trip; the lines share warehouse, order, reference and time. */
+async function reserveLines(trx: Knex.Transaction, lines: StockChange[]): Promise<StockResult[]> {
+  const first = lines[0]!
+  const values = lines.map(() => '(?::integer, ?::integer)').join(', ')
+  // `l` locks the rows in product order before the update touches them (a one-time filter)
+  const res = await trx.raw(
+    `with v("productId", quantity) as (values ${values}),
+     q as (select "productId", sum(quantity)::integer as quantity from v group by "productId"),
+     l as (select sl."productId" from stock_levels sl where sl."warehouseId" = ? and sl."productId" in (select "productId" from q) order by sl."productId" for update),
+     s as (
+       update stock_levels sl set reserved = sl.reserved + q.quantity, version = sl.version + 1, "updatedAt" = now()
+         from q where (select count(*) from l) >= 0 and sl."warehouseId" = ? and sl."productId" = q."productId" and sl."onHand" - sl.reserved >= q.quantity
+       returning sl.${RETURNING.split(', ').join(', sl.')}
+     ), m as (
+       insert into stock_movements ("productId", "warehouseId", quantity, kind, reference, "orderId", note, "occurredAt")
+       select v."productId", ?::integer, v.quantity, 'reservation', ?::text, ?::integer, ?::text, ?::timestamptz from v
+        where (select count(*) from s) = (select count(*) from q)
+       returning id, "productId"
+     )
+     select s.*, (select min(m.id) from m where m."productId" = s."productId") as "movementId" from s order by s."productId"`,
+    [...lines.flatMap((c) => [c.productId, c.quantity]), first.warehouseId, first.warehouseId, first.warehouseId, first.reference ?? null, first.orderId ?? null, first.note ?? null, occurred(first)],
+  )
+  const rows = (res as { rows: LevelRow[] }).rows
+  const done = new Set(rows.map((r) => r.productId))
+  const short = lines.find((c) => !done.has(c.productId))
+  if (short) throw await insufficientStock(trx, { ...short, quantity: lines.filter((c) => c.productId === short.productId).reduce((n, c) => n + c.quantity, 0) })
+  return rows.map(toResult)
+}
+
 /** Upsert for stock coming in: creates the level when the product was never stocked there. */
 async function addOnHand(trx: Knex.Transaction, c: StockChange, kind: MovementKind): Promise<LevelRow> {
   const res = await trx.raw(
@@ -198,6 +233,17 @@ export function createInventoryApi(): InventoryApi {
       const row = await change(trx, 'reserved = reserved + ?', '"onHand" - reserved >= ?', [c.quantity], [c.quantity], c, 'reservation', c.quantity)
       if (!row) throw await insufficientStock(trx, c)
       return toResult(row)
+    },
+
+    async reserveAll(trx, lines) {
+      for (const c of lines) {
+        assertIds(c)
+        assertQuantity(c.quantity)
+        if (c.warehouseId !== lines[0]!.warehouseId) throw new BadRequest('reserveAll: every line must be of one warehouse')
+      }
+      if (lines.length === 0) return []
+      if (lines.length === 1) return [await this.reserve(trx, lines[0]!)]
+      return reserveLines(trx, lines)
     },
 
     async release(trx, c) {

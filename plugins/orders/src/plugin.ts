@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { definePlugin, type ActionDefinition } from '@plume/core'
 import type { InventoryApi } from '@plume/plugin-inventory'
@@ -7,7 +8,9 @@ import { guardOrder } from './hooks/guard-order.js'
 import { liftInlineLines } from './hooks/lift-inline-lines.js'
 import { partnerScope } from './hooks/partner-scope.js'
 import { prepareOrder } from './hooks/prepare-order.js'
+import { syncLineFacts } from './hooks/sync-line-facts.js'
 import { ordersBaseMigration } from './migrations/20260101000000-orders-base.js'
+import { orderLineFactsMigration } from './migrations/20260401000000-order-line-facts.js'
 import { registryOf } from './registry.js'
 import { seedOrders } from './seed/orders.js'
 import { ACTIONS, type OrderAction } from './state-machine.js'
@@ -46,14 +49,16 @@ export default definePlugin<OrdersApi>({
   description: { en: 'Sales orders: pricing, state machine, stock reservation', 'zh-CN': '销售订单：定价、状态流转、库存预留' },
   dependsOn: ['inventory', 'partners', 'crm'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
-  migrations: [ordersBaseMigration],
+  migrations: [ordersBaseMigration, orderLineFactsMigration],
+  // partner users read their own order lines (rows by the partnerId each line carries)
+  rules: JSON.parse(readFileSync(new URL('../rules/permissions.json', import.meta.url), 'utf8')) as unknown[],
   hooks: {
     order: {
       find: [partnerScope()],
       get: [partnerScope()],
       create: [prepareOrder()],
-      update: [guardOrder()],
-      patch: [guardOrder()],
+      update: [guardOrder(), syncLineFacts()],
+      patch: [guardOrder(), syncLineFacts()],
       remove: [guardOrder()],
     },
     orderLine: { create: lineHooks, update: lineHooks, patch: lineHooks, remove: lineHooks },

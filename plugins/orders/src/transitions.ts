@@ -28,6 +28,12 @@ export interface TransitionContext {
   data: Record<string, unknown>
   /** After the transition: the updated order. */
   result?: OrderRow
+  /**
+   * Runs `fn` once the transition's transaction has committed, holding no lock (before the
+   * action answers). For derived data that may lag the change, e.g. risk scores; pair it with a
+   * job queued in `trx` when it must survive a crash.
+   */
+  afterCommit(fn: () => Promise<void> | void): void
 }
 
 /**
@@ -70,15 +76,20 @@ async function transition(app: PlumeApp, action: OrderAction, id: number, data: 
   const registry = registryOf(app)
   const inventory = registry.inventory
   if (!inventory) throw new Error('orders: the inventory API is not available')
-  // the action service has locked the row FOR UPDATE; lock again for in-process callers
-  const order = (await trx('orders').where('id', id).forUpdate().first()) as OrderRow | undefined
+  // the action service has locked and read the row FOR UPDATE; in-process callers lock it here
+  const locked = params.actionRecord as OrderRow | undefined
+  const order = locked?.id === id && params.transaction === trx ? locked : ((await trx('orders').where('id', id).forUpdate().first()) as OrderRow | undefined)
   const caller = params as Caller
   if (!order || (caller.provider && caller.user?.partnerId && order.partnerId !== caller.user.partnerId)) throw new NotFound(`No order with id ${id}`)
   if (caller.provider && caller.user?.partnerId && !PARTNER_ACTIONS.includes(action)) throw new Forbidden(`Partner users cannot ${action} orders`)
   const t = assertTransition(action, order.status)
   const reason = action === 'cancel' ? cancelReason(data) : undefined
-  const lines = (await trx('order_lines').select('id', 'productId', 'quantity').where('orderId', id).orderBy([{ column: 'productId' }, { column: 'id' }])) as OrderLineRow[]
-  const ctx: TransitionContext = { app, trx, params, action, from: order.status, to: t.to, order, lines, data }
+  // submit: the lines as pricing reads them (one query); lines cannot change meanwhile (the order is locked)
+  const loaded = action === 'submit' ? await registry.pipeline.load(trx, order as unknown as PricingOrder) : undefined
+  const lines = loaded
+    ? loaded.rows.map((r) => ({ id: r.id, productId: r.productId, quantity: r.quantity })).sort((a, b) => a.productId - b.productId || a.id - b.id)
+    : ((await trx('order_lines').select('id', 'productId', 'quantity').where('orderId', id).orderBy([{ column: 'productId' }, { column: 'id' }])) as OrderLineRow[])
+  const ctx: TransitionContext = { app, trx, params, action, from: order.status, to: t.to, order, lines, data, afterCommit: afterCommitOf(app, trx, params) }
   const hooks = registry.transitionHooks.filter((h) => !h.actions || h.actions.includes(action))
   for (const h of hooks) await h.before?.(ctx)
 
@@ -86,20 +97,32 @@ async function transition(app: PlumeApp, action: OrderAction, id: number, data: 
   if (action === 'submit') {
     if (lines.length === 0) throw new Conflict(`Cannot submit order ${order.number}: it has no lines`)
     // final prices: whatever the price list says now is locked on the lines
-    const priced = await registry.pipeline.price(trx, order as unknown as PricingOrder)
+    const priced = await registry.pipeline.price(trx, order as unknown as PricingOrder, loaded)
     Object.assign(set, priced.totals, { pricingAdjustments: JSON.stringify(priced.orderAdjustments) })
   }
   if (t.stamp) set[t.stamp] = trx.fn.now()
   if (reason !== undefined) set.cancelReason = reason
   const [updated] = (await trx('orders').where('id', id).update(set).returning('*')) as OrderRow[]
+  // the lines carry their order's status for reports and partner scopes (orderLine-order-facts.json)
+  await trx('order_lines').where('orderId', id).update({ status: t.to })
 
-  // stock last: the hot stock rows stay locked for as short a time as possible
   const stock = { warehouseId: order.warehouseId, orderId: id, reference: order.number }
-  if (action === 'submit') for (const l of lines) await inventory.reserve(trx, { ...stock, productId: l.productId, quantity: l.quantity })
-  else if (action === 'ship') for (const l of lines) await inventory.ship(trx, { ...stock, productId: l.productId, quantity: l.quantity })
+  if (action === 'ship') for (const l of lines) await inventory.ship(trx, { ...stock, productId: l.productId, quantity: l.quantity })
   else if (action === 'cancel' && order.status !== 'draft') for (const l of lines) await inventory.release(trx, { ...stock, productId: l.productId, quantity: l.quantity })
 
   ctx.result = updated
   for (const h of hooks) await h.after?.(ctx)
+  // the reservation last: a hot stock row stays locked only for this statement, the audit
+  // append and the commit (after hooks of submit run before it; a shortage rolls them back too)
+  if (action === 'submit') await inventory.reserveAll(trx, lines.map((l) => ({ ...stock, productId: l.productId, quantity: l.quantity })))
   return updated!
+}
+
+/** `ctx.afterCommit`: the action service's after-commit list, else once `trx` commits (not awaited). */
+function afterCommitOf(app: PlumeApp, trx: Knex.Transaction, params: Record<string, unknown>): TransitionContext['afterCommit'] {
+  const own = params.transaction === trx ? (params.afterCommit as TransitionContext['afterCommit'] | undefined) : undefined
+  if (own) return own
+  const failed = (err: unknown) => app.get('logger').error({ err: (err as Error)?.message }, 'orders: after-commit work failed')
+  // a rollback rejects executionPromise: then there is nothing to do
+  return (fn) => void trx.executionPromise.then(() => Promise.resolve().then(fn).catch(failed), () => undefined)
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
-import { Money } from '@plume/plugin-orders'
-import { currentLimit, exposure, overdueInvoices, type CreditSubject } from './exposure.js'
-import { creditPolicy } from './policy.js'
+import { Money, money } from '@plume/plugin-orders'
+import { exposure, INVOICE_OPEN, type CreditSubject, type OverdueInvoice } from './exposure.js'
+import { DEFAULT_POLICY } from './policy.js'
 
 /** One failed check, kept on the hold record. */
 export interface HoldReason {
@@ -12,38 +12,79 @@ export interface HoldReason {
   invoices?: Array<{ id: number; number: string | null; dueDate: string; balance: string; daysOverdue: number }>
 }
 
-async function overLimit(trx: Knex.Transaction, who: CreditSubject, label: string): Promise<HoldReason | null> {
-  const limit = await currentLimit(trx, who)
-  if (limit === null) return null
-  const exp = await exposure(trx, who)
-  if (new Money(exp.total).lessThanOrEqualTo(limit)) return null
-  return { check: who.customerId !== undefined ? 'customer-limit' : 'partner-limit', message: `${label} credit limit exceeded: exposure ${exp.total} over limit ${limit}`, exposure: exp.total, limit }
+interface Facts {
+  overdueDays: number
+  checkLimits: boolean
+  customerLimit: string | null
+  partnerLimit: string | null
+  overdue: OverdueInvoice[] | string
+}
+
+const LIMIT = (col: string) => `(select l.amount::text from credit_limits l where l.${col} = :${col === '"customerId"' ? 'customerId' : 'partnerId'}::int and l."validFrom" <= :day::date
+    and (l."validTo" is null or l."validTo" >= :day::date) order by l."validFrom" desc, l.id desc limit 1)`
+
+/**
+ * Everything the check needs that concurrent submits cannot change, in one round trip: the
+ * policy (newest active, else the defaults), the limits in force and the overdue invoices.
+ */
+async function facts(trx: Knex.Transaction, order: { customerId: number; partnerId: number | null }, date = new Date()): Promise<Facts> {
+  const res = await trx.raw(
+    `with pol as (
+       select coalesce(p."overdueDays", :days::int) as "overdueDays", coalesce(p."checkLimits", :check::boolean) as "checkLimits"
+         from (select 1) one left join lateral (select "overdueDays", "checkLimits" from credit_policies where active order by id desc limit 1) p on true)
+     select pol."overdueDays", pol."checkLimits", ${LIMIT('"customerId"')} as "customerLimit",
+            case when :partnerId::int is null then null else ${LIMIT('"partnerId"')} end as "partnerLimit",
+            (select coalesce(json_agg(o order by o."dueDate", o.id), '[]') from (
+               select i.id, i.number, to_char(i."dueDate", 'YYYY-MM-DD') as "dueDate", ${INVOICE_OPEN}::text as balance, (:day::date - i."dueDate"::date) as "daysOverdue"
+                 from invoices i
+                where i."customerId" = :customerId::int and i.status in ('issued', 'partially_paid') and ${INVOICE_OPEN} > 0
+                  and i."dueDate" is not null and i."dueDate"::date < :day::date - pol."overdueDays") o) as overdue
+       from pol`,
+    { days: DEFAULT_POLICY.overdueDays, check: DEFAULT_POLICY.checkLimits, customerId: order.customerId, partnerId: order.partnerId, day: date.toISOString().slice(0, 10) },
+  )
+  return (res as { rows: Facts[] }).rows[0]!
+}
+
+function overLimit(total: string, limit: string, who: CreditSubject, label: string): HoldReason | null {
+  if (new Money(total).lessThanOrEqualTo(limit)) return null
+  return { check: who.customerId !== undefined ? 'customer-limit' : 'partner-limit', message: `${label} credit limit exceeded: exposure ${total} over limit ${limit}`, exposure: total, limit }
 }
 
 /**
  * The credit check of a submitted order (its own total already in the exposure): customer
- * limit, partner limit, invoices overdue past the policy's days. Locks the customer (and
- * partner) row first so concurrent submits of one buyer are checked one after the other.
+ * limit, partner limit, invoices overdue past the policy's days. When a limit applies, the
+ * customer (and partner) row is locked before the exposure is read, so concurrent submits of
+ * one buyer are checked one after the other; without limits nothing is locked.
  * @example const reasons = await creditCheck(trx, { customerId: 3, partnerId: null })
  */
 export async function creditCheck(trx: Knex.Transaction, order: { customerId: number; partnerId: number | null }): Promise<HoldReason[]> {
-  await trx('customers').where('id', order.customerId).forUpdate().first('id')
-  if (order.partnerId) await trx('partners').where('id', order.partnerId).forUpdate().first('id')
-  const policy = await creditPolicy(trx)
+  const f = await facts(trx, order)
   const reasons: HoldReason[] = []
-  if (policy.checkLimits) {
-    const c = await overLimit(trx, { customerId: order.customerId }, 'customer')
-    if (c) reasons.push(c)
-    const p = order.partnerId ? await overLimit(trx, { partnerId: order.partnerId }, 'partner') : null
-    if (p) reasons.push(p)
+  const customerLimit = f.checkLimits && f.customerLimit !== null ? money(f.customerLimit) : null
+  const partnerLimit = f.checkLimits && order.partnerId && f.partnerLimit !== null ? money(f.partnerLimit) : null
+  if (customerLimit !== null || partnerLimit !== null) {
+    // the lock first, in its own statement: the exposure read after it sees every submit committed before
+    await trx.raw(
+      `with c as (select id from customers where id = ? and ?::boolean for update), p as (select id from partners where id = ? for update)
+       select (select count(*) from c) as c, (select count(*) from p) as p`,
+      [order.customerId, customerLimit !== null, partnerLimit !== null ? order.partnerId : 0],
+    )
+    if (customerLimit !== null) {
+      const r = overLimit((await exposure(trx, { customerId: order.customerId })).total, customerLimit, { customerId: order.customerId }, 'customer')
+      if (r) reasons.push(r)
+    }
+    if (partnerLimit !== null) {
+      const r = overLimit((await exposure(trx, { partnerId: order.partnerId! })).total, partnerLimit, { partnerId: order.partnerId! }, 'partner')
+      if (r) reasons.push(r)
+    }
   }
-  const overdue = await overdueInvoices(trx, { customerId: order.customerId }, policy.overdueDays)
+  const overdue = (typeof f.overdue === 'string' ? (JSON.parse(f.overdue) as OverdueInvoice[]) : f.overdue).map((r) => ({ ...r, balance: money(r.balance), daysOverdue: Number(r.daysOverdue) }))
   if (overdue.length) {
     const oldest = overdue[0]!
     const balance = overdue.reduce((s, i) => s.plus(i.balance), new Money(0))
     reasons.push({
       check: 'overdue',
-      message: `${overdue.length} invoice(s) overdue by more than ${policy.overdueDays} days (${balance.toFixed(2)} unpaid; oldest ${oldest.number ?? `#${oldest.id}`} due ${oldest.dueDate})`,
+      message: `${overdue.length} invoice(s) overdue by more than ${f.overdueDays} days (${balance.toFixed(2)} unpaid; oldest ${oldest.number ?? `#${oldest.id}`} due ${oldest.dueDate})`,
       invoices: overdue,
     })
   }

@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url'
-import { definePlugin } from '@plume/core'
+import { definePlugin, type JobQueue } from '@plume/core'
 import type { OrdersApi } from '@plume/plugin-orders'
 import { rejectCreditHold, releaseCreditHold } from './actions.js'
 import { blockHeldApproval, closeHoldOnCancel, holdOnSubmit } from './hooks/credit-hold.js'
-import { reassessAfterWrite, reassessOnTransition } from './hooks/reassess.js'
+import { ASSESS_JOB, assessJob, reassessAfterWrite, reassessOnTransition } from './hooks/reassess.js'
 import { systemOnly } from './hooks/system-only.js'
+import { scoreIndexesMigration } from './migrations/20260501000000-score-indexes.js'
 import { exposure, currentLimit, overdueInvoices, type CreditSubject, type Exposure } from './exposure.js'
 import { assess, riskScore, type RiskScore } from './score.js'
 import { creditExposureService } from './services/credit-exposure.js'
@@ -40,6 +41,7 @@ export default definePlugin<RiskApi>({
   description: { en: 'Credit limits, credit holds and risk scores', 'zh-CN': '信用额度、信用冻结与风险评分' },
   dependsOn: ['orders', 'crm', 'partners'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
+  migrations: [scoreIndexesMigration],
   hooks: {
     creditHold: { create: guard, update: guard, patch: guard, remove: guard },
     riskAssessment: { create: guard, update: guard, patch: guard, remove: guard },
@@ -61,6 +63,9 @@ export default definePlugin<RiskApi>({
     for (const remove of removers.get(ctx.app) ?? []) remove()
     const orders = ctx.use<OrdersApi>('orders')
     removers.set(ctx.app, [holdOnSubmit(), blockHeldApproval(), closeHoldOnCancel(), reassessOnTransition()].map((h) => orders.addTransitionHook(h)))
+    // the worker re-scores what an after-commit run did not cover (see hooks/reassess.ts)
+    const jobs = ctx.app.get('jobs') as JobQueue | undefined
+    jobs?.register(ASSESS_JOB, assessJob(ctx.app))
     return { exposure, currentLimit, overdueInvoices, riskScore, assess }
   },
   disable(ctx) {

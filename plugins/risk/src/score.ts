@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
-import { Money } from '@plume/plugin-orders'
-import { currentLimit, exposure, INVOICE_OPEN, OPEN_INVOICE_STATES, type CreditSubject } from './exposure.js'
+import { Money, money } from '@plume/plugin-orders'
+import { exposure, INVOICE_OPEN, OPEN_INVOICE_STATES, type CreditSubject } from './exposure.js'
 
 export type RiskLevel = 'low' | 'medium' | 'high' | 'critical'
 
@@ -41,10 +41,12 @@ export async function riskScore(trx: Knex | Knex.Transaction, who: CreditSubject
        (select coalesce(sum(total), 0)::text from invoices where ${col} = :id and status not in ('draft', 'void')) as invoiced,
        (select coalesce(sum(cn.amount), 0)::text from credit_notes cn ${who.customerId !== undefined ? 'where cn."customerId" = :id' : 'join invoices i on i.id = cn."invoiceId" where i."partnerId" = :id'} and cn.status in ('issued', 'applied')) as returned,
        (select coalesce(json_agg(t.total::text order by t."submittedAt" desc, t.id desc), '[]') from (
-          select id, total, "submittedAt" from orders where ${col} = :id and status not in ('draft', 'cancelled') and "submittedAt" is not null order by "submittedAt" desc, id desc limit 11) t) as recent`,
+          select id, total, "submittedAt" from orders where ${col} = :id and status not in ('draft', 'cancelled') and "submittedAt" is not null order by "submittedAt" desc, id desc limit 11) t) as recent,
+       (select l.amount::text from credit_limits l where l.${col} = :id and l."validFrom" <= :day::date and (l."validTo" is null or l."validTo" >= :day::date)
+         order by l."validFrom" desc, l.id desc limit 1) as "limit"`,
     { id, open: OPEN_INVOICE_STATES, day },
   )
-  const row = (res as { rows: Array<{ openBalance: string; overdueBalance: string; invoiced: string; returned: string; recent: string[] | string }> }).rows[0]!
+  const row = (res as { rows: Array<{ openBalance: string; overdueBalance: string; invoiced: string; returned: string; recent: string[] | string; limit: string | null }> }).rows[0]!
   const recent = (typeof row.recent === 'string' ? (JSON.parse(row.recent) as string[]) : row.recent).map((t) => new Money(t))
   let points = new Money(0)
   const reasons: string[] = []
@@ -56,7 +58,8 @@ export async function riskScore(trx: Knex | Knex.Transaction, who: CreditSubject
     points = points.plus(ratio.times(WEIGHTS.overdue))
     reasons.push(`overdue ratio ${pct(ratio)} (${overdue.toFixed(2)} of ${open.toFixed(2)} open)`)
   }
-  const limit = await currentLimit(trx, who, date)
+  // the limit in force, as currentLimit() reads it, from the same query
+  const limit = row.limit === null ? null : money(row.limit)
   if (limit !== null) {
     const exp = new Money((await exposure(trx, who)).total)
     const usage = new Money(limit).isZero() ? (exp.greaterThan(0) ? ONE : new Money(0)) : Money.min(exp.div(limit), ONE)

@@ -1,7 +1,7 @@
 import { Conflict } from '@feathersjs/errors'
 import type { Knex } from 'knex'
 import { money, type TransitionHook } from '@plume/plugin-orders'
-import { loadBuyer, VALID_PROMOTION } from '../promotions/load.js'
+import { couponCodesOf, loadBuyer, VALID_PROMOTION } from '../promotions/load.js'
 import { plannedFor } from '../promotions/step.js'
 
 /**
@@ -12,7 +12,8 @@ export const checkCoupons = (): TransitionHook => ({
   name: 'marketing:check-coupons',
   actions: ['submit'],
   async before(ctx) {
-    const { couponCodes } = await loadBuyer(ctx.trx, ctx.order.id)
+    // the order row is locked and read by the transition: its codes are current
+    const couponCodes = 'couponCodes' in ctx.order ? couponCodesOf(ctx.order.couponCodes) : (await loadBuyer(ctx.trx, ctx.order.id)).couponCodes
     if (couponCodes.length === 0) return
     const res = await ctx.trx.raw(`select p."couponCode" from promotions p left join campaigns c on c.id = p."campaignId" where p."couponCode" = any(:codes::text[]) and ${VALID_PROMOTION}`, { codes: couponCodes, at: new Date().toISOString() })
     const valid = new Set((res as { rows: Array<{ couponCode: string }> }).rows.map((r) => r.couponCode))

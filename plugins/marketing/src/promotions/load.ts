@@ -8,6 +8,12 @@ export interface Buyer {
   tierId: number | null
 }
 
+/** Coupon codes as stored (jsonb array, or its text from drivers that do not parse it). */
+export function couponCodesOf(raw: unknown): string[] {
+  const v = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : raw
+  return Array.isArray(v) ? v.filter((c): c is string => typeof c === 'string') : []
+}
+
 /** The coupon codes, customer segment and partner tier of an order. */
 export async function loadBuyer(trx: Knex.Transaction, orderId: number): Promise<Buyer> {
   const row = (await trx('orders as o')
@@ -34,8 +40,7 @@ export const VALID_PROMOTION = `p.active
  */
 export async function loadPromotions(trx: Knex.Transaction, buyer: Buyer, at: Date): Promise<PromotionRule[]> {
   const res = await trx.raw(
-    `select p.id, p.code, p.name, p.kind, p."percentOff"::text as "percentOff", p."amountOff"::text as "amountOff", p."buyQuantity", p."getQuantity", p.tiers,
-            p."minOrderTotal"::text as "minOrderTotal", p."productId", p."categoryId", p."couponCode", p.stackable, p.exclusive, p.priority, p."minUnitPrice"::text as "minUnitPrice"
+    `select ${PROMOTION_COLUMNS}
        from promotions p left join campaigns c on c.id = p."campaignId"
       where ${VALID_PROMOTION}
         and (p."couponCode" is null or p."couponCode" = any(:codes::text[]))
@@ -43,11 +48,36 @@ export async function loadPromotions(trx: Knex.Transaction, buyer: Buyer, at: Da
       order by p.priority desc, p.id`,
     { at: at.toISOString(), codes: buyer.couponCodes, segment: buyer.segmentId, tier: buyer.tierId },
   )
-  return ((res as { rows: Array<PromotionRule & { tiers: unknown }> }).rows).map((r) => ({
-    ...r,
-    tiers: typeof r.tiers === 'string' ? (JSON.parse(r.tiers) as PromotionRule['tiers']) : (r.tiers as PromotionRule['tiers']),
-  }))
+  return rules((res as { rows: Array<PromotionRule & { tiers: unknown }> }).rows)
 }
+
+const rules = (rows: Array<PromotionRule & { tiers: unknown }>): PromotionRule[] =>
+  rows.map((r) => ({ ...r, tiers: typeof r.tiers === 'string' ? (JSON.parse(r.tiers) as PromotionRule['tiers']) : (r.tiers as PromotionRule['tiers']) }))
+
+/**
+ * `loadBuyer` and `loadPromotions` in one round trip (what the pricing step needs per run).
+ * @example const promotions = await loadOrderPromotions(trx, orderId, new Date())
+ */
+export async function loadOrderPromotions(trx: Knex.Transaction, orderId: number, at: Date): Promise<PromotionRule[]> {
+  const res = await trx.raw(
+    `with b as (
+       select coalesce(array(select jsonb_array_elements_text(case when jsonb_typeof(o."couponCodes") = 'array' then o."couponCodes" else '[]'::jsonb end)), '{}') as codes,
+              c."segmentId" as segment, pa."tierId" as tier
+         from orders o join customers c on c.id = o."customerId" left join partners pa on pa.id = o."partnerId"
+        where o.id = :orderId::int)
+     select ${PROMOTION_COLUMNS}
+       from b cross join promotions p left join campaigns c on c.id = p."campaignId"
+      where ${VALID_PROMOTION}
+        and (p."couponCode" is null or p."couponCode" = any(b.codes))
+        and (c.id is null or ((c."targetSegmentId" is null or c."targetSegmentId" = b.segment) and (c."targetTierId" is null or c."targetTierId" = b.tier)))
+      order by p.priority desc, p.id`,
+    { at: at.toISOString(), orderId },
+  )
+  return rules((res as { rows: Array<PromotionRule & { tiers: unknown }> }).rows)
+}
+
+const PROMOTION_COLUMNS = `p.id, p.code, p.name, p.kind, p."percentOff"::text as "percentOff", p."amountOff"::text as "amountOff", p."buyQuantity", p."getQuantity", p.tiers,
+            p."minOrderTotal"::text as "minOrderTotal", p."productId", p."categoryId", p."couponCode", p.stackable, p.exclusive, p.priority, p."minUnitPrice"::text as "minUnitPrice"`
 
 /** Category and cost of products, for scoping promotions and the price floor. */
 export async function loadProducts(trx: Knex.Transaction, productIds: number[]): Promise<Map<number, { categoryId: number | null; cost: string | null }>> {

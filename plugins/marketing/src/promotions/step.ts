@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import { Money, money, type PricingContext, type PricingStep } from '@plume/plugin-orders'
 import { planPromotions } from './engine.js'
-import { loadBuyer, loadProducts, loadPromotions } from './load.js'
+import { loadOrderPromotions, loadProducts } from './load.js'
 import type { PromotionPlan } from './types.js'
 
 export const PROMOTIONS_STEP = 'promotions'
@@ -14,9 +14,14 @@ export function plannedFor(trx: Knex.Transaction, orderId: number): PromotionPla
   return lastPlans.get(trx)?.get(orderId)
 }
 
+/** The lines' `promotionId` as loaded, before this run changes them: `write` skips what stays. */
+const loadedPromotion = new WeakMap<object, Map<number, number | null>>()
+
 async function plan(ctx: PricingContext): Promise<PromotionPlan> {
-  const buyer = await loadBuyer(ctx.trx, ctx.order.id)
-  const [promotions, products] = await Promise.all([loadPromotions(ctx.trx, buyer, new Date()), loadProducts(ctx.trx, ctx.lines.map((l) => l.productId))])
+  loadedPromotion.set(ctx.lines, new Map(ctx.lines.map((l) => [l.id, l.promotionId])))
+  const promotions = await loadOrderPromotions(ctx.trx, ctx.order.id, new Date())
+  // no promotion can apply: no product facts to read
+  const products = promotions.length ? await loadProducts(ctx.trx, ctx.lines.map((l) => l.productId)) : new Map<number, { categoryId: number | null; cost: string | null }>()
   const lines = ctx.lines.map((l) => {
     const p = products.get(l.productId)
     return { id: l.id, productId: l.productId, categoryId: p?.categoryId ?? null, quantity: l.quantity, unitPrice: l.unitPrice, cost: p?.cost == null ? null : new Money(p.cost) }
@@ -58,19 +63,24 @@ export const promotionsStep: PricingStep = {
       return
     }
     if (plan.freeShipping) ctx.adjust({ step: PROMOTIONS_STEP, kind: 'info', amount: plan.freeShipping.threshold, description: `${plan.freeShipping.code}: free shipping from ${money(plan.freeShipping.threshold)}` })
-    await write(ctx.trx, ctx.order.id, plan, ctx.lines.map((l) => l.id))
+    await write(ctx.trx, ctx.order as { id: number; freeShipping?: unknown }, plan, ctx.lines.map((l) => l.id), loadedPromotion.get(ctx.lines))
     const plans = lastPlans.get(ctx.trx) ?? new Map<number, PromotionPlan>()
     plans.set(ctx.order.id, plan)
     lastPlans.set(ctx.trx, plans)
   },
 }
 
-/** The pricing engine writes prices, not `promotionId` or the order's free-shipping flag: this does. */
-async function write(trx: Knex.Transaction, orderId: number, plan: PromotionPlan, lineIds: number[]): Promise<void> {
-  if (lineIds.length) {
-    const values = lineIds.map(() => '(?::int, ?::int)').join(', ')
-    await trx.raw(`update order_lines as l set "promotionId" = v.pid from (values ${values}) as v(id, pid) where l.id = v.id and l."promotionId" is distinct from v.pid`, lineIds.flatMap((id) => [id, plan.lines.get(id)?.promotionId ?? null]))
+/**
+ * The pricing engine writes prices, not `promotionId` or the order's free-shipping flag: this
+ * does, and only what changed (known from the lines as loaded and the order row when it has the flag).
+ */
+async function write(trx: Knex.Transaction, order: { id: number; freeShipping?: unknown }, plan: PromotionPlan, lineIds: number[], loaded?: Map<number, number | null>): Promise<void> {
+  const changed = lineIds.filter((id) => !loaded?.has(id) || (loaded.get(id) ?? null) !== (plan.lines.get(id)?.promotionId ?? null))
+  if (changed.length) {
+    const values = changed.map(() => '(?::int, ?::int)').join(', ')
+    await trx.raw(`update order_lines as l set "promotionId" = v.pid from (values ${values}) as v(id, pid) where l.id = v.id and l."promotionId" is distinct from v.pid`, changed.flatMap((id) => [id, plan.lines.get(id)?.promotionId ?? null]))
   }
   const free = plan.freeShipping !== null
-  await trx('orders').where('id', orderId).whereRaw('"freeShipping" is distinct from ?', [free]).update({ freeShipping: free })
+  if (typeof order.freeShipping === 'boolean' && order.freeShipping === free) return
+  await trx('orders').where('id', order.id).whereRaw('"freeShipping" is distinct from ?', [free]).update({ freeShipping: free })
 }

@@ -5,7 +5,7 @@ import { basePriceStep, taxStep } from './steps.js'
 import { lineTotals, orderTotals, type OrderTotals } from './totals.js'
 import type { Adjustment, PriceItems, PricedLine, PricingContext, PricingContextBase, PricingOrder, PricingStep, ProductInfo } from './types.js'
 
-interface LineRow {
+export interface LineRow {
   id: number
   productId: number
   quantity: number
@@ -21,7 +21,12 @@ interface LineRow {
  * Lines, their products and the price list items that apply today (active list, validity window,
  * order currency) in one round trip.
  */
-async function loadLines(trx: Knex.Transaction, order: PricingOrder): Promise<{ rows: LineRow[]; priceItems: PriceItems }> {
+export interface LoadedLines {
+  rows: LineRow[]
+  priceItems: PriceItems
+}
+
+async function loadLines(trx: Knex.Transaction, order: PricingOrder): Promise<LoadedLines> {
   const today = new Date().toISOString().slice(0, 10)
   const res = await trx.raw(
     `select l.id, l."productId", l.quantity, l."promotionId", p.sku, p."listPrice"::text as "listPrice", p."taxRate"::text as "taxRate", p.active,
@@ -67,6 +72,14 @@ export class PricingPipeline {
     }
   }
 
+  /**
+   * The lines of `order` with their products and price list items, as `price` reads them: the
+   * submit loads them once, before its hooks, and passes them to `price`.
+   */
+  load(trx: Knex.Transaction, order: PricingOrder): Promise<LoadedLines> {
+    return loadLines(trx, order)
+  }
+
   names(): string[] {
     return this.steps.map((s) => `${s.order}:${s.name}`)
   }
@@ -86,8 +99,8 @@ export class PricingPipeline {
    * Prices the lines of `order` and writes them (one read, one write); the caller writes the
    * order totals — the submit action does it in the same statement that changes the status.
    */
-  async price(trx: Knex.Transaction, order: PricingOrder): Promise<PricingResult> {
-    const { rows, priceItems } = await loadLines(trx, order)
+  async price(trx: Knex.Transaction, order: PricingOrder, loaded?: LoadedLines): Promise<PricingResult> {
+    const { rows, priceItems } = loaded ?? (await loadLines(trx, order))
     const lines: PricedLine[] = rows.map((r) => {
       const product: ProductInfo = { id: r.productId, sku: r.sku, listPrice: r.listPrice, taxRate: r.taxRate }
       if (!r.active) throw new Conflict(`Product ${r.sku} is no longer sold`)
@@ -104,9 +117,11 @@ export class PricingPipeline {
     if (lines.length) {
       const values = lines.map(() => '(?::int, ?::numeric, ?::numeric, ?::numeric, ?::numeric, ?::numeric, ?::numeric, ?::jsonb)').join(', ')
       const bindings = lines.flatMap((l, i) => [l.id, money(l.unitPrice), money(l.listPrice), money(l.discount), figures[i]!.lineTotal, figures[i]!.taxAmount, l.taxRate.toString(), JSON.stringify(l.adjustments)])
+      // with the prices every line (a new one too) gets its order's facts (orderLine-order-facts.json)
       await trx.raw(
-        `update order_lines as l set "unitPrice" = v.up, "listPrice" = v.lp, discount = v.disc, "lineTotal" = v.lt, "taxAmount" = v.tax, "taxRate" = v.rate, "pricingAdjustments" = v.adj, version = l.version + 1, "updatedAt" = now()
-         from (values ${values}) as v(id, up, lp, disc, lt, tax, rate, adj) where l.id = v.id`,
+        `update order_lines as l set "unitPrice" = v.up, "listPrice" = v.lp, discount = v.disc, "lineTotal" = v.lt, "taxAmount" = v.tax, "taxRate" = v.rate, "pricingAdjustments" = v.adj, version = l.version + 1, "updatedAt" = now(),
+                "orderDate" = o."orderDate", status = o.status, "partnerId" = o."partnerId", "customerId" = o."customerId"
+         from (values ${values}) as v(id, up, lp, disc, lt, tax, rate, adj), orders o where l.id = v.id and o.id = l."orderId"`,
         bindings,
       )
     }

@@ -94,7 +94,11 @@ export async function seedOrders(trx: Knex.Transaction, count = 5000): Promise<{
   })
 
   const ids = await insertRows<{ id: number }>(trx, 'orders', orders)
-  const lineRows = ids.flatMap((o, i) => orderLines[i]!.map((l) => ({ ...l, orderId: o.id })))
+  // each line carries its order's facts (see entities/orderLine-order-facts.json)
+  const lineRows = ids.flatMap((o, i) => {
+    const { orderDate, status, partnerId, customerId } = orders[i]!
+    return orderLines[i]!.map((l) => ({ ...l, orderId: o.id, orderDate, status, partnerId, customerId }))
+  })
   await insertRows(trx, 'order_lines', lineRows, ['id'], 2000)
 
   // the stock history each order implies, and the net effect per product and warehouse
