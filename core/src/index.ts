@@ -24,6 +24,7 @@ export { KeyRing, loadKeyRing, parseKeys, isEncrypted, encryptedFields, rotateKe
 export type { RotationReport } from './crypto/index.js'
 export { setupPermissions, authorizeHooks, PermissionEngine, validateRule, permissionRuleSchema, compileCondition, matchesRow, parseRow, resolveRow, toScope, permissionPublisher, authorizeAction, guardServices, RulesService, ExplainService, DEFAULT_RULES_DIR, readRuleFiles } from './permissions/index.js'
 export type { PermissionRule, ConditionNode, StoredRule, UserFact, Facts, Decision, Grant } from './permissions/index.js'
+export { readAccess, type ReadAccess } from './permissions/index.js'
 export { setupAutomation, automationOf, seedDefaultAlertRules, automationHook, AutomationEngine, validateAutomationRule, actionParams, render, fill, visibleTo, contextFor, lastSlot, ACTION_JOB, ALERT_RULES_PATH, FIRINGS_PATH, DEAD_LETTERS_PATH, FIRINGS_TABLE } from './automation/index.js'
 export type { ActionExecutor, ActionRun, ActionSpec, ActionValidationContext, FactDefinition, FactContext, AutomationRule, TriggerEvent, StoredAutomationRule, DryRunResult, RuleKind } from './automation/index.js'
 export { JobQueue, PermanentJobError, JOBS_TABLE } from './jobs/index.js'

@@ -88,6 +88,13 @@ export const metaschema = {
         group: { type: 'string', minLength: 1 },
         help: { $ref: '#/$defs/localizedText' },
         hidden: { type: 'boolean' },
+        // display text per enum value: `{ "in_progress": { "en": "In progress", "zh-CN": "处理中" } }`
+        enumLabels: {
+          type: 'object',
+          minProperties: 1,
+          propertyNames: { minLength: 1 },
+          additionalProperties: { $ref: '#/$defs/localizedText' },
+        },
       },
     },
     property: {

@@ -47,6 +47,7 @@ export function normalizeField(name: string, p: RawProperty, required: boolean, 
     writeOnly: p.writeOnly === true ? true : undefined,
     serverManaged: false,
     searchable,
+    // x-ui as written (label, help, widget, group, hidden, enumLabels): the admin UI reads it from /api/meta
     ui: structuredClone(p['x-ui'] ?? {}),
     schema: structuredClone(p) as Record<string, unknown>,
   })

@@ -24,6 +24,8 @@ export interface FieldUi {
   group?: string
   help?: LocalizedText
   hidden?: boolean
+  /** Display text per enum value (keys are the values as strings); unlabelled values are shown as they are. */
+  enumLabels?: Record<string, LocalizedText>
 }
 
 export interface FieldRef {

@@ -1,8 +1,9 @@
 /**
  * The admin UI in a real browser: Debian Chromium driven by playwright-core against a whole
- * platform (startTestPlatform). Screenshots of the list, form, detail and dashboard are written
- * to artifacts/screenshots/ on every run.
+ * platform (startTestPlatform). Screenshots of the list, form, detail, dashboard and tablet widths
+ * are written to artifacts/screenshots/ on every run.
  */
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { startTestPlatform, type TestPlatform } from '@plume/core/testing'
@@ -118,6 +119,8 @@ describe('admin UI', () => {
     await expect.poll(() => page.locator('[data-test="nav-customer"]').innerText()).toBe('客户')
     await expect.poll(() => page.locator('[data-test="value-name"] dt').innerText()).toBe('名称')
     await expect(page.locator('[data-test="edit"]').innerText()).resolves.toBe('编辑')
+    // enum values from x-ui.enumLabels
+    await expect.poll(() => page.locator('[data-test="value-status"]').innerText()).toContain('活跃')
     await shot(page, 'detail-zh')
     await pickOption(page, '[data-test="locale-switch"]', '[data-test="locale-en"]')
     await expect.poll(() => page.locator('[data-test="nav-customer"]').innerText()).toBe('Customers')
@@ -145,6 +148,86 @@ describe('admin UI', () => {
     // no reload in the first context: the socket event refreshes the list in place
     await expect.poll(() => page.locator('[data-test="list-table"]').innerText(), { timeout: 10_000 }).toContain('Live Arrival')
     await expect(page.locator('[data-test="list-table"] [data-test="row-link"]').count()).resolves.toBe(before + 1)
+    expect(consoleErrors).toEqual([])
+  })
+
+  it('exports the filtered list as CSV', async () => {
+    // three matching customers (one with a comma in its name) and noise
+    for (const c of [
+      { code: 'CSV-1', name: 'Alpha, Ltd', creditLimit: '12.50', status: 'blocked' },
+      { code: 'CSV-2', name: 'Beta', creditLimit: '1000.00' },
+      { code: 'CSV-3', name: 'Gamma', type: 'individual' },
+      { code: 'NOISE-1', name: 'Not exported' },
+    ]) expect((await p.http('POST', '/api/customers', c, token)).status).toBe(201)
+    await page.click('[data-test="nav-customer"]')
+    await page.waitForSelector('[data-test="list-table"] [data-test="row-link"]')
+    await pickOption(page, '[data-test="add-filter"]', '[data-test="add-filter-code"]')
+    await page.fill('#filter-code', 'CSV-')
+    await expect.poll(() => page.locator('[data-test="list-table"] .el-table__body tr').count(), { timeout: 10_000 }).toBe(3)
+    await expect(page.locator('[data-test="list-total"]').innerText()).resolves.toBe('3 records')
+
+    await page.click('[data-test="export-button"]')
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="export-csv"]').locator('visible=true').click()])
+    expect(download.suggestedFilename()).toMatch(/^customers-\d{4}-\d{2}-\d{2}\.csv$/)
+    const text = readFileSync((await download.path())!, 'utf8')
+    const lines = text.replace(/^\ufeff/, '').split('\r\n')
+    // header: the list's columns, labelled as on screen
+    expect(lines[0]).toBe('Code,Name,Type,Status,Credit limit')
+    // the list's sort (customer: by name), enum labels, exact money
+    expect(lines.slice(1)).toEqual(['CSV-1,"Alpha, Ltd",Company,Blocked,12.50', 'CSV-2,Beta,Company,Active,1000.00', 'CSV-3,Gamma,Individual,Active,0.00'])
+  })
+
+  it('sets a field on two selected rows at once', async () => {
+    const boxes = page.locator('[data-test="list-table"] .el-table__body .el-table-column--selection .el-checkbox')
+    await boxes.nth(0).click()
+    await boxes.nth(1).click()
+    await expect(page.locator('[data-test="bulk-bar"]').innerText()).resolves.toContain('2 selected')
+    await page.click('[data-test="bulk-patch"]')
+    await pickOption(page, '[data-test="bulk-field"]', '[data-test="bulk-field-status"]')
+    await pickOption(page, '[data-test="enum-status"]', '[data-test="option-archived"]')
+    await page.locator('[data-test="bulk-apply"]').locator('visible=true').click()
+    // the first two rows by name (CSV-1, CSV-2) are archived, CSV-3 untouched; the tags show the label
+    const statuses = async () => (await p.http('GET', '/api/customers?code[$like]=CSV-%25&$sort[code]=1', undefined, token)).body.data.map((c: { status: string }) => c.status)
+    await expect.poll(statuses, { timeout: 10_000 }).toEqual(['archived', 'archived', 'active'])
+    await expect.poll(() => page.locator('[data-test="list-table"] .el-table__body').innerText(), { timeout: 10_000 }).toContain('Archived')
+    await shot(page, 'list-bulk')
+  })
+
+  it('shows the version conflict with Reload when the record changed while editing', async () => {
+    const { body } = await p.http('GET', '/api/customers?code=CSV-2', undefined, token)
+    const id = body.data[0].id as number
+    await page.goto(`${p.url}/admin/e/customers/${id}/edit`)
+    await page.waitForSelector('[data-test="form-customer"]')
+    await expect.poll(() => page.locator('#field-name').inputValue()).toBe('Beta')
+    // someone else saves first
+    expect((await p.http('PATCH', `/api/customers/${id}`, { name: 'Beta (changed elsewhere)' }, token)).status).toBe(200)
+    await page.fill('#field-name', 'Beta (mine)')
+    await page.click('[data-test="save"]')
+    const box = page.locator('.el-message-box').locator('visible=true')
+    await box.waitFor()
+    await expect(box.innerText()).resolves.toContain('This record was changed after you opened it')
+    await shot(page, 'form-conflict')
+    await box.getByRole('button', { name: 'Reload' }).click()
+    await expect.poll(() => page.locator('#field-name').inputValue()).toBe('Beta (changed elsewhere)')
+    const after = await p.http('GET', `/api/customers/${id}`, undefined, token)
+    expect(after.body.name).toBe('Beta (changed elsewhere)')
+  })
+
+  it('fits tablet screens (1024×768 and 768×1024)', async () => {
+    for (const [width, height] of [[1024, 768], [768, 1024]] as const) {
+      await page.setViewportSize({ width, height })
+      await page.goto(`${p.url}/admin/e/customers`)
+      await page.waitForSelector('[data-test="list-table"] [data-test="row-link"]')
+      await page.waitForTimeout(300)
+      // nothing but the table itself scrolls sideways
+      await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(width)
+      await shot(page, `tablet-list-${width}x${height}`)
+      await page.goto(`${p.url}/admin/e/customers/new`)
+      await page.waitForSelector('[data-test="form-customer"]')
+      await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(width)
+      await shot(page, `tablet-form-${width}x${height}`)
+    }
+    await page.setViewportSize({ width: 1280, height: 860 })
     expect(consoleErrors).toEqual([])
   })
 

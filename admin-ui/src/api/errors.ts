@@ -1,16 +1,31 @@
 import type { FieldError } from '../types/meta'
 import type { ApiError } from './client'
 
-/** The field errors of a server error (`errors: [{path: '/name', message}]`), keyed by field. */
-export function fieldErrors(err: unknown): Record<string, string> {
+/** The field a JSON pointer names: `/address/city` → `address`, `/a~1b` → `a/b`. */
+export function pointerField(path: unknown): string {
+  const first = String(path ?? '').replace(/^\//, '').split('/')[0] ?? ''
+  return first.replace(/~1/g, '/').replace(/~0/g, '~')
+}
+
+/**
+ * A server error (`400` with `errors[]`) mapped onto a form: messages for the fields on the form,
+ * and the rest (`/version`, fields not shown, the whole record) as text for the form's alert.
+ * @example formErrors({ errors: [{ path: '/name', message: 'is required' }, { path: '', message: 'bad' }] }, ['name'])
+ *   // { fields: { name: 'is required' }, other: ['bad'] }
+ */
+export function formErrors(err: unknown, onForm: readonly string[]): { fields: Record<string, string>; other: string[] } {
   const list = (err as ApiError | undefined)?.errors
-  const out: Record<string, string> = {}
-  if (!Array.isArray(list)) return out
+  const fields: Record<string, string> = {}
+  const other: string[] = []
+  if (!Array.isArray(list)) return { fields, other }
   for (const e of list as FieldError[]) {
-    const field = String(e.path ?? '').replace(/^\//, '').split('/')[0] ?? ''
-    if (field && !out[field]) out[field] = e.message
+    const field = pointerField(e.path)
+    const message = String(e.message ?? '')
+    if (field && onForm.includes(field)) {
+      if (!fields[field]) fields[field] = message
+    } else other.push(field ? `${field} ${message}` : message)
   }
-  return out
+  return { fields, other }
 }
 
 /** A message to show for any error. */

@@ -67,6 +67,11 @@ export default {
     field: 'Field',
     value: 'Value',
     total: '{n} records',
+    totalAbout: 'About {n} records',
+    page: 'Page {n}',
+    prevPage: 'Previous page',
+    nextPage: 'Next page',
+    pageSize: '{n} / page',
     liveUpdated: 'Updated live',
   },
   form: {

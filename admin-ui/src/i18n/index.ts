@@ -12,8 +12,10 @@ export const LOCALES: Array<{ code: Locale; name: string }> = [
   { code: 'zh-CN', name: '简体中文' },
 ]
 
-const stored = localStorage.getItem('plume.locale')
-const initial: Locale = stored === 'zh-CN' || stored === 'en' ? stored : navigator.language.startsWith('zh') ? 'zh-CN' : 'en'
+// guarded so that pure modules using `tr` can be unit-tested outside a browser
+const stored = typeof localStorage === 'undefined' ? null : localStorage.getItem('plume.locale')
+const browserLang = typeof navigator === 'undefined' ? 'en' : navigator.language
+const initial: Locale = stored === 'zh-CN' || stored === 'en' ? stored : browserLang.startsWith('zh') ? 'zh-CN' : 'en'
 
 export const i18n = createI18n({ legacy: false, locale: initial, fallbackLocale: 'en', messages: { en, 'zh-CN': zhCN } })
 

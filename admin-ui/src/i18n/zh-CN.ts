@@ -69,6 +69,11 @@ const zh: typeof en = {
     field: '字段',
     value: '值',
     total: '共 {n} 条',
+    totalAbout: '约 {n} 条',
+    page: '第 {n} 页',
+    prevPage: '上一页',
+    nextPage: '下一页',
+    pageSize: '{n} 条/页',
     liveUpdated: '已实时更新',
   },
   form: {

@@ -13,6 +13,8 @@ export interface FieldUi {
   group?: string
   help?: LocalizedText
   hidden?: boolean
+  /** Display text per enum value (`x-ui.enumLabels`), keyed by the value as a string. */
+  enumLabels?: Record<string, LocalizedText>
 }
 
 export interface FieldMeta {
@@ -126,10 +128,13 @@ export interface MetaResponse {
 export type Row = Record<string, unknown> & { id: number; version?: number }
 
 export interface Paginated<T = Row> {
+  /** -1 when the query asked for no count (`$total: false`). */
   total: number
   limit: number
   skip: number
   data: T[]
+  /** `$total: 'estimate'` was answered with the planner's estimate. */
+  totalEstimated?: true
 }
 
 /** One field error, as the server and the client validator report it. */

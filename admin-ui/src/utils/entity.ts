@@ -34,13 +34,16 @@ export function defaultColumns(e: EntityMeta): string[] {
     .map((f) => f.name)
 }
 
-/** Searchable string fields: `searchFields`, else `x-search` ones, else the title field. */
+/** Whether the server accepts `$ilike` on the field: plain text, not money, dates or other formats. */
+export const ilikeable = (f: FieldMeta): boolean => f.type === 'string' && f.xType !== 'money' && f.xType !== 'percent' && !f.format && !f.enum && !f.writeOnly
+
+/** Searchable text fields: `searchFields`, else `x-search` ones, else the title field. */
 export function searchFields(e: EntityMeta): string[] {
-  if (e.ui.searchFields?.length) return e.ui.searchFields
-  const s = Object.values(e.fields).filter((f) => f.searchable).map((f) => f.name)
+  const text = (names: string[]) => names.filter((n) => !!e.fields[n] && ilikeable(e.fields[n]))
+  if (e.ui.searchFields?.length) return text(e.ui.searchFields)
+  const s = text(Object.values(e.fields).filter((f) => f.searchable).map((f) => f.name))
   if (s.length) return s
-  const t = titleField(e)
-  return e.fields[t]?.type === 'string' ? [t] : []
+  return text([titleField(e)])
 }
 
 /** `$or` of `$ilike` over the search fields; `%` and `_` typed by the user match literally. */

@@ -1,7 +1,7 @@
 /** CSV and XLSX export of the filtered set, fetched page by page. */
 import { api } from '../api/client'
 import type { EntityMeta, FieldMeta, Row } from '../types/meta'
-import { fieldLabel, formatValue } from './format'
+import { exportTable, toCsv, type TitleOf } from './csv'
 import { titleOf } from './titles'
 
 function download(blob: Blob, filename: string): void {
@@ -12,16 +12,6 @@ function download(blob: Blob, filename: string): void {
   a.click()
   a.remove()
   setTimeout(() => URL.revokeObjectURL(a.href), 1000)
-}
-
-const csvCell = (s: string) => (/[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${(/^[=+\-@]/.test(s) ? "'" : '') + s.replace(/"/g, '""')}"` : s)
-
-function cellText(e: EntityMeta, f: FieldMeta, row: Row, refs: Map<string, EntityMeta>): string {
-  const v = row[f.name]
-  if (f.ref && typeof v === 'number') return titleOf(refs.get(f.ref.entity), v) ?? `#${v}`
-  // money and numbers stay machine-readable in exports
-  if (f.xType === 'money' || f.type === 'number' || f.type === 'integer') return v === null || v === undefined ? '' : String(v)
-  return formatValue(f, v, row)
 }
 
 export interface ExportOptions {
@@ -41,13 +31,12 @@ export async function exportRows(o: ExportOptions): Promise<number> {
   for (const f of fields) if (f.ref) for (const r of rows) titleOf(o.refs.get(f.ref.entity), r[f.name])
   await new Promise((r) => setTimeout(r, 60))
   await waitTitles(fields, rows, o.refs)
-  const header = fields.map((f) => fieldLabel(f))
-  const body = rows.map((r) => fields.map((f) => cellText(o.entity, f, r, o.refs)))
+  const refTitle: TitleOf = (f, id) => (f.ref ? titleOf(o.refs.get(f.ref.entity), id) : undefined)
+  const [header = [], ...body] = exportTable(fields, rows, refTitle)
   const stamp = new Date().toISOString().slice(0, 10)
   const name = `${o.entity.plural}-${stamp}`
   if (o.format === 'csv') {
-    const text = [header, ...body].map((line) => line.map(csvCell).join(',')).join('\r\n')
-    download(new Blob(['\ufeff' + text], { type: 'text/csv;charset=utf-8' }), `${name}.csv`)
+    download(new Blob([toCsv([header, ...body])], { type: 'text/csv;charset=utf-8' }), `${name}.csv`)
   } else {
     const { default: writeXlsxFile } = await import('write-excel-file/browser')
     const numeric = fields.map((f) => f.xType === 'money' || f.type === 'number' || (f.type === 'integer' && !f.ref))

@@ -38,9 +38,15 @@ export function formatDate(value: unknown, withTime = false): string {
   return new Intl.DateTimeFormat(locale.value, withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' }).format(d)
 }
 
-/** An enum value's label: `x-ui` has none per value, so humanise it (`in_progress` → `In progress`). */
-export function enumLabel(value: unknown): string {
+/**
+ * An enum value's label in the current language: `x-ui.enumLabels` when the field names it, else the
+ * value humanised (`in_progress` → `In progress`).
+ * @example enumLabel('in_progress', ticketStatusField) // '处理中' in zh-CN
+ */
+export function enumLabel(value: unknown, field?: FieldMeta): string {
   if (value === null || value === undefined) return ''
+  const named = field?.ui.enumLabels?.[String(value)]
+  if (named) return tr(named, String(value))
   const s = String(value).replace(/_/g, ' ')
   return s.charAt(0).toUpperCase() + s.slice(1)
 }
@@ -54,7 +60,7 @@ export function formatValue(field: FieldMeta | undefined, value: unknown, row?: 
   if (field.xType === 'percent') return `${formatNumber(value)} %`
   if (field.format === 'date') return formatDate(value)
   if (field.format === 'date-time') return formatDate(value, true)
-  if (field.enum) return enumLabel(value)
+  if (field.enum) return enumLabel(value, field)
   if ((field.type === 'integer' || field.type === 'number') && !field.ref && field.name !== 'id') return formatNumber(value)
   if (field.type === 'object' && field.properties && typeof value === 'object') {
     return Object.entries(value as Record<string, unknown>)

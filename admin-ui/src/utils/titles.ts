@@ -9,6 +9,7 @@ const pending = new Map<string, Set<number>>()
 let timer: ReturnType<typeof setTimeout> | undefined
 
 const key = (entity: string, id: number) => `${entity}:${id}`
+const BATCH = 200
 
 /** The cached title, or undefined (and a fetch is queued). */
 export function titleOf(target: EntityMeta | undefined, id: unknown): string | undefined {
@@ -40,11 +41,15 @@ async function flush(): Promise<void> {
       if (!target) return
       const list = [...ids]
       const tf = titleField(target)
-      try {
-        const res = await api.find(plural, { id: { $in: list }, $limit: list.length, $select: tf === 'id' ? ['id'] : ['id', tf] })
-        for (const row of res.data) rememberTitle(target, row)
-      } catch {
-        /* no access to the target: show the bare id */
+      // bounded requests (an export can reference thousands of ids; the server caps $in and $limit)
+      for (let i = 0; i < list.length; i += BATCH) {
+        const chunk = list.slice(i, i + BATCH)
+        try {
+          const res = await api.find(plural, { id: { $in: chunk }, $limit: chunk.length, $select: tf === 'id' ? ['id'] : ['id', tf], $total: false })
+          for (const row of res.data) rememberTitle(target, row)
+        } catch {
+          /* no access to the target: show the bare id */
+        }
       }
       for (const id of list) if (!cache.has(key(target.name, id))) cache.set(key(target.name, id), `#${id}`)
     }),

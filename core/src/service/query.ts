@@ -28,8 +28,11 @@ export interface ParsedQuery {
   select?: string[]
   limit: number
   skip: number
-  /** `$total=false` skips counting (for huge tables); total is then reported as -1. */
-  total: boolean
+  /**
+   * `$total=false` skips counting (total is then -1); `$total=estimate` lets an unfiltered find
+   * answer with the planner's row estimate instead of counting every row (huge tables).
+   */
+  total: false | 'exact' | 'estimate'
 }
 
 export interface QueryOptions {
@@ -222,10 +225,11 @@ export function parseQuery(entity: EntityDefinition, query: Record<string, unkno
       if (!select.includes('id')) select.unshift('id')
     }
   }
-  let total = true
+  let total: ParsedQuery['total'] = 'exact'
   if ($total !== undefined) {
     if ($total === 'false' || $total === false) total = false
-    else if (!($total === 'true' || $total === true)) errs.add('/$total', 'must be true or false')
+    else if ($total === 'estimate') total = 'estimate'
+    else if (!($total === 'true' || $total === true)) errs.add('/$total', 'must be true, false or estimate')
   }
   const filter = parseFilter(entity, rest, opts, '', errs, 0)
   if (errs.list.length) {

@@ -108,6 +108,11 @@ describe('bad definitions are rejected with source, path and message', () => {
     expectOnly(errors, C, '/properties/age/x-ui/label/zh-CN', /label must have both "en" and "zh-CN" texts: missing "zh-CN"/)
   })
 
+  it('missing zh-CN text for an enum value label', () => {
+    const status = { type: 'string', enum: ['new', 'done'], 'x-ui': { ...label('Status', '状态'), enumLabels: { new: { en: 'New', 'zh-CN': '新建' }, done: { en: 'Done' } } } }
+    expectOnly(errorsOf(pair({}, { status })), C, '/properties/status/x-ui/enumLabels/done/zh-CN', /done must have both "en" and "zh-CN" texts: missing "zh-CN"/)
+  })
+
   it('missing entity label', () => {
     const errors = errorsOf(pair({ 'x-ui': { icon: 'user' } }))
     expectOnly(errors, C, '/x-ui/label', /missing required "label"/)

@@ -154,6 +154,18 @@ describe('normalisation', () => {
   })
 })
 
+describe('enum labels', () => {
+  it('reach the field UI and stay out of the record schema', () => {
+    const enumLabels = { active: { en: 'Active', 'zh-CN': '启用' }, blocked: { en: 'Blocked', 'zh-CN': '冻结' } }
+    const file = entityFile('ticket', {}, { status: { type: 'string', enum: ['active', 'blocked'], 'x-ui': { ...label('Status', '状态'), enumLabels } } })
+    const { entities, errors } = buildEntities([src('ticket', file)])
+    expect(errors).toEqual([])
+    const e = entities.get('ticket')!
+    expect(e.fields.status?.ui.enumLabels).toEqual(enumLabels)
+    expect(JSON.stringify(entityJsonSchema(e))).not.toContain('enumLabels')
+  })
+})
+
 describe('entityJsonSchema', () => {
   const ajv = new Ajv2020({ strict: true, allErrors: true })
   addFormats.default(ajv)

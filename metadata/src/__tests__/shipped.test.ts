@@ -28,6 +28,19 @@ function labelProblems(raw: unknown, at: string): string[] {
       const ui = p['x-ui']
       text(isObject(ui) ? ui.label : undefined, `${where}/${name}`)
       if (isObject(ui) && ui.help !== undefined) text(ui.help, `${where}/${name} help`)
+      if (isObject(ui) && ui.enumLabels !== undefined) {
+        const values = Array.isArray(p.enum) ? p.enum.map(String) : []
+        if (!isObject(ui.enumLabels)) problems.push(`${where}/${name} enumLabels`)
+        else {
+          for (const [value, t] of Object.entries(ui.enumLabels)) {
+            text(t, `${where}/${name} enumLabels.${value}`)
+            // a label for a value the enum does not have is a typo
+            if (!values.includes(value)) problems.push(`${where}/${name} enumLabels.${value} (not an enum value)`)
+          }
+          // a partly labelled enum shows raw values next to translated ones
+          for (const v of values) if (!(v in ui.enumLabels)) problems.push(`${where}/${name} enumLabels misses ${v}`)
+        }
+      }
       walkProperties(p.properties, `${where}/${name}/properties`)
       if (isObject(p.items)) walkProperties(p.items.properties, `${where}/${name}/items/properties`)
     }
@@ -54,6 +67,18 @@ describe('shipped definitions', () => {
     }
     expect(entities.size).toBe(files.length)
     expect(entities.size).toBeGreaterThanOrEqual(30)
+  })
+
+  it('label in both languages the enum values users see most', () => {
+    const wanted: Array<[string, string]> = [
+      ['order', 'status'], ['customer', 'status'], ['customer', 'type'], ['partner', 'kind'], ['partner', 'status'],
+      ['ticket', 'status'], ['ticket', 'priority'], ['ticket', 'channel'], ['invoice', 'status'], ['stockMovement', 'kind'],
+      ['product', 'unit'], ['promotion', 'kind'], ['campaign', 'status'],
+    ]
+    for (const [entity, field] of wanted) {
+      const f = entities.get(entity)?.fields[field]
+      expect(Object.keys(f?.ui.enumLabels ?? {}).sort(), `${entity}.${field}`).toEqual((f?.enum ?? []).map(String).sort())
+    }
   })
 
   it('give every entity and every property (nested too) en and zh-CN labels', () => {
