@@ -106,6 +106,12 @@ describe('queries', () => {
     expect(codes(await q('name[$like]=Beta%25'))).toEqual([])
     expect(codes(await q('name[$ilike]=beta%25'))).toEqual(['Q-2'])
   })
+  it('pattern-searches e-mail fields but not dates', async () => {
+    const r = await api('GET', '/api/users?email[$ilike]=ADMIN%25')
+    expect(r.status).toBe(200)
+    expect(r.body.data.map((u: { email: string }) => u.email)).toContain(p.adminEmail)
+    expect((await api('GET', '/api/users?createdAt[$like]=2026%25')).status).toBe(400)
+  })
   it.each([
     ['unknown field', 'nope=1', '/nope'],
     ['unknown operator', 'name[$regex]=x', '/name/$regex'],

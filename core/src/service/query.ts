@@ -44,6 +44,8 @@ export interface QueryOptions {
 
 const COMPARE: ReadonlySet<string> = new Set(['$ne', '$lt', '$lte', '$gt', '$gte'])
 const TEXT_OPS: ReadonlySet<string> = new Set(['$like', '$ilike', '$notlike'])
+// formats that are still free text in SQL (unlike dates and uuids): pattern search makes sense
+const TEXT_FORMATS: ReadonlySet<string> = new Set(['email', 'uri', 'hostname'])
 const MAX_IN = 1000
 const MAX_OR_DEPTH = 3
 
@@ -126,7 +128,7 @@ function parseFieldFilter(entity: EntityDefinition, name: string, raw: unknown, 
       const v = coerce(f, value, p, errs)
       if (v !== undefined) out.push({ field: name, op: op as Operator, value: v })
     } else if (TEXT_OPS.has(op)) {
-      if (f.type !== 'string' || f.xType === 'money' || f.format) {
+      if (f.type !== 'string' || f.xType === 'money' || (f.format && !TEXT_FORMATS.has(f.format))) {
         errs.add(p, 'applies to text fields only')
         continue
       }
