@@ -37,5 +37,5 @@ export const customer = entity('customer', [
   field('since', { format: 'date' }),
   field('lastSeenAt', { format: 'date-time', nullable: true }),
   field('vip', { type: 'boolean' }),
-  field('email', { format: 'email', searchable: true }),
+  field('email', { format: 'email', searchable: true, sensitive: true }),
 ], { titleField: 'name' })

@@ -34,8 +34,14 @@ export function defaultColumns(e: EntityMeta): string[] {
     .map((f) => f.name)
 }
 
-/** Whether the server accepts `$ilike` on the field: plain text, not money, dates or other formats. */
-export const ilikeable = (f: FieldMeta): boolean => f.type === 'string' && f.xType !== 'money' && f.xType !== 'percent' && !f.format && !f.enum && !f.writeOnly
+const TEXT_FORMATS = new Set(['email', 'uri', 'hostname'])
+
+/**
+ * Whether the server accepts `$ilike` on the field: text (e-mail and URI included), not money,
+ * dates or enums, and not sensitive fields (encrypted at rest, so not searchable).
+ */
+export const ilikeable = (f: FieldMeta): boolean =>
+  f.type === 'string' && f.xType !== 'money' && f.xType !== 'percent' && (!f.format || TEXT_FORMATS.has(f.format)) && !f.enum && !f.writeOnly && !f.sensitive
 
 /** Searchable text fields: `searchFields`, else `x-search` ones, else the title field. */
 export function searchFields(e: EntityMeta): string[] {

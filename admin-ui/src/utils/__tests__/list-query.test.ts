@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { customer } from '../../__tests__/fixtures'
+import { customer, entity, field } from '../../__tests__/fixtures'
 import { searchFields, searchQuery } from '../entity'
 import { filtersQuery } from '../filters'
 import { filterKey, listQuery, nextKnownTotal, pageAfterEmpty, pagerState } from '../list-query'
@@ -36,8 +36,10 @@ describe('filters → Feathers query', () => {
     expect(new Date(c.$lt).getTime() - new Date(c.$gte).getTime()).toBe(24 * 3600 * 1000)
   })
 
-  it('searches text fields only (the server refuses $ilike on emails, money and dates)', () => {
+  it('searches text fields only (not money, dates, or sensitive fields, which are encrypted)', () => {
     expect(searchFields(customer)).toEqual(['code', 'name'])
+    const user = entity('user', [field('name', { searchable: true }), field('email', { format: 'email', searchable: true })])
+    expect(searchFields(user)).toEqual(['name', 'email'])
     expect(searchQuery(customer, 'acme')).toEqual({ $or: [{ code: { $ilike: '%acme%' } }, { name: { $ilike: '%acme%' } }] })
     expect(searchQuery(customer, '  ')).toEqual({})
   })
