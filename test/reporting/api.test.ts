@@ -1,4 +1,5 @@
 import { FILE_EVENT, NOTIFICATIONS_TABLE, runScheduledReports, type ScheduledRun } from '@plume/plugin-reporting'
+import { readAccess } from '@plume/core'
 import { startTestPlatform, type TestPlatform } from '@plume/core/testing'
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -122,10 +123,63 @@ describe('row and field permissions', () => {
     expect((await p.http('POST', '/api/reports/product-count/run', { filters: { cost: { $gt: 1 } } }, admin)).status).toBe(200)
   })
 
-  it('an entity the caller may not read is 403 (partner users have no order lines)', async () => {
-    const r = await p.http('GET', '/api/reports/sales-by-product/run', undefined, partner)
+  it('an entity the caller may not read is 403 (partner users have no tickets)', async () => {
+    const r = await p.http('GET', '/api/reports/sla-compliance/run', undefined, partner)
     expect(r.status).toBe(403)
-    expect(r.body.message).toMatch(/orderLine/)
+    expect(r.body.message).toMatch(/ticket/)
+  })
+
+  it('readAccess: the core’s decision for code that reads the database itself', async () => {
+    const user = await p.db.knex('users').where('email', s.partnerUser.email).first()
+    const external = { provider: 'rest', user }
+    const lines = await readAccess(p.app, external, 'orderLine')
+    expect(lines.allowed).toBe(true)
+    const visible = (await p.db.knex('order_lines').where(lines.scope!).select('partnerId')) as Row[]
+    expect(visible.length).toBeGreaterThan(0)
+    expect(visible.every((l) => l.partnerId === s.partnerUser.partnerId)).toBe(true)
+    expect((await readAccess(p.app, external, 'product')).hidden.has('cost')).toBe(true)
+    const tickets = await readAccess(p.app, external, 'ticket')
+    expect(tickets).toMatchObject({ allowed: false })
+    expect(tickets.reason).toMatch(/ticket/)
+    expect(await readAccess(p.app, { provider: 'rest' }, 'order')).toMatchObject({ allowed: false })
+    const internal = await readAccess(p.app, {}, 'orderLine')
+    expect([internal.allowed, internal.scope, internal.hidden.size]).toEqual([true, undefined, 0])
+  })
+
+  it('line reports give a partner user their own lines only', async () => {
+    const own = new Set(s.orders.filter((o) => SOLD.has(o.status) && o.partnerId === s.partnerUser.partnerId).map((o) => o.id))
+    const lines = s.lines.filter((l) => own.has(l.orderId))
+    expect(lines.length).toBeGreaterThan(0)
+    const r = await p.http('GET', '/api/reports/sales-by-product/run', undefined, partner)
+    expect(r.status, JSON.stringify(r.body)).toBe(200)
+    const expected = [...new Set(lines.map((l) => l.productId))].map((id) => {
+      const ls = lines.filter((l) => l.productId === id)
+      return { productId: id, units: ls.reduce((n, l) => n + l.quantity, 0), revenue: dsum(ls.map((l) => l.lineTotal)).toFixed(2), orders: new Set(ls.map((l) => l.orderId)).size }
+    })
+    const got = (r.body.rows as Row[]).map((x) => ({ productId: x.productId, units: x.units, revenue: x.revenue, orders: x.orders }))
+    expect(got.sort((a, b) => Number(a.productId) - Number(b.productId))).toEqual(expected.sort((a, b) => a.productId - b.productId))
+    // a filter cannot widen it, and the category report agrees
+    const other = await p.http('POST', '/api/reports/sales-by-product/run', { filters: { partnerId: s.partners[1]!.id } }, partner)
+    expect(other.body.rows).toEqual([])
+    const cat = await p.http('GET', '/api/reports/sales-by-category/run', undefined, partner)
+    expect(cat.status).toBe(200)
+    expect(dsum((cat.body.rows as Row[]).map((x) => x.revenue as string)).toFixed(2)).toBe(dsum(lines.map((l) => l.lineTotal)).toFixed(2))
+    // margin needs product.cost, which partner users do not see
+    const margin = await p.http('GET', '/api/reports/margin-by-product/run', undefined, partner)
+    expect(margin.status).toBe(403)
+    expect(margin.body.message).toMatch(/product\.cost/)
+  })
+
+  it('order lines over the API: a partner user lists their own partner’s lines only', async () => {
+    const mine = s.lines.filter((l) => s.orders.find((o) => o.id === l.orderId)!.partnerId === s.partnerUser.partnerId)
+    const r = await p.http('GET', '/api/order-lines?$limit=500', undefined, partner)
+    expect(r.status, JSON.stringify(r.body)).toBe(200)
+    expect(r.body.total).toBe(mine.length)
+    expect((r.body.data as Row[]).every((l) => l.partnerId === s.partnerUser.partnerId)).toBe(true)
+    const foreign = s.lines.find((l) => s.orders.find((o) => o.id === l.orderId)!.partnerId !== s.partnerUser.partnerId)!
+    const id = ((await p.db.knex('order_lines').where({ orderId: foreign.orderId }).first('id')) as { id: number }).id
+    expect((await p.http('GET', `/api/order-lines/${id}`, undefined, partner)).status).toBe(404)
+    expect((await p.http('GET', `/api/order-lines?partnerId=${s.partners[1]!.id}`, undefined, partner)).body.total).toBe(0)
   })
 
   it('joined entities are limited to the caller’s rows too', async () => {
@@ -141,6 +195,36 @@ describe('row and field permissions', () => {
     const rows = r.body.rows as Row[]
     expect(rows.every((x) => x.partnerName === null)).toBe(true)
     expect(dsum(rows.map((x) => x.revenue as string)).toFixed(2)).toBe(dsum(s.orders.filter((o) => SOLD.has(o.status)).map((o) => o.total)).toFixed(2))
+  })
+})
+
+describe('pre-aggregation', () => {
+  it('grouping lines by their join keys first gives the same figures as joining every line', async () => {
+    const measures = [
+      { fn: 'count', as: 'lines' },
+      { fn: 'count', field: 'product.cost', as: 'costed' },
+      { fn: 'sum', field: 'quantity', as: 'units' },
+      { fn: 'sum', field: 'quantity', times: 'product.cost', as: 'cost' },
+      { fn: 'sum', field: 'product.cost', as: 'costSum' },
+      { fn: 'sum', field: 'lineTotal', where: { status: 'closed' }, as: 'closedRevenue' },
+      { fn: 'min', field: 'product.cost', as: 'minCost' },
+      { fn: 'max', field: 'quantity', where: { promotionId: { $ne: null } }, as: 'maxPromoQty' },
+      { fn: 'avg', field: 'lineTotal', as: 'avgLine' },
+      { fn: 'countDistinct', field: 'product.categoryId', as: 'categories' },
+      { formula: 'cost * 100 / units', as: 'costPerUnit', decimals: 3 },
+    ]
+    const filters = { status: { $in: [...SOLD] }, 'product.cost': { $gt: '1.00' }, $or: [{ quantity: { $gte: 2 } }, { promotionId: { $ne: null } }] }
+    const dims = [{ field: 'product.categoryId', as: 'categoryId' }, 'partnerId', 'orderDate:quarter']
+    const made = await define({ code: 'preagg', name: 'Pre-aggregated', entity: 'orderLine', dimensions: dims, measures, filters })
+    expect(made.status, JSON.stringify(made.body)).toBe(201)
+    // a distinct count of a line field cannot be split: the whole query stays one level
+    const plain = await define({ code: 'preagg-plain', name: 'Plain', entity: 'orderLine', dimensions: dims, measures: [...measures, { fn: 'countDistinct', field: 'orderId', as: 'orders' }], filters })
+    expect(plain.status, JSON.stringify(plain.body)).toBe(201)
+    const a = await p.http('POST', '/api/reports/preagg/run', { from: '2025-03-01', to: '2026-02-28' }, admin)
+    const b = await p.http('POST', '/api/reports/preagg-plain/run', { from: '2025-03-01', to: '2026-02-28' }, admin)
+    expect(a.status, JSON.stringify(a.body)).toBe(200)
+    expect((a.body.rows as Row[]).length).toBeGreaterThan(3)
+    expect(a.body.rows).toEqual((b.body.rows as Row[]).map(({ orders: _o, ...r }) => r))
   })
 })
 

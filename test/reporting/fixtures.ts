@@ -90,7 +90,12 @@ export async function buildScenario(p: TestPlatform, tag: string, seed = 7): Pro
     orders.push({ id: id!, customerId: cids[ci]!, partnerId: customers[ci]!.partnerId, status, orderDate: date.toISOString(), total })
     for (const l of orderLines) lines.push({ ...l, orderId: id! })
   }
-  await k('order_lines').insert(lines.map((l) => ({ ...l, listPrice: l.unitPrice, taxRate: 13 })))
+  // straight into the table, so the order facts each line carries are written as the orders plugin would
+  const orderOf = new Map(orders.map((o) => [o.id, o]))
+  await k('order_lines').insert(lines.map((l) => {
+    const o = orderOf.get(l.orderId)!
+    return { ...l, listPrice: l.unitPrice, taxRate: 13, orderDate: o.orderDate, status: o.status, partnerId: o.partnerId, customerId: o.customerId }
+  }))
 
   const asOf = Date.parse(`${AS_OF}T00:00:00Z`)
   const invStatuses = ['draft', 'issued', 'partially_paid', 'paid', 'void']

@@ -2,6 +2,7 @@ import { definePlugin } from '@plume/core'
 import { seedBuiltIns } from './builtins.js'
 import { checkReportDefinition } from './hooks/check-definition.js'
 import { reportingBaseMigration } from './migrations/20260301000000-reporting-base.js'
+import { reportingCoveringMigration } from './migrations/20260402000000-reporting-covering.js'
 import { runReport } from './run.js'
 import { runScheduledReports, startScheduler, stopScheduler } from './schedule/scheduler.js'
 import { reportDefinitionsService } from './services/definitions-service.js'
@@ -35,7 +36,7 @@ export default definePlugin<ReportingApi>({
   version: '1.0.0',
   description: { en: 'Reports: definitions as data, built-in sales/stock/finance reports, exports, schedules', 'zh-CN': '报表：数据化定义、内置销售/库存/财务报表、导出与定时' },
   dependsOn: [],
-  migrations: [reportingBaseMigration],
+  migrations: [reportingBaseMigration, reportingCoveringMigration],
   hooks: { reportDefinition: { create: check, update: check, patch: check, remove: check } },
   services: {
     'api/reports': reportDefinitionsService,

@@ -158,7 +158,7 @@ export async function runReport(app: PlumeApp, definition: ReportDefinition | st
     throw err
   }
   const knex = app.get('db').knex
-  const { qb, columns } = buildQuery(knex, entities, plan, accessFor(app, caller), values)
+  const { qb, columns } = buildQuery(knex, entities, plan, await accessFor(app, caller), values)
   const rawRows = await execute(knex, qb)
   const limit = Math.min(values.limit, plan.limit ?? MAX_ROWS)
   const truncated = rawRows.length > limit

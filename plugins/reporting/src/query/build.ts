@@ -7,6 +7,8 @@ import { MAX_ROWS, type AggregatePlan, type ReportPlan } from '../definition/com
 import type { ColumnType, Period } from '../definition/types.js'
 import { HiddenFieldError, SpecError, resolveVisible, toFilter, type HiddenOf } from './filters.js'
 import { formulaSql } from './formula.js'
+import { splitFilter, splitMeasure, type Fragment, type SplitMeasure } from './preaggregate.js'
+import { copiesFor } from './copies.js'
 import { Joins, PathError, type FieldRef } from './paths.js'
 
 /** Run-time values, already checked (see run.ts). */
@@ -30,11 +32,6 @@ export interface BuiltColumn {
   period?: Period
   /** Decimal places of a decimal column. */
   scale?: number
-}
-
-interface Fragment {
-  sql: string
-  bindings: Knex.RawBinding[]
 }
 
 export const AGING_BUCKETS = ['current', '1-30', '31-60', '61-90', '90+'] as const
@@ -101,7 +98,7 @@ function filterAliases(g: FilterGroup, out: string[] = []): string[] {
   return out
 }
 
-function aggregate(knex: Knex, joins: Joins, m: AggregatePlan, at: string, hiddenOf: HiddenOf): { frag: Fragment; type: ColumnType; scale?: number; field?: string; aliases: string[] } {
+function aggregate(knex: Knex, joins: Joins, m: AggregatePlan, at: string, hiddenOf: HiddenOf, name: string): { frag: Fragment; split?: SplitMeasure; type: ColumnType; scale?: number; field?: string; aliases: string[] } {
   const ref = m.field ? visible(joins, m.field, hiddenOf, `${at}/field`) : undefined
   const times = m.times ? visible(joins, m.times, hiddenOf, `${at}/times`) : undefined
   let value: Fragment = ref ? { sql: '??', bindings: [col(ref)] } : { sql: '*', bindings: [] }
@@ -141,7 +138,9 @@ function aggregate(knex: Knex, joins: Joins, m: AggregatePlan, at: string, hidde
   }
   if (filter) sql += ` filter (where ${filter.sql})`
   const aliases = [...(ref ? [ref.alias] : []), ...(times ? [times.alias] : []), ...(filter?.aliases ?? [])]
-  return { frag: { sql, bindings: [...value.bindings, ...(filter?.bindings ?? [])] }, type, scale, field: m.field, aliases }
+  const baseOnly = !filter || filter.aliases.every((a) => a === joins.baseAlias)
+  const split = baseOnly && (!times || m.fn === 'sum') ? splitMeasure(m, ref, times, filter, joins.baseAlias, name) : undefined
+  return { frag: { sql, bindings: [...value.bindings, ...(filter?.bindings ?? [])] }, split, type, scale, field: m.field, aliases }
 }
 
 /**
@@ -153,13 +152,15 @@ function aggregate(knex: Knex, joins: Joins, m: AggregatePlan, at: string, hidde
  * Two levels: the rows are aggregated first (`s`), then joins that only supply labels of a
  * grouped foreign key (`partner.name` when `partnerId` is a dimension) are made on the groups —
  * a few hundred rows instead of a million.
- * @example const { qb, columns } = buildQuery(knex, entities, plan, accessFor(app, params), values)
+ * Paths to fields the base row carries a copy of (`order.status` on a line) read the copy when
+ * the caller sees every row of the related entity (copies.ts), so no join is made for them.
+ * @example const { qb, columns } = buildQuery(knex, entities, plan, await accessFor(app, params), values)
  */
 export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, plan: ReportPlan, access: AccessOf, run: RunValues): { qb: Knex.QueryBuilder; columns: BuiltColumn[] } {
   const base = plan.entity
   const hiddenOf: HiddenOf = (e) => access(e).hidden
   access(base)
-  const joins = new Joins(entities, base)
+  const joins = new Joins(entities, base, 't0', 'j', copiesFor(base, access))
   const asOf = run.asOf.toISOString().slice(0, 10)
   const columns: BuiltColumn[] = []
 
@@ -173,25 +174,11 @@ export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, 
   const needInner = (alias: string) => {
     for (let a: string | undefined = alias; a && !inner.has(a); a = joins.steps.find((st) => st.alias === a)?.parentAlias) inner.add(a)
   }
-  const measureSql = new Map<string, Fragment>()
-  const measures: Array<{ frag: Fragment; col: BuiltColumn }> = []
-  plan.measures.forEach((m, i) => {
-    if (m.kind === 'aggregate') {
-      const a = aggregate(knex, joins, m, `/measures/${i}`, hiddenOf)
-      a.aliases.forEach(needInner)
-      measureSql.set(m.key, a.frag)
-      measures.push({ frag: a.frag, col: { key: m.key, sql: '', kind: 'measure', type: a.type, scale: a.scale, field: a.field } })
-    } else {
-      const bindings: Knex.RawBinding[] = []
-      const expr = formulaSql(m.node, (name) => {
-        const f = measureSql.get(name)!
-        bindings.push(...f.bindings)
-        return f.sql
-      })
-      const frag = { sql: `round(${expr}, ${m.decimals})`, bindings }
-      measureSql.set(m.key, frag)
-      measures.push({ frag, col: { key: m.key, sql: '', kind: 'measure', type: 'decimal', scale: m.decimals } })
-    }
+  const aggregates = plan.measures.map((m, i) => {
+    if (m.kind !== 'aggregate') return undefined
+    const a = aggregate(knex, joins, m, `/measures/${i}`, hiddenOf, `_m${i}`)
+    a.aliases.forEach(needInner)
+    return a
   })
   const filters = [filterOrThrow(joins, plan.filters, '/filters', hiddenOf)]
   if (run.filters) filters.push(filterOrThrow(joins, run.filters, '/filters', hiddenOf))
@@ -216,6 +203,40 @@ export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, 
   }
   for (const a of inner) outerKey.delete(a)
 
+  // joins needed on the rows, only for fields constant per foreign key: group the rows by those keys first
+  const base0 = joins.baseAlias
+  const innerSteps = joins.steps.filter((st) => !outerKey.has(st.alias))
+  const splitFilters = filters.map((f) => splitFilter(f, base0))
+  const pre =
+    innerSteps.length > 0 &&
+    aggregates.every((a, i) => plan.measures[i]!.kind !== 'aggregate' || a?.split) &&
+    splitFilters.every((f) => f !== undefined) &&
+    !dimRefs.some(({ d }) => d.bucket)
+  const level1: Array<Fragment & { group?: boolean }> = []
+  if (pre) for (const st of innerSteps) if (st.parentAlias === base0) level1.push({ sql: '?? as ??', bindings: [`${base0}.${st.fk}`, st.fk], group: true })
+
+  const measureSql = new Map<string, Fragment>()
+  const measures: Array<{ frag: Fragment; col: BuiltColumn }> = []
+  plan.measures.forEach((m, i) => {
+    const a = aggregates[i]
+    if (m.kind === 'aggregate' && a) {
+      const frag = pre ? a.split!.combine : a.frag
+      if (pre) level1.push(...a.split!.partials)
+      measureSql.set(m.key, frag)
+      measures.push({ frag, col: { key: m.key, sql: '', kind: 'measure', type: a.type, scale: a.scale, field: a.field } })
+    } else if (m.kind === 'formula') {
+      const bindings: Knex.RawBinding[] = []
+      const expr = formulaSql(m.node, (name) => {
+        const f = measureSql.get(name)!
+        bindings.push(...f.bindings)
+        return f.sql
+      })
+      const frag = { sql: `round(${expr}, ${m.decimals})`, bindings }
+      measureSql.set(m.key, frag)
+      measures.push({ frag, col: { key: m.key, sql: '', kind: 'measure', type: 'decimal', scale: m.decimals } })
+    }
+  })
+
   const innerSelects: Array<Fragment & { group?: boolean }> = []
   const outerSelects: Fragment[] = []
   const orderAging: string[] = []
@@ -237,6 +258,10 @@ export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, 
       frag = { sql: '??', bindings: [col(ref)] }
       columns.push({ key: d.key, sql, kind: 'dimension', type: columnType(ref.field), field: d.path, scale: scaleOf(ref.field) })
     }
+    if (pre && ref.alias === base0) {
+      level1.push({ sql: `${frag.sql} as ??`, bindings: [...frag.bindings, `_d${i}`], group: true })
+      frag = { sql: '??', bindings: [`${base0}._d${i}`] }
+    }
     if (out) outerSelects.push({ sql: `${frag.sql} as ??`, bindings: [...frag.bindings, sql] })
     else {
       innerSelects.push({ sql: `${frag.sql} as ??`, bindings: [...frag.bindings, sql], group: true })
@@ -251,19 +276,20 @@ export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, 
   })
 
   const source = (entity: EntityDefinition, alias: string) => sourceOf(knex, access, entity, alias)
-  const rows = knex.from(source(base, joins.baseAlias))
-  // positional GROUP BY: a parameter (asOf) in an expression would not match its twin in GROUP BY
-  const positions: string[] = []
-  innerSelects.forEach((s, i) => {
-    if (s.group) positions.push(String(i + 1))
-    rows.select(knex.raw(s.sql, s.bindings))
+  // the base rows: filtered, and grouped by join keys and base dimensions when pre-aggregating
+  const baseRows = pre ? knex.from(source(base, base0)) : undefined
+  const rows = baseRows ? knex.from(selectGrouped(knex, baseRows, level1).as(base0)) : knex.from(source(base, base0))
+  const onRows = baseRows ?? rows
+  selectGrouped(knex, rows, innerSelects)
+  filters.forEach((f, i) => {
+    if (!pre) return applyFilter(rows, f)
+    applyFilter(onRows, splitFilters[i]!.rows)
+    applyFilter(rows, splitFilters[i]!.joined)
   })
-  for (const f of filters) applyFilter(rows, f)
-  if (dateCol && run.from) rows.where(dateCol, '>=', run.from)
-  if (dateCol && run.to) rows.where(dateCol, '<', run.to)
-  if (plan.without) applyWithout(knex, entities, rows, plan, access, run, hiddenOf)
-  for (const step of joins.steps) if (!outerKey.has(step.alias)) rows.leftJoin(source(step.entity, step.alias), `${step.alias}.id`, `${step.parentAlias}.${step.fk}`)
-  if (positions.length) rows.groupByRaw(positions.join(', '))
+  if (dateCol && run.from) onRows.where(dateCol, '>=', run.from)
+  if (dateCol && run.to) onRows.where(dateCol, '<', run.to)
+  if (plan.without) applyWithout(knex, entities, onRows, plan, access, run, hiddenOf)
+  for (const step of innerSteps) rows.leftJoin(source(step.entity, step.alias), `${step.alias}.id`, `${step.parentAlias}.${step.fk}`)
 
   const qb = knex.from(rows.as('s'))
   for (const s of outerSelects) qb.select(knex.raw(s.sql, s.bindings))
@@ -274,6 +300,17 @@ export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, 
   for (let i = 0; i < dimRefs.length; i++) qb.orderByRaw('?? asc nulls last', [`c${i}`])
   qb.limit(Math.min(run.limit, plan.limit ?? MAX_ROWS) + 1)
   return { qb, columns }
+}
+
+/** Selects the fragments and groups by those marked `group` — by position: a parameter (asOf) in an expression would not match its twin in GROUP BY. */
+function selectGrouped(knex: Knex, qb: Knex.QueryBuilder, selects: Array<Fragment & { group?: boolean }>): Knex.QueryBuilder {
+  const positions: string[] = []
+  selects.forEach((s, i) => {
+    if (s.group) positions.push(String(i + 1))
+    qb.select(knex.raw(s.sql, s.bindings))
+  })
+  if (positions.length) qb.groupByRaw(positions.join(', '))
+  return qb
 }
 
 function applyWithout(knex: Knex, entities: Map<string, EntityDefinition>, qb: Knex.QueryBuilder, plan: ReportPlan, access: AccessOf, run: RunValues, hiddenOf: HiddenOf): void {

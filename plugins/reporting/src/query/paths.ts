@@ -22,6 +22,12 @@ export interface FieldRef {
 
 export class PathError extends Error {}
 
+/**
+ * A field of the base entity holding a copy of `target.field`, one belongsTo hop away through
+ * `relation`, which the query may read instead of joining (see copies.ts); undefined: join.
+ */
+export type CopyOf = (relation: string, target: EntityDefinition, field: string) => FieldDefinition | undefined
+
 const MAX_HOPS = 3
 
 /**
@@ -38,12 +44,15 @@ export class Joins {
     readonly base: EntityDefinition,
     readonly baseAlias = 't0',
     private readonly prefix = 'j',
+    private readonly copyOf?: CopyOf,
   ) {}
 
   resolve(path: string): FieldRef {
     const parts = path.split('.')
     if (parts.some((p) => !/^[A-Za-z][A-Za-z0-9]{0,62}$/.test(p))) throw new PathError(`"${path}" is not a field path`)
     if (parts.length - 1 > MAX_HOPS) throw new PathError(`"${path}" goes through more than ${MAX_HOPS} relations`)
+    const copy = parts.length === 2 ? this.copied(path, parts[0]!, parts[1]!) : undefined
+    if (copy) return copy
     let entity = this.base
     let alias = this.baseAlias
     let chain = ''
@@ -69,6 +78,17 @@ export class Joins {
     const field = entity.fields[fieldName]
     if (!field || field.writeOnly === true || field.schema.writeOnly === true) throw new PathError(`unknown field "${fieldName}" on ${entity.name}`)
     return { path, alias, entity, field, via }
+  }
+
+  /** `order.status` read from the base row's copy: the foreign key and the original still count as read (hidden ones refused). */
+  private copied(path: string, relation: string, name: string): FieldRef | undefined {
+    const rel = this.base.relations[relation]
+    const target = rel?.kind === 'belongsTo' ? this.entities.get(rel.entity) : undefined
+    if (!rel?.field || !target || !target.fields[name] || !this.copyOf) return undefined
+    const field = this.copyOf(relation, target, name)
+    if (!field) return undefined
+    const via = [{ alias: this.baseAlias, entity: this.base, field: rel.field }, { alias: this.baseAlias, entity: target, field: name }]
+    return { path, alias: this.baseAlias, entity: this.base, field, via }
   }
 }
 
