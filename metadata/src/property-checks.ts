@@ -95,6 +95,10 @@ function checkOne(name: string, p: RawProperty, base: string[]): PathMessage[] {
   values.forEach((v, i) => {
     if (v === null ? !nullable : !matchesType(v, type)) add(at('enum', i), `enum value ${JSON.stringify(v)} is not a ${nullable ? `${type} or null` : type}`)
   })
+  // a label for a value the enum does not have is a typo that would silently never show
+  for (const key of Object.keys(p['x-ui']?.enumLabels ?? {})) {
+    if (!values.some((v) => String(v) === key)) add(at('x-ui', 'enumLabels', key), `label for "${key}", which is not one of the enum values`)
+  }
 
   if (p.default !== undefined) {
     const d = p.default

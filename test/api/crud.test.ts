@@ -194,6 +194,7 @@ describe('system routes', () => {
     expect(doc.paths['/api/customers']).toBeDefined()
     expect(doc.paths['/api/orders/{id}'].patch).toBeDefined()
     expect(doc.components.schemas.Customer.properties.creditLimit.type).toBe('string')
+    expect(doc.paths['/api/customers'].get.parameters.map((x: { name: string }) => x.name)).toContain('$total')
     expect(doc.components.schemas.UserData.properties.password).toBeDefined()
     expect(doc.components.schemas.User.properties.password).toBeUndefined()
     const html = await p.http('GET', '/api/docs')
@@ -204,6 +205,11 @@ describe('system routes', () => {
     expect(users.status).toBe(200)
     expect(users.body.data[0].email).toBe(p.adminEmail)
     expect(users.body.data[0].password).toBeUndefined()
+  })
+  it('lets embedding sites read the request id and Retry-After', async () => {
+    const r = await fetch(`${p.url}/health`, { headers: { origin: 'https://partner.example' } })
+    expect(r.headers.get('access-control-expose-headers')).toMatch(/X-Request-Id/)
+    expect(r.headers.get('access-control-expose-headers')).toMatch(/Retry-After/)
   })
   it('answers unknown paths with a JSON 404', async () => {
     const r = await p.http('GET', '/api/nothing-here')

@@ -70,7 +70,14 @@ export async function createApp(opts: CreateAppOptions): Promise<PlumeApp> {
   app.set('version', opts.version ?? '0.1.0')
   app.set('paginate', opts.paginate ?? { default: 25, max: 500 })
   app.use(errorHandler(logger))
-  app.use(cors({ origin: (ctx) => ctx.get('Origin') || '*', allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Api-Key'] }))
+  app.use(
+    cors({
+      origin: (ctx) => ctx.get('Origin') || '*',
+      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Api-Key', 'X-Request-Id'],
+      // embedding sites need these to correlate requests and to back off on 429
+      exposeHeaders: ['X-Request-Id', 'Retry-After', 'Content-Disposition'],
+    }),
+  )
   app.use(systemRoutes(app))
   app.use(adminStatic())
   app.use(bodyParser({ jsonLimit: '1mb', formLimit: '1mb', textLimit: '1mb' }))

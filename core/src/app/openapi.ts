@@ -45,6 +45,7 @@ function paths(e: EntityDefinition): Json {
     { name: '$skip', in: 'query', schema: { type: 'integer', minimum: 0 } },
     { name: '$sort', in: 'query', style: 'deepObject', schema: { type: 'object', additionalProperties: { enum: [1, -1] } } },
     { name: '$select', in: 'query', schema: { type: 'array', items: { enum: filterable } } },
+    { name: '$total', in: 'query', schema: { enum: ['true', 'false', 'estimate'] }, description: 'false skips counting; estimate uses the planner estimate for unfiltered lists' },
     ...filterable.map((n) => ({
       name: n,
       in: 'query',
@@ -59,7 +60,7 @@ function paths(e: EntityDefinition): Json {
       get: {
         tags: [tag], summary: `List ${e.ui.pluralLabel?.en ?? tag}`, operationId: `find${Name}`, parameters: queryParams,
         responses: {
-          200: { description: 'A page', content: json({ type: 'object', properties: { total: { type: 'integer' }, limit: { type: 'integer' }, skip: { type: 'integer' }, data: { type: 'array', items: ref(Name) } } }) },
+          200: { description: 'A page', content: json({ type: 'object', properties: { total: { type: 'integer', description: '-1 with $total=false' }, totalEstimated: { type: 'boolean', description: 'true when $total=estimate answered with the planner estimate' }, limit: { type: 'integer' }, skip: { type: 'integer' }, data: { type: 'array', items: ref(Name) } } }) },
           400: errorResponse('Invalid query'),
         },
       },

@@ -25,6 +25,12 @@ describe('bad definitions are rejected with source, path and message', () => {
     expectOnly(errorsOf(pair({}, { age: { type: 'strng' } })), C, '/properties/age/type', /unknown type "strng" \(allowed: string, integer/)
   })
 
+  it('an enum label for a value the enum does not have', () => {
+    const text = (en: string, zh: string) => ({ en, 'zh-CN': zh })
+    const status = { type: 'string', enum: ['active', 'blocked'], 'x-ui': { ...label('Status', '状态'), enumLabels: { active: text('Active', '活跃'), blokced: text('Blocked', '停用') } } }
+    expectOnly(errorsOf(pair({}, { status })), C, '/properties/status/x-ui/enumLabels/blokced', /not one of the enum values/)
+  })
+
   it('two non-null types', () => {
     expectOnly(errorsOf(pair({}, { age: { type: ['string', 'integer'] } })), C, '/properties/age/type', /exactly one type besides "null"/)
   })
