@@ -1,8 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Knex } from 'knex'
-import { RULES_TABLE, VERSIONS_TABLE } from '../permissions/store.js'
+import { ignoreRace, readRuleFiles, RULES_TABLE, VERSIONS_TABLE } from '../permissions/store.js'
 import type { AutomationRule, RuleKind, StoredAutomationRule } from './types.js'
 
 /** `metadata/rules/alerts`: default alert/automation rules, one JSON file each (a rule or an array). */
@@ -12,9 +11,6 @@ export const FIRINGS_TABLE = 'plume_alert_firings'
 export const SLOTS_TABLE = 'plume_alert_schedule_slots'
 export { RULES_TABLE, VERSIONS_TABLE }
 
-const ignoreRace = (err: unknown) => {
-  if (!/already exists/.test(String((err as Error).message))) throw err
-}
 
 /** Creates the firing log and the schedule slot table when missing (the rule tables belong to permissions). */
 export async function ensureAutomationTables(knex: Knex): Promise<void> {
@@ -58,19 +54,9 @@ export interface AlertRuleFile {
   rules: Array<{ kind?: RuleKind; enabled?: boolean; definition?: AutomationRule } | AutomationRule>
 }
 
-/** Reads the default rule files of a folder. */
+/** Reads the default rule files of a folder (the same reader as the permission defaults). */
 export function readAlertRuleFiles(dir = DEFAULT_ALERT_RULES_DIR): AlertRuleFile[] {
-  let names: string[]
-  try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort()
-  } catch {
-    return []
-  }
-  return names.map((n) => {
-    const source = join(dir, n)
-    const raw: unknown = JSON.parse(readFileSync(source, 'utf8'))
-    return { source, rules: (Array.isArray(raw) ? raw : [raw]) as AlertRuleFile['rules'] }
-  })
+  return readRuleFiles(dir) as AlertRuleFile[]
 }
 
 /** A file entry is either `{kind, enabled, definition}` or the bare rule (kind alert). */

@@ -1,25 +1,16 @@
-import { BadRequest, Conflict, NotFound } from '@feathersjs/errors'
+import { Conflict, NotFound } from '@feathersjs/errors'
 import type { Id, NullableId, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import type { PlumeApp } from '../app/types.js'
 import type { FieldError } from '../validation/ajv.js'
 import { knownResources } from './resources.js'
-import { RULES_TABLE, VERSIONS_TABLE } from './store.js'
+import { getRule, invalidRule as invalid, parseRuleId as parseId, queryRules, ruleActor as userId, RULES_TABLE, writeRuleHistory as history } from './store.js'
 import type { PermissionRule, StoredRule } from './types.js'
 import { validateRule } from './validate.js'
 
-const ID = /^\d{1,10}$/
 const BODY_KEYS: ReadonlySet<string> = new Set(['definition', 'enabled', 'kind', 'version'])
 
-function invalid(errors: FieldError[]): BadRequest {
-  const first = errors[0]!
-  return new BadRequest(`Invalid rule: ${first.path} ${first.message}`, { errors })
-}
 
-function parseId(id: NullableId): number {
-  if (id === null || !ID.test(String(id))) throw new BadRequest('Invalid id: must be a positive integer', { errors: [{ path: '/id', message: 'must be a positive integer' }] })
-  return Number(id)
-}
 
 const shape = (row: StoredRule): StoredRule => ({
   ...row,
@@ -67,21 +58,11 @@ export class RulesService {
   }
 
   async find(params: Params = {}): Promise<StoredRule[]> {
-    const q = (params.query ?? {}) as Record<string, unknown>
-    const qb = this.knex(RULES_TABLE).orderBy('id')
-    for (const [k, v] of Object.entries(q)) {
-      if (k === 'name' || k === 'kind') qb.where(k, String(v))
-      else if (k === 'enabled') qb.where('enabled', v === true || v === 'true')
-      else throw new BadRequest(`Invalid query: ${k} is not supported`, { errors: [{ path: `/${k}`, message: 'is not supported (name, kind, enabled)' }] })
-    }
-    return ((await qb) as StoredRule[]).map(shape)
+    return ((await queryRules(this.knex, (params.query ?? {}) as Record<string, unknown>)) as StoredRule[]).map(shape)
   }
 
   async get(id: Id): Promise<StoredRule> {
-    const key = parseId(id)
-    const row = (await this.knex(RULES_TABLE).where({ id: key }).first()) as StoredRule | undefined
-    if (!row) throw new NotFound(`No rule with id ${key}`)
-    return shape(row)
+    return shape(await getRule<StoredRule>(this.knex, id, 'rule'))
   }
 
   async create(data: unknown, params: Params = {}): Promise<StoredRule> {
@@ -141,19 +122,4 @@ export class RulesService {
   }
 }
 
-function userId(params: Params): number | null {
-  const id = ((params as { user?: { id?: unknown } }).user)?.id
-  return typeof id === 'number' ? id : null
-}
 
-async function history(trx: Knex.Transaction, r: StoredRule, change: string): Promise<void> {
-  await trx(VERSIONS_TABLE).insert({
-    ruleId: r.id,
-    name: r.name,
-    version: r.version,
-    change,
-    definition: typeof r.definition === 'string' ? r.definition : JSON.stringify(r.definition),
-    enabled: r.enabled,
-    updatedBy: r.updatedBy,
-  })
-}

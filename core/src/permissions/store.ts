@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { BadRequest, NotFound } from '@feathersjs/errors'
+import type { NullableId, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import type { FieldError } from '../validation/ajv.js'
 import type { PermissionRule, StoredRule } from './types.js'
@@ -42,7 +44,7 @@ export async function ensureRuleTables(knex: Knex): Promise<void> {
 }
 
 // two instances starting on one empty database: the loser finds the table there
-const ignoreRace = (err: unknown) => {
+export const ignoreRace = (err: unknown) => {
   if (!/already exists/.test(String((err as Error).message))) throw err
 }
 
@@ -105,4 +107,73 @@ export async function seedRules(knex: Knex, rules: PermissionRule[]): Promise<nu
 export async function loadEnabledRules(knex: Knex): Promise<PermissionRule[]> {
   const rows = (await knex(RULES_TABLE).where({ kind: 'permission', enabled: true }).orderBy('id').select('definition')) as Array<{ definition: PermissionRule | string }>
   return rows.map((r) => (typeof r.definition === 'string' ? (JSON.parse(r.definition) as PermissionRule) : r.definition))
+}
+
+/*
+ * Pieces shared by every service over the rule store (`api/rules`, `api/alert-rules`): the id,
+ * error and query conventions, the acting user, and the history row every change writes.
+ */
+
+const RULE_ID = /^\d{1,10}$/
+
+/** 400 listing `{path, message}` per problem of a rule body. */
+export function invalidRule(errors: FieldError[]): BadRequest {
+  const first = errors[0]!
+  return new BadRequest(`Invalid rule: ${first.path} ${first.message}`, { errors })
+}
+
+/** A rule id from a route: a positive integer, else 400. */
+export function parseRuleId(id: NullableId): number {
+  if (id === null || !RULE_ID.test(String(id)) || Number(id) < 1) throw new BadRequest('Invalid id: must be a positive integer', { errors: [{ path: '/id', message: 'must be a positive integer' }] })
+  return Number(id)
+}
+
+/** The id of the user making a change (null for internal calls). */
+export function ruleActor(params: Params): number | null {
+  const id = (params as { user?: { id?: unknown } }).user?.id
+  return typeof id === 'number' ? id : null
+}
+
+interface RuleRow {
+  id: number
+  name: string
+  version: number
+  definition: unknown
+  enabled: boolean
+  updatedBy: number | null
+}
+
+/** Appends the state of a rule after a change to `plume_rule_versions`. */
+export async function writeRuleHistory(trx: Knex.Transaction, r: RuleRow, change: string): Promise<void> {
+  await trx(VERSIONS_TABLE).insert({
+    ruleId: r.id,
+    name: r.name,
+    version: r.version,
+    change,
+    definition: typeof r.definition === 'string' ? r.definition : JSON.stringify(r.definition),
+    enabled: r.enabled,
+    updatedBy: r.updatedBy,
+  })
+}
+
+/** Rules filtered by the whitelisted query keys (name, kind, enabled), optionally of some kinds only. */
+export function queryRules(knex: Knex, query: Record<string, unknown>, kinds?: readonly string[]): Knex.QueryBuilder {
+  const qb = knex(RULES_TABLE).orderBy('id')
+  if (kinds) qb.whereIn('kind', [...kinds])
+  for (const [k, v] of Object.entries(query)) {
+    if (k === 'name' || k === 'kind') qb.where(k, String(v))
+    else if (k === 'enabled') qb.where('enabled', v === true || v === 'true')
+    else throw new BadRequest(`Invalid query: ${k} is not supported`, { errors: [{ path: `/${k}`, message: 'is not supported (name, kind, enabled)' }] })
+  }
+  return qb
+}
+
+/** One stored rule by id (optionally of some kinds only), else 404. */
+export async function getRule<T>(knex: Knex, id: NullableId, what: string, kinds?: readonly string[]): Promise<T> {
+  const key = parseRuleId(id)
+  const qb = knex(RULES_TABLE).where({ id: key })
+  if (kinds) qb.whereIn('kind', [...kinds])
+  const row = (await qb.first()) as T | undefined
+  if (!row) throw new NotFound(`No ${what} with id ${key}`)
+  return row
 }

@@ -1,31 +1,21 @@
-import { BadRequest, Conflict, NotFound } from '@feathersjs/errors'
+import { Conflict, NotFound } from '@feathersjs/errors'
 import type { Id, NullableId, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import type { PlumeApp } from '../../app/types.js'
 import type { FieldError } from '../../validation/ajv.js'
 import type { AutomationEngine } from '../engine.js'
-import { RULES_TABLE, shapeRule, VERSIONS_TABLE } from '../store.js'
+import { RULES_TABLE, shapeRule } from '../store.js'
+import { getRule, invalidRule as invalid, parseRuleId as parseId, queryRules, ruleActor as userId, writeRuleHistory as history } from '../../permissions/store.js'
+
+export { invalid, parseId }
 import { RULE_KINDS, type AutomationRule, type RuleKind, type StoredAutomationRule } from '../types.js'
 import { validateAutomationRule } from '../validate.js'
 
 export const ALERT_RULES_PATH = 'api/alert-rules'
-const ID = /^\d{1,10}$/
 const BODY_KEYS: ReadonlySet<string> = new Set(['definition', 'enabled', 'kind', 'version'])
 
-export function invalid(errors: FieldError[]): BadRequest {
-  const first = errors[0]!
-  return new BadRequest(`Invalid rule: ${first.path} ${first.message}`, { errors })
-}
 
-export function parseId(id: NullableId): number {
-  if (id === null || !ID.test(String(id)) || Number(id) < 1) throw new BadRequest('Invalid id: must be a positive integer', { errors: [{ path: '/id', message: 'must be a positive integer' }] })
-  return Number(id)
-}
 
-const userId = (params: Params): number | null => {
-  const id = (params as { user?: { id?: unknown } }).user?.id
-  return typeof id === 'number' ? id : null
-}
 
 interface Body {
   definition?: AutomationRule
@@ -78,21 +68,11 @@ export class AlertRulesService {
   }
 
   async find(params: Params = {}): Promise<StoredAutomationRule[]> {
-    const q = (params.query ?? {}) as Record<string, unknown>
-    const qb = this.knex(RULES_TABLE).whereIn('kind', RULE_KINDS as RuleKind[]).orderBy('id')
-    for (const [k, v] of Object.entries(q)) {
-      if (k === 'name' || k === 'kind') qb.where(k, String(v))
-      else if (k === 'enabled') qb.where('enabled', v === true || v === 'true')
-      else throw new BadRequest(`Invalid query: ${k} is not supported`, { errors: [{ path: `/${k}`, message: 'is not supported (name, kind, enabled)' }] })
-    }
-    return ((await qb) as StoredAutomationRule[]).map(shapeRule)
+    return ((await queryRules(this.knex, (params.query ?? {}) as Record<string, unknown>, RULE_KINDS)) as StoredAutomationRule[]).map(shapeRule)
   }
 
   async get(id: Id): Promise<StoredAutomationRule> {
-    const key = parseId(id)
-    const row = (await this.knex(RULES_TABLE).where({ id: key }).whereIn('kind', RULE_KINDS as RuleKind[]).first()) as StoredAutomationRule | undefined
-    if (!row) throw new NotFound(`No alert rule with id ${key}`)
-    return shapeRule(row)
+    return shapeRule(await getRule<StoredAutomationRule>(this.knex, id, 'alert rule', RULE_KINDS))
   }
 
   async create(data: unknown, params: Params = {}): Promise<StoredAutomationRule> {
@@ -154,14 +134,3 @@ export class AlertRulesService {
   }
 }
 
-async function history(trx: Knex.Transaction, r: StoredAutomationRule, change: string): Promise<void> {
-  await trx(VERSIONS_TABLE).insert({
-    ruleId: r.id,
-    name: r.name,
-    version: r.version,
-    change,
-    definition: typeof r.definition === 'string' ? r.definition : JSON.stringify(r.definition),
-    enabled: r.enabled,
-    updatedBy: r.updatedBy,
-  })
-}
