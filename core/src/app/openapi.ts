@@ -1,5 +1,4 @@
-import type { EntityDefinition } from '@plume/metadata'
-import { cleanSchema } from '../validation/ajv.js'
+import { stripExtensions, type EntityDefinition } from '@plume/metadata'
 
 type Json = Record<string, unknown>
 
@@ -11,7 +10,7 @@ function recordSchema(e: EntityDefinition): Json {
   for (const name of e.fieldOrder) {
     const f = e.fields[name]!
     if (f.schema.writeOnly === true) continue
-    const s = cleanSchema(f.schema)
+    const s = stripExtensions(f.schema)
     if (f.readOnly || f.serverManaged) s.readOnly = true
     if (f.xType === 'money') s.description = 'Exact decimal amount as a string, e.g. "12.50"'
     properties[name] = s
@@ -23,7 +22,7 @@ function dataSchema(e: EntityDefinition, partial: boolean): Json {
   const properties: Json = {}
   for (const f of Object.values(e.fields)) {
     if (f.readOnly || f.serverManaged) continue
-    properties[f.name] = cleanSchema(f.schema)
+    properties[f.name] = stripExtensions(f.schema)
   }
   if (partial && e.versioned) properties.version = { type: 'integer', description: 'Expected version (optimistic concurrency)' }
   const required = partial ? [] : e.required.filter((r) => e.fields[r]?.default === undefined)

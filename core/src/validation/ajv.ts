@@ -1,7 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
-import type { EntityDefinition, FieldDefinition } from '@plume/metadata'
+import { fieldJsonSchema, type EntityDefinition, type FieldDefinition } from '@plume/metadata'
 
 // ajv-formats ships CJS; under ESM the callable is either the module or its default.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => void
@@ -10,31 +10,9 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 export const dataAjv = new Ajv2020({ allErrors: true, strict: true, coerceTypes: false, useDefaults: false })
 addFormats(dataAjv)
 
-const STANDARD_KEYWORDS = new Set([
-  'type', 'enum', 'const', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
-  'minLength', 'maxLength', 'pattern', 'items', 'properties', 'additionalProperties', 'required',
-  'minItems', 'maxItems', 'uniqueItems', 'multipleOf', 'description', 'title', 'default', 'examples',
-])
-
-/** The property schema without `x-` keywords, annotations Ajv does not need, or readOnly markers. */
-export function cleanSchema(schema: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(schema)) {
-    if (!STANDARD_KEYWORDS.has(k)) continue
-    if (k === 'properties' && v && typeof v === 'object') {
-      out[k] = Object.fromEntries(
-        Object.entries(v as Record<string, Record<string, unknown>>).map(([p, s]) => [p, cleanSchema(s)]),
-      )
-    } else if ((k === 'items' || k === 'additionalProperties') && v && typeof v === 'object') {
-      out[k] = cleanSchema(v as Record<string, unknown>)
-    } else out[k] = v
-  }
-  return out
-}
-
 function fieldSchema(f: FieldDefinition): Record<string, unknown> {
-  const s = cleanSchema(f.schema)
-  if (f.pattern && !s.pattern) s.pattern = f.pattern
+  const s = fieldJsonSchema(f)
+  // defaults are applied by the database, not by validation
   delete s.default
   return s
 }
