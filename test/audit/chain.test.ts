@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPlatform, testDatabase, type TestPlatform } from '@plume/core/testing'
-import { AUDIT_TRIGGER, rowHash, verifyAuditChain, type DatabaseOptions } from '@plume/core'
+import { appendAuditEvent, AUDIT_TRIGGER, rowHash, verifyAuditChain, type DatabaseOptions } from '@plume/core'
 
 /**
  * The hash chain: verify passes on an untouched trail and names the first bad record after a
@@ -114,6 +114,33 @@ describe('audit hash chain', () => {
   it('keeps the chain in commit order under concurrent writes', async () => {
     const customers = p.app.service('api/customers')
     await Promise.all(Array.from({ length: 20 }, (_, i) => customers.create({ code: `PAR-${i}`, name: `Parallel ${i}` })))
+    expect((await verifyAuditChain(knex())).ok).toBe(true)
+  })
+
+  it('joins the chain at commit: an open audited transaction holds no lock, a rollback leaves nothing', async () => {
+    const before = (await rows()).length
+    const slow = await knex().transaction()
+    try {
+      await appendAuditEvent(slow, { action: 'slow', entity: 'test' })
+      // staged, not chained yet: the chain has no row of it and no lock is held for it
+      expect(Number(((await slow('plume_audit').count({ n: '*' }).first()) as { n: string }).n)).toBe(before)
+      if (p.kind === 'postgres') {
+        // a second writer commits while the first is still open (it would time out behind a held lock)
+        await knex().transaction(async (trx) => {
+          await trx.raw(`set local lock_timeout = '2s'`)
+          await appendAuditEvent(trx, { action: 'fast', entity: 'test' })
+        })
+      }
+    } finally {
+      await slow.commit()
+    }
+    const rolledBack = await knex().transaction()
+    await appendAuditEvent(rolledBack, { action: 'rolled-back', entity: 'test' })
+    await rolledBack.rollback()
+    const added = (await rows()).slice(before).map((r) => r.action)
+    // commit order: the fast writer committed first
+    expect(added).toEqual(p.kind === 'postgres' ? ['fast', 'slow'] : ['slow'])
+    expect(Number(((await knex()('plume_audit_pending').count({ n: '*' }).first()) as { n: string }).n)).toBe(0)
     expect((await verifyAuditChain(knex())).ok).toBe(true)
   })
 

@@ -109,8 +109,9 @@ const batches = new WeakMap<Knex.Transaction, Batch>()
 /**
  * Runs `work` with an audit batch open on `trx`: the event `own` describes comes first, then
  * every event recorded on `trx` meanwhile (nested service calls), all appended in one step at
- * the end. The audit lock is therefore taken just before the caller commits, keeping the
- * serialised part of concurrent writes tiny. Nested scopes join the outer batch.
+ * the end. The append only stages them; they join the hash chain as the transaction commits
+ * (schema.ts), so concurrent writes never wait for each other's round trips. Nested scopes join
+ * the outer batch.
  * @example await auditScope(trx, requestInfo(params), () => handler(), (result) => ({ action: 'submit', entity: 'order', recordId: id }))
  */
 export async function auditScope<T>(trx: Knex.Transaction, request: RequestInfo, work: () => Promise<T>, own: (result: T) => AuditEvent | null): Promise<T> {
@@ -138,7 +139,7 @@ export async function recordAuditEvent(app: PlumeApp, event: AuditEvent, trx?: K
   const batch = trx ? batches.get(trx) : undefined
   const entry = toEntry(event, batch?.request)
   if (batch) batch.entries.push(entry)
-  // outside a transaction the one statement is its own: the lock is held until it commits
+  // outside a transaction the one statement is its own and is chained as it commits
   else await append(trx ?? app.get('db').knex, [entry])
 }
 
