@@ -4,6 +4,7 @@ import { toClientError } from '../errors/db-errors.js'
 import type { EntityParams } from '../service/entity-service.js'
 import { assertValidData } from '../validation/data.js'
 import type { DataMode } from '../validation/ajv.js'
+import { commit } from '../db/commit.js'
 
 const WRITES = new Set(['create', 'update', 'patch', 'remove'])
 
@@ -20,7 +21,7 @@ export const transaction = () => async (context: HookContext, next: NextFunction
   params.transaction = trx
   try {
     await next()
-    await trx.commit()
+    await commit(trx)
   } catch (err) {
     await trx.rollback().catch(() => undefined)
     throw err

@@ -11,6 +11,26 @@ interface PgLikeError {
 const isPgError = (e: unknown): e is PgLikeError & Error =>
   e instanceof Error && typeof (e as PgLikeError).code === 'string' && /^[0-9A-Z]{5}$/.test((e as PgLikeError).code ?? '')
 
+/**
+ * SQLSTATE of a business conflict raised by the database itself, e.g. by a trigger that settles
+ * work at commit. Its DETAIL is JSON written for clients: `{"message": "…", "data": {…}}`
+ * (`raise exception using errcode = 'PC409', message = m, detail = json_build_object('message', m, 'data', …)`);
+ * it becomes a 409 with that message and data. (The message itself is not used: drivers prefix it with SQL.)
+ */
+export const DB_CONFLICT = 'PC409'
+
+function dbConflict(detail: string | undefined): Conflict {
+  let parsed: { message?: unknown; data?: unknown } | undefined
+  try {
+    parsed = detail ? (JSON.parse(detail) as typeof parsed) : undefined
+  } catch {
+    parsed = undefined
+  }
+  const message = typeof parsed?.message === 'string' ? parsed.message : 'The change conflicts with the current state of the data'
+  const data = parsed?.data && typeof parsed.data === 'object' && !Array.isArray(parsed.data) ? (parsed.data as Record<string, unknown>) : undefined
+  return new Conflict(message, data)
+}
+
 /** Constraint names follow `<table>_<column>_…`; map them back to a field name when we can. */
 function fieldFromConstraint(err: PgLikeError, fields: readonly string[]): string | undefined {
   if (err.column) return err.column
@@ -52,6 +72,8 @@ export function toClientError(err: unknown, fields: readonly string[] = []): Fea
     case '22008':
     case '22001':
       return new BadRequest(`Invalid value${field ? ` for ${field}` : ''}`, { errors: [{ path, message: 'invalid value' }] })
+    case DB_CONFLICT:
+      return dbConflict(err.detail)
     case '40001':
     case '40P01':
       return new Conflict('The record was changed concurrently, please retry')

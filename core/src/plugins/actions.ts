@@ -9,6 +9,7 @@ import { clientSafeErrors } from '../app/hooks.js'
 import { auditedAction } from '../audit/index.js'
 import type { AroundHook, PlumeApp } from '../app/types.js'
 import type { ActionDefinition } from './types.js'
+import { commit } from '../db/commit.js'
 
 /** What `app.get('actions')` lists per entity, for the admin UI. */
 export interface ActionInfo {
@@ -83,7 +84,7 @@ export function actionService(app: PlumeApp, entity: EntityDefinition, info: Act
         const own: ActionParams = { transaction: trx, action: info, actionRecord: found, afterCommit: (fn) => void later.push(fn) }
         // the action and the writes it makes are audited in its transaction, just before the commit
         result = await auditedAction(app, { trx, entity, action: info.name, recordId: id, data: input, params }, () => def.handler(id, input, { app, trx, params: { ...params, ...own } }))
-        await trx.commit()
+        await commit(trx)
       } catch (err) {
         await trx.rollback().catch(() => undefined)
         throw toClientError(err)

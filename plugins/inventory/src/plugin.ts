@@ -4,6 +4,7 @@ import { addAvailable } from './hooks/add-available.js'
 import { ledgerOnly } from './hooks/ledger-only.js'
 import { protectStockedLevel } from './hooks/protect-stocked-level.js'
 import { stockLevelChecks } from './migrations/20260101000000-stock-level-checks.js'
+import { reserveAtCommitMigration } from './migrations/20261206000000-reserve-at-commit.js'
 import { seedCatalog } from './seed/catalog.js'
 import { stockAdjustmentsService } from './services/stock-adjustments.js'
 import { stockReceiptsService } from './services/stock-receipts.js'
@@ -24,7 +25,7 @@ export default definePlugin<InventoryApi>({
   name: 'inventory',
   version: '1.0.0',
   description: { en: 'Stock levels, reservations and the stock ledger', 'zh-CN': '库存、预留与库存流水' },
-  migrations: [stockLevelChecks],
+  migrations: [stockLevelChecks, reserveAtCommitMigration],
   hooks: {
     stockLevel: {
       find: [addAvailable()],

@@ -97,14 +97,15 @@ async function transition(app: PlumeApp, action: OrderAction, id: number, data: 
   if (action === 'submit') {
     if (lines.length === 0) throw new Conflict(`Cannot submit order ${order.number}: it has no lines`)
     // final prices: whatever the price list says now is locked on the lines
-    const priced = await registry.pipeline.price(trx, order as unknown as PricingOrder, loaded)
+    const priced = await registry.pipeline.price(trx, order as unknown as PricingOrder, loaded, t.to)
     Object.assign(set, priced.totals, { pricingAdjustments: JSON.stringify(priced.orderAdjustments) })
   }
   if (t.stamp) set[t.stamp] = trx.fn.now()
   if (reason !== undefined) set.cancelReason = reason
   const [updated] = (await trx('orders').where('id', id).update(set).returning('*')) as OrderRow[]
-  // the lines carry their order's status for reports and partner scopes (orderLine-order-facts.json)
-  await trx('order_lines').where('orderId', id).update({ status: t.to })
+  // the lines carry their order's status for reports and partner scopes (orderLine-order-facts.json);
+  // submit's pricing already wrote it with the prices
+  if (action !== 'submit') await trx('order_lines').where('orderId', id).update({ status: t.to })
 
   const stock = { warehouseId: order.warehouseId, orderId: id, reference: order.number }
   if (action === 'ship') for (const l of lines) await inventory.ship(trx, { ...stock, productId: l.productId, quantity: l.quantity })
@@ -112,9 +113,9 @@ async function transition(app: PlumeApp, action: OrderAction, id: number, data: 
 
   ctx.result = updated
   for (const h of hooks) await h.after?.(ctx)
-  // the reservation last: a hot stock row stays locked only for this statement, the audit
-  // append and the commit (after hooks of submit run before it; a shortage rolls them back too)
-  if (action === 'submit') await inventory.reserveAll(trx, lines.map((l) => ({ ...stock, productId: l.productId, quantity: l.quantity })))
+  // the reservation is settled inside the COMMIT: a hot stock row is locked for microseconds,
+  // not across round trips; a shortage fails the commit and rolls back everything above
+  if (action === 'submit') await inventory.reserveAtCommit(trx, lines.map((l) => ({ ...stock, productId: l.productId, quantity: l.quantity })))
   return updated!
 }
 

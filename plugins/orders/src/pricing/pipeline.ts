@@ -97,9 +97,10 @@ export class PricingPipeline {
 
   /**
    * Prices the lines of `order` and writes them (one read, one write); the caller writes the
-   * order totals — the submit action does it in the same statement that changes the status.
+   * order totals — the submit action does it in the same statement that changes the status, and
+   * passes the status the lines take with it (else they copy the order's current one).
    */
-  async price(trx: Knex.Transaction, order: PricingOrder, loaded?: LoadedLines): Promise<PricingResult> {
+  async price(trx: Knex.Transaction, order: PricingOrder, loaded?: LoadedLines, status?: string): Promise<PricingResult> {
     const { rows, priceItems } = loaded ?? (await loadLines(trx, order))
     const lines: PricedLine[] = rows.map((r) => {
       const product: ProductInfo = { id: r.productId, sku: r.sku, listPrice: r.listPrice, taxRate: r.taxRate }
@@ -120,9 +121,9 @@ export class PricingPipeline {
       // with the prices every line (a new one too) gets its order's facts (orderLine-order-facts.json)
       await trx.raw(
         `update order_lines as l set "unitPrice" = v.up, "listPrice" = v.lp, discount = v.disc, "lineTotal" = v.lt, "taxAmount" = v.tax, "taxRate" = v.rate, "pricingAdjustments" = v.adj, version = l.version + 1, "updatedAt" = now(),
-                "orderDate" = o."orderDate", status = o.status, "partnerId" = o."partnerId", "customerId" = o."customerId"
+                "orderDate" = o."orderDate", status = coalesce(?::text, o.status), "partnerId" = o."partnerId", "customerId" = o."customerId"
          from (values ${values}) as v(id, up, lp, disc, lt, tax, rate, adj), orders o where l.id = v.id and o.id = l."orderId"`,
-        bindings,
+        [status ?? null, ...bindings],
       )
     }
     return { totals, orderAdjustments: base.orderAdjustments }
