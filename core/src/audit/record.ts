@@ -3,6 +3,7 @@ import type { Knex } from 'knex'
 import type { PlumeApp } from '../app/types.js'
 import { contentText, jsonSafe, type AuditContent } from './canonical.js'
 import { maskSecrets } from './mask.js'
+import { prepared } from '../db/prepared.js'
 
 /** How a change came in. */
 export type AuditVia = 'rest' | 'socket' | 'api-key' | 'system'
@@ -101,7 +102,7 @@ function toEntry(event: AuditEvent, outer?: RequestInfo): Entry {
 
 async function append(db: Knex | Knex.Transaction, entries: Array<Entry | null>): Promise<void> {
   const list = entries.filter((e): e is Entry => e !== null)
-  if (list.length) await db.raw('select plume_audit_append(?::jsonb)', [JSON.stringify(list)])
+  if (list.length) await prepared(db, db.raw('select plume_audit_append(?::jsonb)', [JSON.stringify(list)]), 'audit_append')
 }
 
 const batches = new WeakMap<Knex.Transaction, Batch>()

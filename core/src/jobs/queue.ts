@@ -3,6 +3,7 @@ import type { Knex } from 'knex'
 import type { Logger } from 'pino'
 import { JOBS_TABLE } from './schema.js'
 import { PermanentJobError, type EnqueueOptions, type JobHandler, type JobListener, type JobRow } from './types.js'
+import { prepared } from '../db/prepared.js'
 
 const MAX_BACKOFF_MS = 3_600_000
 
@@ -77,7 +78,7 @@ export class JobQueue {
       key: opts.key ?? null,
     }
     const q = db(JOBS_TABLE).insert(row)
-    const rows = (await (opts.key ? q.onConflict('key').ignore() : q).returning('id')) as Array<{ id: number | string }>
+    const rows = await prepared<{ id: number | string }>(db, (opts.key ? q.onConflict('key').ignore() : q).returning('id'), 'jobs_enqueue')
     const id = rows[0]?.id
     if (id !== undefined) this.kick()
     return id === undefined ? undefined : Number(id)

@@ -10,6 +10,7 @@ import { auditedAction } from '../audit/index.js'
 import type { AroundHook, PlumeApp } from '../app/types.js'
 import type { ActionDefinition } from './types.js'
 import { commit } from '../db/commit.js'
+import { prepared } from '../db/prepared.js'
 
 /** What `app.get('actions')` lists per entity, for the admin UI. */
 export interface ActionInfo {
@@ -78,7 +79,7 @@ export function actionService(app: PlumeApp, entity: EntityDefinition, info: Act
       const later: AfterCommit[] = []
       let result: unknown
       try {
-        const found = (await trx(entity.table).where('id', id).forUpdate().first()) as (Record<string, unknown> & { id: number }) | undefined
+        const [found] = await prepared<Record<string, unknown> & { id: number }>(trx, trx(entity.table).where('id', id).forUpdate().first(), `lock_${entity.table}`)
         if (!found) throw new NotFound(`No ${entity.name} with id ${id}`)
         const input = (data ?? {}) as Record<string, unknown>
         const own: ActionParams = { transaction: trx, action: info, actionRecord: found, afterCommit: (fn) => void later.push(fn) }

@@ -2,6 +2,7 @@ import { BadRequest, Conflict, MethodNotAllowed, NotFound } from '@feathersjs/er
 import type { Id, NullableId, Params } from '@feathersjs/feathers'
 import type { EntityDefinition } from '@plume/metadata'
 import type { Knex } from 'knex'
+import { statement, type Statement } from '../db/prepared.js'
 import { toClientError } from '../errors/db-errors.js'
 import { parseQuery, type ParsedQuery } from './query.js'
 import { applyFilter, type RowScope } from './sql.js'
@@ -48,16 +49,6 @@ const ID = /^\d{1,10}$/
 /** Below this many rows an exact count is cheap, and users notice an estimate that is off. */
 const ESTIMATE_FROM = 10_000
 
-interface PgConn {
-  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }>
-}
-
-function hashText(text: string): string {
-  let h = 0
-  for (let i = 0; i < text.length; i++) h = (Math.imul(31, h) + text.charCodeAt(i)) | 0
-  return (h >>> 0).toString(36)
-}
-
 /**
  * The one generic service behind every entity: find/get/create/update/patch/remove on Knex, with
  * whitelisted queries, optimistic concurrency on `version`, and database errors turned into
@@ -75,10 +66,10 @@ export class EntityService {
   private readonly fieldNames: string[]
   /** `type: number` fields stored as numeric (percent): the driver returns text, clients expect numbers. */
   private readonly numericNumbers: string[]
-  private readonly getSql: string
   /** Set by the encryption layer (`setupAudit`) when the entity has encrypted fields. */
   codec?: RowCodec
-  private readonly getStatement: { name: string; text: string }
+  /** GET-by-id, prepared: the hot path does not go through the query builder or the planner. */
+  private readonly getStatement: Statement
 
   constructor(knex: Knex, entity: EntityDefinition, opts: EntityServiceOptions = {}) {
     this.knex = knex
@@ -89,11 +80,7 @@ export class EntityService {
     this.numericNumbers = Object.values(entity.fields).filter((f) => f.type === 'number' && f.column.startsWith('numeric')).map((f) => f.name)
     this.defaultLimit = opts.defaultLimit ?? 25
     this.maxLimit = opts.maxLimit ?? 500
-    // built once: the hot path of GET-by-id does not go through the query builder
-    const getQuery = knex(entity.table).select(this.columns).where('id', 0).limit(1).toSQL()
-    this.getSql = getQuery.sql
-    const text = getQuery.toNative().sql
-    this.getStatement = { name: `plume_get_${entity.table}_${hashText(text)}`, text }
+    this.getStatement = statement(`get_${entity.table}`, knex(entity.table).select(this.columns).where('id', 0).limit(1).toSQL().sql)
   }
 
   db(params?: EntityParams): Knex | Knex.Transaction {
@@ -208,7 +195,7 @@ export class EntityService {
     let row: Row | undefined
     try {
       if (!params?.scope && !params?.hidden?.size && !params?.forUpdate) {
-        row = params?.transaction ? ((await params.transaction.raw(this.getSql, [key, 1])) as { rows: Row[] }).rows[0] : await this.prepared(key)
+        row = (await this.getStatement.rows(params?.transaction ?? this.knex, [key, 1]))[0]
       } else {
         const qb = this.db(params)(this.entity.table).select(this.selectColumns(params)).where('id', key).first()
         if (params?.scope) qb.where(params.scope)
@@ -220,21 +207,6 @@ export class EntityService {
     }
     if (!row) throw new NotFound(`No ${this.entity.name} with id ${key}`)
     return this.shape(row)
-  }
-
-  /**
-   * GET-by-id through a named prepared statement on a pooled connection: PostgreSQL plans it
-   * once per connection instead of on every request.
-   */
-  private async prepared(key: number): Promise<Row | undefined> {
-    const client = this.knex.client as { config?: { client?: unknown }; acquireConnection(): Promise<PgConn>; releaseConnection(c: PgConn): Promise<void> }
-    if (client.config?.client !== 'pg') return ((await this.knex.raw(this.getSql, [key, 1])) as { rows: Row[] }).rows[0]
-    const conn = await client.acquireConnection()
-    try {
-      return (await conn.query({ ...this.getStatement, values: [key, 1] })).rows[0]
-    } finally {
-      await client.releaseConnection(conn)
-    }
   }
 
   async create(data: Row, params?: EntityParams): Promise<Row> {

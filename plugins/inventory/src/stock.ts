@@ -1,6 +1,7 @@
 import { BadRequest, Conflict } from '@feathersjs/errors'
 import type { Knex } from 'knex'
 import { PENDING_RESERVATIONS } from './migrations/20261206000000-reserve-at-commit.js'
+import { prepared } from '@plume/core'
 
 /** Kinds of the stock ledger (`stock_movements.kind`). */
 export type MovementKind = 'receipt' | 'reservation' | 'release' | 'shipment' | 'adjustment' | 'transfer_in' | 'transfer_out'
@@ -266,7 +267,7 @@ export function createInventoryApi(): InventoryApi {
         note: c.note ?? null,
         occurredAt: occurred(c),
       }))
-      await trx(PENDING_RESERVATIONS).insert(rows)
+      await prepared(trx, trx(PENDING_RESERVATIONS).insert(rows), 'inventory_reserve_at_commit')
     },
     async reserveAll(trx, lines) {
       for (const c of lines) {

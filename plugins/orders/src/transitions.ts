@@ -1,6 +1,6 @@
 import { BadRequest, Conflict, Forbidden, NotFound } from '@feathersjs/errors'
 import type { Knex } from 'knex'
-import type { PlumeApp } from '@plume/core'
+import { prepared, type PlumeApp } from '@plume/core'
 import { idempotent } from './hooks/idempotency.js'
 import type { PricingOrder } from './pricing/types.js'
 import { registryOf } from './registry.js'
@@ -102,7 +102,7 @@ async function transition(app: PlumeApp, action: OrderAction, id: number, data: 
   }
   if (t.stamp) set[t.stamp] = trx.fn.now()
   if (reason !== undefined) set.cancelReason = reason
-  const [updated] = (await trx('orders').where('id', id).update(set).returning('*')) as OrderRow[]
+  const [updated] = await prepared<OrderRow>(trx, trx('orders').where('id', id).update(set).returning('*'), 'orders_transition')
   // the lines carry their order's status for reports and partner scopes (orderLine-order-facts.json);
   // submit's pricing already wrote it with the prices
   if (action !== 'submit') await trx('order_lines').where('orderId', id).update({ status: t.to })

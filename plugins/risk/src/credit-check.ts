@@ -2,6 +2,7 @@ import type { Knex } from 'knex'
 import { Money, money } from '@plume/plugin-orders'
 import { exposure, INVOICE_OPEN, type CreditSubject, type OverdueInvoice } from './exposure.js'
 import { DEFAULT_POLICY } from './policy.js'
+import { prepared } from '@plume/core'
 
 /** One failed check, kept on the hold record. */
 export interface HoldReason {
@@ -28,7 +29,7 @@ const LIMIT = (col: string) => `(select l.amount::text from credit_limits l wher
  * policy (newest active, else the defaults), the limits in force and the overdue invoices.
  */
 async function facts(trx: Knex.Transaction, order: { customerId: number; partnerId: number | null }, date = new Date()): Promise<Facts> {
-  const res = await trx.raw(
+  const rows = await prepared<Facts>(trx, trx.raw(
     `with pol as (
        select coalesce(p."overdueDays", :days::int) as "overdueDays", coalesce(p."checkLimits", :check::boolean) as "checkLimits"
          from (select 1) one left join lateral (select "overdueDays", "checkLimits" from credit_policies where active order by id desc limit 1) p on true)
@@ -41,8 +42,8 @@ async function facts(trx: Knex.Transaction, order: { customerId: number; partner
                   and i."dueDate" is not null and i."dueDate"::date < :day::date - pol."overdueDays") o) as overdue
        from pol`,
     { days: DEFAULT_POLICY.overdueDays, check: DEFAULT_POLICY.checkLimits, customerId: order.customerId, partnerId: order.partnerId, day: date.toISOString().slice(0, 10) },
-  )
-  return (res as { rows: Facts[] }).rows[0]!
+  ), 'risk_credit_facts')
+  return rows[0]!
 }
 
 function overLimit(total: string, limit: string, who: CreditSubject, label: string): HoldReason | null {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import type { PromotionRule } from './types.js'
+import { prepared } from '@plume/core'
 
 /** Who is buying: what campaign targeting and coupons look at. */
 export interface Buyer {
@@ -59,7 +60,7 @@ const rules = (rows: Array<PromotionRule & { tiers: unknown }>): PromotionRule[]
  * @example const promotions = await loadOrderPromotions(trx, orderId, new Date())
  */
 export async function loadOrderPromotions(trx: Knex.Transaction, orderId: number, at: Date): Promise<PromotionRule[]> {
-  const res = await trx.raw(
+  const rows = await prepared<PromotionRule & { tiers: unknown }>(trx, trx.raw(
     `with b as (
        select coalesce(array(select jsonb_array_elements_text(case when jsonb_typeof(o."couponCodes") = 'array' then o."couponCodes" else '[]'::jsonb end)), '{}') as codes,
               c."segmentId" as segment, pa."tierId" as tier
@@ -72,8 +73,8 @@ export async function loadOrderPromotions(trx: Knex.Transaction, orderId: number
         and (c.id is null or ((c."targetSegmentId" is null or c."targetSegmentId" = b.segment) and (c."targetTierId" is null or c."targetTierId" = b.tier)))
       order by p.priority desc, p.id`,
     { at: at.toISOString(), orderId },
-  )
-  return rules((res as { rows: Array<PromotionRule & { tiers: unknown }> }).rows)
+  ), 'marketing_order_promotions')
+  return rules(rows)
 }
 
 const PROMOTION_COLUMNS = `p.id, p.code, p.name, p.kind, p."percentOff"::text as "percentOff", p."amountOff"::text as "amountOff", p."buyQuantity", p."getQuantity", p.tiers,

@@ -4,6 +4,7 @@ import { dec, Money, money } from '../money.js'
 import { basePriceStep, taxStep } from './steps.js'
 import { lineTotals, orderTotals, type OrderTotals } from './totals.js'
 import type { Adjustment, PriceItems, PricedLine, PricingContext, PricingContextBase, PricingOrder, PricingStep, ProductInfo } from './types.js'
+import { prepared } from '@plume/core'
 
 export interface LineRow {
   id: number
@@ -28,7 +29,7 @@ export interface LoadedLines {
 
 async function loadLines(trx: Knex.Transaction, order: PricingOrder): Promise<LoadedLines> {
   const today = new Date().toISOString().slice(0, 10)
-  const res = await trx.raw(
+  const rows = await prepared<LineRow>(trx, trx.raw(
     `select l.id, l."productId", l.quantity, l."promotionId", p.sku, p."listPrice"::text as "listPrice", p."taxRate"::text as "taxRate", p.active,
             coalesce((select json_agg(json_build_object('minQuantity', i."minQuantity", 'unitPrice', i."unitPrice"::text))
                         from price_list_items i
@@ -38,8 +39,7 @@ async function loadLines(trx: Knex.Transaction, order: PricingOrder): Promise<Lo
        from order_lines l join products p on p.id = l."productId"
       where l."orderId" = ? order by l.id`,
     [order.priceListId ?? 0, order.currency, today, today, order.id],
-  )
-  const rows = (res as { rows: LineRow[] }).rows
+  ), 'orders_load_lines')
   const priceItems: PriceItems = new Map()
   for (const r of rows) {
     const items = typeof r.items === 'string' ? (JSON.parse(r.items) as Array<{ minQuantity: number; unitPrice: string }>) : r.items
@@ -119,12 +119,12 @@ export class PricingPipeline {
       const values = lines.map(() => '(?::int, ?::numeric, ?::numeric, ?::numeric, ?::numeric, ?::numeric, ?::numeric, ?::jsonb)').join(', ')
       const bindings = lines.flatMap((l, i) => [l.id, money(l.unitPrice), money(l.listPrice), money(l.discount), figures[i]!.lineTotal, figures[i]!.taxAmount, l.taxRate.toString(), JSON.stringify(l.adjustments)])
       // with the prices every line (a new one too) gets its order's facts (orderLine-order-facts.json)
-      await trx.raw(
+      await prepared(trx, trx.raw(
         `update order_lines as l set "unitPrice" = v.up, "listPrice" = v.lp, discount = v.disc, "lineTotal" = v.lt, "taxAmount" = v.tax, "taxRate" = v.rate, "pricingAdjustments" = v.adj, version = l.version + 1, "updatedAt" = now(),
                 "orderDate" = o."orderDate", status = coalesce(?::text, o.status), "partnerId" = o."partnerId", "customerId" = o."customerId"
          from (values ${values}) as v(id, up, lp, disc, lt, tax, rate, adj), orders o where l.id = v.id and o.id = l."orderId"`,
         [status ?? null, ...bindings],
-      )
+      ), 'orders_price_lines')
     }
     return { totals, orderAdjustments: base.orderAdjustments }
   }

@@ -1,0 +1,80 @@
+import type { Knex } from 'knex'
+
+export type Row = Record<string, unknown>
+
+/** A statement written once with `?` placeholders, run many times with different values. */
+export interface Statement {
+  /** The SQL with `?` placeholders (knex style, `\\?` for a literal question mark). */
+  readonly sql: string
+  /** Runs it in `db` (a transaction or the pool) and answers the rows. */
+  rows<T = Row>(db: Knex | Knex.Transaction, values: readonly unknown[]): Promise<T[]>
+}
+
+interface PgConnection {
+  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }>
+}
+interface ClientInternals {
+  config?: { client?: unknown }
+  acquireConnection(): Promise<PgConnection>
+  releaseConnection(c: PgConnection): Promise<void>
+}
+
+function hashText(text: string): string {
+  let h = 0
+  for (let i = 0; i < text.length; i++) h = (Math.imul(31, h) + text.charCodeAt(i)) | 0
+  return (h >>> 0).toString(36)
+}
+
+/** `?` → `$1, $2 …` as knex's PostgreSQL dialect numbers them (an escaped `\\?` stays a `?`). */
+function numbered(sql: string): string {
+  let n = 0
+  return sql.replace(/(\\*)(\?)/g, (_m, escapes: string) => (escapes.length % 2 ? '?' : `$${++n}`))
+}
+
+/**
+ * A named prepared statement on PostgreSQL: each pooled connection parses and plans it once
+ * (then PostgreSQL may keep a generic plan), instead of on every call — for a hot path, planning
+ * is often the larger part of a statement's cost. On PGlite it runs as a plain query. Inside a
+ * transaction it uses the transaction's own connection.
+ * @example const LOCK = statement('orders.lock', 'select * from orders where id = ? for update'); const [o] = await LOCK.rows(trx, [id])
+ */
+export function statement(name: string, sql: string): Statement {
+  const text = numbered(sql)
+  // the text is part of the name: a changed statement is prepared anew on open connections
+  const prepared = { name: `plume_${name.replace(/[^a-zA-Z0-9_]/g, '_').slice(0, 40)}_${hashText(text)}`, text }
+  return {
+    sql,
+    async rows<T>(db: Knex | Knex.Transaction, values: readonly unknown[]): Promise<T[]> {
+      const client = db.client as ClientInternals
+      if (client.config?.client !== 'pg') return ((await db.raw(sql, values as Knex.RawBinding[])) as { rows: T[] }).rows
+      const conn = await client.acquireConnection()
+      try {
+        return (await conn.query({ ...prepared, values: values as unknown[] })).rows as T[]
+      } finally {
+        // a no-op for a transaction's client, which keeps its one connection
+        await client.releaseConnection(conn)
+      }
+    },
+  }
+}
+
+const MAX_CACHED = 1000
+const byText = new Map<string, Statement>()
+
+/**
+ * Runs a knex query (builder or raw, positional or named bindings) as a named prepared statement,
+ * one per distinct SQL text: for hot statements whose text is stable (the values vary). The
+ * builder still compiles the query; PostgreSQL no longer parses and plans it every time.
+ * @example const [order] = await prepared(trx, trx('orders').where('id', id).forUpdate().first())
+ */
+export async function prepared<T = Row>(db: Knex | Knex.Transaction, query: Knex.QueryBuilder | Knex.Raw, name = 'q'): Promise<T[]> {
+  const { sql, bindings } = query.toSQL()
+  let s = byText.get(sql)
+  if (!s) {
+    // texts are few on the paths that use this; the bound only guards against a misuse
+    if (byText.size >= MAX_CACHED) byText.clear()
+    s = statement(name, sql)
+    byText.set(sql, s)
+  }
+  return s.rows<T>(db, bindings)
+}
