@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import pg from 'pg'
 
 export type Row = Record<string, unknown>
 
@@ -11,7 +12,7 @@ export interface Statement {
 }
 
 interface PgConnection {
-  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }>
+  query(q: pg.Query): unknown
 }
 interface ClientInternals {
   config?: { client?: unknown }
@@ -23,6 +24,21 @@ function hashText(text: string): string {
   let h = 0
   for (let i = 0; i < text.length; i++) h = (Math.imul(31, h) + text.charCodeAt(i)) | 0
   return (h >>> 0).toString(36)
+}
+
+/**
+ * Runs a named statement. The query object is made from the text (not from a config object,
+ * which the driver would copy property by property on every call) and given its name after.
+ */
+function execute<T>(conn: PgConnection, p: { name: string; text: string }, values: readonly unknown[]): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const q = new pg.Query(p.text, values as unknown[])
+    // the typings know neither the name nor the callback of a query object the client submits
+    const open = q as unknown as { name: string; callback(err: Error | null, res?: { rows: T[] }): void }
+    open.name = p.name
+    open.callback = (err, res) => (err ? reject(err) : resolve(res!.rows))
+    conn.query(q)
+  })
 }
 
 /** `?` → `$1, $2 …` as knex's PostgreSQL dialect numbers them (an escaped `\\?` stays a `?`). */
@@ -49,7 +65,7 @@ export function statement(name: string, sql: string): Statement {
       if (client.config?.client !== 'pg') return ((await db.raw(sql, values as Knex.RawBinding[])) as { rows: T[] }).rows
       const conn = await client.acquireConnection()
       try {
-        return (await conn.query({ ...prepared, values: values as unknown[] })).rows as T[]
+        return await execute<T>(conn, prepared, values)
       } finally {
         // a no-op for a transaction's client, which keeps its one connection
         await client.releaseConnection(conn)
