@@ -15,7 +15,7 @@ const WRITES = new Set(['create', 'update', 'patch', 'remove'])
 export const transaction = () => async (context: HookContext, next: NextFunction) => {
   const params = context.params as EntityParams
   const db = context.app.get('db')
-  if (!WRITES.has(context.method) && !(context.params as { transactional?: boolean }).transactional) return next()
+  if (!WRITES.has(context.method)) return next()
   if (params.transaction || !db) return next()
   const trx = await db.knex.transaction()
   params.transaction = trx

@@ -49,14 +49,15 @@ export async function setupAudit(app: PlumeApp): Promise<void> {
 /**
  * Audit hooks of one entity service (run inside the write transaction): encrypted-field guard
  * (query refusal, masking for roles without reveal) outside, the audit trail inside. Also gives
- * the service its encryption codec.
+ * the service its encryption codec. `all` is the chain for writes, `reads` for find and get.
  */
-export function auditHooks(app: PlumeApp, entity: EntityDefinition): AroundHook[] {
+export function auditHooks(app: PlumeApp, entity: EntityDefinition): { all: AroundHook[]; reads: AroundHook[] } {
   const state = auditState(app)
   const encrypted = encryptedFields(entity)
-  if (!encrypted.length) return [auditTrail(app, entity, encrypted)]
+  if (!encrypted.length) return { all: [auditTrail(app, entity, encrypted)], reads: [] }
   state.encryptedFields.set(entity.name, encrypted)
   const service: unknown = app.service(`api/${entity.plural}`)
   if (service instanceof EntityService) service.codec = fieldCodec(encrypted, state.ring)
-  return [protectEncrypted(app, encrypted), auditTrail(app, entity, encrypted)]
+  const guard = protectEncrypted(app, encrypted)
+  return { all: [guard, auditTrail(app, entity, encrypted)], reads: [guard] }
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { Context, Middleware, Next } from 'koa'
 import type { PlumeApp } from '../app/types.js'
 
@@ -19,27 +18,11 @@ export const requestContext = (): Middleware => async (ctx: Context, next: Next)
   await next()
 }
 
-interface SocketLike {
-  feathers?: Record<string, unknown>
-  handshake?: { address?: string }
-}
-
 /**
  * Installs the request context first in the Koa stack (it must run before the REST transport,
- * which is configured earlier) and puts the client address of socket.io connections on their
- * params once the server is set up.
+ * which is configured earlier). Socket connections get their address from `socketClientIp`
+ * (auth/client-ip.ts), which also honours a trusted proxy.
  */
 export function installRequestContext(app: PlumeApp): void {
   ;(app as unknown as { middleware: Middleware[] }).middleware.unshift(requestContext())
-  app.hooks({
-    setup: [
-      async (_context: HookContext, next: NextFunction) => {
-        await next()
-        const io = (app as unknown as { io?: { on(event: 'connection', fn: (socket: SocketLike) => void): void } }).io
-        io?.on('connection', (socket) => {
-          if (socket.feathers) socket.feathers.ip = socket.handshake?.address
-        })
-      },
-    ],
-  })
 }

@@ -16,7 +16,7 @@ import { userSecurity } from './user-hooks.js'
 
 export { authenticate }
 export { requireAuth } from './session.js'
-export { clientIp, socketClientIp } from './client-ip.js'
+export { socketClientIp } from './client-ip.js'
 
 /** The JWT secret: from `PLUME_JWT_SECRET`, else generated once and kept in the database. */
 export async function jwtSecret(app: PlumeApp, fromEnv?: string): Promise<string> {
