@@ -54,6 +54,12 @@ try {
   const listReq = (path: string, h: Record<string, string> = {}) => ({
     requests: [{ method: 'GET' as const, headers: h, setupRequest: (req: autocannon.Request) => ({ ...req, path: `${path}${(nextId() % 200) * 25}` }) }],
   })
+  // both sides must answer with the same record, or the comparison says nothing
+  const [mine, theirs] = await Promise.all([
+    fetch('http://127.0.0.1:3331/api/customers/1', { headers }).then((r) => r.json() as Promise<Record<string, unknown>>),
+    fetch('http://127.0.0.1:3332/customers/1').then((r) => r.json() as Promise<Record<string, unknown>>),
+  ])
+  if (JSON.stringify(Object.keys(mine).sort()) !== JSON.stringify(Object.keys(theirs).sort())) throw new Error(`crud bench: the two servers answer different fields: ${Object.keys(mine)} vs ${Object.keys(theirs)}`)
   // warm up both
   await run('warm', { url: 'http://127.0.0.1:3331', duration: 2, ...getReq('/api/customers', headers) })
   await run('warm', { url: 'http://127.0.0.1:3332', duration: 2, ...getReq('/customers') })

@@ -4,7 +4,10 @@ import pg from 'pg'
 
 const port = Number(process.argv[2] ?? 3332)
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 })
-const cols = '"id","code","name","type","email","phone","partnerId","creditLimit","status","createdAt","updatedAt","version"'
+// the same columns the generated service answers with: both sides send the same rows
+const cols = ['id', 'code', 'name', 'type', 'taxId', 'email', 'phone', 'billingAddress', 'shippingAddress', 'partnerId', 'ownerId', 'segmentId', 'priceListId', 'creditLimit', 'paymentTermsDays', 'status', 'currency', 'createdAt', 'updatedAt', 'version']
+  .map((c) => `"${c}"`)
+  .join(',')
 const app = new Koa()
 app.use(async (ctx) => {
   const m = /^\/customers(?:\/(\d+))?$/.exec(ctx.path)
