@@ -60,18 +60,19 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
   if (problems.length) throw new RuleFileError(problems)
   const added = await seedRules(knex, defaults)
   if (added) logger.info(`permissions: ${added} default rule(s) stored`)
-  const reload = async () => {
+  const reload = async (opts: { startup?: boolean } = {}) => {
     const rules = await loadEnabledRules(knex)
     // stored rules were validated on save; re-check against today's registry (an entity may be gone)
     const resources = knownResources(app)
     const usable = rules.filter((r) => {
       const errs = validateRule(r, { entities: app.get('entities'), resources })
-      if (errs.length) logger.error({ rule: r.name, errors: errs }, 'permission rule left out: no longer valid')
+      // at start-up the plugins' services are not mounted yet: their rules join as each one is
+      if (errs.length) logger[opts.startup ? 'debug' : 'error']({ rule: r.name, errors: errs }, 'permission rule left out: no longer valid')
       return errs.length === 0
     })
     engine.load(usable)
   }
-  await reload()
+  await reload({ startup: true })
   app.set('reloadPermissions', reload)
   // plugins ship rules as data too: validated against this deployment, seeded once by name
   app.set('registerPluginRules', async (source: string, rules: unknown[]) => {
@@ -82,7 +83,9 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
       if (errs.length === 0) valid.push(rule as PermissionRule)
       else logger.warn({ source, index: i, errors: errs }, 'plugin permission rule not stored')
     })
-    if ((await seedRules(knex, valid)) > 0) await reload()
+    await seedRules(knex, valid)
+    // always: rules stored on an earlier run name services that exist only from now on
+    await reload()
   })
 
   app.use(RULES_PATH, new RulesService(app, reload), { methods: ['find', 'get', 'create', 'update', 'patch', 'remove'] })

@@ -257,9 +257,10 @@ export class PluginHost implements HookSource {
     state.api = await def.setup?.(ctx)
     if (switchingOn) await def.enable?.(ctx)
     this.mount(state, ctx)
-    // the plugin's permission rules are data: seeded once into the rule store, like the defaults
+    // the plugin's permission rules are data: seeded once into the rule store, like the defaults;
+    // with or without rules of its own, stored rules naming its services apply from now on
     const registerRules = this.app.get('registerPluginRules') as ((source: string, rules: unknown[]) => Promise<void>) | undefined
-    if (def.rules?.length && registerRules) await registerRules(`plugin:${name}`, def.rules)
+    if (registerRules) await registerRules(`plugin:${name}`, def.rules ?? [])
     state.active = true
     state.error = null
     this.hookCache.clear()
