@@ -1,3 +1,4 @@
+import { io } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPlatform, type TestPlatform } from '@plume/core/testing'
 import { createUser, fastThrottle } from './helpers.js'
@@ -70,6 +71,23 @@ describe('login throttling per address', () => {
       // another address is not affected, and the admin account itself is not locked
       expect((await attempt('admin@test.local', p.adminPassword, { 'x-forwarded-for': '198.51.100.1' })).status).toBe(201)
     } finally {
+      p.app.proxy = false
+    }
+  })
+
+  it('counts a socket login under the forwarded address behind a trusted proxy too', async () => {
+    p.app.proxy = true
+    const socket = io(p.url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { 'x-forwarded-for': '203.0.113.99' } })
+    try {
+      await new Promise<void>((resolve) => socket.on('connect', () => resolve()))
+      const failed = await new Promise<{ code?: number }>((resolve) =>
+        socket.emit('create', 'api/authentication', { strategy: 'local', email: 'socket-proxy@test.local', password: 'wrong-pass-1' }, (err: { code?: number }) => resolve(err)),
+      )
+      expect(failed.code).toBe(401)
+      const keys = (await p.db.knex('plume_login_attempts').where({ scope: 'ip' }).select('key')).map((r: { key: string }) => r.key)
+      expect(keys).toContain('203.0.113.99')
+    } finally {
+      socket.close()
       p.app.proxy = false
     }
   })
