@@ -258,16 +258,26 @@ export function createInventoryApi(): InventoryApi {
       }
       if (byProduct.size === 0) return
       // settled in insertion order: product order, as every other reservation locks them
-      const rows = [...byProduct.values()].sort((a, b) => a.productId - b.productId).map((c) => ({
-        productId: c.productId,
-        warehouseId: c.warehouseId,
-        quantities: c.quantities,
-        orderId: c.orderId ?? null,
-        reference: c.reference ?? null,
-        note: c.note ?? null,
-        occurredAt: occurred(c),
-      }))
-      await prepared(trx, trx(PENDING_RESERVATIONS).insert(rows), 'inventory_reserve_at_commit')
+      const rows = [...byProduct.values()].sort((a, b) => a.productId - b.productId)
+      // one array per column, passed to the driver as one binding each (knex's binding type has no
+      // arrays that hold nulls)
+      const col = (f: (c: StockChange & { quantities: number[] }) => unknown) => rows.map(f) as unknown as Knex.RawBinding
+      // one statement text whatever the number of products (arrays, not a VALUES list): prepared once
+      await prepared(trx, trx.raw(
+        `insert into ${PENDING_RESERVATIONS} ("productId", "warehouseId", quantities, "orderId", reference, note, "occurredAt")
+         select p, w, array(select jsonb_array_elements_text(q)::integer), o, r, n, t
+           from unnest(?::integer[], ?::integer[], ?::jsonb[], ?::integer[], ?::text[], ?::text[], ?::timestamptz[]) with ordinality as x(p, w, q, o, r, n, t, i)
+          order by i`,
+        [
+          col((c) => c.productId),
+          col((c) => c.warehouseId),
+          col((c) => JSON.stringify(c.quantities)),
+          col((c) => c.orderId ?? null),
+          col((c) => c.reference ?? null),
+          col((c) => c.note ?? null),
+          col((c) => occurred(c)),
+        ],
+      ), 'inventory_reserve_at_commit')
     },
     async reserveAll(trx, lines) {
       for (const c of lines) {

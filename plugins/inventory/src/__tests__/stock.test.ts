@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { connectDatabase, type Database } from '@plume/core'
 import { addStockChecks } from '../migrations/20260101000000-stock-level-checks.js'
+import { reserveAtCommitMigration } from '../migrations/20261206000000-reserve-at-commit.js'
 import { createInventoryApi } from '../stock.js'
 
 // the inventory API against its own tables (no platform): PGlite in memory, minimal schema
@@ -21,6 +22,7 @@ beforeAll(async () => {
     reference varchar(100), "orderId" int, note varchar(500), "occurredAt" timestamptz not null)`)
   await addStockChecks(k)
   await addStockChecks(k) // idempotent
+  await k.transaction((trx) => reserveAtCommitMigration.up({} as never, trx))
   productId = ((await k('products').insert({ sku: 'SKU-1' }).returning('id')) as Array<{ id: number }>)[0]!.id
   const whs = (await k('warehouses').insert([{ code: 'WH-A' }, { code: 'WH-B' }]).returning('id')) as Array<{ id: number }>
   wh1 = whs[0]!.id
@@ -44,6 +46,37 @@ describe('inventory API', () => {
     const after = await tx((trx) => inv.release(trx, { productId, warehouseId: wh1, quantity: 1, orderId: 1 }))
     expect(after).toMatchObject({ onHand: 7, reserved: 0, available: 7 })
     expect((await ledger()).map((m) => [m.kind, m.quantity])).toEqual([['receipt', 10], ['reservation', 4], ['shipment', -3], ['release', -1]])
+  })
+
+  it('reserves at commit: nothing shows before, lines of a product add up, one ledger row per line', async () => {
+    const other = ((await db.knex('products').insert({ sku: 'SKU-2' }).returning('id')) as Array<{ id: number }>)[0]!.id
+    await tx((trx) => inv.receive(trx, { productId, warehouseId: wh1, quantity: 5 }))
+    await tx((trx) => inv.receive(trx, { productId: other, warehouseId: wh1, quantity: 5 }))
+    const lines = [
+      { productId: other, warehouseId: wh1, quantity: 1, orderId: 9, reference: 'SO-9' },
+      { productId, warehouseId: wh1, quantity: 2, orderId: 9, reference: 'SO-9' },
+      { productId, warehouseId: wh1, quantity: 3, orderId: 9, reference: 'SO-9' },
+    ]
+    await tx(async (trx) => {
+      await inv.reserveAtCommit(trx, lines)
+      // staged only: the levels change as the transaction commits
+      expect(Number(((await trx('stock_levels').sum({ r: 'reserved' }).first()) as { r: string }).r)).toBe(0)
+    })
+    const levels = (await db.knex('stock_levels').orderBy('productId').select('productId', 'onHand', 'reserved')) as Array<{ productId: number; reserved: number }>
+    expect(levels.map((l) => [l.productId, l.reserved])).toEqual([[productId, 5], [other, 1]])
+    expect((await ledger()).filter((m) => m.kind === 'reservation').map((m) => m.quantity)).toEqual([2, 3, 1])
+    expect(Number(((await db.knex('plume_stock_reservations_pending').count({ n: '*' }).first()) as { n: string }).n)).toBe(0)
+    // short: the commit fails with the summed request, and nothing of the transaction stays
+    const failed = await tx((trx) => inv.reserveAtCommit(trx, [{ productId: other, warehouseId: wh1, quantity: 4 }, { productId: other, warehouseId: wh1, quantity: 1 }])).then(
+      () => undefined,
+      (err: { code?: string; detail?: string }) => err,
+    )
+    expect(failed?.code).toBe('PC409')
+    expect(JSON.parse(failed?.detail ?? '{}')).toEqual({
+      message: 'Insufficient stock for product SKU-2 in warehouse WH-A: requested 5, available 4',
+      data: { productId: other, warehouseId: wh1, requested: 5, available: 4 },
+    })
+    expect((await ledger()).filter((m) => m.kind === 'reservation').length).toBe(3)
   })
 
   it('refuses to oversell with the figures in the message, and writes nothing', async () => {

@@ -116,14 +116,25 @@ export class PricingPipeline {
     const figures = lines.map((l) => lineTotals(l))
     const totals = orderTotals(figures, base.orderDiscount)
     if (lines.length) {
-      const values = lines.map(() => '(?::int, ?::numeric, ?::numeric, ?::numeric, ?::numeric, ?::numeric, ?::numeric, ?::jsonb)').join(', ')
-      const bindings = lines.flatMap((l, i) => [l.id, money(l.unitPrice), money(l.listPrice), money(l.discount), figures[i]!.lineTotal, figures[i]!.taxAmount, l.taxRate.toString(), JSON.stringify(l.adjustments)])
+      const col = <T>(f: (l: PricedLine, i: number) => T) => lines.map(f)
+      // one statement text whatever the number of lines (arrays, not a VALUES list): prepared once
       // with the prices every line (a new one too) gets its order's facts (orderLine-order-facts.json)
       await prepared(trx, trx.raw(
         `update order_lines as l set "unitPrice" = v.up, "listPrice" = v.lp, discount = v.disc, "lineTotal" = v.lt, "taxAmount" = v.tax, "taxRate" = v.rate, "pricingAdjustments" = v.adj, version = l.version + 1, "updatedAt" = now(),
                 "orderDate" = o."orderDate", status = coalesce(?::text, o.status), "partnerId" = o."partnerId", "customerId" = o."customerId"
-         from (values ${values}) as v(id, up, lp, disc, lt, tax, rate, adj), orders o where l.id = v.id and o.id = l."orderId"`,
-        [status ?? null, ...bindings],
+         from unnest(?::int[], ?::numeric[], ?::numeric[], ?::numeric[], ?::numeric[], ?::numeric[], ?::numeric[], ?::jsonb[]) as v(id, up, lp, disc, lt, tax, rate, adj), orders o
+        where l.id = v.id and o.id = l."orderId"`,
+        [
+          status ?? null,
+          col((l) => l.id),
+          col((l) => money(l.unitPrice)),
+          col((l) => money(l.listPrice)),
+          col((l) => money(l.discount)),
+          col((_l, i) => figures[i]!.lineTotal),
+          col((_l, i) => figures[i]!.taxAmount),
+          col((l) => l.taxRate.toString()),
+          col((l) => JSON.stringify(l.adjustments)),
+        ],
       ), 'orders_price_lines')
     }
     return { totals, orderAdjustments: base.orderAdjustments }
