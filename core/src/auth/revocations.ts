@@ -74,8 +74,13 @@ export class RevocationLog {
   }
 
   /** Syncs when the timer has fallen behind (or never ran: an app that was not `listen`ed). */
+  /** Whether the log may miss revocations from other instances (then `syncIfStale` reads it). */
+  isStale(): boolean {
+    return Date.now() - this.lastSync > this.syncMs * 3
+  }
+
   async syncIfStale(): Promise<void> {
-    if (Date.now() - this.lastSync > this.syncMs * 3) await this.sync()
+    if (this.isStale()) await this.sync()
   }
 
   start(onError: (err: unknown) => void): void {
