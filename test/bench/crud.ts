@@ -1,6 +1,7 @@
 /**
  * Generated service vs hand-written Koa + pg, same table, same PostgreSQL.
  * Run: DATABASE_URL=postgres://… npx tsx test/bench/crud.ts   (or `npm run bench`)
+ * Knobs: BENCH_SECONDS per measurement (default 6), BENCH_ROUNDS (default 3).
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -12,7 +13,8 @@ if (!url) {
   console.error('crud bench: set DATABASE_URL (source .ci/pg.sh start)')
   process.exit(1)
 }
-const DURATION = Number(process.env.BENCH_SECONDS ?? 8)
+const DURATION = Number(process.env.BENCH_SECONDS ?? 6)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const CONNECTIONS = 16
 const ROWS = 10_000
 
@@ -63,17 +65,31 @@ try {
   // warm up both
   await run('warm', { url: 'http://127.0.0.1:3331', duration: 2, ...getReq('/api/customers', headers) })
   await run('warm', { url: 'http://127.0.0.1:3332', duration: 2, ...getReq('/customers') })
-  const results: Array<[string, number, number]> = []
-  const pg = await run('get plume', { url: 'http://127.0.0.1:3331', ...getReq('/api/customers', headers) })
-  const hg = await run('get hand', { url: 'http://127.0.0.1:3332', ...getReq('/customers') })
-  results.push(['GET by id', pg, hg])
-  const pl = await run('list plume', { url: 'http://127.0.0.1:3331', ...listReq('/api/customers?$limit=25&$skip=', headers) })
-  const hl = await run('list hand', { url: 'http://127.0.0.1:3332', ...listReq('/customers?limit=25&skip=') })
-  results.push(['paged list (25, counted)', pl, hl])
-  console.log(`\nGenerated service vs hand-written Koa + pg (PostgreSQL, ${ROWS} rows, ${CONNECTIONS} connections, ${DURATION}s each, auth + validation on)`)
-  console.log('| operation | Plume req/s | hand-written req/s | ratio |')
-  console.log('|---|---|---|---|')
-  for (const [name, a, b] of results) console.log(`| ${name} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${(a / b).toFixed(2)} |`)
+  // rounds alternate which side goes first, so a machine that gets busier or quieter during the
+  // run does not favour one side; the ratio reported is the median of the rounds
+  const measure = async (plumeReq: autocannon.Options, handReq: autocannon.Options) => {
+    const rounds: Array<[number, number]> = []
+    for (let r = 0; r < ROUNDS; r++) {
+      if (r % 2 === 0) rounds.push([await run('plume', plumeReq), await run('hand', handReq)])
+      else {
+        const h = await run('hand', handReq)
+        rounds.push([await run('plume', plumeReq), h])
+      }
+    }
+    return rounds
+  }
+  const results: Array<[string, Array<[number, number]>]> = [
+    ['GET by id', await measure({ url: 'http://127.0.0.1:3331', ...getReq('/api/customers', headers) }, { url: 'http://127.0.0.1:3332', ...getReq('/customers') })],
+    ['paged list (25, counted)', await measure({ url: 'http://127.0.0.1:3331', ...listReq('/api/customers?$limit=25&$skip=', headers) }, { url: 'http://127.0.0.1:3332', ...listReq('/customers?limit=25&skip=') })],
+  ]
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+  console.log(`\nGenerated service vs hand-written Koa + pg (PostgreSQL, ${ROWS} rows, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION}s per side, auth + validation on)`)
+  console.log('| operation | Plume req/s | hand-written req/s | ratio per round | median ratio |')
+  console.log('|---|---|---|---|---|')
+  for (const [name, rounds] of results) {
+    const ratios = rounds.map(([a, b]) => a / b)
+    console.log(`| ${name} | ${rounds.map(([a]) => a.toFixed(0)).join(' / ')} | ${rounds.map(([, b]) => b.toFixed(0)).join(' / ')} | ${ratios.map((x) => x.toFixed(2)).join(' / ')} | ${median(ratios).toFixed(2)} |`)
+  }
 } finally {
   plume.kill()
   hand.kill()
