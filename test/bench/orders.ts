@@ -3,8 +3,10 @@
  * one hot product (every submit fights for the same stock row) and no contention (one product
  * per order), plus a count of oversells (must be 0).
  * Run: DATABASE_URL=postgres://… npx tsx test/bench/orders.ts   (or `npm run bench`)
- * Knobs: BENCH_ORDERS (default 3000), BENCH_CONCURRENCY (default 32), BENCH_MODE (http,in-process).
+ * Knobs: BENCH_ORDERS (default 3000), BENCH_CONCURRENCY (default 32), BENCH_MODE (http,in-process;
+ * `http` runs the clients in a worker thread, `http-same-thread` in the server's own event loop).
  */
+import { Worker } from 'node:worker_threads'
 import { startTestPlatform, type TestPlatform } from '@plume/core/testing'
 import type { Knex } from 'knex'
 
@@ -49,6 +51,37 @@ const overHttp = (p: TestPlatform, token: string): Send => async (id) => {
   const res = await fetch(`${p.url}/api/orders/${id}/submit`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' })
   await res.arrayBuffer()
   return res.status
+}
+
+/**
+ * The HTTP clients in a worker thread: the server's event loop serves requests only, as it would
+ * with clients on other machines (the worker still shares the machine's cores).
+ */
+const CLIENT = `
+const { parentPort, workerData: { url, token, ids, concurrency } } = require('node:worker_threads')
+const statuses = new Array(ids.length), latencies = []
+let next = 0
+const started = performance.now()
+Promise.all(Array.from({ length: concurrency }, async () => {
+  while (next < ids.length) {
+    const i = next++, t = performance.now()
+    const res = await fetch(url + '/api/orders/' + ids[i] + '/submit', { method: 'POST', headers: { authorization: 'Bearer ' + token, 'content-type': 'application/json' }, body: '{}' })
+    await res.arrayBuffer()
+    statuses[i] = res.status
+    latencies.push(performance.now() - t)
+  }
+})).then(() => parentPort.postMessage({ statuses, latencies, seconds: (performance.now() - started) / 1000 }))
+`
+
+function overHttpFromWorker(p: TestPlatform, token: string, ids: number[]): Promise<{ statuses: number[]; seconds: number; latencies: number[] }> {
+  const w = new Worker(CLIENT, { eval: true, workerData: { url: p.url, token, ids, concurrency: CONCURRENCY } })
+  return new Promise((resolve, reject) => {
+    w.once('message', (r: { statuses: number[]; seconds: number; latencies: number[] }) => {
+      void w.terminate()
+      resolve({ ...r, latencies: r.latencies.sort((a, b) => a - b) })
+    })
+    w.once('error', reject)
+  })
 }
 
 /** In-process: the action service itself (transaction, handler, stock), as another plugin would call it. */
@@ -117,7 +150,7 @@ try {
     await k('stock_levels').whereIn('productId', spread).update({ onHand: 10, reserved: 0 })
     await k('stock_movements').delete()
     const ids = await drafts(k, customer!.id, wh!.id, (i) => (isHot ? hot : spread[i]!), `${n}`)
-    const r = await submitAll(mode === 'http' ? overHttp(p, token) : inProcess(p), ids)
+    const r = mode === 'http' ? await overHttpFromWorker(p, token, ids) : await submitAll(mode === 'http-same-thread' ? overHttp(p, token) : inProcess(p), ids)
     const ok = r.statuses.filter((s) => s === 201 || s === 200).length
     const refused = r.statuses.filter((s) => s === 409).length
     rows.push({

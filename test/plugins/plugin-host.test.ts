@@ -1,3 +1,4 @@
+import net from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { definePlugin } from '@plume/core'
@@ -16,12 +17,38 @@ const fan = definePlugin({
   actions: {
     greeting: {
       cheer: { handler: async (id) => ({ id, cheered: true }) },
+      // reads sent right behind the lock; the handler awaits what they answered
+      hug: {
+        prefetch: async (id, { trx }) => ((await trx.raw('select txid_current()::text as tx, (select text from hello_greetings where id = ?) as text', [id])) as { rows: unknown[] }).rows[0],
+        handler: async (id, _data, { trx, params }) => {
+          const writesSoFar = await writesOf(trx)
+          const read = (await params.actionPrefetch) as { tx: string; text: string }
+          const own = ((await trx.raw('select txid_current()::text as tx')) as { rows: Array<{ tx: string }> }).rows[0]!
+          return { id, text: read.text, sameTransaction: read.tx === own.tx, writesSoFar }
+        },
+      },
     },
   },
   services: {
     'api/hello-fan': (ctx) => ({ find: async () => ({ line: (ctx.use<{ greet(n: string): string }>('hello')).greet('fan') }) }),
   },
 })
+
+/** Writes per socket of this process, counted while `on`. */
+const socketWrites = { per: new Map<unknown, number>(), on: false }
+const proto = net.Socket.prototype as unknown as Record<'_write' | '_writev', (...a: unknown[]) => unknown>
+for (const m of ['_write', '_writev'] as const) {
+  const orig = proto[m]
+  proto[m] = function (this: unknown, ...a: unknown[]) {
+    if (socketWrites.on) socketWrites.per.set(this, (socketWrites.per.get(this) ?? 0) + 1)
+    return orig.apply(this, a)
+  }
+}
+/** Writes so far on the socket of the transaction's connection (PostgreSQL). */
+const writesOf = async (trx: { client: unknown }) => {
+  const conn = (await (trx.client as { acquireConnection(): Promise<{ connection?: { stream?: unknown } }> }).acquireConnection())
+  return socketWrites.per.get(conn.connection?.stream) ?? 0
+}
 
 const isolated = { entityDirs: [BASE_ENTITIES], pluginDirs: [] as string[] }
 
@@ -78,10 +105,19 @@ describe('a plugin from outside plugins/: install, hooks, actions, services, dis
     expect((await p.http('POST', `/api/greetings/${g.body.id}/wave`, {})).status).toBe(401)
     const cheer = await api('POST', `/api/greetings/${g.body.id}/cheer`, {})
     expect(cheer.body).toEqual({ id: g.body.id, cheered: true })
+    // prefetch: read in the action's transaction, behind the lock, handed to the handler
+    Object.assign(socketWrites, { per: new Map(), on: true })
+    const hug = (await p.app.service('api/greetings/:id/hug').create({}, { route: { id: String(g.body.id) } })) as Record<string, unknown>
+    socketWrites.on = false
+    expect(hug).toMatchObject({ id: g.body.id, text: 'WAVE AT ME', sameTransaction: true })
+    // PostgreSQL: BEGIN, then the lock and the prefetch together (pipelined); PGlite has no socket
+    if (p.db.kind === 'postgres') expect(hug.writesSoFar).toBe(2)
+    expect((await api('POST', '/api/greetings/99999/hug', {})).status).toBe(404)
     const actions = p.app.get('actions') as Map<string, Array<{ name: string; permission: string; plugin: string }>>
     expect(actions.get('greeting')).toEqual([
       expect.objectContaining({ name: 'wave', permission: 'greetings:wave', plugin: 'hello', label: { en: 'Wave', 'zh-CN': '挥手' } }),
       expect.objectContaining({ name: 'cheer', permission: 'greetings:cheer', plugin: 'hello-fan' }),
+      expect.objectContaining({ name: 'hug', permission: 'greetings:hug', plugin: 'hello-fan' }),
     ])
   })
 

@@ -4,6 +4,7 @@ import type { PlumeApp } from '../app/types.js'
 import { contentText, jsonSafe, type AuditContent } from './canonical.js'
 import { maskSecrets } from './mask.js'
 import { prepared } from '../db/prepared.js'
+import { defer } from '../db/commit.js'
 
 /** How a change came in. */
 export type AuditVia = 'rest' | 'socket' | 'api-key' | 'system'
@@ -124,7 +125,8 @@ export async function auditScope<T>(trx: Knex.Transaction, request: RequestInfo,
     const result = await work()
     const event = own(result)
     if (event) batch.entries[slot] = toEntry(event, outer ? batch.request : undefined)
-    if (!outer) await append(trx, batch.entries)
+    // deferred: the entries travel with the COMMIT, which chains them
+    if (!outer) await defer(trx, append(trx, batch.entries))
     return result
   } finally {
     if (!outer) batches.delete(trx)

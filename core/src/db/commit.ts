@@ -1,13 +1,90 @@
 import type { Knex } from 'knex'
+import { pinConnection, prepared } from './prepared.js'
+
+interface Deferred {
+  /** Every deferred write, settled (a failure is kept in `failure`, never left unhandled). */
+  writes: Array<Promise<void>>
+  failure?: unknown
+}
+
+/** Transactions opened by `begin()` on PostgreSQL: committed by `commit()`, so they may carry deferred writes. */
+const owned = new WeakMap<Knex.Transaction, Deferred>()
+
+/**
+ * Opens a transaction that `commit()` will commit, and that may therefore carry deferred
+ * writes (see `defer`). The action service and the write transaction of entity services use it.
+ * @example const trx = await begin(knex); try { await work(trx); await commit(trx) } catch (e) { await rollback(trx); throw e }
+ */
+export async function begin(knex: Knex): Promise<Knex.Transaction> {
+  const trx = await knex.transaction()
+  // on PostgreSQL: statements reach the connection in call order, so a deferred write is sent
+  // before the COMMIT that follows it (PGlite runs one statement at a time: nothing to defer)
+  if (await pinConnection(trx)) owned.set(trx, { writes: [] })
+  return trx
+}
+
+const isQuery = (w: unknown): w is Knex.QueryBuilder | Knex.Raw => typeof (w as { toSQL?: unknown })?.toSQL === 'function'
+
+/**
+ * Sends a write and lets the caller go on without waiting for its answer, when `trx` is one
+ * `begin()` opened: the write travels with the statements that follow it (the pool's
+ * connections are pipelined), and `commit()` sends the COMMIT behind it, then checks every
+ * deferred answer — a failed write fails the commit, and PostgreSQL has then rolled the whole
+ * transaction back. In any other transaction (whose commit is not ours) it waits for the answer.
+ * Only for writes whose result nobody reads (job rows, staged reservations, audit entries).
+ * `write` is a knex query (sent at once as a prepared statement) or a promise of statements
+ * already sent — through `prepared`/`statement`, which hand them to the connection at the call.
+ * @example await defer(trx, queue.enqueue('risk.assess', { customerId }, { trx }))
+ */
+export async function defer(trx: Knex.Transaction | Knex, write: PromiseLike<unknown> | Knex.QueryBuilder | Knex.Raw): Promise<void> {
+  const d = owned.get(trx as Knex.Transaction)
+  if (!d) {
+    await write
+    return
+  }
+  // a query is sent now, as a statement (a knex query would be sent after some turns: maybe after the COMMIT)
+  const sent = isQuery(write) ? prepared(trx, write, 'deferred') : write
+  d.writes.push(
+    Promise.resolve(sent).then(
+      () => undefined,
+      (err: unknown) => {
+        d.failure ??= err
+      },
+    ),
+  )
+}
+
+/**
+ * The first deferred write of `trx` that failed, if any: the real cause when a later statement
+ * fails with "current transaction is aborted".
+ */
+export function deferredFailure(trx: Knex.Transaction): unknown {
+  return owned.get(trx)?.failure
+}
 
 /**
  * Commits `trx` and fails when the COMMIT fails. Knex's `commit()` of a transaction made without
  * a handler resolves even then (the failure only rejects `executionPromise`); but a COMMIT can
  * fail for real — a deferred trigger or constraint that refuses (stock settled at commit, core's
- * `DB_CONFLICT`), a serialization failure — and then nothing was written.
- * @example const trx = await knex.transaction(); await work(trx); await commit(trx)
+ * `DB_CONFLICT`), a serialization failure — and then nothing was written. Deferred writes are
+ * checked here: the COMMIT goes out behind them, and if one failed, PostgreSQL answered the
+ * COMMIT with a rollback and this throws that write's error.
+ * @example const trx = await begin(knex); await work(trx); await commit(trx)
  */
 export async function commit(trx: Knex.Transaction): Promise<void> {
-  await trx.commit()
+  const d = owned.get(trx)
+  if (d?.failure !== undefined) throw d.failure
+  const committing = trx.commit()
+  if (d?.writes.length) {
+    // no handler left unattached while the deferred answers arrive
+    committing.catch(() => undefined)
+    await Promise.all(d.writes)
+    if (d.failure !== undefined) {
+      // the COMMIT found the transaction aborted: PostgreSQL rolled it back
+      await committing.catch(() => undefined)
+      throw d.failure
+    }
+  }
+  await committing
   await trx.executionPromise
 }

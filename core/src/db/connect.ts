@@ -3,6 +3,7 @@ import ClientPgLite from 'knex-pglite'
 import pg from 'pg'
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { batchWrites } from './batch-writes.js'
 
 // NUMERIC (money) and INT8 come back as strings: exact decimals are never turned into floats.
 // COUNT(*) is int8; we cast counts explicitly where we need numbers.
@@ -32,8 +33,16 @@ export async function connectDatabase(opts: DatabaseOptions = {}): Promise<Datab
   if (opts.url) {
     const k = knex({
       client: 'pg',
-      connection: opts.url,
-      pool: { min: opts.pool?.min ?? 0, max: opts.pool?.max ?? 10 },
+      // pipelined: statements sent without waiting travel together (see `defer`, action `prefetch`)
+      connection: { connectionString: opts.url, pipeline: true } as Knex.PgConnectionConfig,
+      pool: {
+        min: opts.pool?.min ?? 0,
+        max: opts.pool?.max ?? 10,
+        afterCreate(conn: pg.Client, done: (err: Error | null, conn: pg.Client) => void) {
+          batchWrites(conn)
+          done(null, conn)
+        },
+      },
     })
     await k.raw('select 1')
     return { knex: k, kind: 'postgres', close: () => k.destroy() }

@@ -62,6 +62,8 @@ export function statement(name: string, sql: string): Statement {
     sql,
     async rows<T>(db: Knex | Knex.Transaction, values: readonly unknown[]): Promise<T[]> {
       const client = db.client as ClientInternals
+      const own = pinned.get(db)
+      if (own) return execute<T>(own, prepared, values)
       if (client.config?.client !== 'pg') return ((await db.raw(sql, values as Knex.RawBinding[])) as { rows: T[] }).rows
       const conn = await client.acquireConnection()
       try {
@@ -72,6 +74,23 @@ export function statement(name: string, sql: string): Statement {
       }
     },
   }
+}
+
+/** Connections of transactions `pinConnection` was called for: statements go out without a wait. */
+const pinned = new WeakMap<object, PgConnection>()
+
+/**
+ * Remembers the connection of `trx` (PostgreSQL), so that every statement run through
+ * `statement`/`prepared` in it is handed to the driver synchronously, at the call: statements
+ * then reach the (pipelined) connection in the order they were called, whatever awaits lie
+ * between. `begin()` does it for the transactions it opens. Answers whether it did.
+ */
+export async function pinConnection(trx: Knex.Transaction): Promise<boolean> {
+  const client = trx.client as ClientInternals
+  if (client.config?.client !== 'pg') return false
+  // a transaction's client answers its one connection (and keeps it until the end)
+  pinned.set(trx, await client.acquireConnection())
+  return true
 }
 
 const MAX_CACHED = 1000

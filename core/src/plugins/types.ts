@@ -31,6 +31,13 @@ export interface ActionDefinition {
   permission?: string
   label?: LocalizedText
   handler(id: number, data: Record<string, unknown>, context: ActionCallContext): Promise<unknown>
+  /**
+   * Reads the handler needs, started right behind the record's lock so that both reach the
+   * database in one round trip (the pool's connections are pipelined). They run after the lock,
+   * in its transaction; the handler finds the promise in `params.actionPrefetch`. Only reads that
+   * depend on nothing but the id: the lock's answer is not known yet when they are sent.
+   */
+  prefetch?(id: number, context: ActionCallContext): Promise<unknown>
 }
 
 export interface ActionCallContext {

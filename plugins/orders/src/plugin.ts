@@ -15,12 +15,12 @@ import { orderLinesByProductMigration } from './migrations/20260402000000-order-
 import { registryOf } from './registry.js'
 import { seedOrders } from './seed/orders.js'
 import { ACTIONS, type OrderAction } from './state-machine.js'
-import { runTransition } from './transitions.js'
+import { runTransition, transitionReads } from './transitions.js'
 
 export { ordersApi, type OrdersApi } from './api.js'
 export type { Adjustment, PricedLine, PricingContext, PricingStep } from './pricing/types.js'
 export type { OrderTotals } from './pricing/totals.js'
-export type { TransitionContext, TransitionHook, OrderRow } from './transitions.js'
+export type { TransitionContext, TransitionHook, TransitionReads, OrderRow } from './transitions.js'
 export { allowedActions, assertTransition, TRANSITIONS, type OrderAction, type OrderStatus } from './state-machine.js'
 export { idempotent, idempotencyKey } from './hooks/idempotency.js'
 export { Money, money } from './money.js'
@@ -35,7 +35,15 @@ const LABELS: Record<OrderAction, { en: string; 'zh-CN': string }> = {
 }
 
 const actions: Record<string, ActionDefinition> = Object.fromEntries(
-  ACTIONS.map((action) => [action, { label: LABELS[action], handler: (id, data, { app, trx, params }) => runTransition(app, action, id, data, trx, params) } satisfies ActionDefinition]),
+  ACTIONS.map((action) => [
+    action,
+    {
+      label: LABELS[action],
+      handler: (id, data, { app, trx, params }) => runTransition(app, action, id, data, trx, params),
+      // the transition's reads go out with the order's lock (one round trip)
+      prefetch: async (id, { app, trx }) => transitionReads(app, action, trx, id),
+    } satisfies ActionDefinition,
+  ]),
 )
 
 const lineHooks = [draftOnlyLines()]

@@ -1,7 +1,8 @@
 import { BadRequest, Conflict, Forbidden, NotFound } from '@feathersjs/errors'
 import type { Knex } from 'knex'
-import { prepared, type PlumeApp } from '@plume/core'
+import { defer, prepared, type PlumeApp } from '@plume/core'
 import { idempotent } from './hooks/idempotency.js'
+import type { LoadedLines } from './pricing/pipeline.js'
 import type { PricingOrder } from './pricing/types.js'
 import { registryOf } from './registry.js'
 import { assertTransition, type OrderAction, type OrderStatus } from './state-machine.js'
@@ -28,6 +29,8 @@ export interface TransitionContext {
   data: Record<string, unknown>
   /** After the transition: the updated order. */
   result?: OrderRow
+  /** What the running hook's `prefetch` answered (undefined for a hook without one). */
+  prefetched?: unknown
   /**
    * Runs `fn` once the transition's transaction has committed, holding no lock (before the
    * action answers). For derived data that may lag the change, e.g. risk scores; pair it with a
@@ -46,6 +49,33 @@ export interface TransitionHook {
   actions?: OrderAction[]
   before?(ctx: TransitionContext): void | Promise<void>
   after?(ctx: TransitionContext): void | Promise<void>
+  /**
+   * Reads the hook needs, by order id, sent right behind the order's lock in the same round trip
+   * (before the order row is known); `ctx.prefetched` holds the answer in `before` and `after`.
+   */
+  prefetch?(trx: Knex.Transaction, orderId: number): Promise<unknown>
+}
+
+/** The reads of one transition, sent together right behind the order's lock. */
+export interface TransitionReads {
+  trx: Knex.Transaction
+  /** submit: the lines as pricing reads them, with the pricing steps' own reads. */
+  loaded?: Promise<LoadedLines>
+  hooks: Map<TransitionHook, Promise<unknown>>
+}
+
+const hooksFor = (app: PlumeApp, action: OrderAction) => registryOf(app).transitionHooks.filter((h) => !h.actions || h.actions.includes(action))
+
+/**
+ * Starts the reads of a transition (not awaited): the action service sends them behind its lock,
+ * a caller with its own transaction behind the lock taken in `transition`.
+ */
+export function transitionReads(app: PlumeApp, action: OrderAction, trx: Knex.Transaction, id: number): TransitionReads {
+  const settle = <T>(p: Promise<T>) => (p.catch(() => undefined), p)
+  const hooks = new Map<TransitionHook, Promise<unknown>>()
+  const loaded = action === 'submit' ? settle(registryOf(app).pipeline.load(trx, id)) : undefined
+  for (const h of hooksFor(app, action)) if (h.prefetch) hooks.set(h, settle(h.prefetch(trx, id)))
+  return { trx, loaded, hooks }
 }
 
 /** Actions a partner user may run on their partner's orders; the rest is staff work. */
@@ -78,20 +108,29 @@ async function transition(app: PlumeApp, action: OrderAction, id: number, data: 
   if (!inventory) throw new Error('orders: the inventory API is not available')
   // the action service has locked and read the row FOR UPDATE; in-process callers lock it here
   const locked = params.actionRecord as OrderRow | undefined
-  const order = locked?.id === id && params.transaction === trx ? locked : ((await trx('orders').where('id', id).forUpdate().first()) as OrderRow | undefined)
+  const mine = locked?.id === id && params.transaction === trx
+  const order = mine ? locked : ((await trx('orders').where('id', id).forUpdate().first()) as OrderRow | undefined)
+  const sent = mine ? ((await params.actionPrefetch) as TransitionReads | undefined) : undefined
   const caller = params as Caller
   if (!order || (caller.provider && caller.user?.partnerId && order.partnerId !== caller.user.partnerId)) throw new NotFound(`No order with id ${id}`)
   if (caller.provider && caller.user?.partnerId && !PARTNER_ACTIONS.includes(action)) throw new Forbidden(`Partner users cannot ${action} orders`)
   const t = assertTransition(action, order.status)
   const reason = action === 'cancel' ? cancelReason(data) : undefined
-  // submit: the lines as pricing reads them (one query); lines cannot change meanwhile (the order is locked)
-  const loaded = action === 'submit' ? await registry.pipeline.load(trx, order as unknown as PricingOrder) : undefined
+  // the reads sent behind the lock (the lines as pricing reads them for submit, the hooks' own);
+  // lines cannot change meanwhile (the order is locked)
+  const reads = sent?.trx === trx ? sent : transitionReads(app, action, trx, id)
+  const loaded = await reads.loaded
   const lines = loaded
     ? loaded.rows.map((r) => ({ id: r.id, productId: r.productId, quantity: r.quantity })).sort((a, b) => a.productId - b.productId || a.id - b.id)
     : ((await trx('order_lines').select('id', 'productId', 'quantity').where('orderId', id).orderBy([{ column: 'productId' }, { column: 'id' }])) as OrderLineRow[])
   const ctx: TransitionContext = { app, trx, params, action, from: order.status, to: t.to, order, lines, data, afterCommit: afterCommitOf(app, trx, params) }
-  const hooks = registry.transitionHooks.filter((h) => !h.actions || h.actions.includes(action))
-  for (const h of hooks) await h.before?.(ctx)
+  const hooks = hooksFor(app, action)
+  const prefetched = new Map<TransitionHook, unknown>()
+  for (const [h, p] of reads.hooks) prefetched.set(h, await p)
+  for (const h of hooks) {
+    ctx.prefetched = prefetched.get(h)
+    await h.before?.(ctx)
+  }
 
   const set: Record<string, unknown> = { status: t.to, version: trx.raw('version + 1'), updatedAt: trx.fn.now() }
   if (action === 'submit') {
@@ -112,10 +151,14 @@ async function transition(app: PlumeApp, action: OrderAction, id: number, data: 
   else if (action === 'cancel' && order.status !== 'draft') for (const l of lines) await inventory.release(trx, { ...stock, productId: l.productId, quantity: l.quantity })
 
   ctx.result = updated
-  for (const h of hooks) await h.after?.(ctx)
+  for (const h of hooks) {
+    ctx.prefetched = prefetched.get(h)
+    await h.after?.(ctx)
+  }
   // the reservation is settled inside the COMMIT: a hot stock row is locked for microseconds,
-  // not across round trips; a shortage fails the commit and rolls back everything above
-  if (action === 'submit') await inventory.reserveAtCommit(trx, lines.map((l) => ({ ...stock, productId: l.productId, quantity: l.quantity })))
+  // not across round trips; a shortage fails the commit and rolls back everything above.
+  // Staging it is deferred: it travels with the COMMIT.
+  if (action === 'submit') await defer(trx, inventory.reserveAtCommit(trx, lines.map((l) => ({ ...stock, productId: l.productId, quantity: l.quantity }))))
   return updated!
 }
 

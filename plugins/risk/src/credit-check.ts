@@ -13,7 +13,8 @@ export interface HoldReason {
   invoices?: Array<{ id: number; number: string | null; dueDate: string; balance: string; daysOverdue: number }>
 }
 
-interface Facts {
+/** The credit facts of one buyer (see `creditFacts`). */
+export interface CreditFacts {
   overdueDays: number
   checkLimits: boolean
   customerLimit: string | null
@@ -21,27 +22,44 @@ interface Facts {
   overdue: OverdueInvoice[] | string
 }
 
-const LIMIT = (col: string) => `(select l.amount::text from credit_limits l where l.${col} = :${col === '"customerId"' ? 'customerId' : 'partnerId'}::int and l."validFrom" <= :day::date
+const LIMIT = (col: '"customerId"' | '"partnerId"', of: string) => `(select l.amount::text from credit_limits l where l.${col} = ${of} and l."validFrom" <= :day::date
     and (l."validTo" is null or l."validTo" >= :day::date) order by l."validFrom" desc, l.id desc limit 1)`
+
+/** Whose credit is checked: a buyer, or the buyer of an order (read in the same statement). */
+export type CreditFactsOf = { customerId: number; partnerId: number | null } | { orderId: number }
 
 /**
  * Everything the check needs that concurrent submits cannot change, in one round trip: the
  * policy (newest active, else the defaults), the limits in force and the overdue invoices.
+ * Given an order id it reads the order's buyer itself, so it can be sent before the order row
+ * is known (the submit sends it right behind the order's lock).
  */
-async function facts(trx: Knex.Transaction, order: { customerId: number; partnerId: number | null }, date = new Date()): Promise<Facts> {
-  const rows = await prepared<Facts>(trx, trx.raw(
-    `with pol as (
+export async function creditFacts(trx: Knex.Transaction, of: CreditFactsOf, date = new Date()): Promise<CreditFacts> {
+  const byOrder = 'orderId' in of
+  const rows = await prepared<CreditFacts>(trx, trx.raw(
+    `with who as (
+       select case when :orderId::int is null then :customerId::int else o."customerId" end as cid,
+              case when :orderId::int is null then :partnerId::int else o."partnerId" end as pid
+         from (select 1) one left join orders o on o.id = :orderId::int),
+     pol as (
        select coalesce(p."overdueDays", :days::int) as "overdueDays", coalesce(p."checkLimits", :check::boolean) as "checkLimits"
          from (select 1) one left join lateral (select "overdueDays", "checkLimits" from credit_policies where active order by id desc limit 1) p on true)
-     select pol."overdueDays", pol."checkLimits", ${LIMIT('"customerId"')} as "customerLimit",
-            case when :partnerId::int is null then null else ${LIMIT('"partnerId"')} end as "partnerLimit",
+     select pol."overdueDays", pol."checkLimits", ${LIMIT('"customerId"', 'who.cid')} as "customerLimit",
+            case when who.pid is null then null else ${LIMIT('"partnerId"', 'who.pid')} end as "partnerLimit",
             (select coalesce(json_agg(o order by o."dueDate", o.id), '[]') from (
                select i.id, i.number, to_char(i."dueDate", 'YYYY-MM-DD') as "dueDate", ${INVOICE_OPEN}::text as balance, (:day::date - i."dueDate"::date) as "daysOverdue"
                  from invoices i
-                where i."customerId" = :customerId::int and i.status in ('issued', 'partially_paid') and ${INVOICE_OPEN} > 0
+                where i."customerId" = who.cid and i.status in ('issued', 'partially_paid') and ${INVOICE_OPEN} > 0
                   and i."dueDate" is not null and i."dueDate"::date < :day::date - pol."overdueDays") o) as overdue
-       from pol`,
-    { days: DEFAULT_POLICY.overdueDays, check: DEFAULT_POLICY.checkLimits, customerId: order.customerId, partnerId: order.partnerId, day: date.toISOString().slice(0, 10) },
+       from pol, who`,
+    {
+      days: DEFAULT_POLICY.overdueDays,
+      check: DEFAULT_POLICY.checkLimits,
+      orderId: byOrder ? of.orderId : null,
+      customerId: byOrder ? null : of.customerId,
+      partnerId: byOrder ? null : of.partnerId,
+      day: date.toISOString().slice(0, 10),
+    },
   ), 'risk_credit_facts')
   return rows[0]!
 }
@@ -56,10 +74,11 @@ function overLimit(total: string, limit: string, who: CreditSubject, label: stri
  * limit, partner limit, invoices overdue past the policy's days. When a limit applies, the
  * customer (and partner) row is locked before the exposure is read, so concurrent submits of
  * one buyer are checked one after the other; without limits nothing is locked.
+ * `known`: the facts when already read (e.g. sent behind the order's lock).
  * @example const reasons = await creditCheck(trx, { customerId: 3, partnerId: null })
  */
-export async function creditCheck(trx: Knex.Transaction, order: { customerId: number; partnerId: number | null }): Promise<HoldReason[]> {
-  const f = await facts(trx, order)
+export async function creditCheck(trx: Knex.Transaction, order: { customerId: number; partnerId: number | null }, known?: CreditFacts): Promise<HoldReason[]> {
+  const f = known ?? (await creditFacts(trx, order))
   const reasons: HoldReason[] = []
   const customerLimit = f.checkLimits && f.customerLimit !== null ? money(f.customerLimit) : null
   const partnerLimit = f.checkLimits && order.partnerId && f.partnerLimit !== null ? money(f.partnerLimit) : null

@@ -2,7 +2,7 @@ import type { Knex } from 'knex'
 import { Money, money, type PricingContext, type PricingStep } from '@plume/plugin-orders'
 import { planPromotions } from './engine.js'
 import { loadOrderPromotions, loadProducts } from './load.js'
-import type { PromotionPlan } from './types.js'
+import type { PromotionPlan, PromotionRule } from './types.js'
 
 export const PROMOTIONS_STEP = 'promotions'
 
@@ -19,7 +19,8 @@ const loadedPromotion = new WeakMap<object, Map<number, number | null>>()
 
 async function plan(ctx: PricingContext): Promise<PromotionPlan> {
   loadedPromotion.set(ctx.lines, new Map(ctx.lines.map((l) => [l.id, l.promotionId])))
-  const promotions = await loadOrderPromotions(ctx.trx, ctx.order.id, new Date())
+  // read with the lines when the pricing run was loaded (on submit: right behind the order's lock)
+  const promotions = (ctx.prefetched as PromotionRule[] | undefined) ?? (await loadOrderPromotions(ctx.trx, ctx.order.id, new Date()))
   // no promotion can apply: no product facts to read
   const products = promotions.length ? await loadProducts(ctx.trx, ctx.lines.map((l) => l.productId)) : new Map<number, { categoryId: number | null; cost: string | null }>()
   const lines = ctx.lines.map((l) => {
@@ -50,6 +51,7 @@ const floorText = (f: { floor: Money; floorSource: 'cost' | 'minimum' }) => `${m
 export const promotionsStep: PricingStep = {
   name: PROMOTIONS_STEP,
   order: 500,
+  prefetch: (trx, orderId) => loadOrderPromotions(trx, orderId, new Date()),
   async apply(ctx) {
     const plan = await planOf(ctx)
     if (ctx.scope === 'line') {

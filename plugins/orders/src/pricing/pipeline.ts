@@ -4,7 +4,7 @@ import { dec, Money, money } from '../money.js'
 import { basePriceStep, taxStep } from './steps.js'
 import { lineTotals, orderTotals, type OrderTotals } from './totals.js'
 import type { Adjustment, PriceItems, PricedLine, PricingContext, PricingContextBase, PricingOrder, PricingStep, ProductInfo } from './types.js'
-import { prepared } from '@plume/core'
+import { defer, prepared } from '@plume/core'
 
 export interface LineRow {
   id: number
@@ -25,20 +25,23 @@ export interface LineRow {
 export interface LoadedLines {
   rows: LineRow[]
   priceItems: PriceItems
+  /** What each step's `prefetch` answered, by step name. */
+  prefetched: Map<string, unknown>
 }
 
-async function loadLines(trx: Knex.Transaction, order: PricingOrder): Promise<LoadedLines> {
+/** The lines of an order with their price list items; the order's price list and currency are read in the same statement. */
+async function loadLines(trx: Knex.Transaction, orderId: number): Promise<Omit<LoadedLines, 'prefetched'>> {
   const today = new Date().toISOString().slice(0, 10)
   const rows = await prepared<LineRow>(trx, trx.raw(
     `select l.id, l."productId", l.quantity, l."promotionId", p.sku, p."listPrice"::text as "listPrice", p."taxRate"::text as "taxRate", p.active,
             coalesce((select json_agg(json_build_object('minQuantity', i."minQuantity", 'unitPrice', i."unitPrice"::text))
                         from price_list_items i
                         join price_lists pl on pl.id = i."priceListId"
-                       where i."priceListId" = ?::int and i."productId" = l."productId" and pl.active and pl.currency = ?
+                       where i."priceListId" = o."priceListId" and i."productId" = l."productId" and pl.active and pl.currency = o.currency
                          and (pl."validFrom" is null or pl."validFrom" <= ?::date) and (pl."validTo" is null or pl."validTo" >= ?::date)), '[]') as items
-       from order_lines l join products p on p.id = l."productId"
+       from order_lines l join orders o on o.id = l."orderId" join products p on p.id = l."productId"
       where l."orderId" = ? order by l.id`,
-    [order.priceListId ?? 0, order.currency, today, today, order.id],
+    [today, today, orderId],
   ), 'orders_load_lines')
   const priceItems: PriceItems = new Map()
   for (const r of rows) {
@@ -76,8 +79,11 @@ export class PricingPipeline {
    * The lines of `order` with their products and price list items, as `price` reads them: the
    * submit loads them once, before its hooks, and passes them to `price`.
    */
-  load(trx: Knex.Transaction, order: PricingOrder): Promise<LoadedLines> {
-    return loadLines(trx, order)
+  async load(trx: Knex.Transaction, orderId: number): Promise<LoadedLines> {
+    // sent together (the connection is pipelined): the lines and every step's own reads
+    const steps = this.steps.filter((s) => s.prefetch)
+    const [lines, ...answers] = await Promise.all([loadLines(trx, orderId), ...steps.map((s) => s.prefetch!(trx, orderId))])
+    return { ...lines, prefetched: new Map(steps.map((s, i) => [s.name, answers[i]])) }
   }
 
   names(): string[] {
@@ -101,7 +107,7 @@ export class PricingPipeline {
    * passes the status the lines take with it (else they copy the order's current one).
    */
   async price(trx: Knex.Transaction, order: PricingOrder, loaded?: LoadedLines, status?: string): Promise<PricingResult> {
-    const { rows, priceItems } = loaded ?? (await loadLines(trx, order))
+    const { rows, priceItems, prefetched } = loaded ?? (await this.load(trx, order.id))
     const lines: PricedLine[] = rows.map((r) => {
       const product: ProductInfo = { id: r.productId, sku: r.sku, listPrice: r.listPrice, taxRate: r.taxRate }
       if (!r.active) throw new Conflict(`Product ${r.sku} is no longer sold`)
@@ -110,6 +116,7 @@ export class PricingPipeline {
     })
     const base: PricingContextBase = { trx, order, lines, priceItems, orderDiscount: new Money(0), orderAdjustments: [] }
     for (const step of this.steps) {
+      base.prefetched = prefetched.get(step.name)
       for (const line of lines) await step.apply(this.context(base, line))
       await step.apply(this.context(base, null))
     }
@@ -118,8 +125,9 @@ export class PricingPipeline {
     if (lines.length) {
       const col = <T>(f: (l: PricedLine, i: number) => T) => lines.map(f)
       // one statement text whatever the number of lines (arrays, not a VALUES list): prepared once
-      // with the prices every line (a new one too) gets its order's facts (orderLine-order-facts.json)
-      await prepared(trx, trx.raw(
+      // with the prices every line (a new one too) gets its order's facts (orderLine-order-facts.json);
+      // deferred: it travels with the statements that follow (the order's own update)
+      await defer(trx, prepared(trx, trx.raw(
         `update order_lines as l set "unitPrice" = v.up, "listPrice" = v.lp, discount = v.disc, "lineTotal" = v.lt, "taxAmount" = v.tax, "taxRate" = v.rate, "pricingAdjustments" = v.adj, version = l.version + 1, "updatedAt" = now(),
                 "orderDate" = o."orderDate", status = coalesce(?::text, o.status), "partnerId" = o."partnerId", "customerId" = o."customerId"
          from unnest(?::int[], ?::numeric[], ?::numeric[], ?::numeric[], ?::numeric[], ?::numeric[], ?::numeric[], ?::jsonb[]) as v(id, up, lp, disc, lt, tax, rate, adj), orders o
@@ -135,7 +143,7 @@ export class PricingPipeline {
           col((l) => l.taxRate.toString()),
           col((l) => JSON.stringify(l.adjustments)),
         ],
-      ), 'orders_price_lines')
+      ), 'orders_price_lines'))
     }
     return { totals, orderAdjustments: base.orderAdjustments }
   }

@@ -57,6 +57,8 @@ export interface PricingContextBase {
   /** Order-level amount off (after line totals, not taxed). */
   orderDiscount: Money
   orderAdjustments: Adjustment[]
+  /** What this step's `prefetch` answered (undefined for a step without one). */
+  prefetched?: unknown
 }
 
 /**
@@ -80,4 +82,10 @@ export interface PricingStep {
   name: string
   order: number
   apply(ctx: PricingContext): void | Promise<void>
+  /**
+   * Reads the step needs, by order id: sent together with the lines' load (on submit, right
+   * behind the order's lock), so they cost no round trip of their own. `ctx.prefetched` holds
+   * the answer. They run in the pricing transaction, after the order is locked.
+   */
+  prefetch?(trx: Knex.Transaction, orderId: number): Promise<unknown>
 }

@@ -1,6 +1,6 @@
 import { Conflict } from '@feathersjs/errors'
 import type { TransitionHook } from '@plume/plugin-orders'
-import { creditCheck } from '../credit-check.js'
+import { creditCheck, creditFacts, type CreditFacts } from '../credit-check.js'
 
 /**
  * After submit (the order's final total is known): an order over a credit limit, or from a
@@ -10,8 +10,10 @@ import { creditCheck } from '../credit-check.js'
 export const holdOnSubmit = (): TransitionHook => ({
   name: 'risk:credit-check',
   actions: ['submit'],
+  // the facts no concurrent submit changes are read with the order's lock (one round trip)
+  prefetch: (trx, orderId) => creditFacts(trx, { orderId }),
   async after(ctx) {
-    const reasons = await creditCheck(ctx.trx, { customerId: ctx.order.customerId as number, partnerId: ctx.order.partnerId })
+    const reasons = await creditCheck(ctx.trx, { customerId: ctx.order.customerId as number, partnerId: ctx.order.partnerId }, ctx.prefetched as CreditFacts | undefined)
     if (reasons.length === 0) return
     const reason = reasons.map((r) => r.message).join('; ')
     const [row] = (await ctx.trx('orders').where('id', ctx.order.id).update({ creditHold: true, creditHoldReason: reason }).returning(['creditHold', 'creditHoldReason'])) as Array<Record<string, unknown>>

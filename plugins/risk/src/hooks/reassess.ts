@@ -1,6 +1,6 @@
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
-import { JOBS_TABLE, type JobQueue, type PlumeApp } from '@plume/core'
+import { defer, JOBS_TABLE, type JobQueue, type PlumeApp } from '@plume/core'
 import type { TransitionHook } from '@plume/plugin-orders'
 import type { CreditSubject } from '../exposure.js'
 import { assess, assessOrder } from '../score.js'
@@ -89,7 +89,8 @@ export const reassessOnTransition = (): TransitionHook => ({
     const queue = ctx.app.get('jobs') as JobQueue | undefined
     if (!queue) return assessOrder(ctx.trx, ctx.result ?? ctx.order)
     const runAt = new Date(Date.now() + ASSESS_FALLBACK_MS)
-    for (const who of subjects) await queue.enqueue(ASSESS_JOB, { ...who }, { trx: ctx.trx, runAt, backoffMs: 5_000 })
+    // deferred: the job rows travel with the COMMIT
+    for (const who of subjects) await defer(ctx.trx, queue.enqueue(ASSESS_JOB, { ...who }, { trx: ctx.trx, runAt, backoffMs: 5_000 }))
     ctx.afterCommit(async () => {
       await Promise.all(subjects.map((who) => reassessSoon(ctx.app, who)))
     })

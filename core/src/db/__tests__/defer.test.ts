@@ -1,0 +1,123 @@
+import net from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { testDatabase } from '../../testing/index.js'
+import { connectDatabase, type Database } from '../connect.js'
+import { begin, commit, defer, deferredFailure } from '../commit.js'
+import { prepared } from '../prepared.js'
+
+let db: Database
+let drop: () => Promise<void>
+let kind: 'postgres' | 'pglite'
+
+beforeAll(async () => {
+  const t = await testDatabase()
+  drop = t.drop
+  kind = t.kind
+  db = await connectDatabase(t.options)
+  await db.knex.raw('create table ledger (id serial primary key, amount int not null check (amount >= 0), note text)')
+})
+afterAll(async () => {
+  await db?.close()
+  await drop?.()
+})
+
+const rows = async () => (await db.knex('ledger').orderBy('id').select('amount', 'note')) as Array<{ amount: number; note: string | null }>
+
+/** Socket writes made while `fn` runs (all sockets of this process: the database's here). */
+async function countWrites(fn: () => Promise<void>): Promise<number> {
+  const proto = net.Socket.prototype as unknown as Record<'_write' | '_writev', (...a: unknown[]) => unknown>
+  const orig = { _write: proto._write, _writev: proto._writev }
+  let n = 0
+  for (const m of ['_write', '_writev'] as const) {
+    proto[m] = function (this: unknown, ...a: unknown[]) {
+      n++
+      return orig[m].apply(this, a)
+    }
+  }
+  try {
+    await fn()
+  } finally {
+    Object.assign(proto, orig)
+  }
+  return n
+}
+
+describe('deferred writes and pipelined transactions', () => {
+  it('commits deferred writes with the transaction', async () => {
+    await db.knex('ledger').delete()
+    const trx = await begin(db.knex)
+    await defer(trx, trx('ledger').insert({ amount: 1, note: 'a' }))
+    await defer(trx, prepared(trx, trx('ledger').insert({ amount: 2, note: 'b' })))
+    await trx('ledger').insert({ amount: 3, note: 'c' })
+    await commit(trx)
+    expect(await rows()).toEqual([{ amount: 1, note: 'a' }, { amount: 2, note: 'b' }, { amount: 3, note: 'c' }])
+  })
+
+  it('a deferred write that fails fails the commit with its own error, and nothing of the transaction is kept', async () => {
+    await db.knex('ledger').delete()
+    const trx = await begin(db.knex)
+    await trx('ledger').insert({ amount: 5, note: 'before' })
+    const refused = await defer(trx, trx('ledger').insert({ amount: -1, note: 'refused by the check' })).then(() => null, (e: unknown) => e)
+    if (kind === 'postgres') {
+      // not waited for: the failure shows at the commit
+      expect(refused).toBeNull()
+      await defer(trx, trx('ledger').insert({ amount: 6, note: 'after' }))
+      await expect(commit(trx)).rejects.toMatchObject({ code: '23514' })
+      expect(deferredFailure(trx)).toMatchObject({ code: '23514' })
+    } else {
+      // PGlite runs one statement at a time: the write is waited for
+      expect(refused).toMatchObject({ code: '23514' })
+    }
+    await trx.rollback().catch(() => undefined)
+    expect(await rows()).toEqual([])
+  })
+
+  it('names the failed deferred write as the cause when a later statement fails for it (PostgreSQL)', async ({ skip }) => {
+    if (kind !== 'postgres') skip()
+    await db.knex('ledger').delete()
+    const trx = await begin(db.knex)
+    await defer(trx, trx('ledger').insert({ amount: -1 }))
+    // the next statement finds the transaction aborted
+    const later = await trx('ledger').insert({ amount: 1 }).then(() => null, (e: unknown) => e)
+    expect(later).toMatchObject({ code: '25P02' })
+    expect(deferredFailure(trx)).toMatchObject({ code: '23514' })
+    await trx.rollback().catch(() => undefined)
+    expect(await rows()).toEqual([])
+  })
+
+  it('waits for the write in a transaction whose commit is not commit()', async () => {
+    await db.knex('ledger').delete()
+    await expect(db.knex.transaction(async (trx) => {
+      await defer(trx, trx('ledger').insert({ amount: -1 }))
+    })).rejects.toMatchObject({ code: '23514' })
+    await db.knex.transaction(async (trx) => {
+      await defer(trx, trx('ledger').insert({ amount: 7 }))
+      // the write has been answered: the row is there before the commit
+      expect(await trx('ledger').count({ n: '*' }).first()).toMatchObject({ n: kind === 'postgres' ? '1' : 1 })
+    })
+    expect(await rows()).toEqual([{ amount: 7, note: null }])
+  })
+
+  it('sends deferred writes and the COMMIT in one socket write (PostgreSQL)', async ({ skip }) => {
+    if (kind !== 'postgres') skip()
+    await db.knex('ledger').delete()
+    const trx = await begin(db.knex)
+    await trx('ledger').insert({ amount: 0, note: 'warm' })
+    const writes = await countWrites(async () => {
+      await defer(trx, trx('ledger').insert({ amount: 1 }))
+      await defer(trx, prepared(trx, trx('ledger').insert({ amount: 2 })))
+      await defer(trx, trx('ledger').where('amount', 0).update({ note: 'seen' }))
+      await commit(trx)
+    })
+    expect(writes).toBe(1)
+    expect((await rows()).map((r) => r.amount)).toEqual([0, 1, 2])
+  })
+
+  it('sends each query in one socket write, not one per protocol message (PostgreSQL)', async ({ skip }) => {
+    if (kind !== 'postgres') skip()
+    const writes = await countWrites(async () => {
+      await prepared(db.knex, db.knex.raw('select ?::int as n', [1]), 'defer_test_one')
+    })
+    expect(writes).toBe(1)
+  })
+})
