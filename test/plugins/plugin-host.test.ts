@@ -21,10 +21,10 @@ const fan = definePlugin({
       hug: {
         prefetch: async (id, { trx }) => ((await trx.raw('select txid_current()::text as tx, (select text from hello_greetings where id = ?) as text', [id])) as { rows: unknown[] }).rows[0],
         handler: async (id, _data, { trx, params }) => {
-          const writesSoFar = await writesOf(trx)
           const read = (await params.actionPrefetch) as { tx: string; text: string }
+          const roundTrips = await roundTripsOf(trx)
           const own = ((await trx.raw('select txid_current()::text as tx')) as { rows: Array<{ tx: string }> }).rows[0]!
-          return { id, text: read.text, sameTransaction: read.tx === own.tx, writesSoFar }
+          return { id, text: read.text, sameTransaction: read.tx === own.tx, roundTrips }
         },
       },
     },
@@ -34,20 +34,21 @@ const fan = definePlugin({
   },
 })
 
-/** Writes per socket of this process, counted while `on`. */
-const socketWrites = { per: new Map<unknown, number>(), on: false }
-const proto = net.Socket.prototype as unknown as Record<'_write' | '_writev', (...a: unknown[]) => unknown>
-for (const m of ['_write', '_writev'] as const) {
+/** Writes and reads per socket of this process, recorded while `on`. */
+const socketLog = { per: new Map<unknown, string[]>(), on: false }
+const proto = net.Socket.prototype as unknown as Record<'_write' | '_writev' | 'push', (...a: unknown[]) => unknown>
+for (const [m, e] of [['_write', 'w'], ['_writev', 'w'], ['push', 'r']] as const) {
   const orig = proto[m]
   proto[m] = function (this: unknown, ...a: unknown[]) {
-    if (socketWrites.on) socketWrites.per.set(this, (socketWrites.per.get(this) ?? 0) + 1)
+    if (socketLog.on) socketLog.per.set(this, [...(socketLog.per.get(this) ?? []), e])
     return orig.apply(this, a)
   }
 }
-/** Writes so far on the socket of the transaction's connection (PostgreSQL). */
-const writesOf = async (trx: { client: unknown }) => {
-  const conn = (await (trx.client as { acquireConnection(): Promise<{ connection?: { stream?: unknown } }> }).acquireConnection())
-  return socketWrites.per.get(conn.connection?.stream) ?? 0
+/** Round trips so far on the socket of the transaction's connection (runs of writes; PostgreSQL). */
+const roundTripsOf = async (trx: { client: unknown }) => {
+  const conn = await (trx.client as { acquireConnection(): Promise<{ connection?: { stream?: unknown } }> }).acquireConnection()
+  const events = socketLog.per.get(conn.connection?.stream) ?? []
+  return events.filter((e, i) => e === 'w' && events[i - 1] !== 'w').length
 }
 
 const isolated = { entityDirs: [BASE_ENTITIES], pluginDirs: [] as string[] }
@@ -106,12 +107,12 @@ describe('a plugin from outside plugins/: install, hooks, actions, services, dis
     const cheer = await api('POST', `/api/greetings/${g.body.id}/cheer`, {})
     expect(cheer.body).toEqual({ id: g.body.id, cheered: true })
     // prefetch: read in the action's transaction, behind the lock, handed to the handler
-    Object.assign(socketWrites, { per: new Map(), on: true })
+    Object.assign(socketLog, { per: new Map(), on: true })
     const hug = (await p.app.service('api/greetings/:id/hug').create({}, { route: { id: String(g.body.id) } })) as Record<string, unknown>
-    socketWrites.on = false
+    socketLog.on = false
     expect(hug).toMatchObject({ id: g.body.id, text: 'WAVE AT ME', sameTransaction: true })
     // PostgreSQL: BEGIN, then the lock and the prefetch together (pipelined); PGlite has no socket
-    if (p.db.kind === 'postgres') expect(hug.writesSoFar).toBe(2)
+    if (p.db.kind === 'postgres') expect(hug.roundTrips).toBe(2)
     expect((await api('POST', '/api/greetings/99999/hug', {})).status).toBe(404)
     const actions = p.app.get('actions') as Map<string, Array<{ name: string; permission: string; plugin: string }>>
     expect(actions.get('greeting')).toEqual([

@@ -3,7 +3,6 @@ import ClientPgLite from 'knex-pglite'
 import pg from 'pg'
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { batchWrites } from './batch-writes.js'
 
 // NUMERIC (money) and INT8 come back as strings: exact decimals are never turned into floats.
 // COUNT(*) is int8; we cast counts explicitly where we need numbers.
@@ -35,14 +34,7 @@ export async function connectDatabase(opts: DatabaseOptions = {}): Promise<Datab
       client: 'pg',
       // pipelined: statements sent without waiting travel together (see `defer`, action `prefetch`)
       connection: { connectionString: opts.url, pipeline: true } as Knex.PgConnectionConfig,
-      pool: {
-        min: opts.pool?.min ?? 0,
-        max: opts.pool?.max ?? 10,
-        afterCreate(conn: pg.Client, done: (err: Error | null, conn: pg.Client) => void) {
-          batchWrites(conn)
-          done(null, conn)
-        },
-      },
+      pool: { min: opts.pool?.min ?? 0, max: opts.pool?.max ?? 10 },
     })
     await k.raw('select 1')
     return { knex: k, kind: 'postgres', close: () => k.destroy() }
@@ -64,7 +56,8 @@ export async function connectDatabase(opts: DatabaseOptions = {}): Promise<Datab
   return { knex: k, kind: 'pglite', close: () => k.destroy() }
 }
 
-/** Database options from the environment (`DATABASE_URL`, `PLUME_DATA_DIR`). */
+/** Database options from the environment (`DATABASE_URL`, `PLUME_DATA_DIR`, `PLUME_DB_POOL_MAX`). */
 export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseOptions {
-  return { url: env.DATABASE_URL || undefined, dataDir: env.PLUME_DATA_DIR || './data' }
+  const max = Number(env.PLUME_DB_POOL_MAX)
+  return { url: env.DATABASE_URL || undefined, dataDir: env.PLUME_DATA_DIR || './data', ...(Number.isInteger(max) && max > 0 ? { pool: { max } } : {}) }
 }

@@ -19,7 +19,7 @@ export async function testDatabase(): Promise<{ options: DatabaseOptions; drop()
   const u = new URL(url)
   u.pathname = `/${name}`
   return {
-    options: { url: u.toString(), pool: { max: 20 } },
+    options: { url: u.toString(), pool: { max: Number(process.env.PLUME_DB_POOL_MAX) || 20 } },
     kind: 'postgres',
     async drop() {
       const a = knex({ client: 'pg', connection: url, pool: { min: 0, max: 1 } })
