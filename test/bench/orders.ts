@@ -9,6 +9,7 @@
 import { Worker } from 'node:worker_threads'
 import { startTestPlatform, type TestPlatform } from '@plume/core/testing'
 import type { Knex } from 'knex'
+import { cpuPer, cpuSample } from './cpu.js'
 
 if (!process.env.DATABASE_URL) {
   console.error('orders bench: set DATABASE_URL (source .ci/pg.sh start)')
@@ -29,6 +30,7 @@ interface Row {
   p50: number
   p99: number
   oversells: number
+  cpu: ReturnType<typeof cpuPer>
 }
 
 /** Draft orders straight in SQL (what is measured is submit, not create). */
@@ -150,7 +152,9 @@ try {
     await k('stock_levels').whereIn('productId', spread).update({ onHand: 10, reserved: 0 })
     await k('stock_movements').delete()
     const ids = await drafts(k, customer!.id, wh!.id, (i) => (isHot ? hot : spread[i]!), `${n}`)
+    const before = cpuSample()
     const r = mode === 'http' ? await overHttpFromWorker(p, token, ids) : await submitAll(mode === 'http-same-thread' ? overHttp(p, token) : inProcess(p), ids)
+    const cpu = cpuPer(before, cpuSample(), ids.length)
     const ok = r.statuses.filter((s) => s === 201 || s === 200).length
     const refused = r.statuses.filter((s) => s === 409).length
     rows.push({
@@ -164,6 +168,7 @@ try {
       p50: pct(r.latencies, 0.5),
       p99: pct(r.latencies, 0.99),
       oversells: await oversells(k, isHot ? [hot] : spread, ok, isHot ? HOT_STOCK : undefined),
+      cpu,
     })
   }
   console.log(`\norder submit benchmark — PostgreSQL, ${CONCURRENCY} in flight, 1 line per order (http: loopback with auth, permissions, audit; in-process: the action service)\n`)
@@ -177,6 +182,15 @@ try {
     'p50 ms': r.p50.toFixed(1),
     'p99 ms': r.p99.toFixed(1),
     oversells: r.oversells,
+  })))
+  const ms = (x: number | null) => (x === null ? '–' : x.toFixed(2))
+  console.log('CPU per submit (ms; from /proc, PostgreSQL counted when it runs on this machine):')
+  console.table(rows.map((r) => ({
+    scenario: r.scenario,
+    'node (server + clients)': ms(r.cpu.node),
+    postgres: ms(r.cpu.postgres),
+    'whole machine': ms(r.cpu.machine),
+    'ceiling at that cost, all cores busy (/s)': r.cpu.ceiling === null ? '–' : Math.round(r.cpu.ceiling),
   })))
   const failed = rows.some((r) => r.oversells > 0 || r.other > 0)
   const hotRows = rows.filter((r) => r.scenario.includes('hot'))
