@@ -29,4 +29,4 @@ export type { PermissionRule, ConditionNode, StoredRule, UserFact, Facts, Decisi
 export { readAccess, type ReadAccess } from './permissions/index.js'
 export { setupAutomation, automationOf, seedDefaultAlertRules, automationHook, AutomationEngine, validateAutomationRule, actionParams, render, fill, visibleTo, contextFor, lastSlot, ACTION_JOB, ALERT_RULES_PATH, FIRINGS_PATH, DEAD_LETTERS_PATH, FIRINGS_TABLE } from './automation/index.js'
 export type { ActionExecutor, ActionRun, ActionSpec, ActionValidationContext, FactDefinition, FactContext, AutomationRule, TriggerEvent, StoredAutomationRule, DryRunResult, RuleKind } from './automation/index.js'
-export { JobQueue, PermanentJobError, JOBS_TABLE } from './jobs/index.js'
+export { JobQueue, Maintenance, PermanentJobError, JOBS_TABLE } from './jobs/index.js'

@@ -177,3 +177,22 @@ async function created(path: string, body: unknown): Promise<number> {
   if (r.status !== 201) throw new Error(`POST ${path} → ${r.status} ${JSON.stringify(r.body)}`)
   return r.body.id as number
 }
+
+describe('Idempotency-Keys are remembered for a day', () => {
+  it('replays within the day; after the hourly expiry a retry with the key runs again', async () => {
+    const body = newOrder([{ productId: f.products.widget, quantity: 1 }])
+    const first = await partner('POST', '/api/orders', body, { 'Idempotency-Key': 'expire-1' })
+    expect(first.status).toBe(201)
+    const jobs = p.app.get('jobs') as { maintenance: { names(): string[]; run(now: Date): Promise<string[]> } }
+    expect(jobs.maintenance.names()).toContain('orders.idempotency-expiry')
+    // an hour later the key is still there
+    expect(await jobs.maintenance.run(new Date(Date.now() + 3_600_000))).toContain('orders.idempotency-expiry')
+    expect((await partner('POST', '/api/orders', body, { 'Idempotency-Key': 'expire-1' })).body.id).toBe(first.body.id)
+    // a day and an hour later it is gone, and the same request is a new one
+    expect(await jobs.maintenance.run(new Date(Date.now() + 25 * 3_600_000))).toContain('orders.idempotency-expiry')
+    expect(await p.db.knex('plume_idempotency').where({ key: 'expire-1' }).first()).toBeUndefined()
+    const again = await partner('POST', '/api/orders', body, { 'Idempotency-Key': 'expire-1' })
+    expect(again.status).toBe(201)
+    expect(again.body.id).not.toBe(first.body.id)
+  })
+})

@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import { JOBS_TABLE } from './schema.js'
 import { PermanentJobError, type EnqueueOptions, type JobHandler, type JobListener, type JobRow } from './types.js'
 import { prepared } from '../db/prepared.js'
+import { Maintenance } from './maintenance.js'
 
 const MAX_BACKOFF_MS = 3_600_000
 
@@ -14,8 +15,13 @@ export interface JobQueueOptions {
   batch?: number
   /** Idle wait between rounds of the background worker. */
   pollMs?: number
+  /** How long finished (`done`) jobs are kept before the worker deletes them; default 7 days. `dead` ones stay until replayed or removed. */
+  retainDoneMs?: number
   logger?: Logger
 }
+
+const DAY_MS = 86_400_000
+const HOUR_MS = 3_600_000
 
 /** Delay before retry `attempt` (1-based): `base · 2^(attempt-1)`, capped at one hour. */
 export const backoffDelay = (baseMs: number, attempt: number): number => Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.max(0, attempt - 1))
@@ -42,6 +48,9 @@ export class JobQueue {
   readonly leaseMs: number
   readonly batch: number
   readonly pollMs: number
+  readonly retainDoneMs: number
+  /** Housekeeping the worker runs (hourly clean-ups of plugins; the queue's own retention). */
+  readonly maintenance: Maintenance
 
   constructor(
     private readonly knex: Knex,
@@ -50,6 +59,17 @@ export class JobQueue {
     this.leaseMs = opts.leaseMs ?? 60_000
     this.batch = opts.batch ?? 10
     this.pollMs = opts.pollMs ?? 500
+    this.retainDoneMs = opts.retainDoneMs ?? 7 * DAY_MS
+    this.maintenance = new Maintenance(opts.logger)
+    this.maintenance.every('jobs.retention', HOUR_MS, (now) => this.prune(new Date(now.getTime() - this.retainDoneMs)))
+  }
+
+  /**
+   * Deletes `done` jobs that finished before `before` (the worker does it hourly for those older
+   * than `retainDoneMs`). A job key is free again once its job is gone. Answers how many went.
+   */
+  async prune(before: Date): Promise<number> {
+    return this.knex(JOBS_TABLE).where('status', 'done').where('finishedAt', '<', before).delete()
   }
 
   /** Registers the handler of one job name (a job whose name has no handler here is left for others). */
@@ -199,6 +219,7 @@ export class JobQueue {
     let claimed = 0
     this.loop = (async () => {
       try {
+        await this.maintenance.run()
         claimed = await this.runDue()
       } catch (err) {
         // the database may be closing or briefly unavailable: try again after the poll interval

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { definePlugin, type ActionDefinition } from '@plume/core'
+import { definePlugin, type ActionDefinition, type JobQueue } from '@plume/core'
 import type { InventoryApi } from '@plume/plugin-inventory'
 import { ordersApi, type OrdersApi } from './api.js'
 import { draftOnlyLines } from './hooks/draft-only-lines.js'
@@ -22,7 +22,8 @@ export type { Adjustment, PricedLine, PricingContext, PricingStep } from './pric
 export type { OrderTotals } from './pricing/totals.js'
 export type { TransitionContext, TransitionHook, TransitionReads, OrderRow } from './transitions.js'
 export { allowedActions, assertTransition, TRANSITIONS, type OrderAction, type OrderStatus } from './state-machine.js'
-export { idempotent, idempotencyKey } from './hooks/idempotency.js'
+export { idempotent, idempotencyKey, expireIdempotencyKeys, idempotencyTtlMs } from './hooks/idempotency.js'
+import { expireIdempotencyKeys } from './hooks/idempotency.js'
 export { Money, money } from './money.js'
 
 const LABELS: Record<OrderAction, { en: string; 'zh-CN': string }> = {
@@ -74,9 +75,19 @@ export default definePlugin<OrdersApi>({
   },
   actions: { order: actions },
   setup(ctx) {
-    registryOf(ctx.app).inventory = ctx.use<InventoryApi>('inventory')
+    const registry = registryOf(ctx.app)
+    registry.inventory = ctx.use<InventoryApi>('inventory')
     liftInlineLines(ctx.app)
+    // Idempotency-Keys are remembered for a day (PLUME_IDEMPOTENCY_TTL_HOURS), then forgotten
+    const jobs = ctx.app.get('jobs') as JobQueue | undefined
+    registry.stopMaintenance?.()
+    registry.stopMaintenance = jobs?.maintenance.every('orders.idempotency-expiry', 3_600_000, (now) => expireIdempotencyKeys(ctx.knex, now))
     return ordersApi(ctx.app)
+  },
+  async disable(ctx) {
+    const registry = registryOf(ctx.app)
+    registry.stopMaintenance?.()
+    registry.stopMaintenance = undefined
   },
   async seed(ctx) {
     const started = performance.now()

@@ -7,6 +7,8 @@ export interface OrdersRegistry {
   pipeline: PricingPipeline
   transitionHooks: TransitionHook[]
   inventory?: InventoryApi
+  /** Removes the plugin's maintenance task (on disable). */
+  stopMaintenance?: () => void
 }
 
 const registries = new WeakMap<object, OrdersRegistry>()

@@ -133,4 +133,41 @@ describe('JobQueue', () => {
     await ran
     await q.stop()
   })
+
+  it('keeps finished jobs for the retention period, then its maintenance deletes them; pending and dead stay', async () => {
+    const q = new JobQueue(db.knex, { retainDoneMs: 7 * 86_400_000 })
+    const at = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000)
+    const rows = (await db.knex(JOBS_TABLE).insert([
+      { name: 't.ret', status: 'done', finishedAt: at(8), key: 'ret-old' },
+      { name: 't.ret', status: 'done', finishedAt: at(1) },
+      { name: 't.ret', status: 'dead', finishedAt: at(30) },
+      { name: 't.ret', status: 'pending', runAt: later(3_600_000) },
+    ]).returning('id')) as Array<{ id: number | string }>
+    const ids = rows.map((r) => Number(r.id))
+    expect(await q.maintenance.run()).toContain('jobs.retention')
+    const left = ((await db.knex(JOBS_TABLE).whereIn('id', ids).orderBy('id').select('id')) as Array<{ id: number | string }>).map((r) => Number(r.id))
+    expect(left).toEqual(ids.slice(1))
+    // the key of a deleted job is free again
+    expect(await q.enqueue('t.ret', {}, { key: 'ret-old', runAt: later(3_600_000) })).toBeGreaterThan(0)
+    // at most once per interval: the next run within the hour skips it
+    expect(await q.maintenance.run()).not.toContain('jobs.retention')
+    expect(await q.maintenance.run(new Date(Date.now() + 3_600_001))).toContain('jobs.retention')
+  })
+
+  it('runs maintenance tasks once per interval, logs a failing one and tries it again later', async () => {
+    const q = new JobQueue(db.knex)
+    const runs: string[] = []
+    const stop = q.maintenance.every('t.flaky', 1000, async () => {
+      runs.push('flaky')
+      if (runs.length === 1) throw new Error('first run fails')
+    })
+    const t0 = new Date()
+    await q.maintenance.run(t0)
+    await q.maintenance.run(new Date(t0.getTime() + 500))
+    await q.maintenance.run(new Date(t0.getTime() + 1000))
+    expect(runs).toEqual(['flaky', 'flaky'])
+    stop()
+    expect(q.maintenance.names()).toEqual(['jobs.retention'])
+    expect(() => q.maintenance.every('t.bad', 0, async () => undefined)).toThrow(/positive interval/)
+  })
 })

@@ -3,6 +3,19 @@ import { BadRequest, Conflict, Unprocessable } from '@feathersjs/errors'
 import type { Knex } from 'knex'
 
 export const IDEMPOTENCY_TABLE = 'plume_idempotency'
+/** How long a key is remembered: `PLUME_IDEMPOTENCY_TTL_HOURS`, default 24 (a retry after that runs again). */
+export const idempotencyTtlMs = (env: NodeJS.ProcessEnv = process.env): number => {
+  const hours = Number(env.PLUME_IDEMPOTENCY_TTL_HOURS)
+  return (hours > 0 ? hours : 24) * 3_600_000
+}
+
+/**
+ * Forgets keys claimed before `now - ttlMs` (the job worker runs it hourly, see plugin.ts).
+ * Answers how many went.
+ */
+export async function expireIdempotencyKeys(db: Knex, now: Date, ttlMs = idempotencyTtlMs()): Promise<number> {
+  return db(IDEMPOTENCY_TABLE).where('created_at', '<', new Date(now.getTime() - ttlMs)).delete()
+}
 const KEY = /^[\x21-\x7e]{1,200}$/
 
 interface RequestParams {
