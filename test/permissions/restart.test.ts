@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Writable } from 'node:stream'
+import { pino } from 'pino'
 import { describe, expect, it } from 'vitest'
 import { startTestPlatform, testDatabase } from '@plume/core/testing'
 
@@ -27,8 +29,12 @@ describe('plugin permission rules across a restart', () => {
       expect(before.status).toBe(201)
       await a.close()
 
-      const b = await startTestPlatform({ database })
+      // the restart warns of no rule left out: rules are checked once every plugin is mounted
+      const lines: Array<{ level: number; msg: string }> = []
+      const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(...chunk.toString().trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string })), done()) })
+      const b = await startTestPlatform({ database, logger: pino({ level: 'debug' }, sink) })
       try {
+        expect(lines.filter((l) => l.level >= 40 && /left out/.test(l.msg)).map((l) => l.msg)).toEqual([])
         const after = await b.http('POST', '/api/stock-receipts', receipt, await b.login(user.email, user.password))
         expect(after.status, JSON.stringify(after.body)).toBe(201)
         // and the rule still only grants what it says: warehouse staff cannot read audit records

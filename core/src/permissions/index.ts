@@ -75,7 +75,7 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
   await reload({ startup: true })
   app.set('reloadPermissions', reload)
   // plugins ship rules as data too: validated against this deployment, seeded once by name
-  app.set('registerPluginRules', async (source: string, rules: unknown[]) => {
+  app.set('registerPluginRules', async (source: string, rules: unknown[], opts: { reload?: boolean } = {}) => {
     const ctxNow = { entities: app.get('entities'), resources: knownResources(app) }
     const valid: PermissionRule[] = []
     rules.forEach((rule, i) => {
@@ -84,8 +84,9 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
       else logger.warn({ source, index: i, errors: errs }, 'plugin permission rule not stored')
     })
     await seedRules(knex, valid)
-    // always: rules stored on an earlier run name services that exist only from now on
-    await reload()
+    // rules stored on an earlier run name services that exist only from now on; at start-up the
+    // host reloads once, after every plugin is mounted (`reloadPermissions`)
+    if (opts.reload !== false) await reload()
   })
 
   app.use(RULES_PATH, new RulesService(app, reload), { methods: ['find', 'get', 'create', 'update', 'patch', 'remove'] })

@@ -55,6 +55,8 @@ export class PluginHost implements HookSource {
   private queue: Promise<unknown> = Promise.resolve()
   private readonly logger: Logger
   private demo = false
+  /** While `start` mounts plugins: permission rules are reloaded once at its end, not per plugin. */
+  private starting = false
 
   constructor(
     private readonly app: PlumeApp,
@@ -70,26 +72,34 @@ export class PluginHost implements HookSource {
   /** Installs, upgrades and sets up every plugin in order, then seeds the new ones. */
   async start(opts: { demo?: boolean } = {}): Promise<void> {
     this.demo = opts.demo ?? false
-    const { knex } = this.app.get('db')
-    await ensurePluginTables(knex)
-    this.records = await readPluginRecords(knex)
-    for (const plugin of this.plugins) {
-      const state = this.state(plugin.name)
-      const rec = this.records.get(plugin.name)
-      // disabled by an admin (a failed plugin keeps its error and is retried on every start)
-      const disabled = rec !== undefined && !rec.enabled && rec.error === null
-      const blocked = plugin.dependsOn.find((d) => !this.state(d).active)
-      if (disabled || blocked !== undefined) {
-        await this.unmountEntities(plugin)
-        if (!disabled && blocked !== undefined) await this.fail(state, new Error(`depends on "${blocked}", which is not enabled`))
-        continue
+    this.starting = true
+    try {
+      const { knex } = this.app.get('db')
+      await ensurePluginTables(knex)
+      this.records = await readPluginRecords(knex)
+      for (const plugin of this.plugins) {
+        const state = this.state(plugin.name)
+        const rec = this.records.get(plugin.name)
+        // disabled by an admin (a failed plugin keeps its error and is retried on every start)
+        const disabled = rec !== undefined && !rec.enabled && rec.error === null
+        const blocked = plugin.dependsOn.find((d) => !this.state(d).active)
+        if (disabled || blocked !== undefined) {
+          await this.unmountEntities(plugin)
+          if (!disabled && blocked !== undefined) await this.fail(state, new Error(`depends on "${blocked}", which is not enabled`))
+          continue
+        }
+        try {
+          await this.activate(state, rec?.enabled !== true)
+        } catch (err) {
+          await this.fail(state, err)
+        }
       }
-      try {
-        await this.activate(state, rec?.enabled !== true)
-      } catch (err) {
-        await this.fail(state, err)
-      }
+    } finally {
+      this.starting = false
     }
+    // the rules of every plugin, checked once all their services exist
+    const reload = this.app.get('reloadPermissions') as (() => Promise<void>) | undefined
+    await reload?.()
     await this.seed(this.plugins.filter((p) => this.state(p.name).justInstalled))
   }
 
@@ -259,8 +269,8 @@ export class PluginHost implements HookSource {
     this.mount(state, ctx)
     // the plugin's permission rules are data: seeded once into the rule store, like the defaults;
     // with or without rules of its own, stored rules naming its services apply from now on
-    const registerRules = this.app.get('registerPluginRules') as ((source: string, rules: unknown[]) => Promise<void>) | undefined
-    if (registerRules) await registerRules(`plugin:${name}`, def.rules ?? [])
+    const registerRules = this.app.get('registerPluginRules') as ((source: string, rules: unknown[], opts?: { reload?: boolean }) => Promise<void>) | undefined
+    if (registerRules) await registerRules(`plugin:${name}`, def.rules ?? [], { reload: !this.starting })
     state.active = true
     state.error = null
     this.hookCache.clear()
