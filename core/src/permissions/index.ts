@@ -7,7 +7,7 @@ import { PermissionEngine, userFact } from './engine.js'
 import { ExplainService } from './explain.js'
 import { authorizeAction, guardServices } from './guards.js'
 import { authorize, engineOf } from './hooks.js'
-import { EXPLAIN_PATH, knownResources, RULES_PATH } from './resources.js'
+import { EXPLAIN_PATH, knownResources, RULES_PATH, waitingResources } from './resources.js'
 import { RulesService } from './rules-service.js'
 import { ensureRuleTables, loadEnabledRules, readRuleFiles, RuleFileError, seedRules } from './store.js'
 import type { PermissionRule } from './types.js'
@@ -64,11 +64,16 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
     const rules = await loadEnabledRules(knex)
     // stored rules were validated on save; re-check against today's registry (an entity may be gone)
     const resources = knownResources(app)
+    const waiting = waitingResources(app)
     const usable = rules.filter((r) => {
       const errs = validateRule(r, { entities: app.get('entities'), resources })
-      // at start-up the plugins' services are not mounted yet: their rules join as each one is
-      if (errs.length) logger[opts.startup ? 'debug' : 'error']({ rule: r.name, errors: errs }, 'permission rule left out: no longer valid')
-      return errs.length === 0
+      if (errs.length === 0) return true
+      // a rule naming a disabled plugin's entities or services waits for it; at start-up the
+      // plugins are not mounted yet (they are checked again once they are)
+      const plugin = r.entities.map((e) => waiting.get(e)).find((x) => x !== undefined)
+      if (plugin) logger.debug({ rule: r.name, plugin }, 'permission rule waits for its plugin to be enabled')
+      else logger[opts.startup ? 'debug' : 'error']({ rule: r.name, errors: errs }, 'permission rule left out: no longer valid')
+      return false
     })
     engine.load(usable)
   }

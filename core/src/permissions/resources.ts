@@ -41,3 +41,17 @@ export function knownResources(app: PlumeApp): Set<string> {
   }
   return names
 }
+
+/**
+ * Resources of the plugins that are disabled (or failed), by resource name → plugin: a stored rule
+ * naming one of them is not wrong, it waits for its plugin.
+ */
+export function waitingResources(app: PlumeApp): Map<string, string> {
+  const host = app.get('plugins') as { inactive?(): Array<{ name: string; entities: string[]; services: string[] }> } | undefined
+  const waiting = new Map<string, string>()
+  for (const p of host?.inactive?.() ?? []) {
+    for (const e of p.entities) waiting.set(e, p.name)
+    for (const path of p.services) waiting.set(resourceOf(path), p.name)
+  }
+  return waiting
+}

@@ -124,6 +124,11 @@ export class PluginHost implements HookSource {
     return this.states.get(name)?.active === true
   }
 
+  /** What the plugins that are not serving would add: their entities and custom service paths. */
+  inactive(): Array<{ name: string; entities: string[]; services: string[] }> {
+    return this.plugins.filter((p) => !this.isEnabled(p.name)).map((p) => ({ name: p.name, entities: [...p.owns], services: Object.keys(p.def.services ?? {}) }))
+  }
+
   /** Rules (as data) shipped by the enabled plugins. */
   rules(): unknown[] {
     return this.plugins.filter((p) => this.isEnabled(p.name)).flatMap((p) => p.def.rules ?? [])
