@@ -1,5 +1,6 @@
 import type { PlumeApp } from '../app/types.js'
 import { clientSafeErrors } from '../app/hooks.js'
+import { msFromEnv, whileRunning } from '../app/background.js'
 import { requireAuth } from '../auth/session.js'
 import { ensureJobTable, JobQueue } from '../jobs/index.js'
 import { actionJob, CORE_ACTIONS, recordOutcome } from './actions.js'
@@ -66,27 +67,18 @@ export async function setupAutomation(app: PlumeApp): Promise<AutomationEngine> 
   app.use(DEAD_LETTERS_PATH, deadLettersService(app, queue), { methods: ['find', 'get', 'patch', 'remove'], events: [] })
   app.service(DEAD_LETTERS_PATH).hooks(guarded)
 
-  // background work stops with the app (no methods: nothing is exposed over REST or socket.io)
-  let timer: NodeJS.Timeout | undefined
-  let tick: Promise<unknown> | undefined
+  // background work stops with the app (no methods: nothing is exposed over REST or socket.io);
+  // the scheduler first, so that its tick is over before the queue stops
+  if (flag('PLUME_SCHEDULER', true)) {
+    whileRunning(app, 'plume-automation-scheduler', msFromEnv('PLUME_SCHEDULER_INTERVAL_MS', 30_000), () => engine.refresh().then(() => engine.runSchedules(new Date())), (err) =>
+      logger.debug({ err: (err as Error).message }, 'automation: scheduler tick failed'),
+    )
+  }
   app.use('plume-automation-runtime', {
     async setup() {
       if (flag('PLUME_JOBS', true)) queue.start()
-      if (flag('PLUME_SCHEDULER', true)) {
-        const every = Number(process.env.PLUME_SCHEDULER_INTERVAL_MS ?? 30_000)
-        timer = setInterval(() => {
-          tick ??= engine
-            .refresh()
-            .then(() => engine.runSchedules(new Date()))
-            .catch((err: unknown) => logger.debug({ err: (err as Error).message }, 'automation: scheduler tick failed'))
-            .finally(() => (tick = undefined))
-        }, every)
-        timer.unref()
-      }
     },
     async teardown() {
-      clearInterval(timer)
-      await tick
       await queue.stop()
       await engine.flush()
     },

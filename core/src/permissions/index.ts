@@ -10,6 +10,7 @@ import { authorize, engineOf } from './hooks.js'
 import { EXPLAIN_PATH, knownResources, RULES_PATH, waitingResources } from './resources.js'
 import { RulesService } from './rules-service.js'
 import { RuleSync } from './sync.js'
+import { msFromEnv, whileRunning } from '../app/background.js'
 import { ensureRuleTables, loadEnabledRules, readRuleFiles, RuleFileError, seedRules } from './store.js'
 import type { PermissionRule } from './types.js'
 import { isRuleShape, validateRule } from './validate.js'
@@ -81,17 +82,12 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
   await reload({ startup: true })
   app.set('reloadPermissions', reload)
   // changes made on other instances reach this one within PLUME_RULES_SYNC_MS
-  const sync = new RuleSync(knex, () => reload(), Number(process.env.PLUME_RULES_SYNC_MS) > 0 ? Number(process.env.PLUME_RULES_SYNC_MS) : 2000)
+  const sync = new RuleSync(knex, () => reload())
   await sync.check()
   app.set('permissionSync', sync)
-  app.use('plume-permission-sync', {
-    async setup() {
-      sync.start((err) => logger.warn({ err: (err as Error).message }, 'permissions: rule sync failed'))
-    },
-    async teardown() {
-      await sync.stop()
-    },
-  } as never, { methods: [], events: [] })
+  whileRunning(app, 'plume-permission-sync', msFromEnv('PLUME_RULES_SYNC_MS', 2000), () => sync.check(), (err) =>
+    logger.warn({ err: (err as Error).message }, 'permissions: rule sync failed'),
+  )
   // plugins ship rules as data too: validated against this deployment, seeded once by name
   app.set('registerPluginRules', async (source: string, rules: unknown[], opts: { reload?: boolean } = {}) => {
     const ctxNow = { entities: app.get('entities'), resources: knownResources(app) }

@@ -4,38 +4,24 @@ import { VERSIONS_TABLE } from './store.js'
 /**
  * Keeps an instance's permission rules in step with changes made on other instances: every
  * change of a rule (create, update, enable, delete, seed) appends a row to `plume_rule_versions`,
- * so the newest id there is the rule store's version. Each instance reads it every `everyMs`
- * (`PLUME_RULES_SYNC_MS`, default 2 s) and reloads its rules when it moved; the instance that
- * made the change has reloaded already.
- * @example const sync = new RuleSync(knex, reload, 2000); await sync.check(); sync.start(log)
+ * so the newest id there is the rule store's version. Each instance checks it every
+ * `PLUME_RULES_SYNC_MS` (default 2 s; see permissions/index.ts) and reloads its rules when it
+ * moved; the instance that made the change has reloaded already.
+ * @example const sync = new RuleSync(knex, reload); await sync.check()
  */
 export class RuleSync {
   private seen: number | undefined
-  private timer: NodeJS.Timeout | undefined
   private checking: Promise<boolean> | undefined
 
   constructor(
     private readonly knex: Knex,
     private readonly reload: () => Promise<void>,
-    readonly everyMs: number,
   ) {}
 
   /** Reloads when the store changed since the last check (the first check only takes note). Answers whether it reloaded. */
   check(): Promise<boolean> {
     this.checking ??= this.compare().finally(() => (this.checking = undefined))
     return this.checking
-  }
-
-  start(onError: (err: unknown) => void): void {
-    if (this.timer) return
-    this.timer = setInterval(() => void this.check().catch(onError), this.everyMs)
-    this.timer.unref()
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer)
-    this.timer = undefined
-    await this.checking?.catch(() => undefined)
   }
 
   private async compare(): Promise<boolean> {

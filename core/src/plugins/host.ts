@@ -55,6 +55,8 @@ export class PluginHost implements HookSource {
   private queue: Promise<unknown> = Promise.resolve()
   private readonly logger: Logger
   private demo = false
+  /** The stored `enabled` flag of each plugin as this instance last wrote or followed it. */
+  private followed = new Map<string, boolean>()
   /** While `start` mounts plugins: permission rules are reloaded once at its end, not per plugin. */
   private starting = false
 
@@ -77,6 +79,7 @@ export class PluginHost implements HookSource {
       const { knex } = this.app.get('db')
       await ensurePluginTables(knex)
       this.records = await readPluginRecords(knex)
+      for (const [name, rec] of this.records) this.followed.set(name, rec.enabled)
       for (const plugin of this.plugins) {
         const state = this.state(plugin.name)
         const rec = this.records.get(plugin.name)
@@ -187,11 +190,7 @@ export class PluginHost implements HookSource {
       const users = this.plugins.filter((p) => p.dependsOn.includes(name) && this.state(p.name).active).map((p) => p.name)
       if (users.length > 0) throw new Conflict(`Cannot disable "${name}": enabled plugins depend on it: ${users.join(', ')}`, { dependents: users })
       const wasActive = state.active
-      state.active = false
-      state.api = undefined
-      state.error = null
-      this.hookCache.clear()
-      await this.unmount(state)
+      await this.deactivate(state)
       if (wasActive) {
         try {
           await state.plugin.def.disable?.(this.context(state.plugin))
@@ -202,6 +201,54 @@ export class PluginHost implements HookSource {
       await this.save(name, { enabled: false, error: null })
       this.logger.info(`plugin ${name} disabled`)
       return this.info(name)
+    })
+  }
+
+  /** Unmounts a plugin here (its data stays). */
+  private async deactivate(state: State): Promise<void> {
+    state.active = false
+    state.api = undefined
+    state.error = null
+    this.hookCache.clear()
+    await this.unmount(state)
+  }
+
+  /**
+   * Follows plugin switches made through another instance: a plugin whose stored `enabled` flag
+   * changed since this instance last read the store is switched here too — set up and mounted,
+   * or unmounted — without its `enable`/`disable` functions (they ran where the switch was made).
+   * The timer in `startPlugins` calls it every `PLUME_PLUGINS_SYNC_MS`. Answers what it switched.
+   */
+  followStore(): Promise<string[]> {
+    return this.serial(async () => {
+      const stored = await readPluginRecords(this.app.get('db').knex)
+      this.records = stored
+      const previous = new Map(this.followed)
+      for (const [name, rec] of stored) this.followed.set(name, rec.enabled)
+      const turned = (name: string, on: boolean) => previous.get(name) === !on && stored.get(name)?.enabled === on
+      const switched: string[] = []
+      for (const p of [...this.plugins].reverse()) {
+        const state = this.state(p.name)
+        if (!turned(p.name, false) || !state.active) continue
+        if (this.plugins.some((d) => d.dependsOn.includes(p.name) && this.state(d.name).active)) continue
+        await this.deactivate(state)
+        switched.push(p.name)
+        this.logger.info(`plugin ${p.name} disabled (switched through another instance)`)
+      }
+      for (const p of this.plugins) {
+        const state = this.state(p.name)
+        if (!turned(p.name, true) || state.active || !p.dependsOn.every((d) => this.state(d).active)) continue
+        try {
+          await this.activate(state, false, true)
+          switched.push(p.name)
+          this.logger.info(`plugin ${p.name} enabled (switched through another instance)`)
+        } catch (err) {
+          await this.deactivate(state)
+          state.error = (err as Error).message
+          this.logger.error({ err, plugin: p.name }, `plugin ${p.name} could not follow the switch made through another instance`)
+        }
+      }
+      return switched
     })
   }
 
@@ -237,6 +284,7 @@ export class PluginHost implements HookSource {
   private async save(name: string, change: { version?: string | null; enabled: boolean; error: string | null }): Promise<void> {
     const version = change.version !== undefined ? change.version : (this.records.get(name)?.version ?? null)
     await savePluginRecord(this.app.get('db').knex, { name, version, enabled: change.enabled, error: change.error })
+    this.followed.set(name, change.enabled)
     this.records = await readPluginRecords(this.app.get('db').knex)
   }
 
@@ -252,13 +300,26 @@ export class PluginHost implements HookSource {
     await this.save(name, { enabled: false, error: state.error })
   }
 
-  /** Pending migrations, install or upgrade, setup, `enable` (when switching on), mount. */
-  private async activate(state: State, switchingOn: boolean): Promise<void> {
+  /**
+   * Pending migrations, install or upgrade, setup, `enable` (when switching on), mount.
+   * `followed`: the switch was made through another instance — its lifecycle functions ran
+   * there and the store already says so: here it is set up and mounted only.
+   */
+  private async activate(state: State, switchingOn: boolean, followed = false): Promise<void> {
     const { plugin } = state
     const { def, name } = plugin
     const ctx = this.context(plugin)
     const installed = this.records.get(name)?.version ?? null
     await this.migrate(plugin, ctx)
+    if (followed) {
+      state.api = await def.setup?.(ctx)
+      this.mount(state, ctx)
+      await this.registerRules(name, def.rules)
+      state.active = true
+      state.error = null
+      this.hookCache.clear()
+      return
+    }
     if (installed === null) {
       await def.install?.(ctx)
       state.justInstalled = true
@@ -274,12 +335,16 @@ export class PluginHost implements HookSource {
     this.mount(state, ctx)
     // the plugin's permission rules are data: seeded once into the rule store, like the defaults;
     // with or without rules of its own, stored rules naming its services apply from now on
-    const registerRules = this.app.get('registerPluginRules') as ((source: string, rules: unknown[], opts?: { reload?: boolean }) => Promise<void>) | undefined
-    if (registerRules) await registerRules(`plugin:${name}`, def.rules ?? [], { reload: !this.starting })
+    await this.registerRules(name, def.rules)
     state.active = true
     state.error = null
     this.hookCache.clear()
     await this.save(name, { enabled: true, error: null })
+  }
+
+  private async registerRules(name: string, rules: unknown[] | undefined): Promise<void> {
+    const register = this.app.get('registerPluginRules') as ((source: string, rules: unknown[], opts?: { reload?: boolean }) => Promise<void>) | undefined
+    if (register) await register(`plugin:${name}`, rules ?? [], { reload: !this.starting })
   }
 
   private async migrate(plugin: LoadedPlugin, ctx: PluginContext): Promise<void> {

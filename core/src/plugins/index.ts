@@ -3,6 +3,7 @@
  * npm package, or a definition passed in; see docs/plugins.md.
  */
 import type { PlumeApp } from '../app/types.js'
+import { msFromEnv, whileRunning } from '../app/background.js'
 import { mountPluginAdmin } from './admin-service.js'
 import { PluginHost } from './host.js'
 import type { LoadedPlugin } from './load.js'
@@ -27,5 +28,9 @@ export async function startPlugins(app: PlumeApp, plugins: readonly LoadedPlugin
   const host = new PluginHost(app, plugins)
   await host.start(opts)
   mountPluginAdmin(app, host)
+  // switches made through other instances on the same database are followed here
+  whileRunning(app, 'plume-plugin-sync', msFromEnv('PLUME_PLUGINS_SYNC_MS', 2000), () => host.followStore(), (err) =>
+    app.get('logger').warn({ err: (err as Error).message }, 'plugins: following the store failed'),
+  )
   return host
 }
