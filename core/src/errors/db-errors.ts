@@ -1,4 +1,4 @@
-import { BadRequest, Conflict, FeathersError, GeneralError } from '@feathersjs/errors'
+import { BadRequest, Conflict, FeathersError, GeneralError, Unavailable } from '@feathersjs/errors'
 
 interface PgLikeError {
   code?: string
@@ -40,6 +40,21 @@ function fieldFromConstraint(err: PgLikeError, fields: readonly string[]): strin
   return fields.find((f) => name.includes(`_${f}_`) || name.endsWith(`_${f}`))
 }
 
+/** SQLSTATE classes and codes of a database that is going away, restarting or full of connections. */
+const UNAVAILABLE_CODES = /^(08...|57P0[1-3]|53300)$/
+/** What the driver and the pool say when the connection is lost or none can be had. */
+const UNAVAILABLE_MESSAGES = /Connection terminated|Connection ended unexpectedly|not queryable|Timeout acquiring a connection|ECONNREFUSED|ECONNRESET/
+
+/**
+ * A lost or refused database connection: nothing the client did wrong, and a retry may succeed.
+ * The transaction it was in is gone (PostgreSQL rolls it back), so nothing was half-written.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false
+  const code = (err as { code?: unknown }).code
+  return (typeof code === 'string' && (UNAVAILABLE_CODES.test(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET')) || UNAVAILABLE_MESSAGES.test(err.message)
+}
+
 /**
  * Turns a database error into a Feathers error that is safe to show to a client: no SQL, no
  * table internals, just the field and what is wrong.
@@ -47,6 +62,7 @@ function fieldFromConstraint(err: PgLikeError, fields: readonly string[]): strin
  */
 export function toClientError(err: unknown, fields: readonly string[] = []): FeathersError {
   if (err instanceof FeathersError) return err
+  if (isDatabaseUnavailable(err)) return new Unavailable('The database is not available right now; please retry')
   if (!isPgError(err)) return new GeneralError('Internal error')
   const field = fieldFromConstraint(err, fields)
   const path = field ? `/${field}` : ''
