@@ -3,7 +3,8 @@
  * one hot product (every submit fights for the same stock row) and no contention (one product
  * per order), plus a count of oversells (must be 0).
  * Run: DATABASE_URL=postgres://… npx tsx test/bench/orders.ts   (or `npm run bench`)
- * Knobs: BENCH_ORDERS (default 3000), BENCH_CONCURRENCY (default 32), BENCH_MODE (http,in-process;
+ * Knobs: BENCH_ORDERS (default 3000), BENCH_CONCURRENCY (default 32), BENCH_CUSTOMERS (default 1:
+ * every order of one buyer, whose risk re-scoring after each commit is then shared), BENCH_MODE (http,in-process;
  * `http` runs the clients in a worker thread, `http-same-thread` in the server's own event loop).
  */
 import { Worker } from 'node:worker_threads'
@@ -17,6 +18,8 @@ if (!process.env.DATABASE_URL) {
 }
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 3000)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32)
+/** Orders go round-robin to this many customers (each submit re-scores its buyer's credit risk after the commit). */
+const CUSTOMERS = Math.max(1, Number(process.env.BENCH_CUSTOMERS ?? 1))
 const HOT_STOCK = Math.floor(ORDERS * 0.8)
 
 interface Row {
@@ -34,11 +37,11 @@ interface Row {
 }
 
 /** Draft orders straight in SQL (what is measured is submit, not create). */
-async function drafts(k: Knex, customerId: number, warehouseId: number, productFor: (i: number) => number, tag: string): Promise<number[]> {
+async function drafts(k: Knex, customers: number[], warehouseId: number, productFor: (i: number) => number, tag: string): Promise<number[]> {
   const ids: number[] = []
   for (let i = 0; i < ORDERS; i += 1000) {
     const n = Math.min(1000, ORDERS - i)
-    const rows = Array.from({ length: n }, (_, j) => ({ number: `BENCH-${tag}-${i + j}`, customerId, warehouseId, status: 'draft', orderDate: new Date().toISOString() }))
+    const rows = Array.from({ length: n }, (_, j) => ({ number: `BENCH-${tag}-${i + j}`, customerId: customers[(i + j) % customers.length], warehouseId, status: 'draft', orderDate: new Date().toISOString() }))
     const made = (await k('orders').insert(rows).returning('id')) as Array<{ id: number }>
     await k('order_lines').insert(made.map((o, j) => ({ orderId: o.id, productId: productFor(i + j), quantity: 1 })))
     ids.push(...made.map((o) => o.id))
@@ -131,13 +134,13 @@ try {
   const token = await p.login()
   const [wh] = (await k('warehouses').insert({ code: 'WH-BENCH', name: 'Bench' }).returning('id')) as Array<{ id: number }>
   const [cat] = (await k('product_categories').insert({ code: 'BENCH', name: 'Bench' }).returning('id')) as Array<{ id: number }>
-  const [customer] = (await k('customers').insert({ code: 'C-BENCH', name: 'Bench' }).returning('id')) as Array<{ id: number }>
+  const customers = ((await k('customers').insert(Array.from({ length: CUSTOMERS }, (_, i) => ({ code: `C-BENCH-${i}`, name: `Bench ${i}` }))).returning('id')) as Array<{ id: number }>).map((c) => c.id)
   const products = (await k('products').insert(Array.from({ length: ORDERS + 1 }, (_, i) => ({ sku: `SKU-B${i}`, name: `Bench ${i}`, categoryId: cat!.id, listPrice: '12.34' }))).returning('id')) as Array<{ id: number }>
   const hot = products[0]!.id
   const spread = products.slice(1).map((x) => x.id)
   await k('stock_levels').insert([{ productId: hot, warehouseId: wh!.id, onHand: HOT_STOCK }, ...spread.map((id) => ({ productId: id, warehouseId: wh!.id, onHand: 10 }))])
   // warm up connections, prepared paths and the JIT on a few throwaway orders
-  const warm = await drafts(k, customer!.id, wh!.id, (i) => spread[i % spread.length]!, 'WARM')
+  const warm = await drafts(k, customers, wh!.id, (i) => spread[i % spread.length]!, 'WARM')
   await submitAll(overHttp(p, token), warm.slice(0, 200))
   await k('stock_movements').whereIn('orderId', warm).delete()
   await k('orders').whereIn('id', warm).delete()
@@ -151,7 +154,7 @@ try {
     await k('stock_levels').where('productId', hot).update({ onHand: HOT_STOCK, reserved: 0 })
     await k('stock_levels').whereIn('productId', spread).update({ onHand: 10, reserved: 0 })
     await k('stock_movements').delete()
-    const ids = await drafts(k, customer!.id, wh!.id, (i) => (isHot ? hot : spread[i]!), `${n}`)
+    const ids = await drafts(k, customers, wh!.id, (i) => (isHot ? hot : spread[i]!), `${n}`)
     const before = cpuSample()
     const r = mode === 'http' ? await overHttpFromWorker(p, token, ids) : await submitAll(mode === 'http-same-thread' ? overHttp(p, token) : inProcess(p), ids)
     const cpu = cpuPer(before, cpuSample(), ids.length)
@@ -171,7 +174,7 @@ try {
       cpu,
     })
   }
-  console.log(`\norder submit benchmark — PostgreSQL, ${CONCURRENCY} in flight, 1 line per order (http: loopback with auth, permissions, audit; in-process: the action service)\n`)
+  console.log(`\norder submit benchmark — PostgreSQL, ${CONCURRENCY} in flight, 1 line per order, ${CUSTOMERS} customer(s) (http: loopback with auth, permissions, audit; in-process: the action service)\n`)
   console.table(rows.map((r) => ({
     scenario: r.scenario,
     orders: r.orders,

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { defer, prepared } from '@plume/core'
 import { Money, money } from '@plume/plugin-orders'
 import { exposure, INVOICE_OPEN, OPEN_INVOICE_STATES, type CreditSubject } from './exposure.js'
 
@@ -34,7 +35,8 @@ export async function riskScore(trx: Knex | Knex.Transaction, who: CreditSubject
   const col = who.customerId !== undefined ? '"customerId"' : '"partnerId"'
   const id = who.customerId ?? who.partnerId
   const day = date.toISOString().slice(0, 10)
-  const res = await trx.raw(
+  // a prepared statement: its six sub-selects are planned once per connection, not per submit
+  const rows = await prepared<{ openBalance: string; overdueBalance: string; invoiced: string; returned: string; recent: string[] | string; limit: string | null }>(trx, trx.raw(
     `select
        (select coalesce(sum(${INVOICE_OPEN}), 0)::text from invoices i where i.${col} = :id and i.status = any(:open::text[])) as "openBalance",
        (select coalesce(sum(${INVOICE_OPEN}), 0)::text from invoices i where i.${col} = :id and i.status in ('issued', 'partially_paid') and i."dueDate" is not null and i."dueDate"::date < :day::date) as "overdueBalance",
@@ -45,8 +47,8 @@ export async function riskScore(trx: Knex | Knex.Transaction, who: CreditSubject
        (select l.amount::text from credit_limits l where l.${col} = :id and l."validFrom" <= :day::date and (l."validTo" is null or l."validTo" >= :day::date)
          order by l."validFrom" desc, l.id desc limit 1) as "limit"`,
     { id, open: OPEN_INVOICE_STATES, day },
-  )
-  const row = (res as { rows: Array<{ openBalance: string; overdueBalance: string; invoiced: string; returned: string; recent: string[] | string; limit: string | null }> }).rows[0]!
+  ), 'risk_score')
+  const row = rows[0]!
   const recent = (typeof row.recent === 'string' ? (JSON.parse(row.recent) as string[]) : row.recent).map((t) => new Money(t))
   let points = new Money(0)
   const reasons: string[] = []
@@ -92,12 +94,17 @@ export async function riskScore(trx: Knex | Knex.Transaction, who: CreditSubject
  * since the subject's last assessment. Returns the (new or unchanged) score.
  */
 export async function assess(trx: Knex | Knex.Transaction, who: CreditSubject): Promise<RiskScore> {
-  const s = await riskScore(trx, who)
   const q = trx('risk_assessments').orderBy([{ column: 'assessedAt', order: 'desc' }, { column: 'id', order: 'desc' }]).first('score', 'reasons')
-  const last = (await (who.customerId !== undefined ? q.where('customerId', who.customerId) : q.where('partnerId', who.partnerId))) as { score: number; reasons: string[] | string } | undefined
+  // the score and the last assessment are read together (one round trip on a pipelined connection)
+  const [s, [last]] = await Promise.all([
+    riskScore(trx, who),
+    prepared<{ score: number; reasons: string[] | string }>(trx, who.customerId !== undefined ? q.where('customerId', who.customerId) : q.where('partnerId', who.partnerId), 'risk_last_assessment'),
+  ])
   const lastReasons = typeof last?.reasons === 'string' ? (JSON.parse(last.reasons) as string[]) : last?.reasons
   if (last && last.score === s.score && JSON.stringify(lastReasons) === JSON.stringify(s.reasons)) return s
-  await trx('risk_assessments').insert({ customerId: who.customerId ?? null, partnerId: who.partnerId ?? null, score: s.score, level: s.level, reasons: JSON.stringify(s.reasons), assessedAt: new Date().toISOString() })
+  const row = { customerId: who.customerId ?? null, partnerId: who.partnerId ?? null, score: s.score, level: s.level, reasons: JSON.stringify(s.reasons), assessedAt: new Date().toISOString() }
+  // nobody reads the insert's answer: in a transaction `commit()` finishes, it goes out with the COMMIT
+  await defer(trx, trx('risk_assessments').insert(row))
   return s
 }
 

@@ -1,6 +1,6 @@
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
-import { defer, JOBS_TABLE, type JobQueue, type PlumeApp } from '@plume/core'
+import { begin, commit, defer, JOBS_TABLE, prepared, type JobQueue, type PlumeApp } from '@plume/core'
 import type { TransitionHook } from '@plume/plugin-orders'
 import type { CreditSubject } from '../exposure.js'
 import { assess, assessOrder } from '../score.js'
@@ -27,20 +27,27 @@ const keyOf = (s: CreditSubject) => (s.customerId !== undefined ? `c${s.customer
  * score read after. Runs of one subject take turns (advisory lock).
  */
 export async function reassess(knex: Knex, who: CreditSubject): Promise<void> {
-  await knex.transaction(async (trx) => {
+  const trx = await begin(knex)
+  try {
     // lock and list in one statement: a job committed while it waited for the lock is not
     // listed (its snapshot is older) and stays pending, for the next run or the worker
-    const res = await trx.raw(
+    const listed = prepared<{ id: number | string | null }>(trx, trx.raw(
       // (a left join: the lock is taken even when no job is listed)
       `select j.id from (select pg_advisory_xact_lock(?::int, ?::int)) l left join ${JOBS_TABLE} j on j.name = ? and j.status = 'pending' and j.payload @> ?::jsonb`,
       [...(who.customerId !== undefined ? [LOCK.customer, who.customerId] : [LOCK.partner, who.partnerId]), ASSESS_JOB, JSON.stringify(who)],
-    )
-    const covered = (res as { rows: Array<{ id: number | string | null }> }).rows.flatMap((r) => (r.id === null ? [] : [r.id]))
-    await assess(trx, who)
+    ), 'risk_lock_jobs')
+    // the score's reads travel with the lock and run after it on the server
+    const [rows] = await Promise.all([listed, assess(trx, who)])
+    const covered = rows.flatMap((r) => (r.id === null ? [] : [Number(r.id)]))
     if (covered.length) {
-      await trx(JOBS_TABLE).whereIn('id', covered).where('status', 'pending').update({ status: 'done', result: JSON.stringify({ coveredBy: 'after-commit' }), finishedAt: new Date(), updatedAt: new Date() })
+      const now = new Date()
+      await defer(trx, prepared(trx, trx(JOBS_TABLE).whereRaw('id = any(?::bigint[])', [covered as unknown as Knex.RawBinding]).where('status', 'pending').update({ status: 'done', result: JSON.stringify({ coveredBy: 'after-commit' }), finishedAt: now, updatedAt: now }), 'risk_jobs_done'))
     }
-  })
+    await commit(trx)
+  } catch (err) {
+    await trx.rollback().catch(() => undefined)
+    throw err
+  }
 }
 
 const flights = new WeakMap<object, { waiting: Map<string, Promise<void>>; tail: Map<string, Promise<void>> }>()
