@@ -1,6 +1,6 @@
 export { connectDatabase, databaseOptionsFromEnv } from './db/connect.js'
 export type { Database, DatabaseOptions, DatabaseKind } from './db/connect.js'
-export { begin, commit, defer, deferredFailure } from './db/commit.js'
+export { begin, commit, defer, deferredFailure, inTransaction } from './db/commit.js'
 export { statement, prepared, type Statement } from './db/prepared.js'
 export { createApp, registerEntityService, servicePath } from './app/create-app.js'
 export type { CreateAppOptions } from './app/create-app.js'

@@ -4,7 +4,7 @@ import { toClientError } from '../errors/db-errors.js'
 import type { EntityParams } from '../service/entity-service.js'
 import { assertValidData } from '../validation/data.js'
 import type { DataMode } from '../validation/ajv.js'
-import { begin, commit, deferredFailure } from '../db/commit.js'
+import { inTransaction } from '../db/commit.js'
 
 const WRITES = new Set(['create', 'update', 'patch', 'remove'])
 
@@ -17,16 +17,11 @@ export const transaction = () => async (context: HookContext, next: NextFunction
   const db = context.app.get('db')
   if (!WRITES.has(context.method)) return next()
   if (params.transaction || !db) return next()
-  const trx = await begin(db.knex)
-  params.transaction = trx
   try {
-    await next()
-    await commit(trx)
-  } catch (err) {
-    // a deferred write that failed is the cause of what failed after it
-    const cause = deferredFailure(trx) ?? err
-    await trx.rollback().catch(() => undefined)
-    throw cause
+    await inTransaction(db.knex, async (trx) => {
+      params.transaction = trx
+      await next()
+    })
   } finally {
     delete params.transaction
   }

@@ -13,7 +13,8 @@ const owned = new WeakMap<Knex.Transaction, Deferred>()
 /**
  * Opens a transaction that `commit()` will commit, and that may therefore carry deferred
  * writes (see `defer`). The action service and the write transaction of entity services use it.
- * @example const trx = await begin(knex); try { await work(trx); await commit(trx) } catch (e) { await rollback(trx); throw e }
+ * Most callers want `inTransaction(knex, work)`, which also commits and rolls back.
+ * @example const trx = await begin(knex); try { await work(trx); await commit(trx) } catch (e) { await trx.rollback(); throw e }
  */
 export async function begin(knex: Knex): Promise<Knex.Transaction> {
   const trx = await knex.transaction()
@@ -87,4 +88,23 @@ export async function commit(trx: Knex.Transaction): Promise<void> {
   }
   await committing
   await trx.executionPromise
+}
+
+/**
+ * Runs `work` in a transaction opened by `begin()`: commits with `commit()` when it returns, rolls
+ * back when anything throws — and throws the real cause (a failed deferred write, not the
+ * "transaction is aborted" it led to).
+ * @example const order = await inTransaction(knex, async (trx) => { await defer(trx, audit(trx)); return update(trx) })
+ */
+export async function inTransaction<T>(knex: Knex, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  const trx = await begin(knex)
+  try {
+    const result = await work(trx)
+    await commit(trx)
+    return result
+  } catch (err) {
+    const cause = deferredFailure(trx) ?? err
+    await trx.rollback().catch(() => undefined)
+    throw cause
+  }
 }

@@ -9,7 +9,7 @@ import { clientSafeErrors } from '../app/hooks.js'
 import { auditedAction } from '../audit/index.js'
 import type { AroundHook, PlumeApp } from '../app/types.js'
 import type { ActionDefinition } from './types.js'
-import { begin, commit, deferredFailure } from '../db/commit.js'
+import { inTransaction } from '../db/commit.js'
 import { prepared } from '../db/prepared.js'
 
 /** What `app.get('actions')` lists per entity, for the admin UI. */
@@ -84,10 +84,8 @@ export function actionService(app: PlumeApp, entity: EntityDefinition, info: Act
       if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) {
         throw new BadRequest('The action body must be a JSON object', { errors: [{ path: '', message: 'must be an object' }] })
       }
-      const trx = await begin(app.get('db').knex)
       const later: AfterCommit[] = []
-      let result: unknown
-      try {
+      const result = await inTransaction(app.get('db').knex, async (trx) => {
         const locking = prepared<Record<string, unknown> & { id: number }>(trx, trx(entity.table).where('id', id).forUpdate().first(), `lock_${entity.table}`)
         // the handler's reads travel right behind the lock (pipelined): one round trip for both
         const prefetch = def.prefetch ? settled(def.prefetch(id, { app, trx, params: params as Record<string, unknown> })) : undefined
@@ -96,14 +94,10 @@ export function actionService(app: PlumeApp, entity: EntityDefinition, info: Act
         const input = (data ?? {}) as Record<string, unknown>
         const own: ActionParams = { transaction: trx, action: info, actionRecord: found, afterCommit: (fn) => void later.push(fn), ...(prefetch ? { actionPrefetch: prefetch } : {}) }
         // the action and the writes it makes are audited in its transaction, just before the commit
-        result = await auditedAction(app, { trx, entity, action: info.name, recordId: id, data: input, params }, () => def.handler(id, input, { app, trx, params: { ...params, ...own } }))
-        await commit(trx)
-      } catch (err) {
-        // a deferred write that failed is the cause of what failed after it
-        const cause = deferredFailure(trx) ?? err
-        await trx.rollback().catch(() => undefined)
-        throw toClientError(cause)
-      }
+        return auditedAction(app, { trx, entity, action: info.name, recordId: id, data: input, params }, () => def.handler(id, input, { app, trx, params: { ...params, ...own } }))
+      }).catch((err: unknown) => {
+        throw toClientError(err)
+      })
       for (const fn of later) {
         try {
           await fn()

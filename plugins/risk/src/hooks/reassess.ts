@@ -1,6 +1,6 @@
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
-import { begin, commit, defer, JOBS_TABLE, prepared, type JobQueue, type PlumeApp } from '@plume/core'
+import { defer, inTransaction, JOBS_TABLE, prepared, type JobQueue, type PlumeApp } from '@plume/core'
 import type { TransitionHook } from '@plume/plugin-orders'
 import type { CreditSubject } from '../exposure.js'
 import { assess, assessOrder } from '../score.js'
@@ -27,8 +27,7 @@ const keyOf = (s: CreditSubject) => (s.customerId !== undefined ? `c${s.customer
  * score read after. Runs of one subject take turns (advisory lock).
  */
 export async function reassess(knex: Knex, who: CreditSubject): Promise<void> {
-  const trx = await begin(knex)
-  try {
+  await inTransaction(knex, async (trx) => {
     // lock and list in one statement: a job committed while it waited for the lock is not
     // listed (its snapshot is older) and stays pending, for the next run or the worker
     const listed = prepared<{ id: number | string | null }>(trx, trx.raw(
@@ -43,11 +42,7 @@ export async function reassess(knex: Knex, who: CreditSubject): Promise<void> {
       const now = new Date()
       await defer(trx, prepared(trx, trx(JOBS_TABLE).whereRaw('id = any(?::bigint[])', [covered as unknown as Knex.RawBinding]).where('status', 'pending').update({ status: 'done', result: JSON.stringify({ coveredBy: 'after-commit' }), finishedAt: now, updatedAt: now }), 'risk_jobs_done'))
     }
-    await commit(trx)
-  } catch (err) {
-    await trx.rollback().catch(() => undefined)
-    throw err
-  }
+  })
 }
 
 const flights = new WeakMap<object, { waiting: Map<string, Promise<void>>; tail: Map<string, Promise<void>> }>()
