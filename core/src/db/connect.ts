@@ -3,6 +3,7 @@ import ClientPgLite from 'knex-pglite'
 import pg from 'pg'
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { corkPgClient } from './cork.js'
 
 // NUMERIC (money) and INT8 come back as strings: exact decimals are never turned into floats.
 // COUNT(*) is int8; we cast counts explicitly where we need numbers.
@@ -34,7 +35,7 @@ export async function connectDatabase(opts: DatabaseOptions = {}): Promise<Datab
       client: 'pg',
       // pipelined: statements sent without waiting travel together (see `defer`, action `prefetch`)
       connection: { connectionString: opts.url, pipeline: true } as Knex.PgConnectionConfig,
-      pool: { min: opts.pool?.min ?? 0, max: opts.pool?.max ?? 10 },
+      pool: { min: opts.pool?.min ?? 0, max: opts.pool?.max ?? 10, afterCreate: corkPgClient },
     })
     await k.raw('select 1')
     return { knex: k, kind: 'postgres', close: () => k.destroy() }

@@ -29,11 +29,8 @@ async function socketOf(trx: { client: unknown }): Promise<net.Socket> {
   return conn.connection.stream
 }
 
-/**
- * Round trips on `socket` while `fn` runs: a run of writes followed by the answers is one; a
- * statement sent only after the previous answer arrived makes another.
- */
-async function roundTrips(socket: net.Socket, fn: () => Promise<void>): Promise<number> {
+/** What happens on `socket` while `fn` runs: `w` a write to the kernel, `r` an answer read. */
+async function socketEvents(socket: net.Socket, fn: () => Promise<void>): Promise<Array<'w' | 'r'>> {
   const events: Array<'w' | 'r'> = []
   const proto = net.Socket.prototype as unknown as Record<'_write' | '_writev', (...a: unknown[]) => unknown>
   const orig = { _write: proto._write, _writev: proto._writev }
@@ -51,6 +48,15 @@ async function roundTrips(socket: net.Socket, fn: () => Promise<void>): Promise<
     Object.assign(proto, orig)
     socket.off('data', read)
   }
+  return events
+}
+
+/**
+ * Round trips on `socket` while `fn` runs: a run of writes followed by the answers is one; a
+ * statement sent only after the previous answer arrived makes another.
+ */
+async function roundTrips(socket: net.Socket, fn: () => Promise<void>): Promise<number> {
+  const events = await socketEvents(socket, fn)
   return events.filter((e, i) => e === 'w' && events[i - 1] !== 'w').length
 }
 
@@ -134,5 +140,21 @@ describe('deferred writes and pipelined transactions', () => {
       await trx.rollback()
     })
     expect(trips).toBe(3)
+  })
+
+  it('sends the statements of one round trip in one write to the socket (PostgreSQL)', async ({ skip }) => {
+    if (kind !== 'postgres') skip()
+    await db.knex('ledger').delete()
+    const trx = await begin(db.knex)
+    await trx('ledger').insert({ amount: 0, note: 'warm' })
+    const events = await socketEvents(await socketOf(trx), async () => {
+      await defer(trx, trx('ledger').insert({ amount: 1 }))
+      await defer(trx, trx('ledger').insert({ amount: 2 }))
+      await defer(trx, trx('ledger').insert({ amount: 3 }))
+      await commit(trx)
+    })
+    // three inserts and the COMMIT, each Parse/Bind/Execute/Sync: one system call, not one or two per statement
+    expect(events.filter((e) => e === 'w')).toHaveLength(1)
+    expect((await rows()).map((r) => r.amount)).toEqual([0, 1, 2, 3])
   })
 })
