@@ -262,16 +262,18 @@ export function createInventoryApi(): InventoryApi {
       // one array per column, passed to the driver as one binding each (knex's binding type has no
       // arrays that hold nulls)
       const col = (f: (c: StockChange & { quantities: number[] }) => unknown) => rows.map(f) as unknown as Knex.RawBinding
-      // one statement text whatever the number of products (arrays, not a VALUES list): prepared once
+      // one statement text whatever the number of products (arrays, not a VALUES list): prepared once;
+      // each product's quantities travel as an array literal (a cast, not a sub-select per row,
+      // so PostgreSQL settles on one generic plan instead of planning it on every submit)
       await prepared(trx, trx.raw(
         `insert into ${PENDING_RESERVATIONS} ("productId", "warehouseId", quantities, "orderId", reference, note, "occurredAt")
-         select p, w, array(select jsonb_array_elements_text(q)::integer), o, r, n, t
-           from unnest(?::integer[], ?::integer[], ?::jsonb[], ?::integer[], ?::text[], ?::text[], ?::timestamptz[]) with ordinality as x(p, w, q, o, r, n, t, i)
+         select p, w, q::integer[], o, r, n, t
+           from unnest(?::integer[], ?::integer[], ?::text[], ?::integer[], ?::text[], ?::text[], ?::timestamptz[]) with ordinality as x(p, w, q, o, r, n, t, i)
           order by i`,
         [
           col((c) => c.productId),
           col((c) => c.warehouseId),
-          col((c) => JSON.stringify(c.quantities)),
+          col((c) => `{${c.quantities.join(',')}}`),
           col((c) => c.orderId ?? null),
           col((c) => c.reference ?? null),
           col((c) => c.note ?? null),

@@ -124,14 +124,20 @@ export class PricingPipeline {
     const totals = orderTotals(figures, base.orderDiscount)
     if (lines.length) {
       const col = <T>(f: (l: PricedLine, i: number) => T) => lines.map(f)
-      // one statement text whatever the number of lines (arrays, not a VALUES list): prepared once
-      // with the prices every line (a new one too) gets its order's facts (orderLine-order-facts.json);
+      // one statement text whatever the number of lines (arrays, not a VALUES list): prepared once.
+      // Each line finds its figures at its position in the id array and the rows are reached
+      // through the order's id, so the plan does not depend on the number of lines and PostgreSQL
+      // keeps one generic plan (an unnest() join was planned again on every submit).
+      // With the prices every line (a new one too) gets its order's facts (orderLine-order-facts.json);
       // deferred: it travels with the statements that follow (the order's own update)
+      const at = (col: string) => `v.${col}[array_position(v.ids, l.id)]`
       await defer(trx, prepared(trx, trx.raw(
-        `update order_lines as l set "unitPrice" = v.up, "listPrice" = v.lp, discount = v.disc, "lineTotal" = v.lt, "taxAmount" = v.tax, "taxRate" = v.rate, "pricingAdjustments" = v.adj, version = l.version + 1, "updatedAt" = now(),
+        `update order_lines as l set "unitPrice" = ${at('up')}, "listPrice" = ${at('lp')}, discount = ${at('disc')}, "lineTotal" = ${at('lt')}, "taxAmount" = ${at('tax')},
+                "taxRate" = ${at('rate')}, "pricingAdjustments" = ${at('adj')}, version = l.version + 1, "updatedAt" = now(),
                 "orderDate" = o."orderDate", status = coalesce(?::text, o.status), "partnerId" = o."partnerId", "customerId" = o."customerId"
-         from unnest(?::int[], ?::numeric[], ?::numeric[], ?::numeric[], ?::numeric[], ?::numeric[], ?::numeric[], ?::jsonb[]) as v(id, up, lp, disc, lt, tax, rate, adj), orders o
-        where l.id = v.id and o.id = l."orderId"`,
+           from orders o, (select ?::int[] as ids, ?::numeric[] as up, ?::numeric[] as lp, ?::numeric[] as disc, ?::numeric[] as lt,
+                                  ?::numeric[] as tax, ?::numeric[] as rate, ?::jsonb[] as adj) v
+          where l."orderId" = ? and o.id = l."orderId" and l.id = any(v.ids)`,
         [
           status ?? null,
           col((l) => l.id),
@@ -142,6 +148,7 @@ export class PricingPipeline {
           col((_l, i) => figures[i]!.taxAmount),
           col((l) => l.taxRate.toString()),
           col((l) => JSON.stringify(l.adjustments)),
+          order.id,
         ],
       ), 'orders_price_lines'))
     }
