@@ -34,6 +34,8 @@ interface Row {
   p99: number
   oversells: number
   cpu: ReturnType<typeof cpuPer>
+  /** Client CPU per submit (ms), when the clients ran in their own thread. */
+  clients: number | null
 }
 
 /** Draft orders straight in SQL (what is measured is submit, not create). */
@@ -67,6 +69,10 @@ const overHttp = (p: TestPlatform, token: string): Send => async (id) => {
 const CLIENT = `
 const { parentPort, workerData: { url, token, ids, concurrency } } = require('node:worker_threads')
 const autocannon = require('autocannon')
+const { readFileSync } = require('node:fs')
+// this thread's own CPU time (ms), so the table can tell the server's share from the clients'
+const threadMs = () => { try { const f = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) * 10 } catch { return null } }
+const cpu0 = threadMs()
 const statuses = [], latencies = []
 let next = 0, last = 0
 const started = performance.now()
@@ -75,13 +81,21 @@ const instance = autocannon({
   url, connections: concurrency, amount: ids.length, method: 'POST', body: '{}',
   headers: { authorization: 'Bearer ' + token, 'content-type': 'application/json' },
   requests: [{ setupRequest: (req) => ({ ...req, path: '/api/orders/' + ids[next++ % ids.length] + '/submit' }) }],
-}, () => parentPort.postMessage({ statuses, latencies, seconds: (last - started) / 1000 }))
+}, () => { const cpu1 = threadMs(); parentPort.postMessage({ statuses, latencies, seconds: (last - started) / 1000, clientMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0 }) })
 instance.on('response', (_client, status, _bytes, ms) => { statuses.push(status); latencies.push(ms); last = performance.now() })
 `
-function overHttpFromWorker(p: TestPlatform, token: string, ids: number[]): Promise<{ statuses: number[]; seconds: number; latencies: number[] }> {
+interface Run {
+  statuses: number[]
+  seconds: number
+  latencies: number[]
+  /** CPU time of the client thread (ms), when it runs in a worker of its own. */
+  clientMs?: number | null
+}
+
+function overHttpFromWorker(p: TestPlatform, token: string, ids: number[]): Promise<Run> {
   const w = new Worker(CLIENT, { eval: true, workerData: { url: p.url, token, ids, concurrency: CONCURRENCY } })
   return new Promise((resolve, reject) => {
-    w.once('message', (r: { statuses: number[]; seconds: number; latencies: number[] }) => {
+    w.once('message', (r: Run) => {
       void w.terminate()
       resolve({ ...r, latencies: r.latencies.sort((a, b) => a - b) })
     })
@@ -99,7 +113,7 @@ const inProcess = (p: TestPlatform): Send => async (id) => {
   }
 }
 
-async function submitAll(send: Send, ids: number[]): Promise<{ statuses: number[]; seconds: number; latencies: number[] }> {
+async function submitAll(send: Send, ids: number[]): Promise<Run> {
   const statuses: number[] = new Array(ids.length)
   const latencies: number[] = []
   let next = 0
@@ -172,6 +186,7 @@ try {
       p99: pct(r.latencies, 0.99),
       oversells: await oversells(k, isHot ? [hot] : spread, ok, isHot ? HOT_STOCK : undefined),
       cpu,
+      clients: r.clientMs == null ? null : r.clientMs / ids.length,
     })
   }
   console.log(`\norder submit benchmark — PostgreSQL, ${CONCURRENCY} in flight, 1 line per order, ${CUSTOMERS} customer(s) (http: loopback with auth, permissions, audit; in-process: the action service)\n`)
@@ -191,6 +206,7 @@ try {
   console.table(rows.map((r) => ({
     scenario: r.scenario,
     'node (server + clients)': ms(r.cpu.node),
+    'of which clients': ms(r.clients),
     postgres: ms(r.cpu.postgres),
     'whole machine': ms(r.cpu.machine),
     'ceiling at that cost, all cores busy (/s)': r.cpu.ceiling === null ? '–' : Math.round(r.cpu.ceiling),

@@ -59,9 +59,14 @@ $$;`
  * hash = sha256(prev_hash || content) and moves the head. The chain therefore follows commit
  * order, ids follow the chain, and a rolled-back transaction leaves nothing behind.
  */
+// PL/pgSQL, not SQL: PostgreSQL plans a SQL function's statement on every call, PL/pgSQL once per connection
 const APPEND = `
-create or replace function plume_audit_append(entries jsonb) returns void language sql as $$
-  insert into ${AUDIT_PENDING_TABLE} (entries) select entries where jsonb_array_length(entries) > 0
+create or replace function plume_audit_append(entries jsonb) returns void language plpgsql as $$
+begin
+  if jsonb_array_length($1) > 0 then
+    insert into ${AUDIT_PENDING_TABLE} (entries) values ($1);
+  end if;
+end
 $$;`
 
 const SEAL = `
