@@ -4,7 +4,7 @@ import { startTestPlatform, type TestPlatform } from '@plume/core/testing'
 import { ordersApi } from '@plume/plugin-orders'
 
 /**
- * The submit's statements travel pipelined: BEGIN; the order's lock with the lines' load (and
+ * The submit's statements travel pipelined: BEGIN with the order's lock and the lines' load (and
  * the prefetches of pricing steps and transition hooks); the line and order updates; the staged
  * reservation, the audit entries and the COMMIT. A guard for the hot path (PostgreSQL; PGlite has
  * no socket). Only the order loop's plugins are loaded, so no after-commit work shares the socket.
@@ -38,7 +38,7 @@ afterAll(async () => {
 })
 
 describe('order submit round trips (PostgreSQL)', () => {
-  it('reaches the database in four round trips', async ({ skip }) => {
+  it('reaches the database in three round trips', async ({ skip }) => {
     if (!p) return skip()
     const k = p.db.knex
     const [wh] = (await k('warehouses').insert({ code: 'WH-RT', name: 'RT' }).returning('id')) as Array<{ id: number }>
@@ -72,7 +72,7 @@ describe('order submit round trips (PostgreSQL)', () => {
     }
     const events = log.get(socket) ?? []
     const trips = events.filter((e, i) => e === 'w' && events[i - 1] !== 'w').length
-    expect(trips, events.join('')).toBe(4)
+    expect(trips, events.join('')).toBe(3)
     expect(await k('stock_levels').where({ productId: pr!.id }).first('reserved')).toEqual({ reserved: 2 })
   })
 })

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
-import { pinConnection, prepared } from './prepared.js'
+import { pinConnection, pinnedConnection, prepared } from './prepared.js'
+import { sentBegin } from './pipelined-begin.js'
 
 interface Deferred {
   /** Every deferred write, settled (a failure is kept in `failure`, never left unhandled). */
@@ -20,8 +21,26 @@ export async function begin(knex: Knex): Promise<Knex.Transaction> {
   const trx = await knex.transaction()
   // on PostgreSQL: statements reach the connection in call order, so a deferred write is sent
   // before the COMMIT that follows it (PGlite runs one statement at a time: nothing to defer)
-  if (await pinConnection(trx)) owned.set(trx, { writes: [] })
+  if (await pinConnection(trx)) {
+    const d: Deferred = { writes: [] }
+    owned.set(trx, d)
+    // a BEGIN not waited for (pipelined-begin.ts) is checked like a deferred write: if it failed,
+    // the commit fails with its error (a lost connection), not with what it led to
+    const sent = sentBegin(pinnedConnection(trx)!)
+    if (sent) track(d, sent)
+  }
   return trx
+}
+
+function track(d: Deferred, sent: PromiseLike<unknown>): void {
+  d.writes.push(
+    Promise.resolve(sent).then(
+      () => undefined,
+      (err: unknown) => {
+        d.failure ??= err
+      },
+    ),
+  )
 }
 
 const isQuery = (w: unknown): w is Knex.QueryBuilder | Knex.Raw => typeof (w as { toSQL?: unknown })?.toSQL === 'function'
@@ -44,15 +63,7 @@ export async function defer(trx: Knex.Transaction | Knex, write: PromiseLike<unk
     return
   }
   // a query is sent now, as a statement (a knex query would be sent after some turns: maybe after the COMMIT)
-  const sent = isQuery(write) ? prepared(trx, write, 'deferred') : write
-  d.writes.push(
-    Promise.resolve(sent).then(
-      () => undefined,
-      (err: unknown) => {
-        d.failure ??= err
-      },
-    ),
-  )
+  track(d, isQuery(write) ? prepared(trx, write, 'deferred') : write)
 }
 
 /**

@@ -4,6 +4,7 @@ import pg from 'pg'
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { corkPgClient } from './cork.js'
+import { pipelineBegin } from './pipelined-begin.js'
 
 // NUMERIC (money) and INT8 come back as strings: exact decimals are never turned into floats.
 // COUNT(*) is int8; we cast counts explicitly where we need numbers.
@@ -37,6 +38,7 @@ export async function connectDatabase(opts: DatabaseOptions = {}): Promise<Datab
       connection: { connectionString: opts.url, pipeline: true } as Knex.PgConnectionConfig,
       pool: { min: opts.pool?.min ?? 0, max: opts.pool?.max ?? 10, afterCreate: corkPgClient },
     })
+    pipelineBegin(k.client)
     await k.raw('select 1')
     return { knex: k, kind: 'postgres', close: () => k.destroy() }
   }

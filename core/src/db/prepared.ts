@@ -93,6 +93,11 @@ export async function pinConnection(trx: Knex.Transaction): Promise<boolean> {
   return true
 }
 
+/** The connection `pinConnection` remembered for `trx`. */
+export function pinnedConnection(trx: Knex.Transaction): object | undefined {
+  return pinned.get(trx)
+}
+
 const MAX_CACHED = 1000
 const byText = new Map<string, Statement>()
 
