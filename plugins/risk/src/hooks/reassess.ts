@@ -21,23 +21,36 @@ const subjectsOf = (order: { customerId?: unknown; partnerId?: unknown }): Credi
 ]
 const keyOf = (s: CreditSubject) => (s.customerId !== undefined ? `c${s.customerId}` : `p${s.partnerId}`)
 
+/** Lock order: by namespace, then id — so runs that lock several subjects never deadlock. */
+const lockOf = (s: CreditSubject): [number, number] => (s.customerId !== undefined ? [LOCK.customer, s.customerId] : [LOCK.partner, s.partnerId!])
+const byLock = (a: CreditSubject, b: CreditSubject) => {
+  const [na, ia] = lockOf(a)
+  const [nb, ib] = lockOf(b)
+  return na - nb || ia - ib
+}
+
 /**
- * Re-scores a subject in its own transaction and marks done the queued `risk.assess` jobs of the
- * subject it covers: those committed before this run read them, so their changes are in the
- * score read after. Runs of one subject take turns (advisory lock).
+ * Re-scores subjects in one transaction and marks done the queued `risk.assess` jobs of the
+ * subjects it covers: those committed before this run read them, so their changes are in the
+ * scores read after. Runs of one subject take turns (advisory lock, taken in a fixed order).
  */
-export async function reassess(knex: Knex, who: CreditSubject): Promise<void> {
+export async function reassess(knex: Knex, ...who: CreditSubject[]): Promise<void> {
+  const subjects = [...who].sort(byLock)
+  if (subjects.length === 0) return
   await inTransaction(knex, async (trx) => {
-    // lock and list in one statement: a job committed while it waited for the lock is not
-    // listed (its snapshot is older) and stays pending, for the next run or the worker
-    const listed = prepared<{ id: number | string | null }>(trx, trx.raw(
-      // (a left join: the lock is taken even when no job is listed)
-      `select j.id from (select pg_advisory_xact_lock(?::int, ?::int)) l left join ${JOBS_TABLE} j on j.name = ? and j.status = 'pending' and j.payload @> ?::jsonb`,
-      [...(who.customerId !== undefined ? [LOCK.customer, who.customerId] : [LOCK.partner, who.partnerId]), ASSESS_JOB, JSON.stringify(who)],
-    ), 'risk_lock_jobs')
-    // the score's reads travel with the lock and run after it on the server
-    const [rows] = await Promise.all([listed, assess(trx, who)])
-    const covered = rows.flatMap((r) => (r.id === null ? [] : [Number(r.id)]))
+    // per subject, lock and list in one statement: a job committed while it waited for the lock
+    // is not listed (its snapshot is older) and stays pending, for the next run or the worker;
+    // the score's reads travel with the lock and run after it on the server. Every subject's
+    // statements go out together (pipelined).
+    const runs = subjects.map((s) => Promise.all([
+      prepared<{ id: number | string | null }>(trx, trx.raw(
+        // (a left join: the lock is taken even when no job is listed)
+        `select j.id from (select pg_advisory_xact_lock(?::int, ?::int)) l left join ${JOBS_TABLE} j on j.name = ? and j.status = 'pending' and j.payload @> ?::jsonb`,
+        [...lockOf(s), ASSESS_JOB, JSON.stringify(s)],
+      ), 'risk_lock_jobs'),
+      assess(trx, s),
+    ]))
+    const covered = (await Promise.all(runs)).flatMap(([rows]) => rows.flatMap((r) => (r.id === null ? [] : [Number(r.id)])))
     if (covered.length) {
       const now = new Date()
       await defer(trx, prepared(trx, trx(JOBS_TABLE).whereRaw('id = any(?::bigint[])', [covered as unknown as Knex.RawBinding]).where('status', 'pending').update({ status: 'done', result: JSON.stringify({ coveredBy: 'after-commit' }), finishedAt: now, updatedAt: now }), 'risk_jobs_done'))
@@ -45,30 +58,43 @@ export async function reassess(knex: Knex, who: CreditSubject): Promise<void> {
   })
 }
 
-const flights = new WeakMap<object, { waiting: Map<string, Promise<void>>; tail: Map<string, Promise<void>> }>()
+/** The next batch of re-scorings of an instance, still gathering subjects, and the last one scheduled. */
+interface Batches {
+  gathering?: { subjects: Map<string, CreditSubject>; done: Promise<void> }
+  last: Promise<void>
+}
+const batches = new WeakMap<object, Batches>()
 
 /**
- * Re-scores `who` soon, sharing runs: a caller joins a run that has not started yet, else queues
- * one after the current run (which may have started before the caller's commit). So at most one
- * run per subject is active per instance, and every caller's change is in the run it waits for.
+ * Re-scores `who` soon, in a batch: every subject asked for while the previous batch runs (or
+ * in the same turn) is re-scored in the next one, one transaction for all of them. A batch starts
+ * after the caller's commit and after the previous batch, so every caller's change is in the run
+ * it waits for, and one instance runs one batch at a time. A batch that fails fails for all its
+ * callers (logged); their jobs stay pending and the queue's worker runs them.
  */
 function reassessSoon(app: PlumeApp, who: CreditSubject): Promise<void> {
-  let f = flights.get(app)
-  if (!f) flights.set(app, (f = { waiting: new Map(), tail: new Map() }))
-  const { waiting, tail } = f
-  const key = keyOf(who)
-  const queued = waiting.get(key)
-  if (queued) return queued
-  const run: Promise<void> = (tail.get(key) ?? Promise.resolve())
-    .catch(() => undefined)
-    .then(() => {
-      waiting.delete(key)
-      return reassess(app.get('db').knex, who)
-    })
-  waiting.set(key, run)
-  tail.set(key, run)
-  void run.finally(() => tail.get(key) === run && tail.delete(key)).catch(() => undefined)
-  return run
+  let b = batches.get(app)
+  if (!b) batches.set(app, (b = { last: Promise.resolve() }))
+  const state = b
+  let batch = state.gathering
+  if (!batch) {
+    const subjects = new Map<string, CreditSubject>()
+    const done: Promise<void> = state.last
+      .catch(() => undefined)
+      // gather what else this turn asks for
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => {
+        // closed: a subject asked for from now on goes into the next batch
+        if (state.gathering?.done === done) state.gathering = undefined
+        return reassess(app.get('db').knex, ...subjects.values())
+      })
+    batch = { subjects, done }
+    state.gathering = batch
+    state.last = done
+    void done.catch(() => undefined)
+  }
+  batch.subjects.set(keyOf(who), who)
+  return batch.done
 }
 
 /** The queue's handler: the worker re-scores what an after-commit run did not. */
