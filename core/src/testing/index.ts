@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import knex from 'knex'
 import { pino } from 'pino'
-import type { DatabaseOptions } from '../db/connect.js'
+import { connectDatabase, type Database, type DatabaseOptions } from '../db/connect.js'
 import { createPlatform, type Platform, type PlatformOptions } from '../platform.js'
 
 /**
@@ -25,6 +25,23 @@ export async function testDatabase(): Promise<{ options: DatabaseOptions; drop()
       const a = knex({ client: 'pg', connection: url, pool: { min: 0, max: 1 } })
       await a.raw(`drop database if exists ${name} with (force)`)
       await a.destroy()
+    },
+  }
+}
+
+/**
+ * A database of its own for one test file, connected (see `testDatabase`); `close()` closes the
+ * connections and drops it.
+ * @example const db = await connectTestDatabase(); await db.knex.raw('create table t (id int)'); await db.close()
+ */
+export async function connectTestDatabase(): Promise<Database> {
+  const t = await testDatabase()
+  const db = await connectDatabase(t.options)
+  return {
+    ...db,
+    async close() {
+      await db.close()
+      await t.drop()
     },
   }
 }

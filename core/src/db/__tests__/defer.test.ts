@@ -1,25 +1,17 @@
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { testDatabase } from '../../testing/index.js'
-import { connectDatabase, type Database } from '../connect.js'
+import { connectTestDatabase } from '../../testing/index.js'
+import type { Database } from '../connect.js'
 import { begin, commit, defer, deferredFailure } from '../commit.js'
 import { prepared } from '../prepared.js'
 
 let db: Database
-let drop: () => Promise<void>
-let kind: 'postgres' | 'pglite'
 
 beforeAll(async () => {
-  const t = await testDatabase()
-  drop = t.drop
-  kind = t.kind
-  db = await connectDatabase(t.options)
+  db = await connectTestDatabase()
   await db.knex.raw('create table ledger (id serial primary key, amount int not null check (amount >= 0), note text)')
 })
-afterAll(async () => {
-  await db?.close()
-  await drop?.()
-})
+afterAll(() => db?.close())
 
 const rows = async () => (await db.knex('ledger').orderBy('id').select('amount', 'note')) as Array<{ amount: number; note: string | null }>
 
@@ -76,7 +68,7 @@ describe('deferred writes and pipelined transactions', () => {
     const trx = await begin(db.knex)
     await trx('ledger').insert({ amount: 5, note: 'before' })
     const refused = await defer(trx, trx('ledger').insert({ amount: -1, note: 'refused by the check' })).then(() => null, (e: unknown) => e)
-    if (kind === 'postgres') {
+    if (db.kind === 'postgres') {
       // not waited for: the failure shows at the commit
       expect(refused).toBeNull()
       await defer(trx, trx('ledger').insert({ amount: 6, note: 'after' }))
@@ -91,7 +83,7 @@ describe('deferred writes and pipelined transactions', () => {
   })
 
   it('names the failed deferred write as the cause when a later statement fails for it (PostgreSQL)', async ({ skip }) => {
-    if (kind !== 'postgres') skip()
+    if (db.kind !== 'postgres') skip()
     await db.knex('ledger').delete()
     const trx = await begin(db.knex)
     await defer(trx, trx('ledger').insert({ amount: -1 }))
@@ -111,13 +103,13 @@ describe('deferred writes and pipelined transactions', () => {
     await db.knex.transaction(async (trx) => {
       await defer(trx, trx('ledger').insert({ amount: 7 }))
       // the write has been answered: the row is there before the commit
-      expect(await trx('ledger').count({ n: '*' }).first()).toMatchObject({ n: kind === 'postgres' ? '1' : 1 })
+      expect(await trx('ledger').count({ n: '*' }).first()).toMatchObject({ n: db.kind === 'postgres' ? '1' : 1 })
     })
     expect(await rows()).toEqual([{ amount: 7, note: null }])
   })
 
   it('sends deferred writes and the COMMIT in one round trip (PostgreSQL)', async ({ skip }) => {
-    if (kind !== 'postgres') skip()
+    if (db.kind !== 'postgres') skip()
     await db.knex('ledger').delete()
     const trx = await begin(db.knex)
     await trx('ledger').insert({ amount: 0, note: 'warm' })
@@ -132,7 +124,7 @@ describe('deferred writes and pipelined transactions', () => {
   })
 
   it('without defer, each write waits for its answer (the baseline the test above beats)', async ({ skip }) => {
-    if (kind !== 'postgres') skip()
+    if (db.kind !== 'postgres') skip()
     const trx = await db.knex.transaction()
     const trips = await roundTrips(await socketOf(trx), async () => {
       await defer(trx, trx('ledger').insert({ amount: 1 }))
@@ -143,7 +135,7 @@ describe('deferred writes and pipelined transactions', () => {
   })
 
   it('sends the statements of one round trip in one write to the socket (PostgreSQL)', async ({ skip }) => {
-    if (kind !== 'postgres') skip()
+    if (db.kind !== 'postgres') skip()
     await db.knex('ledger').delete()
     const trx = await begin(db.knex)
     await trx('ledger').insert({ amount: 0, note: 'warm' })

@@ -1,25 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { testDatabase } from '../../testing/index.js'
-import { connectDatabase, type Database } from '../connect.js'
+import { connectTestDatabase } from '../../testing/index.js'
+import type { Database } from '../connect.js'
 import { commit } from '../commit.js'
 import { prepared, statement } from '../prepared.js'
 
 let db: Database
-let drop: () => Promise<void>
-let kind: 'postgres' | 'pglite'
 
 beforeAll(async () => {
-  const t = await testDatabase()
-  drop = t.drop
-  kind = t.kind
-  db = await connectDatabase(t.options)
+  db = await connectTestDatabase()
   await db.knex.raw('create table things (id serial primary key, name text not null, tags text[] not null default \'{}\')')
   await db.knex('things').insert([{ name: 'a' }, { name: 'b' }, { name: 'c' }])
 })
-afterAll(async () => {
-  await db?.close()
-  await drop?.()
-})
+afterAll(() => db?.close())
 
 /** Statements prepared on the connection of `trx` (PostgreSQL keeps them per session). */
 const preparedOn = async (trx: Parameters<typeof prepared>[0]) =>
@@ -46,7 +38,7 @@ describe('prepared statements', () => {
       await prepared(trx, trx('things').where('name', 'c').update({ tags: ['y'] }).returning('id'), 'things_tag')
       const mine = (await preparedOn(trx)).filter((s) => s.name.startsWith('plume_things_tag_'))
       // PGlite runs them as plain queries: nothing is prepared there
-      expect(mine.length).toBe(kind === 'postgres' ? 1 : 0)
+      expect(mine.length).toBe(db.kind === 'postgres' ? 1 : 0)
     } finally {
       await commit(trx)
     }

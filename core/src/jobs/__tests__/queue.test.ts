@@ -1,22 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connectDatabase, type Database } from '../../db/connect.js'
-import { testDatabase } from '../../testing/index.js'
+import type { Database } from '../../db/connect.js'
+import { connectTestDatabase } from '../../testing/index.js'
 import { JobQueue, backoffDelay, ensureJobTable, JOBS_TABLE, PermanentJobError } from '../index.js'
 
 let db: Database
-let drop: () => Promise<void>
 const later = (ms: number) => new Date(Date.now() + ms)
 
 beforeAll(async () => {
-  const t = await testDatabase()
-  drop = t.drop
-  db = await connectDatabase(t.options)
+  db = await connectTestDatabase()
   await ensureJobTable(db.knex)
 })
-afterAll(async () => {
-  await db.close()
-  await drop()
-})
+afterAll(() => db?.close())
 
 describe('JobQueue', () => {
   it('runs a job once and records its result', async () => {
