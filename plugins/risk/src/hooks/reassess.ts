@@ -64,19 +64,25 @@ interface Batches {
   last: Promise<void>
 }
 const batches = new WeakMap<object, Batches>()
+/** Subjects per batch at most: a batch holds their advisory locks until it commits. */
+export const BATCH_MAX = 100
 
 /**
  * Re-scores `who` soon, in a batch: every subject asked for while the previous batch runs (or
  * in the same turn) is re-scored in the next one, one transaction for all of them. A batch starts
  * after the caller's commit and after the previous batch, so every caller's change is in the run
  * it waits for, and one instance runs one batch at a time. A batch that fails fails for all its
- * callers (logged); their jobs stay pending and the queue's worker runs them.
+ * callers (logged); their jobs stay pending and the queue's worker runs them. At most
+ * `BATCH_MAX` subjects per batch.
  */
 function reassessSoon(app: PlumeApp, who: CreditSubject): Promise<void> {
   let b = batches.get(app)
   if (!b) batches.set(app, (b = { last: Promise.resolve() }))
   const state = b
+  const key = keyOf(who)
   let batch = state.gathering
+  // a full batch: the next one gathers behind it
+  if (batch && batch.subjects.size >= BATCH_MAX && !batch.subjects.has(key)) batch = undefined
   if (!batch) {
     const subjects = new Map<string, CreditSubject>()
     const done: Promise<void> = state.last
@@ -93,7 +99,7 @@ function reassessSoon(app: PlumeApp, who: CreditSubject): Promise<void> {
     state.last = done
     void done.catch(() => undefined)
   }
-  batch.subjects.set(keyOf(who), who)
+  batch.subjects.set(key, who)
   return batch.done
 }
 
