@@ -2,7 +2,8 @@ import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectTestDatabase } from '../../testing/index.js'
 import type { Database } from '../connect.js'
-import { begin, commit, defer, deferredFailure } from '../commit.js'
+import { begin, commit, defer, deferredFailure, inTransaction } from '../commit.js'
+import { isDatabaseUnavailable } from '../../errors/db-errors.js'
 import { prepared } from '../prepared.js'
 
 let db: Database
@@ -148,5 +149,36 @@ describe('deferred writes and pipelined transactions', () => {
     // three inserts and the COMMIT, each Parse/Bind/Execute/Sync: one system call, not one or two per statement
     expect(events.filter((e) => e === 'w')).toHaveLength(1)
     expect((await rows()).map((r) => r.amount)).toEqual([0, 1, 2, 3])
+  })
+
+  it('a BEGIN sent without waiting that fails fails the transaction with its own error (PostgreSQL)', async ({ skip }) => {
+    if (db.kind !== 'postgres') skip()
+    await db.knex('ledger').delete()
+    // the next connection handed out loses its socket before the transaction's BEGIN is written
+    const pool = (db.knex.client as { pool: { on(e: string, fn: (...a: unknown[]) => void): void; removeListener(e: string, fn: (...a: unknown[]) => void): void } }).pool
+    let armed = true
+    const cut = (_id: unknown, conn: unknown) => {
+      if (!armed) return
+      armed = false
+      ;(conn as { connection: { stream: net.Socket } }).connection.stream.destroy()
+    }
+    pool.on('acquireSuccess', cut)
+    let ran = false
+    const err = await inTransaction(db.knex, async (trx) => {
+      ran = true
+      await defer(trx, trx('ledger').insert({ amount: 1, note: 'lost' }))
+      await trx('ledger').insert({ amount: 2, note: 'lost' })
+    }).catch((e: unknown) => e)
+    pool.removeListener('acquireSuccess', cut)
+    expect(armed).toBe(false)
+    // the work did start (BEGIN was not waited for), and what the caller sees is the lost connection
+    expect(ran).toBe(true)
+    expect(isDatabaseUnavailable(err), String(err)).toBe(true)
+    expect(await rows()).toEqual([])
+    // the pool replaces the broken connection
+    await inTransaction(db.knex, async (trx) => {
+      await trx('ledger').insert({ amount: 3, note: 'after' })
+    })
+    expect(await rows()).toEqual([{ amount: 3, note: 'after' }])
   })
 })
