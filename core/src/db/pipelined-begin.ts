@@ -29,7 +29,11 @@ export function pipelineBegin(client: unknown): void {
     if (!trx.outerTx) {
       const begin = trx.begin
       trx.begin = function (this: PgTransaction, conn: object) {
-        if (this.isolationLevel || this.readOnly) return begin.call(this, conn)
+        if (this.isolationLevel || this.readOnly) {
+          // waited for as knex does; no earlier transaction's BEGIN stays on record for this one
+          sentBegins.delete(conn)
+          return begin.call(this, conn)
+        }
         // handed to the driver now (knex's query path is synchronous up to the socket)
         const sent = begin.call(this, conn)
         sent.catch(() => undefined)
