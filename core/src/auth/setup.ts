@@ -6,6 +6,7 @@ import { apiKeySecurity } from './api-key-hooks.js'
 import { ApiKeyAuthenticator } from './api-keys.js'
 import { authConfig } from './config.js'
 import { dropConnections } from './connections.js'
+import { authenticationDocs, revokeApiKeyDocs } from './docs.js'
 import { PlumeLocalStrategy } from './local.js'
 import { RefreshStrategy } from './refresh.js'
 import { authRuntime, createRuntime } from './runtime.js'
@@ -54,7 +55,7 @@ export async function setupAuthentication(app: PlumeApp, secret: string, accessT
   auth.register('jwt', new PlumeJwtStrategy(() => runtime))
   auth.register('local', new PlumeLocalStrategy(() => runtime))
   auth.register('refresh', new RefreshStrategy(() => runtime))
-  app.use('api/authentication', auth)
+  app.use('api/authentication', Object.assign(auth, { docs: authenticationDocs }))
 }
 
 /**
@@ -70,6 +71,7 @@ export function setupSessions(app: PlumeApp): void {
     runtime.apiKeys = keys
     // `POST /api/api-keys/:id/revoke`: the same as PATCH {revoked: true}, with the same checks
     app.use(`api/${apiKey.plural}/:id/revoke`, {
+      docs: revokeApiKeyDocs,
       async create(_data: unknown, params: { route?: { id?: string } } & Record<string, unknown>) {
         const { route, query: _q, ...rest } = params
         return app.service(`api/${apiKey.plural}`).patch(route?.id ?? null, { revoked: true }, rest)

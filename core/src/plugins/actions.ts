@@ -11,6 +11,7 @@ import type { AroundHook, PlumeApp } from '../app/types.js'
 import type { ActionDefinition } from './types.js'
 import { inTransaction } from '../db/commit.js'
 import { prepared } from '../db/prepared.js'
+import { dataAjv, formatAjvErrors } from '../validation/ajv.js'
 
 /** What `app.get('actions')` lists per entity, for the admin UI. */
 export interface ActionInfo {
@@ -20,6 +21,10 @@ export interface ActionInfo {
   label?: LocalizedText
   /** `api/<plural>/:id/<action>` */
   path: string
+  /** JSON Schema of the body (see `ActionDefinition.input`). */
+  input?: Record<string, unknown>
+  /** Record states the action applies to. */
+  states?: readonly string[]
 }
 
 const ID = /^\d{1,10}$/
@@ -34,6 +39,8 @@ export const actionInfo = (plugin: string, entity: EntityDefinition, name: strin
   permission: def.permission ?? `${entity.plural}:${name}`,
   ...(def.label ? { label: def.label } : {}),
   path: actionPath(entity, name),
+  ...(def.input ? { input: def.input } : {}),
+  ...(def.states ? { states: def.states } : {}),
 })
 
 function recordId(params: Params): number {
@@ -78,11 +85,17 @@ function settled<T>(value: Promise<T> | T): Promise<T> {
  * everything back when anything throws before the commit.
  */
 export function actionService(app: PlumeApp, entity: EntityDefinition, info: ActionInfo, def: ActionDefinition) {
+  // compiled at mount: a plugin with an invalid input schema fails to enable instead of serving unchecked
+  const checkInput = def.input ? dataAjv.compile(def.input) : undefined
   return {
     async create(data: unknown, params: Params): Promise<unknown> {
       const id = recordId(params)
       if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) {
         throw new BadRequest('The action body must be a JSON object', { errors: [{ path: '', message: 'must be an object' }] })
+      }
+      if (checkInput && !checkInput(data ?? {})) {
+        const errors = formatAjvErrors(checkInput.errors)
+        throw new BadRequest(`Invalid data: ${errors[0]?.path.slice(1) || 'body'} ${errors[0]?.message ?? 'is invalid'}`, { errors })
       }
       const later: AfterCommit[] = []
       const result = await inTransaction(app.get('db').knex, async (trx) => {

@@ -9,7 +9,7 @@ const strip = (path: string) => path.replace(/^\/+|\/+$/g, '')
 
 // Feathers keeps a service's options under this registered symbol (`getServiceOptions` is not a
 // named export Node's ESM loader can see in the CommonJS build).
-const SERVICE_OPTIONS = Symbol.for('@feathersjs/service')
+export const SERVICE_OPTIONS = Symbol.for('@feathersjs/service')
 
 /**
  * Removes a service from the app and the router.

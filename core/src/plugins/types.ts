@@ -2,6 +2,7 @@ import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { EntityDefinition, LocalizedText } from '@plume/metadata'
 import type { Knex } from 'knex'
 import type { Logger } from 'pino'
+import type { ServiceDocs } from '../app/openapi/types.js'
 import type { PlumeApp } from '../app/types.js'
 
 /** An around hook: `(context, next) => …`, exactly as Feathers runs them. */
@@ -30,6 +31,14 @@ export interface ActionDefinition {
   /** Permission name, e.g. `orders:submit`; defaults to `<plural>:<action>`. */
   permission?: string
   label?: LocalizedText
+  /**
+   * JSON Schema (Ajv 2020, an object) of the request body. The action layer validates the body
+   * against it before the handler runs (400 naming each field) and `/api/openapi.json` shows it;
+   * without one, any JSON object reaches the handler.
+   */
+  input?: Record<string, unknown>
+  /** Values of the record's `status` the action applies to; documented (OpenAPI, `api/meta`), checked by the handler. */
+  states?: readonly string[]
   handler(id: number, data: Record<string, unknown>, context: ActionCallContext): Promise<unknown>
   /**
    * Reads the handler needs, started right behind the record's lock so that both reach the
@@ -50,6 +59,8 @@ export interface ActionCallContext {
 
 /** A service that is not generated from an entity, e.g. `api/stock-transfers`. */
 export interface CustomService {
+  /** How `/api/openapi.json` describes it (a generic description without it); see docs/plugins.md. */
+  docs?: ServiceDocs
   [method: string]: unknown
 }
 

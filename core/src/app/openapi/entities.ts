@@ -1,9 +1,7 @@
+/** OpenAPI of the generated entity services: record, data and patch schemas, CRUD paths. */
 import { stripExtensions, type EntityDefinition } from '@plume/metadata'
-
-type Json = Record<string, unknown>
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
-const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+import { errorResponse, json, pascal, ref } from './shared.js'
+import type { Json } from './types.js'
 
 function recordSchema(e: EntityDefinition): Json {
   const properties: Json = {}
@@ -29,8 +27,6 @@ function dataSchema(e: EntityDefinition, partial: boolean): Json {
   return { type: 'object', properties, required, additionalProperties: false }
 }
 
-const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ref('Error') } } })
-
 function paths(e: EntityDefinition): Json {
   const Name = pascal(e.name)
   const tag = e.ui.label.en
@@ -53,7 +49,6 @@ function paths(e: EntityDefinition): Json {
       schema: {},
     })),
   ]
-  const json = (schema: Json) => ({ 'application/json': { schema } })
   return {
     [`/api/${e.plural}`]: {
       get: {
@@ -86,42 +81,10 @@ function paths(e: EntityDefinition): Json {
 }
 
 /**
- * The OpenAPI 3.1 document, derived from the entity definitions (never written by hand).
- * @example const doc = openApiDocument([...entities.values()], { version: '0.1.0' })
+ * Schemas (`<Name>`, `<Name>Data`, `<Name>Patch`) and CRUD paths of one entity's service.
+ * @example const { schemas, paths } = entityDocs(customer)
  */
-export function openApiDocument(entities: EntityDefinition[], info: { version: string; extraPaths?: Json }): Json {
-  const schemas: Json = {
-    Error: {
-      type: 'object',
-      properties: {
-        name: { type: 'string' }, message: { type: 'string' }, code: { type: 'integer' }, className: { type: 'string' },
-        data: { type: 'object', properties: { errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } } } },
-      },
-    },
-  }
-  let allPaths: Json = {
-    '/api/authentication': {
-      post: {
-        tags: ['Authentication'], summary: 'Log in (strategy local: email + password) or refresh (strategy jwt)',
-        requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { strategy: { enum: ['local', 'jwt'] }, email: { type: 'string' }, password: { type: 'string' }, accessToken: { type: 'string' } } } } } },
-        responses: { 201: { description: 'accessToken and user' }, 401: errorResponse('Not authenticated') },
-      },
-    },
-  }
-  for (const e of [...entities].sort((a, b) => a.name.localeCompare(b.name))) {
-    const Name = pascal(e.name)
-    schemas[Name] = recordSchema(e)
-    schemas[`${Name}Data`] = dataSchema(e, false)
-    schemas[`${Name}Patch`] = dataSchema(e, true)
-    allPaths = { ...allPaths, ...paths(e) }
-  }
-  return {
-    openapi: '3.1.0',
-    info: { title: 'Plume API', version: info.version, description: 'Generated from the entity metadata. Authenticate with POST /api/authentication and send `Authorization: Bearer <accessToken>`.' },
-    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
-    servers: [{ url: '/' }],
-    security: [{ bearer: [] }],
-    paths: { ...allPaths, ...(info.extraPaths ?? {}) },
-    components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-  }
+export function entityDocs(e: EntityDefinition): { schemas: Json; paths: Json } {
+  const Name = pascal(e.name)
+  return { schemas: { [Name]: recordSchema(e), [`${Name}Data`]: dataSchema(e, false), [`${Name}Patch`]: dataSchema(e, true) }, paths: paths(e) }
 }
