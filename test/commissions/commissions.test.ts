@@ -10,7 +10,7 @@ const pct = (base: string, rate: string) => cents(new Decimal(base).times(rate).
 beforeAll(async () => {
   p = await startTestPlatform()
   f = await bizFixture(p, 'COM')
-  await created(f.api, '/api/commission-plans', { code: 'GOLD', name: 'Gold plan', tierId: f.tiers.gold, defaultPercent: 5, categoryRates: [{ categoryId: f.categories.tools, percent: 8 }], volumeTiers: [{ minVolume: '1000.00', bonusPercent: 1.5 }] })
+  await created(f.api, '/api/commission-plans', { code: 'GOLD', name: 'Gold plan', tierId: f.tiers.gold, defaultPercent: 5, categoryRates: [{ categoryId: f.categories.tools, percent: 8 }], volumeTiers: [{ minVolume: '1000.00', bonusPercent: 1.5 }], tierMode: 'cliff' })
   await created(f.api, '/api/commission-plans', { code: 'ANY', name: 'Everyone else', defaultPercent: 2, basis: 'paid' })
 })
 afterAll(async () => p?.close())

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex'
 import { Money, money } from '@plume/plugin-orders'
-import { lineCommissions, periodOf, planOf, volumeBonus } from './plan.js'
+import { lineCommissions, periodOf, planOf, volumeBonus, type CommissionPlan, type LineCommission } from './plan.js'
+import { marginalCommissions } from './tiers.js'
 
 interface AccrualRow {
   id: number
@@ -15,7 +16,8 @@ interface AccrualRow {
 /**
  * Accrues the commission of an order once (no-op when it has an accrual, no partner, no plan or
  * a plan with another basis). The volume bonus looks at the partner's net accrued base (reversals deducted) in the
- * period including this order; it is not applied retroactively to earlier orders.
+ * period before and including this order, paid as the plan's `tierMode` says (tiers.ts); earlier
+ * orders of the period are never changed.
  * @example await accrueOrder(trx, orderId, 'delivered')
  */
 export async function accrueOrder(trx: Knex.Transaction, orderId: number, basis: 'delivered' | 'paid', at = new Date()): Promise<AccrualRow | null> {
@@ -30,15 +32,31 @@ export async function accrueOrder(trx: Knex.Transaction, orderId: number, basis:
   const base = lines.reduce((s, l) => s.plus(l.lineTotal), new Money(0))
   const period = periodOf(plan, at)
   const before = (await trx('commission_accruals').where({ partnerId: order.partnerId, period }).first(trx.raw('coalesce(sum(base), 0)::text as v'))) as { v: string }
-  const volume = base.plus(before.v)
-  const bonus = volumeBonus(plan, volume)
-  const details = lineCommissions(plan, lines, bonus)
+  const { details, note } = orderCommission(plan, lines, new Money(before.v), period)
   const amount = details.reduce((s, d) => s.plus(d.amount), new Money(0))
-  const reason = `${basis === 'delivered' ? 'Delivered' : 'Paid'} order ${order.number}${bonus.isZero() ? '' : `; volume ${money(volume)} in ${period} adds ${bonus.toString()}%`}`
+  const reason = `${basis === 'delivered' ? 'Delivered' : 'Paid'} order ${order.number}${note}`
   const [row] = (await trx('commission_accruals')
     .insert({ partnerId: order.partnerId, planId: plan.id, orderId, kind: 'accrual', base: money(base), amount: money(amount), period, details: JSON.stringify(details), reason, status: 'open' })
     .returning('*')) as AccrualRow[]
   return row!
+}
+
+/**
+ * The commission of one order's lines by the plan's tier mode, given the partner's period volume
+ * before it, and the note its accrual's reason gets about the volume bonus ('' without one).
+ * @example orderCommission(plan, lines, new Money('9000.00'), '2026-03')
+ */
+export function orderCommission(plan: CommissionPlan, lines: Array<{ id: number; categoryId: number | null; lineTotal: string }>, before: Money, period: string): { details: LineCommission[]; note: string } {
+  const volume = lines.reduce((s, l) => s.plus(l.lineTotal), before)
+  if (plan.tierMode === 'marginal') {
+    const details = marginalCommissions(plan, lines, before)
+    const parts = new Map<string, { bonusPercent: string; base: Money }>()
+    for (const t of details.flatMap((d) => d.tiers ?? [])) parts.set(t.from, { bonusPercent: t.bonusPercent, base: (parts.get(t.from)?.base ?? new Money(0)).plus(t.base) })
+    const note = [...parts].map(([from, p]) => `+${p.bonusPercent}% on ${money(p.base)} above ${from}`).join(', ')
+    return { details, note: note ? `; volume ${money(volume)} in ${period}: ${note}` : '' }
+  }
+  const bonus = volumeBonus(plan, volume)
+  return { details: lineCommissions(plan, lines, bonus), note: bonus.isZero() ? '' : `; volume ${money(volume)} in ${period} adds ${bonus.toString()}%` }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import { Money, money } from '@plume/plugin-orders'
+import { tierModeOf, type TierMode, type TierSlice } from './tiers.js'
 
 export interface CommissionPlan {
   id: number
@@ -9,6 +10,8 @@ export interface CommissionPlan {
   categoryRates: Array<{ categoryId: number; percent: number | string }>
   volumeTiers: Array<{ minVolume: string; bonusPercent: number | string }>
   period: 'month' | 'quarter'
+  /** How `volumeTiers` pay (see tiers.ts); plans made before modes existed are `cliff`. */
+  tierMode: TierMode
 }
 
 const json = <T>(v: unknown, fallback: T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : ((v as T | null) ?? fallback))
@@ -20,9 +23,9 @@ export async function planOf(trx: Knex.Transaction, partnerId: number): Promise<
     .where('c.active', true)
     .andWhere((w) => w.whereRaw('c."tierId" = p."tierId"').orWhereNull('c.tierId'))
     .orderByRaw('c."tierId" is null, c.id desc')
-    .first('c.id', 'c.tierId', 'c.basis', trx.raw('c."defaultPercent"::text as "defaultPercent"'), 'c.categoryRates', 'c.volumeTiers', 'c.period')) as (CommissionPlan & { categoryRates: unknown; volumeTiers: unknown }) | undefined
+    .first('c.id', 'c.tierId', 'c.basis', trx.raw('c."defaultPercent"::text as "defaultPercent"'), 'c.categoryRates', 'c.volumeTiers', 'c.period', 'c.tierMode')) as (CommissionPlan & { categoryRates: unknown; volumeTiers: unknown; tierMode: unknown }) | undefined
   if (!row) return null
-  return { ...row, categoryRates: json(row.categoryRates, []), volumeTiers: json(row.volumeTiers, []) }
+  return { ...row, categoryRates: json(row.categoryRates, []), volumeTiers: json(row.volumeTiers, []), tierMode: tierModeOf(row.tierMode) }
 }
 
 /** `2026-03` (month) or `2026-Q1` (quarter) of a UTC date. */
@@ -32,7 +35,7 @@ export function periodOf(plan: Pick<CommissionPlan, 'period'>, at: Date): string
   return plan.period === 'quarter' ? `${y}-Q${Math.floor(m / 3) + 1}` : `${y}-${String(m + 1).padStart(2, '0')}`
 }
 
-/** The bonus percent for a period volume: the tier with the highest `minVolume` ≤ volume (0 without). */
+/** The bonus percent for a period volume (cliff mode): the tier with the highest `minVolume` ≤ volume (0 without). */
 export function volumeBonus(plan: Pick<CommissionPlan, 'volumeTiers'>, volume: Money): Money {
   let best: { minVolume: string; bonusPercent: number | string } | undefined
   for (const t of plan.volumeTiers) if (volume.greaterThanOrEqualTo(t.minVolume) && (!best || new Money(t.minVolume).greaterThan(best.minVolume))) best = t
@@ -45,6 +48,8 @@ export interface LineCommission {
   base: string
   percent: string
   amount: string
+  /** Marginal tiers only: the bonus earned on the part of the line inside each tier. */
+  tiers?: TierSlice[]
 }
 
 /**

@@ -5,9 +5,11 @@ import { accrueOrder, reverseOrder } from './accrue.js'
 import { approveBatch, payBatch, reverseCommission } from './actions.js'
 import { accrueOnDelivery, accrueOnPayment, reverseOnCancel, reverseOnCreditNote } from './hooks/order-events.js'
 import { payoutBatch, systemOnly } from './hooks/payout-batch.js'
+import { commissionTierModeMigration } from './migrations/20261207000000-commission-tier-mode.js'
 
-export { accrueOrder, reverseOrder } from './accrue.js'
+export { accrueOrder, orderCommission, reverseOrder } from './accrue.js'
 export { lineCommissions, periodOf, volumeBonus, type CommissionPlan, type LineCommission } from './plan.js'
+export { marginalCommissions, tierSlices, TIER_MODES, type TierMode, type TierSlice } from './tiers.js'
 
 /** What `ctx.use('commissions')` returns. */
 export interface CommissionsApi {
@@ -21,8 +23,9 @@ const batch = [payoutBatch()]
 const paid = [accrueOnPayment()]
 
 /**
- * Partner commissions: plans per tier (rate by category, volume bonus per period, earned on
- * delivery or on payment), accruals and reversals, payout batches draft → approved → paid.
+ * Partner commissions: plans per tier (rate by category, volume bonus per period in marginal or
+ * cliff tiers, earned on delivery or on payment), accruals and reversals, payout batches
+ * draft → approved → paid.
  * See docs/commissions.md.
  */
 export default definePlugin<CommissionsApi>({
@@ -31,6 +34,7 @@ export default definePlugin<CommissionsApi>({
   description: { en: 'Partner commissions: plans, accruals, payout batches', 'zh-CN': '合作伙伴佣金：方案、计提与结算' },
   dependsOn: ['partners', 'orders'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
+  migrations: [commissionTierModeMigration],
   hooks: {
     commissionAccrual: { create: guard, update: guard, patch: guard, remove: guard },
     payoutBatch: { create: batch, update: batch, patch: batch, remove: batch },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { Money } from '@plume/plugin-orders'
 import { lineCommissions, periodOf, volumeBonus, type CommissionPlan } from '../plan.js'
 
-const plan: CommissionPlan = { id: 1, tierId: null, basis: 'delivered', defaultPercent: '5', categoryRates: [{ categoryId: 7, percent: 8 }], volumeTiers: [{ minVolume: '1000.00', bonusPercent: 1 }, { minVolume: '5000.00', bonusPercent: 2.5 }], period: 'quarter' }
+const plan: CommissionPlan = { id: 1, tierId: null, basis: 'delivered', defaultPercent: '5', categoryRates: [{ categoryId: 7, percent: 8 }], volumeTiers: [{ minVolume: '1000.00', bonusPercent: 1 }, { minVolume: '5000.00', bonusPercent: 2.5 }], period: 'quarter', tierMode: 'cliff' }
 
 describe('commission plan arithmetic', () => {
   it('rates by category plus the volume bonus, per line in cents', () => {
