@@ -1,7 +1,9 @@
+import { NotFound } from '@feathersjs/errors'
 import { feathers } from '@feathersjs/feathers'
 import { bodyParser, koa, rest, cors } from '@feathersjs/koa'
 import socketio from '@feathersjs/socketio'
 import type { EntityDefinition } from '@plume/metadata'
+import type { Knex } from 'knex'
 import { pino, type Logger } from 'pino'
 import type { Database } from '../db/connect.js'
 import { errorHandler } from '../errors/handler.js'
@@ -15,7 +17,7 @@ import { setupRealtime } from './realtime.js'
 import { adminStatic } from './admin-static.js'
 import { setupMetaService } from './meta-service.js'
 import { pluginHooks } from '../plugins/dispatch.js'
-import { automationHook, setupAutomation } from '../automation/index.js'
+import { automationEvents, automationHook, setupAutomation } from '../automation/index.js'
 import type { AroundHook, PlumeApp } from './types.js'
 
 export interface CreateAppOptions {
@@ -45,7 +47,10 @@ export function registerEntityService(app: PlumeApp, entity: EntityDefinition, a
   app.use(path, service, { methods: ['find', 'get', 'create', 'update', 'patch', 'remove'], events: [] })
   const guard: AroundHook[] = [clientSafeErrors(), requireAuth(), ...authorizeHooks(app, entity)]
   const audit = auditHooks(app, entity)
-  const write: AroundHook[] = [...guard, transaction(), ...audit.all, validateData(entity), ...authEntityHooks(entity), pluginHooks(entity.name), automationHook(app, entity), ...around]
+  // after-rules run once the whole write is done (plugin hooks included), on the row as it will commit:
+  // read without hooks, with the mounted service as `this` (it holds the encryption codec)
+  const stored = (id: number, trx: Knex | Knex.Transaction) => service.get.call(app.service(path), id, { transaction: trx as Knex.Transaction }).catch((err: unknown) => (err instanceof NotFound ? undefined : Promise.reject(err as Error)))
+  const write: AroundHook[] = [...guard, transaction(), automationEvents(app, stored), ...audit.all, validateData(entity), ...authEntityHooks(entity), pluginHooks(entity.name), automationHook(app, entity, stored), ...around]
   const read: AroundHook[] = [...guard, ...audit.reads, ...authEntityHooks(entity), pluginHooks(entity.name), ...around]
   app.service(path).hooks({ around: { find: read, get: read, create: write, update: write, patch: write, remove: write } })
   return service

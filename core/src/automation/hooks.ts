@@ -3,35 +3,45 @@ import type { EntityDefinition } from '@plume/metadata'
 import type { Knex } from 'knex'
 import type { AroundHook, PlumeApp } from '../app/types.js'
 import type { AutomationEngine } from './engine.js'
-import type { EntityEvent } from './types.js'
+import type { EntityEvent, TriggerEvent } from './types.js'
 
 const EVENTS: Record<string, EntityEvent> = { create: 'created', patch: 'patched', update: 'updated', remove: 'removed' }
 
 type Row = Record<string, unknown>
+/** Reads one stored row as the entity service returns it (in the write's transaction); undefined when gone. */
+export type RowReader = (id: number, db: Knex | Knex.Transaction) => Promise<Row | undefined>
+
+/** Events of the write, waiting for {@link automationEvents} (set on the hook context). */
+const PENDING = Symbol('plume.automation.pending')
+type Waiting = HookContext & { [PENDING]?: TriggerEvent[] }
+
 const rows = (result: unknown): Row[] => {
   const list = Array.isArray(result) ? result : Array.isArray((result as { data?: unknown })?.data) ? (result as { data: unknown[] }).data : [result]
   return list.filter((r): r is Row => !!r && typeof r === 'object')
 }
 
+const dbOf = (app: PlumeApp, context: HookContext): Knex | Knex.Transaction => (context.params as { transaction?: Knex.Transaction }).transaction ?? app.get('db').knex
+
 /**
  * The automation hook of one entity service, innermost in its chain (after permissions,
  * validation and plugin hooks, inside the write's transaction): before the write, hold rules may
- * block it (409/422 with their message); after it, the rules listening to `created`/`patched`/
- * `updated`/`removed` are evaluated and their firings and jobs written in the same transaction.
- * @example chain.push(automationHook(app, entity))
+ * block it (409/422 with their message); after it, the write's events are handed to
+ * {@link automationEvents} (outermost inside the transaction), which evaluates them once every
+ * plugin hook has finished — or evaluated here when that hook is not in the chain.
+ * @example chain.push(automationHook(app, entity, read))
  */
-export const automationHook = (app: PlumeApp, entity: EntityDefinition): AroundHook => async (context: HookContext, next: NextFunction) => {
+export const automationHook = (app: PlumeApp, entity: EntityDefinition, read?: RowReader): AroundHook => async (context: HookContext, next: NextFunction) => {
   const on = EVENTS[context.method]
   const engine = app.get('automation') as AutomationEngine | undefined
   if (!on || !engine) return next()
   const before = engine.listens('before', entity.name, on)
   const after = engine.listens('after', entity.name, on)
   if (!before && !after) return next()
-  const params = context.params as Row & { transaction?: Knex.Transaction }
-  const db = params.transaction ?? app.get('db').knex
+  const params = context.params as Row
+  const db = dbOf(app, context)
   const single = context.id !== null && context.id !== undefined
   let previous: Row | undefined
-  if (single && on !== 'created') previous = (await db(entity.table).where('id', context.id as number).first()) as Row | undefined
+  if (single && on !== 'created') previous = read ? await read(Number(context.id), db) : ((await db(entity.table).where('id', context.id as number).first()) as Row | undefined)
   const data = context.data && typeof context.data === 'object' && !Array.isArray(context.data) ? (context.data as Row) : undefined
   if (before) {
     const record = on === 'created' ? { ...(data ?? {}) } : { ...(previous ?? {}), ...(data ?? {}) }
@@ -39,7 +49,35 @@ export const automationHook = (app: PlumeApp, entity: EntityDefinition): AroundH
   }
   await next()
   if (!after) return
-  for (const record of rows(context.result)) {
-    await engine.emit({ entity: entity.name, on, record, ...(previous ? { previous } : {}), ...(data ? { data } : {}) }, db, { params })
+  const events = rows(context.result).map((record): TriggerEvent => ({ entity: entity.name, on, record, ...(previous ? { previous } : {}), ...(data ? { data } : {}) }))
+  const waiting = (context as Waiting)[PENDING]
+  if (waiting) waiting.push(...events)
+  else for (const event of events) await engine.emit(event, db, { params })
+}
+
+/**
+ * Evaluates the after-rules of a write once the whole write is done — plugin hooks included (an
+ * order's lines inserted and priced after its row) — with each record read again in the write's
+ * transaction: a rule sees the record as it will be committed, and its firings and action jobs
+ * commit or roll back with the write. Placed right inside the transaction hook. A write that never
+ * reached the database (an idempotent replay answered from its key) evaluates nothing.
+ * @example [transaction(), automationEvents(app, entity, read), …, automationHook(app, entity, read)]
+ */
+export const automationEvents = (app: PlumeApp, read: RowReader): AroundHook => async (context: HookContext, next: NextFunction) => {
+  if (!EVENTS[context.method] || !app.get('automation')) return next()
+  const waiting: TriggerEvent[] = []
+  ;(context as Waiting)[PENDING] = waiting
+  try {
+    await next()
+  } finally {
+    delete (context as Waiting)[PENDING]
+  }
+  if (waiting.length === 0) return
+  const engine = app.get('automation') as AutomationEngine
+  const db = dbOf(app, context)
+  for (const event of waiting) {
+    const id = Number(event.record.id)
+    const fresh = event.on !== 'removed' && Number.isInteger(id) ? await read(id, db) : undefined
+    await engine.emit(fresh ? { ...event, record: fresh } : event, db, { params: context.params as Row })
   }
 }

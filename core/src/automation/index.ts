@@ -14,7 +14,7 @@ import { validateAutomationRule } from './validate.js'
 
 export { AutomationEngine, ACTION_JOB, DEFAULT_MAX_DEPTH, nowFact, provenanceOf, type DryRunResult, type Provenance } from './engine.js'
 export { AutomationRegistry, EVENT_FACTS, SCHEDULE_FACTS } from './registry.js'
-export { automationHook } from './hooks.js'
+export { automationEvents, automationHook, type RowReader } from './hooks.js'
 export { validateAutomationRule } from './validate.js'
 export { automationRuleSchema } from './schema.js'
 export { compile, explain, MissingFact, OPERATORS } from './conditions.js'
