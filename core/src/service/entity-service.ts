@@ -120,6 +120,7 @@ export class EntityService {
     return parseQuery(this.entity, params?.query as Record<string, unknown> | undefined, {
       defaultLimit: this.defaultLimit,
       maxLimit: this.maxLimit,
+      maxIn: this.maxLimit,
       hidden: params?.hidden,
     })
   }

@@ -40,13 +40,16 @@ export interface QueryOptions {
   maxLimit: number
   /** Fields the caller may not see: not usable in filters, sort or $select (no oracle). */
   hidden?: ReadonlySet<string>
+  /** Most values an `$in`/`$nin` list may hold; the entity services pass their page maximum. */
+  maxIn?: number
 }
 
 const COMPARE: ReadonlySet<string> = new Set(['$ne', '$lt', '$lte', '$gt', '$gte'])
 const TEXT_OPS: ReadonlySet<string> = new Set(['$like', '$ilike', '$notlike'])
 // formats that are still free text in SQL (unlike dates and uuids): pattern search makes sense
 const TEXT_FORMATS: ReadonlySet<string> = new Set(['email', 'uri', 'hostname'])
-const MAX_IN = 1000
+/** Page maximum of the platform (`paginate.max`): an `$in` may name a whole page of ids. */
+const MAX_IN = 500
 const MAX_OR_DEPTH = 3
 
 class QueryErrors {
@@ -58,6 +61,24 @@ class QueryErrors {
 
 const MONEY = /^-?\d{1,12}(\.\d{1,2})?$/
 const INTEGER = /^-?\d{1,15}$/
+
+/**
+ * A list given as an array or as an object keyed by index: a query string's parser keeps only
+ * short indexed lists as arrays (`id[$in][0]=1…`, `id[$in][]=1…`) and past its array limit gives
+ * an object keyed by index, which is the same list.
+ * @example indexedList({ 0: '7', 1: '9' }) // ['7', '9']
+ */
+function indexedList(value: unknown): unknown[] | undefined {
+  if (Array.isArray(value)) return value
+  if (value === null || typeof value !== 'object') return undefined
+  const keys = Object.keys(value)
+  if (keys.length === 0 || !keys.every((k) => /^\d{1,9}$/.test(k))) return undefined
+  // integer-like keys enumerate in ascending order, so the list keeps its order
+  return keys.map((k) => (value as Record<string, unknown>)[k])
+}
+
+/** The values of `$in`/`$nin`: a list, a comma-separated string or one value. */
+const listOf = (value: unknown): unknown[] => indexedList(value) ?? (typeof value === 'string' ? value.split(',') : [value])
 
 function coerce(f: FieldDefinition, raw: unknown, path: string, errs: QueryErrors): unknown {
   if (raw === null || raw === 'null') return null
@@ -117,9 +138,10 @@ function parseFieldFilter(entity: EntityDefinition, name: string, raw: unknown, 
   for (const [op, value] of Object.entries(raw as Record<string, unknown>)) {
     const p = `${path}/${op}`
     if (op === '$in' || op === '$nin') {
-      const arr = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [value]
-      if (arr.length > MAX_IN) {
-        errs.add(p, `may hold at most ${MAX_IN} values`)
+      const arr = listOf(value)
+      const max = opts.maxIn ?? MAX_IN
+      if (arr.length > max) {
+        errs.add(p, `may hold at most ${max} values (${arr.length} given)`)
         continue
       }
       const vals = arr.map((v, i) => coerce(f, v, `${p}/${i}`, errs))
@@ -217,7 +239,7 @@ export function parseQuery(entity: EntityDefinition, query: Record<string, unkno
   }
   let select: string[] | undefined
   if ($select !== undefined) {
-    const names = Array.isArray($select) ? $select : typeof $select === 'string' ? $select.split(',') : null
+    const names = typeof $select === 'string' ? $select.split(',') : (indexedList($select) ?? null)
     if (!names) errs.add('/$select', 'must be a list of fields')
     else {
       select = []
