@@ -104,20 +104,21 @@ describe('order transitions and notifications', () => {
     const adminSocket = await socketAs(p, p.adminEmail, p.adminPassword)
     try {
       const o = await order(10)
-      for (const a of ['submit', 'approve']) expect((await act(o.id, a)).status).toBe(201)
-      // no alert before the shipment
-      expect(await firings(p, 'low-stock-after-shipment')).toHaveLength(0)
-      expect((await act(o.id, 'ship')).status).toBe(201)
+      // the default rule fires once, at the reservation that crosses the reorder point (submit)
+      expect((await act(o.id, 'submit')).status).toBe(201)
+      expect(await firings(p, 'low-stock-after-shipment')).toHaveLength(1)
+      for (const a of ['approve', 'ship']) expect((await act(o.id, a)).status).toBe(201)
+      expect(await firings(p, 'low-stock-after-shipment')).toHaveLength(1)
       const [firing] = await firings(p, 'low-stock-after-shipment')
-      expect(firing).toMatchObject({ status: 'fired', ruleVersion: 1, trigger: { type: 'event', entity: 'order', on: 'transition', action: 'ship', recordId: o.id } })
-      expect(firing!.matched.map((m: { factPath: string }) => m.factPath)).toEqual(['$.reorderPoint', '$.available'])
-      expect(firing!.item).toMatchObject({ available: 90, reorderPoint: 95 })
+      expect(firing).toMatchObject({ status: 'fired', ruleVersion: 1, trigger: { type: 'event', entity: 'order', on: 'transition', action: 'submit', recordId: o.id } })
+      expect(firing!.matched.map((m: { factPath: string }) => m.factPath)).toEqual(['$.reorderPoint', '$.available', '$.previousAvailable'])
+      expect(firing!.item).toMatchObject({ available: 90, previousAvailable: 100, reorderPoint: 95 })
       await jobsOf(p).drain()
 
       const stock = await notificationsOf(warehouse.id)
       expect(stock).toHaveLength(1)
       expect(stock[0]).toMatchObject({ title: expect.stringContaining(`SKU-AL-W in WH-AL`), link: { entity: 'stockLevel', id: level.id }, readAt: null, ruleName: 'low-stock-after-shipment' })
-      expect(stock[0]!.body).toContain(`90 available after order ${o.number} shipped (reorder point 95, reorder 40)`)
+      expect(stock[0]!.body).toContain(`90 available after submit of order ${o.number}, was 100 (reorder point 95, reorder 40)`)
 
       const partner = await notificationsOf(partnerUserId)
       expect(partner).toHaveLength(1)
@@ -153,18 +154,18 @@ describe('order transitions and notifications', () => {
   })
 
   it('dry-runs a rule on a record or at a time without acting', async () => {
-    const low = (await p.http('GET', '/api/alert-rules?name=low-stock-after-shipment', undefined, token)).body[0]
+    // a rule on the level (not the crossing): the shipped order still matches
+    const low = (await p.http('GET', '/api/alert-rules?name=partner-stock-watch', undefined, token)).body[0]
     const shipped = (await p.db.knex('orders').where({ status: 'shipped' }).first('id')) as { id: number }
     const before = await p.db.knex('notifications').count({ n: '*' }).first()
     const jobsBefore = await p.db.knex('plume_jobs').count({ n: '*' }).first()
     const r = await p.http('POST', `/api/alert-rules/${low.id}/dry-run`, { record: { id: shipped.id } }, token)
     expect(r.status).toBe(201)
-    expect(r.body).toMatchObject({ matched: true, changed: false, rule: { name: 'low-stock-after-shipment' } })
+    expect(r.body).toMatchObject({ matched: true, changed: false, rule: { name: 'partner-stock-watch' } })
     expect(r.body.evaluations[0].conditions).toEqual([
-      expect.objectContaining({ fact: 'item', factPath: '$.reorderPoint', operator: 'greaterThan', result: true }),
       expect.objectContaining({ fact: 'item', factPath: '$.available', factValue: 90, result: true }),
     ])
-    expect(r.body.actions[0]).toMatchObject({ type: 'notify', wouldDo: { messages: [expect.objectContaining({ userId: warehouse.id })] } })
+    expect(r.body.actions[0]).toMatchObject({ type: 'notify', wouldDo: { messages: [expect.objectContaining({ userId: partnerUserId })] } })
     expect(await p.db.knex('notifications').count({ n: '*' }).first()).toEqual(before)
     expect(await p.db.knex('plume_jobs').count({ n: '*' }).first()).toEqual(jobsBefore)
 

@@ -149,3 +149,21 @@ export function explain(node: Condition, facts: Facts, path = ''): LeafResult[] 
   }
   return [out]
 }
+
+const comparable = (v: unknown): string => JSON.stringify(v instanceof Date ? v.toISOString() : (v ?? null))
+
+/**
+ * The fields a change altered, each as `{from, to}` — the `changes` fact of patched, updated and
+ * transition rules (a rule fires on a crossing, not on a level). Fields absent from the record
+ * after the change are left out.
+ * @example changesOf({ status: 'draft', total: '5.00' }, { status: 'submitted', total: '5.00' }) // { status: { from: 'draft', to: 'submitted' } }
+ */
+export function changesOf(previous: Record<string, unknown>, record: Record<string, unknown>): Record<string, { from: unknown; to: unknown }> {
+  const out: Record<string, { from: unknown; to: unknown }> = {}
+  for (const [k, to] of Object.entries(record)) {
+    if (!Object.prototype.hasOwnProperty.call(previous, k) || k === 'updatedAt' || k === 'version') continue
+    const from = previous[k]
+    if (comparable(from) !== comparable(to)) out[k] = { from: from ?? null, to: to ?? null }
+  }
+  return out
+}

@@ -5,7 +5,7 @@ import type { PlumeApp } from '../app/types.js'
 import type { JobQueue } from '../jobs/index.js'
 import { userFact } from '../permissions/engine.js'
 import { aggregateFacts, compileRule, eventKey, lastSlot, type CompiledRule } from './compile.js'
-import { explain, MissingFact, type Facts, type LeafResult } from './conditions.js'
+import { changesOf, explain, MissingFact, type Facts, type LeafResult } from './conditions.js'
 import { AutomationRegistry } from './registry.js'
 import { FIRINGS_TABLE, loadAutomationRules, rulesStamp, SLOTS_TABLE } from './store.js'
 import { render } from './template.js'
@@ -160,14 +160,14 @@ export class AutomationEngine {
   /** The template context kept with each action job: the record facts and what templates read. */
   private contextOf(cr: CompiledRule, facts: Facts): TemplateContext {
     const ctx: TemplateContext = {}
-    for (const k of ['record', 'previous', 'data', 'event', 'now', 'item', 'user', ...cr.templateReads]) if (facts[k] !== undefined) ctx[k] = facts[k]
+    for (const k of ['record', 'previous', 'changes', 'data', 'event', 'now', 'item', 'user', ...cr.templateReads]) if (facts[k] !== undefined) ctx[k] = facts[k]
     return ctx
   }
 
   private entitiesOf(cr: CompiledRule): Record<string, string> {
     const out: Record<string, string> = {}
     const t = cr.rule.trigger
-    if (t.type === 'event') Object.assign(out, { record: t.entity, previous: t.entity, data: t.entity })
+    if (t.type === 'event') Object.assign(out, { record: t.entity, previous: t.entity, changes: t.entity, data: t.entity })
     const itemEntity = cr.rule.forEach ? this.registry.facts.get(cr.rule.forEach)?.entity : undefined
     if (itemEntity) out.item = itemEntity
     for (const name of cr.templateReads) {
@@ -231,7 +231,7 @@ export class AutomationEngine {
   private baseFacts(event: TriggerEvent, params: Record<string, unknown> | undefined, now: Date, phase: 'before' | 'after'): Facts {
     return {
       record: event.record,
-      ...(event.previous ? { previous: event.previous } : {}),
+      ...(event.previous ? { previous: event.previous, changes: changesOf(event.previous, event.record) } : {}),
       ...(event.data ? { data: event.data } : {}),
       event: { entity: event.entity, on: event.on, phase, ...(event.action ? { action: event.action } : {}) },
       user: actorOf(params),
@@ -347,7 +347,7 @@ export class AutomationEngine {
    * What a rule would do on a record (event rules) or at a time (schedule rules), without
    * acting: every condition with its value and result, and a preview of each action.
    */
-  async dryRun(stored: StoredAutomationRule, input: { record?: Record<string, unknown>; previous?: Record<string, unknown>; data?: Record<string, unknown>; at?: Date; params?: Record<string, unknown> }): Promise<DryRunResult> {
+  async dryRun(stored: StoredAutomationRule, input: { record?: Record<string, unknown>; previous?: Record<string, unknown>; data?: Record<string, unknown>; at?: Date; action?: string; params?: Record<string, unknown> }): Promise<DryRunResult> {
     const cr = compileRule(stored)
     const now = input.at ?? new Date()
     const t = cr.rule.trigger
@@ -363,7 +363,8 @@ export class AutomationEngine {
         if (entity && id !== undefined && Object.keys(record).length === 1) {
           record = ((await trx(entity.table).where('id', id as number).first()) as Record<string, unknown> | undefined) ?? record
         }
-        event = { entity: t.entity, on: t.on, ...(t.action ? { action: t.action } : {}), record, ...(input.previous ? { previous: input.previous } : {}), ...(input.data ? { data: input.data } : {}) }
+        const action = t.action ?? (t.on === 'transition' ? input.action : undefined)
+        event = { entity: t.entity, on: t.on, ...(action ? { action } : {}), record, ...(input.previous ? { previous: input.previous } : {}), ...(input.data ? { data: input.data } : {}) }
         facts = this.baseFacts(event, input.params, now, t.phase ?? 'after')
       }
       const [ev] = await this.evaluate([cr], facts, { app: this.app, db: trx, now, ...(event ? { record: event.record, event } : {}) }, true, 200)

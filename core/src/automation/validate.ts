@@ -92,7 +92,7 @@ export function validateAutomationRule(value: unknown, ctx: AutomationRuleContex
   const fieldOk = (name: string, path: string | undefined, at: string) => {
     const first = path && path !== '$' ? path.slice(2).split('.')[0] : undefined
     if (!first || first === 'id') return
-    if (name === 'record' || name === 'previous' || name === 'data') {
+    if (name === 'record' || name === 'previous' || name === 'changes' || name === 'data') {
       if (entity && !entity.fields[first]) errs.push({ path: at, message: `unknown field "${first}" of ${entity.name}` })
       return
     }

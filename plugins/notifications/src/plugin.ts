@@ -8,6 +8,7 @@ import { webhookAction } from './actions/webhook.js'
 import { customerExposure, orderCredit, overdueInvoices } from './facts/finance.js'
 import { partnerMonthlySales, slaBreaches } from './facts/sales.js'
 import { lowStock, orderStock } from './facts/stock.js'
+import { lowStockCrossingMigration } from './migrations/20261207000000-low-stock-crossing.js'
 import { orderTransitionTriggers } from './transitions.js'
 import { ALLOWLIST_PATH, allowlistService, ensureAllowlist } from './webhooks/allowlist.js'
 
@@ -46,7 +47,7 @@ export default definePlugin({
   description: { en: 'Alerts: in-app notifications, e-mail and webhooks', 'zh-CN': '提醒：站内通知、邮件与 Webhook' },
   dependsOn: ['orders'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
-  migrations: [{ name: '20260401000000-webhook-allowlist', up: (_ctx, trx) => ensureAllowlist(trx) }],
+  migrations: [{ name: '20260401000000-webhook-allowlist', up: (_ctx, trx) => ensureAllowlist(trx) }, lowStockCrossingMigration],
   rules: PERMISSIONS,
   services: {
     [ALLOWLIST_PATH]: (ctx) => allowlistService(ctx.knex),
@@ -62,6 +63,8 @@ export default definePlugin({
     removers.get(ctx.app)?.()
     removers.set(ctx.app, orderTransitionTriggers(ctx.use<OrdersApi>('orders'), engine))
     publishToRecipient(ctx.app)
+    // a migration may have upgraded a stored default rule: the engine compiled it before
+    await engine.refresh()
     await seedDefaultAlertRules(ctx.app)
   },
   async disable(ctx) {

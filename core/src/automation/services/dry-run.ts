@@ -11,8 +11,9 @@ export const DRY_RUN_PATH = 'api/alert-rules/:id/dry-run'
 const plain = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v)
 
 /**
- * `POST /api/alert-rules/:id/dry-run {record?, previous?, data?, at?}`: which conditions match
- * and what each action would do, in a transaction that is rolled back. Needs `dryRun` on the
+ * `POST /api/alert-rules/:id/dry-run {record?, previous?, data?, at?, action?}`: which conditions match
+ * and what each action would do, in a transaction that is rolled back. `action`: the transition to
+ * evaluate a rule listening to every transition of its entity as (default: the rule's own). Needs `dryRun` on the
  * `alertRules` resource (admins have it).
  */
 export function dryRunService(app: PlumeApp, rules: AlertRulesService, engine: () => AutomationEngine) {
@@ -27,7 +28,8 @@ export function dryRunService(app: PlumeApp, rules: AlertRulesService, engine: (
       const body = (data ?? {}) as Record<string, unknown>
       if (!plain(body)) throw new BadRequest('The body must be an object', { errors: [{ path: '', message: 'must be an object' }] })
       const errors: Array<{ path: string; message: string }> = []
-      for (const k of Object.keys(body)) if (!['record', 'previous', 'data', 'at'].includes(k)) errors.push({ path: `/${k}`, message: 'is not allowed (record, previous, data, at)' })
+      for (const k of Object.keys(body)) if (!['record', 'previous', 'data', 'at', 'action'].includes(k)) errors.push({ path: `/${k}`, message: 'is not allowed (record, previous, data, at, action)' })
+      if (body.action !== undefined && (typeof body.action !== 'string' || !/^[a-z][A-Za-z0-9_-]{0,62}$/.test(body.action))) errors.push({ path: '/action', message: 'must be the name of a transition (submit, ship …)' })
       for (const k of ['record', 'previous', 'data']) if (body[k] !== undefined && !plain(body[k])) errors.push({ path: `/${k}`, message: 'must be an object' })
       let at: Date | undefined
       if (body.at !== undefined) {
@@ -40,6 +42,7 @@ export function dryRunService(app: PlumeApp, rules: AlertRulesService, engine: (
         ...(plain(body.previous) ? { previous: body.previous } : {}),
         ...(plain(body.data) ? { data: body.data } : {}),
         ...(at ? { at } : {}),
+        ...(typeof body.action === 'string' ? { action: body.action } : {}),
         params: params as Record<string, unknown>,
       })
     },
