@@ -119,14 +119,23 @@ export function actionJob(app: PlumeApp, engine: () => AutomationEngine) {
   }
 }
 
-/** Writes a job's outcome into its firing (`actions[index]`). */
+/** `{en, 'zh-CN'}` of an outcome that reached nobody (`notify`/`email` answer `noRecipients`). */
+function nobodyOf(result: unknown): { en: string; 'zh-CN': string } | undefined {
+  const n = plain(result) ? result.noRecipients : undefined
+  return plain(n) && typeof n.en === 'string' && typeof n['zh-CN'] === 'string' ? { en: n.en, 'zh-CN': n['zh-CN'] } : undefined
+}
+
+/**
+ * Writes a job's outcome into its firing (`actions[index]`). An action that reached nobody says
+ * so: its entry gets `reason: {en, 'zh-CN'}` and the firing's `message` the English text.
+ */
 export async function recordOutcome(app: PlumeApp, event: { job: JobRow; outcome: 'done' | 'retry' | 'dead'; error?: string; result?: unknown }): Promise<void> {
   const { job } = event
   const firingId = Number(job.payload.firingId)
   const index = Number(job.payload.index)
   if (!Number.isInteger(firingId) || !Number.isInteger(index)) return
   await app.get('db').knex.transaction(async (trx) => {
-    const row = (await trx(FIRINGS_TABLE).where({ id: firingId }).forUpdate().first('actions')) as { actions: unknown } | undefined
+    const row = (await trx(FIRINGS_TABLE).where({ id: firingId }).forUpdate().first('actions', 'message')) as { actions: unknown; message: string | null } | undefined
     if (!row) return
     const actions = (typeof row.actions === 'string' ? JSON.parse(row.actions) : row.actions) as Array<Record<string, unknown>>
     const status = event.outcome === 'retry' ? 'retrying' : event.outcome
@@ -139,7 +148,10 @@ export async function recordOutcome(app: PlumeApp, event: { job: JobRow; outcome
       ...(event.error ? { error: event.error } : { error: undefined }),
       ...(event.result !== undefined ? { outcome: event.result } : {}),
     }
-    await trx(FIRINGS_TABLE).where({ id: firingId }).update({ actions: JSON.stringify(actions) })
+    const nobody = event.outcome === 'done' ? nobodyOf(event.result) : undefined
+    if (nobody) actions[index]!.reason = nobody
+    const message = nobody && !(row.message ?? '').includes(nobody.en) ? [row.message, nobody.en].filter(Boolean).join('; ') : row.message
+    await trx(FIRINGS_TABLE).where({ id: firingId }).update({ actions: JSON.stringify(actions), message })
   })
 }
 

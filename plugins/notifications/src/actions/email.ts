@@ -1,6 +1,6 @@
 import { createTransport, type Transporter } from 'nodemailer'
 import { contextFor, fill, PermanentJobError, render, type ActionExecutor, type ActionRun, type ActionSpec, type PlumeApp } from '@plume/core'
-import { recipientErrors, recipients } from '../recipients.js'
+import { noRecipients, recipientErrors, recipients, type NoRecipients } from '../recipients.js'
 
 const EMAIL = /^[^\s@<>"',;]{1,64}@[^\s@<>"',;]{1,255}$/
 
@@ -19,7 +19,7 @@ interface Mail {
   text: string
 }
 
-async function mails(spec: ActionSpec, run: ActionRun): Promise<{ mails: Mail[]; skipped: Array<{ userId: number; reason: string }> }> {
+async function mails(spec: ActionSpec, run: ActionRun): Promise<{ mails: Mail[]; skipped: Array<{ userId: number; reason: string }>; noRecipients?: NoRecipients }> {
   const out: Mail[] = []
   const skipped: Array<{ userId: number; reason: string }> = []
   const build = (to: string, context: Record<string, unknown>, userId?: number) => {
@@ -27,7 +27,8 @@ async function mails(spec: ActionSpec, run: ActionRun): Promise<{ mails: Mail[];
     out.push({ to, ...(userId ? { userId } : {}), subject: render(String(spec.subject), context, 'line').slice(0, 250), html, text: render(String(spec.body ?? '').replace(/<[^>]*>/g, ''), context, 'plain') })
   }
   // users and role holders: each sees only what they may read
-  for (const user of await recipients(run.db, spec, run.context)) {
+  const users = await recipients(run.db, spec, run.context)
+  for (const user of users) {
     const context = contextFor(run.app, user, run.context, run.entities)
     if (!context) skipped.push({ userId: user.id, reason: 'may not read the record' })
     else if (user.email) build(user.email, context, user.id)
@@ -37,7 +38,7 @@ async function mails(spec: ActionSpec, run: ActionRun): Promise<{ mails: Mail[];
     const to = String(a ?? '').trim()
     if (EMAIL.test(to) && !out.some((m) => m.to === to)) build(to, run.context)
   }
-  return { mails: out, skipped }
+  return { mails: out, skipped, ...(out.length === 0 ? { noRecipients: noRecipients(spec, run.context, users.length) } : {}) }
 }
 
 /**
@@ -61,8 +62,8 @@ export const emailAction: ActionExecutor = {
     return mails(spec, run)
   },
   async execute(spec, run) {
-    const { mails: list, skipped } = await mails(spec, run)
-    if (list.length === 0) return { sent: [], skipped }
+    const { mails: list, skipped, noRecipients: none } = await mails(spec, run)
+    if (list.length === 0) return { sent: [], skipped, ...(none ? { noRecipients: none } : {}) }
     const t = transport(run.app)
     const from = process.env.PLUME_SMTP_FROM ?? 'Plume <no-reply@plume.local>'
     const sent: string[] = []

@@ -1,5 +1,5 @@
 import { contextFor, fill, render, type ActionExecutor, type ActionRun, type ActionSpec, type PlumeApp } from '@plume/core'
-import { recipientErrors, recipients } from '../recipients.js'
+import { noRecipients, recipientErrors, recipients, type NoRecipients } from '../recipients.js'
 
 export const NOTIFICATIONS_PATH = 'api/notifications'
 
@@ -37,7 +37,7 @@ function linkOf(spec: ActionSpec, run: ActionRun, context: Record<string, unknow
 }
 
 /** One message per recipient, each built from what that recipient may read (hidden fields removed). */
-async function messages(spec: ActionSpec, run: ActionRun): Promise<{ messages: Message[]; skipped: Array<{ userId: number; reason: string }> }> {
+async function messages(spec: ActionSpec, run: ActionRun): Promise<{ messages: Message[]; skipped: Array<{ userId: number; reason: string }>; noRecipients?: NoRecipients }> {
   const users = await recipients(run.db, spec, run.context)
   const out: Message[] = []
   const skipped: Array<{ userId: number; reason: string }> = []
@@ -54,7 +54,7 @@ async function messages(spec: ActionSpec, run: ActionRun): Promise<{ messages: M
       link: linkOf(spec, run, context),
     })
   }
-  return { messages: out, skipped }
+  return { messages: out, skipped, ...(out.length === 0 ? { noRecipients: noRecipients(spec, run.context, users.length) } : {}) }
 }
 
 /**
@@ -78,7 +78,7 @@ export const notifyAction: ActionExecutor = {
   },
   async execute(spec, run) {
     publishToRecipient(run.app)
-    const { messages: list, skipped } = await messages(spec, run)
+    const { messages: list, skipped, noRecipients: none } = await messages(spec, run)
     const service = run.app.service(NOTIFICATIONS_PATH)
     // all or nothing: a retried job never notifies anyone twice
     const ids = await run.app.get('db').knex.transaction(async (trx) => {
@@ -89,6 +89,6 @@ export const notifyAction: ActionExecutor = {
       }
       return out
     })
-    return { notified: list.map((m) => m.userId), notifications: ids, skipped }
+    return { notified: list.map((m) => m.userId), notifications: ids, skipped, ...(none ? { noRecipients: none } : {}) }
   },
 }
