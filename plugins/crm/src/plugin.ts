@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { definePlugin } from '@plume/core'
-import { normalizeCustomer } from './hooks/normalize-customer.js'
+import { definePlugin, normalizeFields } from '@plume/core'
+import { CUSTOMER_TEXT, normalizeCustomer } from './hooks/normalize-customer.js'
 import { seedCustomers } from './seed/customers.js'
 import { customerHistoryService } from './services/customer-history.js'
 
@@ -18,7 +18,7 @@ export default definePlugin({
   // customers are seeded against the demo partners and price lists
   dependsOn: ['partners'],
   hooks: {
-    customer: { create: [normalizeCustomer()], update: [normalizeCustomer()], patch: [normalizeCustomer()] },
+    customer: { all: [normalizeFields(CUSTOMER_TEXT)], create: [normalizeCustomer()], update: [normalizeCustomer()], patch: [normalizeCustomer()] },
   },
   // permission rules as data (resources of the custom services); see rules/permissions.json
   rules: JSON.parse(readFileSync(new URL('../rules/permissions.json', import.meta.url), 'utf8')) as unknown[],

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Knex } from 'knex'
-import { definePlugin } from '@plume/core'
+import { definePlugin, normalizeFields } from '@plume/core'
 import { bindPartnerUser, PARTNER_ROLE } from './hooks/bind-partner-user.js'
 import { checkPartnerPriceList } from './hooks/check-partner-price-list.js'
 import { seedPartners } from './seed/partners.js'
@@ -25,7 +25,8 @@ export default definePlugin<PartnersApi>({
   dependsOn: ['inventory'],
   hooks: {
     user: { create: [bindPartnerUser()], update: [bindPartnerUser()], patch: [bindPartnerUser()] },
-    partner: { create: [checkPartnerPriceList()], update: [checkPartnerPriceList()], patch: [checkPartnerPriceList()] },
+    // partner codes are stored upper-case; filters on them read the same way
+    partner: { all: [normalizeFields({ code: 'upper' })], create: [checkPartnerPriceList()], update: [checkPartnerPriceList()], patch: [checkPartnerPriceList()] },
   },
   setup: () => ({
     async priceListOf(db, partnerId) {

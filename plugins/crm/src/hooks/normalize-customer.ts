@@ -1,19 +1,23 @@
 import { Forbidden } from '@feathersjs/errors'
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
-
-/** `" c-001 "` → `"C-001"`. */
-export const normalizeCode = (code: string) => code.trim().toUpperCase()
+import { normalizeText, type TextCase } from '@plume/core'
 
 /**
  * Customer codes are stored trimmed and upper-case (so `c-001` and `C-001` are one customer),
- * e-mails trimmed and lower-case; a partner user's customers always belong to their partner.
+ * e-mails trimmed and lower-case; filters on them read the same way (`normalizeFields`).
+ */
+export const CUSTOMER_TEXT = { code: 'upper', email: 'lower' } as const satisfies Record<string, TextCase>
+
+/** `" c-001 "` → `"C-001"`. */
+export const normalizeCode = (code: string) => normalizeText(code, CUSTOMER_TEXT.code)
+
+/**
+ * A partner user's customers always belong to their partner.
  * @example hooks: { customer: { create: [normalizeCustomer()], patch: [normalizeCustomer()] } }
  */
 export const normalizeCustomer = () => async (context: HookContext, next: NextFunction) => {
   const data = context.data as Record<string, unknown> | undefined
   if (data && typeof data === 'object') {
-    if (typeof data.code === 'string') data.code = normalizeCode(data.code)
-    if (typeof data.email === 'string') data.email = data.email.trim().toLowerCase()
     const partnerId = (context.params.user as { partnerId?: number | null } | undefined)?.partnerId
     if (context.params.provider && partnerId) {
       if ('partnerId' in data && data.partnerId !== partnerId) throw new Forbidden('Partner users can only manage customers of their own partner')

@@ -4,12 +4,11 @@ import type { Knex } from 'knex'
 
 /**
  * A partner-specific price list (one with `partnerId`) may only be given to that partner; a
- * shared list (no `partnerId`) to anyone. Also upper-cases the partner code.
+ * shared list (no `partnerId`) to anyone.
  * @example hooks: { partner: { create: [checkPartnerPriceList()], patch: [checkPartnerPriceList()] } }
  */
 export const checkPartnerPriceList = () => async (context: HookContext, next: NextFunction) => {
-  const data = context.data as { priceListId?: number | null; code?: unknown } | undefined
-  if (data && typeof data.code === 'string') data.code = data.code.trim().toUpperCase()
+  const data = context.data as { priceListId?: number | null } | undefined
   if (data?.priceListId) {
     const db = (context.params as { transaction?: Knex.Transaction }).transaction ?? (context.app.get('db') as { knex: Knex }).knex
     const list = (await db('price_lists').select('partnerId').where('id', data.priceListId).first()) as { partnerId: number | null } | undefined
