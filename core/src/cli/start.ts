@@ -1,10 +1,16 @@
 import { DefinitionLoadError } from '@plume/metadata'
 import { databaseOptionsFromEnv } from '../db/connect.js'
 import { createPlatform } from '../platform.js'
+import { unsupportedNode } from './node-version.js'
 
 /** `npm start`: configuration comes from the environment (see README). */
 async function main(): Promise<void> {
   const env = process.env
+  const nodeProblem = unsupportedNode(process.versions.node)
+  if (nodeProblem) {
+    console.error(nodeProblem)
+    process.exit(1)
+  }
   const platform = await createPlatform({
     database: databaseOptionsFromEnv(env),
     admin: { email: env.PLUME_ADMIN_EMAIL, password: env.PLUME_ADMIN_PASSWORD },
