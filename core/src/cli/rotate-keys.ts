@@ -3,6 +3,7 @@ import { connectDatabase, databaseOptionsFromEnv } from '../db/connect.js'
 import { loadKeyRing } from '../crypto/keyring.js'
 import { rotateKeys } from '../crypto/rotate.js'
 import { loadPlugins } from '../plugins/index.js'
+import { readProjectConfig } from './project-config.js'
 
 /**
  * `npx tsx core/src/cli/rotate-keys.ts`: re-encrypts every encrypted value with the first key of
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const env = process.env
   const db = await connectDatabase(databaseOptionsFromEnv(env))
   try {
-    const plugins = await loadPlugins({ only: env.PLUME_PLUGINS })
+    const plugins = await loadPlugins({ only: env.PLUME_PLUGINS, plugins: readProjectConfig().plugins })
     const entities = loadEntities([ENTITIES_DIR], plugins.flatMap((p) => p.entitySources))
     const ring = await loadKeyRing(db.knex, env.PLUME_ENCRYPTION_KEYS, (msg) => console.error(msg))
     const batchSize = env.PLUME_ROTATE_BATCH ? Number(env.PLUME_ROTATE_BATCH) : undefined

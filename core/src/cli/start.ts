@@ -1,9 +1,18 @@
+import type { AddressInfo } from 'node:net'
 import { DefinitionLoadError } from '@plume/metadata'
 import { databaseOptionsFromEnv } from '../db/connect.js'
 import { createPlatform } from '../platform.js'
+import { PluginLoadError } from '../plugins/discover.js'
 import { unsupportedNode } from './node-version.js'
+import { ProjectConfigError, readProjectConfig } from './project-config.js'
 
-/** `npm start`: configuration comes from the environment (see README). */
+/** Errors whose message says everything: printed without a stack trace. */
+const PLAIN_ERRORS = ['DestructiveChangeError', 'PluginDependencyError']
+
+/**
+ * `npm start`: configuration comes from the environment and `plume.config.json` in the working
+ * directory (see README).
+ */
 async function main(): Promise<void> {
   const env = process.env
   const nodeProblem = unsupportedNode(process.versions.node)
@@ -11,20 +20,22 @@ async function main(): Promise<void> {
     console.error(nodeProblem)
     process.exit(1)
   }
+  const config = readProjectConfig()
   const platform = await createPlatform({
     database: databaseOptionsFromEnv(env),
     admin: { email: env.PLUME_ADMIN_EMAIL, password: env.PLUME_ADMIN_PASSWORD },
     jwtSecret: env.PLUME_JWT_SECRET,
     confirmDestructive: env.PLUME_MIGRATE_CONFIRM === '1',
+    plugins: config.plugins,
   })
   const port = Number(env.PORT ?? 3030)
   const host = env.HOST ?? '127.0.0.1'
-  await platform.listen(port, host)
+  const server = await platform.listen(port, host)
   const log = platform.app.get('logger')
   if (platform.generatedAdminPassword) {
     log.warn(`first admin created: ${env.PLUME_ADMIN_EMAIL ?? 'admin@plume.local'} / ${platform.generatedAdminPassword} (shown once; set PLUME_ADMIN_EMAIL and PLUME_ADMIN_PASSWORD to choose)`)
   }
-  log.info(`Plume listening on http://${host}:${port} (${platform.db.kind}) — API /api, docs /api/docs, admin /admin`)
+  log.info(`Plume listening on http://${host}:${(server.address() as AddressInfo).port} (${platform.db.kind}) — API /api, docs /api/docs, admin /admin`)
   const stop = async () => {
     await platform.close()
     process.exit(0)
@@ -34,8 +45,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof DefinitionLoadError) console.error(err.message)
-  else if (err instanceof Error && err.name === 'DestructiveChangeError') console.error(err.message)
-  else console.error(err)
+  const plain = err instanceof DefinitionLoadError || err instanceof PluginLoadError || err instanceof ProjectConfigError || (err instanceof Error && PLAIN_ERRORS.includes(err.name))
+  console.error(plain ? (err as Error).message : err)
   process.exit(1)
 })

@@ -100,7 +100,7 @@ export async function loadPluginModule(spec: string): Promise<FoundPlugin> {
   try {
     resolved = require.resolve(spec)
   } catch {
-    throw new PluginLoadError(`Plugin package "${spec}" not found`)
+    throw new PluginLoadError(`Plugin package "${spec}" not found from ${process.cwd()} (install it there: npm install ${spec})`)
   }
   return importDefinition(resolved, spec)
 }
@@ -127,13 +127,20 @@ export async function discoverPlugins(dirs: readonly string[], only?: ReadonlySe
 
 /**
  * All plugins of a platform: discovered folders, then explicit ones; names must be unique.
+ * An `only` entry that names no plugin folder is an npm package name (or a path) to load, so
+ * `PLUME_PLUGINS=crm,@acme/plume-plugin-loyalty` runs crm and that package.
  * @example await findPlugins({ dirs: [PLUGINS_DIR], explicit: ['plume-plugin-hello'] })
  */
 export async function findPlugins(opts: { dirs?: readonly string[]; explicit?: ReadonlyArray<PluginDefinition | string>; only?: ReadonlySet<string> }): Promise<FoundPlugin[]> {
   const all = await discoverPlugins(opts.dirs ?? [PLUGINS_DIR], opts.only)
-  for (const item of opts.explicit ?? []) {
-    if (typeof item === 'string') all.push(await loadPluginModule(item))
-    else if (isPluginDefinition(item)) all.push({ def: item, origin: `inline plugin "${item.name}"` })
+  const packages = [...(opts.only ?? [])].filter((name) => !all.some((p) => p.def.name === name))
+  const specs = new Set<string>()
+  for (const item of [...packages, ...(opts.explicit ?? [])]) {
+    if (typeof item === 'string') {
+      if (specs.has(item)) continue
+      specs.add(item)
+      all.push(await loadPluginModule(item))
+    } else if (isPluginDefinition(item)) all.push({ def: item, origin: `inline plugin "${item.name}"` })
     else throw new PluginLoadError('A plugin passed in options is neither a definition nor a module path')
   }
   const seen = new Map<string, FoundPlugin>()

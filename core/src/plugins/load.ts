@@ -22,7 +22,10 @@ export interface LoadPluginsOptions {
   plugins?: ReadonlyArray<PluginDefinition | string>
   /** Folders of plugin packages; default `[<repo>/plugins]`. */
   pluginDirs?: readonly string[]
-  /** Comma-separated names that restrict the folder plugins (`PLUME_PLUGINS`). */
+  /**
+   * Comma-separated plugins to run (`PLUME_PLUGINS`): names of folder plugins (the others are
+   * not run) and npm package names or paths, loaded from the working directory.
+   */
   only?: string
 }
 

@@ -22,8 +22,13 @@ describe('plugin discovery', () => {
   it('discovers every plugin folder under a directory, skipping folders that are not plugins', async () => {
     const found = await findPlugins({ dirs: [FIXTURES] })
     expect(found.map((f) => f.def.name)).toEqual(['hello'])
-    expect(await findPlugins({ dirs: [FIXTURES], only: new Set(['other']) })).toEqual([])
+    expect(await findPlugins({ dirs: [FIXTURES], only: new Set(['hello']) })).toHaveLength(1)
+    expect(await findPlugins({ dirs: ['/nonexistent/plugins'], only: new Set([HELLO]) })).toEqual([expect.objectContaining({ root: HELLO })])
     expect(await findPlugins({ dirs: ['/nonexistent/plugins'] })).toEqual([])
+  })
+
+  it('loads an `only` entry that names no plugin folder as a package, and names one that is not installed', async () => {
+    await expect(findPlugins({ dirs: [FIXTURES], only: new Set(['hello', 'plume-plugin-nowhere']) })).rejects.toThrow('Plugin package "plume-plugin-nowhere" not found')
   })
 
   it('refuses modules that export no definition', async () => {
