@@ -7,6 +7,7 @@ import { knownResources } from './resources.js'
 import { getRule, invalidRule as invalid, parseRuleId as parseId, queryRules, ruleActor as userId, RULES_TABLE, writeRuleHistory as history } from './store.js'
 import type { PermissionRule, StoredRule } from './types.js'
 import { validateRule } from './validate.js'
+import { auditRuleChange } from '../audit/admin.js'
 
 const BODY_KEYS: ReadonlySet<string> = new Set(['definition', 'enabled', 'kind', 'version'])
 
@@ -73,6 +74,7 @@ export class RulesService {
       if (exists) throw new Conflict(`A rule named "${definition!.name}" exists`, { errors: [{ path: '/definition/name', message: 'is taken' }] })
       const [r] = (await trx(RULES_TABLE).insert({ name: definition!.name, kind: 'permission', definition: JSON.stringify(definition), version: 1, enabled, updatedBy: by }).returning('*')) as StoredRule[]
       await history(trx, r!, 'create')
+      await auditRuleChange(this.app, trx, { action: 'create', entity: 'permissionRule', after: r!, params })
       return r!
     })
     await this.reload()
@@ -80,14 +82,14 @@ export class RulesService {
   }
 
   async patch(id: NullableId, data: unknown, params: Params = {}): Promise<StoredRule> {
-    return this.change(parseId(id), this.body(data, true), params)
+    return this.change(parseId(id), this.body(data, true), params, 'patch')
   }
 
   async update(id: NullableId, data: unknown, params: Params = {}): Promise<StoredRule> {
-    return this.change(parseId(id), this.body(data, false), params)
+    return this.change(parseId(id), this.body(data, false), params, 'update')
   }
 
-  private async change(key: number, body: { definition?: PermissionRule; enabled?: boolean; version?: number }, params: Params): Promise<StoredRule> {
+  private async change(key: number, body: { definition?: PermissionRule; enabled?: boolean; version?: number }, params: Params, action: 'patch' | 'update'): Promise<StoredRule> {
     const row = await this.knex.transaction(async (trx) => {
       const current = (await trx(RULES_TABLE).where({ id: key }).forUpdate().first()) as StoredRule | undefined
       if (!current) throw new NotFound(`No rule with id ${key}`)
@@ -103,6 +105,7 @@ export class RulesService {
       if (body.enabled !== undefined) set.enabled = body.enabled
       const [r] = (await trx(RULES_TABLE).where({ id: key }).update(set).returning('*')) as StoredRule[]
       await history(trx, r!, 'update')
+      await auditRuleChange(this.app, trx, { action, entity: 'permissionRule', before: current, after: r!, params })
       return r!
     })
     await this.reload()
@@ -115,6 +118,7 @@ export class RulesService {
       const [r] = (await trx(RULES_TABLE).where({ id: key }).delete().returning('*')) as StoredRule[]
       if (!r) throw new NotFound(`No rule with id ${key}`)
       await history(trx, { ...r, version: r.version + 1, updatedBy: userId(params) }, 'remove')
+      await auditRuleChange(this.app, trx, { action: 'remove', entity: 'permissionRule', before: r, params })
       return r
     })
     await this.reload()

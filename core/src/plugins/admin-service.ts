@@ -5,6 +5,7 @@ import { clientSafeErrors } from '../app/hooks.js'
 import type { PlumeApp } from '../app/types.js'
 import { requireAuth } from '../auth/setup.js'
 import type { PluginHost, PluginInfo } from './host.js'
+import { auditAdminChange } from '../audit/admin.js'
 
 export const PLUGINS_PATH = 'api/plugins'
 
@@ -21,7 +22,11 @@ const visible = (info: PluginInfo, params: Params): PluginInfo => (!params.provi
  * @example await app.service('api/plugins').patch('hello', { enabled: false })
  */
 export class PluginAdminService {
-  constructor(private readonly host: PluginHost) {}
+  /** With `app`, every switch is audited (`entity: 'plugin'`, action `enable` / `disable`). */
+  constructor(
+    private readonly host: PluginHost,
+    private readonly app?: PlumeApp,
+  ) {}
 
   async find(params: Params = {}): Promise<PluginInfo[]> {
     return this.host.list().map((i) => visible(i, params))
@@ -42,12 +47,18 @@ export class PluginAdminService {
       })
     }
     const name = String(id)
-    return body.enabled ? this.host.enable(name) : this.host.disable(name)
+    const was = this.host.info(name).enabled
+    const info = body.enabled ? await this.host.enable(name) : await this.host.disable(name)
+    // the switch spans migrations and lifecycle steps in their own transactions: audited once done
+    if (this.app && info.enabled !== was) {
+      await auditAdminChange(this.app, { action: body.enabled ? 'enable' : 'disable', entity: 'plugin', recordId: name, before: { enabled: was }, after: { enabled: info.enabled }, params })
+    }
+    return info
   }
 }
 
 /** Mounts `api/plugins` with authentication for external calls. */
 export function mountPluginAdmin(app: PlumeApp, host: PluginHost): void {
-  app.use(PLUGINS_PATH, new PluginAdminService(host), { methods: ['find', 'get', 'patch'] })
+  app.use(PLUGINS_PATH, new PluginAdminService(host, app), { methods: ['find', 'get', 'patch'] })
   app.service(PLUGINS_PATH).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
 }

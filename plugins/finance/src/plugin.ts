@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url'
-import { definePlugin, type ActionDefinition } from '@plume/core'
+import { definePlugin, setAsOfSource, type ActionDefinition } from '@plume/core'
 import { idempotent } from '@plume/plugin-orders'
 import { FINANCE_RULES } from './rules.js'
 import { financeApi, type FinanceApi } from './api.js'
+import { invoiceRowsAsOf } from './ar/open-as-of.js'
 import { arService, arStatementsService } from './ar/services.js'
 import { applyCreditNote, issueCreditNote, voidCreditNote } from './credit-notes/actions.js'
 import { allocationsByAction } from './hooks/allocations-by-action.js'
@@ -21,6 +22,7 @@ export { FINANCE_RULES } from './rules.js'
 export { financeApi, type FinanceApi } from './api.js'
 export type { AgingReport, AgingFilter, CustomerAging, PartnerAging, Figures, Bucket } from './ar/aging.js'
 export { BUCKETS } from './ar/aging.js'
+export { allocationsAsOf, appliedCreditsAsOf, invoiceFiguresAsOf, invoiceRowsAsOf, OPEN_ON_DATE, type SqlFragment } from './ar/open-as-of.js'
 export type { Statement, StatementEntry, StatementRange } from './ar/statement.js'
 export type { InvoiceRow, InvoiceLineRow, InvoiceWithLines } from './invoices/types.js'
 export type { AllocationRequest, AllocationResult, PaymentRow } from './payments/allocate.js'
@@ -81,7 +83,15 @@ export default definePlugin<FinanceApi>({
     'api/ar-statements': (ctx) => arStatementsService(ctx.knex),
   },
   rules: FINANCE_RULES,
-  setup: (ctx) => financeApi(ctx.app),
+  setup(ctx) {
+    // reports (and any reader "as of a date") read invoices with their status and amounts on that date
+    setAsOfSource(ctx.app, 'invoice', invoiceRowsAsOf)
+    return financeApi(ctx.app)
+  },
+  disable(ctx) {
+    setAsOfSource(ctx.app, 'invoice', undefined)
+    return Promise.resolve()
+  },
   async seed(ctx) {
     const started = performance.now()
     const n = await ctx.knex.transaction((trx) => seedInvoices(trx))

@@ -50,7 +50,7 @@ export default definePlugin({
   migrations: [{ name: '20260401000000-webhook-allowlist', up: (_ctx, trx) => ensureAllowlist(trx) }, lowStockCrossingMigration],
   rules: PERMISSIONS,
   services: {
-    [ALLOWLIST_PATH]: (ctx) => allowlistService(ctx.knex),
+    [ALLOWLIST_PATH]: (ctx) => allowlistService(ctx.knex, ctx.app),
   },
   async install(ctx) {
     await storePermissionRules(ctx)

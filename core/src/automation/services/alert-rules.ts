@@ -10,6 +10,7 @@ import { getRule, invalidRule as invalid, parseRuleId as parseId, queryRules, ru
 export { invalid, parseId }
 import { RULE_KINDS, type AutomationRule, type RuleKind, type StoredAutomationRule } from '../types.js'
 import { validateAutomationRule } from '../validate.js'
+import { auditRuleChange } from '../../audit/admin.js'
 
 export const ALERT_RULES_PATH = 'api/alert-rules'
 const BODY_KEYS: ReadonlySet<string> = new Set(['definition', 'enabled', 'kind', 'version'])
@@ -82,6 +83,7 @@ export class AlertRulesService {
       if (exists) throw new Conflict(`A rule named "${definition!.name}" exists`, { errors: [{ path: '/definition/name', message: 'is taken' }] })
       const [r] = (await trx(RULES_TABLE).insert({ name: definition!.name, kind, definition: JSON.stringify(definition), version: 1, enabled, updatedBy: userId(params) }).returning('*')) as StoredAutomationRule[]
       await history(trx, r!, 'create')
+      await auditRuleChange(this.app, trx, { action: 'create', entity: 'alertRule', after: r!, params })
       return r!
     })
     await this.engine().reload()
@@ -90,15 +92,15 @@ export class AlertRulesService {
 
   async patch(id: NullableId, data: unknown, params: Params = {}): Promise<StoredAutomationRule> {
     const current = await this.get(parseId(id))
-    return this.change(current.id, this.body(data, true, current.kind, current.definition), params)
+    return this.change(current.id, this.body(data, true, current.kind, current.definition), params, 'patch')
   }
 
   async update(id: NullableId, data: unknown, params: Params = {}): Promise<StoredAutomationRule> {
     const current = await this.get(parseId(id))
-    return this.change(current.id, this.body(data, false, current.kind), params)
+    return this.change(current.id, this.body(data, false, current.kind), params, 'update')
   }
 
-  private async change(key: number, body: Body, params: Params): Promise<StoredAutomationRule> {
+  private async change(key: number, body: Body, params: Params, action: 'patch' | 'update'): Promise<StoredAutomationRule> {
     const row = await this.knex.transaction(async (trx) => {
       const current = (await trx(RULES_TABLE).where({ id: key }).whereIn('kind', RULE_KINDS as RuleKind[]).forUpdate().first()) as StoredAutomationRule | undefined
       if (!current) throw new NotFound(`No alert rule with id ${key}`)
@@ -115,6 +117,7 @@ export class AlertRulesService {
       if (body.kind !== undefined) set.kind = body.kind
       const [r] = (await trx(RULES_TABLE).where({ id: key }).update(set).returning('*')) as StoredAutomationRule[]
       await history(trx, r!, 'update')
+      await auditRuleChange(this.app, trx, { action, entity: 'alertRule', before: current, after: r!, params })
       return r!
     })
     await this.engine().reload()
@@ -127,6 +130,7 @@ export class AlertRulesService {
       const [r] = (await trx(RULES_TABLE).where({ id: key }).whereIn('kind', RULE_KINDS as RuleKind[]).delete().returning('*')) as StoredAutomationRule[]
       if (!r) throw new NotFound(`No alert rule with id ${key}`)
       await history(trx, { ...r, version: r.version + 1, updatedBy: userId(params) }, 'remove')
+      await auditRuleChange(this.app, trx, { action: 'remove', entity: 'alertRule', before: r, params })
       return r
     })
     await this.engine().reload()
