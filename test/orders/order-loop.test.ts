@@ -17,7 +17,7 @@ beforeAll(async () => {
 })
 afterAll(async () => p?.close())
 
-// partner users name their partner (the permission rules check it; the orders plugin enforces it too)
+// partner users may name their own partner or leave it out (then it is filled in); another one is refused
 const newOrder = (lines: Array<{ productId: number; quantity: number }>, extra: Record<string, unknown> = {}) => ({ customerId: f.customerId, partnerId: f.partnerId, warehouseId: f.warehouseId, lines, ...extra })
 
 describe('the order-to-stock loop over HTTP', () => {
@@ -51,6 +51,14 @@ describe('the order-to-stock loop over HTTP', () => {
     const other = await created('/api/partners', { code: 'P-OTHER', name: 'Other', kind: 'reseller', tierId: (await p.db.knex('partner_tiers').first('id')).id })
     const r = await partner('POST', '/api/orders', newOrder([], { partnerId: other }))
     expect(r.status).toBe(403)
+    expect(r.body.errors).toEqual([{ path: '/partnerId', message: expect.any(String) }])
+    // left out, it is filled with the caller's partner (docs/permissions.md, "Row level")
+    const { partnerId: _omit, ...withoutPartner } = newOrder([{ productId: f.products.gadget, quantity: 1 }])
+    const filled = await partner('POST', '/api/orders', withoutPartner)
+    expect(filled.status).toBe(201)
+    expect(filled.body).toMatchObject({ partnerId: f.partnerId, priceListId: f.priceListId, subtotal: '89.95' })
+    expect((await p.db.knex('orders').where('id', filled.body.id).first('partnerId')).partnerId).toBe(f.partnerId)
+    expect((await p.db.knex('order_lines').where('orderId', filled.body.id).first('partnerId')).partnerId).toBe(f.partnerId)
   })
 
   it('refuses illegal transitions with the allowed ones', async () => {

@@ -64,9 +64,9 @@ describe('partner A cannot reach partner B’s orders', () => {
     expect(create.status).toBe(403)
     expect(create.body.message).toMatch(/partnerId/)
     expect(create.body.errors).toEqual([{ path: '/partnerId', message: expect.any(String) }])
-    const noPartner = await api(ua, 'POST', '/api/orders', { customerId: w.ids.customerA, warehouseId: w.ids.warehouse })
-    expect(noPartner.status).toBe(403)
-    expect(noPartner.body.message).toMatch(/partnerId/)
+    const nullPartner = await api(ua, 'POST', '/api/orders', { customerId: w.ids.customerA, warehouseId: w.ids.warehouse, partnerId: null })
+    expect(nullPartner.status).toBe(403)
+    expect(nullPartner.body.errors).toEqual([{ path: '/partnerId', message: expect.any(String) }])
     const own = await api(ua, 'POST', '/api/orders', { customerId: w.ids.customerA, warehouseId: w.ids.warehouse, partnerId: w.ids.partnerA })
     expect(own.status).toBe(201)
     const move = await api(pa, 'PATCH', `/api/orders/${own.body.id}`, { partnerId: w.ids.partnerB })
@@ -75,6 +75,21 @@ describe('partner A cannot reach partner B’s orders', () => {
     const after = (await w.p.app.service('api/orders').get(own.body.id)) as Row
     expect(after.partnerId).toBe(w.ids.partnerA)
     expect((await api(pa, 'PATCH', `/api/orders/${own.body.id}`, { notes: 'fine' })).status).toBe(200)
+  })
+
+  it('fills the caller’s partner into a create that leaves partnerId out (orders and customers)', async () => {
+    const order = await api(ua, 'POST', '/api/orders', { customerId: w.ids.customerA, warehouseId: w.ids.warehouse })
+    expect(order.status).toBe(201)
+    expect(order.body.partnerId).toBe(w.ids.partnerA)
+    expect(((await w.p.app.service('api/orders').get(order.body.id)) as Row).partnerId).toBe(w.ids.partnerA)
+    expect((await api(ua, 'GET', `/api/orders/${order.body.id}`)).status).toBe(200)
+    expect((await api(ub, 'GET', `/api/orders/${order.body.id}`)).status).toBe(404)
+    const customer = await api(pa, 'POST', '/api/customers', { code: 'FILLED-A', name: 'Filled A' })
+    expect(customer.status).toBe(201)
+    expect(customer.body.partnerId).toBe(w.ids.partnerA)
+    // later tests count partner A's customers and orders
+    await w.p.db.knex('customers').where('id', customer.body.id).delete()
+    await w.p.db.knex('orders').where('id', order.body.id).delete()
   })
 
   it('refuses a read-only field write with 403 naming the field', async () => {

@@ -6,6 +6,7 @@ import type { EntityParams, Row } from '../service/entity-service.js'
 import { parseQuery } from '../service/query.js'
 import { userFact, type Decision, type PermissionEngine } from './engine.js'
 import { afterCreate, afterUpdate, andScope, readOnlyError, scopeError, stripGuarded, union, writableGrants } from './fields.js'
+import { fillOwnership } from './ownership.js'
 import { filterFields, matchesRow, toScope } from './row.js'
 import type { UserFact } from './types.js'
 
@@ -83,7 +84,11 @@ function checkCreate(entity: EntityDefinition, d: Decision, data: Row | undefine
   if (grants.some((g) => g.filter === null)) return
   const row = afterCreate(entity, data)
   const filters = grants.map((g) => g.filter!)
-  if (!filters.some((g) => matchesRow(entity, row, g))) throw scopeError(entity, 'create', filters, row)
+  if (filters.some((g) => matchesRow(entity, row, g))) return
+  // ownership left out (a partner user's order without partnerId): the caller's own value is filled in
+  const fill = fillOwnership(entity, grants, data)
+  if (!fill) throw scopeError(entity, 'create', filters, row)
+  Object.assign(data, fill)
 }
 
 /**
