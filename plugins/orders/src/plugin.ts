@@ -12,6 +12,7 @@ import { syncLineFacts } from './hooks/sync-line-facts.js'
 import { ordersBaseMigration } from './migrations/20260101000000-orders-base.js'
 import { orderLineFactsMigration } from './migrations/20260401000000-order-line-facts.js'
 import { orderLinesByProductMigration } from './migrations/20260402000000-order-lines-by-product.js'
+import { priceListPrecedence } from './pricing/resolve.js'
 import { registryOf } from './registry.js'
 import { seedOrders } from './seed/orders.js'
 import { ACTIONS, type OrderAction } from './state-machine.js'
@@ -25,6 +26,7 @@ export { allowedActions, assertTransition, TRANSITIONS, type OrderAction, type O
 export { idempotent, idempotencyKey, expireIdempotencyKeys, idempotencyTtlMs } from './hooks/idempotency.js'
 import { expireIdempotencyKeys } from './hooks/idempotency.js'
 export { Money, money } from './money.js'
+export { pickPriceList, priceListPrecedence, resolvePriceList, type PriceListPrecedence } from './pricing/resolve.js'
 
 const LABELS: Record<OrderAction, { en: string; 'zh-CN': string }> = {
   submit: { en: 'Submit', 'zh-CN': '提交' },
@@ -77,6 +79,7 @@ export default definePlugin<OrdersApi>({
   setup(ctx) {
     const registry = registryOf(ctx.app)
     registry.inventory = ctx.use<InventoryApi>('inventory')
+    registry.pricePrecedence = priceListPrecedence()
     liftInlineLines(ctx.app)
     // Idempotency-Keys are remembered for a day (PLUME_IDEMPOTENCY_TTL_HOURS), then forgotten
     const jobs = ctx.app.get('jobs') as JobQueue | undefined

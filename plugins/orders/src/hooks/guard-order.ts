@@ -31,7 +31,7 @@ export const guardOrder = () => async (context: HookContext, next: NextFunction)
   }
   const reprice = PRICING_FIELDS.some((f) => f in data)
   if (reprice && (partnerId || !('priceListId' in data))) {
-    data.priceListId = await resolvePriceList(trx, { partnerId: (data.partnerId as number | null | undefined) ?? order.partnerId, customerId: (data.customerId as number | undefined) ?? order.customerId })
+    data.priceListId = await resolvePriceList(trx, { partnerId: (data.partnerId as number | null | undefined) ?? order.partnerId, customerId: (data.customerId as number | undefined) ?? order.customerId }, registryOf(context.app).pricePrecedence)
   }
   await next()
   if (reprice) {

@@ -61,7 +61,7 @@ export const prepareOrder = () => async (context: HookContext, next: NextFunctio
     if (partnerId) {
       if (data.partnerId !== undefined && data.partnerId !== null && data.partnerId !== partnerId) throw new Forbidden('Partner users can only create orders for their own partner')
       data.partnerId = partnerId
-      // a partner buys from its own price list, whatever the request says
+      // a partner user cannot pick a price list: it is resolved (customer contract or partner list)
       delete data.priceListId
     }
     await checkCustomer(trx, data, partnerId)
@@ -69,7 +69,7 @@ export const prepareOrder = () => async (context: HookContext, next: NextFunctio
     data.status = 'draft'
     data.number = await nextOrderNumber(trx, orderDate)
     data.orderDate = orderDate.toISOString()
-    if (data.priceListId === undefined || data.priceListId === null) data.priceListId = await resolvePriceList(trx, data as { partnerId?: number | null; customerId?: number | null })
+    if (data.priceListId === undefined || data.priceListId === null) data.priceListId = await resolvePriceList(trx, data as { partnerId?: number | null; customerId?: number | null }, registryOf(context.app).pricePrecedence)
     await next()
     const order = context.result as Record<string, unknown> & { id: number }
     if (lines.length === 0) return order

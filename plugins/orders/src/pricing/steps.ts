@@ -4,8 +4,8 @@ import { pickListPrice } from './totals.js'
 import type { PricingStep } from './types.js'
 
 /**
- * `base-price` (order 100): the unit price from the order's price list (the partner's, else the
- * customer's; volume breaks by `minQuantity`), else the product's list price.
+ * `base-price` (order 100): the unit price from the order's price list (customer contract list or
+ * partner list, see `resolvePriceList`; volume breaks by `minQuantity`), else the product's list price.
  */
 export const basePriceStep: PricingStep = {
   name: 'base-price',

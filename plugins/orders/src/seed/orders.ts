@@ -3,6 +3,7 @@ import { insertRows, seededRandom, type Random } from '@plume/plugin-inventory'
 import { Money } from '../money.js'
 import { ORDER_NUMBER_SEQUENCE } from '../migrations/20260101000000-orders-base.js'
 import { formatOrderNumber } from '../number.js'
+import { pickPriceList, priceListPrecedence } from '../pricing/resolve.js'
 import { lineTotals, orderTotals, pickListPrice } from '../pricing/totals.js'
 import type { OrderStatus } from '../state-machine.js'
 
@@ -33,6 +34,7 @@ export async function seedOrders(trx: Knex.Transaction, count = 5000): Promise<{
   const customers = (await trx('customers').select('id', 'partnerId', 'priceListId').where('status', 'active').orderBy('id')) as Customer[]
   const warehouses = ((await trx('warehouses').select('id').orderBy('id')) as Array<{ id: number }>).map((w) => w.id)
   if (!products.length || !customers.length || !warehouses.length) return { orders: 0, lines: 0, movements: 0 }
+  const precedence = priceListPrecedence()
   const partnerLists = new Map(((await trx('partners').select('id', 'priceListId')) as Array<{ id: number; priceListId: number | null }>).map((p) => [p.id, p.priceListId]))
   const items: Items = new Map()
   for (const it of (await trx('price_list_items').select('priceListId', 'productId', 'minQuantity', 'unitPrice')) as Array<{ priceListId: number; productId: number; minQuantity: number; unitPrice: string }>) {
@@ -53,7 +55,7 @@ export async function seedOrders(trx: Knex.Transaction, count = 5000): Promise<{
   const history: Array<{ status: OrderStatus; submitted: boolean; warehouseId: number; submittedAt: string; shippedAt: string; cancelledAt: string }> = []
   drafts.forEach((d, i) => {
     const customer = r.pick(customers)
-    const priceListId = (customer.partnerId ? partnerLists.get(customer.partnerId) : null) ?? customer.priceListId ?? null
+    const priceListId = pickPriceList(precedence, { customer: customer.priceListId, partner: customer.partnerId ? partnerLists.get(customer.partnerId) : null })
     const status = statusFor(r, d.ageDays)
     const submitted = status === 'cancelled' ? r.chance(0.6) : REACHED[status] >= 1
     const warehouseId = r.pick(warehouses)
