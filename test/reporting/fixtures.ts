@@ -108,6 +108,11 @@ export async function buildScenario(p: TestPlatform, tag: string, seed = 7): Pro
     const amountPaid = status === 'partially_paid' ? total.div(3).toDecimalPlaces(2) : status === 'paid' ? total : new Decimal(0)
     const row = { number: `INV-${tag}-${i}`, customerId: cids[i % 3], partnerId: customers[i % 3]!.partnerId, status, issueDate: '2025-10-01', dueDate, subtotal: total.toFixed(2), total: total.toFixed(2), amountPaid: amountPaid.toFixed(2) }
     const [id] = await ids(k, 'invoices', [row])
+    // what was paid is a payment allocated to the invoice (reports read invoices as of a date from the allocations)
+    if (amountPaid.gt(0)) {
+      const [paymentId] = await ids(k, 'payments', [{ customerId: row.customerId, partnerId: row.partnerId, amount: row.amountPaid, method: 'bank_transfer', receivedAt: '2025-10-02T10:00:00Z', unallocated: '0.00' }])
+      await k('payment_allocations').insert({ paymentId, invoiceId: id, amount: row.amountPaid })
+    }
     invoices.push({ id: id!, status, dueDate, total: row.total, amountPaid: row.amountPaid })
   }
 

@@ -2,9 +2,9 @@ import type { PluginContext } from '@plume/core'
 import type { ReportDefinition } from './definition/types.js'
 import { DEFINITIONS_PATH } from './services/definitions-service.js'
 
-/** Order statuses that count as sold (drafts and cancelled orders are not revenue). */
+/** Order statuses that count as sold (drafts and cancelled orders are not sales). */
 export const SOLD = ['submitted', 'approved', 'shipped', 'delivered', 'closed']
-/** Invoices with money still to collect (as the finance plugin ages them). */
+/** Invoices with money still to collect. Invoices are read as of the run's `asOf` (the finance plugin's as-of source): statuses and amounts paid and credited on that date. */
 export const OPEN_INVOICES = ['issued', 'partially_paid']
 /** Stock movements that take goods out of a warehouse. */
 export const OUTBOUND = ['shipment', 'transfer_out']
@@ -88,7 +88,8 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
       { fn: 'count', as: 'invoices' },
       { fn: 'sum', field: 'total', as: 'billed' },
       { fn: 'sum', field: 'amountPaid', as: 'paid' },
-      { formula: 'billed - paid', as: 'outstanding' },
+      { fn: 'sum', field: 'creditTotal', as: 'credited' },
+      { formula: 'billed - paid - credited', as: 'outstanding' },
     ],
     filters: { status: { $in: OPEN_INVOICES } },
     periodGrouping: 'none',

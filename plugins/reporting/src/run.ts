@@ -1,5 +1,5 @@
 import { BadRequest, NotFound } from '@feathersjs/errors'
-import type { PlumeApp } from '@plume/core'
+import { asOfSource, type PlumeApp } from '@plume/core'
 import type { Knex } from 'knex'
 import { Decimal } from 'decimal.js'
 import { accessFor } from './access.js'
@@ -158,7 +158,8 @@ export async function runReport(app: PlumeApp, definition: ReportDefinition | st
     throw err
   }
   const knex = app.get('db').knex
-  const { qb, columns } = buildQuery(knex, entities, plan, await accessFor(app, caller), values)
+  const day = values.asOf.toISOString().slice(0, 10)
+  const { qb, columns } = buildQuery(knex, entities, plan, await accessFor(app, caller), values, (e) => asOfSource(app, e.name)?.(day))
   const rawRows = await execute(knex, qb)
   const limit = Math.min(values.limit, plan.limit ?? MAX_ROWS)
   const truncated = rawRows.length > limit

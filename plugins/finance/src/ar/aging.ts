@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import { money } from '../money.js'
+import { allocationsAsOf, appliedCreditsAsOf, invoiceFiguresAsOf, OPEN_ON_DATE } from './open-as-of.js'
 
 /** Aging buckets by days past the due date, as of the report date. */
 export const BUCKETS = ['current', 'days1to30', 'days31to60', 'days61to90', 'over90'] as const
@@ -42,11 +43,11 @@ export interface AgingFilter {
 const FIGURES = [...BUCKETS, 'open', 'credit', 'balance'] as const
 
 /**
- * The document facts as of a date, in SQL:
- * - an invoice counts from its issue date (drafts and voids never);
- * - an allocation counts from the later of the payment's receipt (UTC date) and the invoice's issue date;
- * - a credit note counts from its issue date, against its invoice once applied (from the later of both issue dates);
- * so Σ open − credit = Σ invoices − Σ payments − Σ credit notes, exactly, on any date.
+ * Per customer and currency as of a date, in SQL: the open amount of each invoice on that date
+ * (open-as-of.ts, the one definition reports share) in its aging bucket, and the customer's
+ * unapplied credit on that date — payments received by then less what was allocated by then,
+ * and credit notes issued by then that were not applied by then. So
+ * Σ open − credit = Σ invoices − Σ payments − Σ credit notes, exactly, on any date.
  */
 function customerFigures(f: AgingFilter): { sql: string; bindings: unknown[] } {
   const where: string[] = []
@@ -57,30 +58,23 @@ function customerFigures(f: AgingFilter): { sql: string; bindings: unknown[] } {
   const currency = f.currency ? 'and x.currency = ?' : ''
   const cur = f.currency ? [f.currency] : []
   const d = f.asOf
+  const figures = invoiceFiguresAsOf(d)
+  const allocations = allocationsAsOf(d)
+  const applied = appliedCreditsAsOf(d)
   return {
     sql: `with inv as (
-       select i.id, i."customerId", i.currency, i.total, i."dueDate"
-       from invoices i join customers c on c.id = i."customerId"
-       where i.status in ('issued', 'partially_paid', 'paid') and i."issueDate" <= ?::date ${customers}
+       select i.id, i."customerId", i.currency, i."dueDate", f.open
+       from invoices i join (${figures.sql}) f on f.id = i.id join customers c on c.id = i."customerId"
+       where f.status in (${OPEN_ON_DATE.map((st) => `'${st}'`).join(', ')}) ${customers}
      ),
-     alloc as (
-       select a."invoiceId", a."paymentId", a.amount
-       from payment_allocations a join payments p on p.id = a."paymentId" join invoices i on i.id = a."invoiceId"
-       where greatest((p."receivedAt" at time zone 'UTC')::date, i."issueDate") <= ?::date
-     ),
+     alloc as (${allocations.sql}),
      cn as (
-       select n.id, n."customerId", n.currency, n.amount, n."invoiceId",
-              case when n.status = 'applied' and greatest(n."issueDate", i."issueDate") <= ?::date then true else false end as applied
-       from credit_notes n join customers c on c.id = n."customerId" left join invoices i on i.id = n."invoiceId"
+       select n.id, n."customerId", n.currency, n.amount, n.id in (select ap.id from (${applied.sql}) ap) as applied
+       from credit_notes n join customers c on c.id = n."customerId"
        where n.status in ('issued', 'applied') and n."issueDate" <= ?::date ${customers}
      ),
-     alloc_inv as (select "invoiceId", sum(amount) as s from alloc group by "invoiceId"),
      alloc_pay as (select "paymentId", sum(amount) as s from alloc group by "paymentId"),
-     cn_inv as (select "invoiceId", sum(amount) as s from cn where applied group by "invoiceId"),
-     open_inv as (
-       select inv."customerId", inv.currency, ?::date - inv."dueDate" as overdue, inv.total - coalesce(ai.s, 0) - coalesce(ci.s, 0) as open
-       from inv left join alloc_inv ai on ai."invoiceId" = inv.id left join cn_inv ci on ci."invoiceId" = inv.id
-     ),
+     open_inv as (select inv."customerId", inv.currency, ?::date - inv."dueDate" as overdue, inv.open from inv),
      credits as (
        select p."customerId", p.currency, p.amount - coalesce(ap.s, 0) as credit
        from payments p join customers c on c.id = p."customerId" left join alloc_pay ap on ap."paymentId" = p.id
@@ -108,7 +102,7 @@ function customerFigures(f: AgingFilter): { sql: string; bindings: unknown[] } {
      left join per_invoice i on i."customerId" = x."customerId" and i.currency = x.currency
      left join per_credit k on k."customerId" = x."customerId" and k.currency = x.currency
      where (coalesce(i.open, 0) <> 0 or coalesce(k.credit, 0) <> 0) ${currency}`,
-    bindings: [d, ...bind, d, d, d, ...bind, d, d, ...bind, ...cur],
+    bindings: [...figures.bindings, ...bind, ...allocations.bindings, ...applied.bindings, d, ...bind, d, d, ...bind, ...cur],
   }
 }
 

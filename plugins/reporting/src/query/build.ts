@@ -34,6 +34,9 @@ export interface BuiltColumn {
   scale?: number
 }
 
+/** An entity's rows as of the run's date, when its plugin provides them (core `AsOfSource`). */
+export type AsOfTables = (entity: EntityDefinition) => Fragment | undefined
+
 export const AGING_BUCKETS = ['current', '1-30', '31-60', '61-90', '90+'] as const
 
 function columnType(f: FieldDefinition): ColumnType {
@@ -156,7 +159,7 @@ function aggregate(knex: Knex, joins: Joins, m: AggregatePlan, at: string, hidde
  * the caller sees every row of the related entity (copies.ts), so no join is made for them.
  * @example const { qb, columns } = buildQuery(knex, entities, plan, await accessFor(app, params), values)
  */
-export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, plan: ReportPlan, access: AccessOf, run: RunValues): { qb: Knex.QueryBuilder; columns: BuiltColumn[] } {
+export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, plan: ReportPlan, access: AccessOf, run: RunValues, asOfTables: AsOfTables = () => undefined): { qb: Knex.QueryBuilder; columns: BuiltColumn[] } {
   const base = plan.entity
   const hiddenOf: HiddenOf = (e) => access(e).hidden
   access(base)
@@ -275,7 +278,7 @@ export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, 
     outerSelects.push({ sql: '?? as ??', bindings: [`s.${sql}`, sql] })
   })
 
-  const source = (entity: EntityDefinition, alias: string) => sourceOf(knex, access, entity, alias)
+  const source = (entity: EntityDefinition, alias: string) => sourceOf(knex, access, entity, alias, asOfTables)
   // the base rows: filtered, and grouped by join keys and base dimensions when pre-aggregating
   const baseRows = pre ? knex.from(source(base, base0)) : undefined
   const rows = baseRows ? knex.from(selectGrouped(knex, baseRows, level1).as(base0)) : knex.from(source(base, base0))
@@ -288,7 +291,7 @@ export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, 
   })
   if (dateCol && run.from) onRows.where(dateCol, '>=', run.from)
   if (dateCol && run.to) onRows.where(dateCol, '<', run.to)
-  if (plan.without) applyWithout(knex, entities, onRows, plan, access, run, hiddenOf)
+  if (plan.without) applyWithout(knex, entities, onRows, plan, access, run, hiddenOf, asOfTables)
   for (const step of innerSteps) rows.leftJoin(source(step.entity, step.alias), `${step.alias}.id`, `${step.parentAlias}.${step.fk}`)
 
   const qb = knex.from(rows.as('s'))
@@ -313,7 +316,7 @@ function selectGrouped(knex: Knex, qb: Knex.QueryBuilder, selects: Array<Fragmen
   return qb
 }
 
-function applyWithout(knex: Knex, entities: Map<string, EntityDefinition>, qb: Knex.QueryBuilder, plan: ReportPlan, access: AccessOf, run: RunValues, hiddenOf: HiddenOf): void {
+function applyWithout(knex: Knex, entities: Map<string, EntityDefinition>, qb: Knex.QueryBuilder, plan: ReportPlan, access: AccessOf, run: RunValues, hiddenOf: HiddenOf, asOfTables: AsOfTables): void {
   const w = plan.without!
   const other = entities.get(w.entity)
   if (!other) throw new BadRequest(`Report no longer matches the metadata: unknown entity "${w.entity}"`)
@@ -323,7 +326,7 @@ function applyWithout(knex: Knex, entities: Map<string, EntityDefinition>, qb: K
   for (const f of fields) visible(sub, f, hiddenOf, '/filters/$without')
   for (const f of Object.values(w.match)) visible(baseJoins, f, hiddenOf, '/filters/$without/match')
   const where = w.where ? filterOrThrow(sub, w.where, '/filters/$without/where', hiddenOf) : undefined
-  const from = sourceOf(knex, access, other, 'w0')
+  const from = sourceOf(knex, access, other, 'w0', asOfTables)
   const days = run.days ?? w.within?.days
   qb.whereNotExists((s) => {
     s.select(knex.raw('1')).from(from)
@@ -333,16 +336,21 @@ function applyWithout(knex: Knex, entities: Map<string, EntityDefinition>, qb: K
       const since = new Date(run.asOf.getTime() - days * 86_400_000)
       s.where(`w0.${w.within.field}`, '>=', since.toISOString()).where(`w0.${w.within.field}`, '<=', run.asOf.toISOString())
     }
-    for (const step of sub.steps) s.leftJoin(sourceOf(knex, access, step.entity, step.alias), `${step.alias}.id`, `${step.parentAlias}.${step.fk}`)
+    for (const step of sub.steps) s.leftJoin(sourceOf(knex, access, step.entity, step.alias, asOfTables), `${step.alias}.id`, `${step.parentAlias}.${step.fk}`)
   })
 }
 
 /**
  * A table as the caller may read it: the table itself, or `(select * from t where <row scope>)`
- * when their permissions limit its rows (403 when they may not read it at all).
+ * when their permissions limit its rows (403 when they may not read it at all). An entity with an
+ * as-of source is read as it stood on the run's date: that derived table, named as the table
+ * (so the row scope reads it as it reads the table).
  */
-function sourceOf(knex: Knex, access: AccessOf, entity: EntityDefinition, alias: string): string {
+function sourceOf(knex: Knex, access: AccessOf, entity: EntityDefinition, alias: string, asOfTables: AsOfTables): string {
   const { scope } = access(entity)
+  const asOf = asOfTables(entity)
+  const table = asOf ? knex.raw(`(${asOf.sql}) as ??`, [...asOf.bindings, entity.table]) : entity.table
   // knex accepts a sub-query wherever it takes a table name
-  return (scope ? knex(entity.table).where(scope).as(alias) : `${entity.table} as ${alias}`) as unknown as string
+  if (scope) return knex.from(table).where(scope).as(alias) as unknown as string
+  return (asOf ? knex.raw(`(${asOf.sql}) as ??`, [...asOf.bindings, alias]) : `${entity.table} as ${alias}`) as unknown as string
 }
