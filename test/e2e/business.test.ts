@@ -53,7 +53,7 @@ describe('order to cash with marketing, risk and commissions', () => {
     const base = dsum(want.lines[0]!.lineTotal, want.lines[1]!.lineTotal)
     expect(acc).toMatchObject([{ kind: 'accrual', partnerId: f.partnerId, base, amount: cents(new Decimal(base).times('0.05')) }])
     const results = await get(`/api/campaign-results/${(await get(`/api/promotions/${promo}`)).campaignId}`)
-    expect(results).toMatchObject({ orders: 1, revenue: want.total, discount: want.discountTotal, budgetRemaining: cents(new Decimal('500.00').minus(want.discountTotal)) })
+    expect(results).toMatchObject({ orders: 1, grossSales: want.total, tax: want.taxTotal, netSales: cents(new Decimal(want.total).minus(want.taxTotal)), discount: want.discountTotal, budgetRemaining: cents(new Decimal('500.00').minus(want.discountTotal)) })
   })
 
   it('invoices at the locked prices after the promotion has ended', async () => {

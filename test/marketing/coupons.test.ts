@@ -82,7 +82,7 @@ describe('coupon codes with usage limits', () => {
 })
 
 describe('campaign results', () => {
-  it('orders, revenue and discount per campaign, exact, each order once, cancelled ones out', async () => {
+  it('orders, net/gross sales, tax and discount per campaign, exact, each order once, cancelled ones out', async () => {
     const camp = await created(f.api, '/api/campaigns', { code: 'RESULTS', name: 'Results', status: 'active', budget: '1000.00' })
     const empty = await created(f.api, '/api/campaigns', { code: 'EMPTY', name: 'Nothing yet', status: 'active' })
     const a = await created(f.api, '/api/promotions', { code: 'R-A', name: 'Drills', kind: 'percent', percentOff: 7, productId: f.products.drill, campaignId: camp, stackable: true })
@@ -99,9 +99,9 @@ describe('campaign results', () => {
     const d2 = cents(new Decimal('100.00').times('0.07'))
     expect(s1.discountTotal).toBe(d1)
     const r = await expectStatus(f.api, 200, 'GET', `/api/campaign-results/${camp}`)
-    expect(r).toEqual({ campaignId: camp, code: 'RESULTS', name: 'Results', status: 'active', currency: 'CNY', orders: 2, revenue: dsum(s1.total, s2.total), discount: dsum(d1, d2), budget: '1000.00', budgetRemaining: cents(new Decimal('1000.00').minus(d1).minus(d2)) })
+    expect(r).toEqual({ campaignId: camp, code: 'RESULTS', name: 'Results', status: 'active', currency: 'CNY', orders: 2, netSales: dsum(new Decimal(s1.total).minus(s1.taxTotal), new Decimal(s2.total).minus(s2.taxTotal)), tax: dsum(s1.taxTotal, s2.taxTotal), grossSales: dsum(s1.total, s2.total), discount: dsum(d1, d2), budget: '1000.00', budgetRemaining: cents(new Decimal('1000.00').minus(d1).minus(d2)) })
     const all = await expectStatus(f.api, 200, 'GET', '/api/campaign-results')
-    expect(all.find((x: { campaignId: number }) => x.campaignId === empty)).toMatchObject({ orders: 0, revenue: '0.00', discount: '0.00', budget: null, budgetRemaining: null })
+    expect(all.find((x: { campaignId: number }) => x.campaignId === empty)).toMatchObject({ orders: 0, netSales: '0.00', tax: '0.00', grossSales: '0.00', discount: '0.00', budget: null, budgetRemaining: null })
     expect((await f.api('GET', '/api/campaign-results/999999')).status).toBe(404)
     expect([a, b, draft.id].every(Number.isInteger)).toBe(true)
   })

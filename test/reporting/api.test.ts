@@ -97,8 +97,8 @@ describe('row and field permissions', () => {
     const mine = await p.http('GET', '/api/reports/sales-by-partner/run', undefined, partner)
     expect(mine.status).toBe(200)
     const own = s.orders.filter((o) => SOLD.has(o.status) && o.partnerId === s.partnerUser.partnerId)
-    expect(mine.body.rows).toEqual([{ partnerId: s.partnerUser.partnerId, partnerName: s.partners[0]!.name, orders: own.length, revenue: dsum(own.map((o) => o.total)).toFixed(2) }])
-    const total = (rows: Row[]) => dsum(rows.map((r) => r.revenue as string))
+    expect(mine.body.rows).toEqual([{ partnerId: s.partnerUser.partnerId, partnerName: s.partners[0]!.name, orders: own.length, grossSales: dsum(own.map((o) => o.total)).toFixed(2), tax: dsum(own.map((o) => o.tax)).toFixed(2), netSales: dsum(own.map((o) => o.net)).toFixed(2) }])
+    const total = (rows: Row[]) => dsum(rows.map((r) => r.netSales as string))
     expect(total(mine.body.rows as Row[]).lt(total(all))).toBe(true)
     // period figures too, and a filter cannot widen the scope
     const period = await p.http('POST', '/api/reports/sales-by-period/run', { filters: { partnerId: s.partners[1]!.id } }, partner)
@@ -154,16 +154,16 @@ describe('row and field permissions', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200)
     const expected = [...new Set(lines.map((l) => l.productId))].map((id) => {
       const ls = lines.filter((l) => l.productId === id)
-      return { productId: id, units: ls.reduce((n, l) => n + l.quantity, 0), revenue: dsum(ls.map((l) => l.lineTotal)).toFixed(2), orders: new Set(ls.map((l) => l.orderId)).size }
+      return { productId: id, units: ls.reduce((n, l) => n + l.quantity, 0), netSales: dsum(ls.map((l) => l.lineTotal)).toFixed(2), orders: new Set(ls.map((l) => l.orderId)).size }
     })
-    const got = (r.body.rows as Row[]).map((x) => ({ productId: x.productId, units: x.units, revenue: x.revenue, orders: x.orders }))
+    const got = (r.body.rows as Row[]).map((x) => ({ productId: x.productId, units: x.units, netSales: x.netSales, orders: x.orders }))
     expect(got.sort((a, b) => Number(a.productId) - Number(b.productId))).toEqual(expected.sort((a, b) => a.productId - b.productId))
     // a filter cannot widen it, and the category report agrees
     const other = await p.http('POST', '/api/reports/sales-by-product/run', { filters: { partnerId: s.partners[1]!.id } }, partner)
     expect(other.body.rows).toEqual([])
     const cat = await p.http('GET', '/api/reports/sales-by-category/run', undefined, partner)
     expect(cat.status).toBe(200)
-    expect(dsum((cat.body.rows as Row[]).map((x) => x.revenue as string)).toFixed(2)).toBe(dsum(lines.map((l) => l.lineTotal)).toFixed(2))
+    expect(dsum((cat.body.rows as Row[]).map((x) => x.netSales as string)).toFixed(2)).toBe(dsum(lines.map((l) => l.lineTotal)).toFixed(2))
     // margin needs product.cost, which partner users do not see
     const margin = await p.http('GET', '/api/reports/margin-by-product/run', undefined, partner)
     expect(margin.status).toBe(403)
@@ -194,7 +194,7 @@ describe('row and field permissions', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200)
     const rows = r.body.rows as Row[]
     expect(rows.every((x) => x.partnerName === null)).toBe(true)
-    expect(dsum(rows.map((x) => x.revenue as string)).toFixed(2)).toBe(dsum(s.orders.filter((o) => SOLD.has(o.status)).map((o) => o.total)).toFixed(2))
+    expect(dsum(rows.map((x) => x.grossSales as string)).toFixed(2)).toBe(dsum(s.orders.filter((o) => SOLD.has(o.status)).map((o) => o.total)).toFixed(2))
   })
 })
 
@@ -237,8 +237,8 @@ describe('exports', () => {
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="sales-by-partner-\d{8}-\d{4}\.csv"$/)
     const text = (await res.text()).replace(/^\uFEFF/, '')
     const lines = text.trimEnd().split('\r\n')
-    expect(lines[0]).toBe('partnerId,partnerName,orders,revenue')
-    expect(lines.slice(1)).toEqual((json.rows as Row[]).map((r) => [r.partnerId ?? '', r.partnerName ?? '', r.orders, r.revenue].join(',')))
+    expect(lines[0]).toBe('partnerId,partnerName,orders,grossSales,tax,netSales')
+    expect(lines.slice(1)).toEqual((json.rows as Row[]).map((r) => [r.partnerId ?? '', r.partnerName ?? '', r.orders, r.grossSales, r.tax, r.netSales].join(',')))
   })
 
   it('XLSX: a workbook with a header row and numbers', async () => {
@@ -251,10 +251,10 @@ describe('exports', () => {
     await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer)
     const ws = wb.worksheets[0]!
     expect(ws.name).toBe('top-customers')
-    expect(ws.getRow(1).values).toEqual([undefined, 'customerId', 'customerName', 'orders', 'revenue'])
+    expect(ws.getRow(1).values).toEqual([undefined, 'customerId', 'customerName', 'orders', 'grossSales', 'tax', 'netSales'])
     const rows = json.rows as Row[]
     expect(ws.rowCount).toBe(rows.length + 1)
-    rows.forEach((r, i) => expect(ws.getRow(i + 2).values).toEqual([undefined, r.customerId, r.customerName, r.orders, Number(r.revenue)]))
+    rows.forEach((r, i) => expect(ws.getRow(i + 2).values).toEqual([undefined, r.customerId, r.customerName, r.orders, Number(r.grossSales), Number(r.tax), Number(r.netSales)]))
   })
 
   it('refuses an unknown format', async () => {

@@ -28,6 +28,10 @@ const soldLines = () => {
   return s.lines.filter((l) => ok.has(l.orderId))
 }
 const product = (id: number) => s.products.find((x) => x.id === id)!
+/** The sales measures of a set of orders (grossSales = Σ total, tax = Σ taxTotal, netSales = Σ net line totals). */
+const orderSales = (os: Scenario['orders']) => ({ grossSales: money(dsum(os.map((o) => o.total))), tax: money(dsum(os.map((o) => o.tax))), netSales: money(dsum(os.map((o) => o.net))) })
+/** The same from lines: netSales = Σ lineTotal, tax = Σ taxAmount, grossSales = netSales + tax. */
+const lineSales = (ls: Scenario['lines']) => ({ netSales: money(dsum(ls.map((l) => l.lineTotal))), tax: money(dsum(ls.map((l) => l.taxAmount))), grossSales: money(dsum(ls.map((l) => l.lineTotal)).plus(dsum(ls.map((l) => l.taxAmount)))) })
 
 describe('built-in reports match figures computed independently', () => {
   it('lists every built-in as a builtIn definition', async () => {
@@ -43,27 +47,26 @@ describe('built-in reports match figures computed independently', () => {
     expect(rows.map((r) => r['orderDate:month'])).toEqual([...expected.keys()].sort())
     for (const r of rows) {
       const os = expected.get(r['orderDate:month'] as string)!
-      const revenue = dsum(os.map((o) => o.total))
-      expect(r).toEqual({ 'orderDate:month': r['orderDate:month'], orders: os.length, revenue: money(revenue), averageOrder: money(revenue.div(os.length)) })
+      expect(r).toEqual({ 'orderDate:month': r['orderDate:month'], orders: os.length, ...orderSales(os), averageNetSales: money(dsum(os.map((o) => o.net)).div(os.length)) })
     }
     const q = await run('sales-by-period', '&period=quarter&from=2025-04-01&to=2025-12-31')
     const inRange = sold().filter((o) => o.orderDate >= '2025-04-01' && o.orderDate < '2026-01-01')
     const quarter = (iso: string) => `${iso.slice(0, 4)}-Q${Math.floor((Number(iso.slice(5, 7)) - 1) / 3) + 1}`
     const eq = groupBy(inRange, (o) => quarter(o.orderDate))
-    expect(q.rows.map((r) => [r['orderDate:quarter'], r.orders, r.revenue])).toEqual([...eq.keys()].sort().map((k) => [k, eq.get(k)!.length, money(dsum(eq.get(k)!.map((o) => o.total)))]))
+    expect(q.rows.map((r) => [r['orderDate:quarter'], r.orders, r.netSales])).toEqual([...eq.keys()].sort().map((k) => [k, eq.get(k)!.length, money(dsum(eq.get(k)!.map((o) => o.net)))]))
   })
 
-  it('sales by partner, sorted by revenue', async () => {
+  it('sales by partner, sorted by net sales', async () => {
     const { rows } = await run('sales-by-partner')
     const expected = groupBy(sold(), (o) => o.partnerId)
     expect(rows).toHaveLength(expected.size)
     for (const [pid, os] of expected) {
       const r = rows.find((x) => x.partnerId === pid)!
       expect(r.orders).toBe(os.length)
-      expect(r.revenue).toBe(money(dsum(os.map((o) => o.total))))
+      expect(r).toMatchObject(orderSales(os))
       expect(r.partnerName).toBe(pid === null ? null : s.partners.find((x) => x.id === pid)!.name)
     }
-    const revenues = rows.map((r) => Number(r.revenue))
+    const revenues = rows.map((r) => Number(r.netSales))
     expect(revenues).toEqual([...revenues].sort((a, b) => b - a))
   })
 
@@ -73,13 +76,37 @@ describe('built-in reports match figures computed independently', () => {
     const byProduct = groupBy(lines, (l) => l.productId)
     expect(rows).toHaveLength(byProduct.size)
     for (const [pid, ls] of byProduct) {
-      expect(byKey(rows, 'productId').get(pid)).toEqual({ productId: pid, sku: product(pid).sku, productName: product(pid).name, units: ls.reduce((n, l) => n + l.quantity, 0), revenue: money(dsum(ls.map((l) => l.lineTotal))), orders: new Set(ls.map((l) => l.orderId)).size })
+      expect(byKey(rows, 'productId').get(pid)).toEqual({ productId: pid, sku: product(pid).sku, productName: product(pid).name, units: ls.reduce((n, l) => n + l.quantity, 0), ...lineSales(ls), orders: new Set(ls.map((l) => l.orderId)).size })
     }
     const cat = await run('sales-by-category')
     const byCat = groupBy(lines, (l) => product(l.productId).categoryId)
     expect(cat.rows).toHaveLength(byCat.size)
     for (const [cid, ls] of byCat) {
-      expect(byKey(cat.rows, 'categoryId').get(cid)).toEqual({ categoryId: cid, categoryName: s.categories.find((c) => c.id === cid)!.name, units: ls.reduce((n, l) => n + l.quantity, 0), revenue: money(dsum(ls.map((l) => l.lineTotal))) })
+      expect(byKey(cat.rows, 'categoryId').get(cid)).toEqual({ categoryId: cid, categoryName: s.categories.find((c) => c.id === cid)!.name, units: ls.reduce((n, l) => n + l.quantity, 0), ...lineSales(ls) })
+    }
+  })
+
+  it('"sales" is one set of measures: by product and by period agree on net sales, and gross − net = tax everywhere', async () => {
+    const total = (rows: Row[], k: string) => money(dsum(rows.map((r) => r[k] as string)))
+    const byPeriod = await run('sales-by-period', '&period=none')
+    expect(byPeriod.rows).toHaveLength(1)
+    const byProduct = await run('sales-by-product')
+    const byCategory = await run('sales-by-category')
+    for (const k of ['netSales', 'tax', 'grossSales']) {
+      expect(total(byProduct.rows, k), k).toBe(byPeriod.rows[0]![k])
+      expect(total(byCategory.rows, k), k).toBe(byPeriod.rows[0]![k])
+    }
+    // the same orders, counted independently: Σ net line totals, and net + tax = Σ order totals
+    expect(byPeriod.rows[0]!.netSales).toBe(money(dsum(soldLines().map((l) => l.lineTotal))))
+    expect(byPeriod.rows[0]!.grossSales).toBe(money(dsum(sold().map((o) => o.total))))
+    expect(Number(byPeriod.rows[0]!.tax)).toBeGreaterThan(0)
+    for (const code of ['sales-by-period', 'sales-by-partner', 'sales-by-product', 'sales-by-category', 'sales-by-territory', 'top-customers', 'campaign-results']) {
+      const { rows, body } = await run(code)
+      for (const r of rows) expect(money(new Decimal(r.grossSales as string).minus(r.netSales as string)), code).toBe(r.tax)
+      const columns = body.columns as Array<{ key: string; label?: Record<string, string> }>
+      expect(columns.find((c) => c.key === 'netSales')?.label, code).toEqual({ en: 'Net sales (after discounts, before tax)', 'zh-CN': '销售净额（折扣后、不含税）' })
+      expect(columns.find((c) => c.key === 'grossSales')?.label, code).toEqual({ en: 'Gross sales (with tax)', 'zh-CN': '含税销售额' })
+      expect(columns.some((c) => c.key === 'revenue'), code).toBe(false)
     }
   })
 
@@ -90,17 +117,17 @@ describe('built-in reports match figures computed independently', () => {
     expect(rows).toHaveLength(expected.size)
     for (const [tid, os] of expected) {
       const r = byKey(rows, 'territoryId').get(tid)!
-      expect([r.orders, r.revenue, r.territoryName]).toEqual([os.length, money(dsum(os.map((o) => o.total))), tid === null ? null : s.territories.find((t) => t.id === tid)!.name])
+      expect([r.orders, r.netSales, r.tax, r.grossSales, r.territoryName]).toEqual([os.length, ...Object.values(orderSales(os)).reverse(), tid === null ? null : s.territories.find((t) => t.id === tid)!.name])
     }
   })
 
-  it('margin = revenue − product.cost × quantity', async () => {
+  it('margin = net sales − product.cost × quantity', async () => {
     const { rows } = await run('margin-by-product')
     for (const [pid, ls] of groupBy(soldLines(), (l) => l.productId)) {
       const revenue = dsum(ls.map((l) => l.lineTotal))
       const cost = dsum(ls.map((l) => new Decimal(product(pid).cost).mul(l.quantity)))
       const r = byKey(rows, 'productId').get(pid)!
-      expect([r.revenue, r.cost, r.margin, r.marginPct]).toEqual([money(revenue), money(cost), money(revenue.minus(cost)), revenue.minus(cost).mul(100).div(revenue).toFixed(2)])
+      expect([r.netSales, r.cost, r.margin, r.marginPct]).toEqual([money(revenue), money(cost), money(revenue.minus(cost)), revenue.minus(cost).mul(100).div(revenue).toFixed(2)])
     }
   })
 
@@ -142,17 +169,17 @@ describe('built-in reports match figures computed independently', () => {
     expect(shorter.rows.length).toBeGreaterThanOrEqual(sm.rows.length)
   })
 
-  it('top customers: at most 10, by revenue', async () => {
+  it('top customers: at most 10, by net sales', async () => {
     const { rows } = await run('top-customers')
-    const g = [...groupBy(sold(), (o) => o.customerId)].map(([cid, os]) => ({ customerId: cid, customerName: s.customers.find((c) => c.id === cid)!.name, orders: os.length, revenue: money(dsum(os.map((o) => o.total))) }))
-    g.sort((a, b) => Number(b.revenue) - Number(a.revenue))
+    const g = [...groupBy(sold(), (o) => o.customerId)].map(([cid, os]) => ({ customerId: cid, customerName: s.customers.find((c) => c.id === cid)!.name, orders: os.length, ...orderSales(os) }))
+    g.sort((a, b) => Number(b.netSales) - Number(a.netSales))
     expect(rows).toEqual(g.slice(0, 10))
   })
 
   it('campaign results: lines with a promotion of the campaign', async () => {
     const { rows } = await run('campaign-results')
     const ls = soldLines().filter((l) => l.promotionId !== null)
-    expect(rows).toEqual([{ campaignId: s.campaigns[0]!.id, campaignName: s.campaigns[0]!.name, orders: new Set(ls.map((l) => l.orderId)).size, units: ls.reduce((n, l) => n + l.quantity, 0), revenue: money(dsum(ls.map((l) => l.lineTotal))), discount: money(dsum(ls.map((l) => l.discount))) }])
+    expect(rows).toEqual([{ campaignId: s.campaigns[0]!.id, campaignName: s.campaigns[0]!.name, orders: new Set(ls.map((l) => l.orderId)).size, units: ls.reduce((n, l) => n + l.quantity, 0), ...lineSales(ls), discount: money(dsum(ls.map((l) => l.discount))) }])
   })
 
   it('SLA compliance per priority', async () => {
@@ -177,6 +204,6 @@ describe('built-in reports match figures computed independently', () => {
     const r = await p.http('POST', '/api/reports/top-customers/run', { filters: { partnerId } }, token)
     expect(r.status).toBe(200)
     const mine = sold().filter((o) => o.partnerId === partnerId)
-    expect(r.body.rows).toEqual([{ customerId: s.customers[0]!.id, customerName: s.customers[0]!.name, orders: mine.length, revenue: money(dsum(mine.map((o) => o.total))) }])
+    expect(r.body.rows).toEqual([{ customerId: s.customers[0]!.id, customerName: s.customers[0]!.name, orders: mine.length, ...orderSales(mine) }])
   })
 })

@@ -20,8 +20,9 @@ export const SOLD: ReadonlySet<string> = new Set(['submitted', 'approved', 'ship
 /** Reference day of the scenario (aging, slow movers). */
 export const AS_OF = '2026-03-15'
 
-export interface OrderRow { id: number; customerId: number; partnerId: number | null; status: string; orderDate: string; total: string }
-export interface LineRow { orderId: number; productId: number; quantity: number; unitPrice: string; discount: string; lineTotal: string; promotionId: number | null }
+/** `net`: Σ line totals (after discounts, before tax); `tax`: Σ line taxes; `total` = net + tax. */
+export interface OrderRow { id: number; customerId: number; partnerId: number | null; status: string; orderDate: string; net: string; tax: string; total: string }
+export interface LineRow { orderId: number; productId: number; quantity: number; unitPrice: string; discount: string; lineTotal: string; taxAmount: string; promotionId: number | null }
 export interface ProductRow { id: number; sku: string; name: string; categoryId: number; cost: string }
 
 export interface Scenario {
@@ -83,11 +84,16 @@ export async function buildScenario(p: TestPlatform, tag: string, seed = 7): Pro
       const unitPrice = new Decimal(r.int(100, 5000)).div(100)
       const promo = r.next() < 0.3 ? r.pick(promoIds) : null
       const discount = promo ? unitPrice.mul(quantity).mul(0.1).toDecimalPlaces(2) : new Decimal(0)
-      orderLines.push({ productId: pr.id, quantity, unitPrice: unitPrice.toFixed(2), discount: discount.toFixed(2), lineTotal: unitPrice.mul(quantity).minus(discount).toFixed(2), promotionId: promo })
+      const lineTotal = unitPrice.mul(quantity).minus(discount)
+      // VAT 13 % per line, half up to cents, as pricing computes it
+      orderLines.push({ productId: pr.id, quantity, unitPrice: unitPrice.toFixed(2), discount: discount.toFixed(2), lineTotal: lineTotal.toFixed(2), taxAmount: lineTotal.mul(13).div(100).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2), promotionId: promo })
     }
-    const total = orderLines.reduce((s, l) => s.plus(l.lineTotal), new Decimal(0)).toFixed(2)
-    const [id] = await ids(k, 'orders', [{ number: `R-${tag}-${i}`, customerId: cids[ci], partnerId: customers[ci]!.partnerId, warehouseId: wids[0], status, orderDate: date.toISOString(), subtotal: total, total }])
-    orders.push({ id: id!, customerId: cids[ci]!, partnerId: customers[ci]!.partnerId, status, orderDate: date.toISOString(), total })
+    const sum = (f: (l: (typeof orderLines)[number]) => Decimal.Value) => orderLines.reduce((s, l) => s.plus(f(l)), new Decimal(0))
+    const net = sum((l) => l.lineTotal).toFixed(2)
+    const tax = sum((l) => l.taxAmount).toFixed(2)
+    const total = new Decimal(net).plus(tax).toFixed(2)
+    const [id] = await ids(k, 'orders', [{ number: `R-${tag}-${i}`, customerId: cids[ci], partnerId: customers[ci]!.partnerId, warehouseId: wids[0], status, orderDate: date.toISOString(), subtotal: sum((l) => new Decimal(l.unitPrice).mul(l.quantity)).toFixed(2), discountTotal: sum((l) => l.discount).toFixed(2), taxTotal: tax, total }])
+    orders.push({ id: id!, customerId: cids[ci]!, partnerId: customers[ci]!.partnerId, status, orderDate: date.toISOString(), net, tax, total })
     for (const l of orderLines) lines.push({ ...l, orderId: id! })
   }
   // straight into the table, so the order facts each line carries are written as the orders plugin would

@@ -4,7 +4,8 @@
  */
 import { api } from '../api/client'
 import type { DashboardCard, EntityMeta, Row } from '../types/meta'
-import { centsToString, toCents } from '../utils/decimal'
+import { centsToString } from '../utils/decimal'
+import { measureFields, rowCents } from './measure'
 
 /** At most this many rows per card and period: enough for a small business, bounded for a big one. */
 export const WINDOW = 5000
@@ -46,21 +47,20 @@ export async function measure(e: EntityMeta, card: DashboardCard, r: Range | und
     const res = await api.find(e.plural, { ...(card.where ?? {}), ...(r ? dateCondition(e, card.dateField, r) : {}), $limit: 0 })
     return { value: res.total, complete: true }
   }
-  const field = m.field ?? ''
-  const got = await rows(e, card, r, [field])
-  return { value: sum(e, field, got.rows), complete: got.complete }
+  const got = await rows(e, card, r, measureFields(card))
+  return { value: sum(e, m, got.rows), complete: got.complete }
 }
 
-function sum(e: EntityMeta, field: string, list: Row[]): string | number {
-  if (e.fields[field]?.xType === 'money' || e.fields[field]?.type === 'string') return centsToString(list.reduce((s, x) => s + toCents(x[field]), 0n))
-  return list.reduce((s, x) => s + Number(x[field] ?? 0), 0)
+function sum(e: EntityMeta, m: NonNullable<DashboardCard['measure']>, list: Row[]): string | number {
+  const field = m.field ?? ''
+  if (e.fields[field]?.xType === 'money' || e.fields[field]?.type === 'string') return centsToString(list.reduce((s, x) => s + rowCents(m, x), 0n))
+  return list.reduce((s, x) => s + Number(x[field] ?? 0) - (m.minus ? Number(x[m.minus] ?? 0) : 0), 0)
 }
 
 /** Daily (≤ 62 days) or monthly buckets of the measure. */
 export async function trend(e: EntityMeta, card: DashboardCard, r: Range): Promise<{ labels: string[]; values: number[]; complete: boolean }> {
-  const field = card.measure?.field ?? ''
   const dateField = card.dateField ?? 'createdAt'
-  const got = await rows(e, card, r, [field, dateField])
+  const got = await rows(e, card, r, [...measureFields(card), dateField])
   const days = (r.to.getTime() - r.from.getTime()) / 86_400_000
   const monthly = days > 62
   const keyOf = (d: Date) => (monthly ? `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}` : `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`)
@@ -70,7 +70,7 @@ export async function trend(e: EntityMeta, card: DashboardCard, r: Range): Promi
     const raw = row[dateField]
     if (!raw) continue
     const k = keyOf(new Date(/^\d{4}-\d{2}-\d{2}$/.test(String(raw)) ? `${String(raw)}T00:00:00` : String(raw)))
-    const add = card.measure?.op === 'count' ? 100n : toCents(row[field])
+    const add = rowCents(card.measure ?? { op: 'count' }, row)
     buckets.set(k, (buckets.get(k) ?? 0n) + add)
   }
   return { labels: [...buckets.keys()], values: [...buckets.values()].map((c) => Number(c) / 100), complete: got.complete }
@@ -78,14 +78,13 @@ export async function trend(e: EntityMeta, card: DashboardCard, r: Range): Promi
 
 /** Top N values of `groupBy` by the measure. */
 export async function top(e: EntityMeta, card: DashboardCard, r: Range): Promise<{ items: Array<{ id: unknown; value: number }>; complete: boolean }> {
-  const field = card.measure?.field ?? ''
   const by = card.groupBy ?? ''
-  const got = await rows(e, card, r, [field, by])
+  const got = await rows(e, card, r, [...measureFields(card), by])
   const acc = new Map<unknown, bigint>()
   for (const row of got.rows) {
     const k = row[by]
     if (k === null || k === undefined) continue
-    acc.set(k, (acc.get(k) ?? 0n) + (card.measure?.op === 'count' ? 100n : toCents(row[field])))
+    acc.set(k, (acc.get(k) ?? 0n) + rowCents(card.measure ?? { op: 'count' }, row))
   }
   const items = [...acc.entries()].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0)).slice(0, card.limit ?? 5).map(([id, c]) => ({ id, value: Number(c) / 100 }))
   return { items, complete: got.complete }

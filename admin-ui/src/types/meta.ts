@@ -89,8 +89,13 @@ export interface DashboardCard {
   entity: string
   /** Field holding the record's date, filtered by the selected range. */
   dateField?: string
-  /** `count`, or `sum` of a money/number field. */
-  measure?: { op: 'count' | 'sum'; field?: string }
+  /** What the card says in a tooltip (e.g. what "net sales" includes). */
+  help?: LocalizedText
+  /**
+   * `count`, or `sum` of a money/number field, less `minus` per row when given (net sales of an
+   * order = `total` − `taxTotal`). `name`: the shared measure it shows (`netSales`, `grossSales`, `tax`).
+   */
+  measure?: { op: 'count' | 'sum'; field?: string; minus?: string; name?: 'netSales' | 'grossSales' | 'tax' }
   /** Extra Feathers query applied to every fetch. */
   where?: Record<string, unknown>
   /** `top`: group by this (ref) field; `breakdown`: by this enum field. */

@@ -10,9 +10,25 @@ export const OPEN_INVOICES = ['issued', 'partially_paid']
 export const OUTBOUND = ['shipment', 'transfer_out']
 
 const orderCount = { fn: 'count', as: 'orders' } as const
-const revenue = { fn: 'sum', field: 'total', as: 'revenue' } as const
-const lineRevenue = { fn: 'sum', field: 'lineTotal', as: 'revenue' } as const
 const units = { fn: 'sum', field: 'quantity', as: 'units' } as const
+
+/**
+ * The sales measures, named the same in every report (labels in measures.ts):
+ * `netSales` — net line totals after discounts, before tax; `tax`; `grossSales` — with tax.
+ * On orders: grossSales = Σ total, tax = Σ taxTotal, netSales = grossSales − tax (so an
+ * order-level discount is in it). On lines: netSales = Σ lineTotal, tax = Σ taxAmount,
+ * grossSales = netSales + tax (order-level discounts belong to no product: see docs/reporting.md).
+ */
+const orderSales = [
+  { fn: 'sum', field: 'total', as: 'grossSales' },
+  { fn: 'sum', field: 'taxTotal', as: 'tax' },
+  { formula: 'grossSales - tax', as: 'netSales' },
+] as const
+const lineSales = [
+  { fn: 'sum', field: 'lineTotal', as: 'netSales' },
+  { fn: 'sum', field: 'taxAmount', as: 'tax' },
+  { formula: 'netSales + tax', as: 'grossSales' },
+] as const
 
 /**
  * The reports the plugin ships, seeded as `builtIn` definitions on install and refreshed on
@@ -24,7 +40,7 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
     name: 'Sales by period',
     entity: 'order',
     dimensions: [],
-    measures: [orderCount, revenue, { fn: 'avg', field: 'total', as: 'averageOrder' }],
+    measures: [orderCount, ...orderSales, { formula: 'netSales / orders', as: 'averageNetSales' }],
     filters: { status: { $in: SOLD } },
     periodGrouping: 'month',
   },
@@ -33,8 +49,8 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
     name: 'Sales by partner',
     entity: 'order',
     dimensions: ['partnerId', { field: 'partner.name', as: 'partnerName' }],
-    measures: [orderCount, revenue],
-    filters: { status: { $in: SOLD }, $sort: { revenue: -1 } },
+    measures: [orderCount, ...orderSales],
+    filters: { status: { $in: SOLD }, $sort: { netSales: -1 } },
     periodGrouping: 'none',
   },
   {
@@ -42,8 +58,8 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
     name: 'Sales by product',
     entity: 'orderLine',
     dimensions: ['productId', { field: 'product.sku', as: 'sku' }, { field: 'product.name', as: 'productName' }],
-    measures: [units, lineRevenue, { fn: 'countDistinct', field: 'orderId', as: 'orders' }],
-    filters: { 'order.status': { $in: SOLD }, $sort: { revenue: -1 } },
+    measures: [units, ...lineSales, { fn: 'countDistinct', field: 'orderId', as: 'orders' }],
+    filters: { 'order.status': { $in: SOLD }, $sort: { netSales: -1 } },
     periodGrouping: 'none',
   },
   {
@@ -51,8 +67,8 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
     name: 'Sales by category',
     entity: 'orderLine',
     dimensions: [{ field: 'product.categoryId', as: 'categoryId' }, { field: 'product.category.name', as: 'categoryName' }],
-    measures: [units, lineRevenue],
-    filters: { 'order.status': { $in: SOLD }, $sort: { revenue: -1 } },
+    measures: [units, ...lineSales],
+    filters: { 'order.status': { $in: SOLD }, $sort: { netSales: -1 } },
     periodGrouping: 'none',
   },
   {
@@ -60,8 +76,8 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
     name: 'Sales by territory',
     entity: 'order',
     dimensions: [{ field: 'partner.territoryId', as: 'territoryId' }, { field: 'partner.territory.name', as: 'territoryName' }],
-    measures: [orderCount, revenue],
-    filters: { status: { $in: SOLD }, $sort: { revenue: -1 } },
+    measures: [orderCount, ...orderSales],
+    filters: { status: { $in: SOLD }, $sort: { netSales: -1 } },
     periodGrouping: 'none',
   },
   {
@@ -71,10 +87,10 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
     dimensions: ['productId', { field: 'product.sku', as: 'sku' }, { field: 'product.name', as: 'productName' }],
     measures: [
       units,
-      lineRevenue,
+      lineSales[0],
       { fn: 'sum', field: 'quantity', times: 'product.cost', as: 'cost' },
-      { formula: 'revenue - cost', as: 'margin' },
-      { formula: '(revenue - cost) * 100 / revenue', as: 'marginPct', decimals: 2 },
+      { formula: 'netSales - cost', as: 'margin' },
+      { formula: '(netSales - cost) * 100 / netSales', as: 'marginPct', decimals: 2 },
     ],
     filters: { 'order.status': { $in: SOLD }, $sort: { margin: -1 } },
     periodGrouping: 'none',
@@ -128,8 +144,8 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
     name: 'Top customers',
     entity: 'order',
     dimensions: ['customerId', { field: 'customer.name', as: 'customerName' }],
-    measures: [orderCount, revenue],
-    filters: { status: { $in: SOLD }, $sort: { revenue: -1 }, $limit: 10 },
+    measures: [orderCount, ...orderSales],
+    filters: { status: { $in: SOLD }, $sort: { netSales: -1 }, $limit: 10 },
     periodGrouping: 'none',
   },
   {
@@ -140,10 +156,10 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
     measures: [
       { fn: 'countDistinct', field: 'orderId', as: 'orders' },
       units,
-      lineRevenue,
+      ...lineSales,
       { fn: 'sum', field: 'discount', as: 'discount' },
     ],
-    filters: { promotionId: { $ne: null }, 'order.status': { $in: SOLD }, $sort: { revenue: -1 } },
+    filters: { promotionId: { $ne: null }, 'order.status': { $in: SOLD }, $sort: { netSales: -1 } },
     periodGrouping: 'none',
   },
   {

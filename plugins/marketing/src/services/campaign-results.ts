@@ -11,8 +11,12 @@ export interface CampaignResult {
   currency: string | null
   /** Orders (submitted or later, not cancelled) that got at least one of the campaign's promotions. */
   orders: number
-  /** Σ order totals of those orders (tax included), exact. */
-  revenue: string
+  /** Net sales of those orders: Σ (total − tax), after every discount, before tax — exact. */
+  netSales: string
+  /** Σ tax of those orders. */
+  tax: string
+  /** Gross sales: Σ order totals, tax included (= netSales + tax). */
+  grossSales: string
   /** Σ discounts the campaign's promotions gave on them, exact. */
   discount: string
   budget: string | null
@@ -34,7 +38,8 @@ async function results(knex: Knex, campaignId?: number): Promise<CampaignResult[
          where r.status = 'redeemed' and o.status not in ('draft', 'cancelled') and p."campaignId" is not null
          group by p."campaignId", r."orderId")
      select c.id as "campaignId", c.code, c.name, c.status, c.budget::text as budget, min(o.currency) as currency,
-            count(po."orderId")::int as orders, coalesce(sum(o.total), 0)::text as revenue, coalesce(sum(po.discount), 0)::text as discount
+            count(po."orderId")::int as orders, coalesce(sum(o.total - o."taxTotal"), 0)::text as "netSales",
+            coalesce(sum(o."taxTotal"), 0)::text as tax, coalesce(sum(o.total), 0)::text as "grossSales", coalesce(sum(po.discount), 0)::text as discount
        from campaigns c
        left join per_order po on po."campaignId" = c.id
        left join orders o on o.id = po."orderId"
@@ -45,7 +50,9 @@ async function results(knex: Knex, campaignId?: number): Promise<CampaignResult[
   )
   return (res as { rows: Array<Omit<CampaignResult, 'budgetRemaining'>> }).rows.map((r) => ({
     ...r,
-    revenue: money(r.revenue),
+    netSales: money(r.netSales),
+    tax: money(r.tax),
+    grossSales: money(r.grossSales),
     discount: money(r.discount),
     budget: r.budget === null ? null : money(r.budget),
     budgetRemaining: r.budget === null ? null : money(new Money(r.budget).minus(r.discount)),
@@ -54,7 +61,7 @@ async function results(knex: Knex, campaignId?: number): Promise<CampaignResult[
 
 /**
  * `GET /api/campaign-results` (all campaigns) and `GET /api/campaign-results/:campaignId`:
- * orders, revenue and discount given per campaign.
+ * orders, net sales, tax, gross sales and discount given per campaign.
  * @example const [summer] = await app.service('api/campaign-results').find()
  */
 export function campaignResultsService(knex: Knex) {

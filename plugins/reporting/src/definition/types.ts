@@ -1,3 +1,5 @@
+import type { LocalizedText } from '@plume/metadata'
+
 /**
  * The report definition format (stored in `report_definitions`, see docs/reporting.md).
  * A report groups one entity's rows by dimensions and aggregates them by measures.
@@ -90,6 +92,8 @@ export interface ResultColumn {
   type: ColumnType
   /** Field path the column comes from (dimensions and field measures). */
   field?: string
+  /** English and Chinese label of the shared measure names (`netSales`, `tax`, `grossSales` …). */
+  label?: LocalizedText
 }
 
 export interface ReportResult {
