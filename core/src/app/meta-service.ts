@@ -10,6 +10,7 @@ import { requireAuth } from '../auth/setup.js'
 import type { SessionUser } from '../auth/session.js'
 import type { ActionInfo } from '../plugins/actions.js'
 import { clientSafeErrors } from './hooks.js'
+import type { ServiceDocs } from './openapi/types.js'
 import type { PlumeApp } from './types.js'
 
 export interface FieldMeta {
@@ -148,11 +149,22 @@ export class MetaService {
   }
 }
 
+const metaDocs: ServiceDocs = {
+  tag: 'Metadata',
+  operations: {
+    find: {
+      summary: 'What the admin UI builds its screens from: the entities the caller may see, actions per entity, dashboard cards',
+      query: { type: 'object', properties: {}, additionalProperties: false },
+      result: { type: 'object', properties: { user: { type: 'object' }, entities: { type: 'array', items: { type: 'object' } }, actions: { type: 'object' }, dashboard: { type: 'array', items: { type: 'object' } } } },
+    },
+  },
+}
+
 /**
  * Mounts `api/meta` (authenticated, find only).
  * @example setupMetaService(app) // GET /api/meta → { user, entities, actions, dashboard }
  */
 export function setupMetaService(app: PlumeApp): void {
-  app.use('api/meta', new MetaService(app), { methods: ['find'], events: [] })
+  app.use('api/meta', Object.assign(new MetaService(app), { docs: metaDocs }), { methods: ['find'], events: [] })
   app.service('api/meta').hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
 }

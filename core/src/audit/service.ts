@@ -7,6 +7,7 @@ import { requireAuth } from '../auth/setup.js'
 import { contentOf } from './verify.js'
 import { verifyAuditChain, type ChainReport } from './verify.js'
 import { AUDIT_TABLE } from './schema.js'
+import { auditDocs, auditVerifyDocs } from './docs.js'
 
 /** Roles that may read the audit trail unless `app.set('auditRoles', [...])` says otherwise. */
 export const DEFAULT_AUDIT_ROLES: readonly string[] = ['admin', 'auditor']
@@ -130,8 +131,8 @@ export const auditorsOnly = (app: PlumeApp) => async (context: HookContext, next
 export function mountAuditServices(app: PlumeApp): void {
   const knex = app.get('db').knex
   const guard = [clientSafeErrors(), requireAuth(), auditorsOnly(app)]
-  app.use('api/audit/verify', { find: (): Promise<ChainReport> => verifyAuditChain(knex) }, { methods: ['find'], events: [] })
+  app.use('api/audit/verify', { docs: auditVerifyDocs, find: (): Promise<ChainReport> => verifyAuditChain(knex) }, { methods: ['find'], events: [] })
   app.service('api/audit/verify').hooks({ around: { all: guard } })
-  app.use('api/audit', new AuditService(knex), { methods: ['find', 'get'], events: [] })
+  app.use('api/audit', Object.assign(new AuditService(knex), { docs: auditDocs }), { methods: ['find', 'get'], events: [] })
   app.service('api/audit').hooks({ around: { all: guard } })
 }

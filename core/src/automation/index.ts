@@ -11,6 +11,7 @@ import { DRY_RUN_PATH, dryRunService } from './services/dry-run.js'
 import { DEAD_LETTERS_PATH, deadLettersService, FIRINGS_PATH, firingsService } from './services/firings.js'
 import type { AutomationRule, RuleKind } from './types.js'
 import { validateAutomationRule } from './validate.js'
+import { alertRulesDocs, deadLettersDocs, dryRunDocs, firingsDocs } from './docs.js'
 
 export { AutomationEngine, ACTION_JOB, DEFAULT_MAX_DEPTH, nowFact, provenanceOf, type DryRunResult, type Provenance } from './engine.js'
 export { AutomationRegistry, EVENT_FACTS, SCHEDULE_FACTS } from './registry.js'
@@ -58,13 +59,13 @@ export async function setupAutomation(app: PlumeApp): Promise<AutomationEngine> 
 
   const rules = new AlertRulesService(app, () => engine)
   const guarded = { around: { all: [clientSafeErrors(), requireAuth()] } }
-  app.use(ALERT_RULES_PATH, rules, { methods: ['find', 'get', 'create', 'update', 'patch', 'remove'] })
+  app.use(ALERT_RULES_PATH, Object.assign(rules, { docs: alertRulesDocs }), { methods: ['find', 'get', 'create', 'update', 'patch', 'remove'] })
   app.service(ALERT_RULES_PATH).hooks(guarded)
-  app.use(DRY_RUN_PATH, dryRunService(app, rules, () => engine), { methods: ['create'], events: [] })
+  app.use(DRY_RUN_PATH, Object.assign(dryRunService(app, rules, () => engine), { docs: dryRunDocs }), { methods: ['create'], events: [] })
   app.service(DRY_RUN_PATH).hooks(guarded)
-  app.use(FIRINGS_PATH, firingsService(app), { methods: ['find', 'get'], events: [] })
+  app.use(FIRINGS_PATH, Object.assign(firingsService(app), { docs: firingsDocs }), { methods: ['find', 'get'], events: [] })
   app.service(FIRINGS_PATH).hooks(guarded)
-  app.use(DEAD_LETTERS_PATH, deadLettersService(app, queue), { methods: ['find', 'get', 'patch', 'remove'], events: [] })
+  app.use(DEAD_LETTERS_PATH, Object.assign(deadLettersService(app, queue), { docs: deadLettersDocs }), { methods: ['find', 'get', 'patch', 'remove'], events: [] })
   app.service(DEAD_LETTERS_PATH).hooks(guarded)
 
   // background work stops with the app (no methods: nothing is exposed over REST or socket.io);

@@ -14,6 +14,7 @@ import { msFromEnv, whileRunning } from '../app/background.js'
 import { ensureRuleTables, loadEnabledRules, readRuleFiles, RuleFileError, seedRules } from './store.js'
 import type { PermissionRule } from './types.js'
 import { isRuleShape, validateRule } from './validate.js'
+import { explainDocs, rulesDocs } from './docs.js'
 
 export { PermissionEngine, userFact, combine } from './engine.js'
 export type { Decision, Grant } from './engine.js'
@@ -103,9 +104,9 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
     if (opts.reload !== false) await reload()
   })
 
-  app.use(RULES_PATH, new RulesService(app, reload), { methods: ['find', 'get', 'create', 'update', 'patch', 'remove'] })
+  app.use(RULES_PATH, Object.assign(new RulesService(app, reload), { docs: rulesDocs }), { methods: ['find', 'get', 'create', 'update', 'patch', 'remove'] })
   app.service(RULES_PATH).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
-  app.use(EXPLAIN_PATH, new ExplainService(app, () => engineOf(app)), { methods: ['find'], events: [] })
+  app.use(EXPLAIN_PATH, Object.assign(new ExplainService(app, () => engineOf(app)), { docs: explainDocs }), { methods: ['find'], events: [] })
   app.service(EXPLAIN_PATH).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
   // every non-entity service (rules, explain, plugins, audit, custom services) and every action
   // app-level around hooks run before every service's own hooks

@@ -4,6 +4,7 @@ import type { Id, Params } from '@feathersjs/feathers'
 import { clientSafeErrors } from '../app/hooks.js'
 import type { PlumeApp } from '../app/types.js'
 import { requireAuth } from '../auth/setup.js'
+import { pluginsDocs } from './docs.js'
 import type { PluginHost, PluginInfo } from './host.js'
 import { auditAdminChange } from '../audit/admin.js'
 
@@ -59,6 +60,6 @@ export class PluginAdminService {
 
 /** Mounts `api/plugins` with authentication for external calls. */
 export function mountPluginAdmin(app: PlumeApp, host: PluginHost): void {
-  app.use(PLUGINS_PATH, new PluginAdminService(host, app), { methods: ['find', 'get', 'patch'] })
+  app.use(PLUGINS_PATH, Object.assign(new PluginAdminService(host, app), { docs: pluginsDocs }), { methods: ['find', 'get', 'patch'] })
   app.service(PLUGINS_PATH).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
 }

@@ -8,6 +8,8 @@ type Batch = { id: number; status: string }
 /** `POST /api/payout-batches/:id/approve` (draft → approved; `payout-batches:approve`). */
 export const approveBatch = (): ActionDefinition => ({
   label: { en: 'Approve', 'zh-CN': '审批' },
+  input: { type: 'object', properties: {}, additionalProperties: false },
+  states: ['draft'],
   async handler(id, _data, { trx, params }) {
     const b = (await trx('payout_batches').where('id', id).first('id', 'status')) as Batch
     if (b.status !== 'draft') throw new Conflict(`Cannot approve a payout batch in state ${b.status}`)
@@ -19,6 +21,8 @@ export const approveBatch = (): ActionDefinition => ({
 /** `POST /api/payout-batches/:id/pay {reference?}` (approved → paid, its accruals paid; `payout-batches:pay`). */
 export const payBatch = (): ActionDefinition => ({
   label: { en: 'Mark paid', 'zh-CN': '标记已付' },
+  input: { type: 'object', properties: { reference: { type: 'string', maxLength: 100, description: 'Payment reference, e.g. the bank transfer id' } }, additionalProperties: false },
+  states: ['approved'],
   async handler(id, data, { trx }) {
     const b = (await trx('payout_batches').where('id', id).first('id', 'status')) as Batch
     if (b.status !== 'approved') throw new Conflict(`Cannot pay a payout batch in state ${b.status}`)
@@ -36,6 +40,15 @@ export const payBatch = (): ActionDefinition => ({
  */
 export const reverseCommission = (): ActionDefinition => ({
   label: { en: 'Reverse commission', 'zh-CN': '冲销佣金' },
+  input: {
+    type: 'object',
+    properties: {
+      reason: { type: 'string', minLength: 1, maxLength: 500 },
+      share: { anyOf: [{ type: 'string', pattern: '^(0(\\.\\d{1,6})?|1(\\.0{1,6})?)$' }, { type: 'number', exclusiveMinimum: 0, maximum: 1 }], description: 'Share of the remaining commission to give back, above 0 and at most 1 (default 1)' },
+    },
+    required: ['reason'],
+    additionalProperties: false,
+  },
   async handler(id, data, { trx }) {
     const reason = data.reason
     if (typeof reason !== 'string' || reason.length === 0 || reason.length > 500) throw new BadRequest('Invalid data: reason must be a string of 1 to 500 characters', { errors: [{ path: '/reason', message: 'must be a string of 1 to 500 characters' }] })

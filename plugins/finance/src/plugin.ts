@@ -16,6 +16,8 @@ import { issueInvoice, voidInvoice } from './invoices/actions.js'
 import { invoicesFromOrdersService } from './invoices/from-orders.js'
 import { financeBaseMigration } from './migrations/20260101000000-finance-base.js'
 import { allocatePayment, readAllocations } from './payments/allocate.js'
+import { ALLOCATE_PAYMENT_INPUT, APPLY_CREDIT_NOTE_INPUT, ISSUE_CREDIT_NOTE_INPUT, ISSUE_INVOICE_INPUT, VOID_CREDIT_NOTE_INPUT, VOID_INVOICE_INPUT } from './action-inputs.js'
+import { CREDIT_NOTE_ACTIONS, INVOICE_ACTIONS } from './states.js'
 import { seedInvoices } from './seed/invoices.js'
 
 export { FINANCE_RULES } from './rules.js'
@@ -34,22 +36,23 @@ export { INVOICE_ACTIONS, CREDIT_NOTE_ACTIONS, allowedIn } from './states.js'
 const label = (en: string, zh: string) => ({ en, 'zh-CN': zh })
 
 const invoiceActions: Record<string, ActionDefinition> = {
-  issue: { label: label('Issue', '开具'), handler: (id, data, { app, trx, params }) => issueInvoice(app, trx, id, data, params) },
-  void: { label: label('Void', '作废'), handler: (id, data, { app, trx, params }) => voidInvoice(app, trx, id, data, params) },
+  issue: { label: label('Issue', '开具'), input: ISSUE_INVOICE_INPUT, states: INVOICE_ACTIONS.issue, handler: (id, data, { app, trx, params }) => issueInvoice(app, trx, id, data, params) },
+  void: { label: label('Void', '作废'), input: VOID_INVOICE_INPUT, states: INVOICE_ACTIONS.void, handler: (id, data, { app, trx, params }) => voidInvoice(app, trx, id, data, params) },
 }
 
 const paymentActions: Record<string, ActionDefinition> = {
   allocate: {
     label: label('Allocate', '核销'),
+    input: ALLOCATE_PAYMENT_INPUT,
     // a retried allocation with the same Idempotency-Key replays the first answer instead of allocating twice
     handler: async (id, data, { app, trx, params }) => (await idempotent({ trx, params, route: `POST /api/payments/${id}/allocate`, body: data }, () => allocatePayment(app, trx, id, readAllocations(data), params))).result,
   },
 }
 
 const creditNoteActions: Record<string, ActionDefinition> = {
-  issue: { label: label('Issue', '开具'), handler: (id, data, { app, trx, params }) => issueCreditNote(app, trx, id, data, params) },
-  apply: { label: label('Apply', '冲抵'), handler: (id, data, { app, trx, params }) => applyCreditNote(app, trx, id, data, params) },
-  void: { label: label('Void', '作废'), handler: (id, data, { app, trx, params }) => voidCreditNote(app, trx, id, data, params) },
+  issue: { label: label('Issue', '开具'), input: ISSUE_CREDIT_NOTE_INPUT, states: CREDIT_NOTE_ACTIONS.issue, handler: (id, data, { app, trx, params }) => issueCreditNote(app, trx, id, data, params) },
+  apply: { label: label('Apply', '冲抵'), input: APPLY_CREDIT_NOTE_INPUT, states: CREDIT_NOTE_ACTIONS.apply, handler: (id, data, { app, trx, params }) => applyCreditNote(app, trx, id, data, params) },
+  void: { label: label('Void', '作废'), input: VOID_CREDIT_NOTE_INPUT, states: CREDIT_NOTE_ACTIONS.void, handler: (id, data, { app, trx, params }) => voidCreditNote(app, trx, id, data, params) },
 }
 
 const lineHooks = [guardInvoiceLines()]

@@ -15,7 +15,8 @@ import { orderLinesByProductMigration } from './migrations/20260402000000-order-
 import { priceListPrecedence } from './pricing/resolve.js'
 import { registryOf } from './registry.js'
 import { seedOrders } from './seed/orders.js'
-import { ACTIONS, type OrderAction } from './state-machine.js'
+import { ACTIONS, TRANSITIONS, type OrderAction } from './state-machine.js'
+import { ORDER_ACTION_INPUTS } from './action-inputs.js'
 import { runTransition, transitionReads } from './transitions.js'
 
 export { ordersApi, type OrdersApi } from './api.js'
@@ -42,6 +43,8 @@ const actions: Record<string, ActionDefinition> = Object.fromEntries(
     action,
     {
       label: LABELS[action],
+      input: ORDER_ACTION_INPUTS[action],
+      states: TRANSITIONS[action].from,
       handler: (id, data, { app, trx, params }) => runTransition(app, action, id, data, trx, params),
       // the transition's reads go out with the order's lock (one round trip)
       prefetch: async (id, { app, trx }) => transitionReads(app, action, trx, id),

@@ -10,6 +10,9 @@ function note(data: Record<string, unknown>): string | null {
   return n
 }
 
+/** Both decisions take an optional note (the order must be on credit hold: 409 otherwise). */
+const NOTE_INPUT = { type: 'object', properties: { note: { type: ['string', 'null'], maxLength: 500, description: 'Why the hold is released or rejected' } }, additionalProperties: false }
+
 async function heldOrder(trx: Knex.Transaction, id: number): Promise<OrderRow> {
   const order = (await trx('orders').where('id', id).forUpdate().first()) as OrderRow | undefined
   if (!order) throw new NotFound(`No order with id ${id}`)
@@ -29,6 +32,7 @@ async function decide(trx: Knex.Transaction, orderId: number, status: 'released'
 export const releaseCreditHold = (): ActionDefinition => ({
   permission: 'orders:release-credit-hold',
   label: { en: 'Release credit hold', 'zh-CN': '解除信用冻结' },
+  input: NOTE_INPUT,
   async handler(id, data, { trx, params }) {
     await heldOrder(trx, id)
     await decide(trx, id, 'released', params, note(data))
@@ -45,6 +49,7 @@ export const releaseCreditHold = (): ActionDefinition => ({
 export const rejectCreditHold = (): ActionDefinition => ({
   permission: 'orders:reject-credit-hold',
   label: { en: 'Reject (credit)', 'zh-CN': '信用拒绝' },
+  input: NOTE_INPUT,
   async handler(id, data, { app, trx, params }) {
     const held = await heldOrder(trx, id)
     const text = note(data)

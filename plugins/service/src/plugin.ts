@@ -8,7 +8,8 @@ import { prepareMessage } from './hooks/prepare-message.js'
 import { prepareTicket } from './hooks/prepare-ticket.js'
 import { serviceBaseMigration } from './migrations/20260101000000-service-base.js'
 import { seedSlaPolicies } from './seed/sla.js'
-import { TICKET_ACTIONS, type TicketAction } from './state-machine.js'
+import { TICKET_ACTIONS, TICKET_TRANSITIONS, type TicketAction } from './state-machine.js'
+import { TICKET_ACTION_INPUTS } from './action-inputs.js'
 import { runTicketAction } from './transitions.js'
 
 export { SERVICE_RULES } from './rules.js'
@@ -29,7 +30,7 @@ const LABELS: Record<TicketAction, { en: string; 'zh-CN': string }> = {
 }
 
 const actions: Record<string, ActionDefinition> = Object.fromEntries(
-  TICKET_ACTIONS.map((action) => [action, { label: LABELS[action], handler: (id, data, { app, trx, params }) => runTicketAction(app, trx, id, action, data, params) } satisfies ActionDefinition]),
+  TICKET_ACTIONS.map((action) => [action, { label: LABELS[action], input: TICKET_ACTION_INPUTS[action], states: TICKET_TRANSITIONS[action].from, handler: (id, data, { app, trx, params }) => runTicketAction(app, trx, id, action, data, params) } satisfies ActionDefinition]),
 )
 
 const ticketGuard = [guardTicket()]

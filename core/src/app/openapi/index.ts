@@ -16,6 +16,7 @@ import type { Json, OperationDocs, ServiceDocs } from './types.js'
 
 export type { DocMethod, Json, OperationDocs, ServiceDocs } from './types.js'
 export type { DescribedService } from './services.js'
+export { PAGING, objectSchema, pageOf } from './shared.js'
 
 /** A plain route outside the services (`/health`), described for the document. */
 export interface DescribedRoute {

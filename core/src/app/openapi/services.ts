@@ -55,7 +55,7 @@ function operation(service: DescribedService, method: DocMethod, idName: string)
     ...(parameters.length ? { parameters } : {}),
     ...(rest.body ? { requestBody: { required: method !== 'patch' || docs.body !== undefined, content: json(docs.body ?? { type: 'object' }) } } : {}),
     responses: {
-      [rest.status]: { description: 'Success', content: json(docs.result ?? {}) },
+      [rest.status]: { description: 'Success', content: { ...json(docs.result ?? {}), ...Object.fromEntries(Object.entries(docs.files ?? {}).map(([type, schema]) => [type, { schema }])) } },
       ...Object.fromEntries(Object.entries(errors).map(([status, text]) => [status, errorResponse(text)])),
     },
     ...(docs.public ? { security: [] } : {}),

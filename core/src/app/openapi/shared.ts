@@ -24,3 +24,21 @@ export const camelPath = (feathersPath: string) =>
 
 /** Tag of a service path: `api/alert-rules/:id/dry-run` → `alert-rules`. */
 export const pathTag = (feathersPath: string) => feathersPath.replace(/^api\//, '').split('/')[0] ?? feathersPath
+
+/** Query properties of a paged list (`$limit`, `$skip`), for `OperationDocs.query`. */
+export const PAGING = {
+  $limit: { type: 'integer', minimum: 0, description: 'Page size' },
+  $skip: { type: 'integer', minimum: 0, description: 'Rows to skip' },
+}
+
+/**
+ * A page of `items` as Feathers answers a paginated find.
+ * @example result: pageOf({ $ref: '#/components/schemas/Rule' })
+ */
+export const pageOf = (items: Json): Json => ({
+  type: 'object',
+  properties: { total: { type: 'integer' }, limit: { type: 'integer' }, skip: { type: 'integer' }, data: { type: 'array', items } },
+})
+
+/** `{type: 'object', properties, required, additionalProperties: false}` */
+export const objectSchema = (properties: Record<string, unknown>, required: string[] = []): Json => ({ type: 'object', properties, ...(required.length ? { required } : {}), additionalProperties: false })

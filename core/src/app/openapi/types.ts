@@ -16,6 +16,8 @@ export interface OperationDocs {
   body?: Json
   /** JSON Schema of the success answer. */
   result?: Json
+  /** Other media types the success answer may take (a file download), each with its schema. */
+  files?: Record<string, Json>
   /** Error answers besides the generic ones, by HTTP status: their description. */
   errors?: Record<number, string>
   /** `true`: callable without authentication. */

@@ -2,6 +2,7 @@ import { Decimal } from 'decimal.js'
 import { NotFound } from '@feathersjs/errors'
 import type { Id } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
+import { customerHistoryDocs } from './docs.js'
 
 /** Orders that count as purchases (not drafts, not cancelled). */
 export const PURCHASE_STATES = ['submitted', 'approved', 'shipped', 'delivered', 'closed']
@@ -29,6 +30,7 @@ interface Params {
  */
 export function customerHistoryService(knex: Knex) {
   return {
+    docs: customerHistoryDocs,
     async get(id: Id, params?: Params): Promise<PurchaseHistory> {
       const customerId = Number(id)
       if (!Number.isInteger(customerId) || customerId <= 0) throw new NotFound(`No customer with id ${String(id).slice(0, 40)}`)

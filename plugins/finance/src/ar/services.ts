@@ -5,6 +5,7 @@ import { callerPartner, type FinanceParams } from '../context.js'
 import { agingReport, type AgingReport } from './aging.js'
 import { asOfOf, readQuery } from './query.js'
 import { customerStatement, type Statement } from './statement.js'
+import { arDocs, arStatementsDocs } from './docs.js'
 
 /**
  * `GET /api/ar?asOf=2026-11-25&customerId=&partnerId=&currency=`: the receivables report.
@@ -13,6 +14,7 @@ import { customerStatement, type Statement } from './statement.js'
  */
 export function arService(knex: Knex) {
   return {
+    docs: arDocs,
     async find(params?: FinanceParams): Promise<AgingReport> {
       const q = readQuery(params?.query, { asOf: 'date', customerId: 'id', partnerId: 'id', currency: 'currency' })
       const partnerId = callerPartner(params) ?? (q.partnerId as number | undefined)
@@ -28,6 +30,7 @@ export function arService(knex: Knex) {
  */
 export function arStatementsService(knex: Knex) {
   return {
+    docs: arStatementsDocs,
     async get(id: Id, params?: FinanceParams): Promise<Statement> {
       const q = readQuery(params?.query, { from: 'date', to: 'date', currency: 'currency' })
       const customerId = Number(id)

@@ -6,6 +6,7 @@ import { bodyOf, invalid, onlyKeys, PREPARED, requireStaff, type FinanceParams }
 import { dec, invoiceTotals, lineTax, Money, money } from '../money.js'
 import { nextDocumentNumber } from '../numbering.js'
 import type { InvoiceLineRow, InvoiceRow, InvoiceWithLines, NewInvoiceLine } from './types.js'
+import { invoicesFromOrdersDocs } from '../ar/docs.js'
 
 /** Orders in these states have been delivered and may be invoiced. */
 export const INVOICEABLE_ORDER_STATES = ['delivered', 'closed'] as const
@@ -147,6 +148,7 @@ export async function invoiceOrders(app: PlumeApp, trx: Knex.Transaction, orderI
  */
 export function invoicesFromOrdersService(app: PlumeApp) {
   return {
+    docs: invoicesFromOrdersDocs,
     async create(data: unknown, params?: FinanceParams): Promise<InvoiceWithLines> {
       requireStaff(params, 'create invoices')
       const ids = readOrderIds(data)

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex'
 import type { InventoryApi } from '../stock.js'
 import { inTransaction, readBody, requireStaff, type ServiceParams } from './common.js'
+import { stockAdjustmentsDocs } from './docs.js'
 
 /**
  * `POST /api/stock-adjustments` `{productId, warehouseId, quantity (signed), note, reference?}`:
@@ -9,6 +10,7 @@ import { inTransaction, readBody, requireStaff, type ServiceParams } from './com
  */
 export function stockAdjustmentsService(knex: Knex, inventory: InventoryApi) {
   return {
+    docs: stockAdjustmentsDocs,
     async create(data: unknown, params?: ServiceParams) {
       requireStaff(params, 'stock adjustments')
       const body = readBody(data, { productId: 'id', warehouseId: 'id', quantity: 'signedQuantity', reference: 'text', note: 'text' }, ['productId', 'warehouseId', 'quantity', 'note'])

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex'
 import type { InventoryApi } from '../stock.js'
 import { inTransaction, readBody, requireStaff, type ServiceParams } from './common.js'
+import { stockReceiptsDocs } from './docs.js'
 
 /**
  * `POST /api/stock-receipts` `{productId, warehouseId, quantity, reference?, note?}`: goods in.
@@ -8,6 +9,7 @@ import { inTransaction, readBody, requireStaff, type ServiceParams } from './com
  */
 export function stockReceiptsService(knex: Knex, inventory: InventoryApi) {
   return {
+    docs: stockReceiptsDocs,
     async create(data: unknown, params?: ServiceParams) {
       requireStaff(params, 'stock receipts')
       const body = readBody(data, { productId: 'id', warehouseId: 'id', quantity: 'quantity', reference: 'text', note: 'text' }, ['productId', 'warehouseId', 'quantity'])

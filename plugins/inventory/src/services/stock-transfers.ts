@@ -1,6 +1,7 @@
 import type { Knex } from 'knex'
 import type { InventoryApi } from '../stock.js'
 import { inTransaction, nextReference, readBody, requireStaff, type ServiceParams } from './common.js'
+import { stockTransfersDocs } from './docs.js'
 
 /**
  * `POST /api/stock-transfers` `{productId, fromWarehouseId, toWarehouseId, quantity, note?}`:
@@ -9,6 +10,7 @@ import { inTransaction, nextReference, readBody, requireStaff, type ServiceParam
  */
 export function stockTransfersService(knex: Knex, inventory: InventoryApi) {
   return {
+    docs: stockTransfersDocs,
     async create(data: unknown, params?: ServiceParams) {
       requireStaff(params, 'stock transfers')
       const body = readBody(data, { productId: 'id', fromWarehouseId: 'id', toWarehouseId: 'id', quantity: 'quantity', note: 'text' }, ['productId', 'fromWarehouseId', 'toWarehouseId', 'quantity'])

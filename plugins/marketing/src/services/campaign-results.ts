@@ -2,6 +2,7 @@ import { NotFound } from '@feathersjs/errors'
 import type { Id } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import { Money, money } from '@plume/plugin-orders'
+import { campaignResultsDocs } from './docs.js'
 
 export interface CampaignResult {
   campaignId: number
@@ -66,6 +67,7 @@ async function results(knex: Knex, campaignId?: number): Promise<CampaignResult[
  */
 export function campaignResultsService(knex: Knex) {
   return {
+    docs: campaignResultsDocs,
     async find(): Promise<CampaignResult[]> {
       return results(knex)
     },

@@ -2,6 +2,7 @@ import { BadRequest, NotFound } from '@feathersjs/errors'
 import type { Id, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import { auditAdminChange, type PlumeApp } from '@plume/core'
+import { allowlistDocs } from './docs.js'
 
 export const ALLOWLIST_TABLE = 'plume_webhook_allowlist'
 export const ALLOWLIST_PATH = 'api/webhook-allowlist'
@@ -34,6 +35,7 @@ export function allowlistService(knex: Knex, app?: PlumeApp) {
   const audit = (trx: Knex.Transaction, action: string, host: string, before: unknown, after: unknown, params?: Params) =>
     app ? auditAdminChange(app, { action, entity: 'webhookAllowlist', recordId: host, ...(before ? { before: before as Record<string, unknown> } : {}), ...(after ? { after: after as Record<string, unknown> } : {}), ...(params ? { params } : {}) }, trx) : undefined
   return {
+    docs: allowlistDocs,
     async find(_params?: Params) {
       return knex(ALLOWLIST_TABLE).orderBy('host')
     },

@@ -5,6 +5,7 @@ import { compileReport } from '../definition/compile.js'
 import { assertDefinitionShape } from '../definition/schema.js'
 import type { ReportDefinition } from '../definition/types.js'
 import { loadDefinition } from '../run.js'
+import { reportsDocs } from './docs.js'
 
 export const DEFINITIONS_PATH = 'api/report-definitions'
 
@@ -37,6 +38,7 @@ export function reportDefinitionsService(ctx: PluginContext) {
   const app = ctx.app
   const entityService = () => app.service(DEFINITIONS_PATH)
   return {
+    docs: reportsDocs,
     async find(params: Params) {
       return entityService().find({ query: params.query ?? {} })
     },

@@ -3,6 +3,7 @@ import type { Id, Params } from '@feathersjs/feathers'
 import type { PluginContext } from '@plume/core'
 import { FILES_TABLE } from '../schedule/scheduler.js'
 import { fileDownload, ReportFile } from './run-service.js'
+import { reportFilesDocs } from './docs.js'
 
 const LIST = ['id', 'definitionId', 'reportCode', 'scheduledFor', 'format', 'filename', 'contentType', 'rows', 'error', 'createdAt']
 
@@ -13,6 +14,7 @@ const LIST = ['id', 'definitionId', 'reportCode', 'scheduledFor', 'format', 'fil
 export function reportFilesService(ctx: PluginContext) {
   const knex = ctx.knex
   return {
+    docs: reportFilesDocs,
     async find(params: Params) {
       const q = (params.query ?? {}) as Record<string, unknown>
       const limit = Math.min(Number(q.$limit ?? 25) || 25, 200)

@@ -5,6 +5,7 @@ import type { ReportResult } from '../definition/types.js'
 import { toCsv } from '../export/csv.js'
 import { toXlsx } from '../export/xlsx.js'
 import { runReport } from '../run.js'
+import { reportRunDocs } from './docs.js'
 
 /** A file answer: the download hook turns it into the response body and headers. */
 export class ReportFile {
@@ -58,6 +59,7 @@ export function reportRunService(ctx: PluginContext) {
     return render(result, format)
   }
   return {
+    docs: reportRunDocs,
     async find(params: RunRouteParams) {
       return run({ ...(params.query ?? {}) }, params)
     },

@@ -4,6 +4,7 @@ import { Money, money } from '@plume/plugin-orders'
 import { currentLimit, exposure, overdueInvoices, type CreditSubject, type Exposure, type OverdueInvoice } from '../exposure.js'
 import { creditPolicy } from '../policy.js'
 import { riskScore, type RiskScore } from '../score.js'
+import { creditExposureDocs } from './docs.js'
 
 export interface CreditStatus {
   customerId: number | null
@@ -32,6 +33,7 @@ function subjectOf(query: Record<string, unknown> | undefined): CreditSubject {
  */
 export function creditExposureService(knex: Knex) {
   return {
+    docs: creditExposureDocs,
     async find(params?: { query?: Record<string, unknown> }): Promise<CreditStatus> {
       const who = subjectOf(params?.query)
       const [limit, exp, policy] = await Promise.all([currentLimit(knex, who), exposure(knex, who), creditPolicy(knex)])
