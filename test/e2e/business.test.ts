@@ -67,7 +67,7 @@ describe('order to cash with marketing, risk and commissions', () => {
       ['2.50', 20, want.lines[1]!.lineTotal],
     ])
     // exposure: the order now counts through its invoice only
-    expect((await get(`/api/credit-exposure?customerId=${f.customerId}`)).exposure).toEqual({ openOrders: '0.00', unpaidInvoices: want.total, total: want.total })
+    expect((await get(`/api/credit-exposure?customerId=${f.customerId}`)).exposure).toEqual({ openOrders: '0.00', unpaidInvoices: want.total, unallocatedPayments: '0.00', unappliedCredits: '0.00', total: want.total })
   })
 
   it('a partial payment leaves the rest open in aging and in exposure', async () => {

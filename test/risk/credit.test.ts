@@ -39,7 +39,7 @@ describe('credit limits, exposure and holds', () => {
   it('an order within the limit goes through; exposure counts it', async () => {
     a = await submit((await draftOrder(f, customerId, [{ productId: f.products.drill, quantity: 5 }])).id)
     expect(a).toMatchObject({ status: 'submitted', creditHold: false, total: drills(5) })
-    expect(await status(`customerId=${customerId}`)).toMatchObject({ limit: '1000.00', exposure: { openOrders: drills(5), unpaidInvoices: '0.00', total: drills(5) }, available: cents(new Decimal('1000.00').minus(drills(5))) })
+    expect(await status(`customerId=${customerId}`)).toMatchObject({ limit: '1000.00', exposure: { openOrders: drills(5), unpaidInvoices: '0.00', unallocatedPayments: '0.00', unappliedCredits: '0.00', total: drills(5) }, available: cents(new Decimal('1000.00').minus(drills(5))) })
   })
 
   it('an order over the limit is submitted but held with the reason; approve is refused until released', async () => {
@@ -82,7 +82,7 @@ describe('credit limits, exposure and holds', () => {
   it('an invoiced order counts once, through its unpaid balance', async () => {
     await invoice(customerId, a.total, '100.00', daysAgo(-30), [a.id])
     const s = await status(`customerId=${customerId}`)
-    expect(s.exposure).toEqual({ openOrders: b.total, unpaidInvoices: cents(new Decimal(a.total).minus('100.00')), total: dsum(b.total, a.total, '-100.00') })
+    expect(s.exposure).toEqual({ openOrders: b.total, unpaidInvoices: cents(new Decimal(a.total).minus('100.00')), unallocatedPayments: '0.00', unappliedCredits: '0.00', total: dsum(b.total, a.total, '-100.00') })
   })
 })
 
@@ -120,21 +120,22 @@ describe('risk scores', () => {
     await p.db.knex('credit_notes').insert({ number: 'CN-T-1', customerId, invoiceId: overdueInv, amount: '100.00', reason: 'return', status: 'issued' })
     const o = await submit((await draftOrder(f, customerId, [{ productId: f.products.drill, quantity: 1 }])).id)
     expect(o.creditHold).toBe(false)
-    // independent arithmetic: 40 × 1000/2000 + 30 × (2000 + 113)/3000 + 15 × min((100/2000)/0.2, 1)
-    const exposure = new Decimal('2000.00').plus(o.total)
+    // independent arithmetic: 40 × 1000/2000 + 30 × (2000 + 113 − 100)/3000 + 15 × min((100/2000)/0.2, 1)
+    // (the credit note is issued, not applied: customer credit that lowers the exposure)
+    const exposure = new Decimal('2000.00').plus(o.total).minus('100.00')
     const points = new Decimal(40).times('0.5').plus(new Decimal(30).times(exposure.div('3000.00'))).plus(new Decimal(15).times(new Decimal('100').div('2000').div('0.2')))
     const score = points.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber()
-    expect(score).toBe(45)
+    expect(score).toBe(44)
     const rows = await expectStatus(f.api, 200, 'GET', `/api/risk-assessments?customerId=${customerId}&$sort[id]=-1`)
     expect(rows.data[0]).toMatchObject({ customerId, score, level: 'medium' })
-    expect(rows.data[0].reasons).toEqual(['overdue ratio 50.0% (1000.00 of 2000.00 open)', `limit usage 70.4% (${exposure.toFixed(2)} of 3000.00)`, 'return rate 5.0% (100.00 credited of 2000.00 invoiced)'])
+    expect(rows.data[0].reasons).toEqual(['overdue ratio 50.0% (1000.00 of 2000.00 open)', `limit usage 67.1% (${exposure.toFixed(2)} of 3000.00)`, 'return rate 5.0% (100.00 credited of 2000.00 invoiced)'])
     expect((await status(`customerId=${customerId}`)).risk).toEqual({ score, level: 'medium', reasons: rows.data[0].reasons })
     // nothing changed → no new row; a cancel changes the exposure → a new row
     const count = rows.total
     await expectStatus(f.api, 201, 'POST', `/api/orders/${o.id}/cancel`, {})
     const after = await expectStatus(f.api, 200, 'GET', `/api/risk-assessments?customerId=${customerId}&$sort[id]=-1`)
     expect(after.total).toBe(count + 1)
-    expect(after.data[0].score).toBe(new Decimal(20).plus(new Decimal(30).times(new Decimal('2000').div('3000'))).plus('3.75').toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber())
+    expect(after.data[0].score).toBe(new Decimal(20).plus(new Decimal(30).times(new Decimal('1900').div('3000'))).plus('3.75').toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber())
   })
 
   it('flags an order-value spike', async () => {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import { Money, money } from '@plume/plugin-orders'
-import { exposure, INVOICE_OPEN, type CreditSubject, type OverdueInvoice } from './exposure.js'
+import { exposure, INVOICE_OPEN, limitSql, type CreditSubject, type OverdueInvoice, type SubjectColumn } from './exposure.js'
 import { DEFAULT_POLICY } from './policy.js'
 import { prepared } from '@plume/core'
 
@@ -22,8 +22,7 @@ export interface CreditFacts {
   overdue: OverdueInvoice[] | string
 }
 
-const LIMIT = (col: '"customerId"' | '"partnerId"', of: string) => `(select l.amount::text from credit_limits l where l.${col} = ${of} and l."validFrom" <= :day::date
-    and (l."validTo" is null or l."validTo" >= :day::date) order by l."validFrom" desc, l.id desc limit 1)`
+const LIMIT = (col: SubjectColumn, of: string) => `(${limitSql(col, of, ':day::date')})::text`
 
 /** Whose credit is checked: a buyer, or the buyer of an order (read in the same statement). */
 export type CreditFactsOf = { customerId: number; partnerId: number | null } | { orderId: number }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import { defer, prepared } from '@plume/core'
 import { Money, money } from '@plume/plugin-orders'
-import { exposure, INVOICE_OPEN, OPEN_INVOICE_STATES, type CreditSubject } from './exposure.js'
+import { exposure, INVOICE_OPEN, limitSql, OPEN_INVOICE_STATES, type CreditSubject } from './exposure.js'
 
 export type RiskLevel = 'low' | 'medium' | 'high' | 'critical'
 
@@ -32,7 +32,7 @@ export const levelOf = (score: number): RiskLevel => (score < 25 ? 'low' : score
  * @example const { score, level, reasons } = await riskScore(trx, { customerId: 7 })
  */
 export async function riskScore(trx: Knex | Knex.Transaction, who: CreditSubject, date = new Date()): Promise<RiskScore> {
-  const col = who.customerId !== undefined ? '"customerId"' : '"partnerId"'
+  const col = who.customerId !== undefined ? ('"customerId"' as const) : ('"partnerId"' as const)
   const id = who.customerId ?? who.partnerId
   const day = date.toISOString().slice(0, 10)
   // a prepared statement: its six sub-selects are planned once per connection, not per submit
@@ -44,8 +44,7 @@ export async function riskScore(trx: Knex | Knex.Transaction, who: CreditSubject
        (select coalesce(sum(cn.amount), 0)::text from credit_notes cn ${who.customerId !== undefined ? 'where cn."customerId" = :id' : 'join invoices i on i.id = cn."invoiceId" where i."partnerId" = :id'} and cn.status in ('issued', 'applied')) as returned,
        (select coalesce(json_agg(t.total::text order by t."submittedAt" desc, t.id desc), '[]') from (
           select id, total, "submittedAt" from orders where ${col} = :id and status not in ('draft', 'cancelled') and "submittedAt" is not null order by "submittedAt" desc, id desc limit 11) t) as recent,
-       (select l.amount::text from credit_limits l where l.${col} = :id and l."validFrom" <= :day::date and (l."validTo" is null or l."validTo" >= :day::date)
-         order by l."validFrom" desc, l.id desc limit 1) as "limit"`,
+       (${limitSql(col, ':id', ':day::date')})::text as "limit"`,
     { id, open: OPEN_INVOICE_STATES, day },
   ), 'risk_score')
   const row = rows[0]!

@@ -1,4 +1,5 @@
 import type { FactDefinition } from '@plume/core'
+import { exposureSql, limitSql } from '@plume/plugin-risk'
 
 const rows = (res: unknown) => (res as { rows: Array<Record<string, unknown>> }).rows
 const day = (d: Date) => d.toISOString().slice(0, 10)
@@ -27,56 +28,52 @@ export const overdueInvoices: FactDefinition = {
   },
 }
 
-const OPEN_ORDERS = `('submitted', 'approved', 'shipped', 'delivered')`
-
-/** Credit exposure of every customer with a limit: open orders + unpaid invoices, and `ratio` = exposure / limit in %. */
+/** Customers with a credit limit above 0.00 in force (risk's definition), their exposure (risk's definition) and `ratio` = exposure / limit in %. */
 export const customerExposure: FactDefinition = {
   name: 'customerExposure',
-  description: 'Customers with a credit limit: exposure (open orders not invoiced + unpaid invoices), limit and ratio in %',
+  description: 'Customers with a credit limit in force: exposure (open orders not invoiced + open invoices − unallocated cash − unapplied credit notes), creditLimit (the limit in force) and ratio in %',
   entity: 'customer',
   list: true,
   fields: ['id', 'code', 'name', 'partnerId', 'creditLimit', 'exposure', 'ratio'],
-  async load({ db }) {
+  async load({ db, now }) {
     const list = rows(
       await db.raw(
-        `select c.id, c.code, c.name, c."partnerId", c."creditLimit"::text as "creditLimit", e.exposure::text as exposure,
-                round(e.exposure * 100 / c."creditLimit", 2)::float8 as ratio
+        `select c.id, c.code, c.name, c."partnerId", x."limit"::text as "creditLimit", x.exposure::text as exposure,
+                round(x.exposure * 100 / x."limit", 2)::float8 as ratio
            from customers c
-           cross join lateral (select
-               coalesce((select sum(o.total) from orders o where o."customerId" = c.id and o.status in ${OPEN_ORDERS}
-                 and not exists (select 1 from invoice_lines il join invoices i on i.id = il."invoiceId" where il."orderId" = o.id and i.status <> 'void')), 0)
-             + coalesce((select sum(i.total - i."amountPaid") from invoices i where i."customerId" = c.id and i.status in ('draft', 'issued', 'partially_paid')), 0) as exposure) e
-          where c."creditLimit" > 0
+           cross join lateral (select ${limitSql('"customerId"', 'c.id', ':day::date')} as "limit") l
+           cross join lateral (select l."limit", e."openOrders" + e."unpaidInvoices" - e."unallocatedPayments" - e."unappliedCredits" as exposure
+                                 from (${exposureSql('"customerId"', 'c.id')}) e where l."limit" > 0) x
           order by c.id limit 5000`,
+        { day: day(now) },
       ),
     )
     return list.map((r) => ({ ...r, ratio: Number(r.ratio) }))
   },
 }
 
-/** The triggering order against its customer's credit: exposure of other open orders and invoices, this order's total, the limit. */
+/** The triggering order against its customer's credit (risk's definitions): exposure without this order, this order's total, the limit in force. */
 export const orderCredit: FactDefinition = {
   name: 'orderCredit',
-  description: "The triggering order's customer: limit, exposure without this order, orderTotal, projected = exposure + orderTotal",
+  description: "The triggering order's customer: limit in force, exposure without this order, orderTotal, projected = exposure + orderTotal",
   scope: 'event',
   fields: ['limit', 'exposure', 'orderTotal', 'projected', 'hasLimit'],
-  async load({ db, record }) {
+  async load({ db, record, now }) {
     const orderId = Number(record?.id)
     const customerId = Number(record?.customerId)
+    if (!Number.isInteger(customerId)) return undefined
     const res = rows(
       await db.raw(
-        `select c."creditLimit"::text as "limit",
-            (coalesce((select sum(o.total) from orders o where o."customerId" = c.id and o.id <> ? and o.status in ${OPEN_ORDERS}
-                 and not exists (select 1 from invoice_lines il join invoices i on i.id = il."invoiceId" where il."orderId" = o.id and i.status <> 'void')), 0)
-             + coalesce((select sum(i.total - i."amountPaid") from invoices i where i."customerId" = c.id and i.status in ('draft', 'issued', 'partially_paid')), 0))::text as exposure
-           from customers c where c.id = ?`,
-        [Number.isInteger(orderId) ? orderId : 0, customerId],
+        `select (${limitSql('"customerId"', ':customerId::int', ':day::date')})::text as "limit",
+                (e."openOrders" + e."unpaidInvoices" - e."unallocatedPayments" - e."unappliedCredits")::text as exposure
+           from customers c, (${exposureSql('"customerId"', ':customerId::int', ':orderId::int')}) e where c.id = :customerId::int`,
+        { customerId, orderId: Number.isInteger(orderId) ? orderId : 0, day: day(now) },
       ),
     )[0]
     if (!res) return undefined
     const orderTotal = Number(record?.total ?? 0)
-    const limit = Number(res.limit)
+    const limit = res.limit === null ? 0 : Number(res.limit)
     const exposure = Number(res.exposure)
-    return { limit, exposure, orderTotal, projected: exposure + orderTotal, hasLimit: limit > 0 }
+    return { limit, exposure, orderTotal, projected: exposure + orderTotal, hasLimit: res.limit !== null }
   },
 }
