@@ -10,6 +10,8 @@ import { errorHandler } from '../errors/handler.js'
 import { EntityService } from '../service/entity-service.js'
 import { authEntityHooks, requireAuth, setupAuthentication, setupSessions, socketClientIp, jwtSecret } from '../auth/setup.js'
 import { clientSafeErrors, transaction, validateData } from './hooks.js'
+import { rejectNulText, rethrowBodyError } from './client-input.js'
+import { hardenRoutes } from './route-table.js'
 import { systemRoutes } from './routes.js'
 import { authorizeHooks, setupPermissions } from '../permissions/index.js'
 import { auditHooks, setupAudit } from '../audit/index.js'
@@ -62,6 +64,7 @@ export function registerEntityService(app: PlumeApp, entity: EntityDefinition, a
  */
 export async function createApp(opts: CreateAppOptions): Promise<PlumeApp> {
   const app = koa(feathers()) as unknown as PlumeApp
+  hardenRoutes(app)
   const logger = opts.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' })
   app.set('db', opts.db)
   app.set('entities', opts.entities)
@@ -81,13 +84,14 @@ export async function createApp(opts: CreateAppOptions): Promise<PlumeApp> {
   )
   app.use(systemRoutes(app))
   app.use(adminStatic())
-  app.use(bodyParser({ jsonLimit: '1mb', formLimit: '1mb', textLimit: '1mb' }))
+  app.use(bodyParser({ jsonLimit: '1mb', formLimit: '1mb', textLimit: '1mb', onError: rethrowBodyError }))
   // X-Forwarded-For is believed only behind a proxy that sets it (PLUME_TRUST_PROXY=1);
   // the client address reaches params through the request context (audit/request.ts)
   app.proxy = process.env.PLUME_TRUST_PROXY === '1'
   // naming the service spares Feathers a scan of every registered service on every request
   app.configure(rest({ authentication: { service: 'api/authentication' } }))
   app.configure(socketio({ cors: { origin: true } }, (io) => io.use(socketClientIp(app))))
+  app.hooks({ around: { all: [rejectNulText()] } })
   await setupAuthentication(app, await jwtSecret(app, opts.jwtSecret), opts.accessTokenTtl)
   await setupPermissions(app)
   await setupAudit(app)

@@ -1,8 +1,10 @@
 /** Mounting and unmounting services at run time (they may come and go after `listen`). */
+import { detachPrototypes } from '../app/route-table.js'
 import type { PlumeApp } from '../app/types.js'
 
 interface RouteTable {
   insert(path: string, data: { service: unknown; params: Record<string, string> }): unknown
+  root: Parameters<typeof detachPrototypes>[0]
 }
 
 const strip = (path: string) => path.replace(/^\/+|\/+$/g, '')
@@ -35,5 +37,6 @@ export async function unmountService(app: PlumeApp, path: string): Promise<void>
     fresh.insert(p, { service: svc, params: routeParams })
     fresh.insert(`${p}/:__id`, { service: svc, params: routeParams })
   }
+  detachPrototypes(fresh.root)
   holder.routes = fresh
 }

@@ -198,12 +198,42 @@ function parseFilter(entity: EntityDefinition, query: Record<string, unknown>, o
 }
 
 function parseInt0(raw: unknown, path: string, errs: QueryErrors): number | undefined {
-  const text = String(raw)
+  const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : ''
   if (!/^\d{1,9}$/.test(text)) {
     errs.add(path, 'must be a non-negative integer')
     return undefined
   }
   return Number(text)
+}
+
+function readPage(query: Record<string, unknown>, opts: Pick<QueryOptions, 'defaultLimit' | 'maxLimit'>, errs: QueryErrors): { limit: number; skip: number } {
+  let limit = opts.defaultLimit
+  if (query.$limit !== undefined) {
+    const n = parseInt0(query.$limit, '/$limit', errs)
+    if (n !== undefined) {
+      if (n > opts.maxLimit) errs.add('/$limit', `must be at most ${opts.maxLimit}`)
+      else limit = n
+    }
+  }
+  const skip = query.$skip === undefined ? 0 : (parseInt0(query.$skip, '/$skip', errs) ?? 0)
+  return { limit, skip }
+}
+
+function throwIfAny(errs: QueryErrors): void {
+  const first = errs.list[0]
+  if (first) throw new BadRequest(`Invalid query: ${first.path.slice(1)} ${first.message}`, { errors: errs.list })
+}
+
+/**
+ * `$limit` and `$skip` of a service that is not an entity service, checked as the entity
+ * services check them: a 400 naming the parameter, never a silently ignored or negative value.
+ * @example parsePage({ $limit: '10' }, { defaultLimit: 25, maxLimit: 200 }) // { limit: 10, skip: 0 }
+ */
+export function parsePage(query: Record<string, unknown> | undefined, opts: Pick<QueryOptions, 'defaultLimit' | 'maxLimit'>): { limit: number; skip: number } {
+  const errs = new QueryErrors()
+  const page = readPage(query ?? {}, opts, errs)
+  throwIfAny(errs)
+  return page
 }
 
 /**
@@ -213,16 +243,8 @@ function parseInt0(raw: unknown, path: string, errs: QueryErrors): number | unde
 export function parseQuery(entity: EntityDefinition, query: Record<string, unknown> | undefined, opts: QueryOptions): ParsedQuery {
   const errs = new QueryErrors()
   const q = query ?? {}
-  const { $limit, $skip, $sort, $select, $total, ...rest } = q
-  let limit = opts.defaultLimit
-  if ($limit !== undefined) {
-    const n = parseInt0($limit, '/$limit', errs)
-    if (n !== undefined) {
-      if (n > opts.maxLimit) errs.add('/$limit', `must be at most ${opts.maxLimit}`)
-      else limit = n
-    }
-  }
-  const skip = $skip === undefined ? 0 : (parseInt0($skip, '/$skip', errs) ?? 0)
+  const { $limit: _limit, $skip: _skip, $sort, $select, $total, ...rest } = q
+  const { limit, skip } = readPage(q, opts, errs)
   const sort: Array<[string, 'asc' | 'desc']> = []
   if ($sort !== undefined) {
     if (!$sort || typeof $sort !== 'object' || Array.isArray($sort)) errs.add('/$sort', 'must be an object of field: 1 | -1')
@@ -256,9 +278,6 @@ export function parseQuery(entity: EntityDefinition, query: Record<string, unkno
     else if (!($total === 'true' || $total === true)) errs.add('/$total', 'must be true, false or estimate')
   }
   const filter = parseFilter(entity, rest, opts, '', errs, 0)
-  if (errs.list.length) {
-    const first = errs.list[0]!
-    throw new BadRequest(`Invalid query: ${first.path.slice(1)} ${first.message}`, { errors: errs.list })
-  }
+  throwIfAny(errs)
   return { filter, sort, select, limit, skip, total }
 }
