@@ -36,11 +36,12 @@ describe('finance demo data', () => {
     }
   })
 
-  it('pays them consistently: allocations match amountPaid, payments keep the rest as credit', async () => {
+  it('pays them consistently: allocations match amountPaid, credit notes creditTotal, payments keep the rest as credit', async () => {
     const k = p.db.knex
     const bad = await k.raw(`select i.number from invoices i left join (select "invoiceId", sum(amount) as s from payment_allocations group by 1) a on a."invoiceId" = i.id
-                             where coalesce(a.s, 0) <> i."amountPaid" or i."amountPaid" > i.total
-                                or i.status <> case when i."amountPaid" >= i.total then 'paid' when i."amountPaid" > 0 then 'partially_paid' else 'issued' end`)
+                             left join (select "invoiceId", sum(amount) as s from credit_notes where status = 'applied' group by 1) c on c."invoiceId" = i.id
+                             where coalesce(a.s, 0) <> i."amountPaid" or coalesce(c.s, 0) <> i."creditTotal" or i."amountPaid" + i."creditTotal" > i.total
+                                or i.status <> case when i."amountPaid" + i."creditTotal" >= i.total then 'paid' when i."amountPaid" + i."creditTotal" > 0 then 'partially_paid' else 'issued' end`)
     expect((bad as { rows: Row[] }).rows).toEqual([])
     const statuses = (await k('invoices').select('status').count({ c: '*' }).groupBy('status')) as Array<{ status: string }>
     expect(statuses.map((s) => s.status).sort()).toEqual(['issued', 'paid', 'partially_paid'])
@@ -48,12 +49,13 @@ describe('finance demo data', () => {
     expect(Number(credit.c)).toBeGreaterThan(0)
   })
 
-  it('the receivables report adds up: open − credit = invoiced − received', async () => {
+  it('the receivables report adds up: open − credit = invoiced − received − credited', async () => {
     const report = await financeApi(p.app).agingReport({ asOf: new Date().toISOString().slice(0, 10) })
     const k = p.db.knex
-    const sums = (await k.raw(`select (select coalesce(sum(total), 0) from invoices where status <> 'void')::text as billed, (select coalesce(sum(amount), 0) from payments)::text as received`)) as { rows: Array<{ billed: string; received: string }> }
+    const sums = (await k.raw(`select (select coalesce(sum(total), 0) from invoices where status <> 'void')::text as billed, (select coalesce(sum(amount), 0) from payments)::text as received, (select coalesce(sum(amount), 0) from credit_notes where status = 'applied')::text as credited`)) as { rows: Array<{ billed: string; received: string; credited: string }> }
+    expect(Number(sums.rows[0]!.credited)).toBeGreaterThan(0)
     const total = report.totals.find((t) => t.currency === 'CNY')!
-    expect(total.balance).toBe(new Decimal(sums.rows[0]!.billed).minus(sums.rows[0]!.received).toFixed(2))
+    expect(total.balance).toBe(new Decimal(sums.rows[0]!.billed).minus(sums.rows[0]!.received).minus(sums.rows[0]!.credited).toFixed(2))
     const viaCustomers = report.customers.reduce((s, c) => s.plus(c.balance), new Decimal(0))
     const viaPartners = report.partners.reduce((s, c) => s.plus(c.balance), new Decimal(0))
     expect(viaCustomers.toFixed(2)).toBe(total.balance)

@@ -5,6 +5,7 @@ import { registerEntityService, servicePath } from '../app/create-app.js'
 import type { PlumeApp } from '../app/types.js'
 import { actionInfo, actionPath, actionService, serviceChain, type ActionInfo } from './actions.js'
 import type { HookSource } from './dispatch.js'
+import { demoLoginLines } from './demo-users.js'
 import type { LoadedPlugin } from './load.js'
 import { unmountService } from './mount.js'
 import { appliedMigrations, ensurePluginTables, readPluginRecords, recordMigration, savePluginRecord, type PluginRecord } from './store.js'
@@ -427,5 +428,6 @@ export class PluginHost implements HookSource {
         this.logger.error({ err, plugin: plugin.name }, `plugin ${plugin.name}: seed failed`)
       }
     }
+    for (const line of demoLoginLines(this.app)) this.logger.warn(line)
   }
 }

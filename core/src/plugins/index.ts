@@ -18,6 +18,7 @@ export { pluginHooks, type HookSource } from './dispatch.js'
 export { PLUGINS_PATH, PluginAdminService } from './admin-service.js'
 export type { ActionInfo } from './actions.js'
 export { unmountService } from './mount.js'
+export { createDemoUsers, demoLogins, firstUserWithRole, type DemoUser, type DemoLogin } from './demo-users.js'
 export { PLUGINS_TABLE, PLUGIN_MIGRATIONS_TABLE } from './store.js'
 
 /**

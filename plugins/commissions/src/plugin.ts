@@ -1,11 +1,12 @@
 import { fileURLToPath } from 'node:url'
-import { definePlugin } from '@plume/core'
+import { definePlugin, firstUserWithRole } from '@plume/core'
 import type { OrdersApi } from '@plume/plugin-orders'
 import { accrueOrder, reverseOrder } from './accrue.js'
 import { approveBatch, payBatch, reverseCommission } from './actions.js'
 import { accrueOnDelivery, accrueOnPayment, reverseOnCancel, reverseOnCreditNote } from './hooks/order-events.js'
 import { payoutBatch, systemOnly } from './hooks/payout-batch.js'
 import { commissionTierModeMigration } from './migrations/20261207000000-commission-tier-mode.js'
+import { seedCommissions } from './seed/accruals.js'
 
 export { accrueOrder, orderCommission, reverseOrder } from './accrue.js'
 export { lineCommissions, periodOf, volumeBonus, type CommissionPlan, type LineCommission } from './plan.js'
@@ -57,5 +58,11 @@ export default definePlugin<CommissionsApi>({
     for (const remove of removers.get(ctx.app) ?? []) remove()
     removers.delete(ctx.app)
     return Promise.resolve()
+  },
+  async seed(ctx) {
+    const started = performance.now()
+    const approver = await firstUserWithRole(ctx.knex, 'finance', 'admin')
+    const n = await ctx.knex.transaction((trx) => seedCommissions(trx, approver))
+    ctx.logger.info(`commissions demo data (${n.plans} plans, ${n.accruals} accruals and reversals, ${n.batches} payout batches) in ${Math.round(performance.now() - started)} ms`)
   },
 })

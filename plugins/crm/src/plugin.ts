@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
-import { definePlugin, normalizeFields } from '@plume/core'
+import { createDemoUsers, definePlugin, normalizeFields } from '@plume/core'
 import { CUSTOMER_TEXT, normalizeCustomer } from './hooks/normalize-customer.js'
+import { seedActivities } from './seed/activities.js'
 import { seedCustomers } from './seed/customers.js'
 import { customerHistoryService } from './services/customer-history.js'
 
@@ -27,7 +28,14 @@ export default definePlugin({
   },
   async seed(ctx) {
     const started = performance.now()
-    const n = await ctx.knex.transaction((trx) => seedCustomers(trx))
-    ctx.logger.info(`crm demo data (${n} customers) in ${Math.round(performance.now() - started)} ms`)
+    const [manager, ...reps] = await createDemoUsers(ctx.app, [
+      { email: 'sales.manager@demo.plume.local', name: 'Sales manager', roles: ['sales_manager'] },
+      ...[1, 2, 3].map((i) => ({ email: `sales.rep${i}@demo.plume.local`, name: `Sales rep ${i}`, roles: ['sales_rep'] })),
+    ])
+    const n = await ctx.knex.transaction(async (trx) => {
+      const customers = await seedCustomers(trx, 1000, reps)
+      return { customers, activities: await seedActivities(trx, { reps, manager }) }
+    })
+    ctx.logger.info(`crm demo data (${n.customers} customers, ${n.activities} activities) in ${Math.round(performance.now() - started)} ms`)
   },
 })

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { definePlugin, setAsOfSource, type ActionDefinition } from '@plume/core'
+import { createDemoUsers, definePlugin, setAsOfSource, type ActionDefinition } from '@plume/core'
 import { idempotent } from '@plume/plugin-orders'
 import { FINANCE_RULES } from './rules.js'
 import { financeApi, type FinanceApi } from './api.js'
@@ -98,6 +98,7 @@ export default definePlugin<FinanceApi>({
   async seed(ctx) {
     const started = performance.now()
     const n = await ctx.knex.transaction((trx) => seedInvoices(trx))
-    ctx.logger.info(`finance demo data (${n.invoices} invoices, ${n.payments} payments) in ${Math.round(performance.now() - started)} ms`)
+    await createDemoUsers(ctx.app, [{ email: 'finance@demo.plume.local', name: 'Finance clerk', roles: ['finance'] }])
+    ctx.logger.info(`finance demo data (${n.invoices} invoices, ${n.payments} payments, ${n.creditNotes} credit notes) in ${Math.round(performance.now() - started)} ms`)
   },
 })

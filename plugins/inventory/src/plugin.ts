@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { definePlugin } from '@plume/core'
+import { createDemoUsers, definePlugin } from '@plume/core'
 import { addAvailable } from './hooks/add-available.js'
 import { ledgerOnly } from './hooks/ledger-only.js'
 import { protectStockedLevel } from './hooks/protect-stocked-level.js'
@@ -50,6 +50,7 @@ export default definePlugin<InventoryApi>({
   async seed(ctx) {
     const started = performance.now()
     await ctx.knex.transaction((trx) => seedCatalog(trx))
+    await createDemoUsers(ctx.app, [{ email: 'warehouse@demo.plume.local', name: 'Warehouse clerk', roles: ['warehouse'] }])
     ctx.logger.info(`inventory demo data (3 warehouses, 200 products, opening stock) in ${Math.round(performance.now() - started)} ms`)
   },
 })

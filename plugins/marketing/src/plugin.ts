@@ -4,6 +4,7 @@ import type { OrdersApi } from '@plume/plugin-orders'
 import { checkCoupons, redeemPromotions, releasePromotions } from './hooks/redeem.js'
 import { systemOnly } from './hooks/system-only.js'
 import { promotionsStep } from './promotions/step.js'
+import { seedCampaigns } from './seed/campaigns.js'
 import { campaignResultsService } from './services/campaign-results.js'
 
 export { planPromotions, choose, pickTier } from './promotions/engine.js'
@@ -47,5 +48,10 @@ export default definePlugin<MarketingApi>({
     for (const remove of removers.get(ctx.app) ?? []) remove()
     removers.delete(ctx.app)
     return Promise.resolve()
+  },
+  async seed(ctx) {
+    const started = performance.now()
+    const n = await ctx.knex.transaction((trx) => seedCampaigns(trx))
+    ctx.logger.info(`marketing demo data (${n.campaigns} campaigns, ${n.promotions} promotions) in ${Math.round(performance.now() - started)} ms`)
   },
 })

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto'
 import type { Knex } from 'knex'
-import { definePlugin, normalizeFields } from '@plume/core'
+import { createDemoUsers, definePlugin, normalizeFields } from '@plume/core'
 import { bindPartnerUser, PARTNER_ROLE } from './hooks/bind-partner-user.js'
 import { checkPartnerPriceList } from './hooks/check-partner-price-list.js'
 import { seedPartners } from './seed/partners.js'
@@ -37,11 +36,11 @@ export default definePlugin<PartnersApi>({
   async seed(ctx) {
     const started = performance.now()
     const { partners } = await ctx.knex.transaction((trx) => seedPartners(trx))
-    // one demo login for the first three partners; the password is random and logged once
-    const password = randomBytes(9).toString('base64url')
-    for (const [i, p] of partners.slice(0, 3).entries()) {
-      await ctx.app.service('api/users').create({ email: `partner${i + 1}@demo.plume.local`, name: `Partner user ${i + 1}`, password, roles: [PARTNER_ROLE], partnerId: p.id, locale: 'zh-CN', active: true })
-    }
-    ctx.logger.info(`partners demo data (${partners.length} partners with price lists) in ${Math.round(performance.now() - started)} ms; partner logins partner1..3@demo.plume.local / ${password}`)
+    // demo logins (printed once after seeding): an admin of the first partner, a user of each of the first three
+    await createDemoUsers(ctx.app, [
+      { email: 'partner.admin1@demo.plume.local', name: 'Partner admin 1', roles: ['partner_admin'], partnerId: partners[0]?.id, locale: 'zh-CN' },
+      ...partners.slice(0, 3).map((p, i) => ({ email: `partner${i + 1}@demo.plume.local`, name: `Partner user ${i + 1}`, roles: [PARTNER_ROLE], partnerId: p.id, locale: 'zh-CN' as const })),
+    ])
+    ctx.logger.info(`partners demo data (${partners.length} partners with price lists) in ${Math.round(performance.now() - started)} ms`)
   },
 })

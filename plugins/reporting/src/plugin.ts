@@ -1,4 +1,4 @@
-import { definePlugin } from '@plume/core'
+import { createDemoUsers, definePlugin } from '@plume/core'
 import { seedBuiltIns } from './builtins.js'
 import { checkReportDefinition } from './hooks/check-definition.js'
 import { reportingBaseMigration } from './migrations/20260301000000-reporting-base.js'
@@ -53,6 +53,10 @@ export default definePlugin<ReportingApi>({
   },
   async upgrade(ctx) {
     await seedBuiltIns(ctx)
+  },
+  // the auditor reads reports and the audit trail, and changes nothing
+  async seed(ctx) {
+    await createDemoUsers(ctx.app, [{ email: 'auditor@demo.plume.local', name: 'Auditor', roles: ['auditor'] }])
   },
   async disable(ctx) {
     stopScheduler(ctx.app)

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { definePlugin, type JobQueue } from '@plume/core'
+import { definePlugin, firstUserWithRole, type JobQueue } from '@plume/core'
 import type { OrdersApi } from '@plume/plugin-orders'
 import { rejectCreditHold, releaseCreditHold } from './actions.js'
 import { blockHeldApproval, closeHoldOnCancel, holdOnSubmit } from './hooks/credit-hold.js'
@@ -8,10 +8,11 @@ import { systemOnly } from './hooks/system-only.js'
 import { scoreIndexesMigration } from './migrations/20260501000000-score-indexes.js'
 import { exposure, currentLimit, overdueInvoices, type CreditSubject, type Exposure } from './exposure.js'
 import { assess, riskScore, type RiskScore } from './score.js'
+import { seedCreditLimits, seedRiskAssessments } from './seed/credit.js'
 import { creditExposureService } from './services/credit-exposure.js'
 
-export { exposure, exposureSql, currentLimit, limitSql, overdueInvoices, OPEN_ORDER_STATES, OPEN_INVOICE_STATES } from './exposure.js'
-export type { CreditSubject, Exposure, OverdueInvoice, SubjectColumn } from './exposure.js'
+export { exposure, currentLimit, overdueInvoices, OPEN_ORDER_STATES, OPEN_INVOICE_STATES } from './exposure.js'
+export type { CreditSubject, Exposure, OverdueInvoice } from './exposure.js'
 export { riskScore, assess, levelOf, WEIGHTS } from './score.js'
 export type { RiskScore, RiskLevel } from './score.js'
 export type { HoldReason } from './credit-check.js'
@@ -32,15 +33,14 @@ const guard = [systemOnly()]
 const reassess = [reassessAfterWrite()]
 
 /**
- * Risk: credit limits (a credit-limit record, else the customer's / partner's `creditLimit`),
- * exposure (it reads finance's invoices, payments and credit notes: hence `finance`), credit
+ * Risk: credit limits (the `creditLimit` records are the source of truth), exposure, credit
  * holds at submit with release/reject actions, and risk scores kept current. See docs/risk.md.
  */
 export default definePlugin<RiskApi>({
   name: 'risk',
   version: '1.0.0',
   description: { en: 'Credit limits, credit holds and risk scores', 'zh-CN': '信用额度、信用冻结与风险评分' },
-  dependsOn: ['orders', 'crm', 'partners', 'finance'],
+  dependsOn: ['orders', 'crm', 'partners'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
   migrations: [scoreIndexesMigration],
   hooks: {
@@ -73,5 +73,11 @@ export default definePlugin<RiskApi>({
     for (const remove of removers.get(ctx.app) ?? []) remove()
     removers.delete(ctx.app)
     return Promise.resolve()
+  },
+  async seed(ctx) {
+    const started = performance.now()
+    const approver = await firstUserWithRole(ctx.knex, 'finance', 'admin')
+    const n = await ctx.knex.transaction(async (trx) => ({ limits: await seedCreditLimits(trx, approver), assessments: await seedRiskAssessments(trx) }))
+    ctx.logger.info(`risk demo data (${n.limits} credit limits, ${n.assessments} risk assessments) in ${Math.round(performance.now() - started)} ms`)
   },
 })

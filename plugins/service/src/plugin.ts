@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { definePlugin, type ActionDefinition } from '@plume/core'
+import { createDemoUsers, definePlugin, type ActionDefinition } from '@plume/core'
 import { SERVICE_RULES } from './rules.js'
 import { serviceApi, type ServiceApi } from './api.js'
 import { guardMessages } from './hooks/guard-messages.js'
@@ -8,6 +8,7 @@ import { prepareMessage } from './hooks/prepare-message.js'
 import { prepareTicket } from './hooks/prepare-ticket.js'
 import { serviceBaseMigration } from './migrations/20260101000000-service-base.js'
 import { seedSlaPolicies } from './seed/sla.js'
+import { seedTickets } from './seed/tickets.js'
 import { TICKET_ACTIONS, TICKET_TRANSITIONS, type TicketAction } from './state-machine.js'
 import { TICKET_ACTION_INPUTS } from './action-inputs.js'
 import { runTicketAction } from './transitions.js'
@@ -56,7 +57,9 @@ export default definePlugin<ServiceApi>({
   rules: SERVICE_RULES,
   setup: (ctx) => serviceApi(ctx.app),
   async seed(ctx) {
-    const n = await ctx.knex.transaction((trx) => seedSlaPolicies(trx))
-    ctx.logger.info(`service demo data (${n} SLA policies)`)
+    const started = performance.now()
+    const agents = await createDemoUsers(ctx.app, [1, 2].map((i) => ({ email: `agent${i}@demo.plume.local`, name: `Service agent ${i}`, roles: ['service_agent'] })))
+    const n = await ctx.knex.transaction(async (trx) => ({ policies: await seedSlaPolicies(trx), ...(await seedTickets(trx, agents)) }))
+    ctx.logger.info(`service demo data (${n.policies} SLA policies, ${n.tickets} tickets, ${n.messages} messages) in ${Math.round(performance.now() - started)} ms`)
   },
 })

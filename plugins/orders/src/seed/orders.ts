@@ -11,7 +11,7 @@ const DAY = 86_400_000
 type Items = Map<number, Map<number, Array<{ minQuantity: number; unitPrice: string }>>>
 
 interface Product { id: number; listPrice: string; taxRate: string }
-interface Customer { id: number; partnerId: number | null; priceListId: number | null }
+interface Customer { id: number; partnerId: number | null; priceListId: number | null; ownerId: number | null; since: number }
 
 /** Older orders are mostly finished, recent ones still moving. */
 function statusFor(r: Random, ageDays: number): OrderStatus {
@@ -19,6 +19,18 @@ function statusFor(r: Random, ageDays: number): OrderStatus {
   if (ageDays > 30) return x < 0.55 ? 'closed' : x < 0.85 ? 'delivered' : x < 0.93 ? 'cancelled' : 'shipped'
   if (ageDays > 7) return x < 0.1 ? 'closed' : x < 0.5 ? 'delivered' : x < 0.8 ? 'shipped' : x < 0.95 ? 'approved' : 'cancelled'
   return x < 0.25 ? 'draft' : x < 0.55 ? 'submitted' : x < 0.75 ? 'approved' : x < 0.9 ? 'shipped' : 'cancelled'
+}
+
+/** How many customers (sorted by when they joined) had joined by `time`. */
+function joinedBy(customers: ReadonlyArray<{ since: number }>, time: number): number {
+  let lo = 0
+  let hi = customers.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (customers[mid]!.since <= time) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 const REACHED: Record<OrderStatus, number> = { draft: 0, submitted: 1, approved: 2, shipped: 3, delivered: 4, closed: 5, cancelled: -1 }
@@ -31,7 +43,8 @@ const REACHED: Record<OrderStatus, number> = { draft: 0, submitted: 1, approved:
 export async function seedOrders(trx: Knex.Transaction, count = 5000): Promise<{ orders: number; lines: number; movements: number }> {
   const r = seededRandom(20260404)
   const products = (await trx('products').select('id', 'listPrice', 'taxRate').where('active', true).orderBy('id')) as Product[]
-  const customers = (await trx('customers').select('id', 'partnerId', 'priceListId').where('status', 'active').orderBy('id')) as Customer[]
+  // oldest first: an order goes to a customer who had joined by then
+  const customers = ((await trx('customers').select('id', 'partnerId', 'priceListId', 'ownerId', 'createdAt').where('status', 'active').orderBy([{ column: 'createdAt' }, { column: 'id' }])) as Array<Customer & { createdAt: Date | string }>).map((c) => ({ ...c, since: new Date(c.createdAt).getTime() }))
   const warehouses = ((await trx('warehouses').select('id').orderBy('id')) as Array<{ id: number }>).map((w) => w.id)
   if (!products.length || !customers.length || !warehouses.length) return { orders: 0, lines: 0, movements: 0 }
   const precedence = priceListPrecedence()
@@ -54,7 +67,7 @@ export async function seedOrders(trx: Knex.Transaction, count = 5000): Promise<{
   const orderLines: Array<Array<Record<string, unknown>>> = []
   const history: Array<{ status: OrderStatus; submitted: boolean; warehouseId: number; submittedAt: string; shippedAt: string; cancelledAt: string }> = []
   drafts.forEach((d, i) => {
-    const customer = r.pick(customers)
+    const customer = customers[r.int(0, Math.max(1, joinedBy(customers, d.time)) - 1)]!
     const priceListId = pickPriceList(precedence, { customer: customer.priceListId, partner: customer.partnerId ? partnerLists.get(customer.partnerId) : null })
     const status = statusFor(r, d.ageDays)
     const submitted = status === 'cancelled' ? r.chance(0.6) : REACHED[status] >= 1
@@ -76,6 +89,7 @@ export async function seedOrders(trx: Knex.Transaction, count = 5000): Promise<{
       number: formatOrderNumber(new Date(d.time).getUTCFullYear(), i + 1),
       customerId: customer.id,
       partnerId: customer.partnerId,
+      ownerId: customer.ownerId,
       warehouseId,
       priceListId,
       status,

@@ -1,0 +1,47 @@
+import type { Knex } from 'knex'
+import { insertRows, seededRandom } from '@plume/plugin-inventory'
+import type { CreditSubject } from '../exposure.js'
+import { riskScore } from '../score.js'
+
+const DAY = 86_400_000
+const day = (t: number) => new Date(t).toISOString().slice(0, 10)
+
+/**
+ * Credit limits as finance approved them: one per active partner (its contract amount, for a
+ * year), and for about a third of the direct customers an earlier, lower limit raised four months
+ * ago to the current one — the same amounts as the records' `creditLimit`, so nothing changes.
+ */
+export async function seedCreditLimits(trx: Knex.Transaction, approvedById: number | null, now = Date.now()): Promise<number> {
+  const r = seededRandom(20260707)
+  const partners = (await trx('partners').select('id', 'creditLimit').where('status', 'active').whereNotNull('creditLimit').orderBy('id')) as Array<{ id: number; creditLimit: string }>
+  const customers = (await trx('customers').select('id', 'creditLimit', 'createdAt').whereNull('partnerId').whereNotNull('creditLimit').orderBy('id')) as Array<{ id: number; creditLimit: string; createdAt: Date | string }>
+  const rows: Array<Record<string, unknown>> = partners.map((p) => ({ partnerId: p.id, amount: String(p.creditLimit), currency: 'CNY', validFrom: day(now - 200 * DAY), validTo: day(now + 165 * DAY), approvedById, note: 'Annual partner credit line' }))
+  for (const c of customers) {
+    if (!r.chance(0.33)) continue
+    const joined = new Date(c.createdAt).getTime()
+    const raised = now - 120 * DAY
+    if (joined < raised - 30 * DAY) {
+      const earlier = (Number(c.creditLimit) * 0.6).toFixed(2)
+      rows.push({ customerId: c.id, amount: earlier, currency: 'CNY', validFrom: day(Math.max(joined, now - 500 * DAY)), validTo: day(raised - DAY), approvedById, note: 'Opening credit line' })
+    }
+    rows.push({ customerId: c.id, amount: String(c.creditLimit), currency: 'CNY', validFrom: day(Math.max(joined, raised)), validTo: null, approvedById, note: joined < raised - 30 * DAY ? 'Raised after a year of on-time payments' : 'Opening credit line' })
+  }
+  return (await insertRows(trx, 'credit_limits', rows)).length
+}
+
+/**
+ * Risk scores as the live scoring computes them (score.ts), for every customer who has bought and
+ * every active partner; partners also get the scores of one and two months ago.
+ */
+export async function seedRiskAssessments(trx: Knex.Transaction, now = Date.now()): Promise<number> {
+  const customers = (await trx('customers as c').select('c.id').whereExists(trx('orders as o').whereRaw('o."customerId" = c.id')).orderBy('c.id')) as Array<{ id: number }>
+  const partners = (await trx('partners').select('id').where('status', 'active').orderBy('id')) as Array<{ id: number }>
+  const rows: Array<Record<string, unknown>> = []
+  const add = async (who: CreditSubject, at: number) => {
+    const s = await riskScore(trx, who, new Date(at))
+    rows.push({ customerId: who.customerId ?? null, partnerId: who.partnerId ?? null, score: s.score, level: s.level, reasons: JSON.stringify(s.reasons), assessedAt: new Date(at).toISOString() })
+  }
+  for (const p of partners) for (const months of [2, 1, 0]) await add({ partnerId: p.id }, now - months * 30 * DAY)
+  for (const c of customers) await add({ customerId: c.id }, now)
+  return (await insertRows(trx, 'risk_assessments', rows)).length
+}
