@@ -11,8 +11,8 @@ import { assess, riskScore, type RiskScore } from './score.js'
 import { seedCreditLimits, seedRiskAssessments } from './seed/credit.js'
 import { creditExposureService } from './services/credit-exposure.js'
 
-export { exposure, currentLimit, overdueInvoices, OPEN_ORDER_STATES, OPEN_INVOICE_STATES } from './exposure.js'
-export type { CreditSubject, Exposure, OverdueInvoice } from './exposure.js'
+export { exposure, exposureSql, currentLimit, limitSql, overdueInvoices, OPEN_ORDER_STATES, OPEN_INVOICE_STATES } from './exposure.js'
+export type { CreditSubject, Exposure, OverdueInvoice, SubjectColumn } from './exposure.js'
 export { riskScore, assess, levelOf, WEIGHTS } from './score.js'
 export type { RiskScore, RiskLevel } from './score.js'
 export type { HoldReason } from './credit-check.js'
@@ -33,14 +33,15 @@ const guard = [systemOnly()]
 const reassess = [reassessAfterWrite()]
 
 /**
- * Risk: credit limits (the `creditLimit` records are the source of truth), exposure, credit
+ * Risk: credit limits (a credit-limit record, else the customer's / partner's `creditLimit`),
+ * exposure (it reads finance's invoices, payments and credit notes: hence `finance`), credit
  * holds at submit with release/reject actions, and risk scores kept current. See docs/risk.md.
  */
 export default definePlugin<RiskApi>({
   name: 'risk',
   version: '1.0.0',
   description: { en: 'Credit limits, credit holds and risk scores', 'zh-CN': '信用额度、信用冻结与风险评分' },
-  dependsOn: ['orders', 'crm', 'partners'],
+  dependsOn: ['orders', 'crm', 'partners', 'finance'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
   migrations: [scoreIndexesMigration],
   hooks: {
