@@ -20,6 +20,8 @@ const paid: Doc[] = []
 const credited: Doc[] = []
 let a: number
 let b: number
+let draftOrderOfA: number
+let partnerToken: string
 
 const fmt = (d: Decimal.Value) => new Decimal(d).toFixed(2)
 const days = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000)
@@ -88,6 +90,8 @@ beforeAll(async () => {
   b = await id('/api/customers', { code: 'asof-b', name: 'As-of B', paymentTermsDays: 30 })
   // orders are delivered first: the risk plugin holds orders of customers with overdue invoices
   const [oa, ob1, ob2] = [await deliver(a), await deliver(b), await deliver(b)]
+  draftOrderOfA = await deliver(a)
+  const ofPartner = await deliver(f.customerId)
   // A: a 100.00 invoice with a 40.00 credit note
   const ia = await invoice(oa!, a, '2026-03-01')
   await creditNote(a, ia, '40.00', '2026-03-20')
@@ -98,10 +102,39 @@ beforeAll(async () => {
   const ib = await invoice(ob2!, b, '2026-04-15')
   await payment(b, ib, '30.00', '2026-05-01')
   await creditNote(b, ib, '20.00', '2026-05-10')
+  // the partner's own customer: one invoice; a partner user reads the report through their row scope
+  await invoice(ofPartner, f.customerId, '2026-06-01')
+  await post(p, f.token, '/api/users', { email: 'asof@partner.test', name: 'Partner user', password: 'Partner-Secret-123', roles: ['partner_user'], partnerId: f.partnerId, locale: 'en' })
+  partnerToken = await p.login('asof@partner.test', 'Partner-Secret-123')
+  // reports need a read rule on invoices: this one is row-scoped to the partner's customer
+  const rule = { name: 'asof-partner-invoices', effect: 'allow', entities: ['invoice'], actions: ['find'], conditions: { all: [{ fact: 'user', path: '$.roles', operator: 'contains', value: 'partner_user' }] }, row: { customerId: f.customerId } }
+  await post(p, f.token, '/api/rules', { definition: rule })
 })
 afterAll(async () => p?.close())
 
 describe('open amount as of a date: /api/ar and the ar-aging report agree', () => {
+  it('a row-scoped caller sees their own customers only, as of the date', async () => {
+    const total = async (asOf: string, token: string) => {
+      const r = await p.http('GET', `/api/reports/ar-aging/run?asOf=${asOf}`, undefined, token)
+      expect(r.status, JSON.stringify(r.body)).toBe(200)
+      return fmt((r.body.rows as Array<{ outstanding: string }>).reduce((s, x) => s.plus(x.outstanding), new Decimal(0)))
+    }
+    expect(await total(today, partnerToken)).toBe('100.00')
+    expect(await total('2026-05-31', partnerToken)).toBe('0.00')
+    const ar = await p.http('GET', `/api/ar?asOf=${today}`, undefined, partnerToken)
+    expect(ar.body.totals[0].open).toBe('100.00')
+    // the admin sees every customer: A 60.00, B 50.00 and the partner's 100.00 (and whatever else is open)
+    expect(Number(await total(today, f.token))).toBeGreaterThanOrEqual(210)
+  })
+
+  it('a draft that is voided was never open, even with a date typed on it', async () => {
+    const draft = await post(p, f.token, '/api/invoices/from-orders', { orderIds: [draftOrderOfA] })
+    expect((await p.http('PATCH', `/api/invoices/${draft.id}`, { issueDate: '2026-01-15' }, f.token)).status).toBe(200)
+    await post(p, f.token, `/api/invoices/${draft.id}/void`, { reason: 'Not needed' })
+    expect((await arOpen(a, '2026-03-10')).open).toBe('100.00')
+    expect((await report(a, '2026-03-10')).reduce((n, r) => n + (r.invoices as number), 0)).toBe(1)
+  })
+
   it('a 100.00 invoice with a 40.00 credit note is 60.00 open in both', async () => {
     expect(invoices[0]!.total).toBe('100.00')
     for (const asOf of ['2026-03-25', today]) {
@@ -130,6 +163,19 @@ describe('open amount as of a date: /api/ar and the ar-aging report agree', () =
         expect(ar[key], `${asOf} ${key}`).toBe(sum('open'))
       }
     }
+    // the statement says the same: the void debits on its issue date and credits on the day it was voided
+    for (const to of ['2026-03-01', '2026-05-15', today]) {
+      const st = await p.http('GET', `/api/ar-statements/${b}?to=${to}`, undefined, f.token)
+      expect(st.status).toBe(200)
+      expect(st.body.closingBalance, to).toBe(fmt(expectedOpen(b, to).reduce((s, e) => s.plus(e.open), new Decimal(0))))
+      expect(st.body.aging.balance, to).toBe(st.body.closingBalance)
+    }
+    // a report joining invoices reads them as of the date too
+    const made = await p.http('POST', '/api/reports', { code: 'credit-by-invoice-status', name: 'Credit notes by invoice status', entity: 'creditNote', dimensions: [{ field: 'invoice.status', as: 'invoiceStatus' }], measures: [{ fn: 'sum', field: 'amount', as: 'credited' }] }, f.token)
+    expect(made.status, JSON.stringify(made.body)).toBe(201)
+    const byStatus = async (asOf: string) => (await p.http('GET', `/api/reports/credit-by-invoice-status/run?asOf=${asOf}&filters[customerId]=${b}`, undefined, f.token)).body.rows
+    expect(await byStatus('2026-04-20')).toEqual([{ invoiceStatus: 'issued', credited: '20.00' }])
+    expect(await byStatus(today)).toEqual([{ invoiceStatus: 'partially_paid', credited: '20.00' }])
     // the figures the ledger gives, spelled out: the void counts until today; the later invoice from its issue date
     expect(expectedOpen(b, '2026-03-01').map((e) => fmt(e.open))).toEqual(['100.00'])
     expect(expectedOpen(b, '2026-05-05').map((e) => fmt(e.open))).toEqual(['100.00', '70.00'])

@@ -3,7 +3,8 @@ import { money, todayUtc } from '../money.js'
 import { agingReport, type Figures } from './aging.js'
 
 export interface StatementEntry {
-  type: 'invoice' | 'payment' | 'credit_note'
+  /** `void`: an issued invoice voided later, a credit of its total on the day it was voided. */
+  type: 'invoice' | 'payment' | 'credit_note' | 'void'
   id: number
   /** Invoice or credit note number; the payment's reference (or method). */
   reference: string
@@ -29,16 +30,26 @@ export interface Statement {
   aging: Figures
 }
 
+/** A void that had been issued (on or before the day it was voided). */
+const VOIDED_AFTER_ISSUE = `i.status = 'void' and i."issueDate" is not null and i."voidedAt" is not null and i."issueDate" <= (i."voidedAt" at time zone 'UTC')::date`
+
 export interface StatementRange {
   from?: string
   to?: string
   currency?: string
 }
 
-/** Every document of one customer in one currency, dated (UTC): invoices debit, payments and credit notes credit. */
+/**
+ * Every document of one customer in one currency, dated (UTC): invoices debit, payments and
+ * credit notes credit; an issued invoice that was voided debits on its issue date and credits on
+ * the day it was voided (open until then, as open-as-of.ts counts it).
+ */
 const ENTRIES = `
   select 'invoice' as type, 1 as ord, i.id, i.number as reference, i."issueDate" as day, i."dueDate" as due, i.total as debit, 0::numeric as credit
-  from invoices i where i."customerId" = ? and i.currency = ? and i.status in ('issued', 'partially_paid', 'paid')
+  from invoices i where i."customerId" = ? and i.currency = ? and (i.status in ('issued', 'partially_paid', 'paid') or (${VOIDED_AFTER_ISSUE}))
+  union all
+  select 'void', 4, i.id, i.number, (i."voidedAt" at time zone 'UTC')::date, null, 0, i.total
+  from invoices i where i."customerId" = ? and i.currency = ? and ${VOIDED_AFTER_ISSUE}
   union all
   select 'payment', 2, p.id, coalesce(p.reference, p.method), (p."receivedAt" at time zone 'UTC')::date, null, 0, p.amount
   from payments p where p."customerId" = ? and p.currency = ?
@@ -56,7 +67,7 @@ export async function customerStatement(db: Knex | Knex.Transaction, customer: {
   const to = range.to ?? todayUtc()
   const from = range.from ?? null
   const currency = range.currency ?? customer.currency
-  const docs = [customer.id, currency, customer.id, currency, customer.id, currency]
+  const docs = [customer.id, currency, customer.id, currency, customer.id, currency, customer.id, currency]
   const res = (await db.raw(
     `with e as (${ENTRIES}),
      r as (select e.*, sum(debit - credit) over (order by day, ord, id rows between unbounded preceding and current row) as balance from e where day <= ?::date)

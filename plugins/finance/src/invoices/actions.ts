@@ -47,5 +47,7 @@ export async function voidInvoice(app: PlumeApp, trx: Knex.Transaction, id: numb
   const allocated = (await trx('payment_allocations').where('invoiceId', id).count({ c: '*' }).first()) as { c: string | number }
   const credited = (await trx('credit_notes').where({ invoiceId: id, status: 'applied' }).count({ c: '*' }).first()) as { c: string | number }
   if (Number(allocated.c) > 0 || Number(credited.c) > 0) throw new Conflict(`Cannot void invoice ${inv.number}: payments or credit notes are applied to it`)
-  return (await app.service('api/invoices').patch(id, { status: 'void', voidedAt: new Date().toISOString(), voidReason: body.reason }, { transaction: trx, [PREPARED]: true })) as InvoiceRow
+  // a draft was never issued: a date typed on it is not an issue date (a void counts as open until voided only once issued)
+  const neverIssued = inv.status === 'draft' ? { issueDate: null } : {}
+  return (await app.service('api/invoices').patch(id, { status: 'void', voidedAt: new Date().toISOString(), voidReason: body.reason, ...neverIssued }, { transaction: trx, [PREPARED]: true })) as InvoiceRow
 }
