@@ -60,7 +60,8 @@ function createData(entity: string, role: string): Record<string, unknown> {
   const own = role === 'rep' ? { ownerId: users.rep!.id } : role.startsWith('partner') ? { partnerId: ids.partnerA } : {}
   switch (entity) {
     case 'order':
-      return { customerId: ids.customerA, warehouseId: ids.warehouse, ...own }
+      // a relation must point at a record the writer sees: the rep orders for their own customer
+      return { customerId: role === 'rep' ? ids.customerRep : ids.customerA, warehouseId: ids.warehouse, ...own }
     case 'customer':
       return { code: `N${n}`, name: `New ${n}`, ...own }
     case 'product':

@@ -7,6 +7,7 @@ import { parseQuery } from '../service/query.js'
 import { userFact, type Decision, type PermissionEngine } from './engine.js'
 import { afterCreate, afterUpdate, andScope, readOnlyError, scopeError, stripGuarded, union, writableGrants } from './fields.js'
 import { fillOwnership } from './ownership.js'
+import { assertVisibleRefs } from './refs.js'
 import { filterFields, matchesRow, toScope } from './row.js'
 import type { UserFact } from './types.js'
 
@@ -58,6 +59,10 @@ export const authorize = (app: PlumeApp, entity: EntityDefinition): AroundHook =
   } else params.scope = andScope(params.scope, d.scope)
   if ((method === 'find' || method === 'get') && d.guarded.size > 0) refuseGuardedInQuery(entity, params, d)
   try {
+    if (data && (method === 'create' || method === 'patch' || method === 'update')) {
+      const one = method !== 'create' && context.id !== null && context.id !== undefined
+      await assertVisibleRefs(app, entity, method, params, data, one ? () => currentRecord(app, entity, context.id, params) : undefined)
+    }
     await next()
   } catch (err) {
     // the record is visible but the fields written are read-only there: say so rather than 404
