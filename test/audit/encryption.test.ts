@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPlatform, testDatabase, type TestPlatform } from '@plume/core/testing'
 import { KeyRing, parseKeys, verifyAuditChain, type DatabaseOptions } from '@plume/core'
+import { signedInSocket } from '../api/sockets.js'
 
 /**
  * Encryption at rest of `x-sensitive` fields: ciphertext in the column, plain text through the
@@ -85,6 +86,18 @@ describe('encrypted fields', () => {
     expect(adminList.body.data.map((c: { email: string }) => c.email)).toEqual(['ceo@encrypted.example', 'ceo@encrypted.example'])
     // internal calls read plain text
     expect((await platform().app.service('api/customers').get(customerId)).email).toBe('ceo@encrypted.example')
+  })
+
+  it('realtime events show them as REST does: plain to reveal roles, *** to the others', async () => {
+    const sockets = await Promise.all([signedInSocket(platform(), platform().adminEmail, platform().adminPassword), signedInSocket(platform(), 'rep@test.local', 'secret-Pass-1')])
+    try {
+      await platform().app.service('api/customers').patch(customerId, { name: 'Encrypted Co (live)' })
+      const [toAdmin, toRep] = await Promise.all(sockets.map((s) => s.until('api/customers patched', (d) => d.id === customerId && d.name === 'Encrypted Co (live)')))
+      expect(toAdmin).toMatchObject({ email: 'ceo@encrypted.example', phone: '+86 10 1234 5678' })
+      expect(toRep).toMatchObject({ email: '***', phone: '***' })
+    } finally {
+      for (const s of sockets) s.close()
+    }
   })
 
   it('refuses to filter or sort on an encrypted field (400)', async () => {

@@ -4,7 +4,7 @@ import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { EntityDefinition } from '@plume/metadata'
 import type { Knex } from 'knex'
 import type { PlumeApp } from '../app/types.js'
-import { fieldCodec, maskRow, mayReveal } from '../crypto/fields.js'
+import { fieldCodec, maskRow, maskRowKeepingClear, mayReveal } from '../crypto/fields.js'
 import type { EntityParams, Row } from '../service/entity-service.js'
 import { fieldChanges } from './mask.js'
 import { auditScope, requestInfo } from './record.js'
@@ -46,7 +46,9 @@ export const protectEncrypted = (app: PlumeApp, fields: readonly string[]) => {
     if (!context.params.provider || mayReveal((context.params.user as { roles?: unknown } | undefined)?.roles, revealRoles(app))) return
     const result = context.result as unknown
     const rows = Array.isArray(result) ? result : result && typeof result === 'object' && Array.isArray((result as { data?: unknown }).data) ? (result as { data: unknown[] }).data : [result]
-    for (const row of rows) maskRow(row, fields)
+    // a write's result is also its realtime event: the clear values stay with it for per-recipient masking
+    const mask = WRITES.has(context.method) ? maskRowKeepingClear : maskRow
+    for (const row of rows) mask(row, fields)
   }
 }
 

@@ -77,3 +77,28 @@ export function maskRow(row: unknown, fields: readonly string[]): void {
   const r = row as Row
   for (const n of fields) if (r[n] !== null && r[n] !== undefined) r[n] = MASK
 }
+
+/** Clear values of rows masked for their writer, kept for the realtime event built from the same object. */
+const clearValues = new WeakMap<object, Row>()
+
+/**
+ * {@link maskRow} for a write's result: the writer gets `***`, while the event made from the same
+ * object still reaches each recipient as that recipient may see it (`withClearValues`).
+ */
+export function maskRowKeepingClear(row: unknown, fields: readonly string[]): void {
+  if (!row || typeof row !== 'object') return
+  const r = row as Row
+  const kept: Row = {}
+  for (const n of fields) if (r[n] !== null && r[n] !== undefined) kept[n] = r[n]
+  if (Object.keys(kept).length > 0) clearValues.set(r, kept)
+  maskRow(r, fields)
+}
+
+/**
+ * A row as it was before {@link maskRowKeepingClear} masked it (a copy), else the row itself.
+ * @example const data = withClearValues(eventData) // then mask per recipient
+ */
+export function withClearValues(row: unknown): unknown {
+  const kept = row && typeof row === 'object' ? clearValues.get(row) : undefined
+  return kept ? { ...(row as Row), ...kept } : row
+}

@@ -1,7 +1,9 @@
 import type { HookContext } from '@feathersjs/feathers'
 import { Channel } from '@feathersjs/transport-commons'
 import type { PlumeApp } from '../app/types.js'
+import { revealRoles } from '../audit/state.js'
 import type { SessionUser } from '../auth/session.js'
+import { encryptedFields, maskRow, mayReveal, withClearValues } from '../crypto/fields.js'
 import { userFact } from './engine.js'
 import { visibleCopy } from './fields.js'
 import { engineOf } from './hooks.js'
@@ -11,10 +13,20 @@ interface Connection {
   user?: { id?: unknown }
 }
 
+/** Encrypted fields as `***` for a recipient without a reveal role, exactly as REST answers them (a copy). */
+function masked(record: unknown, encrypted: readonly string[], roles: unknown, reveal: readonly string[]): unknown {
+  if (encrypted.length === 0 || !record || typeof record !== 'object' || mayReveal(roles, reveal)) return record
+  const copy = { ...(record as Record<string, unknown>) }
+  maskRow(copy, encrypted)
+  return copy
+}
+
 /**
  * The realtime publisher: an event reaches a connection only if its user may `get` that record
  * (the row condition evaluated in memory, with SQL's semantics), with the fields hidden from
- * that user removed. Non-entity services publish to users allowed to `get` the resource.
+ * that user removed and encrypted fields masked unless the user has a reveal role — what a
+ * `get` over REST would show that user. Non-entity services publish to users allowed to `get`
+ * the resource.
  * @example app.publish(permissionPublisher(app))
  */
 export function permissionPublisher(app: PlumeApp) {
@@ -25,6 +37,10 @@ export function permissionPublisher(app: PlumeApp) {
     const resource = entity?.name ?? resourceOf(context.path)
     const engine = engineOf(app)
     const sessions = app.get('sessions') as { user(id: number): Promise<{ user: SessionUser } | SessionUser> } | undefined
+    const encrypted = entity ? encryptedFields(entity) : []
+    const reveal = encrypted.length > 0 ? revealRoles(app) : []
+    // the writer may have got `***` back: each recipient is masked from the clear values
+    const record = withClearValues(data)
     const out: Channel[] = []
     for (const connection of connections) {
       try {
@@ -36,7 +52,7 @@ export function permissionPublisher(app: PlumeApp) {
         if (current.active === false) continue
         const user = userFact(current)
         if (!user) continue
-        const payload = visibleCopy(entity, engine.decide(resource, 'get', user), data)
+        const payload = masked(visibleCopy(entity, engine.decide(resource, 'get', user), record), encrypted, current.roles, reveal)
         if (payload !== undefined) out.push(new Channel([connection as never], payload))
       } catch {
         // anything unexpected: this connection gets nothing (fail closed)
