@@ -24,11 +24,13 @@ export const guardPayment = () => async (context: HookContext, next: NextFunctio
     if (data.currency === undefined) data.currency = customer.currency
     data.unallocated = money(String(data.amount))
     // money received is recorded once: a retry with the same Idempotency-Key replays the answer
-    const { result } = await idempotent({ trx, params: context.params, route: 'POST /api/payments', body: data, status: 201 }, async () => {
+    const { result, replayed } = await idempotent({ trx, params: context.params, route: 'POST /api/payments', body: data, status: 201 }, async () => {
       await next()
       return context.result as unknown
     })
     context.result = result
+    // a replay recorded nothing: no `created` event
+    if (replayed) context.event = null
     return
   }
   const id = Number(context.id)

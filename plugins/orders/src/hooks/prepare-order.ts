@@ -57,7 +57,7 @@ export const prepareOrder = () => async (context: HookContext, next: NextFunctio
   const body = rawLines === undefined ? { ...data } : { ...data, lines: rawLines }
   const lines = readLines(rawLines, (context.app.get('entities') as Map<string, EntityDefinition>).get('orderLine'))
   const partnerId = callerPartner(context)
-  const { result } = await idempotent({ trx, params: context.params, route: 'POST /api/orders', body, status: 201 }, async () => {
+  const { result, replayed } = await idempotent({ trx, params: context.params, route: 'POST /api/orders', body, status: 201 }, async () => {
     if (partnerId) {
       if (data.partnerId !== undefined && data.partnerId !== null && data.partnerId !== partnerId) throw new Forbidden('Partner users can only create orders for their own partner')
       data.partnerId = partnerId
@@ -80,4 +80,6 @@ export const prepareOrder = () => async (context: HookContext, next: NextFunctio
     return { ...fresh, lines: withLines }
   })
   context.result = result
+  // a replay created nothing: no `created` event
+  if (replayed) context.event = null
 }
