@@ -7,9 +7,10 @@ import { requireAuth } from '../auth/setup.js'
 import { toClientError } from '../errors/db-errors.js'
 import { clientSafeErrors } from '../app/hooks.js'
 import { auditedAction } from '../audit/index.js'
-import type { AroundHook, PlumeApp } from '../app/types.js'
+import type { AroundHook, PlumeApp } from '../kernel/types.js'
 import type { ActionDefinition } from './types.js'
-import { inTransaction } from '../db/commit.js'
+import { withCommitEvents } from '../app/commit-events.js'
+import { watchRecord, type RecordWatch } from './action-events.js'
 import { prepared } from '../db/prepared.js'
 import { dataAjv, formatAjvErrors } from '../validation/ajv.js'
 
@@ -81,8 +82,9 @@ function settled<T>(value: Promise<T> | T): Promise<T> {
 
 /**
  * The service behind one action: locks the record (`FOR UPDATE`, 404 when missing), runs the
- * handler in one transaction, commits, runs the handler's after-commit work, and rolls
- * everything back when anything throws before the commit.
+ * handler in one transaction, commits, emits the service events of the writes it made and
+ * `patched` for its record if it changed (see `watchRecord`), runs the handler's after-commit
+ * work, and rolls everything back (no events) when anything throws before the commit.
  */
 export function actionService(app: PlumeApp, entity: EntityDefinition, info: ActionInfo, def: ActionDefinition) {
   // compiled at mount: a plugin with an invalid input schema fails to enable instead of serving unchecked
@@ -98,8 +100,10 @@ export function actionService(app: PlumeApp, entity: EntityDefinition, info: Act
         throw new BadRequest(`Invalid data: ${errors[0]?.path.slice(1) || 'body'} ${errors[0]?.message ?? 'is invalid'}`, { errors })
       }
       const later: AfterCommit[] = []
-      const result = await inTransaction(app.get('db').knex, async (trx) => {
+      let watch: RecordWatch | undefined
+      const result = await withCommitEvents(app.get('db').knex, async (trx) => {
         const locking = prepared<Record<string, unknown> & { id: number }>(trx, trx(entity.table).where('id', id).forUpdate().first(), `lock_${entity.table}`)
+        watch = watchRecord(app, entity, trx, id)
         // the handler's reads travel right behind the lock (pipelined): one round trip for both
         const prefetch = def.prefetch ? settled(def.prefetch(id, { app, trx, params: params as Record<string, unknown> })) : undefined
         const [found] = await locking
@@ -107,10 +111,14 @@ export function actionService(app: PlumeApp, entity: EntityDefinition, info: Act
         const input = (data ?? {}) as Record<string, unknown>
         const own: ActionParams = { transaction: trx, action: info, actionRecord: found, afterCommit: (fn) => void later.push(fn), ...(prefetch ? { actionPrefetch: prefetch } : {}) }
         // the action and the writes it makes are audited in its transaction, just before the commit
-        return auditedAction(app, { trx, entity, action: info.name, recordId: id, data: input, params }, () => def.handler(id, input, { app, trx, params: { ...params, ...own } }))
+        const out = await auditedAction(app, { trx, entity, action: info.name, recordId: id, data: input, params }, () => def.handler(id, input, { app, trx, params: { ...params, ...own } }))
+        await watch.reread()
+        return out
       }).catch((err: unknown) => {
         throw toClientError(err)
       })
+      // open screens learn about the change first (after the commit, filtered per recipient)
+      await watch?.emit(params).catch((err: unknown) => app.get('logger').error({ err: (err as Error).message, action: info.path, id }, 'action: realtime event failed'))
       for (const fn of later) {
         try {
           await fn()
@@ -128,7 +136,7 @@ export function actionService(app: PlumeApp, entity: EntityDefinition, info: Act
  * calls, then `app.get('actionHooks')` (the permission layer's entry point for actions).
  */
 export function serviceChain(app: PlumeApp, extra: 'actionHooks' | 'serviceHooks', action?: ActionInfo): AroundHook[] {
-  const configured = (app.get(extra) as AroundHook[] | undefined) ?? []
+  const configured = app.get(extra) ?? []
   const tag: AroundHook = async (context, next) => {
     // the permission layer reads which action (and permission) is being called
     if (action) (context.params as { action?: ActionInfo }).action = action
