@@ -154,6 +154,19 @@ describe('GET /api/openapi.json covers every mounted route', () => {
   })
 })
 
+describe('the document follows what is mounted', () => {
+  it('drops a plugin switched off at run time and lists it again once it is back on', async () => {
+    const token = await p.login()
+    const paths = async () => Object.keys((await p.http('GET', '/api/openapi.json')).body.paths as Json)
+    expect((await p.http('PATCH', '/api/plugins/service', { enabled: false }, token)).status).toBe(200)
+    const off = await paths()
+    expect(off).not.toContain('/api/tickets/{id}/close')
+    expect(off).toContain('/api/orders/{id}/submit')
+    expect((await p.http('PATCH', '/api/plugins/service', { enabled: true }, token)).status).toBe(200)
+    expect(await paths()).toContain('/api/tickets/{id}/close')
+  })
+})
+
 describe('the document is structurally valid OpenAPI 3.1', () => {
   it('has the required top-level fields', () => {
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/)
