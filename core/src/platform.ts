@@ -5,7 +5,7 @@ import { pino, type Logger } from 'pino'
 import { connectDatabase, type Database, type DatabaseOptions } from './db/connect.js'
 import { migrate } from './db/migrate/index.js'
 import { createApp } from './app/create-app.js'
-import type { PlumeApp } from './app/types.js'
+import type { PlumeApp } from './kernel/types.js'
 import { loadPlugins, startPlugins, type PluginDefinition } from './plugins/index.js'
 
 export interface PlatformOptions {

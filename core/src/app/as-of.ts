@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import type { PlumeApp } from './types.js'
+import type { PlumeApp } from '../kernel/types.js'
 
 /**
  * An entity's rows as they stood at the end of a UTC day (`YYYY-MM-DD`): SQL for a derived

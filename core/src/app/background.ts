@@ -1,4 +1,4 @@
-import type { PlumeApp } from './types.js'
+import type { PlumeApp } from '../kernel/types.js'
 
 /**
  * Runs `tick` every `everyMs` while the app runs — from `setup` (listen) to `teardown` (close),

@@ -5,7 +5,8 @@ import socketio from '@feathersjs/socketio'
 import type { EntityDefinition } from '@plume/metadata'
 import type { Knex } from 'knex'
 import { pino, type Logger } from 'pino'
-import type { Database } from '../db/connect.js'
+import type { Database } from '../kernel/database.js'
+import { settingsFromEnv, type EnvSettings } from '../kernel/settings.js'
 import { errorHandler } from '../errors/handler.js'
 import { EntityService } from '../service/entity-service.js'
 import { authEntityHooks, requireAuth, setupAuthentication, setupSessions, socketClientIp, jwtSecret } from '../auth/setup.js'
@@ -20,7 +21,7 @@ import { adminStatic } from './admin-static.js'
 import { setupMetaService } from './meta-service.js'
 import { pluginHooks } from '../plugins/dispatch.js'
 import { automationEvents, automationHook, setupAutomation } from '../automation/index.js'
-import type { AroundHook, PlumeApp } from './types.js'
+import type { AroundHook, PlumeApp } from '../kernel/types.js'
 
 export interface CreateAppOptions {
   db: Database
@@ -31,6 +32,8 @@ export interface CreateAppOptions {
   accessTokenTtl?: string
   paginate?: { default: number; max: number }
   version?: string
+  /** Settings otherwise read from the environment (`settingsFromEnv`). */
+  env?: EnvSettings
 }
 
 /** Route of an entity's service: `api/<plural>`. */
@@ -65,13 +68,17 @@ export function registerEntityService(app: PlumeApp, entity: EntityDefinition, a
 export async function createApp(opts: CreateAppOptions): Promise<PlumeApp> {
   const app = koa(feathers()) as unknown as PlumeApp
   hardenRoutes(app)
-  const logger = opts.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' })
+  const env = opts.env ?? settingsFromEnv()
+  const logger = opts.logger ?? pino({ level: env.logLevel })
   app.set('db', opts.db)
   app.set('entities', opts.entities)
   app.set('logger', logger)
   app.set('ready', false)
   app.set('version', opts.version ?? '0.1.0')
   app.set('paginate', opts.paginate ?? { default: 25, max: 500 })
+  if (env.encryptionKeys) app.set('encryptionKeys', env.encryptionKeys)
+  if (env.revealRoles) app.set('revealRoles', env.revealRoles)
+  if (env.smtpUrl) app.set('smtpUrl', env.smtpUrl)
   app.use(errorHandler(logger))
   app.use(
     cors({
@@ -87,7 +94,7 @@ export async function createApp(opts: CreateAppOptions): Promise<PlumeApp> {
   app.use(bodyParser({ jsonLimit: '1mb', formLimit: '1mb', textLimit: '1mb', onError: rethrowBodyError }))
   // X-Forwarded-For is believed only behind a proxy that sets it (PLUME_TRUST_PROXY=1);
   // the client address reaches params through the request context (audit/request.ts)
-  app.proxy = process.env.PLUME_TRUST_PROXY === '1'
+  app.proxy = env.trustProxy
   // naming the service spares Feathers a scan of every registered service on every request
   app.configure(rest({ authentication: { service: 'api/authentication' } }))
   app.configure(socketio({ cors: { origin: true } }, (io) => io.use(socketClientIp(app))))

@@ -11,7 +11,7 @@ import type { SessionUser } from '../auth/session.js'
 import type { ActionInfo } from '../plugins/actions.js'
 import { clientSafeErrors } from './hooks.js'
 import type { ServiceDocs } from './openapi/types.js'
-import type { PlumeApp } from './types.js'
+import type { PlumeApp } from '../kernel/types.js'
 
 export interface FieldMeta {
   name: string
@@ -123,7 +123,7 @@ export class MetaService {
 
   async find(params: Params = {}): Promise<MetaResponse> {
     const user = (params as { user?: SessionUser }).user
-    const filter = this.app.get('metaFilter') as MetaFilter | undefined
+    const filter = this.app.get('metaFilter')
     const entities: EntityMeta[] = []
     for (const def of this.app.get('entities').values()) {
       // an entity whose service is not mounted (its plugin is disabled) is not offered
@@ -132,7 +132,7 @@ export class MetaService {
       if (meta) entities.push(meta)
     }
     const visible = new Set(entities.map((e) => e.name))
-    const all = (this.app.get('actions') as Map<string, ActionInfo[]> | undefined) ?? new Map<string, ActionInfo[]>()
+    const all = this.app.get('actions') ?? new Map<string, ActionInfo[]>()
     const actions: MetaResponse['actions'] = {}
     for (const [entity, list] of all) {
       if (!visible.has(entity)) continue
@@ -144,7 +144,7 @@ export class MetaService {
         : { id: 0, roles: [] },
       entities,
       actions,
-      dashboard: ((this.app.get('dashboardCards') as DashboardCard[] | undefined) ?? []).filter((c) => typeof c.entity !== 'string' || visible.has(c.entity)),
+      dashboard: (this.app.get('dashboardCards') ?? []).filter((c) => typeof c.entity !== 'string' || visible.has(c.entity)),
     }
   }
 }

@@ -1,5 +1,5 @@
 import { permissionPublisher } from '../permissions/publish.js'
-import type { PlumeApp } from './types.js'
+import type { PlumeApp } from '../kernel/types.js'
 
 /**
  * Realtime channels: every connection starts anonymous; a login moves it to `authenticated`.

@@ -1,4 +1,4 @@
-import type { PlumeApp } from './types.js'
+import type { PlumeApp } from '../kernel/types.js'
 
 /** The part of Feathers' route table (`@feathersjs/transport-commons` routing) this file reads. */
 interface RouteNode {

@@ -1,7 +1,7 @@
 import type { Context, Middleware } from 'koa'
 import { docsPage } from './docs-page.js'
 import { describeApp, openApiDocument, type DescribedRoute, type Json } from './openapi/index.js'
-import type { PlumeApp } from './types.js'
+import type { PlumeApp } from '../kernel/types.js'
 
 /** A plain Koa route outside the services: what it answers and how the API document describes it. */
 interface SystemRoute extends DescribedRoute {

@@ -1,7 +1,7 @@
 import type { Params } from '@feathersjs/feathers'
 import type { EntityDefinition } from '@plume/metadata'
 import type { Knex } from 'knex'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import { maskSecrets, SECRET } from './mask.js'
 import { auditScope, requestInfo } from './record.js'
 import { auditState } from './state.js'

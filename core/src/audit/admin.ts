@@ -1,6 +1,6 @@
 import type { Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import { canonicalJson, jsonSafe } from './canonical.js'
 import { maskSecrets } from './mask.js'
 import { recordAuditEvent } from './record.js'

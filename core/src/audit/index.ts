@@ -1,5 +1,5 @@
 import type { EntityDefinition } from '@plume/metadata'
-import type { AroundHook, PlumeApp } from '../app/types.js'
+import type { AroundHook, PlumeApp } from '../kernel/types.js'
 import { encryptedFields } from '../crypto/fields.js'
 import { fieldCodec } from '../crypto/fields.js'
 import { loadKeyRing } from '../crypto/keyring.js'
@@ -38,11 +38,11 @@ export async function setupAudit(app: PlumeApp): Promise<void> {
   await ensureAuditSchema(knex)
   const masker = await loadAuditMasker(knex)
   const anyEncrypted = [...entities.values()].some((e) => encryptedFields(e).length > 0)
-  const configured = (app.get('encryptionKeys') as string | undefined) ?? process.env.PLUME_ENCRYPTION_KEYS
+  const configured = app.get('encryptionKeys')
   const ring = await loadKeyRing(knex, configured, (msg) => {
     if (anyEncrypted) app.get('logger').warn(msg)
   })
-  const state: AuditState = { masker, ring, encryptedFields: new Map(), revealRoles: parseRoles(process.env.PLUME_REVEAL_ROLES) }
+  const state: AuditState = { masker, ring, encryptedFields: new Map(), revealRoles: parseRoles(app.get('revealRoles')?.join(',')) }
   app.set('audit', state)
   installRequestContext(app)
   mountAuditServices(app)

@@ -2,7 +2,7 @@ import { BadRequest, Forbidden, NotFound } from '@feathersjs/errors'
 import type { HookContext, Id, NextFunction, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import { clientSafeErrors } from '../app/hooks.js'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import { requireAuth } from '../auth/setup.js'
 import { contentOf } from './verify.js'
 import { verifyAuditChain, type ChainReport } from './verify.js'
@@ -120,7 +120,7 @@ export class AuditService {
 /** Only admins and auditors read the audit trail (internal calls pass). */
 export const auditorsOnly = (app: PlumeApp) => async (context: HookContext, next: NextFunction) => {
   if (context.params.provider) {
-    const allowed = (app.get('auditRoles') as string[] | undefined) ?? DEFAULT_AUDIT_ROLES
+    const allowed = app.get('auditRoles') ?? DEFAULT_AUDIT_ROLES
     const roles = (context.params.user as { roles?: unknown } | undefined)?.roles
     if (!Array.isArray(roles) || !roles.some((r) => allowed.includes(r as string))) throw new Forbidden('Only admins and auditors may read the audit trail')
   }

@@ -1,4 +1,4 @@
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import { DEFAULT_REVEAL_ROLES } from '../crypto/fields.js'
 import type { KeyRing } from '../crypto/keyring.js'
 import type { AuditMasker } from './mask.js'
@@ -14,14 +14,14 @@ export interface AuditState {
 }
 
 export function auditState(app: PlumeApp): AuditState {
-  const state = app.get('audit') as AuditState | undefined
+  const state = app.get('audit')
   if (!state) throw new Error('the audit trail is not set up: call setupAudit(app) first')
   return state
 }
 
 /** Roles that see encrypted fields in clear. */
 export function revealRoles(app: PlumeApp): readonly string[] {
-  return (app.get('revealRoles') as string[] | undefined) ?? auditState(app).revealRoles
+  return app.get('revealRoles') ?? auditState(app).revealRoles
 }
 
 export const parseRoles = (text: string | undefined): readonly string[] =>

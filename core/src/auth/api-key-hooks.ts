@@ -1,7 +1,7 @@
 import { Forbidden, MethodNotAllowed } from '@feathersjs/errors'
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import type { RowScope } from '../service/sql.js'
 import { badField, generateApiKey } from './api-keys.js'
 import { authRuntime } from './runtime.js'

@@ -2,7 +2,7 @@ import { BadRequest, Forbidden, NotAuthenticated } from '@feathersjs/errors'
 import type { EntityDefinition } from '@plume/metadata'
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Knex } from 'knex'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import type { AuthRuntime } from './runtime.js'
 import type { ApiKeyPrincipal } from './session.js'
 

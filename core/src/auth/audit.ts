@@ -1,6 +1,6 @@
 import type { Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import { recordAuditEvent } from '../audit/index.js'
 
 /** An authentication event for the audit trail. Secrets (passwords, tokens, keys) are never included. */

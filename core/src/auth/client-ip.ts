@@ -1,4 +1,4 @@
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 
 interface HandshakeSocket {
   feathers?: Record<string, unknown>

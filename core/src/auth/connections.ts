@@ -1,5 +1,5 @@
 import type { AuthenticationService } from '@feathersjs/authentication'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import { issuedAtMs } from './session.js'
 
 interface Connection {

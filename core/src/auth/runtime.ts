@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import type { ApiKeyAuthenticator } from './api-keys.js'
 import { auditAuth, type AuthAuditEvent } from './audit.js'
 import type { AuthConfig } from './config.js'
@@ -29,7 +29,7 @@ export function createRuntime(app: PlumeApp, config: AuthConfig): AuthRuntime {
     refresh: new RefreshTokens(knex, config.refreshTtl),
     revocations: new RevocationLog(knex, config.revocationSyncMs),
     sessions() {
-      const s = app.get('sessions') as SessionCache | undefined
+      const s = app.get('sessions')
       if (!s) throw new Error('sessions are not set up yet')
       return s
     },
@@ -39,7 +39,7 @@ export function createRuntime(app: PlumeApp, config: AuthConfig): AuthRuntime {
 
 /** The runtime of an app; throws when authentication is not set up. */
 export function authRuntime(app: PlumeApp): AuthRuntime {
-  const rt = app.get('auth') as AuthRuntime | undefined
+  const rt = app.get('auth')
   if (!rt) throw new Error('authentication is not set up')
   return rt
 }

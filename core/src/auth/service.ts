@@ -2,7 +2,7 @@ import { NotAuthenticated } from '@feathersjs/errors'
 import { AuthenticationService, JWTStrategy, type AuthenticationRequest, type AuthenticationResult, type AuthenticationParams } from '@feathersjs/authentication'
 import type { Params } from '@feathersjs/feathers'
 import { randomUUID } from 'node:crypto'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import type { AuthRuntime } from './runtime.js'
 import { dropConnections } from './connections.js'
 

@@ -1,7 +1,7 @@
 import { NotAuthenticated } from '@feathersjs/errors'
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { AuthenticationService } from '@feathersjs/authentication'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import type { AuthRuntime } from './runtime.js'
 
 export type SessionUser = Record<string, unknown> & { id: number; roles?: string[]; partnerId?: number | null; active?: boolean }
@@ -166,12 +166,13 @@ export const requireAuth = () => async (context: HookContext, next: NextFunction
   const app = context.app as PlumeApp
   const token = (params.authentication as { accessToken?: string } | undefined)?.accessToken
   if (token) {
-    const cache = app.get('sessions') as SessionCache
+    const cache = app.get('sessions')
+    if (!cache) throw new Error('sessions are not set up yet')
     params.user = cache.cached(token) ?? (await cache.authenticate(token)).user
     params.via = 'jwt'
   } else {
     const key = params.provider === 'rest' ? header(params.headers, 'x-api-key') : undefined
-    const keys = (app.get('auth') as AuthRuntime | undefined)?.apiKeys
+    const keys = app.get('auth')?.apiKeys
     if (!key || !keys) throw new NotAuthenticated('Not authenticated')
     const principal = await keys.authenticate(key, header(params.headers, 'origin'))
     params.user = principal

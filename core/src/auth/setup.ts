@@ -1,7 +1,7 @@
 import { authenticate } from '@feathersjs/authentication'
 import type { EntityDefinition } from '@plume/metadata'
 import { randomBytes } from 'node:crypto'
-import type { AroundHook, PlumeApp } from '../app/types.js'
+import type { AroundHook, PlumeApp } from '../kernel/types.js'
 import { apiKeySecurity } from './api-key-hooks.js'
 import { ApiKeyAuthenticator } from './api-keys.js'
 import { authConfig } from './config.js'

@@ -1,7 +1,7 @@
 import { BadRequest } from '@feathersjs/errors'
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import { dropConnections } from './connections.js'
 import { assertPasswordPolicy, hashPassword } from './password.js'
 import { authRuntime } from './runtime.js'

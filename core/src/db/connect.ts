@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { corkPgClient } from './cork.js'
 import { pipelineBegin } from './pipelined-begin.js'
+import type { Database } from '../kernel/database.js'
 
 // NUMERIC (money) and INT8 come back as strings: exact decimals are never turned into floats.
 // COUNT(*) is int8; we cast counts explicitly where we need numbers.
@@ -18,13 +19,7 @@ export interface DatabaseOptions {
   pool?: { min?: number; max?: number }
 }
 
-export type DatabaseKind = 'postgres' | 'pglite'
-
-export interface Database {
-  knex: Knex
-  kind: DatabaseKind
-  close(): Promise<void>
-}
+export type { Database, DatabaseKind } from '../kernel/database.js'
 
 /**
  * Opens the database: a PostgreSQL server when `url` is given, embedded PGlite otherwise.

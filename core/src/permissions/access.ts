@@ -1,4 +1,4 @@
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import type { RowScope } from '../service/sql.js'
 import { userFact } from './engine.js'
 import { union } from './fields.js'

@@ -1,6 +1,6 @@
 import { BadRequest, NotFound } from '@feathersjs/errors'
 import type { Params } from '@feathersjs/feathers'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import type { Row } from '../service/entity-service.js'
 import { userFact, type PermissionEngine } from './engine.js'
 import { filterToQuery } from './row.js'

@@ -1,6 +1,6 @@
 import { NotFound } from '@feathersjs/errors'
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
-import type { AroundHook, PlumeApp } from '../app/types.js'
+import type { AroundHook, PlumeApp } from '../kernel/types.js'
 import { requireAuth } from '../auth/session.js'
 import type { ActionInfo } from '../plugins/actions.js'
 import type { Row } from '../service/entity-service.js'

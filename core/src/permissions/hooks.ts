@@ -1,7 +1,7 @@
 import { Forbidden, NotFound } from '@feathersjs/errors'
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { EntityDefinition } from '@plume/metadata'
-import type { AroundHook, PlumeApp } from '../app/types.js'
+import type { AroundHook, PlumeApp } from '../kernel/types.js'
 import type { EntityParams, Row } from '../service/entity-service.js'
 import { parseQuery } from '../service/query.js'
 import { userFact, type Decision, type PermissionEngine } from './engine.js'
@@ -13,7 +13,7 @@ import type { UserFact } from './types.js'
 
 /** The engine set up by `setupPermissions`. */
 export function engineOf(app: PlumeApp): PermissionEngine {
-  const engine = app.get('permissionEngine') as PermissionEngine | undefined
+  const engine = app.get('permissionEngine')
   if (!engine) throw new Forbidden('Permissions are not set up')
   return engine
 }

@@ -1,5 +1,5 @@
 import type { EntityDefinition } from '@plume/metadata'
-import type { AroundHook, PlumeApp } from '../app/types.js'
+import type { AroundHook, PlumeApp } from '../kernel/types.js'
 import { clientSafeErrors } from '../app/hooks.js'
 import { requireAuth } from '../auth/session.js'
 import type { EntityMeta } from '../app/meta-service.js'
@@ -51,7 +51,7 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
   const ctx = { entities: app.get('entities'), resources: knownResources(app) }
   const problems: Array<{ source: string; path: string; message: string }> = []
   const defaults: PermissionRule[] = []
-  for (const file of readRuleFiles(opts.rulesDir ?? (app.get('permissionRulesDir') as string | undefined))) {
+  for (const file of readRuleFiles(opts.rulesDir ?? app.get('permissionRulesDir'))) {
     file.rules.forEach((rule, i) => {
       const errs = validateRule(rule, ctx)
       if (errs.length === 0) defaults.push(rule as PermissionRule)

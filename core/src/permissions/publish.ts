@@ -1,6 +1,6 @@
 import type { HookContext } from '@feathersjs/feathers'
 import { Channel } from '@feathersjs/transport-commons'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import { revealRoles } from '../audit/state.js'
 import type { SessionUser } from '../auth/session.js'
 import { encryptedFields, maskRow, mayReveal, withClearValues } from '../crypto/fields.js'
@@ -36,7 +36,7 @@ export function permissionPublisher(app: PlumeApp) {
     const entity = entityByPath(app).get(context.path)
     const resource = entity?.name ?? resourceOf(context.path)
     const engine = engineOf(app)
-    const sessions = app.get('sessions') as { user(id: number): Promise<{ user: SessionUser } | SessionUser> } | undefined
+    const sessions = app.get('sessions')
     const encrypted = entity ? encryptedFields(entity) : []
     const reveal = encrypted.length > 0 ? revealRoles(app) : []
     // the writer may have got `***` back: each recipient is masked from the clear values

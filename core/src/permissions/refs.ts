@@ -1,6 +1,6 @@
 import { Forbidden } from '@feathersjs/errors'
 import type { EntityDefinition } from '@plume/metadata'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import type { EntityParams, Row } from '../service/entity-service.js'
 import { readAccess } from './access.js'
 
@@ -39,7 +39,7 @@ export async function assertVisibleRefs(app: PlumeApp, entity: EntityDefinition,
   if (refs.length === 0) return
   if (current) refs = writtenRefs(entity, data, await current())
   if (refs.length === 0) return
-  const entities = app.get('entities') as Map<string, EntityDefinition>
+  const entities = app.get('entities')
   const knex = params.transaction ?? app.get('db').knex
   const errors: Array<{ path: string; message: string }> = []
   for (const ref of refs) {

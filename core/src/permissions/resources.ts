@@ -1,5 +1,5 @@
 import type { EntityDefinition } from '@plume/metadata'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 
 /**
  * Non-entity services are guarded as "resources": the same rules, with the resource name in
@@ -47,9 +47,9 @@ export function knownResources(app: PlumeApp): Set<string> {
  * naming one of them is not wrong, it waits for its plugin.
  */
 export function waitingResources(app: PlumeApp): Map<string, string> {
-  const host = app.get('plugins') as { inactive?(): Array<{ name: string; entities: string[]; services: string[] }> } | undefined
+  const host = app.get('plugins')
   const waiting = new Map<string, string>()
-  for (const p of host?.inactive?.() ?? []) {
+  for (const p of host?.inactive() ?? []) {
     for (const e of p.entities) waiting.set(e, p.name)
     for (const path of p.services) waiting.set(resourceOf(path), p.name)
   }

@@ -2,7 +2,7 @@
 import { BadRequest, Forbidden } from '@feathersjs/errors'
 import type { Id, Params } from '@feathersjs/feathers'
 import { clientSafeErrors } from '../app/hooks.js'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import { requireAuth } from '../auth/setup.js'
 import { pluginsDocs } from './docs.js'
 import type { PluginHost, PluginInfo } from './host.js'

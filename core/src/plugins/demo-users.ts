@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Knex } from 'knex'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 
 export interface DemoUser {
   email: string

@@ -2,7 +2,7 @@
 import { Conflict, FeathersError, NotFound } from '@feathersjs/errors'
 import type { Logger } from 'pino'
 import { registerEntityService, servicePath } from '../app/create-app.js'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import { actionInfo, actionPath, actionService, serviceChain, type ActionInfo } from './actions.js'
 import type { HookSource } from './dispatch.js'
 import { demoLoginLines } from './demo-users.js'
@@ -60,6 +60,8 @@ export class PluginHost implements HookSource {
   private followed = new Map<string, boolean>()
   /** While `start` mounts plugins: permission rules are reloaded once at its end, not per plugin. */
   private starting = false
+  /** The actions of each entity (`app.get('actions')`). */
+  private readonly actions = new Map<string, ActionInfo[]>()
 
   constructor(
     private readonly app: PlumeApp,
@@ -69,7 +71,7 @@ export class PluginHost implements HookSource {
     this.logger = app.get('logger')
     for (const plugin of plugins) this.states.set(plugin.name, { plugin, active: false, api: undefined, error: null, mounted: [], justInstalled: false })
     app.set('plugins', this)
-    app.set('actions', new Map<string, ActionInfo[]>())
+    app.set('actions', this.actions)
   }
 
   /** Installs, upgrades and sets up every plugin in order, then seeds the new ones. */
@@ -102,7 +104,7 @@ export class PluginHost implements HookSource {
       this.starting = false
     }
     // the rules of every plugin, checked once all their services exist
-    const reload = this.app.get('reloadPermissions') as (() => Promise<void>) | undefined
+    const reload = this.app.get('reloadPermissions')
     await reload?.()
     await this.seed(this.plugins.filter((p) => this.state(p.name).justInstalled))
   }
@@ -344,7 +346,7 @@ export class PluginHost implements HookSource {
   }
 
   private async registerRules(name: string, rules: unknown[] | undefined): Promise<void> {
-    const register = this.app.get('registerPluginRules') as ((source: string, rules: unknown[], opts?: { reload?: boolean }) => Promise<void>) | undefined
+    const register = this.app.get('registerPluginRules')
     if (register) await register(`plugin:${name}`, rules ?? [], { reload: !this.starting })
   }
 
@@ -376,7 +378,7 @@ export class PluginHost implements HookSource {
       const e = entityOf(name, 'entity service')
       if (!(servicePath(e) in app.services)) registerEntityService(app, e)
     }
-    const actions = app.get('actions') as Map<string, ActionInfo[]>
+    const { actions } = this
     for (const [entityName, defs] of Object.entries(plugin.def.actions ?? {})) {
       const entity = entityOf(entityName, 'actions')
       for (const [action, def] of Object.entries(defs)) {
@@ -398,7 +400,7 @@ export class PluginHost implements HookSource {
   }
 
   private async unmount(state: State): Promise<void> {
-    const actions = this.app.get('actions') as Map<string, ActionInfo[]>
+    const { actions } = this
     for (const [entity, list] of actions) {
       const kept = list.filter((a) => a.plugin !== state.plugin.name)
       if (kept.length > 0) actions.set(entity, kept)

@@ -2,7 +2,7 @@
  * The plugin host. A plugin is a folder the core discovers (`plugins/<name>/`), a module path or
  * npm package, or a definition passed in; see docs/plugins.md.
  */
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import { msFromEnv, whileRunning } from '../app/background.js'
 import { mountPluginAdmin } from './admin-service.js'
 import { PluginHost } from './host.js'

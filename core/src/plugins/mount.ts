@@ -1,6 +1,6 @@
 /** Mounting and unmounting services at run time (they may come and go after `listen`). */
 import { detachPrototypes } from '../app/route-table.js'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 
 interface RouteTable {
   insert(path: string, data: { service: unknown; params: Record<string, string> }): unknown

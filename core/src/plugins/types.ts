@@ -3,7 +3,7 @@ import type { EntityDefinition, LocalizedText } from '@plume/metadata'
 import type { Knex } from 'knex'
 import type { Logger } from 'pino'
 import type { ServiceDocs } from '../app/openapi/types.js'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 
 /** An around hook: `(context, next) => …`, exactly as Feathers runs them. */
 export type PluginHook = (context: HookContext, next: NextFunction) => Promise<unknown>

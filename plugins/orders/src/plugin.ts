@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { definePlugin, type ActionDefinition, type JobQueue } from '@plume/core'
+import { definePlugin, type ActionDefinition } from '@plume/core'
 import type { InventoryApi } from '@plume/plugin-inventory'
 import { ordersApi, type OrdersApi } from './api.js'
 import { draftOnlyLines } from './hooks/draft-only-lines.js'
@@ -85,7 +85,7 @@ export default definePlugin<OrdersApi>({
     registry.pricePrecedence = priceListPrecedence()
     liftInlineLines(ctx.app)
     // Idempotency-Keys are remembered for a day (PLUME_IDEMPOTENCY_TTL_HOURS), then forgotten
-    const jobs = ctx.app.get('jobs') as JobQueue | undefined
+    const jobs = ctx.app.get('jobs')
     registry.stopMaintenance?.()
     registry.stopMaintenance = jobs?.maintenance.every('orders.idempotency-expiry', 3_600_000, (now) => expireIdempotencyKeys(ctx.knex, now))
     return ordersApi(ctx.app)

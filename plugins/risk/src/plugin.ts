@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { definePlugin, firstUserWithRole, type JobQueue } from '@plume/core'
+import { definePlugin, firstUserWithRole } from '@plume/core'
 import type { OrdersApi } from '@plume/plugin-orders'
 import { rejectCreditHold, releaseCreditHold } from './actions.js'
 import { blockHeldApproval, closeHoldOnCancel, holdOnSubmit } from './hooks/credit-hold.js'
@@ -66,7 +66,7 @@ export default definePlugin<RiskApi>({
     const orders = ctx.use<OrdersApi>('orders')
     removers.set(ctx.app, [holdOnSubmit(), blockHeldApproval(), closeHoldOnCancel(), reassessOnTransition()].map((h) => orders.addTransitionHook(h)))
     // the worker re-scores what an after-commit run did not cover (see hooks/reassess.ts)
-    const jobs = ctx.app.get('jobs') as JobQueue | undefined
+    const jobs = ctx.app.get('jobs')
     jobs?.register(ASSESS_JOB, assessJob(ctx.app))
     return { exposure, currentLimit, overdueInvoices, riskScore, assess }
   },

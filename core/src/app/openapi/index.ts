@@ -54,7 +54,7 @@ export function describeApp(app: PlumeApp, routes: DescribedRoute[]): ApiDescrip
   const services = app.services as Record<string, unknown>
   const byPath = new Map([...app.get('entities').values()].map((e) => [`api/${e.plural}`, e]))
   const actionsByPath = new Map<string, { entity: EntityDefinition; info: ActionInfo }>()
-  for (const [name, list] of (app.get('actions') as Map<string, ActionInfo[]> | undefined) ?? []) {
+  for (const [name, list] of app.get('actions') ?? []) {
     const entity = app.get('entities').get(name)
     if (entity) for (const info of list) actionsByPath.set(info.path, { entity, info })
   }

@@ -2,6 +2,7 @@ import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import { Money, type TransitionHook } from '@plume/plugin-orders'
 import { accrueOrder, reverseOrder } from '../accrue.js'
+import { knexOf } from '@plume/core'
 
 /** After deliver: accrue on plans earned at delivery. */
 export const accrueOnDelivery = (): TransitionHook => ({
@@ -21,7 +22,7 @@ export const reverseOnCancel = (): TransitionHook => ({
   },
 })
 
-const trxOf = (context: HookContext): Knex | Knex.Transaction => (context.params as { transaction?: Knex.Transaction }).transaction ?? (context.app.get('db') as { knex: Knex }).knex
+const trxOf = (context: HookContext): Knex | Knex.Transaction => knexOf(context)
 
 async function inTrx<T>(db: Knex | Knex.Transaction, run: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
   return 'commit' in db && typeof db.commit === 'function' ? run(db as Knex.Transaction) : (db as Knex).transaction(run)

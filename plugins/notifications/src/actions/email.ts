@@ -4,9 +4,9 @@ import { noRecipients, recipientErrors, recipients, type NoRecipients } from '..
 
 const EMAIL = /^[^\s@<>"',;]{1,64}@[^\s@<>"',;]{1,255}$/
 
-/** The SMTP transport: `app.get('smtpUrl')` or `PLUME_SMTP_URL` (`smtp://user:pass@host:587`, `smtps://…`). */
+/** The SMTP transport: the `smtpUrl` setting, from `PLUME_SMTP_URL` (`smtp://user:pass@host:587`, `smtps://…`). */
 function transport(app: PlumeApp): Transporter {
-  const url = (app.get('smtpUrl') as string | undefined) ?? process.env.PLUME_SMTP_URL
+  const url = app.get('smtpUrl')
   if (!url) throw new PermanentJobError('email is not configured: set PLUME_SMTP_URL')
   return createTransport(url)
 }

@@ -1,5 +1,6 @@
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { PlumeApp } from '@plume/core'
+import { setting } from '@plume/core'
 
 const lifted = new WeakSet<object>()
 
@@ -19,7 +20,7 @@ export function liftInlineLines(app: PlumeApp): void {
     around: {
       create: [
         async (context: HookContext, next: NextFunction) => {
-          const plugins = context.app.get('plugins') as { isEnabled?(n: string): boolean } | undefined
+          const plugins = setting(context.app, 'plugins')
           const data = context.data as Record<string, unknown> | undefined
           if (context.path === 'api/orders' && plugins?.isEnabled?.('orders') && data && typeof data === 'object' && !Array.isArray(data) && 'lines' in data) {
             const { lines, ...order } = data

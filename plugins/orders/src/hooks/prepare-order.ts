@@ -1,6 +1,6 @@
 import { BadRequest, Forbidden } from '@feathersjs/errors'
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
-import { assertValidData } from '@plume/core'
+import { assertValidData, setting } from '@plume/core'
 import type { EntityDefinition } from '@plume/metadata'
 import type { Knex } from 'knex'
 import { nextOrderNumber } from '../number.js'
@@ -55,7 +55,7 @@ export const prepareOrder = () => async (context: HookContext, next: NextFunctio
   const data = context.data as Record<string, unknown>
   const rawLines = (context.params as Record<string, unknown>)[INLINE_LINES]
   const body = rawLines === undefined ? { ...data } : { ...data, lines: rawLines }
-  const lines = readLines(rawLines, (context.app.get('entities') as Map<string, EntityDefinition>).get('orderLine'))
+  const lines = readLines(rawLines, setting(context.app, 'entities').get('orderLine'))
   const partnerId = callerPartner(context)
   const { result, replayed } = await idempotent({ trx, params: context.params, route: 'POST /api/orders', body, status: 201 }, async () => {
     if (partnerId) {

@@ -1,6 +1,6 @@
 import { BadRequest, Forbidden } from '@feathersjs/errors'
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
-import type { Knex } from 'knex'
+import { knexOf } from '@plume/core'
 
 export const PARTNER_ROLE = 'partner_user'
 
@@ -21,7 +21,7 @@ export const bindPartnerUser = () => async (context: HookContext, next: NextFunc
   if (!data || typeof data !== 'object') return next()
   let current: UserLike = {}
   if (context.method === 'patch' && context.id !== null && context.id !== undefined) {
-    const trx = (context.params as { transaction?: Knex.Transaction }).transaction ?? (context.app.get('db') as { knex: Knex }).knex
+    const trx = knexOf(context)
     current = ((await trx('users').select('roles', 'partnerId').where('id', Number(context.id)).first()) as UserLike | undefined) ?? {}
   }
   const merged: UserLike = { ...current, ...data }

@@ -1,6 +1,6 @@
 import { BadRequest } from '@feathersjs/errors'
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
-import type { Knex } from 'knex'
+import { knexOf } from '@plume/core'
 
 /**
  * A partner-specific price list (one with `partnerId`) may only be given to that partner; a
@@ -10,7 +10,7 @@ import type { Knex } from 'knex'
 export const checkPartnerPriceList = () => async (context: HookContext, next: NextFunction) => {
   const data = context.data as { priceListId?: number | null } | undefined
   if (data?.priceListId) {
-    const db = (context.params as { transaction?: Knex.Transaction }).transaction ?? (context.app.get('db') as { knex: Knex }).knex
+    const db = knexOf(context)
     const list = (await db('price_lists').select('partnerId').where('id', data.priceListId).first()) as { partnerId: number | null } | undefined
     const self = context.id === null || context.id === undefined ? undefined : Number(context.id)
     if (list && list.partnerId !== null && list.partnerId !== self) {

@@ -1,6 +1,6 @@
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
-import { defer, inTransaction, JOBS_TABLE, prepared, type JobQueue, type PlumeApp } from '@plume/core'
+import { defer, inTransaction, JOBS_TABLE, knexOf, prepared, type PlumeApp } from '@plume/core'
 import type { TransitionHook } from '@plume/plugin-orders'
 import type { CreditSubject } from '../exposure.js'
 import { assess, assessOrder } from '../score.js'
@@ -120,7 +120,7 @@ export const reassessOnTransition = (): TransitionHook => ({
   name: 'risk:reassess',
   async after(ctx) {
     const subjects = subjectsOf(ctx.result ?? ctx.order)
-    const queue = ctx.app.get('jobs') as JobQueue | undefined
+    const queue = ctx.app.get('jobs')
     if (!queue) return assessOrder(ctx.trx, ctx.result ?? ctx.order)
     const runAt = new Date(Date.now() + ASSESS_FALLBACK_MS)
     // deferred: the job rows travel with the COMMIT
@@ -138,7 +138,7 @@ export const reassessOnTransition = (): TransitionHook => ({
  */
 export const reassessAfterWrite = () => async (context: HookContext, next: NextFunction) => {
   await next()
-  const trx = (context.params as { transaction?: Knex.Transaction }).transaction ?? (context.app.get('db') as { knex: Knex }).knex
+  const trx = knexOf(context)
   const rows = (Array.isArray(context.result) ? context.result : [context.result]) as Array<Record<string, unknown> | undefined>
   for (const row of rows) {
     if (!row) continue

@@ -1,0 +1,14 @@
+import type { PermissionEngine } from './engine.js'
+import type { RuleSync } from './sync.js'
+
+/** The settings the permission layer keeps on the app. */
+declare module '../kernel/settings.js' {
+  interface PlumeSettings {
+    permissionEngine?: PermissionEngine
+    permissionSync?: RuleSync
+    /** Re-reads the stored rules (after plugins mounted or rules changed). */
+    reloadPermissions?: () => Promise<void>
+    /** Stores a plugin's rules (validated against this deployment, seeded once by name). */
+    registerPluginRules?: (source: string, rules: unknown[], opts?: { reload?: boolean }) => Promise<void>
+  }
+}
