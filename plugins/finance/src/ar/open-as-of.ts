@@ -1,9 +1,9 @@
 import type { Knex } from 'knex'
 
-/**
- * **The** definition of what is open on an invoice as of a date D (UTC, end of day). Both the
+/*
+ * **The** definition of what is open on an invoice as of a date D (UTC, end of day). The
  * receivables service (`/api/ar`, statements) and reports over invoices (through the as-of
- * source the plugin registers) read it from here:
+ * source the plugin registers) all read it from here:
  * - an invoice counts from its issue date; drafts never; a void counts until the day it was
  *   voided (voided after D, it is open on D like any issued invoice);
  * - a payment allocation counts from the later of the payment's receipt (UTC date) and the
@@ -12,6 +12,8 @@ import type { Knex } from 'knex'
  * - open = total − paid − credited; the status on D follows from them (`paid` at 0,
  *   `partially_paid` once something was paid or credited, else `issued`).
  */
+
+/** SQL with its positional bindings, to embed as a sub-query. */
 export interface SqlFragment {
   sql: string
   bindings: Knex.RawBinding[]
@@ -49,20 +51,18 @@ export function invoiceFiguresAsOf(asOf: string): SqlFragment {
   const alloc = allocationsAsOf(asOf)
   const credits = appliedCreditsAsOf(asOf)
   return {
-    sql: `select i.id,
-        case when i.status = 'void' and (i."voidedAt" is null or (i."voidedAt" at time zone 'UTC')::date <= ?::date) then 'void'
-             when i.status = 'draft' or i."issueDate" is null or i."issueDate" > ?::date then 'draft'
-             when i.total - coalesce(pa.s, 0) - coalesce(cr.s, 0) <= 0 then 'paid'
-             when coalesce(pa.s, 0) + coalesce(cr.s, 0) > 0 then 'partially_paid'
-             else 'issued' end as status,
-        coalesce(pa.s, 0) as paid, coalesce(cr.s, 0) as credited,
-        case when i.status = 'void' and (i."voidedAt" is null or (i."voidedAt" at time zone 'UTC')::date <= ?::date) then 0
-             when i.status = 'draft' or i."issueDate" is null or i."issueDate" > ?::date then 0
-             else i.total - coalesce(pa.s, 0) - coalesce(cr.s, 0) end as open
-      from invoices i
-      left join (select "invoiceId", sum(amount) as s from (${alloc.sql}) al group by "invoiceId") pa on pa."invoiceId" = i.id
-      left join (select "invoiceId", sum(amount) as s from (${credits.sql}) cn group by "invoiceId") cr on cr."invoiceId" = i.id`,
-    bindings: [asOf, asOf, asOf, asOf, ...alloc.bindings, ...credits.bindings],
+    sql: `select id, case when stage = 'counted' then case when open <= 0 then 'paid' when paid + credited > 0 then 'partially_paid' else 'issued' end else stage end as status,
+        case when stage = 'counted' then paid else 0 end as paid, case when stage = 'counted' then credited else 0 end as credited,
+        case when stage = 'counted' then open else 0 end as open
+      from (select i.id,
+          case when i.status = 'void' and (i."voidedAt" is null or (i."voidedAt" at time zone 'UTC')::date <= ?::date) then 'void'
+               when i.status = 'draft' or i."issueDate" is null or i."issueDate" > ?::date then 'draft'
+               else 'counted' end as stage,
+          coalesce(pa.s, 0) as paid, coalesce(cr.s, 0) as credited, i.total - coalesce(pa.s, 0) - coalesce(cr.s, 0) as open
+        from invoices i
+        left join (select "invoiceId", sum(amount) as s from (${alloc.sql}) al group by "invoiceId") pa on pa."invoiceId" = i.id
+        left join (select "invoiceId", sum(amount) as s from (${credits.sql}) cn group by "invoiceId") cr on cr."invoiceId" = i.id) f`,
+    bindings: [asOf, asOf, ...alloc.bindings, ...credits.bindings],
   }
 }
 
