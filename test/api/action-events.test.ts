@@ -125,6 +125,13 @@ describe('actions emit patched after the commit, filtered per recipient', () => 
     ])
     expect(one.of('api/orders patched', id).at(-1)).toMatchObject({ creditHold: false })
     expect(two.of('api/orders patched', id)).toEqual([])
+    // the hold record the transitions write: created at submit, released with the order
+    const holds = (inbox: Inbox) => inbox.seen.filter((e) => e.name.startsWith('api/credit-holds ') && e.data.orderId === id).map((e) => [e.name, e.data.status])
+    expect(holds(staff)).toEqual([
+      ['api/credit-holds created', 'open'],
+      ['api/credit-holds patched', 'released'],
+    ])
+    expect(holds(two)).toEqual([])
   })
 
   it('finance: issuing an invoice emits it once, issued, after the commit', async () => {

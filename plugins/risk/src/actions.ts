@@ -1,7 +1,8 @@
 import { BadRequest, Conflict, NotFound } from '@feathersjs/errors'
 import type { Knex } from 'knex'
-import type { ActionDefinition } from '@plume/core'
+import type { ActionDefinition, PlumeApp } from '@plume/core'
 import { ordersApi, type OrderRow } from '@plume/plugin-orders'
+import { decideHolds } from './hooks/credit-hold.js'
 import { assessOrder } from './score.js'
 
 function note(data: Record<string, unknown>): string | null {
@@ -20,9 +21,9 @@ async function heldOrder(trx: Knex.Transaction, id: number): Promise<OrderRow> {
   return order
 }
 
-async function decide(trx: Knex.Transaction, orderId: number, status: 'released' | 'rejected', params: Record<string, unknown>, text: string | null): Promise<void> {
+async function decide(app: PlumeApp, trx: Knex.Transaction, orderId: number, status: 'released' | 'rejected', params: Record<string, unknown>, text: string | null): Promise<void> {
   const userId = (params.user as { id?: number } | undefined)?.id ?? null
-  await trx('credit_holds').where({ orderId, status: 'open' }).update({ status, decidedById: userId, decidedAt: trx.fn.now(), note: text, updatedAt: trx.fn.now(), version: trx.raw('version + 1') })
+  await decideHolds(app, trx, orderId, { status, decidedById: userId, note: text })
 }
 
 /**
@@ -33,9 +34,9 @@ export const releaseCreditHold = (): ActionDefinition => ({
   permission: 'orders:release-credit-hold',
   label: { en: 'Release credit hold', 'zh-CN': '解除信用冻结' },
   input: NOTE_INPUT,
-  async handler(id, data, { trx, params }) {
+  async handler(id, data, { app, trx, params }) {
     await heldOrder(trx, id)
-    await decide(trx, id, 'released', params, note(data))
+    await decide(app, trx, id, 'released', params, note(data))
     const [order] = (await trx('orders').where('id', id).update({ creditHold: false, version: trx.raw('version + 1'), updatedAt: trx.fn.now() }).returning('*')) as OrderRow[]
     await assessOrder(trx, order!)
     return order
@@ -53,7 +54,7 @@ export const rejectCreditHold = (): ActionDefinition => ({
   async handler(id, data, { app, trx, params }) {
     const held = await heldOrder(trx, id)
     const text = note(data)
-    await decide(trx, id, 'rejected', params, text)
+    await decide(app, trx, id, 'rejected', params, text)
     await trx('orders').where('id', id).update({ creditHold: false })
     const reason = `Credit hold rejected: ${String(held.creditHoldReason ?? '')}`.slice(0, 500)
     const order = await ordersApi(app).transition(trx, id, 'cancel', { reason }, { user: params.user })

@@ -1,6 +1,17 @@
 import { Conflict } from '@feathersjs/errors'
+import type { Knex } from 'knex'
+import type { PlumeApp } from '@plume/core'
 import type { TransitionHook } from '@plume/plugin-orders'
 import { creditCheck, creditFacts, type CreditFacts } from '../credit-check.js'
+
+/**
+ * Ends an order's open credit hold (released, rejected, cancelled) through the credit-hold
+ * service, in `trx`: audited, and open screens get its `patched` event once `trx` commits.
+ */
+export async function decideHolds(app: PlumeApp, trx: Knex.Transaction, orderId: number, decision: Record<string, unknown> & { status: string }): Promise<void> {
+  const open = (await trx('credit_holds').select('id').where({ orderId, status: 'open' })) as Array<{ id: number }>
+  for (const { id } of open) await app.service('api/credit-holds').patch(id, { decidedAt: new Date().toISOString(), ...decision }, { transaction: trx })
+}
 
 /**
  * After submit (the order's final total is known): an order over a credit limit, or from a
@@ -17,7 +28,8 @@ export const holdOnSubmit = (): TransitionHook => ({
     if (reasons.length === 0) return
     const reason = reasons.map((r) => r.message).join('; ')
     const [row] = (await ctx.trx('orders').where('id', ctx.order.id).update({ creditHold: true, creditHoldReason: reason }).returning(['creditHold', 'creditHoldReason'])) as Array<Record<string, unknown>>
-    await ctx.trx('credit_holds').insert({ orderId: ctx.order.id, customerId: ctx.order.customerId, partnerId: ctx.order.partnerId, reason, reasons: JSON.stringify(reasons), status: 'open' })
+    // through the service: audited, and announced (`created`) once the submit commits
+    await ctx.app.service('api/credit-holds').create({ orderId: ctx.order.id, customerId: ctx.order.customerId, partnerId: ctx.order.partnerId, reason, reasons, status: 'open' }, { transaction: ctx.trx })
     // the action answers with this object: show the hold in the submit response
     if (ctx.result) Object.assign(ctx.result, row)
   },
@@ -38,7 +50,7 @@ export const closeHoldOnCancel = (): TransitionHook => ({
   actions: ['cancel'],
   async after(ctx) {
     if (!ctx.order.creditHold) return
-    await ctx.trx('credit_holds').where({ orderId: ctx.order.id, status: 'open' }).update({ status: 'cancelled', decidedAt: ctx.trx.fn.now(), updatedAt: ctx.trx.fn.now(), version: ctx.trx.raw('version + 1') })
+    await decideHolds(ctx.app, ctx.trx, ctx.order.id, { status: 'cancelled' })
     await ctx.trx('orders').where('id', ctx.order.id).update({ creditHold: false })
     if (ctx.result) Object.assign(ctx.result, { creditHold: false })
   },
