@@ -9,7 +9,7 @@ import type { Database } from '../kernel/database.js'
 import { settingsFromEnv, type EnvSettings } from '../kernel/settings.js'
 import { errorHandler } from '../errors/handler.js'
 import { EntityService } from '../service/entity-service.js'
-import { authEntityHooks, requireAuth, setupAuthentication, setupSessions, socketClientIp, jwtSecret } from '../auth/setup.js'
+import { authEntityHooks, authWriteGuards, requireAuth, setupAuthentication, setupSessions, socketClientIp, jwtSecret } from '../auth/setup.js'
 import { clientSafeErrors, transaction, validateData } from './hooks.js'
 import { rejectNulText, rethrowBodyError } from './client-input.js'
 import { hardenRoutes } from './route-table.js'
@@ -55,7 +55,7 @@ export function registerEntityService(app: PlumeApp, entity: EntityDefinition, a
   // after-rules run once the whole write is done (plugin hooks included), on the row as it will commit:
   // read without hooks, with the mounted service as `this` (it holds the encryption codec)
   const stored = (id: number, trx: Knex | Knex.Transaction) => service.get.call(app.service(path), id, { transaction: trx as Knex.Transaction }).catch((err: unknown) => (err instanceof NotFound ? undefined : Promise.reject(err as Error)))
-  const write: AroundHook[] = [...guard, transaction(), automationEvents(app, stored), ...audit.all, validateData(entity), ...authEntityHooks(entity), pluginHooks(entity.name), automationHook(app, entity, stored), ...around]
+  const write: AroundHook[] = [...guard, ...authWriteGuards(entity), transaction(), automationEvents(app, stored), ...audit.all, validateData(entity), ...authEntityHooks(entity), pluginHooks(entity.name), automationHook(app, entity, stored), ...around]
   const read: AroundHook[] = [...guard, ...audit.reads, ...authEntityHooks(entity), pluginHooks(entity.name), ...around]
   app.service(path).hooks({ around: { find: read, get: read, create: write, update: write, patch: write, remove: write } })
   return service

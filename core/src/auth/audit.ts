@@ -1,7 +1,7 @@
 import type { Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import type { PlumeApp } from '../kernel/types.js'
-import { recordAuditEvent } from '../audit/index.js'
+import { recordAuditEvent } from '../audit/record.js'
 
 /** An authentication event for the audit trail. Secrets (passwords, tokens, keys) are never included. */
 export interface AuthAuditEvent {
@@ -14,6 +14,9 @@ export interface AuthAuditEvent {
     | 'auth.logout'
     | 'auth.sessions_revoked'
     | 'auth.api_key_used'
+    | 'auth.password_changed'
+    | 'auth.password_change_failed'
+    | 'auth.password_reset'
   /** The user acting (or concerned); null when unknown (failed login for an unknown email). */
   actorId?: number | null
   apiKeyId?: number

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import type { PlumeApp } from '../kernel/types.js'
 import type { AuthRuntime } from './runtime.js'
 import { dropConnections } from './connections.js'
+import { mustChangePassword } from './password-change.js'
 
 const decodePayload = (token: string): Record<string, unknown> => {
   try {
@@ -16,7 +17,8 @@ const decodePayload = (token: string): Record<string, unknown> => {
 
 /**
  * `/api/authentication`: `create` signs in (local, refresh, or re-authenticates a socket with
- * `jwt`) and answers `{accessToken, refreshToken, user}`; `remove` (logout) revokes the access
+ * `jwt`) and answers `{accessToken, refreshToken, user}` (plus `mustChangePassword: true` after
+ * an admin's reset); `remove` (logout) revokes the access
  * token and every token of its login family, on every instance.
  */
 export class PlumeAuthenticationService extends AuthenticationService {
@@ -40,10 +42,13 @@ export class PlumeAuthenticationService extends AuthenticationService {
     const payload = { fam: family, iatMs: Date.now() }
     const accessToken = await this.createAccessToken(payload, { subject: String(user.id) })
     const refreshToken = await this.runtime.refresh.issue(user.id, family)
+    // an admin reset the password: every other call is refused until the user changes it
+    const mustChange = await mustChangePassword((this.app as unknown as PlumeApp).get('db').knex, user.id)
     return {
       accessToken,
       refreshToken,
       ...result,
+      ...(mustChange ? { mustChangePassword: true } : {}),
       authentication: { strategy: result.authentication?.strategy, payload: decodePayload(accessToken) },
     }
   }

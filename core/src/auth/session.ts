@@ -1,4 +1,4 @@
-import { NotAuthenticated } from '@feathersjs/errors'
+import { Forbidden, NotAuthenticated } from '@feathersjs/errors'
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { AuthenticationService } from '@feathersjs/authentication'
 import type { PlumeApp } from '../kernel/types.js'
@@ -50,7 +50,7 @@ export function issuedAtMs(payload: { iat?: unknown; iatMs?: unknown }): number 
  */
 export class SessionCache {
   private tokens = new Map<string, AccessClaims>()
-  private users = new Map<number, { user: SessionUser; validAfterMs: number; at: number }>()
+  private users = new Map<number, { user: SessionUser; validAfterMs: number; at: number; mustChange: boolean }>()
 
   constructor(
     private readonly app: PlumeApp,
@@ -65,6 +65,11 @@ export class SessionCache {
 
   forgetUser(id: number): void {
     this.users.delete(id)
+  }
+
+  /** Whether a user whose token was just resolved must change their password first (an admin reset it). */
+  mustChange(id: number): boolean {
+    return this.users.get(id)?.mustChange === true
   }
 
   /** Stops a token here at once (the caller also records it in the revocation log). */
@@ -107,9 +112,9 @@ export class SessionCache {
     if (hit && Date.now() - hit.at < USER_TTL_MS) return hit
     const [user, row] = await Promise.all([
       this.app.service('api/users').get(id) as Promise<SessionUser>,
-      this.app.get('db').knex('plume_user_sessions').select('tokens_valid_after').where({ user_id: id }).first() as Promise<{ tokens_valid_after: Date | string } | undefined>,
+      this.app.get('db').knex('plume_user_sessions').select('tokens_valid_after', 'must_change_password').where({ user_id: id }).first() as Promise<{ tokens_valid_after: Date | string; must_change_password: boolean } | undefined>,
     ])
-    const entry = { user, validAfterMs: row ? new Date(row.tokens_valid_after).getTime() : 0, at: Date.now() }
+    const entry = { user, validAfterMs: row ? new Date(row.tokens_valid_after).getTime() : 0, at: Date.now(), mustChange: row?.must_change_password === true }
     this.users.set(id, entry)
     return entry
   }
@@ -155,6 +160,13 @@ const header = (headers: unknown, name: string): string | undefined => {
   return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined
 }
 
+/** Reading or patching one's own user record: all a user whose password was reset may do. */
+const ownUserRecord = (context: HookContext, id: number) =>
+  context.path === 'api/users' && (context.method === 'get' || context.method === 'patch') && String(context.id) === String(id)
+
+const passwordChangeRequired = (id: number) =>
+  new Forbidden(`Your password was reset: change it first (PATCH /api/users/${id} with password and currentPassword)`, { reason: 'password-change-required' })
+
 /**
  * Requires a caller on calls from outside and puts it on `params.user`: a bearer token (REST
  * header or socket login, `params.via = 'jwt'`) or, over REST, an `X-Api-Key` header
@@ -168,7 +180,9 @@ export const requireAuth = () => async (context: HookContext, next: NextFunction
   if (token) {
     const cache = app.get('sessions')
     if (!cache) throw new Error('sessions are not set up yet')
-    params.user = cache.cached(token) ?? (await cache.authenticate(token)).user
+    const user = cache.cached(token) ?? (await cache.authenticate(token)).user
+    if (cache.mustChange(user.id) && !ownUserRecord(context, user.id)) throw passwordChangeRequired(user.id)
+    params.user = user
     params.via = 'jwt'
   } else {
     const key = params.provider === 'rest' ? header(params.headers, 'x-api-key') : undefined

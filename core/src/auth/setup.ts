@@ -14,6 +14,7 @@ import { PlumeAuthenticationService, PlumeJwtStrategy } from './service.js'
 import { SessionCache } from './session.js'
 import { ensureAuthTables } from './tables.js'
 import { userSecurity } from './user-hooks.js'
+import { passwordWriteGuard } from './password-change.js'
 
 export { authenticate }
 export { requireAuth } from './session.js'
@@ -93,4 +94,12 @@ export function authEntityHooks(entity: EntityDefinition): AroundHook[] {
   if (entity.name === 'user') return [userSecurity()]
   if (entity.name === 'apiKey') return [apiKeySecurity()]
   return []
+}
+
+/**
+ * Hooks authentication adds to the writes of its entities after permissions, before the write's
+ * transaction: the check of the current password when users change their own.
+ */
+export function authWriteGuards(entity: EntityDefinition): AroundHook[] {
+  return entity.name === 'user' ? [passwordWriteGuard()] : []
 }

@@ -26,6 +26,8 @@ const DDL = [
   `create table if not exists plume_user_sessions (
      user_id integer primary key,
      tokens_valid_after timestamptz not null)`,
+  // set when someone else (an admin) sets the user's password; cleared when they change it themselves
+  'alter table plume_user_sessions add column if not exists must_change_password boolean not null default false',
   `create table if not exists plume_auth_revocations (
      id bigserial primary key,
      kind text not null,

@@ -4,6 +4,7 @@ import type { Knex } from 'knex'
 import type { PlumeApp } from '../kernel/types.js'
 import { dropConnections } from './connections.js'
 import { assertPasswordPolicy, hashPassword } from './password.js'
+import { afterPasswordWrite, passwordWriteOf } from './password-change.js'
 import { authRuntime } from './runtime.js'
 
 export const PARTNER_ROLES: ReadonlySet<string> = new Set(['partner_admin', 'partner_user'])
@@ -58,7 +59,8 @@ export async function revokeUserSessions(app: PlumeApp, userId: number, trx?: Kn
 /**
  * Around hook of the users service: password policy (client calls) and hashing, role/partner
  * consistency, and revocation of the user's sessions when the password, roles, partner or
- * `active` change, or the user is removed.
+ * `active` change, or the user is removed; a password set by someone else must be changed at
+ * the next login (`password-change.ts`).
  */
 export const userSecurity = () => async (context: HookContext, next: NextFunction) => {
   const app = context.app as PlumeApp
@@ -95,4 +97,10 @@ export const userSecurity = () => async (context: HookContext, next: NextFunctio
   }
   await next()
   if (id !== undefined && Number.isInteger(id) && (revoke || method === 'remove')) await revokeUserSessions(app, id, trx)
+  // an admin's reset makes the user change it at next login; their own change clears that
+  const kind = passwordWriteOf(params)
+  if (kind && id !== undefined && Number.isInteger(id)) {
+    const actor = Number((params as { user?: { id?: unknown } }).user?.id)
+    await afterPasswordWrite(app, kind, id, Number.isInteger(actor) ? actor : null, trx)
+  }
 }
