@@ -124,7 +124,8 @@ export const metaschema = {
     nested: {
       type: 'object',
       additionalProperties: false,
-      properties: { ...standardKeywords, 'x-ui': { $ref: '#/$defs/fieldUi' } },
+      // money and percent inside arrays/objects (tiers, rates) are exact decimal strings too
+      properties: { ...standardKeywords, 'x-type': { enum: ['money', 'percent'] }, 'x-ui': { $ref: '#/$defs/fieldUi' } },
     },
     properties: {
       type: 'object',

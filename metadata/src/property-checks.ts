@@ -4,7 +4,7 @@
  */
 import { baseType, isNullable } from './columns.js'
 import { pointer } from './pointer.js'
-import { MONEY_PATTERN, RESERVED_FIELDS } from './raw.js'
+import { MONEY_PATTERN, PERCENT_PATTERN, RESERVED_FIELDS } from './raw.js'
 import type { RawProperty } from './raw.js'
 import type { FieldType } from './types.js'
 import type { PathMessage } from './validate-file.js'
@@ -34,7 +34,7 @@ function validRegExp(source: string): boolean {
 /** Semantic types and the base types they accept. */
 const X_TYPE_BASES: Record<string, { types: FieldType[]; message: string }> = {
   money: { types: ['string'], message: 'money must be a decimal string: declare "type": "string" (or ["string", "null"]), e.g. "12.50"' },
-  percent: { types: ['number', 'string'], message: 'percent must be a number or a decimal string' },
+  percent: { types: ['string', 'number'], message: 'percent must be a decimal string ("type": "string", e.g. "12.5"; a JSON number is still accepted as input) or, for older files, a number' },
   quantity: { types: ['integer'], message: 'quantity must be an integer' },
   text: { types: ['string'], message: 'text must be a string' },
   json: { types: ['object', 'array'], message: 'json must be an object or an array' },
@@ -72,8 +72,10 @@ function checkOne(name: string, p: RawProperty, base: string[]): PathMessage[] {
   if (p['x-search'] && type !== 'string') add(at('x-search'), `x-search needs a string field, not ${type}`)
   if (p['x-unique'] && (type === 'object' || type === 'array')) add(at('x-unique'), `x-unique cannot apply to ${type} fields`)
 
+  // a percent written as a decimal string keeps its range: core compares it exactly (decimal.js)
+  const decimalPercent = xType === 'percent' && type === 'string'
   for (const k of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'] as const) {
-    if (p[k] !== undefined && !NUMERIC.has(type)) {
+    if (p[k] !== undefined && !NUMERIC.has(type) && !decimalPercent) {
       add(at(k), `${k} applies to numbers only${xType === 'money' ? '; restrict money with a pattern such as ^\\d{1,12}(\\.\\d{1,2})?$' : ''}`)
     }
   }
@@ -110,6 +112,8 @@ function checkOne(name: string, p: RawProperty, base: string[]): PathMessage[] {
       add(at('default'), `default ${JSON.stringify(d)} is not one of the enum values: ${p.enum.filter((v) => v !== null).join(', ')}`)
     } else if (xType === 'money' && typeof d === 'string' && validRegExp(p.pattern ?? MONEY_PATTERN) && !new RegExp(p.pattern ?? MONEY_PATTERN, 'u').test(d)) {
       add(at('default'), `default ${JSON.stringify(d)} is not a valid money amount (e.g. "0.00")`)
+    } else if (decimalPercent && typeof d === 'string' && validRegExp(p.pattern ?? PERCENT_PATTERN) && !new RegExp(p.pattern ?? PERCENT_PATTERN, 'u').test(d)) {
+      add(at('default'), `default ${JSON.stringify(d)} is not a valid percent (a decimal string such as "12.5")`)
     }
   }
   return out

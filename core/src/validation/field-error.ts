@@ -1,0 +1,5 @@
+/** One invalid field in a 400 answer: where (JSON pointer) and what is wrong with it. */
+export interface FieldError {
+  path: string
+  message: string
+}
