@@ -7,6 +7,7 @@ import type { Knex } from 'knex'
 import { pino, type Logger } from 'pino'
 import type { Database } from '../kernel/database.js'
 import { settingsFromEnv, type EnvSettings } from '../kernel/settings.js'
+import { servicePath } from '../kernel/paths.js'
 import { errorHandler } from '../errors/handler.js'
 import { EntityService } from '../service/entity-service.js'
 import { authEntityHooks, authWriteGuards, requireAuth, setupAuthentication, setupSessions, socketClientIp, jwtSecret } from '../auth/setup.js'
@@ -36,8 +37,7 @@ export interface CreateAppOptions {
   env?: EnvSettings
 }
 
-/** Route of an entity's service: `api/<plural>`. */
-export const servicePath = (entity: EntityDefinition) => `api/${entity.plural}`
+export { servicePath }
 
 /**
  * Registers the generic service of one entity with the app-level hooks every entity gets:
@@ -103,6 +103,9 @@ export async function createApp(opts: CreateAppOptions): Promise<PlumeApp> {
   await setupPermissions(app)
   await setupAudit(app)
   await setupAutomation(app)
+  app.set('mountEntity', (entity) => {
+    registerEntityService(app, entity)
+  })
   for (const entity of opts.entities.values()) registerEntityService(app, entity)
   setupMetaService(app)
   setupSessions(app)

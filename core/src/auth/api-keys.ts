@@ -3,7 +3,7 @@ import type { EntityDefinition } from '@plume/metadata'
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Knex } from 'knex'
 import type { PlumeApp } from '../kernel/types.js'
-import type { AuthRuntime } from './runtime.js'
+import type { AuthCore } from './core.js'
 import type { ApiKeyPrincipal } from './session.js'
 
 const KEY = /^plm_([A-Za-z0-9]{8})_([A-Za-z0-9_-]{43})$/
@@ -58,7 +58,7 @@ export class ApiKeyAuthenticator {
   constructor(
     private readonly app: PlumeApp,
     private readonly entity: EntityDefinition,
-    private readonly runtime: AuthRuntime,
+    private readonly runtime: AuthCore,
   ) {}
 
   private get knex(): Knex {

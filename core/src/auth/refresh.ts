@@ -3,7 +3,8 @@ import { AuthenticationBaseStrategy, type AuthenticationRequest, type Authentica
 import type { Params } from '@feathersjs/feathers'
 import { createHash, randomBytes } from 'node:crypto'
 import type { Knex } from 'knex'
-import type { AuthRuntime } from './runtime.js'
+import type { AuthCore } from './core.js'
+import type { SessionCache } from './session.js'
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
 const TOKEN = /^plmr_[A-Za-z0-9_-]{43}$/
@@ -89,7 +90,7 @@ export class RefreshTokens {
  * access + refresh pair of the same family (the service issues them).
  */
 export class RefreshStrategy extends AuthenticationBaseStrategy {
-  constructor(private readonly runtime: () => AuthRuntime) {
+  constructor(private readonly runtime: () => AuthCore & { refresh: RefreshTokens; sessions(): SessionCache }) {
     super()
   }
 

@@ -1,24 +1,21 @@
-import type { Knex } from 'knex'
 import type { PlumeApp } from '../kernel/types.js'
 import type { ApiKeyAuthenticator } from './api-keys.js'
-import { auditAuth, type AuthAuditEvent } from './audit.js'
+import { auditAuth } from './audit.js'
 import type { AuthConfig } from './config.js'
+import type { AuthCore } from './core.js'
 import { RefreshTokens } from './refresh.js'
 import { RevocationLog } from './revocations.js'
 import type { SessionCache } from './session.js'
 import { LoginThrottle } from './throttle.js'
 
 /** Everything authentication keeps per app (`app.get('auth')`). */
-export interface AuthRuntime {
-  config: AuthConfig
+export interface AuthRuntime extends AuthCore {
   throttle: LoginThrottle
   refresh: RefreshTokens
-  revocations: RevocationLog
   /** The session cache (exists once the users service is registered). */
   sessions(): SessionCache
   /** API key authentication, when the `apiKey` entity is loaded. */
   apiKeys?: ApiKeyAuthenticator
-  audit(event: AuthAuditEvent, trx?: Knex.Transaction): Promise<void>
 }
 
 export function createRuntime(app: PlumeApp, config: AuthConfig): AuthRuntime {

@@ -2,7 +2,7 @@ import { Forbidden, NotAuthenticated } from '@feathersjs/errors'
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { AuthenticationService } from '@feathersjs/authentication'
 import type { PlumeApp } from '../kernel/types.js'
-import type { AuthRuntime } from './runtime.js'
+import type { AuthCore } from './core.js'
 
 export type SessionUser = Record<string, unknown> & { id: number; roles?: string[]; partnerId?: number | null; active?: boolean }
 
@@ -54,7 +54,7 @@ export class SessionCache {
 
   constructor(
     private readonly app: PlumeApp,
-    private readonly runtime: AuthRuntime,
+    private readonly runtime: AuthCore,
   ) {
     const drop = (u: { id?: unknown }) => this.forgetUser(Number(u?.id))
     const users = app.service('api/users')

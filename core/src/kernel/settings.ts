@@ -40,6 +40,11 @@ export interface PlumeSettings {
   actionHooks?: AroundHook[]
   /** Hooks run around every custom service. */
   serviceHooks?: AroundHook[]
+  /**
+   * Mounts the generic service of an entity with the hooks every entity gets; installed by the
+   * assembly (createApp), used by the plugin host for the entities a plugin ships.
+   */
+  mountEntity?: (entity: EntityDefinition) => void
 }
 
 /** Anything holding settings: a `PlumeApp`, or the loosely typed `context.app` of a hook. */

@@ -2,7 +2,7 @@ import type { PlumeApp } from '../kernel/types.js'
 import type { RowScope } from '../service/sql.js'
 import { userFact } from './engine.js'
 import { union } from './fields.js'
-import { engineOf } from './hooks.js'
+import { engineOf } from './engine-of.js'
 
 /** What a caller may read of one entity, as the entity services would decide it. */
 export interface ReadAccess {

@@ -5,18 +5,14 @@ import type { AroundHook, PlumeApp } from '../kernel/types.js'
 import type { EntityParams, Row } from '../service/entity-service.js'
 import { parseQuery } from '../service/query.js'
 import { userFact, type Decision, type PermissionEngine } from './engine.js'
+import { engineOf } from './engine-of.js'
 import { afterCreate, afterUpdate, andScope, readOnlyError, scopeError, stripGuarded, union, writableGrants } from './fields.js'
 import { fillOwnership } from './ownership.js'
 import { assertVisibleRefs } from './refs.js'
 import { filterFields, matchesRow, toScope } from './row.js'
 import type { UserFact } from './types.js'
 
-/** The engine set up by `setupPermissions`. */
-export function engineOf(app: PlumeApp): PermissionEngine {
-  const engine = app.get('permissionEngine')
-  if (!engine) throw new Forbidden('Permissions are not set up')
-  return engine
-}
+export { engineOf } from './engine-of.js'
 
 export function callerOf(params: { user?: unknown }, action: string, what: string): UserFact {
   const user = userFact(params.user)

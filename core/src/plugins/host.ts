@@ -1,7 +1,7 @@
 /** The plugin host: lifecycle, hooks, mounting, and run-time enable/disable. */
 import { Conflict, FeathersError, NotFound } from '@feathersjs/errors'
 import type { Logger } from 'pino'
-import { registerEntityService, servicePath } from '../app/create-app.js'
+import { servicePath } from '../kernel/paths.js'
 import type { PlumeApp } from '../kernel/types.js'
 import { actionInfo, actionPath, actionService, serviceChain, type ActionInfo } from './actions.js'
 import type { HookSource } from './dispatch.js'
@@ -368,6 +368,8 @@ export class PluginHost implements HookSource {
     const { app } = this
     const { plugin } = state
     const entities = app.get('entities')
+    const mountEntity = app.get('mountEntity')
+    if (!mountEntity) throw new Error('the app mounts no entity services: create it with createApp')
     const entityOf = (name: string, what: string) => {
       const e = entities.get(name)
       if (!e) throw new Error(`${what} for unknown entity "${name}"`)
@@ -376,7 +378,7 @@ export class PluginHost implements HookSource {
     for (const name of Object.keys(plugin.def.hooks ?? {})) entityOf(name, 'hooks')
     for (const name of plugin.owns) {
       const e = entityOf(name, 'entity service')
-      if (!(servicePath(e) in app.services)) registerEntityService(app, e)
+      if (!(servicePath(e) in app.services)) mountEntity(e)
     }
     const { actions } = this
     for (const [entityName, defs] of Object.entries(plugin.def.actions ?? {})) {
