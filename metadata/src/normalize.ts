@@ -83,7 +83,8 @@ export function normalizeEntity(raw: RawEntity, source: string): EntityDefinitio
     ...declared.map(([name, p]) => normalizeField(name, p, required.includes(name), search.includes(name))),
     ...serverFieldsTail(versioned),
   ]
-  const fields: Record<string, FieldDefinition> = {}
+  // no prototype: a name from a client (`?constructor=…`, `{"toString": …}`) is no field, not Object's member
+  const fields = Object.create(null) as Record<string, FieldDefinition>
   for (const f of fieldList) fields[f.name] = f
 
   const relations: Record<string, RelationDefinition> = {}
