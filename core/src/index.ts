@@ -1,40 +1,38 @@
-export { connectDatabase, databaseOptionsFromEnv } from './db/connect.js'
-export type { Database, DatabaseOptions, DatabaseKind } from './db/connect.js'
-export { begin, commit, defer, deferredFailure, inTransaction } from './db/commit.js'
-export { statement, prepared, type Statement } from './db/prepared.js'
-export { createApp, registerEntityService, servicePath } from './app/create-app.js'
-export type { CreateAppOptions } from './app/create-app.js'
-export type { PlumeApp, PlumeSettings, AroundHook } from './kernel/types.js'
-export { setting, knexOf, settingsFromEnv, type EnvSettings } from './kernel/settings.js'
-export { asOfSource, setAsOfSource, type AsOfSource } from './app/as-of.js'
-export { createPlatform, ensureFirstAdmin } from './platform.js'
-export type { Platform, PlatformOptions } from './platform.js'
-export { EntityService } from './service/entity-service.js'
+/**
+ * `@plume/core`: what a plugin author needs, each name documented in docs/plugins.md
+ * ("API reference"; `core/src/__tests__/public-api.test.ts` keeps the two equal). Everything else
+ * is internal (`@plume/core/internal`).
+ */
+// plugins
+export { definePlugin, firstUserWithRole, createDemoUsers } from './plugins/index.js'
+export type { PluginDefinition, PluginContext, PluginHook, EntityHooks, ActionDefinition, ActionCallContext, CustomService, PluginMigration, ServiceMethod, ActionInfo, DemoUser } from './plugins/index.js'
+// the app and its settings
+export type { PlumeApp, PlumeSettings, AroundHook, Database } from './kernel/types.js'
+export { setting, knexOf } from './kernel/settings.js'
+// database work
+export { defer, inTransaction } from './db/commit.js'
+export { prepared } from './db/prepared.js'
+// entity services, queries, validation
 export type { EntityParams, Paginated, Row } from './service/entity-service.js'
-export { parseQuery, parsePage } from './service/query.js'
-export { normalizeFields, normalizeQuery, normalizeText, type TextCase } from './service/normalize-text.js'
-export type { ParsedQuery, FilterGroup, Condition } from './service/query.js'
-export { applyFilter } from './service/sql.js'
-export type { RowScope } from './service/sql.js'
-export { toClientError, DB_CONFLICT } from './errors/db-errors.js'
-export { assertValidData, validatorsFor } from './validation/data.js'
-export { transaction, validateData, clientSafeErrors } from './app/hooks.js'
-export { authenticate, requireAuth } from './auth/setup.js'
-export { openApiDocument, describeApp, PAGING, objectSchema, pageOf } from './app/openapi/index.js'
-export type { ApiDescription, DescribedRoute, DescribedService, OperationDocs, ServiceDocs } from './app/openapi/index.js'
-export { definePlugin, loadPlugins, startPlugins, PluginHost, PluginDependencyError, PluginLoadError, pluginHooks, PLUGINS_DIR } from './plugins/index.js'
-export { createDemoUsers, demoLogins, firstUserWithRole, type DemoUser, type DemoLogin } from './plugins/index.js'
-export type { PluginDefinition, PluginContext, PluginHook, EntityHooks, ActionDefinition, ActionCallContext, CustomService, PluginMigration, ServiceMethod, PluginInfo, ActionInfo, LoadedPlugin } from './plugins/index.js'
-export { setupAudit, auditHooks, recordAuditEvent, appendAuditEvent, auditAdminChange, auditedAction, verifyAuditChain, AuditService, rowHash, canonicalJson, GENESIS_HASH, AUDIT_TABLE, AUDIT_TRIGGER, SECRET } from './audit/index.js'
-export type { AuditEvent, AuditVia, AuditRecord, ChainReport, TamperReason, AuditState } from './audit/index.js'
-export { KeyRing, loadKeyRing, parseKeys, isEncrypted, encryptedFields, rotateKeys, MASK, DEFAULT_REVEAL_ROLES } from './crypto/index.js'
-export type { RotationReport } from './crypto/index.js'
-export { setupPermissions, authorizeHooks, PermissionEngine, userFact, validateRule, permissionRuleSchema, compileCondition, matchesRow, parseRow, resolveRow, toScope, permissionPublisher, authorizeAction, guardServices, RulesService, ExplainService, DEFAULT_RULES_DIR, readRuleFiles } from './permissions/index.js'
-export type { PermissionRule, ConditionNode, StoredRule, UserFact, Facts, Decision, Grant } from './permissions/index.js'
-export { readAccess, type ReadAccess } from './permissions/index.js'
-export { setupAutomation, automationOf, seedDefaultAlertRules, automationHook, AutomationEngine, validateAutomationRule, actionParams, render, fill, visibleTo, contextFor, lastSlot, ACTION_JOB, ALERT_RULES_PATH, FIRINGS_PATH, DEAD_LETTERS_PATH, FIRINGS_TABLE } from './automation/index.js'
-export type { ActionExecutor, ActionRun, ActionSpec, ActionValidationContext, FactDefinition, FactContext, AutomationRule, TriggerEvent, StoredAutomationRule, DryRunResult, RuleKind } from './automation/index.js'
-export { JobQueue, Maintenance, PermanentJobError, JOBS_TABLE } from './jobs/index.js'
+export { parseQuery, parsePage, type ParsedQuery, type FilterGroup, type Condition } from './service/query.js'
+export { applyFilter, type RowScope } from './service/sql.js'
+export { normalizeFields, normalizeText, type TextCase } from './service/normalize-text.js'
+export { assertValidData } from './validation/data.js'
+export { readAccess, type ReadAccess } from './permissions/access.js'
+// audit trail
+export { recordAuditEvent, auditAdminChange, auditedAction, type AuditEvent } from './audit/index.js'
+// background jobs
+export { JobQueue, PermanentJobError } from './jobs/index.js'
+// automation actions and facts contributed by plugins
+export type { ActionExecutor, ActionRun, ActionSpec, ActionValidationContext, FactDefinition, FactContext, TriggerEvent } from './automation/index.js'
+// API documentation of custom services
+export { PAGING, objectSchema, pageOf } from './app/openapi/index.js'
+export type { OperationDocs, ServiceDocs } from './app/openapi/index.js'
+// reports as of a date
+export { asOfSource, setAsOfSource, type AsOfSource } from './app/as-of.js'
+// embedding the platform
+export { createPlatform } from './platform.js'
+export type { Platform, PlatformOptions } from './platform.js'
 // the settings each layer declares on PlumeSettings (module augmentations; types only)
 export type {} from './app/settings.js'
 export type {} from './audit/settings.js'

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPlatform, testDatabase, type TestPlatform } from '@plume/core/testing'
-import { appendAuditEvent, AUDIT_TRIGGER, rowHash, verifyAuditChain, type DatabaseOptions } from '@plume/core'
+import { appendAuditEvent, AUDIT_TRIGGER, rowHash, verifyAuditChain, type DatabaseOptions } from '@plume/core/internal'
 
 /**
  * The hash chain: verify passes on an untouched trail and names the first bad record after a

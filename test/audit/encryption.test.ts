@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPlatform, testDatabase, type TestPlatform } from '@plume/core/testing'
-import { KeyRing, parseKeys, verifyAuditChain, type DatabaseOptions } from '@plume/core'
+import { KeyRing, parseKeys, verifyAuditChain, type DatabaseOptions } from '@plume/core/internal'
 import { signedInSocket } from '../api/sockets.js'
 
 /**

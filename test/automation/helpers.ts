@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client'
-import { automationOf, type JobQueue, type AutomationEngine } from '@plume/core'
+import { automationOf, type JobQueue, type AutomationEngine } from '@plume/core/internal'
 import type { TestPlatform } from '@plume/core/testing'
 
 // tests drive the queue and the scheduler themselves (deterministic `now`)

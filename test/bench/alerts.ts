@@ -6,7 +6,7 @@
  * Target: ≤ 1 ms per event for (1). Run: npx tsx test/bench/alerts.ts (PGlite), or with DATABASE_URL.
  */
 import { performance } from 'node:perf_hooks'
-import { automationOf, type AutomationRule, type StoredAutomationRule } from '@plume/core'
+import { automationOf, type AutomationRule, type StoredAutomationRule } from '@plume/core/internal'
 import { startTestPlatform } from '@plume/core/testing'
 
 process.env.PLUME_JOBS = '0'

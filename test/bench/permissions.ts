@@ -6,7 +6,7 @@
  */
 import autocannon from 'autocannon'
 import { performance } from 'node:perf_hooks'
-import { readRuleFiles, type PermissionEngine, type PermissionRule } from '@plume/core'
+import { readRuleFiles, type PermissionEngine, type PermissionRule } from '@plume/core/internal'
 import { startTestPlatform } from '@plume/core/testing'
 
 const ITER = Number(process.env.BENCH_ITER ?? 20_000)

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream'
 import type { Knex } from 'knex'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { demoLogins } from '@plume/core'
+import { demoLogins } from '@plume/core/internal'
 import { startTestPlatform, type TestPlatform } from '@plume/core/testing'
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EntityDefinition } from '@plume/metadata'
-import { encryptedFields, userFact, type PermissionEngine } from '@plume/core'
+import { encryptedFields, userFact, type PermissionEngine } from '@plume/core/internal'
 import { connect, startWorld, type Body, type Row, type World } from './fixture.js'
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { matchesRow, parseRow, toScope } from '@plume/core'
+import { matchesRow, parseRow, toScope } from '@plume/core/internal'
 import { collect, connect, sleep, startWorld, type Row, type World } from './fixture.js'
 
 let w: World

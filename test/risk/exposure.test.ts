@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { automationOf } from '@plume/core'
+import { automationOf } from '@plume/core/internal'
 import { startTestPlatform, type TestPlatform } from '@plume/core/testing'
 import { ordersApi } from '@plume/plugin-orders'
 import { financeFixture, orderIn, post, type FinanceFixture } from '../finance/fixtures.js'

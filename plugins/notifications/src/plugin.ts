@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { automationOf, definePlugin, seedDefaultAlertRules, type PluginContext } from '@plume/core'
+import { automationOf, definePlugin, seedDefaultAlertRules, type PluginContext } from '@plume/core/internal'
 import { TRANSITIONS, type OrdersApi } from '@plume/plugin-orders'
 import { emailAction } from './actions/email.js'
 import { notifyAction, publishToRecipient } from './actions/notify.js'

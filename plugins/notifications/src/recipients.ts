@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { ActionSpec, ActionValidationContext } from '@plume/core'
-import { fill } from '@plume/core'
+import { fill } from '@plume/core/internal'
 
 /** What message building needs of a user (the permission layer's user fact, plus the address). */
 export interface Recipient {

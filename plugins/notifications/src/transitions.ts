@@ -1,4 +1,4 @@
-import type { AutomationEngine } from '@plume/core'
+import type { AutomationEngine } from '@plume/core/internal'
 import type { OrdersApi } from '@plume/plugin-orders'
 
 /**

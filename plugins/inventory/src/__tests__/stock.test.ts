@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { connectDatabase, type Database } from '@plume/core'
+import { connectDatabase, type Database } from '@plume/core/internal'
 import { addStockChecks } from '../migrations/20260101000000-stock-level-checks.js'
 import { reserveAtCommitMigration } from '../migrations/20261206000000-reserve-at-commit.js'
 import { createInventoryApi } from '../stock.js'

@@ -1,5 +1,5 @@
 import { createTransport, type Transporter } from 'nodemailer'
-import { contextFor, fill, PermanentJobError, render, type ActionExecutor, type ActionRun, type ActionSpec, type PlumeApp } from '@plume/core'
+import { contextFor, fill, PermanentJobError, render, type ActionExecutor, type ActionRun, type ActionSpec, type PlumeApp } from '@plume/core/internal'
 import { noRecipients, recipientErrors, recipients, type NoRecipients } from '../recipients.js'
 
 const EMAIL = /^[^\s@<>"',;]{1,64}@[^\s@<>"',;]{1,255}$/

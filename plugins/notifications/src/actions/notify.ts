@@ -1,4 +1,4 @@
-import { contextFor, fill, render, type ActionExecutor, type ActionRun, type ActionSpec, type PlumeApp } from '@plume/core'
+import { contextFor, fill, render, type ActionExecutor, type ActionRun, type ActionSpec, type PlumeApp } from '@plume/core/internal'
 import { noRecipients, recipientErrors, recipients, type NoRecipients } from '../recipients.js'
 
 export const NOTIFICATIONS_PATH = 'api/notifications'

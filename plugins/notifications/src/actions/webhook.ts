@@ -1,4 +1,4 @@
-import { fill, PermanentJobError, type ActionExecutor, type ActionRun, type ActionSpec } from '@plume/core'
+import { fill, PermanentJobError, type ActionExecutor, type ActionRun, type ActionSpec } from '@plume/core/internal'
 import { allowedHosts } from '../webhooks/allowlist.js'
 import { deliver } from '../webhooks/deliver.js'
 import { SsrfError } from '../webhooks/ssrf.js'

@@ -1,6 +1,6 @@
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
-import { defer, inTransaction, JOBS_TABLE, knexOf, prepared, type PlumeApp } from '@plume/core'
+import { defer, inTransaction, JOBS_TABLE, knexOf, prepared, type PlumeApp } from '@plume/core/internal'
 import type { TransitionHook } from '@plume/plugin-orders'
 import type { CreditSubject } from '../exposure.js'
 import { assess, assessOrder } from '../score.js'
