@@ -74,8 +74,11 @@ export class KeyRing {
     const key = id === undefined ? undefined : this.keys.get(id)
     if (parts.length !== 4 || !key) throw new EncryptionKeyError(`cannot decrypt a value encrypted with key "${String(id).slice(0, 32)}": the key is not configured`)
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv!, 'base64url'))
-      decipher.setAuthTag(Buffer.from(tag!, 'base64url'))
+      // the full 16-byte tag only: GCM would otherwise accept a truncated (forgeable) tag
+      const authTag = Buffer.from(tag!, 'base64url')
+      if (authTag.length !== TAG_BYTES) throw new Error('short tag')
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv!, 'base64url'), { authTagLength: TAG_BYTES })
+      decipher.setAuthTag(authTag)
       return Buffer.concat([decipher.update(Buffer.from(ct!, 'base64url')), decipher.final()]).toString('utf8')
     } catch {
       throw new EncryptionKeyError(`cannot decrypt a value encrypted with key "${id}": it was altered or the key is wrong`)

@@ -39,6 +39,13 @@ describe('KeyRing', () => {
     expect(() => ring.decrypt(flipped)).toThrow(/altered/)
   })
 
+  it('refuses a truncated authentication tag (GCM would verify only its first bytes)', () => {
+    const ring = new KeyRing(parseKeys(key('k1')))
+    const [id, iv, tag, ct] = ring.encrypt('secret').slice('enc:v1:'.length).split(':')
+    const short = Buffer.from(tag!, 'base64url').subarray(0, 4).toString('base64url')
+    expect(() => ring.decrypt(`enc:v1:${id}:${iv}:${short}:${ct}`)).toThrow(/altered/)
+  })
+
   it('refuses malformed key lists', () => {
     expect(() => parseKeys('')).toThrow(/no key/)
     expect(() => parseKeys('k1:' + randomBytes(16).toString('base64'))).toThrow(/32 bytes/)
