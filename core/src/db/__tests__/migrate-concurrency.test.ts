@@ -1,5 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest'
-import type { Knex } from 'knex'
+import { describe, it, expect } from 'vitest'
 import { connectDatabase } from '../connect.js'
 import { migrate, MIGRATION_LOCK_KEY, VERSIONS_TABLE } from '../migrate/index.js'
 import { count, dbKind, entity, field, rowsOf, useTestDatabase } from './fixtures.js'

@@ -1,5 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach, afterEach } from 'vitest'
-import type { Knex } from 'knex'
+import { describe, it, expect, afterEach } from 'vitest'
 import { DestructiveChangeError, migrate, VERSIONS_TABLE } from '../migrate/index.js'
 import { columnTypes, count, dbKind, entity, field, rowsOf, useTestDatabase } from './fixtures.js'
 

@@ -1,5 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest'
-import type { Knex } from 'knex'
+import { describe, it, expect } from 'vitest'
 import { migrate, schemaStatus, VERSIONS_TABLE } from '../migrate/index.js'
 import { columnTypes, count, dbKind, entity, field, indexNames, rowsOf, useTestDatabase } from './fixtures.js'
 

@@ -52,8 +52,14 @@ const FIGURES = [...BUCKETS, 'open', 'credit', 'balance'] as const
 function customerFigures(f: AgingFilter): { sql: string; bindings: unknown[] } {
   const where: string[] = []
   const bind: unknown[] = []
-  if (f.customerId !== undefined) (where.push('c.id = ?'), bind.push(f.customerId))
-  if (f.partnerId !== undefined) (where.push('c."partnerId" = ?'), bind.push(f.partnerId))
+  if (f.customerId !== undefined) {
+    where.push('c.id = ?')
+    bind.push(f.customerId)
+  }
+  if (f.partnerId !== undefined) {
+    where.push('c."partnerId" = ?')
+    bind.push(f.partnerId)
+  }
   const customers = where.length ? `and ${where.join(' and ')}` : ''
   const currency = f.currency ? 'and x.currency = ?' : ''
   const cur = f.currency ? [f.currency] : []
