@@ -6,9 +6,9 @@ import { periodOf, type CommissionPlan } from '../plan.js'
 
 const DAY = 86_400_000
 const PLANS = [
-  { code: 'STANDARD', name: 'Standard partner commission', tier: null, defaultPercent: 3, volumeTiers: [{ minVolume: '100000.00', bonusPercent: 1 }, { minVolume: '300000.00', bonusPercent: 2 }] },
-  { code: 'GOLD', name: 'Gold partner commission', tier: 'GOLD', defaultPercent: 4, volumeTiers: [{ minVolume: '150000.00', bonusPercent: 1 }] },
-  { code: 'PLATINUM', name: 'Platinum partner commission', tier: 'PLATINUM', defaultPercent: 5, volumeTiers: [{ minVolume: '200000.00', bonusPercent: 1.5 }] },
+  { code: 'STANDARD', name: 'Standard partner commission', tier: null, defaultPercent: 3, volumeTiers: [{ minVolume: '100000.00', bonusPercent: '1' }, { minVolume: '300000.00', bonusPercent: '2' }] },
+  { code: 'GOLD', name: 'Gold partner commission', tier: 'GOLD', defaultPercent: 4, volumeTiers: [{ minVolume: '150000.00', bonusPercent: '1' }] },
+  { code: 'PLATINUM', name: 'Platinum partner commission', tier: 'PLATINUM', defaultPercent: 5, volumeTiers: [{ minVolume: '200000.00', bonusPercent: '1.5' }] },
 ]
 
 interface Order { id: number; number: string; partnerId: number; tierId: number | null; code: string; deliveredAt: Date | string }
@@ -23,7 +23,7 @@ interface Order { id: number; number: string; partnerId: number; tierId: number 
 export async function seedCommissions(trx: Knex.Transaction, approvedById: number | null, now = new Date()): Promise<{ plans: number; accruals: number; batches: number }> {
   const tiers = new Map(((await trx('partner_tiers').select('id', 'code')) as Array<{ id: number; code: string }>).map((t) => [t.code, t.id]))
   const categories = (await trx('product_categories').select('id').orderBy('id').limit(2)) as Array<{ id: number }>
-  const planRows = PLANS.map((p, i) => ({ code: p.code, name: p.name, tierId: p.tier ? (tiers.get(p.tier) ?? null) : null, basis: 'delivered', defaultPercent: p.defaultPercent, categoryRates: JSON.stringify(i === 0 && categories[0] ? [{ categoryId: categories[0].id, percent: 2 }] : []), volumeTiers: JSON.stringify(p.volumeTiers), tierMode: 'marginal', period: 'month', active: true }))
+  const planRows = PLANS.map((p, i) => ({ code: p.code, name: p.name, tierId: p.tier ? (tiers.get(p.tier) ?? null) : null, basis: 'delivered', defaultPercent: p.defaultPercent, categoryRates: JSON.stringify(i === 0 && categories[0] ? [{ categoryId: categories[0].id, percent: '2' }] : []), volumeTiers: JSON.stringify(p.volumeTiers), tierMode: 'marginal', period: 'month', active: true }))
   const ids = await insertRows<{ id: number }>(trx, 'commission_plans', planRows)
   const plans: CommissionPlan[] = planRows.map((p, i) => ({ id: ids[i]!.id, tierId: p.tierId, basis: 'delivered', defaultPercent: String(p.defaultPercent), categoryRates: JSON.parse(p.categoryRates) as CommissionPlan['categoryRates'], volumeTiers: JSON.parse(p.volumeTiers) as CommissionPlan['volumeTiers'], period: 'month', tierMode: 'marginal' }))
   const planFor = (tierId: number | null) => plans.find((p) => p.tierId !== null && p.tierId === tierId) ?? plans.find((p) => p.tierId === null)!
