@@ -1,9 +1,10 @@
 /**
- * Cost per event of the alert engine with 1,000 rules, most listening to other triggers:
- * (1) dispatch + evaluation of an event whose listening rules do not match (the common case),
+ * Cost per event of the alert engine (rules run on json-rules-engine, indexed by trigger) with
+ * 1,000 rules, 10 of which listen to the event:
+ * (1) dispatch + evaluation of an event whose 10 listening rules do not match (the common case),
  * (2) an event with no listening rule, (3) an event where one rule matches (firing + job written),
  * (4) the overhead on a whole service write (PATCH of a customer, in process) vs no rules.
- * Target: ≤ 1 ms per event for (1). Run: npx tsx test/bench/alerts.ts (PGlite), or with DATABASE_URL.
+ * Target: ≤ 50 µs per event for (1). Run: npx tsx test/bench/alerts.ts (PGlite), or with DATABASE_URL.
  */
 import { performance } from 'node:perf_hooks'
 import { automationOf, type AutomationRule, type StoredAutomationRule } from '@plume/core/internal'
@@ -55,9 +56,12 @@ const quietEvent = { entity: 'customer', on: 'removed' as const, record: custome
 async function perEvent(label: string, event: typeof patchEvent | typeof quietEvent, n: number): Promise<number> {
   for (let i = 0; i < Math.min(1000, n); i++) await engine.emit(event, knex) // warm-up
   const t0 = performance.now()
+  const c0 = process.cpuUsage()
   for (let i = 0; i < n; i++) await engine.emit(event, knex)
+  const cpu = process.cpuUsage(c0)
   const ms = (performance.now() - t0) / n
-  console.log(`${label.padEnd(62)} ${(ms * 1000).toFixed(1).padStart(8)} µs/event`)
+  // CPU time of this process per event: less sensitive than wall time to other load on the machine
+  console.log(`${label.padEnd(62)} ${(ms * 1000).toFixed(1).padStart(8)} µs/event (CPU ${((cpu.user + cpu.system) / n).toFixed(1)} µs)`)
   return ms
 }
 
@@ -76,7 +80,7 @@ engine.load([])
 const base = await writes('PATCH customer, no alert rules')
 engine.load([...rules, matching])
 console.log(`rules loaded: ${engine.size} (${engine.rulesFor('after', 'customer', 'patched').length} listen to customer/patched)`)
-const dispatch = await perEvent('customer patched: 10 listening rules, none match', patchEvent, ITER)
+const dispatch = await perEvent('customer patched: 10 of 1,000 rules listen, none match', patchEvent, ITER)
 await perEvent('customer removed: no listening rule', quietEvent, ITER)
 const t0 = performance.now()
 const N = Math.min(500, ITER)
@@ -84,6 +88,7 @@ for (let i = 0; i < N; i++) await engine.emit({ entity: 'customer', on: 'created
 console.log(`${'customer created: 1 rule matches (firing + job written)'.padEnd(62)} ${((performance.now() - t0) / N).toFixed(3).padStart(8)} ms/event`)
 const loaded = await writes('PATCH customer, 1,000 alert rules (10 listening)')
 console.log(`overhead on a write: ${((loaded - base) * 1000).toFixed(0)} µs`)
-console.log(`target ≤ 1 ms per event: ${dispatch <= 1 ? 'met' : 'MISSED'} (${(dispatch * 1000).toFixed(1)} µs)`)
+const met = dispatch * 1000 <= 50
+console.log(`alert cost per event, 10 of 1,000 rules listening: ${(dispatch * 1000).toFixed(1)} µs (target ≤ 50 µs: ${met ? 'met' : 'MISSED'})`)
 await p.close()
-process.exit(dispatch <= 1 ? 0 : 1)
+process.exit(met ? 0 : 1)

@@ -4,8 +4,9 @@ import type { Logger } from 'pino'
 import type { PlumeApp } from '../app/types.js'
 import type { JobQueue } from '../jobs/index.js'
 import { userFact } from '../permissions/engine.js'
-import { aggregateFacts, compileRule, eventKey, lastSlot, type CompiledRule } from './compile.js'
-import { changesOf, explain, MissingFact, type Facts, type LeafResult } from './conditions.js'
+import { compileRule, eventKey, lastSlot, type CompiledRule } from './compile.js'
+import { changesOf, explain, type Facts, type LeafResult } from './conditions.js'
+import { RuleEvaluator, type Match } from './evaluate.js'
 import { AutomationRegistry } from './registry.js'
 import { FIRINGS_TABLE, loadAutomationRules, rulesStamp, SLOTS_TABLE } from './store.js'
 import { render } from './template.js'
@@ -26,18 +27,6 @@ export interface EmitOptions {
   now?: Date
 }
 
-/** One rule's outcome on one set of facts. */
-export interface Match {
-  item?: unknown
-  facts: Facts
-}
-
-interface Evaluation {
-  cr: CompiledRule
-  matches: Match[]
-  error?: string
-}
-
 export const nowFact = (now: Date) => ({ iso: now.toISOString(), epoch: now.getTime(), date: now.toISOString().slice(0, 10) })
 
 export function provenanceOf(params: Record<string, unknown> | undefined): Provenance {
@@ -51,17 +40,22 @@ const actorOf = (params: Record<string, unknown> | undefined) => {
 }
 
 /**
- * The alert/automation engine: rules compiled once and indexed by trigger, so an event only
- * evaluates the rules listening to it; facts loaded at most once per evaluation; matches become
+ * The alert/automation engine: rules indexed by trigger (entity + event/transition + phase), so an
+ * event only evaluates the rules listening to it, and run on json-rules-engine (one engine per
+ * trigger, built once per rule set) whose lazily computed, cached facts load each aggregate at
+ * most once per evaluation and only when a listening rule reads it; matches become
  * firings (logged) whose actions are jobs on the durable queue, written in the caller's
  * transaction (they exist only if the change commits).
  * @example await automationOf(app).emit({ entity: 'order', on: 'transition', action: 'ship', record }, trx)
  */
 export class AutomationEngine {
   readonly registry = new AutomationRegistry()
+  private readonly evaluator = new RuleEvaluator(this.registry)
   maxDepth = DEFAULT_MAX_DEPTH
   private rules: CompiledRule[] = []
   private index = new Map<string, CompiledRule[]>()
+  /** Rules of an exact transition and of every transition, merged once. */
+  private merged = new Map<string, CompiledRule[]>()
   private schedules: CompiledRule[] = []
   private stamp = ''
   private readonly pending = new Set<Promise<unknown>>()
@@ -90,6 +84,7 @@ export class AutomationEngine {
     for (const r of rules) if (r.key) index.set(r.key, [...(index.get(r.key) ?? []), r])
     this.rules = rules
     this.index = index
+    this.merged = new Map()
     this.schedules = rules.filter((r) => r.schedule)
   }
 
@@ -115,46 +110,15 @@ export class AutomationEngine {
     if (!action) return any ?? []
     const exact = this.index.get(eventKey(phase, entity, on, action))
     if (!exact) return any ?? []
-    return any ? [...exact, ...any] : exact
+    if (!any) return exact
+    const key = eventKey(phase, entity, on, action)
+    let both = this.merged.get(key)
+    if (!both) this.merged.set(key, (both = [...exact, ...any]))
+    return both
   }
 
   listens(phase: 'before' | 'after', entity: string, on: string, action?: string): boolean {
     return this.rulesFor(phase, entity, on, action).length > 0
-  }
-
-  /** Loads the registered facts the rules need, each once; shared by every rule of the evaluation. */
-  private async evaluate(rules: CompiledRule[], base: Facts, ctx: FactContext, withExplain = false, maxItems = Infinity): Promise<Evaluation[]> {
-    const loaded = new Map<string, Promise<unknown>>()
-    const load = (name: string): Promise<unknown> => {
-      let p = loaded.get(name)
-      if (!p) {
-        const def = this.registry.facts.get(name)
-        p = def ? def.load(ctx) : Promise.reject(new MissingFact(name))
-        loaded.set(name, p)
-      }
-      return p
-    }
-    const out: Evaluation[] = []
-    for (const cr of rules) {
-      const facts: Facts = { ...base }
-      try {
-        for (const name of aggregateFacts(cr)) facts[name] = await load(name)
-        const matches: Match[] = []
-        if (cr.rule.forEach) {
-          const list = facts[cr.rule.forEach]
-          if (!Array.isArray(list)) throw new Error(`fact "${cr.rule.forEach}" is not a list`)
-          for (const item of list.slice(0, maxItems)) {
-            const f = { ...facts, item }
-            if (withExplain) matches.push({ item, facts: f })
-            else if (cr.condition.evaluate(f)) matches.push({ item, facts: f })
-          }
-        } else if (withExplain || cr.condition.evaluate(facts)) matches.push({ facts })
-        out.push({ cr, matches })
-      } catch (err) {
-        out.push({ cr, matches: [], error: (err as Error).message })
-      }
-    }
-    return out
   }
 
   /** The template context kept with each action job: the record facts and what templates read. */
@@ -250,7 +214,7 @@ export class AutomationEngine {
     const now = opts.now ?? new Date()
     const prov = provenanceOf(opts.params)
     const run = async (tx: Knex | Knex.Transaction) => {
-      const evals = await this.evaluate(rules, this.baseFacts(event, opts.params, now, 'after'), { app: this.app, db: tx, now, record: event.record, event })
+      const evals = await this.evaluator.evaluate(rules, this.baseFacts(event, opts.params, now, 'after'), { app: this.app, db: tx, now, record: event.record, event })
       const ids: number[] = []
       for (const ev of evals) {
         if (ev.error) this.logger.debug({ rule: ev.cr.stored.name, error: ev.error }, 'automation: rule not evaluated')
@@ -277,7 +241,7 @@ export class AutomationEngine {
     if (rules.length === 0) return
     const now = opts.now ?? new Date()
     const facts = this.baseFacts(event, opts.params, now, 'before')
-    const evals = await this.evaluate(rules, facts, { app: this.app, db, now, record: event.record, event })
+    const evals = await this.evaluator.evaluate(rules, facts, { app: this.app, db, now, record: event.record, event })
     for (const ev of evals) {
       const { stored } = ev.cr
       const trigger = { type: 'event', entity: event.entity, on: event.on, phase: 'before', ...(event.action ? { action: event.action } : {}), recordId: event.record.id ?? null }
@@ -330,7 +294,7 @@ export class AutomationEngine {
         fired += await this.knex.transaction(async (trx) => {
           const claimed = (await trx(SLOTS_TABLE).insert({ ruleId: cr.stored.id, slot }).onConflict(['ruleId', 'slot']).ignore().returning('ruleId')) as unknown[]
           if (claimed.length === 0) return 0
-          const [ev] = await this.evaluate([cr], { now: nowFact(now) }, { app: this.app, db: trx, now })
+          const [ev] = await this.evaluator.evaluate([cr], { now: nowFact(now) }, { app: this.app, db: trx, now })
           if (ev!.error) this.logger.warn({ rule: cr.stored.name, error: ev!.error }, 'automation: schedule rule not evaluated')
           const trigger = { type: 'schedule', cron: cr.schedule!.cron, timezone: cr.schedule!.tz, slot: slot.toISOString() }
           for (const m of ev!.matches) await this.fire(cr, m, trx, trigger, { depth: 0, chain: [] }, now)
@@ -367,14 +331,14 @@ export class AutomationEngine {
         event = { entity: t.entity, on: t.on, ...(action ? { action } : {}), record, ...(input.previous ? { previous: input.previous } : {}), ...(input.data ? { data: input.data } : {}) }
         facts = this.baseFacts(event, input.params, now, t.phase ?? 'after')
       }
-      const [ev] = await this.evaluate([cr], facts, { app: this.app, db: trx, now, ...(event ? { record: event.record, event } : {}) }, true, 200)
+      const [ev] = await this.evaluator.evaluate([cr], facts, { app: this.app, db: trx, now, ...(event ? { record: event.record, event } : {}) }, true, 200)
       if (ev!.error) result.error = ev!.error
       for (const m of ev!.matches) {
         const conditions = explain(cr.rule.conditions, m.facts)
         let matched = false
         let error: string | undefined
         try {
-          matched = cr.condition.evaluate(m.facts)
+          matched = await this.evaluator.holds(cr, m.facts)
         } catch (err) {
           error = (err as Error).message
         }

@@ -1,15 +1,13 @@
-const OPS = ['equal', 'notEqual', 'in', 'notIn', 'contains', 'doesNotContain', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive']
-const IDENT = '^[A-Za-z_][A-Za-z0-9_]{0,62}$'
-const PATH = '^\\$(\\.[A-Za-z_][A-Za-z0-9_]{0,62}){0,4}$'
+import { conditionDefs, IDENT, RULE_NAME } from '../rules/schema.js'
 
-/** JSON Schema (2020-12) of one alert/automation rule: structure only (names are checked by validateAutomationRule). */
+/** JSON Schema (2020-12) of one alert/automation rule: conditions in the one format of `core/src/rules`; structure only (names are checked by validateAutomationRule). */
 export const automationRuleSchema = {
   $id: 'https://plume.dev/schemas/automation-rule.json',
   type: 'object',
   additionalProperties: false,
   required: ['name', 'trigger', 'conditions', 'actions'],
   properties: {
-    name: { type: 'string', pattern: '^[a-z0-9][a-z0-9_.:-]{0,99}$' },
+    name: { type: 'string', pattern: RULE_NAME },
     description: { type: 'string', maxLength: 1000 },
     trigger: {
       type: 'object',
@@ -47,35 +45,5 @@ export const automationRuleSchema = {
       properties: { max: { type: 'integer', minimum: 1, maximum: 100000 }, perSeconds: { type: 'integer', minimum: 1, maximum: 31_536_000 } },
     },
   },
-  $defs: {
-    top: {
-      type: 'object',
-      minProperties: 1,
-      maxProperties: 1,
-      additionalProperties: false,
-      properties: {
-        all: { type: 'array', maxItems: 100, items: { $ref: '#/$defs/node' } },
-        any: { type: 'array', minItems: 1, maxItems: 100, items: { $ref: '#/$defs/node' } },
-        not: { $ref: '#/$defs/node' },
-      },
-    },
-    node: { if: { type: 'object', required: ['fact'] }, then: { $ref: '#/$defs/leaf' }, else: { $ref: '#/$defs/top' } },
-    leaf: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['fact', 'operator', 'value'],
-      properties: {
-        fact: { type: 'string', pattern: IDENT },
-        path: { type: 'string', pattern: PATH },
-        operator: { enum: OPS },
-        value: {
-          anyOf: [
-            { type: ['string', 'number', 'boolean', 'null'] },
-            { type: 'array', maxItems: 1000, items: { type: ['string', 'number', 'boolean', 'null'] } },
-            { type: 'object', additionalProperties: false, required: ['fact'], properties: { fact: { type: 'string', pattern: IDENT }, path: { type: 'string', pattern: PATH } } },
-          ],
-        },
-      },
-    },
-  },
+  $defs: conditionDefs({ type: 'string', pattern: IDENT }),
 } as const

@@ -4,6 +4,7 @@
  */
 import type { Knex } from 'knex'
 import type { PlumeApp } from '../app/types.js'
+import type { Condition } from '../rules/conditions.js'
 import type { FieldError } from '../validation/ajv.js'
 
 export type RuleKind = 'alert' | 'automation'
@@ -32,24 +33,7 @@ export interface ScheduleTrigger {
 
 export type Trigger = EventTrigger | ScheduleTrigger
 
-export type Operator =
-  | 'equal' | 'notEqual' | 'in' | 'notIn' | 'contains' | 'doesNotContain'
-  | 'lessThan' | 'lessThanInclusive' | 'greaterThan' | 'greaterThanInclusive'
-
-export interface FactRef {
-  fact: string
-  path?: string
-}
-
-export interface Leaf {
-  fact: string
-  path?: string
-  operator: Operator
-  value: unknown
-}
-
-/** json-rules-engine conditions (built-in operators only). */
-export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | Leaf
+export type { Condition, FactRef, Leaf, Operator } from '../rules/conditions.js'
 
 /** One action; `type` picks the executor (`notify`, `email`, `webhook`, `update`, `create`, `hold`). */
 export interface ActionSpec {

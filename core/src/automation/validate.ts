@@ -1,16 +1,16 @@
-import { Ajv2020 } from 'ajv/dist/2020.js'
 import { CronExpressionParser } from 'cron-parser'
 import type { EntityDefinition } from '@plume/metadata'
 import type { PlumeApp } from '../app/types.js'
+import { isFactRef, leavesOf } from '../rules/conditions.js'
+import { ruleShape, shapeErrors } from '../rules/schema.js'
+import { firstField, unknownFact, unknownField } from '../rules/validate.js'
 import type { FieldError } from '../validation/ajv.js'
-import { isFactRef } from './conditions.js'
 import { EVENT_FACTS, SCHEDULE_FACTS, type AutomationRegistry } from './registry.js'
 import { automationRuleSchema } from './schema.js'
 import { templateErrors, templateFacts, templatesIn } from './template.js'
-import type { AutomationRule, Condition, Leaf, RuleKind } from './types.js'
+import type { AutomationRule, RuleKind } from './types.js'
 
-const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true })
-const checkShape = ajv.compile<AutomationRule>(automationRuleSchema)
+const checkShape = ruleShape<AutomationRule>(automationRuleSchema)
 
 export interface AutomationRuleContext {
   app: PlumeApp
@@ -28,13 +28,6 @@ export function validTimeZone(tz: string): boolean {
   }
 }
 
-function leaves(node: Condition, path: string, out: Array<{ leaf: Leaf; path: string }>): void {
-  if ('all' in node) node.all.forEach((n, i) => leaves(n, `${path}/all/${i}`, out))
-  else if ('any' in node) node.any.forEach((n, i) => leaves(n, `${path}/any/${i}`, out))
-  else if ('not' in node) leaves(node.not, `${path}/not`, out)
-  else out.push({ leaf: node as Leaf, path })
-}
-
 /**
  * Validates one alert/automation rule: shape (JSON Schema), trigger (entity, event, transition,
  * cron and time zone), every fact and field it reads, action types and their options, and the
@@ -42,12 +35,7 @@ function leaves(node: Condition, path: string, out: Array<{ leaf: Leaf; path: st
  * @example validateAutomationRule(rule, { app, registry, kind: 'alert' }) // [] or [{ path: '/trigger/entity', message: … }]
  */
 export function validateAutomationRule(value: unknown, ctx: AutomationRuleContext): FieldError[] {
-  if (!checkShape(value)) {
-    return (checkShape.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => ({
-      path: e.instancePath || '/',
-      message: e.keyword === 'additionalProperties' ? `unknown property "${String((e.params as { additionalProperty?: string }).additionalProperty)}"` : (e.message ?? 'is invalid'),
-    }))
-  }
+  if (!checkShape(value)) return shapeErrors(checkShape)
   const rule = value
   const errs: FieldError[] = []
   const entities = ctx.app.get('entities')
@@ -83,17 +71,18 @@ export function validateAutomationRule(value: unknown, ctx: AutomationRuleContex
     if (base.has(name)) return true
     const def = registry.facts.get(name)
     if (!def) {
-      errs.push({ path: at, message: `unknown fact "${name}"` })
+      errs.push(unknownFact(name, at))
       return false
     }
     if (def.scope === 'event' && t.type !== 'event') errs.push({ path: at, message: `fact "${name}" needs an event (the triggering record)` })
     return true
   }
   const fieldOk = (name: string, path: string | undefined, at: string) => {
-    const first = path && path !== '$' ? path.slice(2).split('.')[0] : undefined
+    const first = firstField(path)
     if (!first || first === 'id') return
     if (name === 'record' || name === 'previous' || name === 'changes' || name === 'data') {
-      if (entity && !entity.fields[first]) errs.push({ path: at, message: `unknown field "${first}" of ${entity.name}` })
+      const err = entity && unknownField(entity, path, at)
+      if (err) errs.push(err)
       return
     }
     const def = registry.facts.get(name === 'item' ? (rule.forEach ?? '') : name)
@@ -104,9 +93,7 @@ export function validateAutomationRule(value: unknown, ctx: AutomationRuleContex
     if (factOk(rule.forEach, '/forEach') && def && !def.list) errs.push({ path: '/forEach', message: `fact "${rule.forEach}" is not a list` })
     if (!def && base.has(rule.forEach)) errs.push({ path: '/forEach', message: `fact "${rule.forEach}" is not a list` })
   }
-  const found: Array<{ leaf: Leaf; path: string }> = []
-  leaves(rule.conditions, '/conditions', found)
-  for (const { leaf, path } of found) {
+  for (const { leaf, path } of leavesOf(rule.conditions, '/conditions')) {
     if (factOk(leaf.fact, `${path}/fact`)) fieldOk(leaf.fact, leaf.path, `${path}/path`)
     if (isFactRef(leaf.value) && factOk(leaf.value.fact, `${path}/value/fact`)) fieldOk(leaf.value.fact, leaf.value.path, `${path}/value/path`)
     if ((leaf.operator === 'in' || leaf.operator === 'notIn') && !Array.isArray(leaf.value) && !isFactRef(leaf.value)) errs.push({ path: `${path}/value`, message: `${leaf.operator} needs a list` })

@@ -1,22 +1,15 @@
-import { Conflict, NotFound } from '@feathersjs/errors'
 import type { Id, NullableId, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import type { PlumeApp } from '../app/types.js'
 import type { FieldError } from '../validation/ajv.js'
 import { knownResources } from './resources.js'
-import { getRule, invalidRule as invalid, parseRuleId as parseId, queryRules, ruleActor as userId, RULES_TABLE, writeRuleHistory as history } from './store.js'
+import { getRule, invalidRule as invalid, parseRuleId as parseId, queryRules, shapeStored as shape } from '../rules/store.js'
+import { changeRule, createRule, removeRule, type RuleChange, type RuleScope } from '../rules/versions.js'
 import type { PermissionRule, StoredRule } from './types.js'
 import { validateRule } from './validate.js'
-import { auditRuleChange } from '../audit/admin.js'
 
 const BODY_KEYS: ReadonlySet<string> = new Set(['definition', 'enabled', 'kind', 'version'])
-
-
-
-const shape = (row: StoredRule): StoredRule => ({
-  ...row,
-  definition: typeof row.definition === 'string' ? (JSON.parse(row.definition) as PermissionRule) : row.definition,
-})
+const SCOPE: RuleScope = { what: 'rule', auditEntity: 'permissionRule' }
 
 /**
  * `api/rules`: permission rules as data. Every save is validated (400 with `{path, message}` per
@@ -68,17 +61,9 @@ export class RulesService {
 
   async create(data: unknown, params: Params = {}): Promise<StoredRule> {
     const { definition, enabled = true } = this.body(data, false)
-    const by = userId(params)
-    const row = await this.knex.transaction(async (trx) => {
-      const exists: unknown = await trx(RULES_TABLE).where({ name: definition!.name }).first('id')
-      if (exists) throw new Conflict(`A rule named "${definition!.name}" exists`, { errors: [{ path: '/definition/name', message: 'is taken' }] })
-      const [r] = (await trx(RULES_TABLE).insert({ name: definition!.name, kind: 'permission', definition: JSON.stringify(definition), version: 1, enabled, updatedBy: by }).returning('*')) as StoredRule[]
-      await history(trx, r!, 'create')
-      await auditRuleChange(this.app, trx, { action: 'create', entity: 'permissionRule', after: r!, params })
-      return r!
-    })
+    const row = await createRule<StoredRule>(this.app, SCOPE, { kind: 'permission', definition: definition!, enabled }, params)
     await this.reload()
-    return shape(row)
+    return row
   }
 
   async patch(id: NullableId, data: unknown, params: Params = {}): Promise<StoredRule> {
@@ -89,40 +74,16 @@ export class RulesService {
     return this.change(parseId(id), this.body(data, false), params, 'update')
   }
 
-  private async change(key: number, body: { definition?: PermissionRule; enabled?: boolean; version?: number }, params: Params, action: 'patch' | 'update'): Promise<StoredRule> {
-    const row = await this.knex.transaction(async (trx) => {
-      const current = (await trx(RULES_TABLE).where({ id: key }).forUpdate().first()) as StoredRule | undefined
-      if (!current) throw new NotFound(`No rule with id ${key}`)
-      if (body.version !== undefined && body.version !== current.version) {
-        throw new Conflict(`Version conflict: rule ${key} is at version ${current.version}`, { currentVersion: current.version, errors: [{ path: '/version', message: 'is out of date' }] })
-      }
-      if (body.definition && body.definition.name !== current.name) {
-        const taken: unknown = await trx(RULES_TABLE).where({ name: body.definition.name }).whereNot({ id: key }).first('id')
-        if (taken) throw new Conflict(`A rule named "${body.definition.name}" exists`, { errors: [{ path: '/definition/name', message: 'is taken' }] })
-      }
-      const set: Record<string, unknown> = { version: current.version + 1, updatedAt: trx.fn.now(), updatedBy: userId(params) }
-      if (body.definition) Object.assign(set, { definition: JSON.stringify(body.definition), name: body.definition.name })
-      if (body.enabled !== undefined) set.enabled = body.enabled
-      const [r] = (await trx(RULES_TABLE).where({ id: key }).update(set).returning('*')) as StoredRule[]
-      await history(trx, r!, 'update')
-      await auditRuleChange(this.app, trx, { action, entity: 'permissionRule', before: current, after: r!, params })
-      return r!
-    })
+  private async change(key: number, body: RuleChange, params: Params, action: 'patch' | 'update'): Promise<StoredRule> {
+    const row = await changeRule<StoredRule>(this.app, SCOPE, key, body, params, action)
     await this.reload()
-    return shape(row)
+    return row
   }
 
   async remove(id: NullableId, params: Params = {}): Promise<StoredRule> {
-    const key = parseId(id)
-    const row = await this.knex.transaction(async (trx) => {
-      const [r] = (await trx(RULES_TABLE).where({ id: key }).delete().returning('*')) as StoredRule[]
-      if (!r) throw new NotFound(`No rule with id ${key}`)
-      await history(trx, { ...r, version: r.version + 1, updatedBy: userId(params) }, 'remove')
-      await auditRuleChange(this.app, trx, { action: 'remove', entity: 'permissionRule', before: r, params })
-      return r
-    })
+    const row = await removeRule<StoredRule>(this.app, SCOPE, parseId(id), params)
     await this.reload()
-    return shape(row)
+    return row
   }
 }
 

@@ -1,12 +1,10 @@
-import { OPERATORS } from './types.js'
+import { conditionDefs, IDENT, RULE_NAME } from '../rules/schema.js'
 
-const IDENT = '^[A-Za-z_][A-Za-z0-9_]{0,62}$'
 const FACTS = ['user', 'action', 'entity', 'data', 'record']
-const PATH = '^\\$(\\.[A-Za-z_][A-Za-z0-9_]{0,62}){0,3}$'
 const scalar = { type: ['string', 'number', 'boolean', 'null'] }
 
 /**
- * JSON Schema (2020-12) of one permission rule. Structure only: names of entities, fields and
+ * JSON Schema (2020-12) of one permission rule (conditions: the one format of `core/src/rules`). Structure only: names of entities, fields and
  * facts are checked against the registry by `validateRule`.
  */
 export const permissionRuleSchema = {
@@ -15,7 +13,7 @@ export const permissionRuleSchema = {
   additionalProperties: false,
   required: ['name', 'effect', 'entities', 'actions', 'conditions'],
   properties: {
-    name: { type: 'string', pattern: '^[a-z0-9][a-z0-9_.:-]{0,99}$' },
+    name: { type: 'string', pattern: RULE_NAME },
     description: { type: 'string', maxLength: 1000 },
     effect: { enum: ['allow', 'deny'] },
     entities: { type: 'array', minItems: 1, maxItems: 200, uniqueItems: true, items: { type: 'string', pattern: '^(\\*|[a-z][A-Za-z0-9]{0,62})$' } },
@@ -33,44 +31,7 @@ export const permissionRuleSchema = {
     priority: { type: 'integer', minimum: -1000, maximum: 1000 },
   },
   $defs: {
-    top: {
-      type: 'object',
-      minProperties: 1,
-      maxProperties: 1,
-      additionalProperties: false,
-      properties: {
-        all: { type: 'array', maxItems: 100, items: { $ref: '#/$defs/node' } },
-        any: { type: 'array', minItems: 1, maxItems: 100, items: { $ref: '#/$defs/node' } },
-        not: { $ref: '#/$defs/node' },
-      },
-    },
-    node: {
-      if: { type: 'object', required: ['fact'] },
-      then: { $ref: '#/$defs/leaf' },
-      else: { $ref: '#/$defs/top' },
-    },
-    leaf: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['fact', 'operator', 'value'],
-      properties: {
-        fact: { enum: FACTS },
-        path: { type: 'string', pattern: PATH },
-        operator: { enum: [...OPERATORS] },
-        value: {
-          anyOf: [
-            scalar,
-            { type: 'array', maxItems: 1000, items: scalar },
-            {
-              type: 'object',
-              additionalProperties: false,
-              required: ['fact'],
-              properties: { fact: { enum: FACTS }, path: { type: 'string', pattern: PATH } },
-            },
-          ],
-        },
-      },
-    },
+    ...conditionDefs({ enum: FACTS }),
     factRef: {
       type: 'object',
       additionalProperties: false,

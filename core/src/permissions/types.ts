@@ -3,17 +3,15 @@
  * `plume_rules` table). See docs/permissions.md.
  */
 
+import type { Condition, Leaf } from '../rules/conditions.js'
+
 export type Effect = 'allow' | 'deny'
 
 /** The facts a rule may read. `data` is the incoming body of a write, `record` the current row. */
 export type FactName = 'user' | 'action' | 'entity' | 'data' | 'record'
 
 /** json-rules-engine's built-in operators: nothing else is accepted, so a rule never runs code. */
-export const OPERATORS = [
-  'equal', 'notEqual', 'in', 'notIn', 'contains', 'doesNotContain',
-  'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive',
-] as const
-export type OperatorName = (typeof OPERATORS)[number]
+export { OPERATOR_NAMES as OPERATORS, type Operator as OperatorName } from '../rules/operators.js'
 
 /** A reference to another fact as a comparison value (json-rules-engine syntax). */
 export interface FactValueRef {
@@ -21,16 +19,11 @@ export interface FactValueRef {
   path?: string
 }
 
-/** One json-rules-engine leaf condition. */
-export interface LeafCondition {
-  fact: FactName
-  path?: string
-  operator: OperatorName
-  value: unknown
-}
+/** One json-rules-engine leaf condition (the one condition format of `core/src/rules`). */
+export type LeafCondition = Leaf<FactName>
 
 /** json-rules-engine's `TopLevelCondition` (without named shared conditions). */
-export type ConditionNode = { all: ConditionNode[] } | { any: ConditionNode[] } | { not: ConditionNode } | LeafCondition
+export type ConditionNode = Condition<FactName>
 
 /** `{ "$fact": "user.partnerId" }` inside a row condition. */
 export interface RowFactRef {

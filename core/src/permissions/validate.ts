@@ -1,14 +1,13 @@
-import { Ajv2020 } from 'ajv/dist/2020.js'
 import type { EntityDefinition, FieldDefinition } from '@plume/metadata'
+import { FACT_PATH, isFactRef as isFactValueRef, leavesOf } from '../rules/conditions.js'
+import { ruleShape, shapeErrors } from '../rules/schema.js'
+import { unknownField } from '../rules/validate.js'
 import type { FieldError } from '../validation/ajv.js'
-import { FACT_PATH, isFactValueRef } from './conditions.js'
 import { isRowFactRef, parseRow } from './row.js'
 import { permissionRuleSchema } from './schema.js'
 import type { ConditionNode, LeafCondition, PermissionRule } from './types.js'
 
-// strictRequired off: `if: { required: ['fact'] }` tests a property declared in the `then` branch
-const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true })
-const checkShape = ajv.compile<PermissionRule>(permissionRuleSchema)
+const checkShape = ruleShape<PermissionRule>(permissionRuleSchema)
 
 export const CRUD = ['find', 'get', 'create', 'update', 'patch', 'remove'] as const
 const CRUD_SET: ReadonlySet<string> = new Set(CRUD)
@@ -83,12 +82,12 @@ function leafErrors(leaf: LeafCondition, path: string, rule: PermissionRule, ctx
       if (!rule.actions.every((a) => allowedActions.has(a) || isCustomAction(a))) {
         return errs.push({ path: at, message: `the ${fact} fact exists only for ${[...allowedActions].join('/')} and custom actions; list only those in "actions"` })
       }
-      const segs = p && p !== '$' ? p.slice(2).split('.') : []
-      if (segs.length === 0) return errs.push({ path: at, message: `give the field of ${fact} to read, e.g. $.status` })
+      if (p === undefined || p === '$') return errs.push({ path: at, message: `give the field of ${fact} to read, e.g. $.status` })
       if (!rule.entities.includes('*')) {
         for (const name of rule.entities) {
           const e = ctx.entities.get(name)
-          if (e && !e.fields[segs[0]!]) errs.push({ path: at, message: `unknown field "${segs[0]}" of ${name}` })
+          const err = e && unknownField(e, p, at)
+          if (err) errs.push(err)
         }
       }
     }
@@ -101,10 +100,7 @@ function leafErrors(leaf: LeafCondition, path: string, rule: PermissionRule, ctx
 }
 
 function conditionErrors(node: ConditionNode, path: string, rule: PermissionRule, ctx: RuleContext, errs: FieldError[]): void {
-  if ('all' in node) node.all.forEach((n, i) => conditionErrors(n, `${path}/all/${i}`, rule, ctx, errs))
-  else if ('any' in node) node.any.forEach((n, i) => conditionErrors(n, `${path}/any/${i}`, rule, ctx, errs))
-  else if ('not' in node) conditionErrors(node.not, `${path}/not`, rule, ctx, errs)
-  else leafErrors(node, path, rule, ctx, errs)
+  for (const { leaf, path: at } of leavesOf(node, path)) leafErrors(leaf, at, rule, ctx, errs)
 }
 
 /**
@@ -113,13 +109,7 @@ function conditionErrors(node: ConditionNode, path: string, rule: PermissionRule
  * @example validateRule(rule, { entities, resources }) // [] or [{ path: '/row/bogus', message: … }]
  */
 export function validateRule(value: unknown, ctx: RuleContext): FieldError[] {
-  if (!checkShape(value)) {
-    // `if` only repeats the error of its branch
-    return (checkShape.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => ({
-      path: e.instancePath || '/',
-      message: e.keyword === 'additionalProperties' ? `unknown property "${String((e.params as { additionalProperty?: string }).additionalProperty)}"` : (e.message ?? 'is invalid'),
-    }))
-  }
+  if (!checkShape(value)) return shapeErrors(checkShape)
   const rule = value
   const errs: FieldError[] = []
   const star = rule.entities.includes('*')

@@ -1,22 +1,19 @@
-import { Conflict, NotFound } from '@feathersjs/errors'
 import type { Id, NullableId, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import type { PlumeApp } from '../../app/types.js'
 import type { FieldError } from '../../validation/ajv.js'
 import type { AutomationEngine } from '../engine.js'
-import { RULES_TABLE, shapeRule } from '../store.js'
-import { getRule, invalidRule as invalid, parseRuleId as parseId, queryRules, ruleActor as userId, writeRuleHistory as history } from '../../permissions/store.js'
+import { shapeRule } from '../store.js'
+import { getRule, invalidRule as invalid, parseRuleId as parseId, queryRules } from '../../rules/store.js'
+import { changeRule, createRule, removeRule, type RuleScope } from '../../rules/versions.js'
 
 export { invalid, parseId }
 import { RULE_KINDS, type AutomationRule, type RuleKind, type StoredAutomationRule } from '../types.js'
 import { validateAutomationRule } from '../validate.js'
-import { auditRuleChange } from '../../audit/admin.js'
 
 export const ALERT_RULES_PATH = 'api/alert-rules'
 const BODY_KEYS: ReadonlySet<string> = new Set(['definition', 'enabled', 'kind', 'version'])
-
-
-
+const SCOPE: RuleScope = { kinds: RULE_KINDS, what: 'alert rule', auditEntity: 'alertRule' }
 
 interface Body {
   definition?: AutomationRule
@@ -78,16 +75,9 @@ export class AlertRulesService {
 
   async create(data: unknown, params: Params = {}): Promise<StoredAutomationRule> {
     const { definition, enabled = true, kind = 'alert' } = this.body(data, false)
-    const row = await this.knex.transaction(async (trx) => {
-      const exists: unknown = await trx(RULES_TABLE).where({ name: definition!.name }).first('id')
-      if (exists) throw new Conflict(`A rule named "${definition!.name}" exists`, { errors: [{ path: '/definition/name', message: 'is taken' }] })
-      const [r] = (await trx(RULES_TABLE).insert({ name: definition!.name, kind, definition: JSON.stringify(definition), version: 1, enabled, updatedBy: userId(params) }).returning('*')) as StoredAutomationRule[]
-      await history(trx, r!, 'create')
-      await auditRuleChange(this.app, trx, { action: 'create', entity: 'alertRule', after: r!, params })
-      return r!
-    })
+    const row = await createRule<StoredAutomationRule>(this.app, SCOPE, { kind, definition: definition!, enabled }, params)
     await this.engine().reload()
-    return shapeRule(row)
+    return row
   }
 
   async patch(id: NullableId, data: unknown, params: Params = {}): Promise<StoredAutomationRule> {
@@ -101,40 +91,15 @@ export class AlertRulesService {
   }
 
   private async change(key: number, body: Body, params: Params, action: 'patch' | 'update'): Promise<StoredAutomationRule> {
-    const row = await this.knex.transaction(async (trx) => {
-      const current = (await trx(RULES_TABLE).where({ id: key }).whereIn('kind', RULE_KINDS as RuleKind[]).forUpdate().first()) as StoredAutomationRule | undefined
-      if (!current) throw new NotFound(`No alert rule with id ${key}`)
-      if (body.version !== undefined && body.version !== current.version) {
-        throw new Conflict(`Version conflict: rule ${key} is at version ${current.version}`, { currentVersion: current.version, errors: [{ path: '/version', message: 'is out of date' }] })
-      }
-      if (body.definition && body.definition.name !== current.name) {
-        const taken: unknown = await trx(RULES_TABLE).where({ name: body.definition.name }).whereNot({ id: key }).first('id')
-        if (taken) throw new Conflict(`A rule named "${body.definition.name}" exists`, { errors: [{ path: '/definition/name', message: 'is taken' }] })
-      }
-      const set: Record<string, unknown> = { version: current.version + 1, updatedAt: trx.fn.now(), updatedBy: userId(params) }
-      if (body.definition) Object.assign(set, { definition: JSON.stringify(body.definition), name: body.definition.name })
-      if (body.enabled !== undefined) set.enabled = body.enabled
-      if (body.kind !== undefined) set.kind = body.kind
-      const [r] = (await trx(RULES_TABLE).where({ id: key }).update(set).returning('*')) as StoredAutomationRule[]
-      await history(trx, r!, 'update')
-      await auditRuleChange(this.app, trx, { action, entity: 'alertRule', before: current, after: r!, params })
-      return r!
-    })
+    const row = await changeRule<StoredAutomationRule>(this.app, SCOPE, key, body, params, action)
     await this.engine().reload()
-    return shapeRule(row)
+    return row
   }
 
   async remove(id: NullableId, params: Params = {}): Promise<StoredAutomationRule> {
-    const key = parseId(id)
-    const row = await this.knex.transaction(async (trx) => {
-      const [r] = (await trx(RULES_TABLE).where({ id: key }).whereIn('kind', RULE_KINDS as RuleKind[]).delete().returning('*')) as StoredAutomationRule[]
-      if (!r) throw new NotFound(`No alert rule with id ${key}`)
-      await history(trx, { ...r, version: r.version + 1, updatedBy: userId(params) }, 'remove')
-      await auditRuleChange(this.app, trx, { action: 'remove', entity: 'alertRule', before: r, params })
-      return r
-    })
+    const row = await removeRule<StoredAutomationRule>(this.app, SCOPE, parseId(id), params)
     await this.engine().reload()
-    return shapeRule(row)
+    return row
   }
 }
 
