@@ -3,7 +3,6 @@
  * the public entry (`@plume/core`) and the internals behind it. Not a stable API: third-party
  * plugins use `@plume/core` (docs/plugins.md, "API reference").
  */
-export * from './index.js'
 export { connectDatabase, databaseOptionsFromEnv } from './db/connect.js'
 export type { Database, DatabaseOptions, DatabaseKind } from './db/connect.js'
 export { begin, commit, defer, deferredFailure, inTransaction } from './db/commit.js'
@@ -48,4 +47,3 @@ export type {} from './auth/settings.js'
 export type {} from './jobs/settings.js'
 export type {} from './permissions/settings.js'
 export type {} from './plugins/settings.js'
-export { installPatches, patchState, type PatchReport, type PatchState } from './db/patches.js'

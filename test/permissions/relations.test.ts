@@ -85,6 +85,12 @@ describe('the same check on other entities and other scopes (a sales rep sees th
     expect(after.customerId).toBe(w.ids.customerRep)
   })
 
+  it('references to users are not held to the private user directory: a manager assigns a rep', async () => {
+    const r = await api(w.users.manager!.token, 'POST', '/api/customers', { code: 'MGR-1', name: 'Assigned by a manager', ownerId: w.users.rep!.id })
+    expect(r.status, JSON.stringify(r.body)).toBe(201)
+    expect(r.body.ownerId).toBe(w.users.rep!.id)
+  })
+
   it('a rep’s own order cannot be moved to another rep’s customer', async () => {
     const r = await api(rep, 'PATCH', `/api/orders/${w.ids.orderRep}`, { customerId: w.ids.customerOther })
     expect(r.status).toBe(403)

@@ -11,11 +11,19 @@ interface WrittenRef {
   id: number
 }
 
+/**
+ * References to users (owner, assignee, author) are not held to the user's visibility: the user
+ * directory is private by default (a user reads only themselves), so "may see" is the wrong test
+ * for "may assign". Who may set them is said by field rules (`readOnly`), row ownership
+ * (`ownerId = user.id`) and the plugins that fill them in.
+ */
+const NOT_SCOPED: ReadonlySet<string> = new Set(['user'])
+
 /** The relations (`x-ref` fields) a write sets to a new, non-null id. */
 function writtenRefs(entity: EntityDefinition, data: Row, current: Row | undefined): WrittenRef[] {
   const out: WrittenRef[] = []
   for (const f of Object.values(entity.fields)) {
-    if (!f.ref || !(f.name in data)) continue
+    if (!f.ref || NOT_SCOPED.has(f.ref.entity) || !(f.name in data)) continue
     const id = data[f.name]
     // null clears a relation; a malformed id is left to validation (400); an unchanged one moves nothing
     if (typeof id !== 'number' || !Number.isInteger(id)) continue
