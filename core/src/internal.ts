@@ -3,6 +3,7 @@
  * the public entry (`@plume/core`) and the internals behind it. Not a stable API: third-party
  * plugins use `@plume/core` (docs/plugins.md, "API reference").
  */
+export * from './index.js'
 export { connectDatabase, databaseOptionsFromEnv } from './db/connect.js'
 export type { Database, DatabaseOptions, DatabaseKind } from './db/connect.js'
 export { begin, commit, defer, deferredFailure, inTransaction } from './db/commit.js'
@@ -34,7 +35,7 @@ export { setupAudit, auditHooks, recordAuditEvent, appendAuditEvent, auditAdminC
 export type { AuditEvent, AuditVia, AuditRecord, ChainReport, TamperReason, AuditState } from './audit/index.js'
 export { KeyRing, loadKeyRing, parseKeys, isEncrypted, encryptedFields, rotateKeys, MASK, DEFAULT_REVEAL_ROLES } from './crypto/index.js'
 export type { RotationReport } from './crypto/index.js'
-export { setupPermissions, authorizeHooks, PermissionEngine, userFact, validateRule, permissionRuleSchema, compileCondition, matchesRow, parseRow, resolveRow, toScope, permissionPublisher, authorizeAction, guardServices, RulesService, ExplainService, DEFAULT_RULES_DIR, readRuleFiles } from './permissions/index.js'
+export { setupPermissions, authorizeHooks, PermissionEngine, userFact, validateRule, permissionRuleSchema, compileCondition, matchesRow, parseRow, resolveRow, toScope, permissionPublisher, actionGuard, guardServices, RulesService, ExplainService, DEFAULT_RULES_DIR, readRuleFiles } from './permissions/index.js'
 export type { PermissionRule, ConditionNode, StoredRule, UserFact, Facts, Decision, Grant } from './permissions/index.js'
 export { readAccess, type ReadAccess } from './permissions/index.js'
 export { setupAutomation, automationOf, seedDefaultAlertRules, automationHook, AutomationEngine, validateAutomationRule, actionParams, render, fill, visibleTo, contextFor, lastSlot, ACTION_JOB, ALERT_RULES_PATH, FIRINGS_PATH, DEAD_LETTERS_PATH, FIRINGS_TABLE } from './automation/index.js'
@@ -47,3 +48,4 @@ export type {} from './auth/settings.js'
 export type {} from './jobs/settings.js'
 export type {} from './permissions/settings.js'
 export type {} from './plugins/settings.js'
+export { installPatches, patchState, type PatchReport, type PatchState } from './db/patches.js'

@@ -46,7 +46,7 @@ export async function createPlatform(opts: PlatformOptions = {}): Promise<Platfo
   const plugins = await loadPlugins({ plugins: opts.plugins, pluginDirs: opts.pluginDirs, only: process.env.PLUME_PLUGINS })
   const pluginEntities = plugins.flatMap((p) => p.entitySources)
   const entities = loadEntities(opts.entityDirs ?? [ENTITIES_DIR], [...(opts.extraEntities ?? []), ...pluginEntities])
-  const db = await connectDatabase(opts.database)
+  const db = await connectDatabase({ warn: (msg) => logger.warn(msg), ...opts.database })
   try {
     await migrate(db.knex, [...entities.values()], {
       confirmDestructive: opts.confirmDestructive,

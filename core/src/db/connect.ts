@@ -4,7 +4,7 @@ import pg from 'pg'
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { corkPgClient } from './cork.js'
-import { pipelineBegin } from './pipelined-begin.js'
+import { installPatches } from './patches.js'
 import type { Database } from '../kernel/database.js'
 
 // NUMERIC (money) and INT8 come back as strings: exact decimals are never turned into floats.
@@ -17,6 +17,8 @@ export interface DatabaseOptions {
   /** Folder for PGlite data; `memory` (or `:memory:`) keeps it in memory. */
   dataDir?: string
   pool?: { min?: number; max?: number }
+  /** Where start-up warnings go (a database patch left off); `console.warn` by default. */
+  warn?: (msg: string) => void
 }
 
 export type { Database, DatabaseKind } from '../kernel/database.js'
@@ -33,8 +35,8 @@ export async function connectDatabase(opts: DatabaseOptions = {}): Promise<Datab
       connection: { connectionString: opts.url, pipeline: true } as Knex.PgConnectionConfig,
       pool: { min: opts.pool?.min ?? 0, max: opts.pool?.max ?? 10, afterCreate: corkPgClient },
     })
-    pipelineBegin(k.client)
     await k.raw('select 1')
+    await installPatches(k, opts.warn ?? ((msg) => console.warn(msg)))
     return { knex: k, kind: 'postgres', close: () => k.destroy() }
   }
   const dir = opts.dataDir ?? './data'

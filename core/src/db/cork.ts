@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream'
+import { corkShapeProblem, patchState } from './patch-shapes.js'
 
 /**
  * Corks a socket from its first write until the end of the event-loop turn, so the statements
@@ -25,7 +26,7 @@ export function corkPerTurn(socket: Writable): void {
 
 /** knex `pool.afterCreate` for node-postgres: the client's socket is corked per turn. */
 export function corkPgClient(conn: unknown, done: (err: Error | null, conn: unknown) => void): void {
-  const socket = (conn as { connection?: { stream?: Writable } }).connection?.stream
-  if (socket && typeof socket.cork === 'function') corkPerTurn(socket)
+  // off when the start-up check found no socket to cork (patches.ts); checked per client too
+  if (patchState.cork && !corkShapeProblem(conn)) corkPerTurn((conn as { connection: { stream: Writable } }).connection.stream)
   done(null, conn)
 }

@@ -20,9 +20,17 @@ interface KnexPgClient {
 /** BEGINs sent but maybe not answered yet, by connection (a connection runs one transaction at a time). */
 const sentBegins = new WeakMap<object, Promise<unknown>>()
 
-/** Knex's client for node-postgres: its top-level transactions no longer wait for BEGIN. */
+const patched = new WeakSet<object>()
+
+/**
+ * Knex's client for node-postgres: its top-level transactions no longer wait for BEGIN. Called by
+ * `installPatches` (patches.ts) once the shape it replaces is checked.
+ */
 export function pipelineBegin(client: unknown): void {
   const c = client as KnexPgClient
+  // once per client: a second wrapper would record its own, already settled, BEGIN
+  if (patched.has(c)) return
+  patched.add(c)
   const make = c.transaction
   c.transaction = function (this: KnexPgClient, ...args: unknown[]) {
     const trx = make.apply(this, args)

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import pg from 'pg'
+import { patchState } from './patch-shapes.js'
 
 export type Row = Record<string, unknown>
 
@@ -64,7 +65,7 @@ export function statement(name: string, sql: string): Statement {
       const client = db.client as ClientInternals
       const own = pinned.get(db)
       if (own) return execute<T>(own, prepared, values)
-      if (client.config?.client !== 'pg') return ((await db.raw(sql, values as Knex.RawBinding[])) as { rows: T[] }).rows
+      if (client.config?.client !== 'pg' || !patchState.prepared) return ((await db.raw(sql, values as Knex.RawBinding[])) as { rows: T[] }).rows
       const conn = await client.acquireConnection()
       try {
         return await execute<T>(conn, prepared, values)
@@ -87,7 +88,7 @@ const pinned = new WeakMap<object, PgConnection>()
  */
 export async function pinConnection(trx: Knex.Transaction): Promise<boolean> {
   const client = trx.client as ClientInternals
-  if (client.config?.client !== 'pg') return false
+  if (client.config?.client !== 'pg' || !patchState.prepared) return false
   // a transaction's client answers its one connection (and keeps it until the end)
   pinned.set(trx, await client.acquireConnection())
   return true
