@@ -1,6 +1,7 @@
 /** Serves the built admin UI (`admin-ui/dist`) at `/admin`, with a single-page-app fallback. */
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
+import { chooseEncoding, encodedFile } from './admin-compress.js'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Middleware } from 'koa'
@@ -33,11 +34,17 @@ async function fileSize(path: string): Promise<number | undefined> {
   }
 }
 
+/** Text types worth compressing (images and fonts are compressed already). */
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.svg', '.map', '.txt'])
+
 /**
  * Koa middleware for `GET|HEAD /admin/*`: files from `dist`; hashed files under `assets/` are
  * cached for a year (their name changes with their content), `index.html` is always revalidated.
  * A path with no file behind it (a client-side route such as `/admin/customers/5`) gets
  * `index.html`; a missing asset (`*.js`, …) gets a 404 so a stale tab fails loudly.
+ * Text files are sent compressed by `Accept-Encoding` (br, else gzip, else as is), from the
+ * `.br`/`.gz` files the build writes next to them or compressed once and kept in memory; every
+ * answer has an ETag and a matching `If-None-Match` gets 304.
  * @example app.use(adminStatic())
  */
 export function adminStatic(dist: string = ADMIN_DIST, base = '/admin'): Middleware {
@@ -58,6 +65,11 @@ export function adminStatic(dist: string = ADMIN_DIST, base = '/admin'): Middlew
     const target = normalize(join(root, rel))
     // never leave dist (`/admin/../../etc/passwd`)
     const inside = target === root || target.startsWith(root + sep)
+    if (!inside) {
+      ctx.status = 404
+      ctx.body = 'Not found'
+      return
+    }
     let file = inside && rel !== '' ? target : join(root, 'index.html')
     let size = inside && rel !== '' ? await fileSize(file) : undefined
     if (size === undefined) {
@@ -79,11 +91,20 @@ export function adminStatic(dist: string = ADMIN_DIST, base = '/admin'): Middlew
     ctx.set('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
     ctx.set('X-Content-Type-Options', 'nosniff')
     ctx.type = TYPES[extname(file)] ?? 'application/octet-stream'
-    ctx.length = size
-    if (ctx.method === 'HEAD') {
-      ctx.status = 200
+    const compressible = COMPRESSIBLE.has(extname(file))
+    if (compressible) ctx.vary('Accept-Encoding')
+    const encoding = compressible ? chooseEncoding(ctx.get('Accept-Encoding')) : undefined
+    const sent = encoding ? await encodedFile(file, encoding) : undefined
+    const tag = `W/"${size.toString(36)}-${(sent?.mtimeMs ?? (await stat(file)).mtimeMs).toString(36)}${sent ? `-${sent.encoding}` : ''}"`
+    ctx.set('ETag', tag)
+    if (sent) ctx.set('Content-Encoding', sent.encoding)
+    if (ctx.get('If-None-Match').split(/\s*,\s*/).includes(tag)) {
+      ctx.status = 304
       return
     }
-    ctx.body = createReadStream(file)
+    ctx.status = 200
+    ctx.length = sent ? sent.size : size
+    if (ctx.method === 'HEAD') return
+    ctx.body = sent ? sent.body() : createReadStream(file)
   }
 }
