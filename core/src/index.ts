@@ -11,6 +11,8 @@ export type { PlumeApp, PlumeSettings, AroundHook, Database } from './kernel/typ
 export { setting, knexOf } from './kernel/settings.js'
 // database work
 export { defer, inTransaction } from './db/commit.js'
+// a transaction whose service events wait for its commit (and vanish on rollback)
+export { withCommitEvents } from './app/commit-events.js'
 export { prepared } from './db/prepared.js'
 // entity services, queries, validation
 export type { EntityParams, Paginated, Row } from './service/entity-service.js'

@@ -110,3 +110,14 @@ export async function startTestPlatform(opts: PlatformOptions = {}): Promise<Tes
     },
   }
 }
+
+export { SampleRecords, sampleValue, type SampleOverrides } from './samples.js'
+export {
+  conformanceWorld,
+  entityServiceTests,
+  permissionTests,
+  type ConformanceOptions,
+  type ConformanceSkip,
+  type ConformanceSkips,
+  type ConformanceWorld,
+} from './conformance.js'
