@@ -4,8 +4,8 @@
  * is internal (`@plume/core/internal`).
  */
 // plugins
-export { definePlugin, firstUserWithRole, createDemoUsers } from './plugins/index.js'
-export type { PluginDefinition, PluginContext, PluginHook, EntityHooks, ActionDefinition, ActionCallContext, CustomService, PluginMigration, ServiceMethod, ActionInfo, DemoUser } from './plugins/index.js'
+export { definePlugin, firstUserWithRole, createDemoUsers, runAction, allowedActions } from './plugins/index.js'
+export type { PluginDefinition, PluginContext, PluginHook, EntityHooks, ActionDefinition, ActionCallContext, ActionContext, AfterCommit, RunAction, AllowedAction, AllowedActions, CustomService, PluginMigration, ServiceMethod, ActionInfo, DemoUser } from './plugins/index.js'
 // the app and its settings
 export type { PlumeApp, PlumeSettings, AroundHook, Database } from './kernel/types.js'
 export { setting, knexOf } from './kernel/settings.js'

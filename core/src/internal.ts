@@ -35,7 +35,7 @@ export { setupAudit, auditHooks, recordAuditEvent, appendAuditEvent, auditAdminC
 export type { AuditEvent, AuditVia, AuditRecord, ChainReport, TamperReason, AuditState } from './audit/index.js'
 export { KeyRing, loadKeyRing, parseKeys, isEncrypted, encryptedFields, rotateKeys, MASK, DEFAULT_REVEAL_ROLES } from './crypto/index.js'
 export type { RotationReport } from './crypto/index.js'
-export { setupPermissions, authorizeHooks, PermissionEngine, userFact, validateRule, permissionRuleSchema, compileCondition, matchesRow, parseRow, resolveRow, toScope, permissionPublisher, authorizeAction, guardServices, RulesService, ExplainService, DEFAULT_RULES_DIR, readRuleFiles } from './permissions/index.js'
+export { setupPermissions, authorizeHooks, PermissionEngine, userFact, validateRule, permissionRuleSchema, compileCondition, matchesRow, parseRow, resolveRow, toScope, permissionPublisher, actionGuard, guardServices, RulesService, ExplainService, DEFAULT_RULES_DIR, readRuleFiles } from './permissions/index.js'
 export type { PermissionRule, ConditionNode, StoredRule, UserFact, Facts, Decision, Grant } from './permissions/index.js'
 export { readAccess, type ReadAccess } from './permissions/index.js'
 export { setupAutomation, automationOf, seedDefaultAlertRules, automationHook, AutomationEngine, validateAutomationRule, actionParams, render, fill, visibleTo, contextFor, lastSlot, ACTION_JOB, ALERT_RULES_PATH, FIRINGS_PATH, DEAD_LETTERS_PATH, FIRINGS_TABLE } from './automation/index.js'

@@ -2,41 +2,44 @@ import { NotFound } from '@feathersjs/errors'
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { AroundHook, PlumeApp } from '../kernel/types.js'
 import { requireAuth } from '../auth/session.js'
-import type { ActionInfo } from '../plugins/actions.js'
-import type { Row } from '../service/entity-service.js'
+import type { ActionGuard, GuardRequest } from '../plugins/actions.js'
 import { callerOf, engineOf, forbid } from './hooks.js'
 import { entityByPath, EXPLAIN_PATH, resourceOf } from './resources.js'
+import { matchesRow } from './row.js'
 
-const ID = /^\d{1,10}$/
 /** Open to every caller its own hooks admit: sign-in, and `api/meta` (which filters itself through `metaFilter`). */
 const OPEN: ReadonlySet<string> = new Set(['api/authentication', 'api/meta'])
 
 /**
- * Authorizes a record action (`POST /api/orders/:id/submit`) with its permission name as the
- * action (`orders:submit`); the record must lie inside the grant's rows (else 404, as missing).
- * @example app.set('actionHooks', [authorizeAction(app)])
+ * The permission layer's action guard (`app.get('actionGuard')`): decides a record action
+ * (`POST /api/orders/:id/submit`) with its permission name as the action (`orders:submit`) on the
+ * record as the action layer locked it, inside the action's transaction; the record must lie
+ * inside the grant's rows (else 404, as missing), tested on the locked row — no second read.
+ * @example app.set('actionGuard', actionGuard(app))
  */
-export const authorizeAction = (app: PlumeApp): AroundHook => async (context: HookContext, next: NextFunction) => {
-  const params = context.params as { provider?: string; user?: unknown; action?: ActionInfo; route?: Record<string, unknown> }
-  if (!params.provider) return next()
-  const info = params.action
-  const entity = info ? entityByPath(app).get(info.path.replace(/\/:id\/[^/]+$/, '')) : undefined
-  const permission = info?.permission ?? 'unknown action'
-  const user = callerOf(params, permission, entity?.name ?? context.path)
-  if (!info || !entity) throw forbid({ allowed: false, matched: [], errors: [], grants: [], filters: [], hidden: new Set(), guarded: new Map() }, permission, context.path)
-  const engine = engineOf(app)
-  const rawId = String(params.route?.id ?? '')
-  const needs = engine.needs(entity.name, permission)
-  let record: Row | undefined
-  if (needs.record && ID.test(rawId)) record = (await app.service(`api/${entity.plural}`).get(Number(rawId))) as Row
-  const data = context.data && typeof context.data === 'object' && !Array.isArray(context.data) ? (context.data as Row) : {}
-  const d = engine.decide(entity.name, permission, user, { ...(needs.data ? { data } : {}), ...(record ? { record } : {}) })
-  if (!d.allowed) throw forbid(d, permission, entity.name)
-  if (d.scope && ID.test(rawId)) {
-    const found: unknown = await app.get('db').knex(entity.table).where('id', Number(rawId)).where(d.scope).first('id')
-    if (!found) throw new NotFound(`No ${entity.name} with id ${rawId}`)
+export function actionGuard(app: PlumeApp): ActionGuard {
+  const decide = ({ entity, action, user, record, data }: GuardRequest) => {
+    const fact = callerOf({ user }, action.permission, entity.name)
+    const engine = engineOf(app)
+    const needs = engine.needs(entity.name, action.permission)
+    const d = engine.decide(entity.name, action.permission, fact, { ...(needs.data ? { data } : {}), ...(needs.record ? { record } : {}) })
+    const inRows = d.allowed && (!d.filters || d.filters.some((f) => matchesRow(entity, record, f)))
+    return { d, inRows }
   }
-  return next()
+  return {
+    authorize(request) {
+      const { d, inRows } = decide(request)
+      if (!d.allowed) throw forbid(d, request.action.permission, request.entity.name)
+      if (!inRows) throw new NotFound(`No ${request.entity.name} with id ${String(request.record.id)}`)
+    },
+    allows(request) {
+      try {
+        return decide(request).inRows
+      } catch {
+        return false
+      }
+    },
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import { requireAuth } from '../auth/session.js'
 import type { EntityMeta } from '../app/meta-service.js'
 import { PermissionEngine, userFact } from './engine.js'
 import { ExplainService } from './explain.js'
-import { authorizeAction, guardServices } from './guards.js'
+import { actionGuard, guardServices } from './guards.js'
 import { authorize, engineOf } from './hooks.js'
 import { EXPLAIN_PATH, knownResources, RULES_PATH, waitingResources } from './resources.js'
 import { RulesService } from './rules-service.js'
@@ -23,7 +23,7 @@ export { permissionRuleSchema } from './schema.js'
 export { compileCondition, MissingFact } from './conditions.js'
 export { matchesRow, parseRow, resolveRow, toScope } from './row.js'
 export { permissionPublisher } from './publish.js'
-export { authorizeAction, guardServices } from './guards.js'
+export { actionGuard, guardServices } from './guards.js'
 export { authorize, engineOf } from './hooks.js'
 export { readAccess, type ReadAccess } from './access.js'
 export { RulesService } from './rules-service.js'
@@ -111,7 +111,7 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
   // every non-entity service (rules, explain, plugins, audit, custom services) and every action
   // app-level around hooks run before every service's own hooks
   app.hooks({ all: [guardServices(app)] } as Parameters<PlumeApp['hooks']>[0])
-  app.set('actionHooks', [authorizeAction(app)])
+  app.set('actionGuard', actionGuard(app))
   app.set('metaFilter', metaFilter(app))
 }
 

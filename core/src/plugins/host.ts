@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import { servicePath } from '../kernel/paths.js'
 import type { PlumeApp } from '../kernel/types.js'
 import { actionInfo, actionPath, actionService, serviceChain, type ActionInfo } from './actions.js'
+import { mountAllowedActions, unmountAllowedActions } from './allowed-actions.js'
 import type { HookSource } from './dispatch.js'
 import { demoLoginLines } from './demo-users.js'
 import type { LoadedPlugin } from './load.js'
@@ -391,6 +392,7 @@ export class PluginHost implements HookSource {
         state.mounted.push(info.path)
         actions.set(entityName, [...(actions.get(entityName) ?? []), info])
       }
+      if (Object.keys(defs).length > 0) mountAllowedActions(app, entity)
     }
     for (const [path, factory] of Object.entries(plugin.def.services ?? {})) {
       const location = path.replace(/^\/+|\/+$/g, '')
@@ -408,6 +410,7 @@ export class PluginHost implements HookSource {
       if (kept.length > 0) actions.set(entity, kept)
       else actions.delete(entity)
     }
+    await unmountAllowedActions(this.app)
     for (const path of state.mounted.reverse()) await unmountService(this.app, path)
     state.mounted = []
     await this.unmountEntities(state.plugin)

@@ -37,16 +37,44 @@ export interface ActionDefinition {
    * without one, any JSON object reaches the handler.
    */
   input?: Record<string, unknown>
-  /** Values of the record's `status` the action applies to; documented (OpenAPI, `api/meta`), checked by the handler. */
+  /**
+   * Values of the record's `status` the action applies to: documented (OpenAPI, `api/meta`),
+   * offered by `GET /api/<plural>/:id/actions` only in these states, and refused with 409 by the
+   * handler in any other (the handler decides, so that an idempotent replay can answer).
+   */
   states?: readonly string[]
-  handler(id: number, data: Record<string, unknown>, context: ActionCallContext): Promise<unknown>
+  handler(id: number, data: Record<string, unknown>, context: ActionContext): Promise<unknown>
   /**
    * Reads the handler needs, started right behind the record's lock so that both reach the
    * database in one round trip (the pool's connections are pipelined). They run after the lock,
-   * in its transaction; the handler finds the promise in `params.actionPrefetch`. Only reads that
+   * in its transaction; the handler finds the promise in `context.prefetched`. Only reads that
    * depend on nothing but the id: the lock's answer is not known yet when they are sent.
    */
   prefetch?(id: number, context: ActionCallContext): Promise<unknown>
+}
+
+/** Work to run once an action's transaction has committed (see `ActionContext.afterCommit`). */
+export type AfterCommit = () => Promise<void> | void
+
+/**
+ * What an action's handler receives: one typed object, the same for REST, socket.io and
+ * in-process callers (`runAction`). The record was locked (`FOR UPDATE`) and authorized in
+ * this transaction before the handler runs.
+ */
+export interface ActionContext extends ActionCallContext {
+  /** The action's name, e.g. `submit`. */
+  action: string
+  entity: EntityDefinition
+  /** The record as locked, read in the lock's own statement: no need to read it again. */
+  record: Record<string, unknown> & { id: number }
+  /** What the action's `prefetch` answered (its promise; rejected if the prefetch failed). */
+  prefetched?: Promise<unknown>
+  /**
+   * `fn` runs after the commit, before the answer is sent, holding no lock — for derived data
+   * that may lag the change (scores, caches); a failure there is logged, never undoes the
+   * committed action. In an action run inside another's transaction, after the outer commit.
+   */
+  afterCommit(fn: AfterCommit): void
 }
 
 export interface ActionCallContext {

@@ -3,8 +3,8 @@ import type { PricingStep } from './pricing/types.js'
 import type { OrderTotals } from './pricing/totals.js'
 import { registryOf } from './registry.js'
 import { allowedActions, type OrderAction } from './state-machine.js'
-import { runTransition, type OrderRow, type TransitionHook } from './transitions.js'
-import type { PlumeApp } from '@plume/core'
+import type { OrderRow, TransitionHook } from './transitions.js'
+import { runAction, type PlumeApp } from '@plume/core'
 
 /** What `ctx.use('orders')` returns: the extension points of the order loop. */
 export interface OrdersApi {
@@ -14,7 +14,10 @@ export interface OrdersApi {
   addTransitionHook(hook: TransitionHook): () => void
   /** Re-prices a draft order (lines and totals) inside `trx`. */
   reprice(trx: Knex.Transaction, orderId: number): Promise<OrderTotals>
-  /** Runs an action in-process, as `POST /api/orders/:id/<action>` does, inside `trx`. */
+  /**
+   * Runs an order action in-process inside `trx` through the action layer (`runAction`): the
+   * same path as `POST /api/orders/:id/<action>`, authorized as `params.user` when given.
+   */
   transition(trx: Knex.Transaction, orderId: number, action: OrderAction, data?: Record<string, unknown>, params?: Record<string, unknown>): Promise<OrderRow>
   allowedActions(status: string): OrderAction[]
   /** Names of the pricing steps in the order they run (`100:base-price` …). */
@@ -36,7 +39,7 @@ export function ordersApi(app: PlumeApp): OrdersApi {
       }
     },
     reprice: (trx, orderId) => registry.pipeline.reprice(trx, orderId),
-    transition: (trx, orderId, action, data = {}, params = {}) => runTransition(app, action, orderId, data, trx, params),
+    transition: (trx, orderId, action, data = {}, params = {}) => runAction<OrderRow>(app, { entity: 'order', id: orderId, action, data, params, trx }),
     allowedActions,
     pricingSteps: () => registry.pipeline.names(),
   }

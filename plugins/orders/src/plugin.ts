@@ -45,7 +45,7 @@ const actions: Record<string, ActionDefinition> = Object.fromEntries(
       label: LABELS[action],
       input: ORDER_ACTION_INPUTS[action],
       states: TRANSITIONS[action].from,
-      handler: (id, data, { app, trx, params }) => runTransition(app, action, id, data, trx, params),
+      handler: (_id, data, ctx) => runTransition(action, data, ctx),
       // the transition's reads go out with the order's lock (one round trip)
       prefetch: async (id, { app, trx }) => transitionReads(app, action, trx, id),
     } satisfies ActionDefinition,

@@ -1,6 +1,6 @@
 import { BadRequest, Conflict, Forbidden, NotFound } from '@feathersjs/errors'
 import type { Knex } from 'knex'
-import { defer, prepared, type PlumeApp } from '@plume/core'
+import { defer, prepared, type ActionContext, type PlumeApp } from '@plume/core'
 import { idempotent } from './hooks/idempotency.js'
 import type { LoadedLines } from './pricing/pipeline.js'
 import type { PricingOrder } from './pricing/types.js'
@@ -66,10 +66,7 @@ export interface TransitionReads {
 
 const hooksFor = (app: PlumeApp, action: OrderAction) => registryOf(app).transitionHooks.filter((h) => !h.actions || h.actions.includes(action))
 
-/**
- * Starts the reads of a transition (not awaited): the action service sends them behind its lock,
- * a caller with its own transaction behind the lock taken in `transition`.
- */
+/** Starts the reads of a transition (not awaited): the action layer sends them behind its lock (`prefetch`). */
 export function transitionReads(app: PlumeApp, action: OrderAction, trx: Knex.Transaction, id: number): TransitionReads {
   const settle = <T>(p: Promise<T>) => (p.catch(() => undefined), p)
   const hooks = new Map<TransitionHook, Promise<unknown>>()
@@ -94,25 +91,26 @@ function cancelReason(data: Record<string, unknown>): string | null | undefined 
 }
 
 /**
- * Runs one order action in the action's transaction: checks the state machine, runs the
- * transition hooks, reserves/ships/releases stock, stamps the order. Idempotent with a key.
+ * The handler of every order action (the action layer has locked and authorized the order):
+ * checks the state machine, runs the transition hooks, reserves/ships/releases stock, stamps
+ * the order. Idempotent with a key.
  */
-export async function runTransition(app: PlumeApp, action: OrderAction, id: number, data: Record<string, unknown>, trx: Knex.Transaction, params: Record<string, unknown>): Promise<OrderRow> {
-  const { result } = await idempotent({ trx, params, route: `POST /api/orders/${id}/${action}`, body: data }, () => transition(app, action, id, data, trx, params))
+export async function runTransition(action: OrderAction, data: Record<string, unknown>, ctx: ActionContext): Promise<OrderRow> {
+  const { result } = await idempotent({ trx: ctx.trx, params: ctx.params, route: `POST /api/orders/${ctx.record.id}/${action}`, body: data }, () => transition(action, data, ctx))
   return result
 }
 
-async function transition(app: PlumeApp, action: OrderAction, id: number, data: Record<string, unknown>, trx: Knex.Transaction, params: Record<string, unknown>): Promise<OrderRow> {
+async function transition(action: OrderAction, data: Record<string, unknown>, run: ActionContext): Promise<OrderRow> {
+  const { app, trx, params } = run
   const registry = registryOf(app)
   const inventory = registry.inventory
   if (!inventory) throw new Error('orders: the inventory API is not available')
-  // the action service has locked and read the row FOR UPDATE; in-process callers lock it here
-  const locked = params.actionRecord as OrderRow | undefined
-  const mine = locked?.id === id && params.transaction === trx
-  const order = mine ? locked : ((await trx('orders').where('id', id).forUpdate().first()) as OrderRow | undefined)
-  const sent = mine ? ((await params.actionPrefetch) as TransitionReads | undefined) : undefined
+  // the action layer locked and read the row FOR UPDATE, and sent the reads behind the lock
+  const order = run.record as OrderRow
+  const id = order.id
+  const sent = (await run.prefetched) as TransitionReads | undefined
   const caller = params as Caller
-  if (!order || (caller.provider && caller.user?.partnerId && order.partnerId !== caller.user.partnerId)) throw new NotFound(`No order with id ${id}`)
+  if (caller.provider && caller.user?.partnerId && order.partnerId !== caller.user.partnerId) throw new NotFound(`No order with id ${id}`)
   if (caller.provider && caller.user?.partnerId && !PARTNER_ACTIONS.includes(action)) throw new Forbidden(`Partner users cannot ${action} orders`)
   const t = assertTransition(action, order.status)
   const reason = action === 'cancel' ? cancelReason(data) : undefined
@@ -123,7 +121,7 @@ async function transition(app: PlumeApp, action: OrderAction, id: number, data: 
   const lines = loaded
     ? loaded.rows.map((r) => ({ id: r.id, productId: r.productId, quantity: r.quantity })).sort((a, b) => a.productId - b.productId || a.id - b.id)
     : ((await trx('order_lines').select('id', 'productId', 'quantity').where('orderId', id).orderBy([{ column: 'productId' }, { column: 'id' }])) as OrderLineRow[])
-  const ctx: TransitionContext = { app, trx, params, action, from: order.status, to: t.to, order, lines, data, afterCommit: afterCommitOf(app, trx, params) }
+  const ctx: TransitionContext = { app, trx, params, action, from: order.status, to: t.to, order, lines, data, afterCommit: run.afterCommit }
   const hooks = hooksFor(app, action)
   const prefetched = new Map<TransitionHook, unknown>()
   for (const [h, p] of reads.hooks) prefetched.set(h, await p)
@@ -160,13 +158,4 @@ async function transition(app: PlumeApp, action: OrderAction, id: number, data: 
   // Staging it is deferred: it travels with the COMMIT.
   if (action === 'submit') await defer(trx, inventory.reserveAtCommit(trx, lines.map((l) => ({ ...stock, productId: l.productId, quantity: l.quantity }))))
   return updated!
-}
-
-/** `ctx.afterCommit`: the action service's after-commit list, else once `trx` commits (not awaited). */
-function afterCommitOf(app: PlumeApp, trx: Knex.Transaction, params: Record<string, unknown>): TransitionContext['afterCommit'] {
-  const own = params.transaction === trx ? (params.afterCommit as TransitionContext['afterCommit'] | undefined) : undefined
-  if (own) return own
-  const failed = (err: unknown) => app.get('logger').error({ err: (err as Error)?.message }, 'orders: after-commit work failed')
-  // a rollback rejects executionPromise: then there is nothing to do
-  return (fn) => void trx.executionPromise.then(() => Promise.resolve().then(fn).catch(failed), () => undefined)
 }

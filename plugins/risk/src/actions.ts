@@ -1,7 +1,7 @@
-import { BadRequest, Conflict, NotFound } from '@feathersjs/errors'
+import { BadRequest, Conflict } from '@feathersjs/errors'
 import type { Knex } from 'knex'
-import type { ActionDefinition, PlumeApp } from '@plume/core'
-import { ordersApi, type OrderRow } from '@plume/plugin-orders'
+import { runAction, type ActionDefinition, type PlumeApp } from '@plume/core'
+import type { OrderRow } from '@plume/plugin-orders'
 import { decideHolds } from './hooks/credit-hold.js'
 import { assessOrder } from './score.js'
 
@@ -14,9 +14,9 @@ function note(data: Record<string, unknown>): string | null {
 /** Both decisions take an optional note (the order must be on credit hold: 409 otherwise). */
 const NOTE_INPUT = { type: 'object', properties: { note: { type: ['string', 'null'], maxLength: 500, description: 'Why the hold is released or rejected' } }, additionalProperties: false }
 
-async function heldOrder(trx: Knex.Transaction, id: number): Promise<OrderRow> {
-  const order = (await trx('orders').where('id', id).forUpdate().first()) as OrderRow | undefined
-  if (!order) throw new NotFound(`No order with id ${id}`)
+/** The order as the action layer locked it; 409 unless it is on credit hold. */
+function heldOrder(record: Record<string, unknown>): OrderRow {
+  const order = record as OrderRow
   if (!order.creditHold) throw new Conflict(`Order ${order.number} is not on credit hold`)
   return order
 }
@@ -34,8 +34,8 @@ export const releaseCreditHold = (): ActionDefinition => ({
   permission: 'orders:release-credit-hold',
   label: { en: 'Release credit hold', 'zh-CN': '解除信用冻结' },
   input: NOTE_INPUT,
-  async handler(id, data, { app, trx, params }) {
-    await heldOrder(trx, id)
+  async handler(id, data, { app, trx, params, record }) {
+    heldOrder(record)
     await decide(app, trx, id, 'released', params, note(data))
     const [order] = (await trx('orders').where('id', id).update({ creditHold: false, version: trx.raw('version + 1'), updatedAt: trx.fn.now() }).returning('*')) as OrderRow[]
     await assessOrder(trx, order!)
@@ -51,13 +51,14 @@ export const rejectCreditHold = (): ActionDefinition => ({
   permission: 'orders:reject-credit-hold',
   label: { en: 'Reject (credit)', 'zh-CN': '信用拒绝' },
   input: NOTE_INPUT,
-  async handler(id, data, { app, trx, params }) {
-    const held = await heldOrder(trx, id)
+  async handler(id, data, { app, trx, params, record }) {
+    const held = heldOrder(record)
     const text = note(data)
     await decide(app, trx, id, 'rejected', params, text)
     await trx('orders').where('id', id).update({ creditHold: false })
     const reason = `Credit hold rejected: ${String(held.creditHoldReason ?? '')}`.slice(0, 500)
-    const order = await ordersApi(app).transition(trx, id, 'cancel', { reason }, { user: params.user })
+    // the same action layer as POST /api/orders/:id/cancel, as a step of this (authorized) action
+    const order = await runAction<OrderRow>(app, { entity: 'order', id, action: 'cancel', data: { reason }, params: { user: params.user }, trx, trusted: true })
     await assessOrder(trx, order)
     return order
   },

@@ -1,14 +1,16 @@
 import type { Knex } from 'knex'
-import type { PlumeApp } from '@plume/core'
+import { runAction, type PlumeApp } from '@plume/core'
 import type { ServiceParams } from './context.js'
 import { checkSlaBreaches, type SlaCheckResult } from './sla.js'
 import { allowedTicketActions, type TicketAction } from './state-machine.js'
-import { runTicketAction } from './transitions.js'
 import type { TicketRow } from './types.js'
 
 /** What `ctx.use('service')` returns. */
 export interface ServiceApi {
-  /** Runs a ticket action in-process, as `POST /api/tickets/:id/<action>` does, inside `trx`. */
+  /**
+   * Runs a ticket action in-process inside `trx` through the action layer (`runAction`): the same
+   * path as `POST /api/tickets/:id/<action>`, authorized as `params.user` when given.
+   */
   transition(trx: Knex.Transaction, ticketId: number, action: TicketAction, data?: Record<string, unknown>, params?: ServiceParams): Promise<TicketRow>
   allowedActions(status: string): TicketAction[]
   /** Records SLA breaches of open tickets as of `now` (for the scheduler): see `checkSlaBreaches`. */
@@ -21,7 +23,7 @@ export interface ServiceApi {
  */
 export function serviceApi(app: PlumeApp): ServiceApi {
   return {
-    transition: (trx, ticketId, action, data = {}, params = {}) => runTicketAction(app, trx, ticketId, action, data, params),
+    transition: (trx, ticketId, action, data = {}, params = {}) => runAction<TicketRow>(app, { entity: 'ticket', id: ticketId, action, data, params, trx }),
     allowedActions: allowedTicketActions,
     checkSlaBreaches,
   }

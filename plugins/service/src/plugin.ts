@@ -12,6 +12,7 @@ import { seedTickets } from './seed/tickets.js'
 import { TICKET_ACTIONS, TICKET_TRANSITIONS, type TicketAction } from './state-machine.js'
 import { TICKET_ACTION_INPUTS } from './action-inputs.js'
 import { runTicketAction } from './transitions.js'
+import type { TicketRow } from './types.js'
 
 export { SERVICE_RULES } from './rules.js'
 export { serviceApi, type ServiceApi } from './api.js'
@@ -31,7 +32,7 @@ const LABELS: Record<TicketAction, { en: string; 'zh-CN': string }> = {
 }
 
 const actions: Record<string, ActionDefinition> = Object.fromEntries(
-  TICKET_ACTIONS.map((action) => [action, { label: LABELS[action], input: TICKET_ACTION_INPUTS[action], states: TICKET_TRANSITIONS[action].from, handler: (id, data, { app, trx, params }) => runTicketAction(app, trx, id, action, data, params) } satisfies ActionDefinition]),
+  TICKET_ACTIONS.map((action) => [action, { label: LABELS[action], input: TICKET_ACTION_INPUTS[action], states: TICKET_TRANSITIONS[action].from, handler: (id, data, { app, trx, params, record }) => runTicketAction(app, trx, id, action, data, params, record as TicketRow) } satisfies ActionDefinition]),
 )
 
 const ticketGuard = [guardTicket()]

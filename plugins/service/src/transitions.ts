@@ -1,4 +1,3 @@
-import { NotFound } from '@feathersjs/errors'
 import type { Knex } from 'knex'
 import type { PlumeApp } from '@plume/core'
 import { AGENT_ROLE, assertAgent, hasRole, INTERNAL, invalid, nowOf, readBody, type ServiceParams } from './context.js'
@@ -47,13 +46,11 @@ function satisfaction(body: Record<string, unknown>): Record<string, unknown> {
  * Runs one ticket action inside `trx`: checks the workflow (409 listing the allowed actions),
  * stamps resolvedAt/closedAt, takes the satisfaction score on close, clears them on reopen,
  * and records SLA breaches as of now (`params.now` for in-process callers).
- * @example await runTicketAction(app, trx, 5, 'close', { satisfaction: 4 }, { now: new Date() })
+ * @example await runTicketAction(app, trx, 5, 'close', { satisfaction: 4 }, { now: new Date() }, lockedTicket)
  */
-export async function runTicketAction(app: PlumeApp, trx: Knex.Transaction, id: number, action: TicketAction, data: unknown, params: ServiceParams = {}): Promise<TicketRow> {
+export async function runTicketAction(app: PlumeApp, trx: Knex.Transaction, id: number, action: TicketAction, data: unknown, params: ServiceParams, ticket: TicketRow): Promise<TicketRow> {
   const body = readBody(data, BODIES[action])
   const now = nowOf(params)
-  const ticket = (await trx('tickets').where('id', id).forUpdate().first()) as TicketRow | undefined
-  if (!ticket) throw new NotFound(`No ticket with id ${id}`)
   const status = assertTicketTransition(action, ticket.status, ticket.number)
   const set: Record<string, unknown> = { status }
   if (action === 'assign') Object.assign(set, await assignment(trx, body, params))
