@@ -2,6 +2,7 @@
 import type { EntitySource } from '@plume/metadata'
 import { findPlugins, PLUGINS_DIR, type FoundPlugin } from './discover.js'
 import { orderPlugins } from './order.js'
+import { assertOwnedReferences } from './ownership.js'
 import { ownedEntityNames, pluginEntitySources, pluginMigrations } from './sources.js'
 import type { PluginDefinition, PluginMigration } from './types.js'
 
@@ -31,7 +32,8 @@ export interface LoadPluginsOptions {
 
 /**
  * Discovers, loads and orders the plugins; throws on a cycle, a missing dependency, a duplicate
- * name or a module that exports no definition.
+ * name, a module that exports no definition, or an entity file referring to an entity of a
+ * plugin it does not depend on.
  * @example const plugins = await loadPlugins({ plugins: ['plume-plugin-hello'] })
  */
 export async function loadPlugins(opts: LoadPluginsOptions = {}): Promise<LoadedPlugin[]> {
@@ -50,5 +52,7 @@ export async function loadPlugins(opts: LoadPluginsOptions = {}): Promise<Loaded
       migrations: await pluginMigrations(f),
     })
   }
-  return orderPlugins(loaded)
+  const ordered = orderPlugins(loaded)
+  assertOwnedReferences(ordered)
+  return ordered
 }

@@ -33,7 +33,7 @@ export default definePlugin<CommissionsApi>({
   name: 'commissions',
   version: '1.0.0',
   description: { en: 'Partner commissions: plans, accruals, payout batches', 'zh-CN': '合作伙伴佣金：方案、计提与结算' },
-  dependsOn: ['partners', 'orders'],
+  dependsOn: ['partners', 'orders', 'finance'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
   migrations: [commissionTierModeMigration],
   hooks: {

@@ -47,7 +47,7 @@ export default definePlugin<ServiceApi>({
   name: 'service',
   version: '1.0.0',
   description: { en: 'Service tickets, SLAs and customer satisfaction', 'zh-CN': '服务工单、SLA 与客户满意度' },
-  dependsOn: ['crm'],
+  dependsOn: ['crm', 'orders'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
   migrations: [serviceBaseMigration],
   hooks: {
