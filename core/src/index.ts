@@ -32,6 +32,9 @@ export { PAGING, objectSchema, pageOf } from './app/openapi/index.js'
 export type { OperationDocs, ServiceDocs } from './app/openapi/index.js'
 // reports as of a date
 export { asOfSource, setAsOfSource, type AsOfSource } from './app/as-of.js'
+// helpers plugins share: exact money, demo data
+export { Money, money, dec, type MoneyInput } from './lib/money.js'
+export { seededRandom, insertRows, type Random } from './lib/seed.js'
 // embedding the platform
 export { createPlatform } from './platform.js'
 export type { Platform, PlatformOptions } from './platform.js'

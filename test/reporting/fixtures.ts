@@ -1,19 +1,10 @@
+import { seededRandom } from '@plume/core'
 import type { TestPlatform } from '@plume/core/testing'
 import { Decimal } from 'decimal.js'
 import type { Knex } from 'knex'
 
-/** Deterministic pseudo-random numbers (mulberry32), so expected figures are reproducible. */
-export function rng(seed: number) {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]! }
-}
+/** Deterministic pseudo-random numbers (mulberry32, core's demo-data source), so expected figures are reproducible. */
+export const rng = seededRandom
 
 export const STATUSES = ['draft', 'submitted', 'approved', 'shipped', 'delivered', 'closed', 'cancelled'] as const
 export const SOLD: ReadonlySet<string> = new Set(['submitted', 'approved', 'shipped', 'delivered', 'closed'])

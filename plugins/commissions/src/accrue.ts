@@ -1,5 +1,5 @@
+import { Money, money } from '@plume/core'
 import type { Knex } from 'knex'
-import { Money, money } from '@plume/plugin-orders'
 import { lineCommissions, periodOf, planOf, volumeBonus, type CommissionPlan, type LineCommission } from './plan.js'
 import { marginalCommissions } from './tiers.js'
 

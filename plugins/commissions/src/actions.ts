@@ -1,6 +1,6 @@
+import { Money } from '@plume/core'
 import { BadRequest, Conflict } from '@feathersjs/errors'
 import type { ActionDefinition } from '@plume/core'
-import { Money } from '@plume/plugin-orders'
 import { reverseOrder } from './accrue.js'
 
 type Batch = { id: number; status: string }

@@ -1,5 +1,5 @@
+import { Money, money } from '@plume/core'
 import type { Knex } from 'knex'
-import { Money, money } from '@plume/plugin-orders'
 import { tierModeOf, type TierMode, type TierSlice } from './tiers.js'
 
 export interface CommissionPlan {

@@ -1,4 +1,4 @@
-import { Money, money } from '@plume/plugin-orders'
+import { Money, money } from '@plume/core'
 import type { CommissionPlan, LineCommission } from './plan.js'
 
 /**

@@ -1,4 +1,4 @@
-import { Money, money } from '@plume/plugin-orders'
+import { Money, money } from '@plume/core'
 
 export { Money, money }
 

@@ -1,8 +1,7 @@
 import type { Knex } from 'knex'
-import { Money, money } from '@plume/plugin-orders'
 import { exposure, INVOICE_OPEN, limitSql, type CreditSubject, type OverdueInvoice, type SubjectColumn } from './exposure.js'
 import { DEFAULT_POLICY } from './policy.js'
-import { prepared } from '@plume/core'
+import { prepared, Money, money } from '@plume/core'
 
 /** One failed check, kept on the hold record. */
 export interface HoldReason {

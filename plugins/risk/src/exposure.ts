@@ -1,5 +1,5 @@
+import { money } from '@plume/core'
 import type { Knex } from 'knex'
-import { money } from '@plume/plugin-orders'
 
 /** Whose credit: a customer or a partner (exactly one). */
 export type CreditSubject = { customerId: number; partnerId?: undefined } | { partnerId: number; customerId?: undefined }

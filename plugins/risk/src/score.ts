@@ -1,6 +1,5 @@
 import type { Knex } from 'knex'
-import { defer, prepared } from '@plume/core'
-import { Money, money } from '@plume/plugin-orders'
+import { defer, prepared, Money, money } from '@plume/core'
 import { exposure, INVOICE_OPEN, limitSql, OPEN_INVOICE_STATES, type CreditSubject } from './exposure.js'
 
 export type RiskLevel = 'low' | 'medium' | 'high' | 'critical'

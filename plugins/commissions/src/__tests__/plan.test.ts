@@ -1,5 +1,5 @@
+import { Money } from '@plume/core'
 import { describe, expect, it } from 'vitest'
-import { Money } from '@plume/plugin-orders'
 import { lineCommissions, periodOf, volumeBonus, type CommissionPlan } from '../plan.js'
 
 const plan: CommissionPlan = { id: 1, tierId: null, basis: 'delivered', defaultPercent: '5', categoryRates: [{ categoryId: 7, percent: 8 }], volumeTiers: [{ minVolume: '1000.00', bonusPercent: 1 }, { minVolume: '5000.00', bonusPercent: 2.5 }], period: 'quarter', tierMode: 'cliff' }

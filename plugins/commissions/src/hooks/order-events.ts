@@ -1,8 +1,8 @@
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
-import { Money, type TransitionHook } from '@plume/plugin-orders'
+import { type TransitionHook } from '@plume/plugin-orders'
 import { accrueOrder, reverseOrder } from '../accrue.js'
-import { knexOf } from '@plume/core'
+import { knexOf, Money } from '@plume/core'
 
 /** After deliver: accrue on plans earned at delivery. */
 export const accrueOnDelivery = (): TransitionHook => ({

@@ -1,7 +1,7 @@
+import { money } from '@plume/core'
 import { BadRequest, Conflict, MethodNotAllowed, NotFound } from '@feathersjs/errors'
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
-import { money } from '@plume/plugin-orders'
 
 const trxOf = (context: HookContext): Knex.Transaction => {
   const trx = (context.params as { transaction?: Knex.Transaction }).transaction

@@ -1,6 +1,5 @@
+import { insertRows, Money, money } from '@plume/core'
 import type { Knex } from 'knex'
-import { insertRows } from '@plume/plugin-inventory'
-import { Money, money } from '@plume/plugin-orders'
 import { orderCommission } from '../accrue.js'
 import { periodOf, type CommissionPlan } from '../plan.js'
 

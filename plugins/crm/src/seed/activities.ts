@@ -1,5 +1,5 @@
+import { insertRows, seededRandom } from '@plume/core'
 import type { Knex } from 'knex'
-import { insertRows, seededRandom } from '@plume/plugin-inventory'
 
 const DAY = 86_400_000
 const SUBJECTS: Record<string, string[]> = {

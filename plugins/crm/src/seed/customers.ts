@@ -1,5 +1,5 @@
+import { insertRows, seededRandom, type Random } from '@plume/core'
 import type { Knex } from 'knex'
-import { insertRows, seededRandom, type Random } from '@plume/plugin-inventory'
 
 const SURNAMES = ['Wang', 'Li', 'Zhang', 'Liu', 'Chen', 'Yang', 'Zhao', 'Huang', 'Zhou', 'Wu', 'Xu', 'Sun', 'Ma', 'Zhu', 'Hu']
 const SUFFIXES = ['Supermarket', 'Mart', 'Convenience Store', 'Foods', 'Trading Co.', 'Retail', 'Hotel', 'Canteen']

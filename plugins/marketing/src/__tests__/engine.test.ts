@@ -1,5 +1,5 @@
+import { Money } from '@plume/core'
 import { describe, expect, it } from 'vitest'
-import { Money } from '@plume/plugin-orders'
 import { planPromotions, pickTier } from '../promotions/engine.js'
 import type { PromotionRule } from '../promotions/types.js'
 

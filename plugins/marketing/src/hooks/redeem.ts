@@ -1,6 +1,7 @@
+import { money } from '@plume/core'
 import { Conflict } from '@feathersjs/errors'
 import type { Knex } from 'knex'
-import { money, type TransitionHook } from '@plume/plugin-orders'
+import { type TransitionHook } from '@plume/plugin-orders'
 import { couponCodesOf, loadBuyer, VALID_PROMOTION } from '../promotions/load.js'
 import { plannedFor } from '../promotions/step.js'
 

@@ -1,4 +1,4 @@
-import { Money, money } from '@plume/plugin-orders'
+import { Money, money } from '@plume/core'
 import type { LineBlocked, LineGrant, PromoLine, PromotionPlan, PromotionRule } from './types.js'
 
 const ZERO = new Money(0)

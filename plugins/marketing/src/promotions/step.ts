@@ -1,5 +1,6 @@
+import { Money, money } from '@plume/core'
 import type { Knex } from 'knex'
-import { Money, money, type PricingContext, type PricingStep } from '@plume/plugin-orders'
+import type { PricingContext, PricingStep } from '@plume/plugin-orders'
 import { planPromotions } from './engine.js'
 import { loadOrderPromotions, loadProducts } from './load.js'
 import type { PromotionPlan, PromotionRule } from './types.js'

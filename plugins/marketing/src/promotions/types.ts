@@ -1,4 +1,4 @@
-import type { Money } from '@plume/plugin-orders'
+import type { Money } from '@plume/core'
 
 export type PromotionKind = 'percent' | 'fixed' | 'buy_x_get_y' | 'tiered' | 'free_shipping'
 

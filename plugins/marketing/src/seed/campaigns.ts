@@ -1,5 +1,5 @@
+import { insertRows } from '@plume/core'
 import type { Knex } from 'knex'
-import { insertRows } from '@plume/plugin-inventory'
 
 const DAY = 86_400_000
 

@@ -1,7 +1,7 @@
+import { Money, money } from '@plume/core'
 import { NotFound } from '@feathersjs/errors'
 import type { Id } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
-import { Money, money } from '@plume/plugin-orders'
 import { campaignResultsDocs } from './docs.js'
 
 export interface CampaignResult {

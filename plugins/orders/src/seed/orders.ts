@@ -1,5 +1,5 @@
+import { insertRows, seededRandom, type Random } from '@plume/core'
 import type { Knex } from 'knex'
-import { insertRows, seededRandom, type Random } from '@plume/plugin-inventory'
 import { Money } from '../money.js'
 import { ORDER_NUMBER_SEQUENCE } from '../migrations/20260101000000-orders-base.js'
 import { formatOrderNumber } from '../number.js'

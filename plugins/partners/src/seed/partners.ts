@@ -1,6 +1,6 @@
+import { insertRows, seededRandom } from '@plume/core'
 import { Decimal } from 'decimal.js'
 import type { Knex } from 'knex'
-import { insertRows, seededRandom } from '@plume/plugin-inventory'
 
 const TIERS = [
   { code: 'PLATINUM', name: 'Platinum', rank: 1, discountPercent: 20 },

@@ -1,5 +1,5 @@
+import { insertRows, seededRandom } from '@plume/core'
 import type { Knex } from 'knex'
-import { insertRows, seededRandom } from '@plume/plugin-inventory'
 import type { CreditSubject } from '../exposure.js'
 import { riskScore } from '../score.js'
 

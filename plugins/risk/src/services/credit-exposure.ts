@@ -1,6 +1,6 @@
+import { Money, money } from '@plume/core'
 import { BadRequest } from '@feathersjs/errors'
 import type { Knex } from 'knex'
-import { Money, money } from '@plume/plugin-orders'
 import { currentLimit, exposure, overdueInvoices, type CreditSubject, type Exposure, type OverdueInvoice } from '../exposure.js'
 import { creditPolicy } from '../policy.js'
 import { riskScore, type RiskScore } from '../score.js'

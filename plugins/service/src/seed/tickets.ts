@@ -1,5 +1,5 @@
+import { insertRows, seededRandom, type Random } from '@plume/core'
 import type { Knex } from 'knex'
-import { insertRows, seededRandom, type Random } from '@plume/plugin-inventory'
 import { formatTicketNumber, TICKET_NUMBER_SEQUENCE } from '../number.js'
 import { breachesAt, dueTimes, type SlaPolicy } from '../sla.js'
 
