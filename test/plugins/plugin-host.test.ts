@@ -20,8 +20,8 @@ const fan = definePlugin({
       // reads sent right behind the lock; the handler awaits what they answered
       hug: {
         prefetch: async (id, { trx }) => ((await trx.raw('select txid_current()::text as tx, (select text from hello_greetings where id = ?) as text', [id])) as { rows: unknown[] }).rows[0],
-        handler: async (id, _data, { trx, params }) => {
-          const read = (await params.actionPrefetch) as { tx: string; text: string }
+        handler: async (id, _data, { trx, prefetched }) => {
+          const read = (await prefetched) as { tx: string; text: string }
           const roundTrips = await roundTripsOf(trx)
           const own = ((await trx.raw('select txid_current()::text as tx')) as { rows: Array<{ tx: string }> }).rows[0]!
           return { id, text: read.text, sameTransaction: read.tx === own.tx, roundTrips }
@@ -158,12 +158,16 @@ describe('a plugin from outside plugins/: install, hooks, actions, services, dis
     expect((await api('POST', `/api/greetings/${g.id}/cheer`, {})).status).toBe(404)
     // the fan's action shared the `:id` route segment with hello's: wave must still answer
     expect((await api('POST', `/api/greetings/${g.id}/wave`, {})).status).toBe(201)
+    // the allowed actions follow: the fan's are no longer offered, hello's still are
+    const offered = async (id: number) => ((await api('GET', `/api/greetings/${id}/actions`)).body.actions as Array<{ name: string }>).map((a) => a.name)
+    expect(await offered(g.id)).toEqual(['wave'])
 
     const helloOff = await api('PATCH', '/api/plugins/hello', { enabled: false })
     expect(helloOff.status).toBe(200)
     expect((await api('GET', '/api/greetings')).status).toBe(404)
     expect((await api('POST', `/api/greetings/${g.id}/wave`, {})).status).toBe(404)
     expect((await api('GET', '/api/hello-stats')).status).toBe(404)
+    expect((await api('GET', `/api/greetings/${g.id}/actions`)).status).toBe(404)
     expect((p.app.get('actions') as Map<string, unknown>).get('greeting')).toBeUndefined()
     const c = await api('POST', '/api/customers', { code: 'H-3', name: 'No Hook' })
     expect(c.status).toBe(201)
@@ -195,6 +199,7 @@ describe('a plugin from outside plugins/: install, hooks, actions, services, dis
     expect((await api('PATCH', '/api/plugins/hello-fan', { enabled: true })).status).toBe(200)
     expect((await api('GET', '/api/hello-fan')).body).toEqual({ line: 'Hello, fan!' })
     expect((await api('POST', `/api/greetings/${g.id}/cheer`, {})).status).toBe(201)
+    expect(((await api('GET', `/api/greetings/${g.id}/actions`)).body.actions as Array<{ name: string }>).map((a) => a.name)).toEqual(['wave', 'cheer', 'hug'])
   })
 
   it('works in-process too: internal calls skip the admin check', async () => {
