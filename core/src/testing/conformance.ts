@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import type { TestPlatform } from './index.js'
+import type { TestPlatform } from './types.js'
 import { SampleRecords, type SampleOverrides } from './samples.js'
 
 type Row = Record<string, unknown>

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net'
 import knex from 'knex'
 import { pino } from 'pino'
 import { connectDatabase, type Database, type DatabaseOptions } from '../db/connect.js'
-import { createPlatform, type Platform, type PlatformOptions } from '../platform.js'
+import { createPlatform, type PlatformOptions } from '../platform.js'
+import type { TestPlatform } from './types.js'
 
 /**
  * A database for one test file: a fresh database on the PostgreSQL server named by
@@ -46,17 +47,7 @@ export async function connectTestDatabase(): Promise<Database> {
   }
 }
 
-export interface TestPlatform extends Platform {
-  /** Base URL of the running HTTP server, e.g. `http://127.0.0.1:40123`. */
-  url: string
-  kind: 'postgres' | 'pglite'
-  adminEmail: string
-  adminPassword: string
-  /** Logs in and returns a bearer token. */
-  login(email?: string, password?: string): Promise<string>
-  /** fetch against the server with JSON in and out. */
-  http(method: string, path: string, body?: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }> // eslint-disable-line @typescript-eslint/no-explicit-any
-}
+export type { TestPlatform } from './types.js'
 
 /**
  * Starts a whole platform on a throwaway database and a random loopback port.

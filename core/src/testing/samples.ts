@@ -1,5 +1,5 @@
 import type { EntityDefinition, FieldDefinition } from '@plume/metadata'
-import type { TestPlatform } from './index.js'
+import type { TestPlatform } from './types.js'
 
 type Row = Record<string, unknown>
 
