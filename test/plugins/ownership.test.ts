@@ -1,10 +1,12 @@
 /**
  * A plugin owns its domain: switching any built-in plugin off through `PATCH /api/plugins/:name`
  * takes away every route it contributed — its entity services, actions and custom services answer
- * 404 and leave `/api/openapi.json` and `/api/meta` — and switching it on again serves the
+ * 404 and leave `/api/openapi.json` and `/api/meta`, its dashboard cards are no longer listed — and switching it on again serves the
  * records written before. Plugins that depend on it are switched off first and on again after,
  * as the admin service requires.
  */
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SampleRecords, startTestPlatform, type TestPlatform } from '@plume/core/testing'
 
@@ -19,7 +21,13 @@ interface Info {
 interface Meta {
   entities: Array<{ name: string }>
   actions: Record<string, Array<{ plugin: string }>>
-  dashboard: Array<{ entity?: string }>
+  dashboard: Array<{ id: string; entity?: string }>
+}
+
+/** The ids of the dashboard cards a built-in plugin ships (`plugins/<name>/admin/cards.json`). */
+function cardsOf(name: string): string[] {
+  const file = fileURLToPath(new URL(`../../plugins/${name}/admin/cards.json`, import.meta.url))
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Array<{ id: string }>).map((c) => c.id) : []
 }
 
 let p: TestPlatform
@@ -80,6 +88,8 @@ describe('a disabled plugin takes everything it contributed along', () => {
       const counted = await totals()
       const before = await served()
       for (const entity of info.entities) expect(before.paths.has(`/api/${plural(entity)}`), entity).toBe(true)
+      const cards = cardsOf(name)
+      expect(before.meta.dashboard.map((c) => c.id)).toEqual(expect.arrayContaining(cards))
 
       const chain = dependants(name)
       for (const d of [...chain].reverse()) await switchPlugin(d, false)
@@ -101,6 +111,7 @@ describe('a disabled plugin takes everything it contributed along', () => {
         }
         for (const s of info.services) expect(paths.filter((x) => x === url(s).replace('/1', '/{id}') || x === url(s)), s).toEqual([])
         expect(Object.values(off.meta.actions).flat().filter((a) => a.plugin === name)).toEqual([])
+        expect(off.meta.dashboard.filter((c) => cards.includes(c.id)), 'its dashboard cards').toEqual([])
       } finally {
         await switchPlugin(name, true)
         for (const d of chain) await switchPlugin(d, true)
@@ -112,6 +123,7 @@ describe('a disabled plugin takes everything it contributed along', () => {
         expect(back.meta.entities.map((e) => e.name)).toContain(entity)
       }
       expect(await totals()).toEqual(counted)
+      expect(back.meta.dashboard.map((c) => c.id)).toEqual(expect.arrayContaining(cards))
       for (const { entity, id } of written) {
         const r = await p.http('GET', `/api/${plural(entity)}/${String(id)}`, undefined, token)
         expect([r.status, r.body?.id], `${entity} ${String(id)}`).toEqual([200, id])

@@ -81,7 +81,7 @@ export interface ActionMeta {
   path: string
 }
 
-/** A dashboard card as data (see src/dashboard/cards.json). */
+/** A dashboard card as data: a plugin ships its own in `plugins/<name>/admin/cards.json`, served by `api/meta`. */
 export interface DashboardCard {
   id: string
   kind: 'kpi' | 'trend' | 'top' | 'breakdown' | 'below'

@@ -52,7 +52,7 @@ export interface EntityMeta {
   schema: Record<string, unknown>
 }
 
-/** A dashboard card as data; plugins append theirs with `app.set('dashboardCards', [...])`. */
+/** A dashboard card as data: a plugin ships its own in `admin/cards.json` (listed while it is enabled). */
 export type DashboardCard = Record<string, unknown> & { id: string; kind: string }
 
 export interface MetaResponse {
@@ -144,8 +144,16 @@ export class MetaService {
         : { id: 0, roles: [] },
       entities,
       actions,
-      dashboard: (this.app.get('dashboardCards') ?? []).filter((c) => typeof c.entity !== 'string' || visible.has(c.entity)),
+      dashboard: this.cards().filter((c) => typeof c.entity !== 'string' || visible.has(c.entity)),
     }
+  }
+
+  /** The cards set on the app, then those of the enabled plugins (`admin/cards.json`), by `position`. */
+  private cards(): DashboardCard[] {
+    const host = this.app.get('plugins')
+    const fromPlugins = (host?.plugins ?? []).filter((p) => host?.isEnabled(p.name)).flatMap((p) => p.admin?.cards ?? [])
+    const pos = (c: DashboardCard) => (typeof c.position === 'number' ? c.position : Number.MAX_SAFE_INTEGER)
+    return [...(this.app.get('dashboardCards') ?? []), ...fromPlugins].sort((a, b) => pos(a) - pos(b))
   }
 }
 

@@ -3,7 +3,7 @@ import type { EntitySource } from '@plume/metadata'
 import { findPlugins, PLUGINS_DIR, type FoundPlugin } from './discover.js'
 import { orderPlugins } from './order.js'
 import { assertOwnedReferences } from './ownership.js'
-import { ownedEntityNames, pluginEntitySources, pluginMigrations } from './sources.js'
+import { ownedEntityNames, pluginAdmin, pluginEntitySources, pluginMigrations } from './sources.js'
 import type { PluginDefinition, PluginMigration } from './types.js'
 
 /** A plugin ready for the host: its definition and what it brings. */
@@ -16,6 +16,8 @@ export interface LoadedPlugin {
   /** Entities the plugin defines (their services come and go with it). */
   owns: string[]
   migrations: PluginMigration[]
+  /** Its dashboard cards (the admin UI lists them while it is enabled). */
+  admin: NonNullable<PluginDefinition['admin']>
 }
 
 export interface LoadPluginsOptions {
@@ -50,6 +52,7 @@ export async function loadPlugins(opts: LoadPluginsOptions = {}): Promise<Loaded
       entitySources,
       owns: ownedEntityNames(entitySources),
       migrations: await pluginMigrations(f),
+      admin: pluginAdmin(f),
     })
   }
   const ordered = orderPlugins(loaded)

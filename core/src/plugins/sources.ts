@@ -4,7 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { loadEntityFiles, type EntitySource } from '@plume/metadata'
 import type { FoundPlugin } from './discover.js'
-import type { PluginMigration } from './types.js'
+import type { PluginDefinition, PluginMigration } from './types.js'
 
 /** Conventional folders, relative to the plugin package, used when the definition lists none. */
 const ENTITY_DIRS = ['entities', 'src/entities']
@@ -82,4 +82,14 @@ export async function pluginMigrations(p: FoundPlugin): Promise<PluginMigration[
     names.add(m.name)
   }
   return [...list].sort((a, b) => a.name.localeCompare(b.name))
+}
+
+/** What a plugin shows in the admin UI: its `admin` field, or the package's `admin/cards.json`. */
+export function pluginAdmin(p: FoundPlugin): NonNullable<PluginDefinition['admin']> {
+  if (p.def.admin) return p.def.admin
+  const file = p.root ? join(p.root, 'admin', 'cards.json') : undefined
+  if (!file || !existsSync(file)) return {}
+  const cards = JSON.parse(readFileSync(file, 'utf8')) as unknown
+  if (!Array.isArray(cards)) throw new Error(`${file}: a list of dashboard cards is expected`)
+  return { cards: cards as NonNullable<PluginDefinition['admin']>['cards'] }
 }

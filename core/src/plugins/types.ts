@@ -111,6 +111,11 @@ export interface PluginDefinition<Api = unknown> {
   actions?: Record<string, Record<string, ActionDefinition>>
   /** Custom services by path (`api/…`), built when the plugin is enabled. */
   services?: Record<string, (ctx: PluginContext) => CustomService>
+  /**
+   * What the admin UI shows for the plugin while it is enabled: its dashboard cards (served by
+   * `api/meta`). Omitted: the package's `admin/cards.json`, when there is one.
+   */
+  admin?: { cards?: Array<Record<string, unknown> & { id: string; kind: string }> }
   /** Rules (permissions/alerts) the plugin ships, as data. */
   rules?: unknown[]
   migrations?: PluginMigration[]
