@@ -5,6 +5,7 @@ import { ledgerOnly } from './hooks/ledger-only.js'
 import { protectStockedLevel } from './hooks/protect-stocked-level.js'
 import { stockLevelChecks } from './migrations/20260101000000-stock-level-checks.js'
 import { reserveAtCommitMigration } from './migrations/20261206000000-reserve-at-commit.js'
+import { outboundMovementsIndexMigration } from './migrations/20261207100000-outbound-movements-index.js'
 import { seedCatalog } from './seed/catalog.js'
 import { stockAdjustmentsService } from './services/stock-adjustments.js'
 import { stockReceiptsService } from './services/stock-receipts.js'
@@ -25,7 +26,7 @@ export default definePlugin<InventoryApi>({
   name: 'inventory',
   version: '1.0.0',
   description: { en: 'Stock levels, reservations and the stock ledger', 'zh-CN': '库存、预留与库存流水' },
-  migrations: [stockLevelChecks, reserveAtCommitMigration],
+  migrations: [stockLevelChecks, reserveAtCommitMigration, outboundMovementsIndexMigration],
   hooks: {
     stockLevel: {
       find: [addAvailable()],

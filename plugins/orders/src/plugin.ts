@@ -12,6 +12,7 @@ import { syncLineFacts } from './hooks/sync-line-facts.js'
 import { ordersBaseMigration } from './migrations/20260101000000-orders-base.js'
 import { orderLineFactsMigration } from './migrations/20260401000000-order-line-facts.js'
 import { orderLinesByProductMigration } from './migrations/20260402000000-order-lines-by-product.js'
+import { orderReportIndexesMigration } from './migrations/20261207100000-report-indexes.js'
 import { priceListPrecedence } from './pricing/resolve.js'
 import { registryOf } from './registry.js'
 import { seedOrders } from './seed/orders.js'
@@ -64,7 +65,7 @@ export default definePlugin<OrdersApi>({
   description: { en: 'Sales orders: pricing, state machine, stock reservation', 'zh-CN': '销售订单：定价、状态流转、库存预留' },
   dependsOn: ['inventory', 'partners', 'crm'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
-  migrations: [ordersBaseMigration, orderLineFactsMigration, orderLinesByProductMigration],
+  migrations: [ordersBaseMigration, orderLineFactsMigration, orderLinesByProductMigration, orderReportIndexesMigration],
   // partner users read their own order lines (rows by the partnerId each line carries)
   rules: JSON.parse(readFileSync(new URL('../rules/permissions.json', import.meta.url), 'utf8')) as unknown[],
   hooks: {

@@ -3,15 +3,12 @@ import type { Knex } from 'knex'
 import { FILES_TABLE, NOTIFICATIONS_TABLE } from '../schedule/scheduler.js'
 
 /**
- * Indexes the built-in reports lean on (a report filtered by partner and date reads one index
- * range instead of the table), and the tables of scheduled files and their notifications.
+ * The tables of scheduled files and their notifications. (The indexes the built-in reports lean
+ * on live with the tables they index: the orders and inventory plugins' migrations.)
  */
 export async function reportingBase(trx: Knex | Knex.Transaction): Promise<void> {
-  await trx.raw('create index if not exists plume_rep_orders_partner_date on orders ("partnerId", "orderDate")')
-  await trx.raw('create index if not exists plume_rep_orders_date on orders ("orderDate")')
-  await trx.raw('create index if not exists plume_rep_orders_customer_date on orders ("customerId", "orderDate")')
-  await trx.raw('create index if not exists plume_rep_lines_promotion on order_lines ("promotionId") where "promotionId" is not null')
-  await trx.raw('create index if not exists plume_rep_movements_outbound on stock_movements ("productId", "warehouseId", "occurredAt") where kind in (\'shipment\', \'transfer_out\')')
+  // the indexes on orders, order lines and stock movements it made at first are created by the
+  // orders and inventory plugins, which own those tables (their migrations `20261207100000-…`)
   await trx.raw(`create table if not exists ${FILES_TABLE} (
     id serial primary key,
     "definitionId" integer not null references report_definitions(id) on delete cascade,
