@@ -8,6 +8,7 @@ import { guardOrder } from './hooks/guard-order.js'
 import { liftInlineLines } from './hooks/lift-inline-lines.js'
 import { partnerScope } from './hooks/partner-scope.js'
 import { prepareOrder } from './hooks/prepare-order.js'
+import { orderQuoteService } from './quote/service.js'
 import { syncLineFacts } from './hooks/sync-line-facts.js'
 import { ordersBaseMigration } from './migrations/20260101000000-orders-base.js'
 import { orderLineFactsMigration } from './migrations/20260401000000-order-line-facts.js'
@@ -80,6 +81,8 @@ export default definePlugin<OrdersApi>({
     orderLine: { create: lineHooks, update: lineHooks, patch: lineHooks, remove: lineHooks },
   },
   actions: { order: actions },
+  // price quotes: the create path and pricing pipeline in a transaction that rolls back
+  services: { 'api/order-quotes': orderQuoteService },
   setup(ctx) {
     const registry = registryOf(ctx.app)
     registry.inventory = ctx.use<InventoryApi>('inventory')
