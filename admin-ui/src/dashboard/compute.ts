@@ -1,11 +1,11 @@
 /**
- * Dashboard figures from plain REST queries: rows of a bounded window fetched with `$select`
- * and summed client side (money exactly, in cents). A reporting API will replace this later.
+ * Dashboard figures from server-side aggregates (`GET /api/aggregates`, permission-scoped): the
+ * browser never downloads records to count or sum them. Only the "below reorder point" list reads
+ * rows (a bounded window), since it compares two columns of each row.
  */
 import { api } from '../api/client'
 import type { DashboardCard, EntityMeta, Row } from '../types/meta'
-import { centsToString } from '../utils/decimal'
-import { measureFields, rowCents } from './measure'
+import { centsToString, toCents } from '../utils/decimal'
 
 /** At most this many rows per card and period: enough for a small business, bounded for a big one. */
 export const WINDOW = 5000
@@ -40,61 +40,84 @@ export interface Measured {
   complete: boolean
 }
 
-/** Count (exact, from `total`) or sum of the measure field over the period. */
+/** What `GET /api/aggregates` answers (a report result). */
+interface Aggregated {
+  rows: Row[]
+  truncated: boolean
+}
+
+type Measure = NonNullable<DashboardCard['measure']>
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+
+/** The aggregate endpoint's measure token and the column it answers in, for a card's measure. */
+export function measureToken(m: Measure): { token: string; key: string } {
+  if (m.op === 'count' || !m.field) return { token: 'count', key: 'count' }
+  if (m.minus) return { token: `sum:${m.field}-${m.minus}`, key: `sum${cap(m.field)}Minus${cap(m.minus)}` }
+  return { token: `sum:${m.field}`, key: `sum${cap(m.field)}` }
+}
+
+/**
+ * Figures computed by the server with the caller's permissions (`GET /api/aggregates`): the
+ * dashboard never downloads records to sum them.
+ */
+async function aggregate(e: EntityMeta, card: DashboardCard, r: Range | undefined, extra: Record<string, unknown>): Promise<Aggregated> {
+  const { token } = measureToken(card.measure ?? { op: 'count' })
+  const query: Record<string, unknown> = { entity: e.name, measure: token, ...extra }
+  if (card.where && Object.keys(card.where).length) query.filters = JSON.stringify(card.where)
+  if (r) Object.assign(query, { from: r.from.toISOString(), to: r.to.toISOString() })
+  return (await api.find('aggregates', query)) as unknown as Aggregated
+}
+
+const cents = (v: unknown) => toCents(v ?? '0')
+
+/** Count or sum of the measure field over the period (one aggregate). */
 export async function measure(e: EntityMeta, card: DashboardCard, r: Range | undefined): Promise<Measured> {
   const m = card.measure ?? { op: 'count' }
-  if (m.op === 'count') {
-    const res = await api.find(e.plural, { ...(card.where ?? {}), ...(r ? dateCondition(e, card.dateField, r) : {}), $limit: 0 })
-    return { value: res.total, complete: true }
-  }
-  const got = await rows(e, card, r, measureFields(card))
-  return { value: sum(e, m, got.rows), complete: got.complete }
+  const got = await aggregate(e, card, r, {})
+  const v = got.rows[0]?.[measureToken(m).key]
+  if (m.op === 'count') return { value: Number(v ?? 0), complete: true }
+  const field = e.fields[m.field ?? '']
+  const value = field?.xType === 'money' || field?.type === 'string' ? centsToString(cents(v)) : Number(v ?? 0)
+  return { value, complete: true }
 }
 
-function sum(e: EntityMeta, m: NonNullable<DashboardCard['measure']>, list: Row[]): string | number {
-  const field = m.field ?? ''
-  if (e.fields[field]?.xType === 'money' || e.fields[field]?.type === 'string') return centsToString(list.reduce((s, x) => s + rowCents(m, x), 0n))
-  return list.reduce((s, x) => s + Number(x[field] ?? 0) - (m.minus ? Number(x[m.minus] ?? 0) : 0), 0)
-}
+const pad = (n: number) => String(n).padStart(2, '0')
 
-/** Daily (≤ 62 days) or monthly buckets of the measure. */
+/** Daily (≤ 62 days) or monthly buckets of the measure (UTC, as the server labels them). */
 export async function trend(e: EntityMeta, card: DashboardCard, r: Range): Promise<{ labels: string[]; values: number[]; complete: boolean }> {
   const dateField = card.dateField ?? 'createdAt'
-  const got = await rows(e, card, r, [...measureFields(card), dateField])
-  const days = (r.to.getTime() - r.from.getTime()) / 86_400_000
-  const monthly = days > 62
-  const keyOf = (d: Date) => (monthly ? `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}` : `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`)
+  const monthly = (r.to.getTime() - r.from.getTime()) / 86_400_000 > 62
+  const period = monthly ? 'month' : 'day'
+  const keyOf = (d: Date) => (monthly ? `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}` : `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`)
   const buckets = new Map<string, bigint>()
-  for (let d = new Date(r.from); d < r.to; monthly ? d.setMonth(d.getMonth() + 1, 1) : d.setDate(d.getDate() + 1)) buckets.set(keyOf(d), 0n)
+  for (let d = new Date(r.from); d < r.to; monthly ? d.setUTCMonth(d.getUTCMonth() + 1, 1) : d.setUTCDate(d.getUTCDate() + 1)) buckets.set(keyOf(d), 0n)
+  const got = await aggregate(e, card, r, { period, dateField })
+  const { key } = measureToken(card.measure ?? { op: 'count' })
   for (const row of got.rows) {
-    const raw = row[dateField]
-    if (!raw) continue
-    const k = keyOf(new Date(/^\d{4}-\d{2}-\d{2}$/.test(String(raw)) ? `${String(raw)}T00:00:00` : String(raw)))
-    const add = rowCents(card.measure ?? { op: 'count' }, row)
-    buckets.set(k, (buckets.get(k) ?? 0n) + add)
+    const label = String(row[`${dateField}:${period}`] ?? '')
+    if (!label) continue
+    const v = row[key]
+    buckets.set(label, (buckets.get(label) ?? 0n) + (key === 'count' ? BigInt(Number(v ?? 0)) * 100n : cents(v)))
   }
-  return { labels: [...buckets.keys()], values: [...buckets.values()].map((c) => Number(c) / 100), complete: got.complete }
+  return { labels: [...buckets.keys()], values: [...buckets.values()].map((c) => Number(c) / 100), complete: !got.truncated }
 }
 
-/** Top N values of `groupBy` by the measure. */
+/** Top N values of `groupBy` by the measure (sorted and cut by the server). */
 export async function top(e: EntityMeta, card: DashboardCard, r: Range): Promise<{ items: Array<{ id: unknown; value: number }>; complete: boolean }> {
   const by = card.groupBy ?? ''
-  const got = await rows(e, card, r, [...measureFields(card), by])
-  const acc = new Map<unknown, bigint>()
-  for (const row of got.rows) {
-    const k = row[by]
-    if (k === null || k === undefined) continue
-    acc.set(k, (acc.get(k) ?? 0n) + rowCents(card.measure ?? { op: 'count' }, row))
-  }
-  const items = [...acc.entries()].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0)).slice(0, card.limit ?? 5).map(([id, c]) => ({ id, value: Number(c) / 100 }))
-  return { items, complete: got.complete }
+  const { key } = measureToken(card.measure ?? { op: 'count' })
+  const got = await aggregate(e, card, r, { groupBy: by, sort: `-${key}`, limit: card.limit ?? 5 })
+  const items = got.rows.filter((row) => row[by] !== null && row[by] !== undefined).map((row) => ({ id: row[by], value: key === 'count' ? Number(row[key] ?? 0) : Number(cents(row[key])) / 100 }))
+  return { items, complete: true }
 }
 
-/** Exact counts per value of an enum field (one `$limit: 0` query each). */
+/** Exact counts per value of an enum field (one aggregate grouped by it). */
 export async function breakdown(e: EntityMeta, card: DashboardCard): Promise<Array<{ value: string | number; count: number }>> {
   const by = card.groupBy ?? ''
   const values = card.values ?? e.fields[by]?.enum ?? []
-  return Promise.all(values.map(async (v) => ({ value: v, count: (await api.find(e.plural, { ...(card.where ?? {}), [by]: v, $limit: 0 })).total })))
+  const got = await aggregate(e, { ...card, measure: { op: 'count' } }, undefined, { groupBy: by })
+  const counts = new Map(got.rows.map((row) => [String(row[by]), Number(row.count ?? 0)]))
+  return values.map((v) => ({ value: v, count: counts.get(String(v)) ?? 0 }))
 }
 
 /** Rows where `field` < `than` (two columns: compared client side over the window). */

@@ -8,8 +8,10 @@ import { runScheduledReports, startScheduler, stopScheduler } from './schedule/s
 import { reportDefinitionsService } from './services/definitions-service.js'
 import { reportFilesService } from './services/files-service.js'
 import { reportRunService } from './services/run-service.js'
+import { aggregatesService } from './services/aggregates-service.js'
 
 export { runReport, loadDefinition, runValues } from './run.js'
+export { aggregate, measureSpecs } from './aggregate.js'
 export { runScheduledReports, FILE_EVENT, FILES_TABLE, NOTIFICATIONS_TABLE, type ScheduledRun } from './schedule/scheduler.js'
 export { compileReport } from './definition/compile.js'
 export { accessFor, type EntityAccess, type AccessOf } from './access.js'
@@ -42,7 +44,19 @@ export default definePlugin<ReportingApi>({
     'api/reports': reportDefinitionsService,
     'api/reports/:id/run': reportRunService,
     'api/report-files': reportFilesService,
+    'api/aggregates': aggregatesService,
   },
+  // anyone signed in may ask for aggregates: each entity's own read permission scopes (or refuses) them
+  rules: [
+    {
+      name: 'aggregates-read',
+      description: 'Signed-in users may aggregate what they may read (the entity read rules apply to every row counted)',
+      effect: 'allow',
+      entities: ['aggregates'],
+      actions: ['find'],
+      conditions: { all: [{ fact: 'user', path: '$.id', operator: 'greaterThan', value: 0 }] },
+    },
+  ],
   setup(ctx) {
     // an in-process minute timer until the durable job queue lands; tests call runScheduledReports
     if (process.env.PLUME_REPORT_SCHEDULER !== '0' && !process.env.VITEST) startScheduler(ctx.app)
