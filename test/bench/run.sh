@@ -13,6 +13,11 @@ for b in test/bench/crud.ts test/bench/orders.ts test/bench/permissions.ts test/
   echo "== $b"
   npx tsx "$b" || status=1
 done
+if [ -f test/bench/admin-load.ts ]; then
+  echo "== admin dashboard cold load (Chromium)"
+  if [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then npx tsx test/bench/admin-load.ts || status=1
+  else echo "  skipped: no Chromium (bash .ci/setup-browser.sh)"; fi
+fi
 if [ -f admin-ui/scripts/size.mjs ]; then
   echo "== admin-ui bundle size"
   # measured on a build of the current sources (a fresh clone has none)

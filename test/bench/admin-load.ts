@@ -1,0 +1,72 @@
+/**
+ * Cold load of the admin dashboard in headless Chromium: starts the platform (demo data, the
+ * built admin UI), opens /admin in a fresh browser context (empty cache), signs in, and prints
+ * the time to the login form, from "sign in" to the dashboard's first rendered card, and the JS
+ * bytes transferred (encoded body sizes from the Performance API: compressed when the server
+ * compressed). Targets (issue #15): first card under 1.5 s, JS under 350 KB compressed.
+ * Run: npx tsx test/bench/admin-load.ts (PGlite; PostgreSQL with DATABASE_URL). Needs
+ * /usr/bin/chromium (`bash .ci/setup-browser.sh`) and admin-ui/dist (built when missing).
+ */
+import { startTestPlatform } from '@plume/core/testing'
+import { ensureAdminBuilt, launch } from '../browser/browser.js'
+
+const TARGET_MS = 1500
+const TARGET_JS_KB = 350
+
+interface Transferred {
+  js: number
+  jsDecoded: number
+  css: number
+  files: number
+}
+
+async function main(): Promise<void> {
+  ensureAdminBuilt()
+  const p = await startTestPlatform({ demo: true })
+  const browser = await launch()
+  try {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } })
+    const page = await context.newPage()
+    const t0 = performance.now()
+    await page.goto(`${p.url}/admin/`)
+    await page.waitForSelector('[data-test="login-form"]')
+    const toForm = performance.now() - t0
+    await page.fill('#login-email', 'admin@test.local')
+    await page.fill('#login-password', 'admin-Secret-123')
+    const t1 = performance.now()
+    await page.click('[data-test="login-submit"]')
+    // the first card that finished loading its figures
+    await page.waitForSelector('.dash-card[aria-busy="false"]', { timeout: 60_000 })
+    const toCard = performance.now() - t1
+    await page.waitForLoadState('networkidle')
+    const all = await page.waitForFunction(() => document.querySelectorAll('.dash-card[aria-busy="true"]').length === 0, undefined, { timeout: 60_000 }).then(() => performance.now() - t1)
+    const sizes = await page.evaluate((): Transferred => {
+      const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[]
+      const out = { js: 0, jsDecoded: 0, css: 0, files: 0 }
+      for (const e of entries) {
+        const path = new URL(e.name).pathname
+        if (path.endsWith('.js')) {
+          out.js += e.encodedBodySize
+          out.jsDecoded += e.decodedBodySize
+          out.files++
+        } else if (path.endsWith('.css')) out.css += e.encodedBodySize
+      }
+      return out
+    })
+    const kb = (n: number) => (n / 1024).toFixed(1)
+    console.log(`  login form shown (cold):      ${Math.round(toForm)} ms`)
+    console.log(`  sign in → first card:         ${Math.round(toCard)} ms (target < ${TARGET_MS} ms) ${toCard < TARGET_MS ? 'OK' : 'OVER'}`)
+    console.log(`  sign in → every card:         ${Math.round(all)} ms`)
+    console.log(`  JS transferred:               ${kb(sizes.js)} KB compressed (${kb(sizes.jsDecoded)} KB decoded, ${sizes.files} files; target < ${TARGET_JS_KB} KB) ${sizes.js / 1024 < TARGET_JS_KB ? 'OK' : 'OVER'}`)
+    console.log(`  CSS transferred:              ${kb(sizes.css)} KB compressed`)
+    await context.close()
+  } finally {
+    await browser.close()
+    await p.close()
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err)
+  process.exit(1)
+})
