@@ -13,8 +13,6 @@ export { setting, knexOf } from './kernel/settings.js'
 export { defer, inTransaction } from './db/commit.js'
 // a transaction whose service events wait for its commit (and vanish on rollback)
 export { withCommitEvents } from './app/commit-events.js'
-// a transaction whose service events wait for its commit (and vanish on rollback)
-export { withCommitEvents } from './app/commit-events.js'
 export { prepared } from './db/prepared.js'
 // entity services, queries, validation
 export type { EntityParams, Paginated, Row } from './service/entity-service.js'

@@ -70,7 +70,7 @@ export type EnvSettings = Pick<PlumeSettings, 'encryptionKeys' | 'revealRoles' |
 const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)
 
 /**
- * Reads the app's settings from the environment (see README, "Settings").
+ * Reads the app's settings from the environment (README, "Configuration").
  * @example settingsFromEnv({ PLUME_REVEAL_ROLES: 'admin,finance' }).revealRoles // ['admin', 'finance']
  */
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): EnvSettings {

@@ -1,34 +1,25 @@
-/** The plugin host: lifecycle, hooks, mounting, and run-time enable/disable. */
-import { Conflict, FeathersError, NotFound } from '@feathersjs/errors'
+/**
+ * The plugin host: lifecycle, hooks, mounting, and run-time enable/disable. What it lists
+ * (host-info.ts) and how it migrates a plugin's tables (host-migrate.ts) sit next to it.
+ */
+import { Conflict, NotFound } from '@feathersjs/errors'
 import type { Logger } from 'pino'
 import { servicePath } from '../kernel/paths.js'
 import type { PlumeApp } from '../kernel/types.js'
-import { actionInfo, actionPath, actionService, serviceChain, type ActionInfo } from './actions.js'
+import { actionInfo, actionService, serviceChain, type ActionInfo } from './actions.js'
 import { mountAllowedActions, unmountAllowedActions } from './allowed-actions.js'
 import type { HookSource } from './dispatch.js'
 import { demoLoginLines } from './demo-users.js'
 import type { LoadedPlugin } from './load.js'
 import { unmountService } from './mount.js'
-import { appliedMigrations, ensurePluginTables, readPluginRecords, recordMigration, savePluginRecord, type PluginRecord } from './store.js'
+import { describePlugin, publicMessage, type PluginInfo } from './host-info.js'
+import { migratePlugin } from './host-migrate.js'
+import { ensurePluginTables, readPluginRecords, savePluginRecord, type PluginRecord } from './store.js'
 import type { PluginContext, PluginHook } from './types.js'
 
-/** What `api/plugins` lists for one plugin. */
-export interface PluginInfo {
-  name: string
-  version: string
-  installedVersion: string | null
-  enabled: boolean
-  dependsOn: string[]
-  error: string | null
-  description: PluginDescription
-  entities: string[]
-  actions: Array<{ entity: string; name: string; path: string }>
-  services: string[]
-}
+export type { PluginInfo } from './host-info.js'
 
-type PluginDescription = LoadedPlugin['def']['description'] | null
-
-interface State {
+export interface PluginState {
   plugin: LoadedPlugin
   active: boolean
   api: unknown
@@ -38,20 +29,12 @@ interface State {
   justInstalled: boolean
 }
 
-/** The message kept for a failed plugin: a plugin's own message, never SQL or a stack. */
-function publicMessage(err: unknown): string {
-  if (err instanceof FeathersError) return err.message
-  const code = (err as { code?: unknown }).code
-  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return `database error ${code}`
-  return err instanceof Error ? err.message : String(err)
-}
-
 /**
  * Runs plugins on one app. Created by the platform; `app.get('plugins')` returns it.
  * @example const host = new PluginHost(app, await loadPlugins()); await host.start({ demo: false })
  */
 export class PluginHost implements HookSource {
-  private readonly states = new Map<string, State>()
+  private readonly states = new Map<string, PluginState>()
   private records = new Map<string, PluginRecord>()
   private hookCache = new Map<string, PluginHook[]>()
   private queue: Promise<unknown> = Promise.resolve()
@@ -148,23 +131,7 @@ export class PluginHost implements HookSource {
   info(name: string): PluginInfo {
     const state = this.states.get(name)
     if (!state) throw new NotFound(`No plugin named "${name}"`)
-    const { plugin } = state
-    const def = plugin.def
-    return {
-      name,
-      version: def.version,
-      installedVersion: this.records.get(name)?.version ?? null,
-      enabled: state.active,
-      dependsOn: plugin.dependsOn,
-      error: state.error,
-      description: def.description ?? null,
-      entities: plugin.owns,
-      actions: Object.entries(def.actions ?? {}).flatMap(([entity, actions]) => {
-        const e = this.app.get('entities').get(entity)
-        return Object.keys(actions).map((a) => ({ entity, name: a, path: e ? actionPath(e, a) : '' }))
-      }),
-      services: Object.keys(def.services ?? {}),
-    }
+    return describePlugin(this.app, state, this.records.get(name)?.version ?? null)
   }
 
   /** Enables a plugin at run time: migrations, install or upgrade, setup, `enable`, mount. */
@@ -209,7 +176,7 @@ export class PluginHost implements HookSource {
   }
 
   /** Unmounts a plugin here (its data stays). */
-  private async deactivate(state: State): Promise<void> {
+  private async deactivate(state: PluginState): Promise<void> {
     state.active = false
     state.api = undefined
     state.error = null
@@ -273,7 +240,7 @@ export class PluginHost implements HookSource {
     }
   }
 
-  private state(name: string): State {
+  private state(name: string): PluginState {
     const s = this.states.get(name)
     if (!s) throw new Error(`unknown plugin ${name}`)
     return s
@@ -292,7 +259,7 @@ export class PluginHost implements HookSource {
     this.records = await readPluginRecords(this.app.get('db').knex)
   }
 
-  private async fail(state: State, err: unknown): Promise<void> {
+  private async fail(state: PluginState, err: unknown): Promise<void> {
     const name = state.plugin.name
     state.active = false
     state.api = undefined
@@ -309,12 +276,12 @@ export class PluginHost implements HookSource {
    * `followed`: the switch was made through another instance — its lifecycle functions ran
    * there and the store already says so: here it is set up and mounted only.
    */
-  private async activate(state: State, switchingOn: boolean, followed = false): Promise<void> {
+  private async activate(state: PluginState, switchingOn: boolean, followed = false): Promise<void> {
     const { plugin } = state
     const { def, name } = plugin
     const ctx = this.context(plugin)
     const installed = this.records.get(name)?.version ?? null
-    await this.migrate(plugin, ctx)
+    await migratePlugin(this.logger, plugin, ctx)
     if (followed) {
       state.api = await def.setup?.(ctx)
       this.mount(state, ctx)
@@ -351,21 +318,7 @@ export class PluginHost implements HookSource {
     if (register) await register(`plugin:${name}`, rules ?? [], { reload: !this.starting })
   }
 
-  private async migrate(plugin: LoadedPlugin, ctx: PluginContext): Promise<void> {
-    if (plugin.migrations.length === 0) return
-    const { knex } = ctx
-    const done = await appliedMigrations(knex, plugin.name)
-    for (const m of plugin.migrations) {
-      if (done.has(m.name)) continue
-      await knex.transaction(async (trx) => {
-        await m.up(ctx, trx)
-        await recordMigration(trx, plugin.name, m.name)
-      })
-      this.logger.info(`plugin ${plugin.name}: migration ${m.name} applied`)
-    }
-  }
-
-  private mount(state: State, ctx: PluginContext): void {
+  private mount(state: PluginState, ctx: PluginContext): void {
     const { app } = this
     const { plugin } = state
     const entities = app.get('entities')
@@ -403,7 +356,7 @@ export class PluginHost implements HookSource {
     }
   }
 
-  private async unmount(state: State): Promise<void> {
+  private async unmount(state: PluginState): Promise<void> {
     const { actions } = this
     for (const [entity, list] of actions) {
       const kept = list.filter((a) => a.plugin !== state.plugin.name)
