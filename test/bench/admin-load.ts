@@ -27,6 +27,11 @@ async function main(): Promise<void> {
   try {
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 } })
     const page = await context.newPage()
+    const apiCalls: string[] = []
+    page.on('request', (r) => {
+      const u = new URL(r.url())
+      if (u.pathname.startsWith('/api/')) apiCalls.push(u.pathname)
+    })
     const t0 = performance.now()
     await page.goto(`${p.url}/admin/`)
     await page.waitForSelector('[data-test="login-form"]')
@@ -53,7 +58,13 @@ async function main(): Promise<void> {
       }
       return out
     })
+    // a card that failed is not a rendered figure: say so rather than report a fast failure
+    const failed = await page.$$eval('.dash-card', (cards) => cards.filter((c) => /Could not load/.test(c.textContent ?? '')).map((c) => c.getAttribute('data-test')))
+    const cards = await page.$$eval('.dash-card', (list) => list.length)
     const kb = (n: number) => (n / 1024).toFixed(1)
+    const aggregates = apiCalls.filter((c) => c === '/api/aggregates').length
+    console.log(`  API requests:                 ${apiCalls.length} (${aggregates} to /api/aggregates)`)
+    console.log(`  cards:                        ${cards} (${failed.length ? `failed: ${failed.join(', ')}` : 'none failed'})`)
     console.log(`  login form shown (cold):      ${Math.round(toForm)} ms`)
     console.log(`  sign in → first card:         ${Math.round(toCard)} ms (target < ${TARGET_MS} ms) ${toCard < TARGET_MS ? 'OK' : 'OVER'}`)
     console.log(`  sign in → every card:         ${Math.round(all)} ms`)
