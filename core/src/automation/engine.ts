@@ -10,7 +10,7 @@ import { RuleEvaluator, type Match } from './evaluate.js'
 import { AutomationRegistry } from './registry.js'
 import { FIRINGS_TABLE, loadAutomationRules, rulesStamp, SLOTS_TABLE } from './store.js'
 import { render } from './template.js'
-import type { ActionRun, FactContext, StoredAutomationRule, TemplateContext, TriggerEvent } from './types.js'
+import type { ActionRun, StoredAutomationRule, TemplateContext, TriggerEvent } from './types.js'
 
 export const ACTION_JOB = 'automation.action'
 /** A firing caused by an action's write at this depth is not acted on (loop protection). */
