@@ -44,6 +44,7 @@ export { JobQueue, Maintenance, PermanentJobError, JOBS_TABLE } from './jobs/ind
 // the settings each layer declares on PlumeSettings (module augmentations; types only)
 export type {} from './app/settings.js'
 export type {} from './audit/settings.js'
+export type {} from './automation/settings.js'
 export type {} from './auth/settings.js'
 export type {} from './jobs/settings.js'
 export type {} from './permissions/settings.js'

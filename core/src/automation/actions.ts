@@ -1,5 +1,5 @@
 import { FeathersError } from '@feathersjs/errors'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import { PermanentJobError, type JobContext, type JobRow } from '../jobs/index.js'
 import { assertValidData } from '../validation/data.js'
 import type { FieldError } from '../validation/ajv.js'

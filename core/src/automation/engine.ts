@@ -1,7 +1,7 @@
 import { Conflict, Unprocessable } from '@feathersjs/errors'
 import type { Knex } from 'knex'
 import type { Logger } from 'pino'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import type { JobQueue } from '../jobs/index.js'
 import { userFact } from '../permissions/engine.js'
 import { compileRule, eventKey, lastSlot, type CompiledRule } from './compile.js'

@@ -1,8 +1,7 @@
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { EntityDefinition } from '@plume/metadata'
 import type { Knex } from 'knex'
-import type { AroundHook, PlumeApp } from '../app/types.js'
-import type { AutomationEngine } from './engine.js'
+import type { AroundHook, PlumeApp } from '../kernel/types.js'
 import type { EntityEvent, TriggerEvent } from './types.js'
 
 const EVENTS: Record<string, EntityEvent> = { create: 'created', patch: 'patched', update: 'updated', remove: 'removed' }
@@ -32,7 +31,7 @@ const dbOf = (app: PlumeApp, context: HookContext): Knex | Knex.Transaction => (
  */
 export const automationHook = (app: PlumeApp, entity: EntityDefinition, read?: RowReader): AroundHook => async (context: HookContext, next: NextFunction) => {
   const on = EVENTS[context.method]
-  const engine = app.get('automation') as AutomationEngine | undefined
+  const engine = app.get('automation')
   if (!on || !engine) return next()
   const before = engine.listens('before', entity.name, on)
   const after = engine.listens('after', entity.name, on)
@@ -72,8 +71,8 @@ export const automationEvents = (app: PlumeApp, read: RowReader): AroundHook => 
   } finally {
     delete (context as Waiting)[PENDING]
   }
-  if (waiting.length === 0) return
-  const engine = app.get('automation') as AutomationEngine
+  const engine = app.get('automation')
+  if (waiting.length === 0 || !engine) return
   const db = dbOf(app, context)
   for (const event of waiting) {
     const id = Number(event.record.id)

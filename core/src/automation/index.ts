@@ -1,4 +1,4 @@
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import { clientSafeErrors } from '../app/hooks.js'
 import { msFromEnv, whileRunning } from '../app/background.js'
 import { requireAuth } from '../auth/session.js'
@@ -28,7 +28,7 @@ export type * from './types.js'
 
 /** The engine of an app (set up by createApp). */
 export function automationOf(app: PlumeApp): AutomationEngine {
-  const engine = app.get('automation') as AutomationEngine | undefined
+  const engine = app.get('automation')
   if (!engine) throw new Error('automation is not set up')
   return engine
 }

@@ -3,7 +3,7 @@
  * defaults in `metadata/rules/alerts/*.json`). See docs/automation.md.
  */
 import type { Knex } from 'knex'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import type { Condition } from '../rules/conditions.js'
 import type { FieldError } from '../validation/ajv.js'
 

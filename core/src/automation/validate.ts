@@ -1,6 +1,6 @@
 import { CronExpressionParser } from 'cron-parser'
 import type { EntityDefinition } from '@plume/metadata'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import { isFactRef, leavesOf } from '../rules/conditions.js'
 import { ruleShape, shapeErrors } from '../rules/schema.js'
 import { firstField, unknownFact, unknownField } from '../rules/validate.js'

@@ -1,4 +1,4 @@
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import { userFact } from '../permissions/engine.js'
 import { visibleCopy } from '../permissions/fields.js'
 import { engineOf } from '../permissions/hooks.js'

@@ -1,6 +1,6 @@
 import type { Id, NullableId, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import type { FieldError } from '../validation/ajv.js'
 import { knownResources } from './resources.js'
 import { getRule, invalidRule as invalid, parseRuleId as parseId, queryRules, shapeStored as shape } from '../rules/store.js'

@@ -1,7 +1,7 @@
 import { Conflict, NotFound } from '@feathersjs/errors'
 import type { Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
-import type { PlumeApp } from '../app/types.js'
+import type { PlumeApp } from '../kernel/types.js'
 import { auditRuleChange } from '../audit/admin.js'
 import { ruleActor, RULES_TABLE, shapeStored, writeRuleHistory, type StoredRuleRow } from './store.js'
 

@@ -6,7 +6,7 @@
 import type { EntityDefinition } from '@plume/metadata'
 import type { ActionInfo } from '../../plugins/actions.js'
 import { SERVICE_OPTIONS } from '../../plugins/mount.js'
-import type { PlumeApp } from '../types.js'
+import type { PlumeApp } from '../../kernel/types.js'
 import { actionDocs } from './actions.js'
 import { entityDocs } from './entities.js'
 import { SECURITY, securitySchemes } from './security.js'

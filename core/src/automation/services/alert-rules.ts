@@ -1,6 +1,6 @@
 import type { Id, NullableId, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
-import type { PlumeApp } from '../../app/types.js'
+import type { PlumeApp } from '../../kernel/types.js'
 import type { FieldError } from '../../validation/ajv.js'
 import type { AutomationEngine } from '../engine.js'
 import { shapeRule } from '../store.js'

@@ -1,6 +1,6 @@
 import { BadRequest } from '@feathersjs/errors'
 import type { Params } from '@feathersjs/feathers'
-import type { PlumeApp } from '../../app/types.js'
+import type { PlumeApp } from '../../kernel/types.js'
 import { callerOf, engineOf, forbid } from '../../permissions/hooks.js'
 import type { AutomationEngine, DryRunResult } from '../engine.js'
 import type { AlertRulesService } from './alert-rules.js'

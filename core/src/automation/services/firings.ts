@@ -1,6 +1,6 @@
 import { BadRequest, NotFound } from '@feathersjs/errors'
 import type { Id, NullableId, Params } from '@feathersjs/feathers'
-import type { PlumeApp } from '../../app/types.js'
+import type { PlumeApp } from '../../kernel/types.js'
 import { JOBS_TABLE, type JobQueue } from '../../jobs/index.js'
 import { ACTION_JOB } from '../engine.js'
 import { FIRINGS_TABLE } from '../store.js'
