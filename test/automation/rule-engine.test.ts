@@ -76,6 +76,29 @@ describe('alert and automation rules run on json-rules-engine, indexed by trigge
     expect(calls.other).toBe(0)
   })
 
+  it('skips the engine only when every listening rule is certainly false on the record; a possible match is decided by json-rules-engine', async () => {
+    const run = vi.spyOn(Engine.prototype, 'run')
+    const engine = engineOf(p)
+    engine.load([
+      onCustomer('pre-a', 'patched', { all: [{ fact: 'record', path: '$.code', operator: 'equal', value: 'NOT-THIS' }] }),
+      onCustomer('pre-b', 'patched', { any: [{ fact: 'record', path: '$.type', operator: 'equal', value: 'person' }] }),
+    ])
+    expect(await engine.emit(patched(), knex())).toEqual([])
+    expect(run).not.toHaveBeenCalled()
+    engine.load([
+      onCustomer('pre-a', 'patched', { all: [{ fact: 'record', path: '$.code', operator: 'equal', value: 'NOT-THIS' }] }),
+      onCustomer('pre-c', 'patched', { all: [{ fact: 'record', path: '$.code', operator: 'equal', value: 'JRE-1' }] }),
+    ])
+    expect(await engine.emit(patched(), knex())).toHaveLength(1)
+    expect(run).toHaveBeenCalledTimes(1)
+    // a missing path is not "false": the engine decides and the rule does not fire (fail closed)
+    run.mockClear()
+    engine.load([onCustomer('pre-d', 'patched', { all: [{ fact: 'record', path: '$.nope.deeper', operator: 'equal', value: 1 }] })])
+    expect(await engine.emit(patched(), knex())).toEqual([])
+    expect(run).toHaveBeenCalledTimes(1)
+    run.mockRestore()
+  })
+
   it('fails closed per rule: a fact that throws or a missing path stops that rule only, and it is logged', async () => {
     const engine = engineOf(p)
     engine.load([

@@ -8,6 +8,19 @@ import type { FactContext } from './types.js'
 /** Facts given with the event (evaluated before registered, aggregate facts). */
 const RUNTIME_FACTS: ReadonlySet<string> = new Set([...EVENT_FACTS, 'item'])
 
+/**
+ * True when the rule reads only the event's facts and its compiled conditions are false on them
+ * (an error — a missing fact — is not "false": json-rules-engine then decides and records it).
+ */
+function certainlyFalse(cr: CompiledRule, base: Facts): boolean {
+  for (const fact of cr.condition.facts) if (!RUNTIME_FACTS.has(fact)) return false
+  try {
+    return !cr.condition.evaluate(base)
+  } catch {
+    return false
+  }
+}
+
 /** One rule's outcome on one set of facts. */
 export interface Match {
   item?: unknown
@@ -71,7 +84,11 @@ export class RuleEvaluator {
       }
       return p
     }
-    const jre = withExplain ? undefined : this.engineFor(rules)
+    // json-rules-engine decides every firing; a rule whose conditions read only the event's own
+    // facts is first tried on its compiled form, and when every such rule is certainly false
+    // (no error) and no other rule listens, the engine has nothing to decide and is not run
+    const settled = !withExplain && rules.every((cr) => cr.rule.forEach || certainlyFalse(cr, base))
+    const jre = withExplain || settled ? undefined : this.engineFor(rules)
     const outcome = jre ? await jre.run(base, load) : undefined
     const out: Evaluation[] = []
     for (const cr of rules) {
@@ -80,7 +97,7 @@ export class RuleEvaluator {
         out.push({ cr, matches: [], error })
         continue
       }
-      if (outcome && !cr.rule.forEach && !outcome.matched.has(cr.stored.name)) {
+      if ((settled || outcome) && !cr.rule.forEach && !outcome?.matched.has(cr.stored.name)) {
         out.push({ cr, matches: [] })
         continue
       }
