@@ -231,6 +231,17 @@ describe('admin UI', () => {
     expect(consoleErrors).toEqual([])
   })
 
+  it('fits a phone: the dashboard at 390 px does not scroll sideways', async () => {
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.goto(`${p.url}/admin/`)
+    await page.waitForSelector('.dash-card')
+    await page.waitForTimeout(1500)
+    // a wide card (a table) scrolls inside itself, never the page
+    await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390)
+    await shot(page, 'phone-dashboard-390')
+    await page.setViewportSize({ width: 1280, height: 860 })
+  })
+
   it('sends an expired session back to the login page with a message', async () => {
     await page.evaluate(() => localStorage.setItem('plume.token', 'not-a-valid-token'))
     await page.reload()
