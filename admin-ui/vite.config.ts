@@ -13,7 +13,12 @@ export default defineConfig({
     // Element Plus on demand: only the components a template uses, each with its own CSS
     Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false, dirs: [] }),
   ],
+  resolve: {
+    // plugins' admin screens (plugins/<name>/admin/) live outside this package: one copy of each library for all
+    dedupe: ['vue', 'vue-router', 'pinia', 'vue-i18n', 'element-plus', 'echarts', 'socket.io-client'],
+  },
   server: {
+    fs: { allow: ['..'] },
     port: 5173,
     proxy: {
       '/api': { target, changeOrigin: true },

@@ -1,6 +1,7 @@
-import { createRouter, createWebHistory } from 'vue-router'
+import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteLocationRaw } from 'vue-router'
 import { useMeta } from './stores/meta'
 import { useSession } from './stores/session'
+import { extensionRoutes, replacement } from './extensions'
 
 export const router = createRouter({
   history: createWebHistory('/admin/'),
@@ -15,6 +16,7 @@ export const router = createRouter({
         { path: 'e/:entity/new', name: 'create', component: () => import('./views/EntityForm.vue') },
         { path: 'e/:entity/:id', name: 'detail', component: () => import('./views/EntityDetail.vue') },
         { path: 'e/:entity/:id/edit', name: 'edit', component: () => import('./views/EntityForm.vue') },
+        ...extensionRoutes(),
         { path: ':rest(.*)*', name: 'not-found', component: () => import('./views/NotFound.vue') },
       ],
     },
@@ -34,5 +36,18 @@ router.beforeEach(async (to) => {
       if (!session.signedIn) return { name: 'login', query: { expired: '1' } }
     }
   }
-  return true
+  return extensionGuard(to)
 })
+
+/** A plugin's screen only while the plugin is enabled; a generic screen a plugin replaces redirects to its screen. */
+function extensionGuard(to: RouteLocationNormalized): RouteLocationRaw | true {
+  const meta = useMeta()
+  const plugin = to.meta.plugin
+  if (typeof plugin === 'string' && !meta.plugins.includes(plugin)) {
+    return { name: 'not-found', params: { rest: to.path.slice(1).split('/') } }
+  }
+  const screen = to.name === 'create' || to.name === 'edit' || to.name === 'detail' ? to.name : undefined
+  const entity = screen ? meta.byPlural.get(String(to.params.entity))?.name : undefined
+  const target = entity && screen ? replacement(entity, screen, meta.plugins) : undefined
+  return target ? { name: target, params: to.params.id ? { id: to.params.id } : {}, query: to.query } : true
+}

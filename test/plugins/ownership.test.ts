@@ -22,6 +22,7 @@ interface Meta {
   entities: Array<{ name: string }>
   actions: Record<string, Array<{ plugin: string }>>
   dashboard: Array<{ id: string; entity?: string }>
+  plugins: string[]
 }
 
 /** The ids of the dashboard cards a built-in plugin ships (`plugins/<name>/admin/cards.json`). */
@@ -112,6 +113,7 @@ describe('a disabled plugin takes everything it contributed along', () => {
         for (const s of info.services) expect(paths.filter((x) => x === url(s).replace('/1', '/{id}') || x === url(s)), s).toEqual([])
         expect(Object.values(off.meta.actions).flat().filter((a) => a.plugin === name)).toEqual([])
         expect(off.meta.dashboard.filter((c) => cards.includes(c.id)), 'its dashboard cards').toEqual([])
+        expect(off.meta.plugins, 'its admin screens (the UI shows those of enabled plugins)').not.toContain(name)
       } finally {
         await switchPlugin(name, true)
         for (const d of chain) await switchPlugin(d, true)
@@ -124,6 +126,7 @@ describe('a disabled plugin takes everything it contributed along', () => {
       }
       expect(await totals()).toEqual(counted)
       expect(back.meta.dashboard.map((c) => c.id)).toEqual(expect.arrayContaining(cards))
+      expect(back.meta.plugins).toContain(name)
       for (const { entity, id } of written) {
         const r = await p.http('GET', `/api/${plural(entity)}/${String(id)}`, undefined, token)
         expect([r.status, r.body?.id], `${entity} ${String(id)}`).toEqual([200, id])

@@ -13,6 +13,7 @@ export const DOMAIN_LABELS: Record<string, LocalizedText> = {
   service: { en: 'Service', 'zh-CN': '客户服务' },
   risk: { en: 'Risk', 'zh-CN': '风险' },
   reporting: { en: 'Reporting', 'zh-CN': '报表' },
+  admin: { en: 'Administration', 'zh-CN': '系统管理' },
 }
 
 export const domainLabel = (domain: string, lang: string): string => {

@@ -8,6 +8,8 @@ export const useMeta = defineStore('meta', () => {
   const entities = ref<EntityMeta[]>([])
   const actions = ref<Record<string, ActionMeta[]>>({})
   const dashboard = ref<DashboardCard[]>([])
+  /** The enabled plugins: their admin screens show (see `extensions/`). */
+  const plugins = ref<string[]>([])
   const user = ref<UserInfo | null>(null)
   const loaded = ref(false)
 
@@ -25,6 +27,7 @@ export const useMeta = defineStore('meta', () => {
     entities.value = res.entities
     actions.value = res.actions ?? {}
     dashboard.value = res.dashboard ?? []
+    plugins.value = res.plugins ?? []
     user.value = res.user
     loaded.value = true
   }
@@ -32,9 +35,10 @@ export const useMeta = defineStore('meta', () => {
   function reset(): void {
     entities.value = []
     actions.value = {}
+    plugins.value = []
     loaded.value = false
     user.value = null
   }
 
-  return { entities, actions, dashboard, user, loaded, byName, byPlural, domains, load, reset }
+  return { entities, actions, dashboard, plugins, user, loaded, byName, byPlural, domains, load, reset }
 })

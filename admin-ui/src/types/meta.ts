@@ -127,6 +127,8 @@ export interface MetaResponse {
   entities: EntityMeta[]
   actions: Record<string, ActionMeta[]>
   dashboard: DashboardCard[]
+  /** The enabled plugins (their admin screens show). */
+  plugins?: string[]
 }
 
 /** A stored record: server-managed fields plus the entity's own. */

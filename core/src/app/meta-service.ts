@@ -60,6 +60,8 @@ export interface MetaResponse {
   entities: EntityMeta[]
   actions: Record<string, Array<Pick<ActionInfo, 'name' | 'plugin' | 'permission' | 'label' | 'path'>>>
   dashboard: DashboardCard[]
+  /** The enabled plugins: the admin UI shows a plugin's screens (`admin/index.ts`) only while it is enabled. */
+  plugins: string[]
 }
 
 /**
@@ -145,13 +147,18 @@ export class MetaService {
       entities,
       actions,
       dashboard: this.cards().filter((c) => typeof c.entity !== 'string' || visible.has(c.entity)),
+      plugins: this.enabledPlugins().map((p) => p.name),
     }
+  }
+
+  private enabledPlugins() {
+    const host = this.app.get('plugins')
+    return (host?.plugins ?? []).filter((p) => host?.isEnabled(p.name))
   }
 
   /** The cards set on the app, then those of the enabled plugins (`admin/cards.json`), by `position`. */
   private cards(): DashboardCard[] {
-    const host = this.app.get('plugins')
-    const fromPlugins = (host?.plugins ?? []).filter((p) => host?.isEnabled(p.name)).flatMap((p) => p.admin?.cards ?? [])
+    const fromPlugins = this.enabledPlugins().flatMap((p) => p.admin?.cards ?? [])
     const pos = (c: DashboardCard) => (typeof c.position === 'number' ? c.position : Number.MAX_SAFE_INTEGER)
     return [...(this.app.get('dashboardCards') ?? []), ...fromPlugins].sort((a, b) => pos(a) - pos(b))
   }
@@ -163,7 +170,7 @@ const metaDocs: ServiceDocs = {
     find: {
       summary: 'What the admin UI builds its screens from: the entities the caller may see, actions per entity, dashboard cards',
       query: { type: 'object', properties: {}, additionalProperties: false },
-      result: { type: 'object', properties: { user: { type: 'object' }, entities: { type: 'array', items: { type: 'object' } }, actions: { type: 'object' }, dashboard: { type: 'array', items: { type: 'object' } } } },
+      result: { type: 'object', properties: { user: { type: 'object' }, entities: { type: 'array', items: { type: 'object' } }, actions: { type: 'object' }, dashboard: { type: 'array', items: { type: 'object' } }, plugins: { type: 'array', items: { type: 'string' } } } },
     },
   },
 }
