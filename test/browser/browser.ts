@@ -8,10 +8,16 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const SHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url))
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
-/** Builds admin-ui/dist when it is missing (or when PLUME_REBUILD_UI=1). */
+/**
+ * Builds the admin UI when it is missing (or when PLUME_REBUILD_UI=1): into admin-ui/dist, or into
+ * PLUME_ADMIN_DIST when set — the folder the platform then serves (so parallel work can build apart).
+ */
 export function ensureAdminBuilt(): void {
-  if (existsSync(`${ROOT}/admin-ui/dist/index.html`) && process.env.PLUME_REBUILD_UI !== '1') return
-  execSync('npm run build -w admin-ui', { cwd: ROOT, stdio: 'inherit' })
+  const dist = process.env.PLUME_ADMIN_DIST
+  if (existsSync(`${dist ?? `${ROOT}/admin-ui/dist`}/index.html`) && process.env.PLUME_REBUILD_UI !== '1') return
+  if (!dist) return void execSync('npm run build -w admin-ui', { cwd: ROOT, stdio: 'inherit' })
+  execSync(`npx vite build --outDir ${JSON.stringify(dist)} --emptyOutDir`, { cwd: `${ROOT}/admin-ui`, stdio: 'inherit' })
+  execSync(`node scripts/compress.mjs ${JSON.stringify(dist)}`, { cwd: `${ROOT}/admin-ui`, stdio: 'inherit' })
 }
 
 export async function launch(): Promise<Browser> {
