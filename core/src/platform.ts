@@ -5,6 +5,7 @@ import { pino, type Logger } from 'pino'
 import { connectDatabase, type Database, type DatabaseOptions } from './db/connect.js'
 import { migrate } from './db/migrate/index.js'
 import { createApp } from './app/create-app.js'
+import { listenApp } from './ops/server.js'
 import type { PlumeApp } from './kernel/types.js'
 import { loadPlugins, startPlugins, type PluginDefinition } from './plugins/index.js'
 
@@ -67,8 +68,8 @@ export async function createPlatform(opts: PlatformOptions = {}): Promise<Platfo
     entities,
     generatedAdminPassword,
     async listen(port = 3030, host = '127.0.0.1') {
-      server = await app.listen(port, host)
-      if (!server.listening) await new Promise((resolve, reject) => server!.once('listening', resolve).once('error', reject))
+      // HTTPS when PLUME_TLS_CERT / PLUME_TLS_KEY are set (docs/operations.md)
+      server = await listenApp(app, port, host)
       // outlive clients' and load balancers' idle timeouts so nobody reuses a socket we just closed
       server.keepAliveTimeout = 65_000
       server.headersTimeout = 66_000

@@ -18,6 +18,7 @@ import { systemRoutes } from './routes.js'
 import { authorizeHooks, setupPermissions } from '../permissions/index.js'
 import { auditHooks, setupAudit } from '../audit/index.js'
 import { setupRealtime } from './realtime.js'
+import { setupOps } from '../ops/index.js'
 import { adminStatic } from './admin-static.js'
 import { setupMetaService } from './meta-service.js'
 import { pluginHooks } from '../plugins/dispatch.js'
@@ -110,5 +111,6 @@ export async function createApp(opts: CreateAppOptions): Promise<PlumeApp> {
   setupMetaService(app)
   setupSessions(app)
   setupRealtime(app)
+  setupOps(app)
   return app
 }

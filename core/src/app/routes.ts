@@ -2,6 +2,7 @@ import type { Context, Middleware } from 'koa'
 import { docsPage } from './docs-page.js'
 import { describeApp, openApiDocument, type DescribedRoute, type Json } from './openapi/index.js'
 import type { PlumeApp } from '../kernel/types.js'
+import { metricsRoute } from '../ops/metrics-route.js'
 
 /** A plain Koa route outside the services: what it answers and how the API document describes it. */
 interface SystemRoute extends DescribedRoute {
@@ -9,7 +10,7 @@ interface SystemRoute extends DescribedRoute {
 }
 
 /**
- * `/health`, `/ready`, `/api/openapi.json`, `/api/docs`: the one table the middleware serves
+ * `/health`, `/ready`, `/api/openapi.json`, `/api/docs`, `/metrics`: the one table the middleware serves
  * and `/api/openapi.json` describes (a route cannot be served without being documented).
  */
 export function systemRouteTable(app: PlumeApp): SystemRoute[] {
@@ -65,6 +66,7 @@ export function systemRouteTable(app: PlumeApp): SystemRoute[] {
         ctx.body = c.docs
       },
     },
+    metricsRoute(app),
   ]
   return table
 }
