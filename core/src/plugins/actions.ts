@@ -26,6 +26,8 @@ export interface ActionInfo {
   input?: Record<string, unknown>
   /** Record states the action applies to. */
   states?: readonly string[]
+  /** See `ActionDefinition.offered`. */
+  offered?: (record: Record<string, unknown>) => boolean
 }
 
 const ID = /^\d{1,10}$/
@@ -47,6 +49,7 @@ export const actionInfo = (
   path: actionPath(entity, name),
   ...(def.input ? { input: def.input } : {}),
   ...(def.states ? { states: def.states } : {}),
+  ...(def.offered ? { offered: def.offered.bind(def) } : {}),
 })
 
 export function recordId(params: Params): number {

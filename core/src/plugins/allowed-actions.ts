@@ -30,7 +30,7 @@ export const allowedActionsPath = (entity: EntityDefinition) => `api/${entity.pl
 /**
  * The actions of `entity` the caller may run on record `id` now, in declaration order: those
  * whose `states` include the record's `status` (an action without `states` applies in every
- * state) and that the caller's permission rules allow on this record (the same decision the
+ * state), whose `offered` check (if any) accepts the record, and that the caller's permission rules allow on this record (the same decision the
  * action takes inside its transaction). A record the caller may not read is a 404.
  * @example await allowedActions(app, order, 7, { provider: 'rest', user }) // { id: 7, status: 'draft', actions: [{ name: 'submit', … }] }
  */
@@ -45,6 +45,7 @@ export async function allowedActions(app: PlumeApp, entity: EntityDefinition, id
   const checked = !!(guard && (params.provider || params.user))
   const offered = (info: ActionInfo) =>
     (!info.states || (status != null && info.states.includes(status))) &&
+    (!info.offered || info.offered(record)) &&
     (!checked || guard!.allows({ entity, action: info, user: params.user, record, data: {} }))
   const actions = (app.get('actions')?.get(entity.name) ?? []).filter(offered).map((info) => ({
     name: info.name,

@@ -75,6 +75,7 @@ export class PluginHost implements HookSource {
         const blocked = plugin.dependsOn.find((d) => !this.state(d).active)
         if (disabled || blocked !== undefined) {
           await this.unmountEntities(plugin)
+          await this.registerAlerts(plugin, false)
           if (!disabled && blocked !== undefined) await this.fail(state, new Error(`depends on "${blocked}", which is not enabled`))
           continue
         }
@@ -141,7 +142,7 @@ export class PluginHost implements HookSource {
       if (!state) throw new NotFound(`No plugin named "${name}"`)
       if (state.active) return this.info(name)
       const blocked = state.plugin.dependsOn.filter((d) => !this.state(d).active)
-      if (blocked.length > 0) throw new Conflict(`Cannot enable "${name}": it depends on ${blocked.map((b) => `"${b}"`).join(', ')}, which ${blocked.length === 1 ? 'is' : 'are'} not enabled`, { dependsOn: blocked })
+      if (blocked.length > 0) throw new Conflict(`Cannot enable "${name}": it depends on ${blocked.map((b) => `"${b}"`).join(', ')}, which ${blocked.length === 1 ? 'is' : 'are'} not enabled`, { reason: 'plugin-dependencies', dependsOn: blocked })
       try {
         await this.activate(state, true)
       } catch (err) {
@@ -159,7 +160,7 @@ export class PluginHost implements HookSource {
       const state = this.states.get(name)
       if (!state) throw new NotFound(`No plugin named "${name}"`)
       const users = this.plugins.filter((p) => p.dependsOn.includes(name) && this.state(p.name).active).map((p) => p.name)
-      if (users.length > 0) throw new Conflict(`Cannot disable "${name}": enabled plugins depend on it: ${users.join(', ')}`, { dependents: users })
+      if (users.length > 0) throw new Conflict(`Cannot disable "${name}": enabled plugins depend on it: ${users.join(', ')}`, { reason: 'plugin-dependents', dependents: users })
       const wasActive = state.active
       await this.deactivate(state)
       if (wasActive) {
@@ -182,6 +183,7 @@ export class PluginHost implements HookSource {
     state.error = null
     this.hookCache.clear()
     await this.unmount(state)
+    await this.registerAlerts(state.plugin, false)
   }
 
   /**
@@ -286,6 +288,7 @@ export class PluginHost implements HookSource {
       state.api = await def.setup?.(ctx)
       this.mount(state, ctx)
       await this.registerRules(name, def.rules)
+      await this.registerAlerts(plugin, true)
       state.active = true
       state.error = null
       this.hookCache.clear()
@@ -307,10 +310,17 @@ export class PluginHost implements HookSource {
     // the plugin's permission rules are data: seeded once into the rule store, like the defaults;
     // with or without rules of its own, stored rules naming its services apply from now on
     await this.registerRules(name, def.rules)
+    await this.registerAlerts(plugin, true)
     state.active = true
     state.error = null
     this.hookCache.clear()
     await this.save(name, { enabled: true, error: null })
+  }
+
+  /** The plugin's alert rules: stored once and run while it is active, left out while it is not. */
+  private async registerAlerts(plugin: LoadedPlugin, active: boolean): Promise<void> {
+    const register = this.app.get('registerPluginAlerts')
+    if (register && plugin.alerts.length > 0) await register(plugin.name, plugin.alerts, active)
   }
 
   private async registerRules(name: string, rules: unknown[] | undefined): Promise<void> {

@@ -43,6 +43,12 @@ export interface ActionDefinition {
    * handler in any other (the handler decides, so that an idempotent replay can answer).
    */
   states?: readonly string[]
+  /**
+   * Whether the action applies to the record as it is, beyond `states` (e.g. only while an
+   * order is on credit hold): `GET /api/<plural>/:id/actions` offers it only when this answers
+   * true. Like `states`, the handler still refuses it (409) in any other case.
+   */
+  offered?(record: Record<string, unknown>): boolean
   handler(id: number, data: Record<string, unknown>, context: ActionContext): Promise<unknown>
   /**
    * Reads the handler needs, started right behind the record's lock so that both reach the
@@ -116,8 +122,13 @@ export interface PluginDefinition<Api = unknown> {
    * `api/meta`). Omitted: the package's `admin/cards.json`, when there is one.
    */
   admin?: { cards?: Array<Record<string, unknown> & { id: string; kind: string }> }
-  /** Rules (permissions/alerts) the plugin ships, as data. */
+  /** Permission rules the plugin ships, as data. */
   rules?: unknown[]
+  /**
+   * Alert and automation rules the plugin ships, as data: stored once by name when it is
+   * switched on, run while it is enabled. Omitted: the package's `rules/alerts/*.json`.
+   */
+  alerts?: unknown[]
   migrations?: PluginMigration[]
   /** Runs on every start (and on enable) before services are mounted; may return an API for dependents. */
   setup?(ctx: PluginContext): Promise<Api> | Api

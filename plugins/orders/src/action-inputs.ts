@@ -1,4 +1,5 @@
 import type { OrderAction } from './state-machine.js'
+import { SHIP_INPUT } from './ship-input.js'
 
 const NONE = { type: 'object', properties: {}, additionalProperties: false }
 const REASON = { type: ['string', 'null'], maxLength: 500, description: 'Why the order is cancelled' }
@@ -10,7 +11,7 @@ const REASON = { type: ['string', 'null'], maxLength: 500, description: 'Why the
 export const ORDER_ACTION_INPUTS: Readonly<Record<OrderAction, Record<string, unknown>>> = {
   submit: NONE,
   approve: NONE,
-  ship: NONE,
+  ship: SHIP_INPUT,
   deliver: NONE,
   close: NONE,
   cancel: { type: 'object', properties: { reason: REASON, cancelReason: { ...REASON, deprecated: true, description: 'Older name of `reason`' } }, additionalProperties: false },

@@ -31,14 +31,14 @@ export function allowedActions(status: string): OrderAction[] {
 }
 
 /**
- * Throws 409 unless `action` is allowed in `status`.
+ * Throws 409 unless `action` is allowed in `status` (`data`: stable `reason: 'state'`, the status, the action and those allowed).
  * @example assertTransition('ship', 'draft') // Conflict: Cannot ship an order in state draft; allowed: submit, cancel
  */
 export function assertTransition(action: OrderAction, status: string): Transition {
   const t = TRANSITIONS[action]
   if (!(t.from as readonly string[]).includes(status)) {
     const allowed = allowedActions(status)
-    throw new Conflict(`Cannot ${action} an order in state ${status}; allowed: ${allowed.length ? allowed.join(', ') : 'none'}`, { status, action, allowed })
+    throw new Conflict(`Cannot ${action} an order in state ${status}; allowed: ${allowed.length ? allowed.join(', ') : 'none'}`, { reason: 'state', status, action, allowed })
   }
   return t
 }

@@ -6,6 +6,7 @@ import type { LoadedLines } from './pricing/pipeline.js'
 import type { PricingOrder } from './pricing/types.js'
 import { registryOf } from './registry.js'
 import { assertTransition, type OrderAction, type OrderStatus } from './state-machine.js'
+import { shipment } from './ship-input.js'
 
 export type OrderRow = Record<string, unknown> & { id: number; number: string; status: OrderStatus; partnerId: number | null; warehouseId: number }
 export interface OrderLineRow {
@@ -139,13 +140,25 @@ async function transition(action: OrderAction, data: Record<string, unknown>, ru
   }
   if (t.stamp) set[t.stamp] = trx.fn.now()
   if (reason !== undefined) set.cancelReason = reason
+  const shipped = action === 'ship' ? shipment(data, lines) : undefined
+  if (shipped) Object.assign(set, { carrier: shipped.carrier, trackingNumber: shipped.trackingNumber })
   const [updated] = await prepared<OrderRow>(trx, trx('orders').where('id', id).update(set).returning('*'), 'orders_transition')
   // the lines carry their order's status for reports and partner scopes (orderLine-order-facts.json);
   // submit's pricing already wrote it with the prices
-  if (action !== 'submit') await trx('order_lines').where('orderId', id).update({ status: t.to })
+  if (action !== 'submit') await trx('order_lines').where('orderId', id).update({ status: t.to, ...(shipped ? { shippedQuantity: trx.ref('quantity') } : {}) })
 
   const stock = { warehouseId: order.warehouseId, orderId: id, reference: order.number }
-  if (action === 'ship') for (const l of lines) await inventory.ship(trx, { ...stock, productId: l.productId, quantity: l.quantity })
+  if (shipped) {
+    for (const l of lines) {
+      const quantity = shipped.shipped.get(l.id) ?? l.quantity
+      // a short shipment gives the rest of its reservation back
+      if (quantity > 0) await inventory.ship(trx, { ...stock, productId: l.productId, quantity })
+      if (quantity < l.quantity) {
+        await inventory.release(trx, { ...stock, productId: l.productId, quantity: l.quantity - quantity })
+        await trx('order_lines').where('id', l.id).update({ shippedQuantity: quantity })
+      }
+    }
+  }
   else if (action === 'cancel' && order.status !== 'draft') for (const l of lines) await inventory.release(trx, { ...stock, productId: l.productId, quantity: l.quantity })
 
   ctx.result = updated

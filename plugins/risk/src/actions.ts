@@ -17,7 +17,7 @@ const NOTE_INPUT = { type: 'object', properties: { note: { type: ['string', 'nul
 /** The order as the action layer locked it; 409 unless it is on credit hold. */
 function heldOrder(record: Record<string, unknown>): OrderRow {
   const order = record as OrderRow
-  if (!order.creditHold) throw new Conflict(`Order ${order.number} is not on credit hold`)
+  if (!order.creditHold) throw new Conflict(`Order ${order.number} is not on credit hold`, { reason: 'not-on-credit-hold', number: order.number })
   return order
 }
 
@@ -34,6 +34,7 @@ export const releaseCreditHold = (): ActionDefinition => ({
   permission: 'orders:release-credit-hold',
   label: { en: 'Release credit hold', 'zh-CN': '解除信用冻结' },
   input: NOTE_INPUT,
+  offered: (record) => record.creditHold === true,
   async handler(id, data, { app, trx, params, record }) {
     heldOrder(record)
     await decide(app, trx, id, 'released', params, note(data))
@@ -51,6 +52,7 @@ export const rejectCreditHold = (): ActionDefinition => ({
   permission: 'orders:reject-credit-hold',
   label: { en: 'Reject (credit)', 'zh-CN': '信用拒绝' },
   input: NOTE_INPUT,
+  offered: (record) => record.creditHold === true,
   async handler(id, data, { app, trx, params, record }) {
     const held = heldOrder(record)
     const text = note(data)

@@ -20,7 +20,7 @@ describe('order state machine', () => {
       assertTransition('deliver', 'submitted')
     } catch (err) {
       expect((err as { code: number }).code).toBe(409)
-      expect((err as { data: unknown }).data).toEqual({ status: 'submitted', action: 'deliver', allowed: ['approve', 'cancel'] })
+      expect((err as { data: unknown }).data).toEqual({ reason: 'state', status: 'submitted', action: 'deliver', allowed: ['approve', 'cancel'] })
     }
   })
 
