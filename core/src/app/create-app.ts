@@ -20,6 +20,7 @@ import { auditHooks, setupAudit } from '../audit/index.js'
 import { setupRealtime } from './realtime.js'
 import { setupOps } from '../ops/index.js'
 import { adminStatic } from './admin-static.js'
+import { sdkStatic, setupEmbed } from '../embed/index.js'
 import { setupMetaService } from './meta-service.js'
 import { pluginHooks } from '../plugins/dispatch.js'
 import { automationEvents, automationHook, setupAutomation } from '../automation/index.js'
@@ -92,6 +93,7 @@ export async function createApp(opts: CreateAppOptions): Promise<PlumeApp> {
   )
   app.use(systemRoutes(app))
   app.use(adminStatic())
+  app.use(sdkStatic())
   app.use(bodyParser({ jsonLimit: '1mb', formLimit: '1mb', textLimit: '1mb', onError: rethrowBodyError }))
   // X-Forwarded-For is believed only behind a proxy that sets it (PLUME_TRUST_PROXY=1);
   // the client address reaches params through the request context (audit/request.ts)
@@ -110,6 +112,7 @@ export async function createApp(opts: CreateAppOptions): Promise<PlumeApp> {
   for (const entity of opts.entities.values()) registerEntityService(app, entity)
   setupMetaService(app)
   setupSessions(app)
+  await setupEmbed(app)
   setupRealtime(app)
   setupOps(app)
   return app

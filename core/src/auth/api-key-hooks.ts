@@ -3,7 +3,7 @@ import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import type { PlumeApp } from '../kernel/types.js'
 import type { RowScope } from '../service/sql.js'
-import { badField, generateApiKey } from './api-keys.js'
+import { badField, generateApiKey, type ApiKeyKind } from './api-keys.js'
 import { authRuntime } from './runtime.js'
 import type { Principal } from './session.js'
 import { PARTNER_ROLES, rolesProblem } from './user-hooks.js'
@@ -13,6 +13,14 @@ interface KeyState {
   partnerId?: unknown
   revoked?: unknown
   revokedAt?: unknown
+}
+
+/** Publishable and secret keys belong to one partner and list the web sites they serve. */
+function embedKeyProblem(kind: ApiKeyKind, data: Record<string, unknown>): { path: string; message: string } | undefined {
+  if (kind === 'api') return undefined
+  if (typeof data.partnerId !== 'number') return { path: '/partnerId', message: `is required for a ${kind} key` }
+  if (!Array.isArray(data.allowedOrigins) || data.allowedOrigins.length === 0) return { path: '/allowedOrigins', message: `must list the partner's web sites for a ${kind} key` }
+  return undefined
 }
 
 const rolesOf = (p: Principal | undefined) => (Array.isArray(p?.roles) ? (p.roles as string[]) : [])
@@ -58,10 +66,14 @@ export const apiKeySecurity = () => async (context: HookContext, next: NextFunct
     const asked = Array.isArray(data.roles) ? (data.roles as unknown[]) : []
     if (asked.some((r) => typeof r !== 'string' || !own.has(r) || !PARTNER_ROLES.has(r))) throw new Forbidden('A key can only get partner roles its creator holds')
   }
+  if (writing && method === 'patch' && 'kind' in data) throw badField('/kind', 'cannot be changed; create a new key')
   if (method === 'create' && writing) {
-    const problem = rolesProblem(data.roles ?? [], data.partnerId ?? null)
+    const kind = (data.kind ?? 'api') as ApiKeyKind
+    // publishable keys are for a partner's web pages: a partner, its sites, the narrowest role
+    if (kind === 'publishable') data.roles = ['partner_user']
+    const problem = rolesProblem(data.roles ?? [], data.partnerId ?? null) ?? embedKeyProblem(kind, data)
     if (problem) throw badField(problem.path, problem.message)
-    const { key, prefix, hash } = generateApiKey()
+    const { key, prefix, hash } = generateApiKey(kind)
     Object.assign(data, { prefix, keyHash: hash, createdById: caller && !('apiKeyId' in caller) ? caller.id : null })
     if (data.revoked === true) data.revokedAt = new Date().toISOString()
     // the automatic `created` event would carry the result, and with it the plaintext key

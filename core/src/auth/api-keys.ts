@@ -4,9 +4,14 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Knex } from 'knex'
 import type { PlumeApp } from '../kernel/types.js'
 import type { AuthCore } from './core.js'
+import { PUBLISHABLE_SCOPES } from '../embed/scopes.js'
+import { RowCache } from './row-cache.js'
 import type { ApiKeyPrincipal } from './session.js'
 
-const KEY = /^plm_([A-Za-z0-9]{8})_([A-Za-z0-9_-]{43})$/
+/** `plm_` server keys, `pk_` publishable (browser) keys, `sk_` secret (partner server) keys. */
+export type ApiKeyKind = 'api' | 'publishable' | 'secret'
+const LABELS: Record<ApiKeyKind, string> = { api: 'plm', publishable: 'pk', secret: 'sk' }
+const KEY = /^(plm|pk|sk)_([A-Za-z0-9]{8})_([A-Za-z0-9_-]{43})$/
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 const CACHE_MS = 30_000
 
@@ -18,10 +23,10 @@ export const hashApiKey = (key: string) => createHash('sha256').update(key).dige
  * and long, so a slow password hash would add nothing but latency on every request.
  * @example const { key, prefix, hash } = generateApiKey()
  */
-export function generateApiKey(): { key: string; prefix: string; hash: string } {
+export function generateApiKey(kind: ApiKeyKind | 'session' = 'api'): { key: string; prefix: string; hash: string } {
   const bytes = randomBytes(8)
   const prefix = [...bytes].map((b) => BASE62[b % 62]).join('')
-  const key = `plm_${prefix}_${randomBytes(32).toString('base64url')}`
+  const key = `${kind === 'session' ? 'pes' : LABELS[kind]}_${prefix}_${randomBytes(32).toString('base64url')}`
   return { key, prefix, hash: hashApiKey(key) }
 }
 
@@ -35,9 +40,10 @@ interface KeyRow {
   revokedAt: Date | string | null
   revoked?: boolean | null
   createdById: number | null
+  kind?: string | null
 }
 
-const normalizeOrigin = (origin: string) => {
+export const normalizeOrigin = (origin: string) => {
   try {
     const u = new URL(origin)
     return `${u.protocol}//${u.host}`.toLowerCase()
@@ -52,7 +58,7 @@ const normalizeOrigin = (origin: string) => {
  * once a minute per key.
  */
 export class ApiKeyAuthenticator {
-  private cache = new Map<string, { row: KeyRow | undefined; at: number }>()
+  private cache = new RowCache<KeyRow>(CACHE_MS)
   private touched = new Map<number, number>()
 
   constructor(
@@ -68,7 +74,7 @@ export class ApiKeyAuthenticator {
   /** Forgets cached keys (all, or one id). */
   forget(id?: number): void {
     if (id === undefined) this.cache.clear()
-    else for (const [k, v] of this.cache) if (v.row?.id === id) this.cache.delete(k)
+    else this.cache.drop((row) => row.id === id)
   }
 
   /** The principal of a key: 401 unknown/revoked/expired, 403 when the Origin is not allowed. */
@@ -77,33 +83,34 @@ export class ApiKeyAuthenticator {
     const m = KEY.exec(key.trim())
     if (!m) throw new NotAuthenticated('Invalid API key')
     const hash = hashApiKey(key.trim())
-    let hit = this.cache.get(hash)
-    if (!hit || Date.now() - hit.at > CACHE_MS) {
-      const row = (await this.knex(this.entity.table)
-        .select('id', 'keyHash', 'roles', 'partnerId', 'allowedOrigins', 'expiresAt', 'revokedAt', 'revoked', 'createdById')
-        .where({ prefix: m[1] })
-        .first()) as KeyRow | undefined
-      hit = { row, at: Date.now() }
-      if (this.cache.size > 10_000) this.cache.clear()
-      this.cache.set(hash, hit)
-    }
-    const row = hit.row
+    const row = await this.cache.get(hash, async () =>
+      (await this.knex(this.entity.table)
+        .select('id', 'keyHash', 'roles', 'partnerId', 'allowedOrigins', 'expiresAt', 'revokedAt', 'revoked', 'createdById', 'kind')
+        .where({ prefix: m[2] })
+        .first()) as KeyRow | undefined,
+    )
     if (!row || !row.keyHash || row.keyHash.length !== hash.length || !timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(hash))) {
       throw new NotAuthenticated('Invalid API key')
     }
+    // the label is part of the hashed key; a key used under another kind's label never matches
+    if ((row.kind ?? 'api') !== Object.keys(LABELS).find((k) => LABELS[k as ApiKeyKind] === m[1])) throw new NotAuthenticated('Invalid API key')
     if (row.revokedAt || row.revoked || this.runtime.revocations.has('apiKey', String(row.id))) throw new NotAuthenticated('API key revoked')
     if (row.expiresAt && new Date(row.expiresAt).getTime() <= Date.now()) throw new NotAuthenticated('API key expired')
     const allowed = Array.isArray(row.allowedOrigins) ? row.allowedOrigins.filter((o): o is string => typeof o === 'string') : []
-    if (allowed.length && (!origin || !allowed.map(normalizeOrigin).includes(normalizeOrigin(origin)))) {
+    // a secret key's origins are those its embed sessions may serve; a publishable key without any serves none
+    const checked = row.kind !== 'secret' && (allowed.length > 0 || row.kind === 'publishable')
+    if (checked && (!origin || !allowed.map(normalizeOrigin).includes(normalizeOrigin(origin)))) {
       throw new Forbidden('Origin not allowed for this API key')
     }
+    // a browser always sends Origin on a cross-site call: a secret key there has leaked
+    if (row.kind === 'secret' && origin) throw new Forbidden('Secret keys (sk_) are for servers; use a publishable key (pk_) or an embed session in a web page')
     await this.touch(row)
-    return {
-      id: row.createdById ?? null,
-      apiKeyId: row.id,
-      roles: Array.isArray(row.roles) ? row.roles.filter((r): r is string => typeof r === 'string') : [],
-      partnerId: row.partnerId ?? null,
-    }
+    const roles = Array.isArray(row.roles) ? row.roles.filter((r): r is string => typeof r === 'string') : []
+    const principal: ApiKeyPrincipal = { id: row.createdById ?? null, apiKeyId: row.id, roles, partnerId: row.partnerId ?? null }
+    // a publishable key acts as the narrowest partner role, limited further to the public scopes
+    if (row.kind === 'publishable') Object.assign(principal, { roles: ['partner_user'], embed: { kind: 'publishable', scopes: [...PUBLISHABLE_SCOPES], customerId: null } })
+    if (row.kind === 'secret') principal.secretKey = true
+    return principal
   }
 
   /** `lastUsedAt = now()` unless written in the last minute (checked in SQL, so instances agree). */

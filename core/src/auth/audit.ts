@@ -17,6 +17,8 @@ export interface AuthAuditEvent {
     | 'auth.password_changed'
     | 'auth.password_change_failed'
     | 'auth.password_reset'
+    | 'auth.embed_session_created'
+    | 'auth.embed_session_revoked'
   /** The user acting (or concerned); null when unknown (failed login for an unknown email). */
   actorId?: number | null
   apiKeyId?: number

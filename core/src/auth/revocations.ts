@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 
 /** What can be revoked: one access token (`jti`), a login family, a user's older tokens, an API key. */
-export type RevocationKind = 'jti' | 'family' | 'user' | 'apiKey'
+export type RevocationKind = 'jti' | 'family' | 'user' | 'apiKey' | 'embedSession'
 export type RevocationListener = (kind: RevocationKind, value: string) => void
 
 interface Row {

@@ -1,3 +1,4 @@
+import type { HookContext } from '@feathersjs/feathers'
 import type { PlumeApp } from '../kernel/types.js'
 import type { ApiKeyAuthenticator } from './api-keys.js'
 import { auditAuth } from './audit.js'
@@ -5,7 +6,7 @@ import type { AuthConfig } from './config.js'
 import type { AuthCore } from './core.js'
 import { RefreshTokens } from './refresh.js'
 import { RevocationLog } from './revocations.js'
-import type { SessionCache } from './session.js'
+import type { ApiKeyPrincipal, SessionCache } from './session.js'
 import { LoginThrottle } from './throttle.js'
 
 /** Everything authentication keeps per app (`app.get('auth')`). */
@@ -16,6 +17,17 @@ export interface AuthRuntime extends AuthCore {
   sessions(): SessionCache
   /** API key authentication, when the `apiKey` entity is loaded. */
   apiKeys?: ApiKeyAuthenticator
+  /** Embed sessions and the scope gate of embed principals (core/src/embed), once set up. */
+  embed?: EmbedAuth
+}
+
+/** What `requireAuth` needs from the embed layer (kept as an interface: auth does not import it). */
+export interface EmbedAuth {
+  /** Whether a bearer token is an embed session token (`pes_…`) rather than a JWT. */
+  isToken(token: string): boolean
+  authenticate(token: string, origin: string | undefined): Promise<ApiKeyPrincipal>
+  /** Throws unless the embed principal's scopes reach this call; pins a session's customer. */
+  gate(context: HookContext): Promise<void>
 }
 
 export function createRuntime(app: PlumeApp, config: AuthConfig): AuthRuntime {

@@ -7,8 +7,11 @@ import { callerOf, engineOf, forbid } from './hooks.js'
 import { entityByPath, EXPLAIN_PATH, resourceOf } from './resources.js'
 import { matchesRow } from './row.js'
 
-/** Open to every caller its own hooks admit: sign-in, and `api/meta` (which filters itself through `metaFilter`). */
-const OPEN: ReadonlySet<string> = new Set(['api/authentication', 'api/meta'])
+/**
+ * Open to every caller its own hooks admit: sign-in, `api/meta` (which filters itself through
+ * `metaFilter`) and `api/embed-sessions` (secret keys, partner admins and admins: core/src/embed).
+ */
+const OPEN: ReadonlySet<string> = new Set(['api/authentication', 'api/meta', 'api/embed-sessions'])
 
 /**
  * The permission layer's action guard (`app.get('actionGuard')`): decides a record action
