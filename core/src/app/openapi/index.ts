@@ -111,6 +111,12 @@ export function openApiDocument(api: ApiDescription): Json {
     add(serviceDocs(s))
   }
   for (const r of api.routes) add(routeDocs(r))
+  for (const s of api.services) {
+    for (const [name, props] of Object.entries(s.docs?.extends ?? {})) {
+      const target = schemas[name] as Json | undefined
+      if (target) schemas[name] = { ...target, properties: { ...((target.properties as Json | undefined) ?? {}), ...props } }
+    }
+  }
   return {
     openapi: '3.1.0',
     info: {

@@ -37,6 +37,11 @@ export interface ServiceDocs {
   description?: string
   /** JSON Schemas added to `components.schemas` (refer to them as `#/components/schemas/<Name>`). */
   schemas?: Record<string, Json>
+  /**
+   * Properties a service adds to a component schema declared elsewhere (an entity's `OrderData`),
+   * for a body field its hooks accept beside the entity's own (`lines` on `POST /api/orders`).
+   */
+  extends?: Record<string, Record<string, Json>>
   /** JSON Schema of the `:id` of get/update/patch/remove (default: a string). */
   id?: Json
   operations?: Partial<Record<DocMethod, OperationDocs>>

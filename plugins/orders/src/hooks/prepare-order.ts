@@ -1,39 +1,15 @@
 import { BadRequest, Forbidden } from '@feathersjs/errors'
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
-import { assertValidData, setting } from '@plume/core'
-import type { EntityDefinition } from '@plume/metadata'
+import { setting } from '@plume/core'
 import type { Knex } from 'knex'
 import { nextOrderNumber } from '../number.js'
 import { resolvePriceList } from '../pricing/resolve.js'
 import { registryOf } from '../registry.js'
 import { callerPartner, trxOf } from './context.js'
 import { idempotent } from './idempotency.js'
-import { INLINE_LINES } from './lift-inline-lines.js'
-
-const MAX_INLINE_LINES = 500
+import { INLINE_LINES, readInlineLines } from './lift-inline-lines.js'
 
 type Line = Record<string, unknown>
-
-/** Checks inline lines against the order line schema (paths like `/lines/2/quantity`). */
-function readLines(raw: unknown, entity: EntityDefinition | undefined): Line[] {
-  if (raw === undefined || raw === null) return []
-  if (!Array.isArray(raw) || raw.length > MAX_INLINE_LINES) {
-    throw new BadRequest(`Invalid data: lines must be an array of at most ${MAX_INLINE_LINES} lines`, { errors: [{ path: '/lines', message: `must be an array of at most ${MAX_INLINE_LINES} items` }] })
-  }
-  return raw.map((line: unknown, i) => {
-    if (!line || typeof line !== 'object' || Array.isArray(line) || 'orderId' in line) {
-      throw new BadRequest(`Invalid data: lines/${i} must be an object without orderId`, { errors: [{ path: `/lines/${i}`, message: 'must be an object without orderId' }] })
-    }
-    const candidate = { ...(line as Line), orderId: 1 }
-    try {
-      if (entity) assertValidData(entity, 'create', candidate)
-    } catch (err) {
-      const errors = ((err as { data?: { errors?: Array<{ path: string; message: string }> } }).data?.errors ?? []).map((e) => ({ path: `/lines/${i}${e.path}`, message: e.message }))
-      throw new BadRequest(`Invalid data: lines/${i}${errors[0]?.path.replace(`/lines/${i}`, '') ?? ''} ${errors[0]?.message ?? 'is invalid'}`, { errors })
-    }
-    return line as Line
-  })
-}
 
 async function checkCustomer(trx: Knex.Transaction, data: Record<string, unknown>, partnerId: number | undefined): Promise<void> {
   const customer = (await trx('customers').select('partnerId', 'status').where('id', data.customerId as number).first()) as { partnerId: number | null; status: string } | undefined
@@ -55,7 +31,7 @@ export const prepareOrder = () => async (context: HookContext, next: NextFunctio
   const data = context.data as Record<string, unknown>
   const rawLines = (context.params as Record<string, unknown>)[INLINE_LINES]
   const body = rawLines === undefined ? { ...data } : { ...data, lines: rawLines }
-  const lines = readLines(rawLines, setting(context.app, 'entities').get('orderLine'))
+  const lines = readInlineLines(rawLines, setting(context.app, 'entities').get('orderLine'))
   const partnerId = callerPartner(context)
   const { result, replayed } = await idempotent({ trx, params: context.params, route: 'POST /api/orders', body, status: 201 }, async () => {
     if (partnerId) {

@@ -1,4 +1,5 @@
 import { BadRequest } from '@feathersjs/errors'
+import { MAX_INLINE_LINES } from '../hooks/lift-inline-lines.js'
 
 /** One line asked for: a product by id or SKU, a quantity, optionally a line discount. */
 export interface QuoteLineInput {
@@ -15,7 +16,7 @@ export interface QuoteInput {
   lines: QuoteLineInput[]
 }
 
-export const MAX_QUOTE_LINES = 500
+export const MAX_QUOTE_LINES = MAX_INLINE_LINES
 
 const bad = (path: string, message: string) => new BadRequest(`Invalid data: ${path.slice(1)} ${message}`, { errors: [{ path, message }] })
 const isId = (v: unknown) => Number.isInteger(v) && (v as number) > 0 && (v as number) <= 2_147_483_647
