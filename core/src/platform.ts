@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Server } from 'node:http'
-import { ENTITIES_DIR, loadEntities, type EntityDefinition } from '@plume/metadata'
+import { ENTITIES_DIR, loadEntityFiles, type EntityDefinition } from '@plume/metadata'
 import { pino, type Logger } from 'pino'
 import { connectDatabase, type Database, type DatabaseOptions } from './db/connect.js'
 import { migrate } from './db/migrate/index.js'
@@ -8,6 +8,7 @@ import { createApp } from './app/create-app.js'
 import { listenApp } from './ops/server.js'
 import type { PlumeApp } from './kernel/types.js'
 import { loadPlugins, startPlugins, type PluginDefinition } from './plugins/index.js'
+import { loadModel, setupMetadataApi } from './metadata-api/index.js'
 
 export interface PlatformOptions {
   database?: DatabaseOptions
@@ -46,9 +47,14 @@ export async function createPlatform(opts: PlatformOptions = {}): Promise<Platfo
   const logger = opts.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' })
   const plugins = await loadPlugins({ plugins: opts.plugins, pluginDirs: opts.pluginDirs, only: process.env.PLUME_PLUGINS })
   const pluginEntities = plugins.flatMap((p) => p.entitySources)
-  const entities = loadEntities(opts.entityDirs ?? [ENTITIES_DIR], [...(opts.extraEntities ?? []), ...pluginEntities])
+  // the files, then the definitions stored through the API (custom entities, customizations)
+  const fileSources = [...loadEntityFiles(opts.entityDirs ?? [ENTITIES_DIR]), ...(opts.extraEntities ?? []), ...pluginEntities]
   const db = await connectDatabase({ warn: (msg) => logger.warn(msg), ...opts.database })
+  let loaded: Awaited<ReturnType<typeof loadModel>>
+  let entities: Map<string, EntityDefinition>
   try {
+    loaded = await loadModel(db.knex, fileSources)
+    entities = loaded.model.entities
     await migrate(db.knex, [...entities.values()], {
       confirmDestructive: opts.confirmDestructive,
       log: (msg) => logger.info(msg),
@@ -58,6 +64,7 @@ export async function createPlatform(opts: PlatformOptions = {}): Promise<Platfo
     throw err
   }
   const app = await createApp({ db, entities, logger, jwtSecret: opts.jwtSecret, accessTokenTtl: opts.accessTokenTtl })
+  setupMetadataApi(app, fileSources, loaded)
   const generatedAdminPassword = await ensureFirstAdmin(app, opts.admin)
   await startPlugins(app, plugins, { demo: opts.demo ?? process.env.PLUME_DEMO !== '0' })
   app.set('ready', true)

@@ -17,7 +17,7 @@ export function systemRouteTable(app: PlumeApp): SystemRoute[] {
   let cached: { key: string; doc: Json; openapi: string; docs?: string } | undefined
   // the document follows what is mounted (plugins come and go at run time)
   const current = () => {
-    const key = Object.keys(app.services).join('\n')
+    const key = `${app.get('metadataRevision') ?? 0}\n${Object.keys(app.services).join('\n')}`
     if (cached?.key !== key) {
       const doc = openApiDocument(describeApp(app, table))
       cached = { key, doc, openapi: JSON.stringify(doc) }

@@ -7,5 +7,7 @@ declare module '../kernel/settings.js' {
   interface PlumeSettings {
     metaFilter?: MetaFilter
     dashboardCards?: DashboardCard[]
+    /** Grows whenever entity definitions change at run time: the API document is derived again. */
+    metadataRevision?: number
   }
 }
