@@ -32,6 +32,15 @@ describe('system metrics as alert facts', () => {
     expect(names).toEqual(expect.arrayContaining(['system-disk-free-below-10', 'system-memory-above-90', 'system-job-backlog']))
   })
 
+  it('evaluates the system rules before any sample was taken, on the evaluation\'s own connection', async () => {
+    // PGlite has one connection, held by the schedule slot's transaction: the fact samples through it
+    expect(samplerOf().snapshot(at(-30))).toBeUndefined()
+    await engineOf(p).runSchedules(at(-30))
+    expect(samplerOf().snapshot(at(-30))).toMatchObject({ samples: 1, diskFreePct: expect.any(Number) })
+    const all = await p.app.service('api/alert-firings').find({ query: { $limit: 500 } })
+    expect((all.data as Array<{ ruleName: string; status: string }>).filter((f) => f.ruleName.startsWith('system-'))).toEqual([])
+  })
+
   it('"disk free below 10 % for 5 minutes" fires on injected values only once the low level has held 5 minutes', async () => {
     const sampler = samplerOf()
     // one low sample: the 5-minute window is not covered yet → nothing fires

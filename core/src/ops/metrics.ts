@@ -127,7 +127,7 @@ export function createMetrics(knex: Knex, dataDir: string): Metrics {
 }
 
 /** Queue figures, read at most once per second whatever reads them (a scrape reads two gauges). */
-let cache: { at: number; knex: Knex; value: Promise<QueueFigures> } | undefined
+let cache: { at: number; knex: Knex | Knex.Transaction; value: Promise<QueueFigures> } | undefined
 export interface QueueFigures {
   counts: { due: number; later: number; running: number; dead: number }
   oldestDueAgeSeconds: number
@@ -137,7 +137,7 @@ export interface QueueFigures {
  * The job queue's depth (due pending jobs), later, running and dead jobs, and the age of the
  * oldest due job; zeros when the table is unreachable (the scrape still answers).
  */
-export function queueFigures(knex: Knex): Promise<QueueFigures> {
+export function queueFigures(knex: Knex | Knex.Transaction): Promise<QueueFigures> {
   const now = Date.now()
   if (cache && cache.knex === knex && now - cache.at < 1000) return cache.value
   const value = knex

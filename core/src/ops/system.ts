@@ -55,8 +55,8 @@ export class SystemSampler {
    * Measures now and keeps the sample; `injected` values replace measured ones (tests, drills:
    * "what if the disk were 95 % full") and `at` dates it.
    */
-  async sample(injected: Partial<SystemSample> = {}, at = new Date()): Promise<SystemSample> {
-    const value = { ...(await this.measure()), ...injected }
+  async sample(injected: Partial<SystemSample> = {}, at = new Date(), db: Knex | Knex.Transaction = this.knex): Promise<SystemSample> {
+    const value = { ...(await this.measure(db)), ...injected }
     this.samples.push({ at: at.getTime(), value })
     this.samples.sort((a, b) => a.at - b.at)
     while (this.samples.length > 0 && this.samples[this.samples.length - 1]!.at - this.samples[0]!.at > KEEP_MS) this.samples.shift()
@@ -95,8 +95,9 @@ export class SystemSampler {
       name: 'system',
       description: 'This instance: CPU, memory, disk free, event-loop lag, error rate, job backlog (latest sample and 5/15-minute minima and maxima)',
       fields: [...KEYS, 'sampledAt', 'samples', 'min5m', 'max5m', 'min15m', 'max15m'],
-      load: async ({ now }) => {
-        if (this.samples.length === 0) await this.sample({}, now)
+      // the evaluation's own connection (PGlite has one, held by the schedule slot's transaction)
+      load: async ({ now, db }) => {
+        if (this.samples.length === 0) await this.sample({}, now, db)
         return this.snapshot(now)
       },
     }
@@ -106,7 +107,7 @@ export class SystemSampler {
     this.lag.disable()
   }
 
-  private async measure(): Promise<SystemSample> {
+  private async measure(db: Knex | Knex.Transaction): Promise<SystemSample> {
     const nowNs = process.hrtime.bigint()
     const cpu = process.cpuUsage(this.cpu)
     const wallUs = Number(nowNs - this.cpuAt) / 1000
@@ -115,7 +116,7 @@ export class SystemSampler {
     const lagMs = Number.isFinite(this.lag.mean) ? this.lag.mean / 1e6 : 0
     this.lag.reset()
     const disk = await diskOf(this.dataDir)
-    const queue = await queueFigures(this.knex)
+    const queue = await queueFigures(db)
     const { total, errors } = await this.requestTotals()
     const period = { total: total - this.requests.total, errors: errors - this.requests.errors }
     this.requests = { total, errors }
