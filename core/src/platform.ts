@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import type { Server } from 'node:http'
 import { ENTITIES_DIR, loadEntityFiles, type EntityDefinition } from '@plume/metadata'
-import { pino, type Logger } from 'pino'
+import type { Logger } from 'pino'
 import { connectDatabase, type Database, type DatabaseOptions } from './db/connect.js'
 import { migrate } from './db/migrate/index.js'
 import { createApp } from './app/create-app.js'
 import { listenApp } from './ops/server.js'
+import { createLogger, migrationLog } from './ops/log.js'
 import type { PlumeApp } from './kernel/types.js'
 import { loadPlugins, startPlugins, type PluginDefinition } from './plugins/index.js'
 import { loadModel, setupMetadataApi } from './metadata-api/index.js'
@@ -44,7 +45,8 @@ export interface Platform {
  * @example const { app, listen } = await createPlatform({ database: { dataDir: 'memory' } })
  */
 export async function createPlatform(opts: PlatformOptions = {}): Promise<Platform> {
-  const logger = opts.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' })
+  // JSON lines, or short human lines on a terminal (PLUME_LOG_FORMAT)
+  const logger = opts.logger ?? createLogger()
   const plugins = await loadPlugins({ plugins: opts.plugins, pluginDirs: opts.pluginDirs, only: process.env.PLUME_PLUGINS })
   const pluginEntities = plugins.flatMap((p) => p.entitySources)
   // the files, then the definitions stored through the API (custom entities, customizations)
@@ -57,7 +59,7 @@ export async function createPlatform(opts: PlatformOptions = {}): Promise<Platfo
     entities = loaded.model.entities
     await migrate(db.knex, [...entities.values()], {
       confirmDestructive: opts.confirmDestructive,
-      log: (msg) => logger.info(msg),
+      log: migrationLog(logger),
     })
   } catch (err) {
     await db.close()

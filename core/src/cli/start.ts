@@ -32,10 +32,16 @@ async function main(): Promise<void> {
   const host = env.HOST ?? '127.0.0.1'
   const server = await platform.listen(port, host)
   const log = platform.app.get('logger')
+  // one line for all plugins (each one's migrations and seeding said more only when they ran)
+  const plugins = platform.app.get('plugins')
+  if (plugins) {
+    const on = plugins.plugins.filter((p) => plugins.isEnabled(p.name))
+    log.info(`plugins: ${on.length} enabled — ${on.map((p) => `${p.name} ${p.def.version}`).join(', ')}`)
+  }
   if (platform.generatedAdminPassword) {
     log.warn(`first admin created: ${env.PLUME_ADMIN_EMAIL ?? 'admin@plume.local'} / ${platform.generatedAdminPassword} (shown once; set PLUME_ADMIN_EMAIL and PLUME_ADMIN_PASSWORD to choose)`)
   }
-  log.info(`Plume listening on http://${host}:${(server.address() as AddressInfo).port} (${platform.db.kind}) — API /api, docs /api/docs, admin /admin`)
+  log.info(`Plume listening on ${platform.app.get('ops')?.tls ? 'https' : 'http'}://${host}:${(server.address() as AddressInfo).port} (${platform.db.kind}) — API /api, docs /api/docs, admin /admin`)
   const stop = async () => {
     await platform.close()
     process.exit(0)
