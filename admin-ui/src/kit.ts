@@ -4,6 +4,7 @@
  * field components. Anything else under `admin-ui/src` is internal and may change.
  */
 export { api, realtime, type ApiError } from './api/client'
+export { downloadFile, saveBlob } from './api/download'
 export { errorMessage, errorCode, formErrors, pointerField } from './api/errors'
 export { useMeta } from './stores/meta'
 export { useSession } from './stores/session'
@@ -18,3 +19,5 @@ export { defineAdminExtension, type AdminExtension, type AdminScreen, type Detai
 export type { EntityMeta, FieldMeta, Row, Paginated, LocalizedText } from './types/meta'
 export { default as FieldValue } from './components/FieldValue.vue'
 export { default as RelationPicker } from './components/RelationPicker.vue'
+/** A chart from an ECharts option (line, bar, pie; axes, tooltip); ECharts loads the first time one is shown. */
+export { default as EChart } from './dashboard/EChart.vue'

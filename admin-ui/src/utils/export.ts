@@ -1,18 +1,9 @@
 /** CSV and XLSX export of the filtered set, fetched page by page. */
 import { api } from '../api/client'
+import { saveBlob as download } from '../api/download'
 import type { EntityMeta, FieldMeta, Row } from '../types/meta'
 import { exportTable, toCsv, type TitleOf } from './csv'
 import { titleOf } from './titles'
-
-function download(blob: Blob, filename: string): void {
-  const a = document.createElement('a')
-  a.href = URL.createObjectURL(blob)
-  a.download = filename
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000)
-}
 
 export interface ExportOptions {
   entity: EntityMeta

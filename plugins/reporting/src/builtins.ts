@@ -38,6 +38,7 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
   {
     code: 'sales-by-period',
     name: 'Sales by period',
+    label: { en: 'Sales by period', 'zh-CN': '按期间销售' },
     entity: 'order',
     dimensions: [],
     measures: [orderCount, ...orderSales, { formula: 'netSales / orders', as: 'averageNetSales' }],
@@ -47,6 +48,7 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
   {
     code: 'sales-by-partner',
     name: 'Sales by partner',
+    label: { en: 'Sales by partner', 'zh-CN': '按合作伙伴销售' },
     entity: 'order',
     dimensions: ['partnerId', { field: 'partner.name', as: 'partnerName' }],
     measures: [orderCount, ...orderSales],
@@ -56,6 +58,7 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
   {
     code: 'sales-by-product',
     name: 'Sales by product',
+    label: { en: 'Sales by product', 'zh-CN': '按产品销售' },
     entity: 'orderLine',
     dimensions: ['productId', { field: 'product.sku', as: 'sku' }, { field: 'product.name', as: 'productName' }],
     measures: [units, ...lineSales, { fn: 'countDistinct', field: 'orderId', as: 'orders' }],
@@ -65,6 +68,7 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
   {
     code: 'sales-by-category',
     name: 'Sales by category',
+    label: { en: 'Sales by category', 'zh-CN': '按品类销售' },
     entity: 'orderLine',
     dimensions: [{ field: 'product.categoryId', as: 'categoryId' }, { field: 'product.category.name', as: 'categoryName' }],
     measures: [units, ...lineSales],
@@ -74,6 +78,7 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
   {
     code: 'sales-by-territory',
     name: 'Sales by territory',
+    label: { en: 'Sales by territory', 'zh-CN': '按区域销售' },
     entity: 'order',
     dimensions: [{ field: 'partner.territoryId', as: 'territoryId' }, { field: 'partner.territory.name', as: 'territoryName' }],
     measures: [orderCount, ...orderSales],
@@ -83,6 +88,7 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
   {
     code: 'margin-by-product',
     name: 'Margin by product',
+    label: { en: 'Margin by product', 'zh-CN': '按产品毛利' },
     entity: 'orderLine',
     dimensions: ['productId', { field: 'product.sku', as: 'sku' }, { field: 'product.name', as: 'productName' }],
     measures: [
@@ -98,6 +104,7 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
   {
     code: 'ar-aging',
     name: 'Receivables aging',
+    label: { en: 'Receivables aging', 'zh-CN': '应收账款账龄' },
     entity: 'invoice',
     dimensions: ['dueDate:aging'],
     measures: [
@@ -113,6 +120,7 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
   {
     code: 'stock-valuation',
     name: 'Stock valuation',
+    label: { en: 'Stock valuation', 'zh-CN': '库存估值' },
     entity: 'stockLevel',
     dimensions: ['warehouseId', { field: 'warehouse.name', as: 'warehouseName' }],
     measures: [
@@ -126,6 +134,7 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
   {
     code: 'slow-movers',
     name: 'Slow movers',
+    label: { en: 'Slow movers', 'zh-CN': '滞销品' },
     entity: 'stockLevel',
     dimensions: ['productId', { field: 'product.sku', as: 'sku' }, { field: 'product.name', as: 'productName' }, 'warehouseId'],
     measures: [
@@ -142,6 +151,7 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
   {
     code: 'top-customers',
     name: 'Top customers',
+    label: { en: 'Top customers', 'zh-CN': '重点客户' },
     entity: 'order',
     dimensions: ['customerId', { field: 'customer.name', as: 'customerName' }],
     measures: [orderCount, ...orderSales],
@@ -151,6 +161,7 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
   {
     code: 'campaign-results',
     name: 'Campaign results',
+    label: { en: 'Campaign results', 'zh-CN': '营销活动效果' },
     entity: 'orderLine',
     dimensions: [{ field: 'promotion.campaignId', as: 'campaignId' }, { field: 'promotion.campaign.name', as: 'campaignName' }],
     measures: [
@@ -165,6 +176,7 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
   {
     code: 'sla-compliance',
     name: 'SLA compliance',
+    label: { en: 'SLA compliance', 'zh-CN': 'SLA 达成率' },
     entity: 'ticket',
     dimensions: ['priority'],
     measures: [
@@ -179,6 +191,7 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
   {
     code: 'commission-statement',
     name: 'Commission statement',
+    label: { en: 'Commission statement', 'zh-CN': '佣金对账单' },
     entity: 'commission',
     dimensions: ['partnerId', { field: 'partner.name', as: 'partnerName' }],
     measures: [{ fn: 'count', as: 'lines' }, { fn: 'sum', field: 'amount', as: 'commission' }],
@@ -189,17 +202,18 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
 
 /**
  * Stores the shipped reports: new codes are created, existing built-ins get the shipped query
- * (their name and schedule stay as an admin set them). Definitions of admins are never touched.
+ * (their name, label and schedule stay as an admin set them). Definitions of admins are never touched.
  * @example await seedBuiltIns(ctx)
  */
 export async function seedBuiltIns(ctx: PluginContext): Promise<number> {
   const service = ctx.app.service(DEFINITIONS_PATH)
   let written = 0
   for (const def of BUILT_IN_REPORTS) {
-    const existing = (await ctx.knex('report_definitions').where('code', def.code).first('id', 'builtIn')) as { id: number; builtIn: boolean } | undefined
-    const { code, name, ...query } = def
-    if (!existing) await service.create({ code, name, ...query, schedule: null, builtIn: true })
-    else if (existing.builtIn) await service.patch(existing.id, query)
+    const existing = (await ctx.knex('report_definitions').where('code', def.code).first('id', 'builtIn', 'label')) as { id: number; builtIn: boolean; label: unknown } | undefined
+    const { code, name, label, ...query } = def
+    if (!existing) await service.create({ code, name, label, ...query, schedule: null, builtIn: true })
+    // the names in both languages are filled in once; an admin may rename them afterwards
+    else if (existing.builtIn) await service.patch(existing.id, existing.label ? query : { ...query, label })
     else {
       ctx.logger.warn(`built-in report "${def.code}" not installed: an admin's report already uses that code`)
       continue

@@ -3,7 +3,7 @@ import { asOfSource, type PlumeApp } from '@plume/core'
 import type { Knex } from 'knex'
 import { Decimal } from 'decimal.js'
 import { accessFor } from './access.js'
-import { MEASURE_LABELS } from './measures.js'
+import { columnLabel } from './measures.js'
 import { compileReport, MAX_ROWS, type ReportPlan } from './definition/compile.js'
 import { PERIODS, type Period, type ReportDefinition, type ReportResult, type RunParams } from './definition/types.js'
 import { AGING_BUCKETS, buildQuery, type BuiltColumn, type RunValues } from './query/build.js'
@@ -168,7 +168,7 @@ export async function runReport(app: PlumeApp, definition: ReportDefinition | st
   return {
     report: { id: def.id, code: def.code, name: def.name, entity: def.entity },
     available: true,
-    columns: columns.map((c) => ({ key: c.key, kind: c.kind, type: c.type, ...(c.field ? { field: c.field } : {}), ...(c.kind === 'measure' && MEASURE_LABELS[c.key] ? { label: MEASURE_LABELS[c.key] } : {}) })),
+    columns: columns.map((c) => ({ key: c.key, kind: c.kind, type: c.type, ...(c.field ? { field: c.field } : {}), ...(columnLabel(c.key) ? { label: columnLabel(c.key) } : {}) })),
     rows: fillAging(columns, rows),
     truncated,
     params: echo,

@@ -49,6 +49,7 @@ export const reportDefinitionSchema = {
     id: { type: 'integer' },
     code: { type: 'string', minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' },
     name: { type: 'string', minLength: 1, maxLength: 200 },
+    label: { type: ['object', 'null'], additionalProperties: false, properties: { en: { type: 'string', maxLength: 200 }, 'zh-CN': { type: 'string', maxLength: 200 } } },
     entity: { type: 'string', maxLength: 63, pattern: '^[a-z][a-zA-Z0-9]*$' },
     dimensions: { type: 'array', maxItems: 8, items: dimension },
     measures: { type: 'array', maxItems: 20, items: measure },

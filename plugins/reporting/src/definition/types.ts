@@ -55,6 +55,8 @@ export interface ReportDefinition {
   id?: number
   code: string
   name: string
+  /** The name in each language (screens show the user's; `name` is the fallback). */
+  label?: Partial<LocalizedText> | null
   entity: string
   dimensions?: DimensionSpec[]
   measures?: MeasureSpec[]
