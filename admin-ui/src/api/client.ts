@@ -6,6 +6,7 @@ import { feathers } from '@feathersjs/feathers'
 import rest from '@feathersjs/rest-client'
 import { io, type Socket } from 'socket.io-client'
 import type { Paginated, Row } from '../types/meta'
+import { locale } from '../i18n'
 
 const TOKEN_KEY = 'plume.token'
 
@@ -37,6 +38,8 @@ export function onSessionExpired(fn: () => void): void {
 const authedFetch: typeof fetch = async (input, init = {}) => {
   const headers = new Headers(init.headers)
   if (token) headers.set('Authorization', `Bearer ${token}`)
+  // the server words validation messages in the screen's language
+  headers.set('Accept-Language', locale.value === 'zh-CN' ? 'zh-CN,zh;q=0.9' : 'en')
   const res = await fetch(input, { ...init, headers })
   if (res.status === 401 && token && !String(input).endsWith('/api/authentication')) onExpired?.()
   return res

@@ -1,5 +1,7 @@
 import type { FieldError } from '../types/meta'
 import type { ApiError } from './client'
+import { locale } from '../i18n'
+import { errorText, type CodeLabel } from './error-text'
 
 /** The field a JSON pointer names: `/address/city` → `address`, `/a~1b` → `a/b`. */
 export function pointerField(path: unknown): string {
@@ -28,11 +30,9 @@ export function formErrors(err: unknown, onForm: readonly string[]): { fields: R
   return { fields, other }
 }
 
-/** A message to show for any error. */
-export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message
-  if (typeof err === 'object' && err && 'message' in err) return String((err as { message: unknown }).message)
-  return String(err)
+/** A message to show for any error, in the screen's language (see error-text.ts). */
+export function errorMessage(err: unknown, label?: CodeLabel): string {
+  return errorText(err, locale.value, label)
 }
 
 export const errorCode = (err: unknown): number | undefined => (err as ApiError | undefined)?.code
