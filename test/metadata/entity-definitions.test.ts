@@ -26,7 +26,7 @@ const count = async (sql: string): Promise<number> => {
   return Number(r.rows[0]?.n ?? 0)
 }
 
-describe('creating a custom entity', () => {
+describe('creating a custom entity', { timeout: 300_000 }, () => {
   it('refuses bad definitions with 400 naming the JSON path, as for files', async () => {
     const money = withProperties(leadDefinition(), { budget: { type: 'number', 'x-type': 'money', 'x-ui': { label: label('Budget', '预算') } } })
     const r1 = await p.http('POST', '/api/entity-definitions', { definition: money }, token)
@@ -86,7 +86,7 @@ describe('creating a custom entity', () => {
   })
 })
 
-describe('changing it: preview and apply', () => {
+describe('changing it: preview and apply', { timeout: 300_000 }, () => {
   it('adds a field: the preview plans it, apply serves it live (REST, validation, OpenAPI, api/meta)', async () => {
     def = withProperties(def, { source: { type: ['string', 'null'], enum: ['web', 'fair'], 'x-ui': { label: label('Source', '来源') } } })
     const { preview, apply } = await previewApply(p, token, 'lead', { definition: def })
@@ -161,7 +161,7 @@ describe('changing it: preview and apply', () => {
   })
 })
 
-describe('versions and rollback', () => {
+describe('versions and rollback', { timeout: 300_000 }, () => {
   it('rolls back a type change (confirmed by name), then a rename and a widening: values restored', async () => {
     const v = await p.http('GET', '/api/entity-definitions/lead/versions', undefined, token)
     expect(v.body.map((x: { kind: string }) => x.kind)).toEqual(['create', 'change', 'change', 'change', 'change', 'change'])
@@ -213,7 +213,7 @@ describe('versions and rollback', () => {
   })
 })
 
-describe('a failed apply', () => {
+describe('a failed apply', { timeout: 300_000 }, () => {
   it('leaves the schema and the definitions as before (fault injected mid-apply)', async () => {
     // a real fault inside the database: DDL adding a column named "boom" fails, after "alpha" was added
     await p.db.knex.raw(`create or replace function plume_test_fault() returns event_trigger language plpgsql as $body$

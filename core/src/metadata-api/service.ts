@@ -5,7 +5,6 @@
 import type { Id, Params } from '@feathersjs/feathers'
 import { NotFound, BadRequest } from '@feathersjs/errors'
 import { servicePath } from '../kernel/paths.js'
-import type { PlumeApp } from '../kernel/types.js'
 import { applyChangeIn, previewChange, type ApplyResult, type ChangeRequest, type PlanResult } from './change.js'
 import { bodyOf, changeRequest, routeName } from './requests.js'
 import { rollbackRequest } from './rollback.js'
