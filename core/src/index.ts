@@ -5,6 +5,7 @@
  */
 // plugins
 export { definePlugin, firstUserWithRole, createDemoUsers, runAction, allowedActions } from './plugins/index.js'
+export { systemOnly } from './plugins/system-only.js'
 export type { PluginDefinition, PluginContext, PluginHook, EntityHooks, ActionDefinition, ActionCallContext, ActionContext, AfterCommit, RunAction, AllowedAction, AllowedActions, CustomService, PluginMigration, ServiceMethod, ActionInfo, DemoUser } from './plugins/index.js'
 // the app and its settings
 export type { PlumeApp, PlumeSettings, AroundHook, Database } from './kernel/types.js'

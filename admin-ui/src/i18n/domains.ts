@@ -7,6 +7,7 @@ export const DOMAIN_LABELS: Record<string, LocalizedText> = {
   catalog: { en: 'Catalog', 'zh-CN': '商品目录' },
   partners: { en: 'Partners', 'zh-CN': '渠道伙伴' },
   inventory: { en: 'Inventory', 'zh-CN': '库存' },
+  purchasing: { en: 'Purchasing', 'zh-CN': '采购' },
   orders: { en: 'Orders', 'zh-CN': '订单' },
   finance: { en: 'Finance', 'zh-CN': '财务' },
   marketing: { en: 'Marketing', 'zh-CN': '市场营销' },

@@ -1,11 +1,10 @@
 import { fileURLToPath } from 'node:url'
-import { definePlugin, firstUserWithRole } from '@plume/core'
+import { definePlugin, firstUserWithRole, systemOnly } from '@plume/core'
 import type { OrdersApi } from '@plume/plugin-orders'
 import { accrueOrder, reverseOrder } from './accrue.js'
 import { approveBatch, payBatch, reverseCommission } from './actions.js'
 import { accrueOnDelivery, accrueOnPayment, reverseOnCancel, reverseOnCreditNote } from './hooks/order-events.js'
-import { payoutBatch, systemOnly } from './hooks/payout-batch.js'
-import { commissionTierModeMigration } from './migrations/20261207000000-commission-tier-mode.js'
+import { payoutBatch } from './hooks/payout-batch.js'
 import { seedCommissions } from './seed/accruals.js'
 
 export { accrueOrder, orderCommission, reverseOrder } from './accrue.js'
@@ -35,7 +34,6 @@ export default definePlugin<CommissionsApi>({
   description: { en: 'Partner commissions: plans, accruals, payout batches', 'zh-CN': '合作伙伴佣金：方案、计提与结算' },
   dependsOn: ['partners', 'orders', 'finance'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
-  migrations: [commissionTierModeMigration],
   hooks: {
     commissionAccrual: { create: guard, update: guard, patch: guard, remove: guard },
     payoutBatch: { create: batch, update: batch, patch: batch, remove: batch },

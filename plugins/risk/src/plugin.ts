@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { definePlugin, firstUserWithRole } from '@plume/core'
+import { definePlugin, firstUserWithRole, systemOnly } from '@plume/core'
 import type { OrdersApi } from '@plume/plugin-orders'
 import { rejectCreditHold, releaseCreditHold } from './actions.js'
 import { blockHeldApproval, closeHoldOnCancel, holdOnSubmit } from './hooks/credit-hold.js'
 import { ASSESS_JOB, assessJob, reassessAfterWrite, reassessOnTransition } from './hooks/reassess.js'
-import { systemOnly } from './hooks/system-only.js'
-import { scoreIndexesMigration } from './migrations/20260501000000-score-indexes.js'
 import { exposure, currentLimit, overdueInvoices, type CreditSubject, type Exposure } from './exposure.js'
 import { assess, riskScore, type RiskScore } from './score.js'
 import { seedCreditLimits, seedRiskAssessments } from './seed/credit.js'
@@ -46,7 +44,6 @@ export default definePlugin<RiskApi>({
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
   // the grants on credit limits and risk assessments: they come and go with the plugin
   rules: JSON.parse(readFileSync(new URL('../rules/grants.json', import.meta.url), 'utf8')) as unknown[],
-  migrations: [scoreIndexesMigration],
   hooks: {
     creditHold: { create: guard, update: guard, patch: guard, remove: guard },
     riskAssessment: { create: guard, update: guard, patch: guard, remove: guard },

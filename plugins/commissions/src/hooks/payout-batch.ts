@@ -1,5 +1,5 @@
 import { money } from '@plume/core'
-import { BadRequest, Conflict, MethodNotAllowed, NotFound } from '@feathersjs/errors'
+import { BadRequest, Conflict, NotFound } from '@feathersjs/errors'
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 
@@ -36,11 +36,5 @@ export const payoutBatch = () => async (context: HookContext, next: NextFunction
   const data = (context.data ?? {}) as Record<string, unknown>
   if (context.method !== 'remove' && data.partnerId !== undefined && data.partnerId !== batch.partnerId) throw new BadRequest('Invalid data: a batch cannot move to another partner', { errors: [{ path: '/partnerId', message: 'cannot be changed' }] })
   if (context.method === 'remove') await trx('commission_accruals').where('payoutBatchId', batch.id).update({ payoutBatchId: null, status: 'open', updatedAt: trx.fn.now(), version: trx.raw('version + 1') })
-  return next()
-}
-
-/** Accruals are the plugin's ledger: clients read them, never write them. */
-export const systemOnly = () => async (context: HookContext, next: NextFunction) => {
-  if (context.params.provider) throw new MethodNotAllowed('commission-accruals are written by the system; clients can only read them')
   return next()
 }

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { definePlugin, systemOnly, type PlumeApp } from '@plume/core'
+import type { InventoryApi } from '@plume/plugin-inventory'
+import type { OrdersApi } from '@plume/plugin-orders'
+import { purchaseOrderActions } from './actions.js'
+import { purchasingApi, type PurchasingApi } from './api.js'
+import { guardLines } from './hooks/guard-lines.js'
+import { guardOrder } from './hooks/guard-order.js'
+import { purchasingBaseMigration } from './migrations/20261207000000-purchasing-base.js'
+import { seedPurchasing } from './seed/purchasing.js'
+import { costOnShip } from './ship-cost.js'
+
+export { movingAverage, spreadLanded, landedUnitCost, type ReceiptLine } from './cost.js'
+export { formatPoNumber } from './number.js'
+export { PO_ACTIONS, PO_FROM, PO_STATUSES, type PoAction, type PoStatus } from './state-machine.js'
+export type { PurchasingApi } from './api.js'
+
+const inventories = new WeakMap<object, InventoryApi>()
+const removers = new WeakMap<object, () => void>()
+const inventoryOf = (app: PlumeApp): InventoryApi => {
+  const api = inventories.get(app)
+  if (!api) throw new Error('purchasing: the inventory plugin is not set up')
+  return api
+}
+
+const order = [guardOrder()]
+const lines = [guardLines()]
+const ledger = [systemOnly()]
+
+/**
+ * Purchasing: suppliers and what they sell us (supplier SKU, price, minimum order, pack size, lead
+ * time), purchase orders draft → sent → partially received → received → closed (or cancelled),
+ * receiving against them into stock with landed cost, the moving-average cost per product, and
+ * the cost of goods of each order line at shipment. Partner users see none of it.
+ * See docs/supply.md.
+ */
+export default definePlugin<PurchasingApi>({
+  name: 'purchasing',
+  version: '1.0.0',
+  description: { en: 'Suppliers, purchase orders, receiving and costing', 'zh-CN': '供应商、采购单、收货与成本核算' },
+  dependsOn: ['inventory', 'orders'],
+  entities: [fileURLToPath(new URL('../entities', import.meta.url))],
+  migrations: [purchasingBaseMigration],
+  hooks: {
+    purchaseOrder: { create: order, update: order, patch: order, remove: order },
+    purchaseOrderLine: { create: lines, update: lines, patch: lines, remove: lines },
+    productCost: { create: ledger, update: ledger, patch: ledger, remove: ledger },
+    shipmentCost: { create: ledger, update: ledger, patch: ledger, remove: ledger },
+  },
+  actions: { purchaseOrder: purchaseOrderActions(inventoryOf) },
+  rules: JSON.parse(readFileSync(new URL('../rules/grants.json', import.meta.url), 'utf8')) as unknown[],
+  setup(ctx) {
+    inventories.set(ctx.app, ctx.use<InventoryApi>('inventory'))
+    removers.get(ctx.app)?.()
+    removers.set(ctx.app, ctx.use<OrdersApi>('orders').addTransitionHook(costOnShip()))
+    return purchasingApi()
+  },
+  disable(ctx) {
+    removers.get(ctx.app)?.()
+    removers.delete(ctx.app)
+    return Promise.resolve()
+  },
+  async seed(ctx) {
+    const started = performance.now()
+    const n = await ctx.knex.transaction((trx) => seedPurchasing(ctx.app, trx))
+    ctx.logger.info(`purchasing demo data (${n.suppliers} suppliers, ${n.items} supplier items, ${n.orders} purchase orders) in ${Math.round(performance.now() - started)} ms`)
+  },
+})

@@ -1,0 +1,180 @@
+/**
+ * Purchasing (issue #20) over HTTP on a real platform: the purchase order lifecycle with partial
+ * receipts and the stock ledger, over-receipt, moving-average cost with landed cost (computed
+ * independently here), the cost of goods recorded at shipment, and partner users kept out.
+ */
+import { Decimal } from 'decimal.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestPlatform, type TestPlatform } from '@plume/core/testing'
+import { bizFixture, client, created, expectStatus, type Api, type BizFixture } from '../marketing/fixtures.js'
+import { spreadLanded } from '../../plugins/purchasing/src/cost.js'
+import { purchasingApi } from '../../plugins/purchasing/src/api.js'
+
+const D = Decimal.clone({ precision: 40 })
+const unit4 = (v: Decimal.Value) => new D(v).toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed(4)
+
+let p: TestPlatform
+let f: BizFixture
+let api: Api
+let supplierId: number
+let n = 0
+
+beforeAll(async () => {
+  p = await startTestPlatform()
+  f = await bizFixture(p, 'PUR')
+  api = f.api
+  supplierId = await created(api, '/api/suppliers', { code: 'SUP-T', name: 'Test supplier', leadTimeDays: 10 })
+})
+afterAll(async () => p?.close())
+
+/** A product with no stock and no cost, for costing from a clean start. */
+async function freshProduct(): Promise<number> {
+  const k = ++n
+  return created(api, '/api/products', { sku: `PUR-NEW-${k}`, name: `New ${k}`, categoryId: f.categories.parts, listPrice: '50.00', cost: '0.00', taxRate: 13 })
+}
+
+async function purchaseOrder(lines: Array<{ productId: number; quantity: number; unitCost?: string }>): Promise<{ id: number; number: string; lines: number[] }> {
+  const po = await expectStatus(api, 201, 'POST', '/api/purchase-orders', { supplierId, warehouseId: f.warehouseId })
+  const ids: number[] = []
+  for (const l of lines) ids.push(await created(api, '/api/purchase-order-lines', { purchaseOrderId: po.id, ...l }))
+  return { id: po.id, number: po.number, lines: ids }
+}
+
+const onHand = async (productId: number) => Number((await expectStatus(api, 200, 'GET', `/api/stock-levels?productId=${productId}&warehouseId=${f.warehouseId}`)).data[0]?.onHand ?? 0)
+const averageCost = async (productId: number) => (await expectStatus(api, 200, 'GET', `/api/product-costs?productId=${productId}`)).data[0]?.averageCost as string
+
+describe('purchase order lifecycle', () => {
+  it('draft → sent → partially received → received → closed, with the ledger and received quantities', async () => {
+    const productId = await freshProduct()
+    await created(api, '/api/supplier-items', { supplierId, productId, supplierSku: 'X-1', price: '7.2500', packSize: 10, moq: 20 })
+    const po = await purchaseOrder([{ productId, quantity: 100 }])
+    expect(po.number).toMatch(/^PO-\d{4}-\d{6}$/)
+    const line = await expectStatus(api, 200, 'GET', `/api/purchase-order-lines/${po.lines[0]}`)
+    expect([line.unitCost, line.lineTotal]).toEqual(['7.2500', '725.00']) // the supplier item's price
+    expect((await expectStatus(api, 200, 'GET', `/api/purchase-orders/${po.id}`)).total).toBe('725.00')
+
+    expect((await expectStatus(api, 201, 'POST', `/api/purchase-orders/${po.id}/send`, {})).status).toBe('sent')
+    // lines are frozen once sent
+    expect((await api('PATCH', `/api/purchase-order-lines/${po.lines[0]}`, { quantity: 5 })).status).toBe(409)
+    const actions = (await expectStatus(api, 200, 'GET', `/api/purchase-orders/${po.id}/actions`)).actions.map((a: { name: string }) => a.name)
+    expect(actions.sort()).toEqual(['cancel', 'receive'])
+
+    const part = await expectStatus(api, 201, 'POST', `/api/purchase-orders/${po.id}/receive`, { lines: [{ lineId: po.lines[0], quantity: 40 }], reference: 'DN-1' })
+    expect(part.status).toBe('partially_received')
+    expect(await onHand(productId)).toBe(40)
+    const rest = await expectStatus(api, 201, 'POST', `/api/purchase-orders/${po.id}/receive`, { lines: [{ lineId: po.lines[0], quantity: 60 }] })
+    expect(rest.status).toBe('received')
+    expect(rest.receivedAt).toBeTruthy()
+    expect(await onHand(productId)).toBe(100)
+    const moves = (await expectStatus(api, 200, 'GET', `/api/stock-movements?productId=${productId}&$sort[id]=1`)).data
+    expect(moves.map((m: { kind: string; quantity: number; reference: string }) => [m.kind, m.quantity, m.reference])).toEqual([
+      ['receipt', 40, po.number],
+      ['receipt', 60, po.number],
+    ])
+    expect((await expectStatus(api, 200, 'GET', `/api/purchase-order-lines/${po.lines[0]}`)).receivedQuantity).toBe(100)
+    expect((await expectStatus(api, 201, 'POST', `/api/purchase-orders/${po.id}/close`, {})).status).toBe('closed')
+    // nothing more can be received on a closed order
+    expect((await api('POST', `/api/purchase-orders/${po.id}/receive`, { lines: [{ lineId: po.lines[0], quantity: 1 }] })).status).toBe(409)
+  })
+
+  it('over-receipt is refused naming the line, unless allowed; a foreign line id is refused; nothing is half-written', async () => {
+    const productId = await freshProduct()
+    const po = await purchaseOrder([{ productId, quantity: 10, unitCost: '3.00' }])
+    await expectStatus(api, 201, 'POST', `/api/purchase-orders/${po.id}/send`, {})
+    const over = await api('POST', `/api/purchase-orders/${po.id}/receive`, { lines: [{ lineId: po.lines[0], quantity: 12 }] })
+    expect(over.status).toBe(400)
+    expect(JSON.stringify(over.body)).toContain('lines/0/quantity')
+    const foreign = await api('POST', `/api/purchase-orders/${po.id}/receive`, { lines: [{ lineId: po.lines[0], quantity: 1 }, { lineId: 999999, quantity: 1 }] })
+    expect(foreign.status).toBe(400)
+    expect(JSON.stringify(foreign.body)).toContain('lines/1/lineId')
+    expect(await onHand(productId)).toBe(0)
+    const ok = await expectStatus(api, 201, 'POST', `/api/purchase-orders/${po.id}/receive`, { lines: [{ lineId: po.lines[0], quantity: 12 }], allowOverReceipt: true })
+    expect(ok.status).toBe('received')
+    expect(await onHand(productId)).toBe(12)
+  })
+
+  it('a draft without lines cannot be sent; cancel needs a reason; open quantities count as on order', async () => {
+    const empty = await expectStatus(api, 201, 'POST', '/api/purchase-orders', { supplierId, warehouseId: f.warehouseId })
+    expect((await api('POST', `/api/purchase-orders/${empty.id}/send`, {})).status).toBe(409)
+    const noReason = await api('POST', `/api/purchase-orders/${empty.id}/cancel`, {})
+    expect(noReason.status).toBe(400)
+    expect(JSON.stringify(noReason.body)).toContain('reason')
+    expect((await expectStatus(api, 201, 'POST', `/api/purchase-orders/${empty.id}/cancel`, { reason: 'Ordered elsewhere' })).status).toBe('cancelled')
+
+    const productId = await freshProduct()
+    const po = await purchaseOrder([{ productId, quantity: 30, unitCost: '1.00' }])
+    const purchasing = purchasingApi()
+    expect(await purchasing.onOrder(p.db.knex, { productIds: [productId] })).toEqual([]) // a draft is not on order
+    await expectStatus(api, 201, 'POST', `/api/purchase-orders/${po.id}/send`, {})
+    await expectStatus(api, 201, 'POST', `/api/purchase-orders/${po.id}/receive`, { lines: [{ lineId: po.lines[0], quantity: 12 }] })
+    expect(await purchasing.onOrder(p.db.knex, { productIds: [productId] })).toEqual([{ productId, warehouseId: f.warehouseId, quantity: 18 }])
+  })
+})
+
+describe('costing', () => {
+  it('landed cost is spread by value to the cent, remainders to the largest lines', () => {
+    expect(spreadLanded([{ quantity: 1, unitCost: '10' }, { quantity: 1, unitCost: '10' }, { quantity: 1, unitCost: '10' }], '10.00')).toEqual(['3.34', '3.33', '3.33'])
+    expect(spreadLanded([{ quantity: 100, unitCost: '10.00' }, { quantity: 50, unitCost: '20.00' }], '40.00')).toEqual(['20.00', '20.00'])
+    expect(spreadLanded([{ quantity: 3, unitCost: '1.00' }, { quantity: 1, unitCost: '7.00' }], '1.00')).toEqual(['0.30', '0.70'])
+  })
+
+  it('moving-average cost after receipts at different prices with freight and duty; the cost of goods is taken at shipment', async () => {
+    const a = await freshProduct()
+    const b = await freshProduct()
+    // receipt 1: A 100 × 10.00 and B 50 × 20.00 (equal values), freight 30.00 + duty 10.00 → 20.00 each
+    const po1 = await purchaseOrder([{ productId: a, quantity: 100, unitCost: '10.00' }, { productId: b, quantity: 50, unitCost: '20.00' }])
+    await expectStatus(api, 201, 'POST', `/api/purchase-orders/${po1.id}/send`, {})
+    const r1 = await expectStatus(api, 201, 'POST', `/api/purchase-orders/${po1.id}/receive`, { lines: [{ lineId: po1.lines[0], quantity: 100 }, { lineId: po1.lines[1], quantity: 50 }], freight: '30.00', duty: '10.00' })
+    expect([r1.landedCost, r1.total]).toEqual(['40.00', '2040.00'])
+    let avgA = new D('10.00').plus(new D('20.00').div(100)) // 10.20
+    expect(await averageCost(a)).toBe(unit4(avgA))
+    expect(await averageCost(b)).toBe(unit4(new D('20.00').plus(new D('20.00').div(50)))) // 20.40
+    // receipt 2: A 300 × 12.00, no freight
+    const po2 = await purchaseOrder([{ productId: a, quantity: 300, unitCost: '12.00' }])
+    await expectStatus(api, 201, 'POST', `/api/purchase-orders/${po2.id}/send`, {})
+    await expectStatus(api, 201, 'POST', `/api/purchase-orders/${po2.id}/receive`, { lines: [{ lineId: po2.lines[0], quantity: 300 }] })
+    avgA = avgA.times(100).plus(new D(12).times(300)).div(400) // 11.55
+    expect(await averageCost(a)).toBe(unit4(avgA))
+    expect((await expectStatus(api, 200, 'GET', `/api/products/${a}`)).cost).toBe(new D(avgA).toFixed(2))
+
+    // an order ships 10 of A: its cost of goods is 10 × 11.5500
+    const order = await expectStatus(api, 201, 'POST', '/api/orders', { customerId: f.directCustomerId, warehouseId: f.warehouseId, lines: [{ productId: a, quantity: 10 }] })
+    for (const action of ['submit', 'approve', 'ship']) await expectStatus(api, 201, 'POST', `/api/orders/${order.id}/${action}`, {})
+    const shipped = (await expectStatus(api, 200, 'GET', `/api/shipment-costs?orderId=${order.id}`)).data
+    expect(shipped.map((s: { unitCost: string; totalCost: string; quantity: number }) => [s.quantity, s.unitCost, s.totalCost])).toEqual([[10, unit4(avgA), new D(avgA).times(10).toFixed(2)]])
+
+    // a later, dearer receipt moves the average but not the cost already recorded for that sale
+    const po3 = await purchaseOrder([{ productId: a, quantity: 110, unitCost: '20.00' }])
+    await expectStatus(api, 201, 'POST', `/api/purchase-orders/${po3.id}/send`, {})
+    await expectStatus(api, 201, 'POST', `/api/purchase-orders/${po3.id}/receive`, { lines: [{ lineId: po3.lines[0], quantity: 110 }] })
+    const avgA3 = avgA.times(390).plus(new D(20).times(110)).div(500)
+    expect(await averageCost(a)).toBe(unit4(avgA3))
+    expect((await expectStatus(api, 200, 'GET', `/api/shipment-costs?orderId=${order.id}`)).data[0].unitCost).toBe(unit4(avgA))
+  })
+
+  it('clients cannot write costs: the ledger is the system’s', async () => {
+    const cost = (await expectStatus(api, 200, 'GET', '/api/product-costs?$limit=1')).data[0]
+    const shipment = (await expectStatus(api, 200, 'GET', '/api/shipment-costs?$limit=1')).data[0]
+    expect((await api('DELETE', `/api/product-costs/${cost.id}`)).status).toBe(405)
+    expect((await api('DELETE', `/api/shipment-costs/${shipment.id}`)).status).toBe(405)
+    expect((await api('GET', `/api/product-costs/${cost.id}`)).body.averageCost).toBe(cost.averageCost)
+  })
+})
+
+describe('partner users never see suppliers or costs', () => {
+  it('every purchasing route answers 403 to a partner user; products stay without cost', async () => {
+    const admin = f.token
+    const email = `partner-pur@test.local`
+    const password = 'Partner-Secret-123'
+    const u = await p.http('POST', '/api/users', { email, name: 'Partner', password, roles: ['partner_user'], partnerId: f.partnerId, locale: 'en' }, admin)
+    expect(u.status).toBe(201)
+    const partner = client(p, await p.login(email, password))
+    for (const path of ['/api/suppliers', '/api/supplier-items', '/api/purchase-orders', '/api/purchase-order-lines', '/api/product-costs', '/api/shipment-costs']) {
+      expect((await partner('GET', path)).status, path).toBe(403)
+    }
+    expect((await partner('POST', '/api/suppliers', { code: 'EVIL', name: 'Evil' })).status).toBe(403)
+    const product = await partner('GET', `/api/products/${f.products.drill}`)
+    expect(product.status).toBe(200)
+    expect(product.body).not.toHaveProperty('cost')
+  })
+})
