@@ -59,9 +59,10 @@ function checkReferences(m: MergedEntity, def: EntityDefinition, ctx: CheckConte
 
   for (const [name, p] of Object.entries(m.raw.properties)) {
     const ref = p['x-ref']
-    const origin = m.origins.properties.get(name)
+    const added = m.origins.refs.get(name)
+    const origin = added ?? m.origins.properties.get(name)
     if (ref && origin && !known(ref.entity)) {
-      errors.push({ ...at(origin, 'x-ref', 'entity'), message: `x-ref names unknown entity "${ref.entity}"` })
+      errors.push({ ...(added ? at(added, 'entity') : at(origin, 'x-ref', 'entity')), message: `x-ref names unknown entity "${ref.entity}"` })
     }
   }
 

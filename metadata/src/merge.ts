@@ -1,11 +1,12 @@
 /**
- * Extension files add properties, required entries, indexes and relations to an entity
- * defined elsewhere. Merging keeps, for every merged piece, the file and pointer it came from,
- * so later errors name the extension file rather than the entity it extends.
+ * Extension files add properties, required entries, indexes, relations and references on
+ * existing fields (`x-refs`) to an entity defined elsewhere. Merging keeps, for every merged
+ * piece, the file and pointer it came from, so later errors name the extension file rather
+ * than the entity it extends.
  */
 import { pointer } from './pointer.js'
-import type { RawEntity, RawExtension } from './raw.js'
-import type { DefinitionError } from './types.js'
+import type { RawEntity, RawExtension, RawProperty } from './raw.js'
+import type { DefinitionError, FieldRef } from './types.js'
 
 export interface Origin {
   source: string
@@ -23,6 +24,8 @@ export interface MergedEntity {
     /** Aligned with `raw['x-indexes']`. */
     indexes: Origin[]
     relations: Map<string, Origin>
+    /** References added by an extension's `x-refs`, by field. */
+    refs: Map<string, Origin>
   }
 }
 
@@ -37,6 +40,7 @@ export function startMerge(source: string, file: RawEntity): MergedEntity {
       required: (raw.required ?? []).map((_, i) => ({ source, path: pointer('required', i) })),
       indexes: (raw['x-indexes'] ?? []).map((_, i) => ({ source, path: pointer('x-indexes', i) })),
       relations: new Map(Object.keys(raw['x-relations'] ?? {}).map((k) => [k, { source, path: pointer('x-relations', k) }])),
+      refs: new Map(),
     },
   }
 }
@@ -77,5 +81,24 @@ export function applyExtension(target: MergedEntity, source: string, ext: RawExt
     ;(raw['x-relations'] ??= {})[key] = structuredClone(rel)
     origins.relations.set(key, { source, path: pointer('x-relations', key) })
   }
+  for (const [key, ref] of Object.entries(ext['x-refs'] ?? {})) {
+    const problem = refProblem(raw.properties[key], ref)
+    if (problem) {
+      errors.push({ source, path: pointer('x-refs', key), message: `x-refs: property "${key}" of entity "${name}" ${problem}` })
+      continue
+    }
+    raw.properties[key]!['x-ref'] = structuredClone(ref)
+    origins.refs.set(key, { source, path: pointer('x-refs', key) })
+  }
   return errors
+}
+
+/** Why a reference cannot be added to a property, or undefined when it can. */
+function refProblem(prop: RawProperty | undefined, ref: FieldRef): string | undefined {
+  if (!prop) return 'does not exist'
+  if (prop['x-ref']) return `already refers to "${prop['x-ref'].entity}"`
+  const types = [prop.type ?? []].flat()
+  if (!types.includes('integer')) return 'must be an integer (ids are integers)'
+  if (ref.onDelete === 'set null' && !types.includes('null')) return 'must be nullable for onDelete "set null"'
+  return undefined
 }

@@ -55,6 +55,16 @@ const relationsSchema = {
 
 const indexesSchema = { type: 'array', items: { $ref: '#/$defs/index' } }
 
+const refSchema = {
+  type: 'object',
+  required: ['entity'],
+  additionalProperties: false,
+  properties: {
+    entity: nameString,
+    onDelete: { enum: ['restrict', 'cascade', 'set null'] },
+  },
+}
+
 export const metaschema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: 'https://plume.dev/schemas/entity-file.json',
@@ -104,15 +114,7 @@ export const metaschema = {
       properties: {
         ...standardKeywords,
         'x-type': { enum: X_TYPES },
-        'x-ref': {
-          type: 'object',
-          required: ['entity'],
-          additionalProperties: false,
-          properties: {
-            entity: nameString,
-            onDelete: { enum: ['restrict', 'cascade', 'set null'] },
-          },
-        },
+        'x-ref': refSchema,
         'x-unique': { type: 'boolean' },
         'x-sensitive': { type: 'boolean' },
         'x-search': { type: 'boolean' },
@@ -229,6 +231,9 @@ export const metaschema = {
         required: { type: 'array', items: { type: 'string' }, uniqueItems: true },
         'x-indexes': indexesSchema,
         'x-relations': relationsSchema,
+        // the reference (foreign key) on a field the target already has, e.g. orders on
+        // stockMovement.orderId: the field belongs to the target's plugin, the reference to this one
+        'x-refs': { type: 'object', propertyNames: { pattern: NAME, maxLength: 63 }, additionalProperties: refSchema },
       },
     },
   },

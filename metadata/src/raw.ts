@@ -95,6 +95,8 @@ export interface RawExtension {
   required?: string[]
   'x-indexes'?: RawIndex[]
   'x-relations'?: Record<string, RawRelation>
+  /** References (foreign keys) on fields the target already has and that refer to nothing yet. */
+  'x-refs'?: Record<string, FieldRef>
 }
 
 export type RawFile = RawEntity | RawExtension

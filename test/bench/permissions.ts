@@ -7,13 +7,13 @@
 import autocannon from 'autocannon'
 import { performance } from 'node:perf_hooks'
 import { readRuleFiles, type PermissionEngine, type PermissionRule } from '@plume/core/internal'
-import { startTestPlatform } from '@plume/core/testing'
+import { builtInEntityDirs, startTestPlatform } from '@plume/core/testing'
 
 const ITER = Number(process.env.BENCH_ITER ?? 20_000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const HTTP_SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 
-const p = await startTestPlatform({ pluginDirs: [] })
+const p = await startTestPlatform({ pluginDirs: [], entityDirs: builtInEntityDirs() })
 const { app } = p
 const engine = app.get('permissionEngine') as PermissionEngine
 const needed = readRuleFiles().flatMap((f) => f.rules as PermissionRule[])

@@ -17,7 +17,7 @@ interface Owner {
 type Json = Record<string, unknown>
 const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined)
 
-/** The entities an entity file names, with where: `properties/<field>` (x-ref), `x-relations/<name>`, `x-extends`. */
+/** The entities an entity file names, with where: `properties/<field>` (x-ref), `x-relations/<name>`, `x-refs/<field>`, `x-extends`. */
 export function referencedEntities(raw: unknown): Array<{ entity: string; where: string }> {
   const file = obj(raw)
   if (!file) return []
@@ -30,6 +30,10 @@ export function referencedEntities(raw: unknown): Array<{ entity: string; where:
   for (const [name, rel] of Object.entries(obj(file['x-relations']) ?? {})) {
     const target = obj(rel)?.entity
     if (typeof target === 'string') out.push({ entity: target, where: `x-relations/${name}` })
+  }
+  for (const [field, ref] of Object.entries(obj(file['x-refs']) ?? {})) {
+    const target = obj(ref)?.entity
+    if (typeof target === 'string') out.push({ entity: target, where: `x-refs/${field}` })
   }
   return out
 }

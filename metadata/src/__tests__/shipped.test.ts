@@ -76,6 +76,12 @@ describe('shipped definitions', () => {
     expect(entities.size).toBeGreaterThanOrEqual(30)
   })
 
+  it('keep in metadata/ only the core entities — users, API keys and the partner as tenant — which load on their own', () => {
+    const core = buildEntities(loadEntityFiles([ENTITIES_DIR]))
+    expect(core.errors).toEqual([])
+    expect([...core.entities.keys()].sort()).toEqual(['apiKey', 'partner', 'user'])
+  })
+
   it('label in both languages the enum values users see most', () => {
     const wanted: Array<[string, string]> = [
       ['order', 'status'], ['customer', 'status'], ['customer', 'type'], ['partner', 'kind'], ['partner', 'status'],

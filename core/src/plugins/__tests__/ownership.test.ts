@@ -34,6 +34,15 @@ describe('a plugin refers only to entities of plugins it depends on', () => {
     expect(() => assertOwnedReferences([orders, ext])).toThrow(/order-tickets.json x-extends: refers to entity "order"/)
   })
 
+  it('refuses a reference added through x-refs to an entity of a plugin not in dependsOn', () => {
+    const inventory = plugin('inventory', [], [entity('stockMovement')])
+    const refs = { source: 'plugins/x/entities/stockMovement-orders.json', raw: { 'x-extends': 'stockMovement', 'x-refs': { orderId: { entity: 'order' } } } }
+    expect(() => assertOwnedReferences([orders, inventory, plugin('stray', ['inventory'], [refs])])).toThrow(
+      /stockMovement-orders.json x-refs\/orderId: refers to entity "order" of plugin "orders"/,
+    )
+    expect(() => assertOwnedReferences([orders, inventory, plugin('ordersToo', ['orders', 'inventory'], [refs])])).not.toThrow()
+  })
+
   it('accepts references to its own entities, core entities and plugins it depends on, directly or not', () => {
     const finance = plugin('finance', ['orders'], [entity('invoice', { orderId: 'order', userId: 'user' })])
     const risk = plugin('risk', ['finance'], [entity('creditHold', { orderId: 'order', invoiceId: 'invoice', holdId: 'creditHold' })])
