@@ -35,7 +35,7 @@ afterAll(async () => {
 })
 
 describe('alert rules as data', () => {
-  it('seeds the default rules from metadata/rules/alerts', async () => {
+  it('seeds the default rules the notifications plugin ships (plugins/notifications/rules/alerts)', async () => {
     const r = await p.http('GET', '/api/alert-rules', undefined, token)
     expect(r.status).toBe(200)
     const names = (r.body as Array<{ name: string; kind: string; enabled: boolean }>).map((x) => x.name)

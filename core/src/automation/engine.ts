@@ -59,6 +59,9 @@ export class AutomationEngine {
   private schedules: CompiledRule[] = []
   private stamp = ''
   private readonly pending = new Set<Promise<unknown>>()
+  /** The stored rules last loaded, and the names left out while their plugin is off, by plugin. */
+  private stored: StoredAutomationRule[] = []
+  private readonly suspended = new Map<string, ReadonlySet<string>>()
 
   constructor(
     private readonly app: PlumeApp,
@@ -72,8 +75,11 @@ export class AutomationEngine {
 
   /** Replaces the rule set; a rule that does not compile is left out and logged. */
   load(stored: StoredAutomationRule[]): void {
+    this.stored = stored
+    const off = new Set([...this.suspended.values()].flatMap((names) => [...names]))
     const rules: CompiledRule[] = []
     for (const s of stored) {
+      if (off.has(s.name)) continue
       try {
         rules.push(compileRule(s))
       } catch (err) {
@@ -86,6 +92,17 @@ export class AutomationEngine {
     this.index = index
     this.merged = new Map()
     this.schedules = rules.filter((r) => r.schedule)
+  }
+
+  /**
+   * Leaves out the rules named (those a plugin ships, while it is off), or with none, takes the
+   * plugin's back in; the stored rules are kept as they are.
+   * @example engine.suspend('notifications', ['low-stock-after-shipment'])
+   */
+  suspend(plugin: string, names: readonly string[]): void {
+    if (names.length) this.suspended.set(plugin, new Set(names))
+    else if (!this.suspended.delete(plugin)) return
+    this.load(this.stored)
   }
 
   /** Reloads the enabled rules from the database. */
@@ -102,6 +119,11 @@ export class AutomationEngine {
 
   get size(): number {
     return this.rules.length
+  }
+
+  /** The names of the rules it runs now (stored, enabled, compiled and not left out). */
+  get names(): string[] {
+    return this.rules.map((r) => r.stored.name)
   }
 
   /** Rules listening to an event in a phase (exact action first, then any action). */

@@ -5,12 +5,11 @@ import { requireAuth } from '../auth/session.js'
 import { ensureJobTable, JobQueue } from '../jobs/index.js'
 import { actionJob, CORE_ACTIONS, recordOutcome } from './actions.js'
 import { ACTION_JOB, AutomationEngine } from './engine.js'
-import { ensureAutomationTables, entryOf, readAlertRuleFiles, seedAutomationRules, DEFAULT_ALERT_RULES_DIR } from './store.js'
+import { ensureAutomationTables, readAlertRuleFiles, DEFAULT_ALERT_RULES_DIR } from './store.js'
+import { pluginAlertsRegistrar, storeDefaultRules } from './defaults.js'
 import { ALERT_RULES_PATH, AlertRulesService } from './services/alert-rules.js'
 import { DRY_RUN_PATH, dryRunService } from './services/dry-run.js'
 import { DEAD_LETTERS_PATH, deadLettersService, FIRINGS_PATH, firingsService } from './services/firings.js'
-import type { AutomationRule, RuleKind } from './types.js'
-import { validateAutomationRule } from './validate.js'
 import { alertRulesDocs, deadLettersDocs, dryRunDocs, firingsDocs } from './docs.js'
 
 export { AutomationEngine, ACTION_JOB, DEFAULT_MAX_DEPTH, nowFact, provenanceOf, type DryRunResult, type Provenance } from './engine.js'
@@ -52,6 +51,7 @@ export async function setupAutomation(app: PlumeApp): Promise<AutomationEngine> 
   const engine = new AutomationEngine(app, queue, logger)
   for (const a of CORE_ACTIONS) engine.registry.action(a)
   app.set('automation', engine)
+  app.set('registerPluginAlerts', pluginAlertsRegistrar(app, engine))
   app.set('jobs', queue)
   queue.register(ACTION_JOB, actionJob(app, () => engine))
   queue.onOutcome((e) => (e.job.name === ACTION_JOB ? recordOutcome(app, e) : undefined))
@@ -94,22 +94,6 @@ export async function setupAutomation(app: PlumeApp): Promise<AutomationEngine> 
  * @example await seedDefaultAlertRules(app)
  */
 export async function seedDefaultAlertRules(app: PlumeApp, dir = DEFAULT_ALERT_RULES_DIR): Promise<number> {
-  const engine = automationOf(app)
-  const logger = app.get('logger')
-  const valid: Array<{ kind: RuleKind; enabled: boolean; definition: AutomationRule }> = []
-  for (const file of readAlertRuleFiles(dir)) {
-    file.rules.forEach((raw, i) => {
-      const entry = entryOf(raw)
-      const errs = validateAutomationRule(entry.definition, { app, registry: engine.registry, kind: entry.kind })
-      if (errs.length) logger.error({ source: file.source, index: i, errors: errs }, 'default alert rule skipped: invalid')
-      else valid.push(entry as { kind: RuleKind; enabled: boolean; definition: AutomationRule })
-    })
-  }
-  const added = await seedAutomationRules(app.get('db').knex, valid)
-  if (added) {
-    logger.info(`automation: ${added} default rule(s) stored`)
-    await engine.reload()
-  }
-  return added
+  return storeDefaultRules(app, automationOf(app), readAlertRuleFiles(dir))
 }
 export { visibleTo, contextFor } from './visible.js'

@@ -4,7 +4,10 @@ import type { Knex } from 'knex'
 import { ignoreRace, loadStoredRules, readRuleFiles, RULES_TABLE, rulesStamp as stampOf, seedStoredRules, shapeStored, VERSIONS_TABLE } from '../rules/store.js'
 import { RULE_KINDS, type AutomationRule, type RuleKind, type StoredAutomationRule } from './types.js'
 
-/** `metadata/rules/alerts`: default alert/automation rules, one JSON file each (a rule or an array). */
+/**
+ * `metadata/rules/alerts`: the core's default alert/automation rules, one JSON file each (a rule
+ * or an array); plugins ship theirs in `rules/alerts/`.
+ */
 export const DEFAULT_ALERT_RULES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../metadata/rules/alerts')
 
 export const FIRINGS_TABLE = 'plume_alert_firings'

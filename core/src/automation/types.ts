@@ -1,6 +1,7 @@
 /**
  * Alert and automation rules (stored as data in `plume_rules` with kind `alert` or `automation`;
- * defaults in `metadata/rules/alerts/*.json`). See docs/automation.md.
+ * defaults in a plugin's `rules/alerts/*.json` and the core's `metadata/rules/alerts/*.json`).
+ * See docs/automation.md.
  */
 import type { Knex } from 'knex'
 import type { PlumeApp } from '../kernel/types.js'

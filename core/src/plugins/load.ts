@@ -3,7 +3,7 @@ import type { EntitySource } from '@plume/metadata'
 import { findPlugins, PLUGINS_DIR, type FoundPlugin } from './discover.js'
 import { orderPlugins } from './order.js'
 import { assertOwnedReferences } from './ownership.js'
-import { ownedEntityNames, pluginAdmin, pluginEntitySources, pluginMigrations } from './sources.js'
+import { ownedEntityNames, pluginAdmin, pluginAlertRules, pluginEntitySources, pluginMigrations } from './sources.js'
 import type { PluginDefinition, PluginMigration } from './types.js'
 
 /** A plugin ready for the host: its definition and what it brings. */
@@ -18,6 +18,8 @@ export interface LoadedPlugin {
   migrations: PluginMigration[]
   /** Its dashboard cards (the admin UI lists them while it is enabled). */
   admin: NonNullable<PluginDefinition['admin']>
+  /** Its alert and automation rules (run while it is enabled). */
+  alerts: unknown[]
 }
 
 export interface LoadPluginsOptions {
@@ -53,6 +55,7 @@ export async function loadPlugins(opts: LoadPluginsOptions = {}): Promise<Loaded
       owns: ownedEntityNames(entitySources),
       migrations: await pluginMigrations(f),
       admin: pluginAdmin(f),
+      alerts: pluginAlertRules(f),
     })
   }
   const ordered = orderPlugins(loaded)

@@ -1,4 +1,4 @@
-/** What a plugin contributes from disk: entity files and migration modules. */
+/** What a plugin contributes from disk: entity files, migration modules, dashboard cards and alert rules. */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -57,9 +57,27 @@ export function ownedEntityNames(sources: readonly EntitySource[]): string[] {
   return names
 }
 
+const isMigration = (v: unknown): v is { up: unknown; name?: unknown } => typeof v === 'object' && v !== null && typeof (v as { up?: unknown }).up === 'function'
+
 /**
- * A plugin's migrations: the `migrations` it lists, or the modules in its `migrations/` folder
- * (`<timestamp>-<slug>.ts`, default export `{ up }` or an `up` function). Sorted by name.
+ * The `up` of a migration module: its default export (an `up` function or `{ up }`), an exported
+ * `up` function, or the one exported `{ name, up }` object — whose `name`, when it has one, must
+ * be the file's, the name recorded in `plume_plugin_migrations`.
+ */
+function migrationUp(file: string, name: string, mod: Record<string, unknown>): PluginMigration['up'] {
+  const objects = Object.values(mod).filter(isMigration)
+  const exported = mod.default ?? (typeof mod.up === 'function' ? mod.up : objects.length === 1 ? objects[0] : undefined)
+  const up = typeof exported === 'function' ? exported : isMigration(exported) ? exported.up : undefined
+  if (typeof up !== 'function') throw new Error(`${file}: a migration must export \`up(ctx, trx)\` (a default export, an \`up\` function or one \`{ name, up }\` object)`)
+  const declared = isMigration(exported) ? exported.name : undefined
+  if (declared !== undefined && declared !== name) throw new Error(`${file}: the migration is named "${String(declared)}", but its file "${name}": the file name is the name recorded`)
+  return up as PluginMigration['up']
+}
+
+/**
+ * A plugin's migrations: the `migrations` it lists, or — the way of the built-in plugins — the
+ * modules in its `migrations/` (or `src/migrations/`) folder, `<timestamp>-<slug>.ts` each,
+ * named after the file (see {@link migrationUp}). Sorted by name.
  */
 export async function pluginMigrations(p: FoundPlugin): Promise<PluginMigration[]> {
   let list = p.def.migrations
@@ -68,11 +86,9 @@ export async function pluginMigrations(p: FoundPlugin): Promise<PluginMigration[
     for (const dir of p.root ? MIGRATION_DIRS.map((d) => join(p.root!, d)) : []) {
       if (!existsSync(dir)) continue
       for (const file of readdirSync(dir).filter((f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith('.d.ts') && !f.includes('.test.'))) {
-        const mod = (await import(pathToFileURL(join(dir, file)).href)) as { default?: unknown; up?: unknown }
-        const exported = mod.default ?? mod
-        const up = typeof exported === 'function' ? exported : (exported as { up?: unknown }).up
-        if (typeof up !== 'function') throw new Error(`${join(dir, file)}: a migration must export \`up(ctx, trx)\``)
-        list.push({ name: file.replace(/\.(ts|js|mjs)$/, ''), up: up as PluginMigration['up'] })
+        const mod = (await import(pathToFileURL(join(dir, file)).href)) as Record<string, unknown>
+        const name = file.replace(/\.(ts|js|mjs)$/, '')
+        list.push({ name, up: migrationUp(join(dir, file), name, mod) })
       }
     }
   }
@@ -92,4 +108,22 @@ export function pluginAdmin(p: FoundPlugin): NonNullable<PluginDefinition['admin
   const cards = JSON.parse(readFileSync(file, 'utf8')) as unknown
   if (!Array.isArray(cards)) throw new Error(`${file}: a list of dashboard cards is expected`)
   return { cards: cards as NonNullable<PluginDefinition['admin']>['cards'] }
+}
+
+/**
+ * The alert and automation rules a plugin ships as data: its `alerts` field, or the JSON files
+ * of the package's `rules/alerts/` folder (each a rule entry `{kind, enabled, definition}`, a
+ * bare definition, or a list of them), in file name order.
+ */
+export function pluginAlertRules(p: FoundPlugin): unknown[] {
+  if (p.def.alerts) return [...p.def.alerts]
+  const dir = p.root ? join(p.root, 'rules', 'alerts') : undefined
+  if (!dir || !existsSync(dir)) return []
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .flatMap((f) => {
+      const data = JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown
+      return Array.isArray(data) ? data : [data]
+    })
 }

@@ -122,8 +122,13 @@ export interface PluginDefinition<Api = unknown> {
    * `api/meta`). Omitted: the package's `admin/cards.json`, when there is one.
    */
   admin?: { cards?: Array<Record<string, unknown> & { id: string; kind: string }> }
-  /** Rules (permissions/alerts) the plugin ships, as data. */
+  /** Permission rules the plugin ships, as data. */
   rules?: unknown[]
+  /**
+   * Alert and automation rules the plugin ships, as data: stored once by name when it is
+   * switched on, run while it is enabled. Omitted: the package's `rules/alerts/*.json`.
+   */
+  alerts?: unknown[]
   migrations?: PluginMigration[]
   /** Runs on every start (and on enable) before services are mounted; may return an API for dependents. */
   setup?(ctx: PluginContext): Promise<Api> | Api

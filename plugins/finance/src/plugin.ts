@@ -14,7 +14,6 @@ import { guardPayment } from './hooks/guard-payment.js'
 import { prepareInvoice } from './hooks/prepare-invoice.js'
 import { issueInvoice, voidInvoice } from './invoices/actions.js'
 import { invoicesFromOrdersService } from './invoices/from-orders.js'
-import { financeBaseMigration } from './migrations/20260101000000-finance-base.js'
 import { allocatePayment, readAllocations } from './payments/allocate.js'
 import { ALLOCATE_PAYMENT_INPUT, APPLY_CREDIT_NOTE_INPUT, ISSUE_CREDIT_NOTE_INPUT, ISSUE_INVOICE_INPUT, VOID_CREDIT_NOTE_INPUT, VOID_INVOICE_INPUT } from './action-inputs.js'
 import { CREDIT_NOTE_ACTIONS, INVOICE_ACTIONS } from './states.js'
@@ -71,7 +70,6 @@ export default definePlugin<FinanceApi>({
   description: { en: 'Invoices, payments, credit notes and receivables', 'zh-CN': '发票、收款、红字发票与应收账款' },
   dependsOn: ['orders'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
-  migrations: [financeBaseMigration],
   hooks: {
     invoice: { create: [prepareInvoice()], update: [guardInvoice()], patch: [guardInvoice()], remove: [guardInvoice()] },
     invoiceLine: { create: lineHooks, update: lineHooks, patch: lineHooks, remove: lineHooks },

@@ -3,9 +3,6 @@ import { createDemoUsers, definePlugin } from '@plume/core'
 import { addAvailable } from './hooks/add-available.js'
 import { ledgerOnly } from './hooks/ledger-only.js'
 import { protectStockedLevel } from './hooks/protect-stocked-level.js'
-import { stockLevelChecks } from './migrations/20260101000000-stock-level-checks.js'
-import { reserveAtCommitMigration } from './migrations/20261206000000-reserve-at-commit.js'
-import { outboundMovementsIndexMigration } from './migrations/20261207100000-outbound-movements-index.js'
 import { seedCatalog } from './seed/catalog.js'
 import { stockAdjustmentsService } from './services/stock-adjustments.js'
 import { stockReceiptsService } from './services/stock-receipts.js'
@@ -15,6 +12,7 @@ import { createInventoryApi, type InventoryApi } from './stock.js'
 export type { InventoryApi, MovementKind, StockAdjustment, StockChange, StockResult, StockTransfer } from './stock.js'
 export { createInventoryApi, insufficientStock } from './stock.js'
 export { seededRandom, insertRows, type Random } from './seed/random.js'
+export { forecastSeries, policy, suggestQuantity, stockoutPeriod, inventoryPosition, classify, type ForecastResult, type Policy, type Position } from './forecast/index.js'
 export { STOCK_CHECKS, addStockChecks } from './migrations/20260101000000-stock-level-checks.js'
 
 /**
@@ -26,7 +24,6 @@ export default definePlugin<InventoryApi>({
   name: 'inventory',
   version: '1.0.0',
   description: { en: 'Stock levels, reservations and the stock ledger', 'zh-CN': '库存、预留与库存流水' },
-  migrations: [stockLevelChecks, reserveAtCommitMigration, outboundMovementsIndexMigration],
   hooks: {
     stockLevel: {
       find: [addAvailable()],

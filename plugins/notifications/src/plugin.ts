@@ -8,9 +8,8 @@ import { webhookAction } from './actions/webhook.js'
 import { customerExposure, orderCredit, overdueInvoices } from './facts/finance.js'
 import { partnerMonthlySales, slaBreaches } from './facts/sales.js'
 import { lowStock, orderStock } from './facts/stock.js'
-import { lowStockCrossingMigration } from './migrations/20261207000000-low-stock-crossing.js'
 import { orderTransitionTriggers } from './transitions.js'
-import { ALLOWLIST_PATH, allowlistService, ensureAllowlist } from './webhooks/allowlist.js'
+import { ALLOWLIST_PATH, allowlistService } from './webhooks/allowlist.js'
 
 export { notifyAction, publishToRecipient, NOTIFICATIONS_PATH } from './actions/notify.js'
 export { emailAction } from './actions/email.js'
@@ -45,9 +44,9 @@ export default definePlugin({
   name: 'notifications',
   version: '1.0.0',
   description: { en: 'Alerts: in-app notifications, e-mail and webhooks', 'zh-CN': '提醒：站内通知、邮件与 Webhook' },
-  dependsOn: ['orders'],
+  // it reads risk's exposure SQL and its facts read finance's invoices and service's tickets
+  dependsOn: ['orders', 'risk', 'service'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
-  migrations: [{ name: '20260401000000-webhook-allowlist', up: (_ctx, trx) => ensureAllowlist(trx) }, lowStockCrossingMigration],
   rules: PERMISSIONS,
   services: {
     [ALLOWLIST_PATH]: (ctx) => allowlistService(ctx.knex, ctx.app),

@@ -10,11 +10,8 @@ import { partnerScope } from './hooks/partner-scope.js'
 import { prepareOrder } from './hooks/prepare-order.js'
 import { replaceLines } from './hooks/replace-lines.js'
 import { orderQuoteService } from './quote/service.js'
+import { customerHistoryService } from './customer-history/service.js'
 import { syncLineFacts } from './hooks/sync-line-facts.js'
-import { ordersBaseMigration } from './migrations/20260101000000-orders-base.js'
-import { orderLineFactsMigration } from './migrations/20260401000000-order-line-facts.js'
-import { orderLinesByProductMigration } from './migrations/20260402000000-order-lines-by-product.js'
-import { orderReportIndexesMigration } from './migrations/20261207100000-report-indexes.js'
 import { priceListPrecedence } from './pricing/resolve.js'
 import { registryOf } from './registry.js'
 import { seedOrders } from './seed/orders.js'
@@ -26,6 +23,7 @@ export { ordersApi, type OrdersApi } from './api.js'
 export type { Adjustment, PricedLine, PricingContext, PricingStep } from './pricing/types.js'
 export type { OrderTotals } from './pricing/totals.js'
 export type { TransitionContext, TransitionHook, TransitionReads, OrderRow } from './transitions.js'
+export type { PurchaseHistory } from './customer-history/service.js'
 export { allowedActions, assertTransition, TRANSITIONS, type OrderAction, type OrderStatus } from './state-machine.js'
 export { idempotent, idempotencyKey, expireIdempotencyKeys, idempotencyTtlMs } from './hooks/idempotency.js'
 import { expireIdempotencyKeys } from './hooks/idempotency.js'
@@ -67,7 +65,6 @@ export default definePlugin<OrdersApi>({
   description: { en: 'Sales orders: pricing, state machine, stock reservation', 'zh-CN': '销售订单：定价、状态流转、库存预留' },
   dependsOn: ['inventory', 'partners', 'crm'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
-  migrations: [ordersBaseMigration, orderLineFactsMigration, orderLinesByProductMigration, orderReportIndexesMigration],
   // partner users read their own order lines (rows by the partnerId each line carries)
   rules: JSON.parse(readFileSync(new URL('../rules/permissions.json', import.meta.url), 'utf8')) as unknown[],
   hooks: {
@@ -82,8 +79,9 @@ export default definePlugin<OrdersApi>({
     orderLine: { create: lineHooks, update: lineHooks, patch: lineHooks, remove: lineHooks },
   },
   actions: { order: actions },
-  // price quotes: the create path and pricing pipeline in a transaction that rolls back
-  services: { 'api/order-quotes': orderQuoteService },
+  // price quotes: the create path and pricing pipeline in a transaction that rolls back;
+  // a customer's purchase history (its orders)
+  services: { 'api/order-quotes': orderQuoteService, 'api/customer-history': (ctx) => customerHistoryService(ctx.knex) },
   setup(ctx) {
     const registry = registryOf(ctx.app)
     registry.inventory = ctx.use<InventoryApi>('inventory')

@@ -1,8 +1,6 @@
 import { createDemoUsers, definePlugin } from '@plume/core'
 import { seedBuiltIns } from './builtins.js'
 import { checkReportDefinition } from './hooks/check-definition.js'
-import { reportingBaseMigration } from './migrations/20260301000000-reporting-base.js'
-import { reportingCoveringMigration } from './migrations/20260402000000-reporting-covering.js'
 import { runReport } from './run.js'
 import { runScheduledReports, startScheduler, stopScheduler } from './schedule/scheduler.js'
 import { reportDefinitionsService } from './services/definitions-service.js'
@@ -37,8 +35,8 @@ export default definePlugin<ReportingApi>({
   name: 'reporting',
   version: '1.0.0',
   description: { en: 'Reports: definitions as data, built-in sales/stock/finance reports, exports, schedules', 'zh-CN': '报表：数据化定义、内置销售/库存/财务报表、导出与定时' },
-  dependsOn: [],
-  migrations: [reportingBaseMigration, reportingCoveringMigration],
+  // its reports and aggregates read the orders plugin's tables (and the indexes it made on them)
+  dependsOn: ['orders'],
   hooks: { reportDefinition: { create: check, update: check, patch: check, remove: check } },
   services: {
     'api/reports': reportDefinitionsService,

@@ -6,7 +6,6 @@ import { guardMessages } from './hooks/guard-messages.js'
 import { guardTicket } from './hooks/guard-ticket.js'
 import { prepareMessage } from './hooks/prepare-message.js'
 import { prepareTicket } from './hooks/prepare-ticket.js'
-import { serviceBaseMigration } from './migrations/20260101000000-service-base.js'
 import { seedSlaPolicies } from './seed/sla.js'
 import { seedTickets } from './seed/tickets.js'
 import { TICKET_ACTIONS, TICKET_TRANSITIONS, type TicketAction } from './state-machine.js'
@@ -49,7 +48,6 @@ export default definePlugin<ServiceApi>({
   description: { en: 'Service tickets, SLAs and customer satisfaction', 'zh-CN': '服务工单、SLA 与客户满意度' },
   dependsOn: ['crm', 'orders'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
-  migrations: [serviceBaseMigration],
   hooks: {
     ticket: { create: [prepareTicket()], update: ticketGuard, patch: ticketGuard, remove: ticketGuard },
     ticketMessage: { create: [prepareMessage()], find: messageGuard, get: messageGuard, update: messageGuard, patch: messageGuard, remove: messageGuard },

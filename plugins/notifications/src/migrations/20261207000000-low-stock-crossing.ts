@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { PluginMigration } from '@plume/core'
 
 const NAME = 'low-stock-after-shipment'
-const FILE = new URL('../../../../metadata/rules/alerts/low-stock-after-shipment.json', import.meta.url)
+const FILE = new URL('../../rules/alerts/low-stock-after-shipment.json', import.meta.url)
 
 /**
  * The default low-stock rule fired on every shipment while stock stayed low; it now fires once,
