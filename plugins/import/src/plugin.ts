@@ -1,5 +1,4 @@
 import { definePlugin } from '@plume/core'
-import { importsMigration } from './migrations/20261207180000-imports.js'
 import { IMPORT_JOB, runImport } from './run.js'
 import { importErrorsService } from './services/errors-service.js'
 import { importsService } from './services/imports-service.js'
@@ -23,7 +22,6 @@ export default definePlugin({
   version: '1.0.0',
   description: { en: 'Import of CSV and XLSX files with a dry run', 'zh-CN': 'CSV 与 XLSX 文件导入（含试运行）' },
   dependsOn: [],
-  migrations: [importsMigration],
   services: {
     'api/imports': importsService,
     'api/imports/:id/errors': importErrorsService,

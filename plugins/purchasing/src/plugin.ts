@@ -7,7 +7,6 @@ import { purchaseOrderActions } from './actions.js'
 import { purchasingApi, type PurchasingApi } from './api.js'
 import { guardLines } from './hooks/guard-lines.js'
 import { guardOrder } from './hooks/guard-order.js'
-import { purchasingBaseMigration } from './migrations/20261207000000-purchasing-base.js'
 import { seedPurchasing } from './seed/purchasing.js'
 import { costOnShip } from './ship-cost.js'
 
@@ -41,7 +40,6 @@ export default definePlugin<PurchasingApi>({
   description: { en: 'Suppliers, purchase orders, receiving and costing', 'zh-CN': '供应商、采购单、收货与成本核算' },
   dependsOn: ['inventory', 'orders'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
-  migrations: [purchasingBaseMigration],
   hooks: {
     purchaseOrder: { create: order, update: order, patch: order, remove: order },
     purchaseOrderLine: { create: lines, update: lines, patch: lines, remove: lines },
