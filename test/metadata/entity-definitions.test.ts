@@ -4,6 +4,7 @@
  * count), the preview ↔ apply hash guard, destructive steps confirmed by name, and rollback.
  * Runs on PGlite, and on PostgreSQL with DATABASE_URL.
  */
+import { io } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPlatform, type TestPlatform } from '@plume/core/testing'
 import { leadDefinition, PLUGINS, previewApply, withProperties } from './helpers.js'
@@ -84,6 +85,15 @@ describe('creating a custom entity', { timeout: 300_000 }, () => {
     expect(Object.values(own)).toContain('plugin')
     expect(await count(`select count(*) as n from plume_audit where entity = 'entityDefinition' and record_id = 'lead'`)).toBeGreaterThanOrEqual(1)
   })
+
+  it('is for admins only until a permission rule grants more', async () => {
+    const rep = await p.login('rep@test.local', 'rep-Secret-123')
+    expect((await p.http('GET', '/api/leads', undefined, rep)).status).toBe(403)
+    const rule = { name: 'reps-read-leads', effect: 'allow', entities: ['lead'], actions: ['find'], conditions: { all: [{ fact: 'user', path: '$.roles', operator: 'contains', value: 'sales_rep' }] } }
+    expect((await p.http('POST', '/api/rules', { definition: rule }, token)).status).toBe(201)
+    expect((await p.http('GET', '/api/leads', undefined, rep)).status).toBe(200)
+    expect((await p.http('POST', '/api/leads', { title: 'by rep' }, rep)).status).toBe(403)
+  })
 })
 
 describe('changing it: preview and apply', { timeout: 300_000 }, () => {
@@ -107,6 +117,19 @@ describe('changing it: preview and apply', { timeout: 300_000 }, () => {
     expect(meta.body.entities.find((e: { name: string }) => e.name === 'lead').fields.source).toBeDefined()
   })
 
+  it('sends realtime events of the custom entity, with the new field, to a socket.io client', async () => {
+    const socket = io(p.url, { transports: ['websocket'], forceNew: true })
+    try {
+      await new Promise<void>((resolve) => socket.on('connect', () => resolve()))
+      await new Promise((resolve, reject) => socket.emit('create', 'api/authentication', { strategy: 'local', email: p.adminEmail, password: p.adminPassword }, (err: unknown, data: unknown) => (err ? reject(err) : resolve(data))))
+      const created = new Promise<{ title: string; source: string }>((resolve) => socket.once('api/leads created', resolve))
+      expect((await p.http('POST', '/api/leads', { title: 'Live', source: 'fair' }, token)).status).toBe(201)
+      expect(await created).toMatchObject({ title: 'Live', source: 'fair' })
+    } finally {
+      socket.close()
+    }
+  })
+
   it('refuses an apply whose preview is stale (409) and applies nothing', async () => {
     const next = withProperties(def, { notes: { type: ['string', 'null'], 'x-type': 'text', 'x-ui': { label: label('Notes', '备注') } } })
     const preview = await p.http('POST', '/api/entity-definitions/lead/preview', { definition: next }, token)
@@ -116,6 +139,9 @@ describe('changing it: preview and apply', { timeout: 300_000 }, () => {
     const stale = await p.http('POST', '/api/entity-definitions/lead/apply', { definition: next, hash: preview.body.hash }, token)
     expect(stale.status).toBe(409)
     expect(stale.body.data.reason).toBe('stale-preview')
+    const zh = await p.http('POST', '/api/entity-definitions/lead/apply', { definition: next, hash: preview.body.hash }, token, { 'accept-language': 'zh-CN' })
+    expect(zh.status).toBe(409)
+    expect(zh.body.message).toBe('预览之后数据库结构或定义已变更：请重新预览，再应用新的计划')
     expect(await count(`select count(*) as n from information_schema.columns where table_name = 'leads' and column_name = 'notes'`)).toBe(0)
   })
 
@@ -196,7 +222,7 @@ describe('versions and rollback', { timeout: 300_000 }, () => {
   it('refuses a destructive step unless the request names it; a rollback past it is refused with the reason', async () => {
     const dropped = withProperties(def, { source: null })
     const { preview, apply } = await previewApply(p, token, 'lead', { definition: dropped })
-    expect(preview.body.dropped).toEqual([{ field: 'source', rowsWithValues: 1 }])
+    expect(preview.body.dropped).toEqual([{ field: 'source', rowsWithValues: 2 }])
     expect(preview.body.confirmRequired).toEqual(['drop-column:source'])
     expect(preview.body.dataLost[0]).toMatch(/source/)
     expect(apply.status).toBe(400)

@@ -5,6 +5,7 @@ import { requireAuth } from '../auth/setup.js'
 import { clientSafeErrors } from '../app/hooks.js'
 import type { AroundHook, PlumeApp } from '../kernel/types.js'
 import { callerOf, engineOf, forbid } from '../permissions/hooks.js'
+import { localizedErrors } from './messages.js'
 
 /** The permission resource of every metadata route: rules name it in `entities`. */
 export const METADATA_RESOURCE = 'entityDefinitions'
@@ -24,5 +25,5 @@ export function metadataGuard(app: PlumeApp, action?: string): AroundHook[] {
     if (!d.allowed) throw forbid(d, act, METADATA_RESOURCE)
     return next()
   }
-  return [clientSafeErrors(), requireAuth(), check]
+  return [clientSafeErrors(), localizedErrors(), requireAuth(), check]
 }
