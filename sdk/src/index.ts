@@ -11,6 +11,7 @@ export { realtime, type RealtimeClient, type RealtimeOptions, type ServiceEvent 
 export { readItems, readItem, createItem, updateItem, deleteItem } from './commands/items.js'
 export { runAction } from './commands/actions.js'
 export { login, logout, refresh } from './commands/auth.js'
+export { createEmbedSession, revokeEmbedSession, type EmbedScope, type EmbedSession, type EmbedSessionInput } from './commands/embed.js'
 export { PlumeError, isPlumeError, toPlumeError, type FieldError, type PlumeErrorJson } from './errors.js'
 export { encodeQuery, type HttpMethod, type RequestSpec } from './http.js'
 export { Session, type AuthResult, type Credentials } from './session.js'
