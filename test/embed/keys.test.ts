@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { io } from 'socket.io-client'
 import { startTestPlatform, type TestPlatform } from '@plume/core/testing'
 import { hashApiKey } from '../../core/src/auth/api-keys.js'
+import { auth, createClient, createEmbedSession, isPlumeError, rest, revokeEmbedSession } from '../../sdk/src/index.js'
 import { embedCaller, embedFixture, mintSession, SHOP_A, SHOP_B, type EmbedFixture } from './fixture.js'
 
 let p: TestPlatform
@@ -15,7 +16,7 @@ const fromA = () => embedCaller(p, SHOP_A)
 beforeAll(async () => {
   p = await startTestPlatform()
   f = await embedFixture(p, 'EK')
-}, 240_000)
+}, 600_000)
 afterAll(async () => p?.close())
 
 describe('publishable keys', () => {
@@ -187,5 +188,17 @@ describe('secret keys and embed sessions', () => {
     } finally {
       socket.disconnect()
     }
+  })
+
+  it('the SDK mints and revokes a session from a partner server (createEmbedSession)', async () => {
+    const server = createClient(p.url).with(rest()).with(auth({ apiKey: f.skA }))
+    const session = await server.request(createEmbedSession({ scopes: ['catalog:read'], ttlSeconds: 120 }))
+    expect(session.token).toMatch(/^pes_/)
+    expect(new Date(session.expiresAt).getTime() - new Date(session.createdAt).getTime()).toBe(120_000)
+    expect((await fromA()('GET', '/api/products', { session: session.token })).status).toBe(200)
+    expect((await server.request(revokeEmbedSession(session.id))).revokedAt).not.toBeNull()
+    expect((await fromA()('GET', '/api/products', { session: session.token })).status).toBe(401)
+    const err = await server.request(createEmbedSession({ scopes: [], customerId: 1 })).catch((e: unknown) => e)
+    expect(isPlumeError(err) && err.fieldError('scopes')).toBeTruthy()
   })
 })

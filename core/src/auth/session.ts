@@ -191,6 +191,9 @@ export const requireAuth = () => async (context: HookContext, next: NextFunction
   if (!params.provider || params.authenticated === true) return next()
   const app = context.app as PlumeApp
   const token = (params.authentication as { accessToken?: string } | undefined)?.accessToken
+  // a service calling another on behalf of its key- or embed-authenticated caller (a price quote
+  // creating its draft order): the caller was authenticated and scope-checked by the outer call
+  if (!params.headers && isKeyPrincipal(params.user)) return next()
   const embed = app.get('auth')?.embed
   if (token && embed?.isToken(token)) {
     const principal = await embed.authenticate(token, header(params.headers, 'origin'))
@@ -204,10 +207,6 @@ export const requireAuth = () => async (context: HookContext, next: NextFunction
     if (cache.mustChange(user.id) && !ownUserRecord(context, user.id)) throw passwordChangeRequired(user.id)
     params.user = user
     params.via = 'jwt'
-  } else if (!params.headers && isKeyPrincipal(params.user)) {
-    // a service calling another on behalf of its key-authenticated caller (e.g. a price quote
-    // creating its draft order): the caller was authenticated and scope-checked by the outer call
-    return next()
   } else {
     const key = params.provider === 'rest' ? header(params.headers, 'x-api-key') : undefined
     const keys = app.get('auth')?.apiKeys

@@ -5,7 +5,7 @@ import type { PlumeApp } from '../kernel/types.js'
 import type { ApiKeyPrincipal, EmbedGrant } from '../auth/session.js'
 import { andScope } from '../permissions/fields.js'
 import type { RowScope } from '../service/sql.js'
-import { allowedByScopes } from './scopes.js'
+import { allowedByScopes, PUBLISHABLE_SCOPES } from './scopes.js'
 
 /**
  * Requests per minute per publishable key or embed session (`PLUME_EMBED_RATE_LIMIT`, default
@@ -60,6 +60,10 @@ async function pinCustomer(app: PlumeApp, context: HookContext, customerId: numb
     return
   }
   const field = entity?.name === 'customer' ? 'id' : 'customerId'
+  // records that name no customer are the partner's catalog, or out of a one-customer session's reach (fail closed)
+  if (entity && field === 'customerId' && !entity.fields.customerId && !allowedByScopes(context.path, context.method, PUBLISHABLE_SCOPES)) {
+    throw new Forbidden(`This embed session is for one customer: ${entity.plural} are not bound to a customer`)
+  }
   if (entity && (field === 'id' || entity.fields.customerId)) {
     const column = `${entity.table}.${field}`
     params.scope = andScope(params.scope, (qb) => void qb.where(column, customerId))
