@@ -120,6 +120,35 @@ describe('snapshot, diff, apply', { timeout: 300_000 }, () => {
     expect((await p.http('POST', '/api/memos', { body: 'x', pinned: true }, token)).status).toBe(400)
   })
 
+  it('creates and removes custom entities that refer to each other in their order', async () => {
+    const before = (await p.http('GET', '/api/metadata/snapshot', undefined, token)).body
+    // "attachment" sorts before "memo" and refers to it
+    const attachment = {
+      type: 'object',
+      'x-entity': { name: 'attachment', plural: 'attachments', table: 'attachments', domain: 'crm' },
+      properties: { memoId: { type: 'integer', 'x-ref': { entity: 'memo', onDelete: 'cascade' }, 'x-ui': { label: label('Memo', '备忘') } }, file: { type: 'string', maxLength: 200, 'x-ui': { label: label('File', '文件') } } },
+      required: ['memoId', 'file'],
+      additionalProperties: false,
+      'x-ui': { label: label('Attachment', '附件') },
+    }
+    expect((await p.http('POST', '/api/entity-definitions', { definition: attachment }, token)).status).toBe(201)
+    const both = (await p.http('GET', '/api/metadata/snapshot', undefined, token)).body
+    const none = { ...both, custom: {} }
+    const removed = await p.http('POST', '/api/metadata/apply', { snapshot: none }, token)
+    expect(removed.status).toBe(201)
+    expect(removed.body.changes.map((c: { entity: string; kind: string }) => `${c.kind}:${c.entity}`)).toEqual(['remove:attachment', 'remove:memo'])
+    expect((await p.http('GET', '/api/memos', undefined, token)).status).toBe(404)
+    const restored = await p.http('POST', '/api/metadata/apply', { snapshot: both }, token)
+    expect(restored.status).toBe(201)
+    expect(restored.body.changes.map((c: { entity: string; kind: string }) => `${c.kind}:${c.entity}`)).toEqual(['create:memo', 'create:attachment'])
+    const memo = await p.http('GET', '/api/memos', undefined, token)
+    expect(memo.body.total).toBeGreaterThanOrEqual(1)
+    expect((await p.http('POST', '/api/attachments', { memoId: memo.body.data[0].id, file: 'a.pdf' }, token)).status).toBe(201)
+    expect((await p.http('POST', '/api/metadata/diff', { snapshot: both }, token)).body.empty).toBe(true)
+    expect((await p.http('POST', '/api/metadata/apply', { snapshot: before }, token)).status).toBe(201)
+    expect((await p.http('POST', '/api/metadata/diff', { snapshot: before }, token)).body.empty).toBe(true)
+  })
+
   it('is for administrators only', async () => {
     expect((await p.http('GET', '/api/metadata/snapshot')).status).toBe(401)
     await p.app.service('api/users').create({ email: 'rep@test.local', name: 'Rep', password: 'rep-Secret-123', roles: ['sales_rep'], locale: 'en', active: true })

@@ -102,9 +102,13 @@ function requestsFor(rt: MetadataRuntime, snap: Snapshot, stored: Map<string, St
     if (now?.kind === 'customization' && same(now.definition, definition)) continue
     requests.push({ entity: name, next: { name, kind: 'customization', definition }, renames: renames[name] ?? {}, kind: 'snapshot' })
   }
-  for (const s of [...stored.values()].reverse()) {
-    if (s.kind === 'custom' && !(s.name in snap.custom)) requests.push({ entity: s.name, next: null, renames: {}, kind: 'remove' })
+  // customizations first (they may refer to custom entities), then custom entities, those referring to others before them
+  for (const s of stored.values()) {
     if (s.kind === 'customization' && !(s.name in snap.customizations)) requests.push({ entity: s.name, next: null, renames: renames[s.name] ?? {}, kind: 'snapshot' })
+  }
+  const custom = Object.fromEntries([...stored.values()].filter((s) => s.kind === 'custom').map((s) => [s.name, s.definition]))
+  for (const name of byReferences(custom).reverse()) {
+    if (!(name in snap.custom)) requests.push({ entity: name, next: null, renames: {}, kind: 'remove' })
   }
   for (const [name, f] of Object.entries(snap.files)) {
     const here = rt.files.get(name)
