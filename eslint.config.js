@@ -43,7 +43,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['admin-ui/**', 'sdk/**'],
+    files: ['admin-ui/**', 'sdk/**', 'plugins/*/admin/**'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {
