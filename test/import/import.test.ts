@@ -89,6 +89,15 @@ describe('import of customers', () => {
     expect(dry.errors).toEqual([{ row: 3, column: 'code', message: 'the same key as row 2' }])
   })
 
+  it('a row refused only when written (codes equal once normalised) is listed by the dry run and fails the whole commit', async () => {
+    const up = await upload(p, admin, 'customer', ['code,name', 'n-2,Two', 'n-1,One', 'N-1,Again'].join('\n'))
+    const dry = await run(p, admin, up.body.id, 'dry-run')
+    expect(dry.errors.map((e: { row: number }) => e.row)).toEqual([4])
+    const failed = await run(p, admin, up.body.id, 'commit')
+    expect([failed.status, failed.created, failed.errorCount]).toEqual(['failed', 0, 1])
+    expect(await p.db.knex('customers').whereIn('code', ['N-1', 'N-2']).first()).toBeUndefined()
+  })
+
   it('errors in the caller\'s language (zh-CN), and Chinese headers map by label', async () => {
     const up = await upload(p, admin, 'customer', ['编码,名称,邮箱', 'Z-1,客户,bad'].join('\n'), { lang: 'zh-CN' })
     expect(up.body.mapping).toEqual({ 编码: 'code', 名称: 'name', 邮箱: 'email' })

@@ -25,14 +25,17 @@ interface Outcome {
 }
 
 /**
- * Writes the rows through the target's own service, as the importing user, in one transaction:
- * each row behind a savepoint so that a failed row is recorded and the others still checked.
- * A dry run, or a run with any error, rolls everything back; otherwise all rows commit at once.
+ * Writes the rows through the target's own service, as the importing user, in one transaction.
+ * A dry run puts each row behind a savepoint, so that a failed row is recorded and the others
+ * still tried, and rolls everything back; a commit stops at the first failed row (the dry run
+ * lists them all) and rolls back, or commits every row at once.
  */
 async function writeRows(app: PlumeApp, caller: Caller, target: ImportTarget, rows: PreparedRow[], existing: Map<number, number>, headers: Map<string, string>, dryRun: boolean, tick: (n: number) => Promise<void>): Promise<Outcome> {
   const knex = app.get('db').knex
   const out: Outcome = { created: 0, updated: 0, errors: rows.flatMap((r) => r.errors) }
   const service = app.service(target.path)
+  // a commit with rows already known to be wrong would be rolled back: it writes nothing at all
+  if (!dryRun && out.errors.length) return { ...out, errors: out.errors.sort((a, b) => a.row - b.row) }
   try {
     await withCommitEvents(knex, async (trx: Knex.Transaction) => {
       const params = () => callerParams(caller, trx)
@@ -42,16 +45,18 @@ async function writeRows(app: PlumeApp, caller: Caller, target: ImportTarget, ro
         if (r.errors.length) continue
         const id = existing.get(i)
         if (id !== undefined && target.onExisting === 'skip') continue
-        await trx.raw('savepoint plume_import_row')
+        // a dry run goes on past a failed row (to list them all); a commit stops at the first, all is undone anyway
+        if (dryRun) await trx.raw('savepoint plume_import_row')
         try {
           if (id !== undefined) await service.patch(id, r.data, params())
           else await service.create(r.data, params())
-          await trx.raw('release savepoint plume_import_row')
+          if (dryRun) await trx.raw('release savepoint plume_import_row')
           if (id !== undefined) out.updated++
           else out.created++
         } catch (err) {
-          await trx.raw('rollback to savepoint plume_import_row')
           out.errors.push(...rowErrorsOf(err, r.row, headers))
+          if (!dryRun) break
+          await trx.raw('rollback to savepoint plume_import_row')
         }
       }
       await tick(rows.length)
@@ -60,6 +65,7 @@ async function writeRows(app: PlumeApp, caller: Caller, target: ImportTarget, ro
   } catch (err) {
     if (!(err instanceof RollBack)) throw err
   }
+  if (!dryRun && out.errors.length) Object.assign(out, { created: 0, updated: 0 })
   out.errors.sort((a, b) => a.row - b.row)
   return out
 }

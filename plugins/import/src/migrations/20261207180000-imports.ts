@@ -42,3 +42,5 @@ export const importsMigration: PluginMigration = {
   name: '20261207180000-imports',
   up: (_ctx, trx) => createImportsTable(trx),
 }
+
+export default importsMigration
