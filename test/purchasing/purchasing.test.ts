@@ -169,12 +169,49 @@ describe('partner users never see suppliers or costs', () => {
     const u = await p.http('POST', '/api/users', { email, name: 'Partner', password, roles: ['partner_user'], partnerId: f.partnerId, locale: 'en' }, admin)
     expect(u.status).toBe(201)
     const partner = client(p, await p.login(email, password))
-    for (const path of ['/api/suppliers', '/api/supplier-items', '/api/purchase-orders', '/api/purchase-order-lines', '/api/product-costs', '/api/shipment-costs']) {
+    for (const path of ['/api/suppliers', '/api/supplier-items', '/api/purchase-orders', '/api/purchase-order-lines', '/api/product-costs', '/api/shipment-costs', '/api/replenishment']) {
       expect((await partner('GET', path)).status, path).toBe(403)
     }
     expect((await partner('POST', '/api/suppliers', { code: 'EVIL', name: 'Evil' })).status).toBe(403)
     const product = await partner('GET', `/api/products/${f.products.drill}`)
     expect(product.status).toBe(200)
     expect(product.body).not.toHaveProperty('cost')
+  })
+})
+
+describe('replenishment', () => {
+  it('suggests whole packs up to the order-up-to level from the demand history, counts what is on order, and drafts purchase orders', async () => {
+    const productId = await freshProduct()
+    await created(api, '/api/supplier-items', { supplierId, productId, supplierSku: 'R-1', price: '4.0000', packSize: 12, moq: 24, leadTimeDays: 14, preferred: true })
+    await expectStatus(api, 201, 'POST', '/api/stock-receipts', { productId, warehouseId: f.warehouseId, quantity: 20 })
+    // two years of shipment history in the ledger: 10 units every week
+    const week = 7 * 86_400_000
+    const thisWeek = Math.floor(Date.now() / week) * week
+    await p.db.knex('stock_movements').insert(Array.from({ length: 104 }, (_, i) => ({ productId, warehouseId: f.warehouseId, quantity: -10, kind: 'shipment', occurredAt: new Date(thisWeek - (104 - i) * week + 3_600_000).toISOString(), reference: 'history' })))
+
+    const find = async () => (await expectStatus(api, 200, 'GET', `/api/replenishment?warehouseId=${f.warehouseId}&all=true&$limit=500`)).data.find((s: { productId: number }) => s.productId === productId)
+    const s = await find()
+    // constant demand: forecast 10/week, no error → no safety stock; lead time 2 weeks, review 1 week
+    expect(s).toMatchObject({ supplierId, weeklyForecast: 10, sigmaWeekly: 0, leadTimeWeeks: 2, safetyStock: 0, reorderPoint: 20, orderUpTo: 30, onHand: 20, onOrder: 0 })
+    // position 20 ≤ ROP 20 → up to 30 is 10 → one pack of 12, but the MOQ is 24
+    expect(s.quantity).toBe(24)
+    expect(s.stockoutInWeeks).toBe(3)
+
+    const drafts = await expectStatus(api, 201, 'POST', '/api/replenishment', { lines: [{ productId, warehouseId: f.warehouseId, quantity: s.quantity }] })
+    expect(drafts).toHaveLength(1)
+    expect(drafts[0]).toMatchObject({ supplierId, warehouseId: f.warehouseId, status: 'draft', subtotal: '96.00' })
+    await expectStatus(api, 201, 'POST', `/api/purchase-orders/${drafts[0].id}/send`, {})
+    // 24 on order lifts the position above the reorder point: nothing more to order
+    expect(await find()).toMatchObject({ onOrder: 24, quantity: 0 })
+  })
+
+  it('refuses a bad service level and a line without supplier, naming the field', async () => {
+    const bad = await api('GET', '/api/replenishment?serviceLevel=2')
+    expect(bad.status).toBe(400)
+    expect(JSON.stringify(bad.body)).toContain('serviceLevel')
+    const orphan = await freshProduct()
+    const none = await api('POST', '/api/replenishment', { lines: [{ productId: orphan, warehouseId: f.warehouseId, quantity: 5 }] })
+    expect(none.status).toBe(400)
+    expect(JSON.stringify(none.body)).toContain('lines/0/productId')
   })
 })

@@ -9,11 +9,13 @@ import { guardLines } from './hooks/guard-lines.js'
 import { guardOrder } from './hooks/guard-order.js'
 import { seedPurchasing } from './seed/purchasing.js'
 import { costOnShip } from './ship-cost.js'
+import { replenishmentService } from './replenish/service.js'
 
 export { movingAverage, spreadLanded, landedUnitCost, type ReceiptLine } from './cost.js'
 export { formatPoNumber } from './number.js'
 export { PO_ACTIONS, PO_FROM, PO_STATUSES, type PoAction, type PoStatus } from './state-machine.js'
 export type { PurchasingApi } from './api.js'
+export { suggestions, type Suggestion } from './replenish/suggest.js'
 
 const inventories = new WeakMap<object, InventoryApi>()
 const removers = new WeakMap<object, () => void>()
@@ -31,7 +33,8 @@ const ledger = [systemOnly()]
  * Purchasing: suppliers and what they sell us (supplier SKU, price, minimum order, pack size, lead
  * time), purchase orders draft → sent → partially received → received → closed (or cancelled),
  * receiving against them into stock with landed cost, the moving-average cost per product, and
- * the cost of goods of each order line at shipment. Partner users see none of it.
+ * the cost of goods of each order line at shipment, and replenishment suggestions from demand
+ * forecasts turned into draft purchase orders. Partner users see none of it.
  * See docs/supply.md.
  */
 export default definePlugin<PurchasingApi>({
@@ -47,6 +50,7 @@ export default definePlugin<PurchasingApi>({
     shipmentCost: { create: ledger, update: ledger, patch: ledger, remove: ledger },
   },
   actions: { purchaseOrder: purchaseOrderActions(inventoryOf) },
+  services: { 'api/replenishment': (ctx) => replenishmentService(ctx.app, ctx.knex) },
   rules: JSON.parse(readFileSync(new URL('../rules/grants.json', import.meta.url), 'utf8')) as unknown[],
   setup(ctx) {
     inventories.set(ctx.app, ctx.use<InventoryApi>('inventory'))

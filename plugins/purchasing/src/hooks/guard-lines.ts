@@ -19,10 +19,12 @@ async function draftOrder(trx: Knex.Transaction, id: number): Promise<{ supplier
   return po
 }
 
-/** The supplier's price for the product, when the supplier lists it. */
-async function supplierPrice(trx: Knex.Transaction, supplierId: number, productId: number): Promise<string | undefined> {
+/** The supplier's price for the product when the supplier lists it, else the product's current cost. */
+async function defaultCost(trx: Knex.Transaction, supplierId: number, productId: number): Promise<string | undefined> {
   const item = (await trx('supplier_items').select('price').where({ supplierId, productId }).orderBy('id').first()) as { price: string } | undefined
-  return item?.price
+  if (item) return item.price
+  const product = (await trx('products').select('cost').where('id', productId).first()) as { cost: string | null } | undefined
+  return product?.cost ?? undefined
 }
 
 /** Subtotal = Σ line totals; total = subtotal + freight and duty. Written through the service (event, audit). */
@@ -36,7 +38,7 @@ export async function refreshTotals(context: HookContext, trx: Knex.Transaction,
 
 /**
  * Purchase order lines: only on a draft order; the unit cost defaults to the supplier item's
- * price (400 when neither is given); the line total is quantity × unit cost; the order's totals
+ * price, else the product's current cost; the line total is quantity × unit cost; the order's totals
  * follow every change.
  */
 export const guardLines = () => async (context: HookContext, next: NextFunction) => {
@@ -52,8 +54,8 @@ export const guardLines = () => async (context: HookContext, next: NextFunction)
     const productId = (data.productId as number | undefined) ?? before?.productId
     const quantity = (data.quantity as number | undefined) ?? before?.quantity
     let unitCost = (data.unitCost as string | undefined) ?? before?.unitCost ?? undefined
-    if (data.productId !== undefined && data.unitCost === undefined) unitCost = (await supplierPrice(trx, po.supplierId, productId!)) ?? unitCost
-    if (unitCost === undefined || unitCost === null) throw invalid('/unitCost', 'is required: the supplier has no price for this product')
+    if (data.productId !== undefined && data.unitCost === undefined) unitCost = (await defaultCost(trx, po.supplierId, productId!)) ?? unitCost
+    if (unitCost === undefined || unitCost === null) throw invalid('/unitCost', 'is required: neither the supplier nor the product has a cost')
     Object.assign(data, { unitCost, lineTotal: money(dec(unitCost).times(quantity ?? 0)) })
     if (context.method === 'create') data.receivedQuantity = 0
   }
