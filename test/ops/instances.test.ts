@@ -1,6 +1,10 @@
+import { randomBytes } from 'node:crypto'
+import { Redis } from 'ioredis'
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { builtInEntityDirs, startTestPlatform, testDatabase, type TestPlatform } from '@plume/core/testing'
+import { SYNC_CHANNEL } from '../../core/src/ops/sync.js'
+import { sealer } from '../../core/src/ops/seal.js'
 import { freePort, RedisServer } from './redis.js'
 
 /**
@@ -62,7 +66,8 @@ beforeAll(async () => {
   process.env.REDIS_URL = redis.url
   // the entities of customers and partners only: a small world, quick to migrate twice
   const entityDirs = builtInEntityDirs().filter((d) => !/[/\\]plugins[/\\]/.test(d) || /[/\\](crm|partners|orders|inventory)[/\\]entities$/.test(d))
-  const opts = { database: shared.options, pluginDirs: [] as string[], entityDirs }
+  // one deployment: one JWT secret (PLUME_JWT_SECRET or the database's), which also seals the events
+  const opts = { database: shared.options, pluginDirs: [] as string[], entityDirs, jwtSecret: randomBytes(24).toString('base64url') }
   a = await startTestPlatform(opts)
   b = await startTestPlatform(opts)
   tokenA = await a.login()
@@ -105,6 +110,32 @@ describe('several instances share service events through Redis', () => {
     await heard(staffB.seen, 'SYNC-A2', staffB.socket)
     expect(partnerB.seen).toEqual(['SYNC-B1'])
     expect(staffB.seen).toEqual(['SYNC-B1', 'SYNC-A1', 'SYNC-A2'])
+  })
+
+  it('Redis carries no record in clear, and a message not sealed with the deployment\'s secret is dropped', async ({ skip }) => {
+    if (shared.kind !== 'postgres') return skip()
+    const staffB = await socketOn(b, 'staff@sync.test')
+    const raw: string[] = []
+    const spy = new Redis(redis.url)
+    const other = new Redis(redis.url)
+    try {
+      spy.on('message', (_c: string, m: string) => raw.push(m))
+      await spy.subscribe(SYNC_CHANNEL)
+      const forged = { origin: 'intruder', path: 'api/customers', event: 'created', data: { id: 999_999, code: 'FORGED', name: 'F', partnerId: partners.A } }
+      await other.publish(SYNC_CHANNEL, JSON.stringify(forged))
+      await other.publish(SYNC_CHANNEL, sealer('another deployment').seal({ ...forged, data: { ...forged.data, code: 'FORGED-2' } }))
+      // a real event after the forged ones: once B's socket has it, it would have had those before
+      await createCustomer('SYNC-SEALED', partners.A)
+      await heard(staffB.seen, 'SYNC-SEALED', staffB.socket)
+      expect(staffB.seen).toEqual(['SYNC-SEALED'])
+      await expect.poll(() => raw.length).toBeGreaterThanOrEqual(3)
+      for (const m of raw.slice(2)) expect(m).not.toMatch(/SYNC-SEALED|api\/customers/)
+    } finally {
+      spy.disconnect()
+      other.disconnect()
+    }
+    const inB = (await b.app.get('metrics')!.realtimeSync.get()).values
+    expect(inB.find((v) => v.labels.direction === 'in' && v.labels.outcome === 'failed')?.value).toBeGreaterThanOrEqual(2)
   })
 
   it('Redis killed and restarted: writes keep committing, no instance stops, events flow again', async ({ skip }) => {

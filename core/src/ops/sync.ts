@@ -5,6 +5,7 @@ import type { Logger } from 'pino'
 import type { PlumeApp } from '../kernel/types.js'
 import { withClearValues } from '../crypto/fields.js'
 import type { Metrics } from './metrics.js'
+import { sealer } from './seal.js'
 
 /** The Redis channel all instances of one deployment publish their service events on. */
 export const SYNC_CHANNEL = 'plume:service-events'
@@ -35,7 +36,9 @@ const START_WAIT_MS = 5000
  * event published by another instance is emitted on the same service here — so it reaches this
  * instance's sockets through the same publishers, filtered and masked per recipient, and the
  * same in-process listeners (the session cache drops a changed user). Redis carries the record
- * as committed (clear values of encrypted fields included: masking is per recipient, here).
+ * as committed (clear values of encrypted fields included: masking is per recipient, here),
+ * sealed with the deployment's shared secret (`seal.ts`): unreadable in Redis, and a message
+ * anyone else publishes there is dropped.
  *
  * Losing Redis never stops a write: the local event goes out at once as without Redis, the
  * shared copy is dropped and counted (`plume_realtime_sync_messages_total{outcome="failed"}`),
@@ -46,6 +49,9 @@ const START_WAIT_MS = 5000
  */
 export function shareServiceEvents(app: PlumeApp, url: string, logger: Logger, metrics?: Metrics) {
   const origin = randomUUID()
+  const secret = (app.get('authentication') as { secret?: unknown } | undefined)?.secret
+  if (typeof secret !== 'string' || !secret) throw new Error('REDIS_URL: events are shared sealed with the JWT secret, which is not set up yet')
+  const seal = sealer(secret)
   const log = logger.child({ module: 'redis-sync' })
   let pub: Redis | undefined
   let sub: Redis | undefined
@@ -64,7 +70,7 @@ export function shareServiceEvents(app: PlumeApp, url: string, logger: Logger, m
   const share = (path: string, event: string) => (data: unknown, hook?: { [REMOTE]?: boolean; method?: string }) => {
     if (!pub || hook?.[REMOTE]) return
     const message: SyncMessage = { origin, path, event, method: hook?.method, data: withClearValues(data) }
-    pub.publish(SYNC_CHANNEL, JSON.stringify(message)).then(
+    pub.publish(SYNC_CHANNEL, seal.seal(message)).then(
       () => metrics?.realtimeSync.inc({ direction: 'out', outcome: 'ok' }),
       (err: unknown) => {
         metrics?.realtimeSync.inc({ direction: 'out', outcome: 'failed' })
@@ -80,10 +86,9 @@ export function shareServiceEvents(app: PlumeApp, url: string, logger: Logger, m
   app.mixins.push((service: object, path: string) => attach(service, path))
 
   const receive = (_channel: string, raw: string) => {
-    let m: SyncMessage
-    try {
-      m = JSON.parse(raw) as SyncMessage
-    } catch {
+    const m = seal.open(raw) as SyncMessage | undefined
+    if (!m || typeof m !== 'object') {
+      metrics?.realtimeSync.inc({ direction: 'in', outcome: 'failed' })
       return
     }
     if (m.origin === origin || typeof m.path !== 'string' || typeof m.event !== 'string') return
