@@ -45,7 +45,7 @@ function snapshotOptions(data: unknown): { snap: ReturnType<typeof parseSnapshot
 
 /**
  * Mounts the metadata routes and the poll that keeps this instance on the latest definitions
- * (`PLUME_METADATA_SYNC_MS`, default 1000).
+ * (`PLUME_METADATA_SYNC_MS`, default 500).
  * @example setupMetadataApi(app, fileSources, loaded)
  */
 export function setupMetadataApi(app: PlumeApp, files: readonly EntitySource[], loaded: { model: Model; stored: Map<string, StoredDefinition>; seen: number }): MetadataRuntime {
@@ -65,6 +65,6 @@ export function setupMetadataApi(app: PlumeApp, files: readonly EntitySource[], 
   mount('api/metadata/diff', { create: (data: unknown) => { const o = snapshotOptions(data); return runSnapshot(rt, o.snap, { apply: false, confirm: o.confirm, renames: o.renames }) }, docs: diffDocs }, ['create'], 'diff')
   mount('api/metadata/apply', { create: (data: unknown, params: object) => { const o = snapshotOptions(data); return runSnapshot(rt, o.snap, { apply: true, confirm: o.confirm, renames: o.renames, params }) }, docs: snapshotApplyDocs }, ['create'], 'apply')
   const logger = app.get('logger')
-  whileRunning(app, 'plume-metadata-sync', msFromEnv('PLUME_METADATA_SYNC_MS', 1000), () => rt.check(), (err) => logger.warn({ err: (err as Error).message }, 'metadata: definitions sync failed'))
+  whileRunning(app, 'plume-metadata-sync', msFromEnv('PLUME_METADATA_SYNC_MS', 500), () => rt.check(), (err) => logger.warn({ err: (err as Error).message }, 'metadata: definitions sync failed'))
   return rt
 }

@@ -93,11 +93,12 @@ export class MetadataRuntime {
     }
     this.files = model.files
     this.stored = stored
-    this.seen = seen
     if (changed.length > 0) {
       this.app.set('metadataRevision', (this.app.get('metadataRevision') ?? 0) + 1)
       await this.app.get('reloadPermissions')?.()
     }
+    // the revision counts as served once everything above is in place
+    this.seen = seen
     return changed
   }
 
