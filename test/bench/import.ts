@@ -1,0 +1,47 @@
+/**
+ * Import of customers from CSV on PostgreSQL: uploads BENCH_IMPORT_ROWS rows (default 100,000)
+ * over HTTP in parts, runs the dry run and the commit through the import job, and prints the
+ * seconds of each and the rows per second (target: 100,000 committed in under 60 s).
+ * Run: DATABASE_URL=postgres://… npx tsx test/bench/import.ts   (or `npm run bench`)
+ */
+import { loadavg } from 'node:os'
+import { startTestPlatform } from '@plume/core/testing'
+
+if (!process.env.DATABASE_URL) {
+  console.error('import bench: set DATABASE_URL (source .ci/pg.sh start)')
+  process.exit(1)
+}
+const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000)
+const PART = 512 * 1024
+
+const p = await startTestPlatform()
+try {
+  const token = await p.login()
+  const lines = ['code,name,email,creditLimit,paymentTermsDays']
+  for (let i = 1; i <= ROWS; i++) lines.push(`B-${i},Bench customer ${i},b${i}@example.com,${i % 100000}.50,30`)
+  const file = Buffer.from(lines.join('\n'))
+  let t = performance.now()
+  const first = await p.http('POST', '/api/imports', { entity: 'customer', format: 'csv', file: file.subarray(0, PART).toString('base64'), more: file.length > PART }, token)
+  let last = first
+  for (let at = PART; at < file.length; at += PART) {
+    last = await p.http('PATCH', `/api/imports/${first.body.id}`, { append: file.subarray(at, at + PART).toString('base64'), more: at + PART < file.length }, token)
+  }
+  if (last.body.status !== 'uploaded') throw new Error(`upload: ${JSON.stringify(last.body).slice(0, 300)}`)
+  console.log(`  upload ${(file.length / 1e6).toFixed(1)} MB in ${Math.ceil(file.length / PART)} parts: ${((performance.now() - t) / 1000).toFixed(1)} s`)
+  for (const mode of ['dry-run', 'commit'] as const) {
+    t = performance.now()
+    const started = await p.http('PATCH', `/api/imports/${first.body.id}`, { run: mode }, token)
+    if (started.status !== 200) throw new Error(`${mode}: ${started.status} ${JSON.stringify(started.body)}`)
+    let rec = started.body
+    while (!['checked', 'failed', 'done', 'error'].includes(rec.status)) {
+      await new Promise((r) => setTimeout(r, 250))
+      rec = (await p.http('GET', `/api/imports/${first.body.id}`, undefined, token)).body
+    }
+    const s = (performance.now() - t) / 1000
+    if (rec.errorCount) throw new Error(`${mode}: ${rec.errorCount} errors, first ${JSON.stringify(rec.errors[0])}`)
+    console.log(`  ${mode} of ${ROWS} customers: ${s.toFixed(1)} s (${Math.round(ROWS / s)} rows/s; ${rec.created} created, ${rec.updated} updated)`)
+  }
+  console.log(`  load average while measured: ${loadavg()[0]!.toFixed(1)} (2 cores shared)`)
+} finally {
+  await p.close()
+}
