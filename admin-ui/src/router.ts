@@ -2,6 +2,7 @@ import { createRouter, createWebHistory, type RouteLocationNormalized, type Rout
 import { useMeta } from './stores/meta'
 import { useSession } from './stores/session'
 import { extensionRoutes, replacement } from './extensions'
+import { adminRoutes } from './views/admin/menu'
 
 export const router = createRouter({
   history: createWebHistory('/admin/'),
@@ -16,6 +17,7 @@ export const router = createRouter({
         { path: 'e/:entity/new', name: 'create', component: () => import('./views/EntityForm.vue') },
         { path: 'e/:entity/:id', name: 'detail', component: () => import('./views/EntityDetail.vue') },
         { path: 'e/:entity/:id/edit', name: 'edit', component: () => import('./views/EntityForm.vue') },
+        ...adminRoutes(),
         ...extensionRoutes(),
         { path: ':rest(.*)*', name: 'not-found', component: () => import('./views/NotFound.vue') },
       ],

@@ -95,7 +95,7 @@ const zhCN: typeof en = {
       switched: '插件 {name} 已{state}', blocked: '无法切换 {name}',
     },
     audit: {
-      title: '审计日志', entity: '实体', record: '记录 ID', actor: '操作人（用户 ID）', action: '操作', from: '开始时间', to: '结束时间', search: '搜索', reset: '重置',
+      title: '审计日志', entity: '实体', record: '记录编号', actor: '操作人（用户编号）', action: '操作', from: '开始时间', to: '结束时间', search: '搜索', reset: '重置',
       at: '时间', who: '操作人', via: '渠道', what: '记录', changes: '变更', verify: '校验审计链', verifyOk: '审计链完整：已校验 {checked} 条记录。',
       verifyBad: '审计链在第 {id} 条记录处断开：{message}', total: '共 {n} 条', any: '全部',
     },
