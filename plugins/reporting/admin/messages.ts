@@ -44,6 +44,7 @@ export const messages = {
     failed: 'Failed: {message}',
     back: 'All reports',
     generated: 'Generated {at}',
+    none: '(none)',
   },
   'zh-CN': {
     title: '报表',
@@ -89,5 +90,6 @@ export const messages = {
     failed: '失败：{message}',
     back: '全部报表',
     generated: '生成于 {at}',
+    none: '（无）',
   },
 }

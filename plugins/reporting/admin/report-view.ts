@@ -91,7 +91,7 @@ const PREFERRED = ['netSales', 'outstanding', 'value', 'margin', 'commission', '
  * dimension (a `…Name` column when there is one), at most 20 bars; undefined when there is nothing
  * to draw. Numbers are parsed from the decimal strings for drawing only.
  */
-export function chartOption(run: ReportRun, title: (c: ReportColumn) => string): Record<string, unknown> | undefined {
+export function chartOption(run: ReportRun, title: (c: ReportColumn) => string, none = '—'): Record<string, unknown> | undefined {
   const dims = run.columns.filter((c) => c.kind === 'dimension')
   const measures = run.columns.filter((c) => c.kind === 'measure')
   const measure = PREFERRED.map((k) => measures.find((m) => m.key === k)).find((m) => !!m) ?? measures[0]
@@ -100,7 +100,7 @@ export function chartOption(run: ReportRun, title: (c: ReportColumn) => string):
   const named = dims.find((d) => d.type === 'text' && /name$/i.test(d.key)) ?? dims.find((d) => d.type === 'text') ?? dims[0]
   const category = period ?? named
   const rows = period ? [...run.rows].sort((a, b) => String(a[period.key]).localeCompare(String(b[period.key]))) : run.rows.slice(0, 20)
-  const labels = rows.map((r) => (category ? String(r[category.key] ?? '—') : run.report.name))
+  const labels = rows.map((r) => (category ? String(r[category.key] ?? none) : run.report.name))
   const values = rows.map((r) => Number(r[measure.key] ?? 0))
   const name = title(measure)
   if (period) {
@@ -115,7 +115,7 @@ export function chartOption(run: ReportRun, title: (c: ReportColumn) => string):
   return {
     tooltip: { trigger: 'axis' },
     grid: { left: 8, right: 24, top: 8, bottom: 24, containLabel: true },
-    xAxis: { type: 'value' },
+    xAxis: { type: 'value', splitNumber: 3, axisLabel: { hideOverlap: true } },
     yAxis: { type: 'category', data: labels.reverse(), axisLabel: { width: 120, overflow: 'truncate' } },
     series: [{ type: 'bar', data: values.reverse(), name }],
   }
