@@ -281,6 +281,8 @@ describe('sweep: malformed input to every mounted route is never a server error'
 
 describe('after plugins come and go', () => {
   it('keeps prototype names unknown when the route table is rebuilt (a plugin with actions switched off and on)', async () => {
+    // notifications depends on service: off first, on again after
+    expect((await p.http('PATCH', '/api/plugins/notifications', { enabled: false }, token)).status).toBe(200)
     expect((await p.http('PATCH', '/api/plugins/service', { enabled: false }, token)).status).toBe(200)
     try {
       expect((await send('GET', '/api/constructor')).status).toBe(404)
@@ -290,6 +292,7 @@ describe('after plugins come and go', () => {
       expect((await send('GET', '/api/orders/__proto__')).status).toBe(400)
     } finally {
       expect((await p.http('PATCH', '/api/plugins/service', { enabled: true }, token)).status).toBe(200)
+      expect((await p.http('PATCH', '/api/plugins/notifications', { enabled: true }, token)).status).toBe(200)
     }
     expect((await send('GET', '/api/tickets/1/__proto__')).status).toBe(404)
     expect((await send('POST', '/api/tickets/constructor/start', '{}')).status).toBe(400)

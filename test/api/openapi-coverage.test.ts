@@ -158,11 +158,14 @@ describe('the document follows what is mounted', () => {
   it('drops a plugin switched off at run time and lists it again once it is back on', async () => {
     const token = await p.login()
     const paths = async () => Object.keys((await p.http('GET', '/api/openapi.json')).body.paths as Json)
+    // notifications depends on service: off first, on again after
+    expect((await p.http('PATCH', '/api/plugins/notifications', { enabled: false }, token)).status).toBe(200)
     expect((await p.http('PATCH', '/api/plugins/service', { enabled: false }, token)).status).toBe(200)
     const off = await paths()
     expect(off).not.toContain('/api/tickets/{id}/close')
     expect(off).toContain('/api/orders/{id}/submit')
     expect((await p.http('PATCH', '/api/plugins/service', { enabled: true }, token)).status).toBe(200)
+    expect((await p.http('PATCH', '/api/plugins/notifications', { enabled: true }, token)).status).toBe(200)
     expect(await paths()).toContain('/api/tickets/{id}/close')
   })
 })

@@ -27,9 +27,9 @@ describe('plugin permission rules across a restart', () => {
       const receipt = { productId: pr!.id, warehouseId: wh!.id, quantity: 3 }
       const before = await a.http('POST', '/api/stock-receipts', receipt, await a.login(user.email, user.password))
       expect(before.status).toBe(201)
-      // an admin switches finance off (the plugins depending on it first): its stored rules
-      // (invoices, `ar` …) wait for it
-      for (const name of ['commissions', 'risk', 'finance']) await a.app.service('api/plugins').patch(name, { enabled: false })
+      // an admin switches finance off (the plugins depending on it first — notifications depends
+      // on risk): its stored rules (invoices, `ar` …) wait for it
+      for (const name of ['commissions', 'notifications', 'risk', 'finance']) await a.app.service('api/plugins').patch(name, { enabled: false })
       await a.close()
 
       // the restart warns of no rule left out: rules are checked once every plugin is mounted,
