@@ -41,6 +41,12 @@ const SKIPS: ConformanceSkips = {
   riskAssessment: { create: SYSTEM },
   productCost: { create: SYSTEM },
   shipmentCost: { create: SYSTEM },
+  supplierInvoice: { remove: 'kept for the books: a supplier invoice is never deleted (405)' },
+  supplierPayment: {
+    create: 'made against an open invoice for no more than is owed (test/purchasing)',
+    patch: 'a payment is a ledger entry: never changed (405)',
+    remove: 'a payment is a ledger entry: never removed (405)',
+  },
   paymentAllocation: { create: 'made with POST /api/payments/:id/allocate' },
   payoutBatch: { create: 'needs open commission accruals, which delivered orders make' },
   invoice: { remove: 'invoice numbers are gap-free: an invoice is voided, never deleted (409)' },

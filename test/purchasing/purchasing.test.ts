@@ -169,7 +169,7 @@ describe('partner users never see suppliers or costs', () => {
     const u = await p.http('POST', '/api/users', { email, name: 'Partner', password, roles: ['partner_user'], partnerId: f.partnerId, locale: 'en' }, admin)
     expect(u.status).toBe(201)
     const partner = client(p, await p.login(email, password))
-    for (const path of ['/api/suppliers', '/api/supplier-items', '/api/purchase-orders', '/api/purchase-order-lines', '/api/product-costs', '/api/shipment-costs', '/api/replenishment']) {
+    for (const path of ['/api/suppliers', '/api/supplier-items', '/api/purchase-orders', '/api/purchase-order-lines', '/api/product-costs', '/api/shipment-costs', '/api/replenishment', '/api/supplier-invoices', '/api/supplier-payments', '/api/ap-aging']) {
       expect((await partner('GET', path)).status, path).toBe(403)
     }
     expect((await partner('POST', '/api/suppliers', { code: 'EVIL', name: 'Evil' })).status).toBe(403)
@@ -213,5 +213,36 @@ describe('replenishment', () => {
     const none = await api('POST', '/api/replenishment', { lines: [{ productId: orphan, warehouseId: f.warehouseId, quantity: 5 }] })
     expect(none.status).toBe(400)
     expect(JSON.stringify(none.body)).toContain('lines/0/productId')
+  })
+})
+
+describe('accounts payable', () => {
+  it('invoices fall due after the supplier’s terms; payments never exceed what is owed; aging as of any date', async () => {
+    const sup = await created(api, '/api/suppliers', { code: 'SUP-AP', name: 'Payables supplier', paymentTermsDays: 30 })
+    const inv = async (invoiceNumber: string, invoiceDate: string, total: string) => expectStatus(api, 201, 'POST', '/api/supplier-invoices', { supplierId: sup, invoiceNumber, invoiceDate, total })
+    const a = await inv('A-1', '2026-06-01', '1000.00') // due 2026-07-01
+    const b = await inv('B-1', '2026-09-15', '400.00') // due 2026-10-15
+    await inv('C-1', '2026-11-20', '250.00') // due 2026-12-20
+    expect([String(a.dueDate).slice(0, 10), a.status, a.paidAmount]).toEqual(['2026-07-01', 'open', '0.00'])
+    expect((await api('POST', '/api/supplier-invoices', { supplierId: sup, invoiceNumber: 'A-1', invoiceDate: '2026-06-02', total: '1.00' })).status).toBe(409)
+
+    const over = await api('POST', '/api/supplier-payments', { supplierInvoiceId: a.id, amount: '1000.01', paidAt: '2026-07-10' })
+    expect(over.status).toBe(400)
+    expect(JSON.stringify(over.body)).toContain('amount')
+    await expectStatus(api, 201, 'POST', '/api/supplier-payments', { supplierInvoiceId: a.id, amount: '600.00', paidAt: '2026-07-10' })
+    expect((await expectStatus(api, 200, 'GET', `/api/supplier-invoices/${a.id}`))).toMatchObject({ paidAmount: '600.00', status: 'partially_paid' })
+    expect((await api('PATCH', `/api/supplier-invoices/${a.id}`, { total: '900.00' })).status).toBe(409)
+    const pay2 = await expectStatus(api, 201, 'POST', '/api/supplier-payments', { supplierInvoiceId: b.id, amount: '400.00', paidAt: '2026-12-01' })
+    expect((await expectStatus(api, 200, 'GET', `/api/supplier-invoices/${b.id}`)).status).toBe('paid')
+    expect((await api('DELETE', `/api/supplier-payments/${pay2.id}`)).status).toBe(405)
+
+    const aging = async (asOf: string) => (await expectStatus(api, 200, 'GET', `/api/ap-aging?asOf=${asOf}&supplierId=${sup}`)).suppliers[0]
+    // 2026-11-30: A owes 400.00, 152 days late; B owes 400.00 (paid on 12-01), 46 days late; C is current
+    expect(await aging('2026-11-30')).toMatchObject({ current: '250.00', days1to30: '0.00', days31to60: '400.00', days61to90: '0.00', over90: '400.00', open: '1050.00' })
+    // 2026-07-05: only A, 4 days late and unpaid
+    expect(await aging('2026-07-05')).toMatchObject({ current: '0.00', days1to30: '1000.00', open: '1000.00' })
+    const badDate = await api('GET', '/api/ap-aging?asOf=yesterday')
+    expect(badDate.status).toBe(400)
+    expect(JSON.stringify(badDate.body)).toContain('asOf')
   })
 })

@@ -10,12 +10,15 @@ import { guardOrder } from './hooks/guard-order.js'
 import { seedPurchasing } from './seed/purchasing.js'
 import { costOnShip } from './ship-cost.js'
 import { replenishmentService } from './replenish/service.js'
+import { apAgingService } from './payables/aging.js'
+import { guardSupplierInvoice, guardSupplierPayment } from './payables/hooks.js'
 
 export { movingAverage, spreadLanded, landedUnitCost, type ReceiptLine } from './cost.js'
 export { formatPoNumber } from './number.js'
 export { PO_ACTIONS, PO_FROM, PO_STATUSES, type PoAction, type PoStatus } from './state-machine.js'
 export type { PurchasingApi } from './api.js'
 export { suggestions, type Suggestion } from './replenish/suggest.js'
+export { apAging, AP_BUCKETS, type SupplierAging } from './payables/aging.js'
 
 const inventories = new WeakMap<object, InventoryApi>()
 const removers = new WeakMap<object, () => void>()
@@ -28,13 +31,16 @@ const inventoryOf = (app: PlumeApp): InventoryApi => {
 const order = [guardOrder()]
 const lines = [guardLines()]
 const ledger = [systemOnly()]
+const invoice = [guardSupplierInvoice()]
+const payment = [guardSupplierPayment()]
 
 /**
  * Purchasing: suppliers and what they sell us (supplier SKU, price, minimum order, pack size, lead
  * time), purchase orders draft → sent → partially received → received → closed (or cancelled),
  * receiving against them into stock with landed cost, the moving-average cost per product, and
  * the cost of goods of each order line at shipment, and replenishment suggestions from demand
- * forecasts turned into draft purchase orders. Partner users see none of it.
+ * forecasts turned into draft purchase orders, supplier invoices and payments with payables
+ * aging. Partner users see none of it.
  * See docs/supply.md.
  */
 export default definePlugin<PurchasingApi>({
@@ -48,9 +54,14 @@ export default definePlugin<PurchasingApi>({
     purchaseOrderLine: { create: lines, update: lines, patch: lines, remove: lines },
     productCost: { create: ledger, update: ledger, patch: ledger, remove: ledger },
     shipmentCost: { create: ledger, update: ledger, patch: ledger, remove: ledger },
+    supplierInvoice: { create: invoice, update: invoice, patch: invoice, remove: invoice },
+    supplierPayment: { create: payment, update: payment, patch: payment, remove: payment },
   },
   actions: { purchaseOrder: purchaseOrderActions(inventoryOf) },
-  services: { 'api/replenishment': (ctx) => replenishmentService(ctx.app, ctx.knex) },
+  services: {
+    'api/replenishment': (ctx) => replenishmentService(ctx.app, ctx.knex),
+    'api/ap-aging': (ctx) => apAgingService(ctx.knex),
+  },
   rules: JSON.parse(readFileSync(new URL('../rules/grants.json', import.meta.url), 'utf8')) as unknown[],
   setup(ctx) {
     inventories.set(ctx.app, ctx.use<InventoryApi>('inventory'))
