@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto'
-import { getServiceOptions } from '@feathersjs/feathers'
+import { SERVICE_OPTIONS } from '../plugins/mount.js'
 import { Redis, type RedisOptions } from 'ioredis'
 import type { Logger } from 'pino'
 import type { PlumeApp } from '../kernel/types.js'
 import { withClearValues } from '../crypto/fields.js'
 import type { Metrics } from './metrics.js'
 import { sealer } from './seal.js'
+
+/** The events a service emits, from the options Feathers keeps on it (`getServiceOptions` is not a named export Node's ESM loader sees). */
+const serviceEvents = (service: object): string[] | undefined => (service as Record<symbol, { serviceEvents?: string[] } | undefined>)[SERVICE_OPTIONS]?.serviceEvents
 
 /** The Redis channel all instances of one deployment publish their service events on. */
 export const SYNC_CHANNEL = 'plume:service-events'
@@ -79,7 +82,7 @@ export function shareServiceEvents(app: PlumeApp, url: string, logger: Logger, m
     )
   }
   const attach = (service: object, path: string) => {
-    const events = getServiceOptions(service)?.serviceEvents ?? []
+    const events = serviceEvents(service) ?? []
     for (const event of events) (service as Emitter).on(event, share(path, event))
   }
   for (const [path, service] of Object.entries(app.services)) attach(service as object, path)
@@ -94,7 +97,7 @@ export function shareServiceEvents(app: PlumeApp, url: string, logger: Logger, m
     if (m.origin === origin || typeof m.path !== 'string' || typeof m.event !== 'string') return
     const service = app.services[m.path] as Emitter | undefined
     // a service this instance does not run (a plugin switched off here) has nobody to tell
-    if (!service || !(getServiceOptions(service)?.serviceEvents ?? []).includes(m.event)) return
+    if (!service || !(serviceEvents(service) ?? []).includes(m.event)) return
     metrics?.realtimeSync.inc({ direction: 'in', outcome: 'ok' })
     const hook = { app, service, self: service, path: m.path, method: m.method, event: m.event, type: 'around', params: {}, result: m.data, [REMOTE]: true }
     service.emit(m.event, m.data, hook)
