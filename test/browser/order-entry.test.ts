@@ -89,7 +89,7 @@ beforeAll(async () => {
   admin = (method, path, body) => p.http(method, path, body, token)
   await fixture()
   browser = await launch()
-})
+}, 900_000) // a loaded shared machine: building the UI and the fixture may take minutes
 afterAll(async () => {
   await browser?.close()
   await p?.close()
@@ -117,6 +117,8 @@ describe('order entry', () => {
     const lines = Array.from({ length: 20 }, (_, i) => ({ productId: f.ids[i]!, quantity: i === 0 ? 12 : i + 1 }))
     const quote = (await admin('POST', '/api/order-quotes', { customerId: f.customerId, warehouseId: f.warehouseId, lines })).body
     expect(digits(await page.locator('[data-test="total"]').innerText())).toBe(quote.total)
+    // the grid scrolled along with the typing: back to the first line
+    await page.evaluate(() => document.querySelector('[data-test="line-grid"] .window')!.scrollTo(0, 0))
     expect(await page.locator('[data-row="0"] [data-test="unit-price"]').innerText()).toContain('7.77')
     expect(await page.locator('[data-row="0"] [data-test="available"]').innerText()).toBe('5000')
     await shot(page, 'order-entry-en-1440')
