@@ -109,11 +109,11 @@ async function served() {
 
 describe('a disabled plugin takes everything it contributed along', () => {
   it('covers every built-in plugin', () => {
-    expect(plugins.map((q) => q.name).sort()).toEqual(['commissions', 'crm', 'finance', 'inventory', 'marketing', 'notifications', 'orders', 'partners', 'purchasing', 'reporting', 'risk', 'service'])
+    expect(plugins.map((q) => q.name).sort()).toEqual(['commissions', 'crm', 'finance', 'import', 'inventory', 'marketing', 'notifications', 'orders', 'partners', 'purchasing', 'reporting', 'risk', 'service'])
     expect(plugins.every((q) => q.enabled)).toBe(true)
   })
 
-  it.each(['inventory', 'partners', 'crm', 'orders', 'finance', 'commissions', 'marketing', 'notifications', 'purchasing', 'reporting', 'risk', 'service'])(
+  it.each(['inventory', 'partners', 'crm', 'orders', 'finance', 'commissions', 'marketing', 'notifications', 'purchasing', 'import', 'reporting', 'risk', 'service'])(
     '%s: routes, OpenAPI, meta, alert rules and realtime events go while it is off; its records serve again once it is back',
     async (name) => {
       const info = plugins.find((q) => q.name === name)!
