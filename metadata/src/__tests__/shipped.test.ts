@@ -76,10 +76,10 @@ describe('shipped definitions', () => {
     expect(entities.size).toBeGreaterThanOrEqual(30)
   })
 
-  it('keep in metadata/ only the core entities — users, API keys and the partner as tenant — which load on their own', () => {
+  it('keep in metadata/ only the core entities — users, API keys, saved list views and the partner as tenant — which load on their own', () => {
     const core = buildEntities(loadEntityFiles([ENTITIES_DIR]))
     expect(core.errors).toEqual([])
-    expect([...core.entities.keys()].sort()).toEqual(['apiKey', 'partner', 'user'])
+    expect([...core.entities.keys()].sort()).toEqual(['apiKey', 'partner', 'savedView', 'user'])
   })
 
   it('label in both languages the enum values users see most', () => {

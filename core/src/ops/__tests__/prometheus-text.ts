@@ -34,8 +34,10 @@ export function parsePrometheus(text: string): { samples: Sample[]; types: Map<s
       if (!l) throw new Error(`bad labels: ${line}`)
       labels[l[1]!] = l[2]!
     }
-    const value = m[4] === '+Inf' ? Infinity : m[4] === '-Inf' ? -Infinity : m[4] === 'NaN' ? NaN : Number(m[4])
-    if (Number.isNaN(value) && m[4] !== 'NaN') throw new Error(`bad value: ${line}`)
+    // Prometheus parses values as Go floats: NaN in any case (prom-client writes `Nan` for an empty mean)
+    const nan = /^nan$/i.test(m[4] ?? '')
+    const value = m[4] === '+Inf' ? Infinity : m[4] === '-Inf' ? -Infinity : nan ? NaN : Number(m[4])
+    if (Number.isNaN(value) && !nan) throw new Error(`bad value: ${line}`)
     samples.push({ name: m[1]!, labels, value })
   }
   return { samples, types }
