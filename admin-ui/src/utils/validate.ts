@@ -5,25 +5,39 @@ import addFormats from 'ajv-formats'
 import { i18n } from '../i18n'
 import type { EntityMeta } from '../types/meta'
 
-const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true })
+const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, logger: false })
 addFormats(ajv)
-const cache = new Map<string, ValidateFunction>()
+const cache = new Map<string, ValidateFunction | null>()
 
 /**
  * The validator for what a form sends: read-only fields left out; on edit, write-only fields
  * (a password) are not required because the server never returns them.
  */
-function validatorFor(e: EntityMeta, mode: 'create' | 'edit'): ValidateFunction {
+function validatorFor(e: EntityMeta, mode: 'create' | 'edit'): ValidateFunction | null {
   const key = `${e.name}:${mode}:${JSON.stringify(e.schema).length}`
   const hit = cache.get(key)
-  if (hit) return hit
+  if (hit !== undefined) return hit
   const schema = JSON.parse(JSON.stringify(e.schema)) as { properties: Record<string, unknown>; required?: string[]; $schema?: string }
   delete schema.$schema
   for (const f of Object.values(e.fields)) if (f.readOnly || f.serverManaged) delete schema.properties[f.name]
   schema.required = (schema.required ?? []).filter((n) => schema.properties[n] && !(mode === 'edit' && e.fields[n]?.writeOnly))
-  const fn = ajv.compile(schema)
+  const fn = compile(schema)
   cache.set(key, fn)
   return fn
+}
+
+/**
+ * Ajv compiles a schema to a function with `new Function`, which the admin UI's Content Security
+ * Policy (`script-src 'self'`, no 'unsafe-eval') refuses: then the form sends as is and shows the
+ * server's answer — the same schema's errors, by field, in the user's language.
+ */
+function compile(schema: object): ValidateFunction | null {
+  try {
+    return ajv.compile(schema)
+  } catch (err) {
+    if (err instanceof EvalError || /Content Security Policy|unsafe-eval/.test(String(err))) return null
+    throw err
+  }
 }
 
 function message(e: EntityMeta, err: ErrorObject): string {
@@ -52,7 +66,7 @@ function fieldOf(err: ErrorObject): string {
 /** Field → first error message; empty when valid. */
 export function validateRecord(e: EntityMeta, data: Record<string, unknown>, mode: 'create' | 'edit'): Record<string, string> {
   const fn = validatorFor(e, mode)
-  if (fn(data)) return {}
+  if (!fn || fn(data)) return {}
   const out: Record<string, string> = {}
   for (const err of fn.errors ?? []) {
     const f = fieldOf(err)
