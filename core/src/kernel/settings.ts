@@ -25,7 +25,8 @@ export interface PlumeSettings {
   ready: boolean
   version: string
   paginate: { default: number; max: number }
-  authentication: Record<string, unknown>
+  /** Feathers' authentication configuration; `secret` signs tokens and seals events shared between instances. */
+  authentication: { secret?: string } & Record<string, unknown>
   /** From the environment (`PLUME_ENCRYPTION_KEYS`); tests may set it. */
   encryptionKeys?: string
   /** Roles that see encrypted fields in clear (`PLUME_REVEAL_ROLES`). */

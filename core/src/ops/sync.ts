@@ -52,7 +52,7 @@ const START_WAIT_MS = 5000
  */
 export function shareServiceEvents(app: PlumeApp, url: string, logger: Logger, metrics?: Metrics) {
   const origin = randomUUID()
-  const secret = (app.get('authentication') as { secret?: unknown } | undefined)?.secret
+  const secret = app.get('authentication')?.secret
   if (typeof secret !== 'string' || !secret) throw new Error('REDIS_URL: events are shared sealed with the JWT secret, which is not set up yet')
   const seal = sealer(secret)
   const log = logger.child({ module: 'redis-sync' })
