@@ -39,6 +39,7 @@ describe('demo data', () => {
       'customers', 'contacts', 'segments', 'activities', 'orders', 'order_lines', 'invoices', 'payments', 'payment_allocations',
       'credit_notes', 'campaigns', 'promotions', 'tickets', 'ticket_messages', 'sla_policies', 'commission_plans',
       'commission_accruals', 'payout_batches', 'credit_limits', 'risk_assessments',
+      'suppliers', 'supplier_items', 'purchase_orders', 'purchase_order_lines',
     ]
     const empty: string[] = []
     for (const t of tables) if ((await count(t)) === 0) empty.push(t)
@@ -92,7 +93,7 @@ describe('demo data', () => {
 
   it('has a user for every role who can sign in, each printed once at start-up', async () => {
     const { password, logins } = demoLogins(p.app)
-    const roles = ['admin', 'sales_manager', 'sales_rep', 'warehouse', 'finance', 'service_agent', 'auditor', 'partner_admin', 'partner_user']
+    const roles = ['admin', 'sales_manager', 'sales_rep', 'warehouse', 'finance', 'service_agent', 'auditor', 'purchaser', 'partner_admin', 'partner_user']
     const missing: string[] = []
     for (const role of roles) {
       if (role === 'admin') {

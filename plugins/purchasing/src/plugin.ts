@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { definePlugin, systemOnly, type PlumeApp } from '@plume/core'
+import { createDemoUsers, definePlugin, systemOnly, type PlumeApp } from '@plume/core'
 import type { InventoryApi } from '@plume/plugin-inventory'
 import type { OrdersApi } from '@plume/plugin-orders'
 import { purchaseOrderActions } from './actions.js'
@@ -76,7 +76,9 @@ export default definePlugin<PurchasingApi>({
   },
   async seed(ctx) {
     const started = performance.now()
-    const n = await ctx.knex.transaction((trx) => seedPurchasing(ctx.app, trx))
+    const n = await ctx.knex.transaction((trx) => seedPurchasing(trx))
+    // after the transaction: users are written through their service, which needs the connection (PGlite has one)
+    await createDemoUsers(ctx.app, [{ email: 'buyer@demo.plume.local', name: 'Buyer', roles: ['purchaser'] }])
     ctx.logger.info(`purchasing demo data (${n.suppliers} suppliers, ${n.items} supplier items, ${n.orders} purchase orders) in ${Math.round(performance.now() - started)} ms`)
   },
 })

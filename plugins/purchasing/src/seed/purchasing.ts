@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import { createDemoUsers, dec, insertRows, money, seededRandom, type PlumeApp } from '@plume/core'
+import { dec, insertRows, money, seededRandom } from '@plume/core'
 import { nextPoNumber } from '../number.js'
 
 const SUPPLIERS = [
@@ -13,8 +13,7 @@ const SUPPLIERS = [
  * every product (a preferred supplier each, a second source for some), and open purchase orders
  * in draft and sent states. Receipts are left to the demo's users (they move stock and cost).
  */
-export async function seedPurchasing(app: PlumeApp, trx: Knex.Transaction): Promise<{ suppliers: number; items: number; orders: number }> {
-  await createDemoUsers(app, [{ email: 'buyer@demo.plume.local', name: 'Buyer', roles: ['purchaser'] }])
+export async function seedPurchasing(trx: Knex.Transaction): Promise<{ suppliers: number; items: number; orders: number }> {
   const r = seededRandom(20261207)
   const suppliers = await insertRows<{ id: number; code: string }>(trx, 'suppliers', SUPPLIERS.map((s) => ({ ...s, currency: 'CNY', active: true })), ['id', 'code'])
   const products = (await trx('products').select('id', 'cost').orderBy('id')) as Array<{ id: number; cost: string | null }>
