@@ -9,12 +9,13 @@ import { actionGuard, guardServices } from './guards.js'
 import { authorize, engineOf } from './hooks.js'
 import { EXPLAIN_PATH, knownResources, RULES_PATH, waitingResources } from './resources.js'
 import { RulesService } from './rules-service.js'
+import { RULE_VERSIONS_PATH, RULES_VALIDATE_PATH, rulesValidateService, ruleVersionsService } from './rules-tools.js'
 import { RuleSync } from './sync.js'
 import { msFromEnv, whileRunning } from '../app/background.js'
 import { ensureRuleTables, loadEnabledRules, readRuleFiles, RuleFileError, seedRules } from './store.js'
 import type { PermissionRule } from './types.js'
 import { isRuleShape, validateRule } from './validate.js'
-import { explainDocs, rulesDocs } from './docs.js'
+import { explainDocs, rulesDocs, rulesValidateDocs, ruleVersionsDocs } from './docs.js'
 
 export { PermissionEngine, userFact, combine } from './engine.js'
 export type { Decision, Grant } from './engine.js'
@@ -106,6 +107,9 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
 
   app.use(RULES_PATH, Object.assign(new RulesService(app, reload), { docs: rulesDocs }), { methods: ['find', 'get', 'create', 'update', 'patch', 'remove'] })
   app.service(RULES_PATH).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
+  app.use(RULES_VALIDATE_PATH, Object.assign(rulesValidateService(app), { docs: rulesValidateDocs }), { methods: ['create'], events: [] })
+  app.use(RULE_VERSIONS_PATH, Object.assign(ruleVersionsService(app), { docs: ruleVersionsDocs }), { methods: ['find'], events: [] })
+  for (const path of [RULES_VALIDATE_PATH, RULE_VERSIONS_PATH]) app.service(path).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
   app.use(EXPLAIN_PATH, Object.assign(new ExplainService(app, () => engineOf(app)), { docs: explainDocs }), { methods: ['find'], events: [] })
   app.service(EXPLAIN_PATH).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
   // every non-entity service (rules, explain, plugins, audit, custom services) and every action
