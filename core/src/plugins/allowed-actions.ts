@@ -88,7 +88,7 @@ const docs = (entity: EntityDefinition): ServiceDocs => ({
 export function mountAllowedActions(app: PlumeApp, entity: EntityDefinition): void {
   const path = allowedActionsPath(entity)
   if (path in app.services) return
-  const service = { find: (params: Params) => allowedActions(app, entity, recordId(params), params), docs: docs(entity) }
+  const service = { find: (params: Params) => allowedActions(app, app.get('entities').get(entity.name) ?? entity, recordId(params), params), docs: docs(entity) }
   app.use(path, service, { methods: ['find'], events: [] })
   app.service(path).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
 }
