@@ -70,13 +70,17 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
     const resources = knownResources(app)
     const waiting = waitingResources(app)
     const usable = rules.filter((r) => {
+      // a rule naming a disabled plugin's entities or services waits for it (its grants go with
+      // it, though the entity stays known); at start-up the plugins are not mounted yet (they are
+      // checked again once they are)
+      const plugin = r.entities.map((e) => waiting.get(e)).find((x) => x !== undefined)
+      if (plugin) {
+        logger.debug({ rule: r.name, plugin }, 'permission rule waits for its plugin to be enabled')
+        return false
+      }
       const errs = validateRule(r, { entities: app.get('entities'), resources })
       if (errs.length === 0) return true
-      // a rule naming a disabled plugin's entities or services waits for it; at start-up the
-      // plugins are not mounted yet (they are checked again once they are)
-      const plugin = r.entities.map((e) => waiting.get(e)).find((x) => x !== undefined)
-      if (plugin) logger.debug({ rule: r.name, plugin }, 'permission rule waits for its plugin to be enabled')
-      else logger[opts.startup ? 'debug' : 'error']({ rule: r.name, errors: errs }, 'permission rule left out: no longer valid')
+      logger[opts.startup ? 'debug' : 'error']({ rule: r.name, errors: errs }, 'permission rule left out: no longer valid')
       return false
     })
     engine.load(usable)

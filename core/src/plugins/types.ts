@@ -122,7 +122,10 @@ export interface PluginDefinition<Api = unknown> {
    * `api/meta`). Omitted: the package's `admin/cards.json`, when there is one.
    */
   admin?: { cards?: Array<Record<string, unknown> & { id: string; kind: string }> }
-  /** Permission rules the plugin ships, as data. */
+  /**
+   * Permission rules the plugin ships, as data (its actions and services). The grants on its own
+   * entities go in the package's `rules/grants.json`, which is added to these.
+   */
   rules?: unknown[]
   /**
    * Alert and automation rules the plugin ships, as data: stored once by name when it is

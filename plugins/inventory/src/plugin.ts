@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { createDemoUsers, definePlugin } from '@plume/core'
 import { addAvailable } from './hooks/add-available.js'
 import { ledgerOnly } from './hooks/ledger-only.js'
@@ -42,8 +41,7 @@ export default definePlugin<InventoryApi>({
     'api/stock-receipts': (ctx) => stockReceiptsService(ctx.knex, createInventoryApi()),
     'api/stock-adjustments': (ctx) => stockAdjustmentsService(ctx.knex, createInventoryApi()),
   },
-  // permission rules as data (resources of the custom services); see rules/permissions.json
-  rules: JSON.parse(readFileSync(new URL('../rules/permissions.json', import.meta.url), 'utf8')) as unknown[],
+  // its permission rules (grants on its entities and services) are data: rules/grants.json, loaded by the host
   setup: () => createInventoryApi(),
   async seed(ctx) {
     const started = performance.now()
