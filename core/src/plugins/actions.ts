@@ -27,7 +27,7 @@ export interface ActionInfo {
   /** Record states the action applies to. */
   states?: readonly string[]
   /** See `ActionDefinition.offered`. */
-  offered?: (record: Record<string, unknown>) => boolean
+  offered?: ActionDefinition['offered']
 }
 
 const ID = /^\d{1,10}$/
