@@ -14,6 +14,8 @@ export { setting, knexOf } from './kernel/settings.js'
 export { defer, inTransaction } from './db/commit.js'
 // a transaction whose service events wait for its commit (and vanish on rollback)
 export { withCommitEvents } from './app/commit-events.js'
+// realtime for records written by raw SQL (ledgers): their events after the commit
+export { announceAfterCommit, type RawWriteEvent } from './plugins/raw-events.js'
 export { prepared } from './db/prepared.js'
 // entity services, queries, validation
 export type { EntityParams, Paginated, Row } from './service/entity-service.js'

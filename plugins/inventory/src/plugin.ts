@@ -37,12 +37,12 @@ export default definePlugin<InventoryApi>({
     },
   },
   services: {
-    'api/stock-transfers': (ctx) => stockTransfersService(ctx.knex, createInventoryApi()),
-    'api/stock-receipts': (ctx) => stockReceiptsService(ctx.knex, createInventoryApi()),
-    'api/stock-adjustments': (ctx) => stockAdjustmentsService(ctx.knex, createInventoryApi()),
+    'api/stock-transfers': (ctx) => stockTransfersService(ctx.knex, createInventoryApi(ctx.app)),
+    'api/stock-receipts': (ctx) => stockReceiptsService(ctx.knex, createInventoryApi(ctx.app)),
+    'api/stock-adjustments': (ctx) => stockAdjustmentsService(ctx.knex, createInventoryApi(ctx.app)),
   },
   // its permission rules (grants on its entities and services) are data: rules/grants.json, loaded by the host
-  setup: () => createInventoryApi(),
+  setup: (ctx) => createInventoryApi(ctx.app),
   async seed(ctx) {
     const started = performance.now()
     await ctx.knex.transaction((trx) => seedCatalog(trx))
