@@ -214,8 +214,19 @@ describe('order entry', () => {
     const id = await created('/api/orders', { customerId: f.customerId, warehouseId: f.warehouseId, lines })
     const { ctx, page } = await newPage(1440, 'en')
     await login(page, p.url, p.adminEmail, p.adminPassword)
+    const asked: string[] = []
+    page.on('request', (r) => {
+      const url = new URL(r.url())
+      if (/^\/api\/(order-lines|products)$/.test(url.pathname)) asked.push(`${url.pathname}${url.searchParams.has('$skip') ? ' $skip' : ''}`)
+    })
     await page.goto(`${p.url}/admin/e/orders/${id}`)
     await page.waitForSelector('[data-test="edit-lines"]')
+    // the detail's lines panel reads the 200 lines it shows and the count, not all 1,000 page by page
+    await page.waitForSelector('[data-test="panel-line"]')
+    expect(await page.locator('[data-test="order-lines-panel"] h2').innerText()).toContain('(1000)')
+    expect(await page.locator('[data-test="panel-line"]').count()).toBe(200)
+    expect(asked.filter((a) => a.endsWith('$skip'))).toEqual([])
+    asked.length = 0
     await page.evaluate(() => performance.mark('test:click'))
     await page.click('[data-test="edit-lines"]')
     await page.waitForSelector('[data-test="order-entry"][data-ready="true"]')
@@ -227,6 +238,9 @@ describe('order entry', () => {
     const order = (await admin('GET', `/api/orders/${id}`)).body
     expect(digits(await page.locator('[data-test="total"]').innerText())).toBe(order.total)
     expect(open.rows).toBeLessThan(60) // windowed: only the rows in view are in the DOM
+    // opening: two pages of lines and one product lookup (60 products), no request per line
+    expect(asked.filter((a) => a.startsWith('/api/order-lines'))).toHaveLength(2)
+    expect(asked.filter((a) => a === '/api/products')).toHaveLength(1)
     const edit = await page.evaluate(async () => {
       const input = document.querySelector<HTMLInputElement>('[data-row="0"] [data-cell="quantity"]')!
       const before = document.querySelector('[data-test="total"]')!.textContent

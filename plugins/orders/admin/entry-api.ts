@@ -74,7 +74,8 @@ export function orderDiscountOf(q: Pick<QuoteAnswer, 'adjustments'> | undefined)
   return centsToString(cents)
 }
 
-const LINE_FIELDS = ['id', 'productId', 'quantity', 'unitPrice', 'listPrice', 'discount', 'taxRate', 'taxAmount', 'lineTotal', 'pricingAdjustments']
+/** The columns of an order line the screens read. */
+export const LINE_FIELDS = ['id', 'productId', 'quantity', 'unitPrice', 'listPrice', 'discount', 'taxRate', 'taxAmount', 'lineTotal', 'pricingAdjustments']
 
 /**
  * The lines of an order, oldest first: the first page at once (it says how many there are), and
@@ -88,10 +89,22 @@ export async function orderLines(orderId: number): Promise<{ rows: Row[]; more: 
   return { rows: first.data, more }
 }
 
-/** Every line of an order, oldest first. */
-export async function allOrderLines(orderId: number): Promise<Row[]> {
+/**
+ * A saved order as the entry screen opens it, in two rounds: the order and the first page of its
+ * lines, then the other pages and the products of the first page together; the header's titles
+ * are asked for as soon as the order is there. Products of later pages not yet known follow.
+ */
+export async function savedOrder(orderId: number): Promise<{ order: Row; lines: Row[]; products: Map<number, EntryProduct> }> {
+  const order = api.get('orders', orderId)
+  const titles = order.then((o) => rememberTitles([['customer', o.customerId], ['partner', o.partnerId], ['warehouse', o.warehouseId]]))
+  // handled below; not reported as unhandled when the lines fail first
+  titles.catch(() => undefined)
   const { rows, more } = await orderLines(orderId)
-  return [...rows, ...(await more)]
+  const [rest, products] = await Promise.all([more, productsById(rows.map((r) => Number(r.productId)))])
+  const missing = rest.map((r) => Number(r.productId)).filter((id) => !products.has(id))
+  if (missing.length) for (const [id, p] of await productsById(missing)) products.set(id, p)
+  const [o] = await Promise.all([order, titles])
+  return { order: o, lines: [...rows, ...rest], products }
 }
 
 /**
