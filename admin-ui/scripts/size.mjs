@@ -2,14 +2,15 @@
 /**
  * Gzip size of what /admin loads before anything else: the entry script, its modulepreloads and
  * the stylesheets linked from dist/index.html. Fails (exit 1) over the budget.
- * Usage: node admin-ui/scripts/size.mjs [--budget-js=350] [--json]
+ * Usage: [PLUME_ADMIN_DIST=<folder>] node admin-ui/scripts/size.mjs [--budget-js=350] [--json]
  */
 import { readFileSync, existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 
-const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist')
+// PLUME_ADMIN_DIST: a build made elsewhere (the folder the platform serves then)
+const dist = process.env.PLUME_ADMIN_DIST ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist')
 const arg = (name, dflt) => {
   const a = process.argv.find((x) => x.startsWith(`--${name}=`))
   return a ? Number(a.split('=')[1]) : dflt

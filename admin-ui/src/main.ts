@@ -10,10 +10,13 @@ import { router } from './router'
 import { onSessionExpired } from './api/client'
 import { useSession } from './stores/session'
 import { useMeta } from './stores/meta'
+import { preloadRoute } from './utils/preload'
 
 const app = createApp(App)
 const pinia = createPinia()
 app.use(pinia).use(i18n).use(router)
+// a signed-in reload: the screen's code downloads beside api/meta, which the router waits for first
+if (useSession(pinia).signedIn) preloadRoute(router, router.options.history.location)
 
 onSessionExpired(() => {
   const session = useSession(pinia)

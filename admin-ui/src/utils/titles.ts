@@ -25,6 +25,18 @@ export function titleOf(target: EntityMeta | undefined, id: unknown): string | u
   return undefined
 }
 
+/**
+ * Titles of `ids` fetched now (those not cached yet), for what is drawn once with them (a chart's
+ * labels); `titleOf` then answers from the cache.
+ * @example await loadTitles(partnerMeta, [9, 11]); titleOf(partnerMeta, 9) // "华东经销商"
+ */
+export async function loadTitles(target: EntityMeta | undefined, ids: readonly unknown[]): Promise<void> {
+  for (const id of ids) titleOf(target, id)
+  if (!pending.size) return
+  clearTimeout(timer)
+  await flush()
+}
+
 export function rememberTitle(target: EntityMeta, row: Row): void {
   cache.set(key(target.name, row.id), recordTitle(target, row))
 }
