@@ -9,6 +9,7 @@ const en = {
         'Who may do what with which records. A rule allows or denies actions on entities for some roles, optionally only on some rows and without some fields. Deny wins; without an allowing rule, nothing is allowed.',
       tabs: { rules: 'Rules', matrix: 'Matrix', explain: 'Explain' },
       newRule: 'New rule',
+      filter: 'Find a rule by name, role or entity',
       col: {
         name: 'Rule',
         effect: 'Effect',
@@ -141,6 +142,7 @@ const zh: typeof en = {
         '谁可以对哪些记录做什么。规则为某些角色允许或拒绝对实体的操作，可仅限部分行、隐藏部分字段。拒绝优先；没有允许的规则即不允许。',
       tabs: { rules: '规则', matrix: '权限矩阵', explain: '权限解释' },
       newRule: '新建规则',
+      filter: '按名称、角色或实体查找规则',
       col: {
         name: '规则',
         effect: '效果',
