@@ -1,4 +1,3 @@
-import { PGlite } from '@electric-sql/pglite'
 import knex, { type Knex } from 'knex'
 import ClientPgLite from 'knex-pglite'
 import pg from 'pg'
@@ -11,12 +10,6 @@ import type { Database } from '../kernel/database.js'
 // NUMERIC (money) and INT8 come back as strings: exact decimals are never turned into floats.
 // COUNT(*) is int8; we cast counts explicitly where we need numbers.
 pg.types.setTypeParser(1700, (v) => v)
-
-// DATE (`format: date` fields) is a calendar day: it stays the text `YYYY-MM-DD`. Parsed into a JS
-// Date it would come back as an ISO timestamp, and `pg` would also shift it by the process's time zone.
-const DATE_OID = 1082
-const keepText = (v: string): string => v
-pg.types.setTypeParser(DATE_OID, keepText)
 
 export interface DatabaseOptions {
   /** `postgres://…` selects a PostgreSQL server; absent means embedded PGlite. */
@@ -48,14 +41,12 @@ export async function connectDatabase(opts: DatabaseOptions = {}): Promise<Datab
   }
   const dir = opts.dataDir ?? './data'
   const inMemory = dir === 'memory' || dir === ':memory:'
-  let filename: string | undefined
+  let connection: Record<string, unknown> = {}
   if (!inMemory) {
     const abs = resolve(dir)
     mkdirSync(abs, { recursive: true })
-    filename = join(abs, 'pg')
+    connection = { filename: join(abs, 'pg') }
   }
-  // the same type parsers as on PostgreSQL (see DATE_OID above)
-  const connection = { pglite: new PGlite({ dataDir: filename, parsers: { [DATE_OID]: keepText } }) }
   const k = knex({
     client: ClientPgLite as unknown as Knex.Config['client'],
     dialect: 'postgres',

@@ -1,7 +1,7 @@
 import { BadRequest, Conflict } from '@feathersjs/errors'
 import type { Knex } from 'knex'
 import { PENDING_RESERVATIONS } from './migrations/20261206000000-reserve-at-commit.js'
-import { announceAfterCommit, prepared, type PlumeApp } from '@plume/core'
+import { prepared } from '@plume/core'
 
 /** Kinds of the stock ledger (`stock_movements.kind`). */
 export type MovementKind = 'receipt' | 'reservation' | 'release' | 'shipment' | 'adjustment' | 'transfer_in' | 'transfer_out'
@@ -80,10 +80,9 @@ export interface InventoryApi {
   available(db: Knex | Knex.Transaction, productId: number, warehouseId: number): Promise<number>
 }
 
-const RETURNING = `id, "productId", "warehouseId", "onHand", reserved, version`
+const RETURNING = `"productId", "warehouseId", "onHand", reserved, version`
 
 interface LevelRow {
-  id: number
   productId: number
   warehouseId: number
   onHand: number
@@ -108,12 +107,6 @@ function assertIds(c: { productId: unknown; warehouseId?: unknown }): void {
       throw new BadRequest(`Invalid ${key}: must be a positive integer`, { errors: [{ path: `/${key}`, message: 'must be a positive integer' }] })
     }
   }
-}
-
-/** After the commit: the level's `created`/`patched` event and its ledger row's `created` event. */
-function announceLevel(app: PlumeApp, trx: Knex.Transaction, row: LevelRow): void {
-  announceAfterCommit(app, trx, 'stockLevel', row.version === 1 ? 'created' : 'patched', [row.id])
-  announceAfterCommit(app, trx, 'stockMovement', 'created', [Number(row.movementId)])
 }
 
 const toResult = (row: LevelRow): StockResult => ({
@@ -192,7 +185,7 @@ export async function insufficientStock(db: Knex | Knex.Transaction, c: StockCha
 }
 
 /** `reserveAll` in one round trip; the lines share warehouse, order, reference and time. */
-async function reserveLines(trx: Knex.Transaction, lines: StockChange[]): Promise<LevelRow[]> {
+async function reserveLines(trx: Knex.Transaction, lines: StockChange[]): Promise<StockResult[]> {
   const first = lines[0]!
   const values = lines.map(() => '(?::integer, ?::integer)').join(', ')
   // `l` locks the rows in product order before the update touches them (a one-time filter)
@@ -217,7 +210,7 @@ async function reserveLines(trx: Knex.Transaction, lines: StockChange[]): Promis
   const done = new Set(rows.map((r) => r.productId))
   const short = lines.find((c) => !done.has(c.productId))
   if (short) throw await insufficientStock(trx, { ...short, quantity: lines.filter((c) => c.productId === short.productId).reduce((n, c) => n + c.quantity, 0) })
-  return rows
+  return rows.map(toResult)
 }
 
 /** Upsert for stock coming in: creates the level when the product was never stocked there. */
@@ -243,19 +236,14 @@ async function addOnHand(trx: Knex.Transaction, c: StockChange, kind: MovementKi
  * Builds the inventory API. Stateless: it only needs the caller's transaction.
  * @example const inv = createInventoryApi(); await inv.reserve(trx, { productId, warehouseId, quantity: 3, orderId })
  */
-export function createInventoryApi(app?: PlumeApp): InventoryApi {
-  // raw statements announce what they changed after the commit (realtime, filtered per recipient)
-  const told = (trx: Knex.Transaction, row: LevelRow): StockResult => {
-    if (app) announceLevel(app, trx, row)
-    return toResult(row)
-  }
+export function createInventoryApi(): InventoryApi {
   return {
     async reserve(trx, c) {
       assertIds(c)
       assertQuantity(c.quantity)
       const row = await change(trx, 'reserved = reserved + ?', '"onHand" - reserved >= ?', [c.quantity], [c.quantity], c, 'reservation', c.quantity)
       if (!row) throw await insufficientStock(trx, c)
-      return told(trx, row)
+      return toResult(row)
     },
 
     async reserveAtCommit(trx, lines) {
@@ -301,7 +289,7 @@ export function createInventoryApi(app?: PlumeApp): InventoryApi {
       }
       if (lines.length === 0) return []
       if (lines.length === 1) return [await this.reserve(trx, lines[0]!)]
-      return (await reserveLines(trx, lines)).map((row) => told(trx, row))
+      return reserveLines(trx, lines)
     },
 
     async release(trx, c) {
@@ -312,7 +300,7 @@ export function createInventoryApi(app?: PlumeApp): InventoryApi {
         const { sku, wh, level } = await labels(trx, c.productId, c.warehouseId)
         throw new Conflict(`Cannot release ${c.quantity} of product ${sku} in warehouse ${wh}: only ${level?.reserved ?? 0} reserved`)
       }
-      return told(trx, row)
+      return toResult(row)
     },
 
     async ship(trx, c) {
@@ -323,19 +311,19 @@ export function createInventoryApi(app?: PlumeApp): InventoryApi {
         const { sku, wh, level } = await labels(trx, c.productId, c.warehouseId)
         throw new Conflict(`Cannot ship ${c.quantity} of product ${sku} from warehouse ${wh}: only ${level?.reserved ?? 0} reserved`)
       }
-      return told(trx, row)
+      return toResult(row)
     },
 
     async receive(trx, c) {
       assertIds(c)
       assertQuantity(c.quantity)
-      return told(trx, await addOnHand(trx, c, 'receipt'))
+      return toResult(await addOnHand(trx, c, 'receipt'))
     },
 
     async adjust(trx, c) {
       assertIds(c)
       assertQuantity(c.quantity, true)
-      if (c.quantity > 0) return told(trx, await addOnHand(trx, c, 'adjustment'))
+      if (c.quantity > 0) return toResult(await addOnHand(trx, c, 'adjustment'))
       const q = -c.quantity
       const row = await change(trx, '"onHand" = "onHand" - ?', '"onHand" - reserved >= ?', [q], [q], c, 'adjustment', c.quantity)
       if (!row) {
@@ -343,7 +331,7 @@ export function createInventoryApi(app?: PlumeApp): InventoryApi {
         const free = level ? level.onHand - level.reserved : 0
         throw new Conflict(`Cannot remove ${q} of product ${sku} in warehouse ${wh}: only ${free} on hand are not reserved`)
       }
-      return told(trx, row)
+      return toResult(row)
     },
 
     async transfer(trx, t) {
@@ -363,9 +351,9 @@ export function createInventoryApi(app?: PlumeApp): InventoryApi {
         if (wh === 'from') {
           const row = await change(trx, '"onHand" = "onHand" - ?', '"onHand" - reserved >= ?', [t.quantity], [t.quantity], out, 'transfer_out', -t.quantity)
           if (!row) throw await insufficientStock(trx, out)
-          from = told(trx, row)
+          from = toResult(row)
         } else {
-          to = told(trx, await addOnHand(trx, { ...base, warehouseId: t.toWarehouseId }, 'transfer_in'))
+          to = toResult(await addOnHand(trx, { ...base, warehouseId: t.toWarehouseId }, 'transfer_in'))
         }
       }
       return { from: from!, to: to! }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { createDemoUsers, definePlugin, systemOnly, type PlumeApp } from '@plume/core'
 import type { InventoryApi } from '@plume/plugin-inventory'
@@ -61,7 +62,7 @@ export default definePlugin<PurchasingApi>({
     'api/replenishment': (ctx) => replenishmentService(ctx.app, ctx.knex),
     'api/ap-aging': (ctx) => apAgingService(ctx.knex),
   },
-  // its permission rules (grants on its entities and services) are data: rules/grants.json, loaded by the host
+  rules: JSON.parse(readFileSync(new URL('../rules/grants.json', import.meta.url), 'utf8')) as unknown[],
   setup(ctx) {
     inventories.set(ctx.app, ctx.use<InventoryApi>('inventory'))
     removers.get(ctx.app)?.()
