@@ -3,6 +3,7 @@ import { useMeta } from './stores/meta'
 import { useSession } from './stores/session'
 import { extensionRoutes, replacement } from './extensions'
 import { adminRoutes } from './views/admin/menu'
+import { builderRoutes } from './views/builder/routes'
 
 export const router = createRouter({
   history: createWebHistory('/admin/'),
@@ -18,6 +19,7 @@ export const router = createRouter({
         { path: 'e/:entity/:id', name: 'detail', component: () => import('./views/EntityDetail.vue') },
         { path: 'e/:entity/:id/edit', name: 'edit', component: () => import('./views/EntityForm.vue') },
         ...adminRoutes(),
+        ...builderRoutes(),
         ...extensionRoutes(),
         { path: ':rest(.*)*', name: 'not-found', component: () => import('./views/NotFound.vue') },
       ],

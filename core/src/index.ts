@@ -14,9 +14,13 @@ export { setting, knexOf } from './kernel/settings.js'
 export { defer, inTransaction } from './db/commit.js'
 // a transaction whose service events wait for its commit (and vanish on rollback)
 export { withCommitEvents } from './app/commit-events.js'
+// realtime for records written by raw SQL (ledgers): their events after the commit
+export { announceAfterCommit, type RawWriteEvent } from './plugins/raw-events.js'
 export { prepared } from './db/prepared.js'
 // entity services, queries, validation
 export type { EntityParams, Paginated, Row } from './service/entity-service.js'
+// many records through the full service path, written in chunks (imports, seeds)
+export { bulkWrite, BULK_CHUNK, BULK_EVENTS_MAX, BULK_EVENT, type BulkItem, type BulkResult, type BulkOptions, type BulkOutcome } from './service/bulk.js'
 export { parseQuery, parsePage, type ParsedQuery, type FilterGroup, type Condition } from './service/query.js'
 export { applyFilter, type RowScope } from './service/sql.js'
 export { normalizeFields, normalizeText, type TextCase } from './service/normalize-text.js'

@@ -98,6 +98,12 @@ export const metaschema = {
         group: { type: 'string', minLength: 1 },
         help: { $ref: '#/$defs/localizedText' },
         hidden: { type: 'boolean' },
+        // the widget's options as its Options.vue edits them (admin-ui/src/widgets/*): `{ "placeholder": "…", "limit": 20 }`
+        widgetOptions: {
+          type: 'object',
+          propertyNames: { minLength: 1, maxLength: 63 },
+          additionalProperties: { type: ['string', 'number', 'boolean'] },
+        },
         // display text per enum value: `{ "in_progress": { "en": "In progress", "zh-CN": "处理中" } }`
         enumLabels: {
           type: 'object',

@@ -24,6 +24,8 @@ export interface FieldUi {
   group?: string
   help?: LocalizedText
   hidden?: boolean
+  /** The widget's options, as its Options.vue edits them (string, number or boolean values). */
+  widgetOptions?: Record<string, string | number | boolean>
   /** Display text per enum value (keys are the values as strings); unlabelled values are shown as they are. */
   enumLabels?: Record<string, LocalizedText>
 }

@@ -7,16 +7,18 @@
 import autocannon from 'autocannon'
 import { performance } from 'node:perf_hooks'
 import { readRuleFiles, type PermissionEngine, type PermissionRule } from '@plume/core/internal'
-import { builtInEntityDirs, startTestPlatform } from '@plume/core/testing'
+import { builtInEntityDirs, builtInGrants, startTestPlatform } from '@plume/core/testing'
 
 const ITER = Number(process.env.BENCH_ITER ?? 20_000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const HTTP_SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 
-const p = await startTestPlatform({ pluginDirs: [], entityDirs: builtInEntityDirs() })
+const grants = builtInGrants()
+const p = await startTestPlatform({ pluginDirs: [], entityDirs: builtInEntityDirs(), plugins: [grants] })
 const { app } = p
 const engine = app.get('permissionEngine') as PermissionEngine
-const needed = readRuleFiles().flatMap((f) => f.rules as PermissionRule[])
+// the core's default rules and the built-in plugins' grants (the rules of a real deployment)
+const needed = [...readRuleFiles().flatMap((f) => f.rules as PermissionRule[]), ...(grants.rules as PermissionRule[])]
 const entities = [...p.entities.values()]
 const crud = ['find', 'get', 'create', 'patch', 'update', 'remove']
 const noise: PermissionRule[] = []

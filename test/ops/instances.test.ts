@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { builtInEntityDirs, startTestPlatform, testDatabase, type TestPlatform } from '@plume/core/testing'
+import { builtInEntityDirs, builtInGrants, startTestPlatform, testDatabase, type TestPlatform } from '@plume/core/testing'
 import { SYNC_CHANNEL } from '../../core/src/ops/sync.js'
 import { sealer } from '../../core/src/ops/seal.js'
 import { freePort, RedisServer } from './redis.js'
@@ -67,7 +67,7 @@ beforeAll(async () => {
   // the entities of customers and partners only: a small world, quick to migrate twice
   const entityDirs = builtInEntityDirs().filter((d) => !/[/\\]plugins[/\\]/.test(d) || /[/\\](crm|partners|orders|inventory)[/\\]entities$/.test(d))
   // one deployment: one JWT secret (PLUME_JWT_SECRET or the database's), which also seals the events
-  const opts = { database: shared.options, pluginDirs: [] as string[], entityDirs, jwtSecret: randomBytes(24).toString('base64url') }
+  const opts = { database: shared.options, pluginDirs: [] as string[], plugins: [builtInGrants()], entityDirs, jwtSecret: randomBytes(24).toString('base64url') }
   a = await startTestPlatform(opts)
   b = await startTestPlatform(opts)
   tokenA = await a.login()

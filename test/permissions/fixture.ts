@@ -1,12 +1,12 @@
 import { io, type Socket } from 'socket.io-client'
 import { definePlugin } from '@plume/core'
-import { builtInEntityDirs, startTestPlatform, type TestPlatform } from '@plume/core/testing'
+import { builtInEntityDirs, builtInGrants, startTestPlatform, type TestPlatform } from '@plume/core/testing'
 
 /**
  * The permissions suite's world: two partners (A, B), a warehouse, customers and orders of
  * each, a sales rep with their own customer and order, and one user per default role. No
  * discovered plugins: the generic entity services of the core's and the built-in plugins'
- * entity folders only, plus a tiny plugin with two order actions so action permissions can
+ * entity folders and their grants only, plus a tiny plugin with two order actions so action permissions can
  * be checked.
  */
 
@@ -65,7 +65,7 @@ const testActions = definePlugin({
 })
 
 export async function startWorld(): Promise<World> {
-  const p = await startTestPlatform({ pluginDirs: [], entityDirs: builtInEntityDirs(), plugins: [testActions] })
+  const p = await startTestPlatform({ pluginDirs: [], entityDirs: builtInEntityDirs(), plugins: [builtInGrants(), testActions] })
   const svc = (name: string) => p.app.service(`api/${name}`)
   const create = async (name: string, data: Record<string, unknown>) => (await svc(name).create(data)) as Row
   const tier = await create('partner-tiers', { code: 'T1', name: 'Gold', rank: 1, discountPercent: 5 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { builtInEntityDirs, startTestPlatform, testDatabase } from '@plume/core/testing'
+import { builtInEntityDirs, builtInGrants, startTestPlatform, testDatabase } from '@plume/core/testing'
 
 const role = (r: string) => ({ fact: 'user', path: '$.roles', operator: 'contains', value: r })
 
@@ -11,7 +11,7 @@ describe('permission rules across instances', () => {
   it('a deny rule added on one instance is enforced by the other, and lifted again', async ({ skip }) => {
     const shared = await testDatabase()
     if (shared.kind !== 'postgres') return skip()
-    const opts = { database: shared.options, pluginDirs: [] as string[], entityDirs: builtInEntityDirs() }
+    const opts = { database: shared.options, pluginDirs: [] as string[], entityDirs: builtInEntityDirs(), plugins: [builtInGrants()] }
     const a = await startTestPlatform(opts)
     const b = await startTestPlatform(opts)
     try {

@@ -13,6 +13,8 @@ export interface FieldUi {
   group?: string
   help?: LocalizedText
   hidden?: boolean
+  /** The widget's options (`x-ui.widgetOptions`), edited in the builder through the widget's Options.vue. */
+  widgetOptions?: Record<string, string | number | boolean>
   /** Display text per enum value (`x-ui.enumLabels`), keyed by the value as a string. */
   enumLabels?: Record<string, LocalizedText>
 }

@@ -63,3 +63,22 @@ export function supersedeHeldEvents(trx: Knex.Transaction, path: string, id: num
     queue.filter((e) => !(e.path === path && Number(e.id) === id && (e.event === 'patched' || e.event === 'updated'))),
   )
 }
+
+/** How many events wait for the commit of `trx` (a mark for {@link summarizeHeldEvents}). */
+export function heldEventCount(trx: Knex.Transaction): number {
+  return held.get(trx)?.length ?? 0
+}
+
+/**
+ * Replaces the held `created`/`patched`/`updated` events of `path` queued since `from` by one
+ * event `event` with `data` (emitted by `emit` after the commit): a bulk write of many records
+ * tells listeners once. Answers whether there was a queue to change.
+ */
+export function summarizeHeldEvents(trx: Knex.Transaction, from: number, path: string, event: string, data: unknown, emit: (event: string, data: unknown) => void): boolean {
+  const queue = held.get(trx)
+  if (!queue) return false
+  const kept = queue.filter((e, i) => i < from || e.path !== path || !(e.event === 'created' || e.event === 'patched' || e.event === 'updated'))
+  kept.push({ path, id: undefined, event, emit: () => emit(event, data) })
+  held.set(trx, kept)
+  return true
+}

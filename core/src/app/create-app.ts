@@ -10,6 +10,7 @@ import { settingsFromEnv, type EnvSettings } from '../kernel/settings.js'
 import { servicePath } from '../kernel/paths.js'
 import { errorHandler } from '../errors/handler.js'
 import { EntityService } from '../service/entity-service.js'
+import { BULK_EVENT } from '../service/bulk.js'
 import { authEntityHooks, authWriteGuards, requireAuth, setupAuthentication, setupSessions, socketClientIp, jwtSecret } from '../auth/setup.js'
 import { clientSafeErrors, transaction, validateData } from './hooks.js'
 import { rejectNulText, rethrowBodyError } from './client-input.js'
@@ -51,7 +52,8 @@ export function registerEntityService(app: PlumeApp, entity: EntityDefinition, a
   const paginate = app.get('paginate')
   const service = new EntityService(app.get('db').knex, entity, { defaultLimit: paginate.default, maxLimit: paginate.max })
   const path = servicePath(entity)
-  app.use(path, service, { methods: ['find', 'get', 'create', 'update', 'patch', 'remove'], events: [] })
+  // `imported`: the one event of a large bulk write (service/bulk.ts)
+  app.use(path, service, { methods: ['find', 'get', 'create', 'update', 'patch', 'remove'], events: [BULK_EVENT] })
   const guard: AroundHook[] = [clientSafeErrors(), requireAuth(), ...authorizeHooks(app, entity)]
   const audit = auditHooks(app, entity)
   // after-rules run once the whole write is done (plugin hooks included), on the row as it will commit:

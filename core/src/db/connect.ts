@@ -1,3 +1,4 @@
+import { PGlite } from '@electric-sql/pglite'
 import knex, { type Knex } from 'knex'
 import ClientPgLite from 'knex-pglite'
 import pg from 'pg'
@@ -10,6 +11,12 @@ import type { Database } from '../kernel/database.js'
 // NUMERIC (money) and INT8 come back as strings: exact decimals are never turned into floats.
 // COUNT(*) is int8; we cast counts explicitly where we need numbers.
 pg.types.setTypeParser(1700, (v) => v)
+
+// DATE (`format: date` fields) is a calendar day: it stays the text `YYYY-MM-DD`. Parsed into a JS
+// Date it would come back as an ISO timestamp, and `pg` would also shift it by the process's time zone.
+const DATE_OID = 1082
+const keepText = (v: string): string => v
+pg.types.setTypeParser(DATE_OID, keepText)
 
 export interface DatabaseOptions {
   /** `postgres://…` selects a PostgreSQL server; absent means embedded PGlite. */
@@ -41,12 +48,14 @@ export async function connectDatabase(opts: DatabaseOptions = {}): Promise<Datab
   }
   const dir = opts.dataDir ?? './data'
   const inMemory = dir === 'memory' || dir === ':memory:'
-  let connection: Record<string, unknown> = {}
+  let filename: string | undefined
   if (!inMemory) {
     const abs = resolve(dir)
     mkdirSync(abs, { recursive: true })
-    connection = { filename: join(abs, 'pg') }
+    filename = join(abs, 'pg')
   }
+  // the same type parsers as on PostgreSQL (see DATE_OID above)
+  const connection = { pglite: new PGlite({ dataDir: filename, parsers: { [DATE_OID]: keepText } }) }
   const k = knex({
     client: ClientPgLite as unknown as Knex.Config['client'],
     dialect: 'postgres',

@@ -140,6 +140,8 @@ export async function applyChangeIn(trx: Knex.Transaction, app: PlumeApp, rt: Me
     const errors = missing.map((s) => ({ path: '/confirm', message: `must name "${s}": ${plan.destructive.filter((d) => d.step === s).map((d) => d.detail).join('; ')}` }))
     throw new BadRequest(`Destructive step(s) not confirmed: ${missing.join(', ')}. Send them in "confirm" to apply.`, { errors, confirmRequired: plan.confirmRequired })
   }
+  // nothing to change (the definition as it is, no statements): no version, no audit entry
+  if (plan.statements.length === 0 && stableStringify(stored.get(req.entity) ?? null) === stableStringify(req.next)) return { ...plan, version: plan.fromVersion, reverse: { statements: [], renames: {}, lossless: true, notes: [] } }
   // the renames already ran in planOn; the rest now
   for (const sql of plan.statements.slice(plan.renamed.length)) await trx.raw(sql)
   const target = all.get(req.entity)

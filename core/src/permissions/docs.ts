@@ -49,3 +49,30 @@ export const explainDocs: ServiceDocs = {
     },
   },
 }
+
+const fieldErrors = { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } }
+
+export const rulesValidateDocs: ServiceDocs = {
+  tag: 'Permissions',
+  operations: {
+    create: {
+      summary: 'Check a permission rule without saving it (the checks a save runs)',
+      description: 'Needs `create` on `rule`. Answers 200 with the problems, each with a JSON pointer into the rule (`/row/nope`).',
+      body: objectSchema({ definition: { $ref: '#/components/schemas/PermissionRule' } }),
+      result: { type: 'object', properties: { valid: { type: 'boolean' }, errors: fieldErrors } },
+    },
+  },
+}
+
+export const ruleVersionsDocs: ServiceDocs = {
+  tag: 'Permissions',
+  operations: {
+    find: {
+      summary: 'The history of a permission rule, newest first (revert by saving an old definition)',
+      result: {
+        type: 'array',
+        items: { type: 'object', properties: { version: { type: 'integer' }, change: { type: 'string' }, definition: { $ref: '#/components/schemas/PermissionRule' }, enabled: { type: 'boolean' }, updatedAt: { type: 'string', format: 'date-time' }, updatedBy: { type: ['integer', 'null'] } } },
+      },
+    },
+  },
+}

@@ -9,12 +9,13 @@ import { actionGuard, guardServices } from './guards.js'
 import { authorize, engineOf } from './hooks.js'
 import { EXPLAIN_PATH, knownResources, RULES_PATH, waitingResources } from './resources.js'
 import { RulesService } from './rules-service.js'
+import { RULE_VERSIONS_PATH, RULES_VALIDATE_PATH, rulesValidateService, ruleVersionsService } from './rules-tools.js'
 import { RuleSync } from './sync.js'
 import { msFromEnv, whileRunning } from '../app/background.js'
 import { ensureRuleTables, loadEnabledRules, readRuleFiles, RuleFileError, seedRules } from './store.js'
 import type { PermissionRule } from './types.js'
 import { isRuleShape, validateRule } from './validate.js'
-import { explainDocs, rulesDocs } from './docs.js'
+import { explainDocs, rulesDocs, rulesValidateDocs, ruleVersionsDocs } from './docs.js'
 
 export { PermissionEngine, userFact, combine } from './engine.js'
 export type { Decision, Grant } from './engine.js'
@@ -69,13 +70,17 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
     const resources = knownResources(app)
     const waiting = waitingResources(app)
     const usable = rules.filter((r) => {
+      // a rule naming a disabled plugin's entities or services waits for it (its grants go with
+      // it, though the entity stays known); at start-up the plugins are not mounted yet (they are
+      // checked again once they are)
+      const plugin = r.entities.map((e) => waiting.get(e)).find((x) => x !== undefined)
+      if (plugin) {
+        logger.debug({ rule: r.name, plugin }, 'permission rule waits for its plugin to be enabled')
+        return false
+      }
       const errs = validateRule(r, { entities: app.get('entities'), resources })
       if (errs.length === 0) return true
-      // a rule naming a disabled plugin's entities or services waits for it; at start-up the
-      // plugins are not mounted yet (they are checked again once they are)
-      const plugin = r.entities.map((e) => waiting.get(e)).find((x) => x !== undefined)
-      if (plugin) logger.debug({ rule: r.name, plugin }, 'permission rule waits for its plugin to be enabled')
-      else logger[opts.startup ? 'debug' : 'error']({ rule: r.name, errors: errs }, 'permission rule left out: no longer valid')
+      logger[opts.startup ? 'debug' : 'error']({ rule: r.name, errors: errs }, 'permission rule left out: no longer valid')
       return false
     })
     engine.load(usable)
@@ -106,6 +111,9 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
 
   app.use(RULES_PATH, Object.assign(new RulesService(app, reload), { docs: rulesDocs }), { methods: ['find', 'get', 'create', 'update', 'patch', 'remove'] })
   app.service(RULES_PATH).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
+  app.use(RULES_VALIDATE_PATH, Object.assign(rulesValidateService(app), { docs: rulesValidateDocs }), { methods: ['create'], events: [] })
+  app.use(RULE_VERSIONS_PATH, Object.assign(ruleVersionsService(app), { docs: ruleVersionsDocs }), { methods: ['find'], events: [] })
+  for (const path of [RULES_VALIDATE_PATH, RULE_VERSIONS_PATH]) app.service(path).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
   app.use(EXPLAIN_PATH, Object.assign(new ExplainService(app, () => engineOf(app)), { docs: explainDocs }), { methods: ['find'], events: [] })
   app.service(EXPLAIN_PATH).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
   // every non-entity service (rules, explain, plugins, audit, custom services) and every action

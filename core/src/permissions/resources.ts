@@ -17,7 +17,7 @@ const camel = (s: string) => s.replace(/[-_/]+([a-z0-9])/g, (_m, c: string) => c
  * `api/plugins` → `plugin`, `api/audit…` → `audit`, `api/stock-transfers` → `stockTransfers`.
  */
 export function resourceOf(path: string): string {
-  if (path === RULES_PATH) return 'rule'
+  if (path === RULES_PATH || path.startsWith(`${RULES_PATH}/`)) return 'rule'
   if (path.startsWith('api/permissions')) return 'permission'
   if (path === 'api/plugins') return 'plugin'
   if (path.startsWith('api/audit')) return 'audit'

@@ -27,7 +27,7 @@ export interface ActionInfo {
   /** Record states the action applies to. */
   states?: readonly string[]
   /** See `ActionDefinition.offered`. */
-  offered?: (record: Record<string, unknown>) => boolean
+  offered?: ActionDefinition['offered']
 }
 
 const ID = /^\d{1,10}$/
@@ -157,7 +157,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
  */
 export function actionService(
   app: PlumeApp,
-  entity: EntityDefinition,
+  mounted: EntityDefinition,
   info: ActionInfo,
   def: ActionDefinition,
 ) {
@@ -172,6 +172,8 @@ export function actionService(
     call: ActionCall,
   ): Promise<unknown> {
     const params = call.params ?? {}
+    // the definition in effect now: a customization applied at run time replaces it in `entities`
+    const entity = app.get('entities').get(mounted.name) ?? mounted
     const locking = prepared<Record<string, unknown> & { id: number }>(
       trx,
       trx(entity.table).where('id', id).forUpdate().first(),

@@ -43,11 +43,15 @@ export async function allowedActions(app: PlumeApp, entity: EntityDefinition, id
   const status = 'status' in entity.fields ? ((record.status as string | null | undefined) ?? null) : undefined
   const guard = app.get('actionGuard')
   const checked = !!(guard && (params.provider || params.user))
-  const offered = (info: ActionInfo) =>
-    (!info.states || (status != null && info.states.includes(status))) &&
-    (!info.offered || info.offered(record)) &&
+  const inState = (info: ActionInfo) => !info.states || (status != null && info.states.includes(status))
+  const context = { app, knex: app.get('db').knex }
+  const offered = async (info: ActionInfo) =>
+    inState(info) &&
+    (!info.offered || (await info.offered(record, context))) &&
     (!checked || guard!.allows({ entity, action: info, user: params.user, record, data: {} }))
-  const actions = (app.get('actions')?.get(entity.name) ?? []).filter(offered).map((info) => ({
+  const all = app.get('actions')?.get(entity.name) ?? []
+  const keep = await Promise.all(all.map(offered))
+  const actions = all.filter((_, i) => keep[i]).map((info) => ({
     name: info.name,
     ...(info.label ? { label: info.label } : {}),
     permission: info.permission,
@@ -88,7 +92,7 @@ const docs = (entity: EntityDefinition): ServiceDocs => ({
 export function mountAllowedActions(app: PlumeApp, entity: EntityDefinition): void {
   const path = allowedActionsPath(entity)
   if (path in app.services) return
-  const service = { find: (params: Params) => allowedActions(app, entity, recordId(params), params), docs: docs(entity) }
+  const service = { find: (params: Params) => allowedActions(app, app.get('entities').get(entity.name) ?? entity, recordId(params), params), docs: docs(entity) }
   app.use(path, service, { methods: ['find'], events: [] })
   app.service(path).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
 }

@@ -122,7 +122,7 @@ export class PluginHost implements HookSource {
 
   /** Rules (as data) shipped by the enabled plugins. */
   rules(): unknown[] {
-    return this.plugins.filter((p) => this.isEnabled(p.name)).flatMap((p) => p.def.rules ?? [])
+    return this.plugins.filter((p) => this.isEnabled(p.name)).flatMap((p) => p.grants)
   }
 
   list(): PluginInfo[] {
@@ -287,9 +287,10 @@ export class PluginHost implements HookSource {
     if (followed) {
       state.api = await def.setup?.(ctx)
       this.mount(state, ctx)
-      await this.registerRules(name, def.rules)
-      await this.registerAlerts(plugin, true)
+      // active first: the permission reload then counts its grants in
       state.active = true
+      await this.registerRules(name, plugin.grants)
+      await this.registerAlerts(plugin, true)
       state.error = null
       this.hookCache.clear()
       return
@@ -309,9 +310,9 @@ export class PluginHost implements HookSource {
     this.mount(state, ctx)
     // the plugin's permission rules are data: seeded once into the rule store, like the defaults;
     // with or without rules of its own, stored rules naming its services apply from now on
-    await this.registerRules(name, def.rules)
-    await this.registerAlerts(plugin, true)
     state.active = true
+    await this.registerRules(name, plugin.grants)
+    await this.registerAlerts(plugin, true)
     state.error = null
     this.hookCache.clear()
     await this.save(name, { enabled: true, error: null })
@@ -377,6 +378,8 @@ export class PluginHost implements HookSource {
     for (const path of state.mounted.reverse()) await unmountService(this.app, path)
     state.mounted = []
     await this.unmountEntities(state.plugin)
+    // its grants go with it (it is inactive now): the rules naming its entities or services wait until it is back
+    if (!this.starting) await this.app.get('reloadPermissions')?.()
   }
 
   private async unmountEntities(plugin: LoadedPlugin): Promise<void> {

@@ -3,7 +3,7 @@ import type { EntitySource } from '@plume/metadata'
 import { findPlugins, PLUGINS_DIR, type FoundPlugin } from './discover.js'
 import { orderPlugins } from './order.js'
 import { assertOwnedReferences } from './ownership.js'
-import { ownedEntityNames, pluginAdmin, pluginAlertRules, pluginEntitySources, pluginMigrations } from './sources.js'
+import { ownedEntityNames, pluginAdmin, pluginAlertRules, pluginEntitySources, pluginGrants, pluginMigrations } from './sources.js'
 import type { PluginDefinition, PluginMigration } from './types.js'
 
 /** A plugin ready for the host: its definition and what it brings. */
@@ -20,6 +20,8 @@ export interface LoadedPlugin {
   admin: NonNullable<PluginDefinition['admin']>
   /** Its alert and automation rules (run while it is enabled). */
   alerts: unknown[]
+  /** Its permission rules: `rules` of the definition and the package's `rules/grants.json` (applied while it is enabled). */
+  grants: unknown[]
 }
 
 export interface LoadPluginsOptions {
@@ -56,6 +58,7 @@ export async function loadPlugins(opts: LoadPluginsOptions = {}): Promise<Loaded
       migrations: await pluginMigrations(f),
       admin: pluginAdmin(f),
       alerts: pluginAlertRules(f),
+      grants: pluginGrants(f),
     })
   }
   const ordered = orderPlugins(loaded)

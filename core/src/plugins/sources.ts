@@ -127,3 +127,20 @@ export function pluginAlertRules(p: FoundPlugin): unknown[] {
       return Array.isArray(data) ? data : [data]
     })
 }
+
+/** The grants a plugin package keeps in `rules/grants.json` (a list of permission rules); none without the file. */
+export function grantsIn(root: string | undefined): unknown[] {
+  const file = root ? join(root, 'rules', 'grants.json') : undefined
+  if (!file || !existsSync(file)) return []
+  const grants = JSON.parse(readFileSync(file, 'utf8')) as unknown
+  if (!Array.isArray(grants)) throw new Error(`${file}: a list of permission rules is expected`)
+  return grants
+}
+
+/**
+ * The permission rules a plugin ships as data: its `rules` field and the grants on its own
+ * entities in the package's `rules/grants.json`. They apply while it is enabled.
+ */
+export function pluginGrants(p: FoundPlugin): unknown[] {
+  return [...(p.def.rules ?? []), ...grantsIn(p.root)]
+}

@@ -23,6 +23,12 @@ export interface PluginContext {
   use<T = unknown>(plugin: string): T
 }
 
+/** What an action's `offered` check may read besides the record (e.g. whether there is anything left to reverse). */
+export interface OfferContext {
+  app: PlumeApp
+  knex: Knex
+}
+
 /**
  * A custom action on one record, mounted at `POST /api/<plural>/:id/<action>`
  * (e.g. `POST /api/orders/:id/submit`). Runs in one transaction with the audit trail.
@@ -48,7 +54,7 @@ export interface ActionDefinition {
    * order is on credit hold): `GET /api/<plural>/:id/actions` offers it only when this answers
    * true. Like `states`, the handler still refuses it (409) in any other case.
    */
-  offered?(record: Record<string, unknown>): boolean
+  offered?(record: Record<string, unknown>, context: OfferContext): boolean | Promise<boolean>
   handler(id: number, data: Record<string, unknown>, context: ActionContext): Promise<unknown>
   /**
    * Reads the handler needs, started right behind the record's lock so that both reach the
@@ -122,7 +128,10 @@ export interface PluginDefinition<Api = unknown> {
    * `api/meta`). Omitted: the package's `admin/cards.json`, when there is one.
    */
   admin?: { cards?: Array<Record<string, unknown> & { id: string; kind: string }> }
-  /** Permission rules the plugin ships, as data. */
+  /**
+   * Permission rules the plugin ships, as data (its actions and services). The grants on its own
+   * entities go in the package's `rules/grants.json`, which is added to these.
+   */
   rules?: unknown[]
   /**
    * Alert and automation rules the plugin ships, as data: stored once by name when it is

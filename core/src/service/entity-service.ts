@@ -30,6 +30,13 @@ export interface EntityParams extends Params {
   forUpdate?: boolean
   /** `false` to return every row of a find (internal use only; bounded by `maxLimit`). */
   paginate?: false
+  /** Set by `bulkWrite` (bulk.ts): the create's INSERT joins its chunk's multi-row INSERT. */
+  bulk?: BulkSlot
+}
+
+/** Where a bulk-written create hands its row (encoded, as SQL takes it) and gets it back stored. */
+export interface BulkSlot {
+  insert(table: string, values: Row, columns: string[], db: Knex | Knex.Transaction): Promise<Row>
 }
 
 /** Transforms field values on their way to SQL and back (field encryption, core/src/crypto). */
@@ -214,6 +221,7 @@ export class EntityService {
     if (Array.isArray(data)) throw new BadRequest('Create one record per request', { errors: [{ path: '', message: 'must be an object' }] })
     const values = this.writable(data)
     try {
+      if (params?.bulk) return this.shape(await params.bulk.insert(this.entity.table, values, this.selectColumns(params), this.db(params)))
       const rows = (await this.db(params)(this.entity.table).insert(values).returning(this.selectColumns(params))) as Row[]
       return this.shape(rows[0]!)
     } catch (err) {

@@ -103,7 +103,7 @@ export async function startTestPlatform(opts: PlatformOptions = {}): Promise<Tes
 }
 
 export { SampleRecords, sampleValue, type SampleOverrides } from './samples.js'
-export { builtInEntityDirs } from './entity-dirs.js'
+export { builtInEntityDirs, builtInGrants } from './entity-dirs.js'
 export {
   conformanceWorld,
   entityServiceTests,

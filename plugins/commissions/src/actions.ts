@@ -49,6 +49,11 @@ export const reverseCommission = (): ActionDefinition => ({
     required: ['reason'],
     additionalProperties: false,
   },
+  // offered only while the order has commission left to give back (a draft has none): otherwise the handler answers 409
+  offered: async (record, { knex }) => {
+    const row = (await knex('commission_accruals').where({ orderId: record.id }).first(knex.raw(`bool_or(kind = 'accrual') as accrued`), knex.raw('coalesce(sum(amount), 0) > 0 as "left"'))) as { accrued: boolean | null; left: boolean } | undefined
+    return row?.accrued === true && row.left === true
+  },
   async handler(id, data, { trx }) {
     const reason = data.reason
     if (typeof reason !== 'string' || reason.length === 0 || reason.length > 500) throw new BadRequest('Invalid data: reason must be a string of 1 to 500 characters', { errors: [{ path: '/reason', message: 'must be a string of 1 to 500 characters' }] })

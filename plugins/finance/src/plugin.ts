@@ -15,6 +15,7 @@ import { prepareInvoice } from './hooks/prepare-invoice.js'
 import { issueInvoice, voidInvoice } from './invoices/actions.js'
 import { invoicesFromOrdersService } from './invoices/from-orders.js'
 import { allocatePayment, readAllocations } from './payments/allocate.js'
+import { paymentEntriesService } from './payments/entry.js'
 import { ALLOCATE_PAYMENT_INPUT, APPLY_CREDIT_NOTE_INPUT, ISSUE_CREDIT_NOTE_INPUT, ISSUE_INVOICE_INPUT, VOID_CREDIT_NOTE_INPUT, VOID_INVOICE_INPUT } from './action-inputs.js'
 import { CREDIT_NOTE_ACTIONS, INVOICE_ACTIONS } from './states.js'
 import { seedInvoices } from './seed/invoices.js'
@@ -80,6 +81,7 @@ export default definePlugin<FinanceApi>({
   actions: { invoice: invoiceActions, payment: paymentActions, creditNote: creditNoteActions },
   services: {
     'api/invoices/from-orders': (ctx) => invoicesFromOrdersService(ctx.app),
+    'api/payment-entries': (ctx) => paymentEntriesService(ctx.app),
     'api/ar': (ctx) => arService(ctx.knex),
     'api/ar-statements': (ctx) => arStatementsService(ctx.knex),
   },

@@ -1,14 +1,9 @@
-import { readFileSync } from 'node:fs'
-
 const role = (r: string) => ({ fact: 'user', path: '$.roles', operator: 'contains', value: r })
 
-/** The grants on the plugin's own entities (`rules/grants.json`): they come and go with the plugin. */
-const GRANTS = JSON.parse(readFileSync(new URL('../rules/grants.json', import.meta.url), 'utf8')) as unknown[]
-
 /**
- * The finance plugin's permission rules: its actions and custom services, and the grants on its
- * entities (`rules/grants.json`). Shipped as data on the definition (`rules`): seeded once by
- * name, applied while the plugin is enabled.
+ * The finance plugin's permission rules: its actions and custom services. Shipped as data
+ * on the definition (`rules`), with the grants on its entities (`rules/grants.json`, loaded by the
+ * plugin host): seeded once by name, applied while the plugin is enabled.
  */
 export const FINANCE_RULES = [
   {
@@ -27,5 +22,4 @@ export const FINANCE_RULES = [
     actions: ['find', 'get'],
     conditions: { any: [role('partner_admin'), role('partner_user')] },
   },
-  ...GRANTS,
 ]

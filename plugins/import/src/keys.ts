@@ -20,6 +20,7 @@ export function checkUpsertKey(target: ImportTarget, key: unknown): string[] {
 }
 
 const keyText = (values: unknown[]) => JSON.stringify(values)
+const looseText = (text: string) => text.normalize('NFKC').toLowerCase()
 
 /**
  * Finds, for each row with a complete key, the existing record its key names (among those the
@@ -48,9 +49,16 @@ export async function matchExisting(app: PlumeApp, caller: Caller, target: Impor
   const firstValues = [...new Set(keyed.map(([i]) => rows[i]!.data[first]))]
   const found = await findIn(app, caller, target.readPath, first, firstValues, key.slice(1), target.lookupFilter)
   const ids = new Map<string, number>()
-  for (const rec of found) ids.set(keyText(key.map((k) => rec[k])), Number(rec.id))
+  // a service may store a key normalised (a customer's code in upper case): the file's `c-1`
+  // finds the stored `C-1`, and is matched to it when no other record reads the same loosely
+  const loose = new Map<string, number | null>()
+  for (const rec of found) {
+    const text = keyText(key.map((k) => rec[k]))
+    ids.set(text, Number(rec.id))
+    loose.set(looseText(text), loose.has(looseText(text)) ? null : Number(rec.id))
+  }
   for (const [i, text] of keyed) {
-    const id = ids.get(text)
+    const id = ids.get(text) ?? loose.get(looseText(text)) ?? undefined
     if (id !== undefined) out.set(i, id)
   }
   return out

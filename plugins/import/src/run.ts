@@ -1,5 +1,5 @@
 import { JOBS_TABLE } from '@plume/core/internal'
-import { withCommitEvents, type PlumeApp } from '@plume/core'
+import { bulkWrite, withCommitEvents, type BulkItem, type EntityParams, type PlumeApp } from '@plume/core'
 import type { Knex } from 'knex'
 import type { Caller } from './caller.js'
 import { callerParams } from './caller.js'
@@ -25,48 +25,51 @@ interface Outcome {
 }
 
 /**
- * Writes the rows through the target's own service, as the importing user, in one transaction.
- * A dry run puts each row behind a savepoint, so that a failed row is recorded and the others
- * still tried, and rolls everything back; a commit stops at the first failed row (the dry run
- * lists them all) and rolls back, or commits every row at once.
+ * Writes the rows through the target's own service, as the importing user, in one transaction,
+ * with the core's bulk write path (`bulkWrite`: every hook of the service per row, the SQL and
+ * the audit entries in chunks). A dry run goes on past failed rows, to list them all, and rolls
+ * everything back; a commit stops after the chunk holding the first failed row and rolls back, or
+ * commits every row at once. Above `BULK_EVENTS_MAX` records, one `imported` event replaces the
+ * per-record events.
  */
 async function writeRows(app: PlumeApp, caller: Caller, target: ImportTarget, rows: PreparedRow[], existing: Map<number, number>, headers: Map<string, string>, dryRun: boolean, tick: (n: number) => Promise<void>): Promise<Outcome> {
   const knex = app.get('db').knex
   const out: Outcome = { created: 0, updated: 0, errors: rows.flatMap((r) => r.errors) }
-  const service = app.service(target.path)
   // a commit with rows already known to be wrong would be rolled back: it writes nothing at all
   if (!dryRun && out.errors.length) return { ...out, errors: out.errors.sort((a, b) => a.row - b.row) }
+  const todo: Array<{ row: PreparedRow; item: BulkItem }> = []
+  rows.forEach((r, i) => {
+    const id = existing.get(i)
+    if (r.errors.length || (id !== undefined && target.onExisting === 'skip')) return
+    todo.push({ row: r, item: id !== undefined ? { id, data: r.data } : { data: r.data } })
+  })
+  await tick(0)
   try {
     await withCommitEvents(knex, async (trx: Knex.Transaction) => {
-      const params = () => callerParams(caller, trx)
-      for (let i = 0; i < rows.length; i++) {
-        const r = rows[i]!
-        if (i % PROGRESS_EVERY === 0) await tick(i)
-        if (r.errors.length) continue
-        const id = existing.get(i)
-        if (id !== undefined && target.onExisting === 'skip') continue
-        // a dry run goes on past a failed row (to list them all); a commit stops at the first, all is undone anyway
-        if (dryRun) await trx.raw('savepoint plume_import_row')
-        try {
-          if (id !== undefined) await service.patch(id, r.data, params())
-          else await service.create(r.data, params())
-          if (dryRun) await trx.raw('release savepoint plume_import_row')
-          if (id !== undefined) out.updated++
-          else out.created++
-        } catch (err) {
-          out.errors.push(...rowErrorsOf(err, r.row, headers))
-          if (!dryRun) break
-          await trx.raw('rollback to savepoint plume_import_row')
-        }
-      }
+      const params = callerParams(caller, trx) as EntityParams
+      let ticked = 0
+      const done = await bulkWrite(app, target.path, todo.map((t) => t.item), params, {
+        stopOnError: !dryRun,
+        onChunk: async (n) => {
+          if (n - ticked < PROGRESS_EVERY) return
+          ticked = n
+          await tick(n)
+        },
+      })
+      done.results.forEach((res, k) => {
+        if (res && 'error' in res) out.errors.push(...rowErrorsOf(res.error, todo[k]!.row.row, headers))
+      })
+      out.created = done.created
+      out.updated = done.updated
       await tick(rows.length)
       if (dryRun || out.errors.length) throw new RollBack()
     })
   } catch (err) {
     if (!(err instanceof RollBack)) throw err
   }
-  if (!dryRun && out.errors.length) Object.assign(out, { created: 0, updated: 0 })
   out.errors.sort((a, b) => a.row - b.row)
+  // a commit reports the first failed row (the dry run lists them all)
+  if (!dryRun && out.errors.length) Object.assign(out, { created: 0, updated: 0, errors: out.errors.filter((e) => e.row === out.errors[0]!.row) })
   return out
 }
 

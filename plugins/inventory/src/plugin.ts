@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { createDemoUsers, definePlugin } from '@plume/core'
 import { addAvailable } from './hooks/add-available.js'
 import { ledgerOnly } from './hooks/ledger-only.js'
@@ -38,13 +37,12 @@ export default definePlugin<InventoryApi>({
     },
   },
   services: {
-    'api/stock-transfers': (ctx) => stockTransfersService(ctx.knex, createInventoryApi()),
-    'api/stock-receipts': (ctx) => stockReceiptsService(ctx.knex, createInventoryApi()),
-    'api/stock-adjustments': (ctx) => stockAdjustmentsService(ctx.knex, createInventoryApi()),
+    'api/stock-transfers': (ctx) => stockTransfersService(ctx.knex, createInventoryApi(ctx.app)),
+    'api/stock-receipts': (ctx) => stockReceiptsService(ctx.knex, createInventoryApi(ctx.app)),
+    'api/stock-adjustments': (ctx) => stockAdjustmentsService(ctx.knex, createInventoryApi(ctx.app)),
   },
-  // permission rules as data (resources of the custom services); see rules/permissions.json
-  rules: JSON.parse(readFileSync(new URL('../rules/permissions.json', import.meta.url), 'utf8')) as unknown[],
-  setup: () => createInventoryApi(),
+  // its permission rules (grants on its entities and services) are data: rules/grants.json, loaded by the host
+  setup: (ctx) => createInventoryApi(ctx.app),
   async seed(ctx) {
     const started = performance.now()
     await ctx.knex.transaction((trx) => seedCatalog(trx))

@@ -1,7 +1,7 @@
 import { BadRequest, Conflict } from '@feathersjs/errors'
 import type { Knex } from 'knex'
 import { PENDING_RESERVATIONS } from './migrations/20261206000000-reserve-at-commit.js'
-import { prepared } from '@plume/core'
+import { announceAfterCommit, prepared, type PlumeApp } from '@plume/core'
 
 /** Kinds of the stock ledger (`stock_movements.kind`). */
 export type MovementKind = 'receipt' | 'reservation' | 'release' | 'shipment' | 'adjustment' | 'transfer_in' | 'transfer_out'
@@ -80,9 +80,10 @@ export interface InventoryApi {
   available(db: Knex | Knex.Transaction, productId: number, warehouseId: number): Promise<number>
 }
 
-const RETURNING = `"productId", "warehouseId", "onHand", reserved, version`
+const RETURNING = `id, "productId", "warehouseId", "onHand", reserved, version`
 
 interface LevelRow {
+  id: number
   productId: number
   warehouseId: number
   onHand: number
@@ -107,6 +108,12 @@ function assertIds(c: { productId: unknown; warehouseId?: unknown }): void {
       throw new BadRequest(`Invalid ${key}: must be a positive integer`, { errors: [{ path: `/${key}`, message: 'must be a positive integer' }] })
     }
   }
+}
+
+/** After the commit: the level's `created`/`patched` event and its ledger row's `created` event. */
+function announceLevel(app: PlumeApp, trx: Knex.Transaction, row: LevelRow): void {
+  announceAfterCommit(app, trx, 'stockLevel', row.version === 1 ? 'created' : 'patched', [row.id])
+  announceAfterCommit(app, trx, 'stockMovement', 'created', [Number(row.movementId)])
 }
 
 const toResult = (row: LevelRow): StockResult => ({
@@ -185,7 +192,7 @@ export async function insufficientStock(db: Knex | Knex.Transaction, c: StockCha
 }
 
 /** `reserveAll` in one round trip; the lines share warehouse, order, reference and time. */
-async function reserveLines(trx: Knex.Transaction, lines: StockChange[]): Promise<StockResult[]> {
+async function reserveLines(trx: Knex.Transaction, lines: StockChange[]): Promise<LevelRow[]> {
   const first = lines[0]!
   const values = lines.map(() => '(?::integer, ?::integer)').join(', ')
   // `l` locks the rows in product order before the update touches them (a one-time filter)
@@ -210,7 +217,7 @@ async function reserveLines(trx: Knex.Transaction, lines: StockChange[]): Promis
   const done = new Set(rows.map((r) => r.productId))
   const short = lines.find((c) => !done.has(c.productId))
   if (short) throw await insufficientStock(trx, { ...short, quantity: lines.filter((c) => c.productId === short.productId).reduce((n, c) => n + c.quantity, 0) })
-  return rows.map(toResult)
+  return rows
 }
 
 /** Upsert for stock coming in: creates the level when the product was never stocked there. */
@@ -236,14 +243,19 @@ async function addOnHand(trx: Knex.Transaction, c: StockChange, kind: MovementKi
  * Builds the inventory API. Stateless: it only needs the caller's transaction.
  * @example const inv = createInventoryApi(); await inv.reserve(trx, { productId, warehouseId, quantity: 3, orderId })
  */
-export function createInventoryApi(): InventoryApi {
+export function createInventoryApi(app?: PlumeApp): InventoryApi {
+  // raw statements announce what they changed after the commit (realtime, filtered per recipient)
+  const told = (trx: Knex.Transaction, row: LevelRow): StockResult => {
+    if (app) announceLevel(app, trx, row)
+    return toResult(row)
+  }
   return {
     async reserve(trx, c) {
       assertIds(c)
       assertQuantity(c.quantity)
       const row = await change(trx, 'reserved = reserved + ?', '"onHand" - reserved >= ?', [c.quantity], [c.quantity], c, 'reservation', c.quantity)
       if (!row) throw await insufficientStock(trx, c)
-      return toResult(row)
+      return told(trx, row)
     },
 
     async reserveAtCommit(trx, lines) {
@@ -289,7 +301,7 @@ export function createInventoryApi(): InventoryApi {
       }
       if (lines.length === 0) return []
       if (lines.length === 1) return [await this.reserve(trx, lines[0]!)]
-      return reserveLines(trx, lines)
+      return (await reserveLines(trx, lines)).map((row) => told(trx, row))
     },
 
     async release(trx, c) {
@@ -300,7 +312,7 @@ export function createInventoryApi(): InventoryApi {
         const { sku, wh, level } = await labels(trx, c.productId, c.warehouseId)
         throw new Conflict(`Cannot release ${c.quantity} of product ${sku} in warehouse ${wh}: only ${level?.reserved ?? 0} reserved`)
       }
-      return toResult(row)
+      return told(trx, row)
     },
 
     async ship(trx, c) {
@@ -311,19 +323,19 @@ export function createInventoryApi(): InventoryApi {
         const { sku, wh, level } = await labels(trx, c.productId, c.warehouseId)
         throw new Conflict(`Cannot ship ${c.quantity} of product ${sku} from warehouse ${wh}: only ${level?.reserved ?? 0} reserved`)
       }
-      return toResult(row)
+      return told(trx, row)
     },
 
     async receive(trx, c) {
       assertIds(c)
       assertQuantity(c.quantity)
-      return toResult(await addOnHand(trx, c, 'receipt'))
+      return told(trx, await addOnHand(trx, c, 'receipt'))
     },
 
     async adjust(trx, c) {
       assertIds(c)
       assertQuantity(c.quantity, true)
-      if (c.quantity > 0) return toResult(await addOnHand(trx, c, 'adjustment'))
+      if (c.quantity > 0) return told(trx, await addOnHand(trx, c, 'adjustment'))
       const q = -c.quantity
       const row = await change(trx, '"onHand" = "onHand" - ?', '"onHand" - reserved >= ?', [q], [q], c, 'adjustment', c.quantity)
       if (!row) {
@@ -331,7 +343,7 @@ export function createInventoryApi(): InventoryApi {
         const free = level ? level.onHand - level.reserved : 0
         throw new Conflict(`Cannot remove ${q} of product ${sku} in warehouse ${wh}: only ${free} on hand are not reserved`)
       }
-      return toResult(row)
+      return told(trx, row)
     },
 
     async transfer(trx, t) {
@@ -351,9 +363,9 @@ export function createInventoryApi(): InventoryApi {
         if (wh === 'from') {
           const row = await change(trx, '"onHand" = "onHand" - ?', '"onHand" - reserved >= ?', [t.quantity], [t.quantity], out, 'transfer_out', -t.quantity)
           if (!row) throw await insufficientStock(trx, out)
-          from = toResult(row)
+          from = told(trx, row)
         } else {
-          to = toResult(await addOnHand(trx, { ...base, warehouseId: t.toWarehouseId }, 'transfer_in'))
+          to = told(trx, await addOnHand(trx, { ...base, warehouseId: t.toWarehouseId }, 'transfer_in'))
         }
       }
       return { from: from!, to: to! }

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { automationOf, definePlugin, seedDefaultAlertRules, type PluginContext } from '@plume/core/internal'
+import { automationOf, definePlugin, seedDefaultAlertRules } from '@plume/core/internal'
 import { TRANSITIONS, type OrdersApi } from '@plume/plugin-orders'
 import { emailAction } from './actions/email.js'
 import { notifyAction, publishToRecipient } from './actions/notify.js'
@@ -21,18 +20,8 @@ export { ALLOWLIST_PATH, ALLOWLIST_TABLE } from './webhooks/allowlist.js'
 
 const FACTS = [orderStock, lowStock, overdueInvoices, customerExposure, orderCredit, partnerMonthlySales, slaBreaches]
 const EXECUTORS = [notifyAction, emailAction, webhookAction]
-const PERMISSIONS = JSON.parse(readFileSync(new URL('../rules/permissions.json', import.meta.url), 'utf8')) as Array<{ name: string }>
 
 const removers = new WeakMap<object, () => void>()
-
-/** The rule letting every user read and mark their own notifications, stored once (an admin may change it). */
-async function storePermissionRules(ctx: PluginContext): Promise<void> {
-  const rules = ctx.app.service('api/rules')
-  for (const rule of PERMISSIONS) {
-    const known = (await ctx.knex('plume_rule_versions').where({ name: rule.name }).first('id')) as unknown
-    if (!known) await rules.create({ definition: rule })
-  }
-}
 
 /**
  * Notifications: the in-app `notification` entity (pushed over socket.io to its recipient only),
@@ -47,13 +36,10 @@ export default definePlugin({
   // it reads risk's exposure SQL and its facts read finance's invoices and service's tickets
   dependsOn: ['orders', 'risk', 'service'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
-  rules: PERMISSIONS,
   services: {
     [ALLOWLIST_PATH]: (ctx) => allowlistService(ctx.knex, ctx.app),
   },
-  async install(ctx) {
-    await storePermissionRules(ctx)
-  },
+  // the rule letting every user read and mark their own notifications: rules/grants.json (seeded once by the host)
   async setup(ctx) {
     const engine = automationOf(ctx.app)
     for (const f of FACTS) engine.registry.fact(f)

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { definePlugin, type ActionDefinition } from '@plume/core'
 import type { InventoryApi } from '@plume/plugin-inventory'
@@ -65,8 +64,7 @@ export default definePlugin<OrdersApi>({
   description: { en: 'Sales orders: pricing, state machine, stock reservation', 'zh-CN': '销售订单：定价、状态流转、库存预留' },
   dependsOn: ['inventory', 'partners', 'crm'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
-  // partner users read their own order lines (rows by the partnerId each line carries)
-  rules: JSON.parse(readFileSync(new URL('../rules/permissions.json', import.meta.url), 'utf8')) as unknown[],
+  // its permission rules (grants on its entities and services) are data: rules/grants.json, loaded by the host
   hooks: {
     order: {
       find: [partnerScope()],

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { createDemoUsers, definePlugin, systemOnly, type PlumeApp } from '@plume/core'
 import type { InventoryApi } from '@plume/plugin-inventory'
@@ -62,7 +61,7 @@ export default definePlugin<PurchasingApi>({
     'api/replenishment': (ctx) => replenishmentService(ctx.app, ctx.knex),
     'api/ap-aging': (ctx) => apAgingService(ctx.knex),
   },
-  rules: JSON.parse(readFileSync(new URL('../rules/grants.json', import.meta.url), 'utf8')) as unknown[],
+  // its permission rules (grants on its entities and services) are data: rules/grants.json, loaded by the host
   setup(ctx) {
     inventories.set(ctx.app, ctx.use<InventoryApi>('inventory'))
     removers.get(ctx.app)?.()

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { definePlugin, firstUserWithRole, systemOnly } from '@plume/core'
 import type { OrdersApi } from '@plume/plugin-orders'
@@ -42,8 +41,7 @@ export default definePlugin<RiskApi>({
   description: { en: 'Credit limits, credit holds and risk scores', 'zh-CN': '信用额度、信用冻结与风险评分' },
   dependsOn: ['orders', 'crm', 'partners', 'finance'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
-  // the grants on credit limits and risk assessments: they come and go with the plugin
-  rules: JSON.parse(readFileSync(new URL('../rules/grants.json', import.meta.url), 'utf8')) as unknown[],
+  // its permission rules (grants on its entities and services) are data: rules/grants.json, loaded by the host
   hooks: {
     creditHold: { create: guard, update: guard, patch: guard, remove: guard },
     riskAssessment: { create: guard, update: guard, patch: guard, remove: guard },

@@ -5,6 +5,7 @@
  */
 import type { RouteRecordRaw } from 'vue-router'
 import type { LocalizedText, UserInfo } from '../../types/meta'
+import { builderMenu } from '../builder/routes'
 
 interface AdminScreen {
   name: string
@@ -28,4 +29,4 @@ export const isAdmin = (user: UserInfo | null | undefined): boolean => !!user?.r
 
 /** Menu entries of the "Administration" group for `user` (none unless an admin). */
 export const adminMenu = (user: UserInfo | null | undefined): Array<{ name: string; path: string; label: LocalizedText }> =>
-  isAdmin(user) ? SCREENS.map((s) => ({ name: s.name, path: `/${s.path}`, label: s.label })) : []
+  isAdmin(user) ? [...SCREENS.map((s) => ({ name: s.name, path: `/${s.path}`, label: s.label })), ...builderMenu()] : []

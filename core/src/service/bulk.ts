@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto'
+import { GeneralError } from '@feathersjs/errors'
+import type { Knex } from 'knex'
+import { auditScope, requestInfo } from '../audit/record.js'
+import { heldEventCount, summarizeHeldEvents } from '../app/commit-events.js'
+import type { PlumeApp } from '../kernel/types.js'
+import { EntityService, type BulkSlot, type EntityParams, type Row } from './entity-service.js'
+
+/** Records written per chunk: one multi-row INSERT and one audit append each. */
+export const BULK_CHUNK = 500
+/** Above this many records a bulk write emits one `imported` event instead of one event per record. */
+export const BULK_EVENTS_MAX = 1000
+/** The summary event of a large bulk write, on the entity's service: `{ entity, created, updated }`. */
+export const BULK_EVENT = 'imported'
+/** PostgreSQL allows 65,535 bind parameters per statement; a chunk stays below with room to spare. */
+const MAX_BINDINGS = 60_000
+
+/** One record to write: `create` it, or `patch` the record `id`. */
+export interface BulkItem {
+  id?: number
+  data: Row
+}
+
+/** What became of one item: the record as the service answered it, or the error it failed with. */
+export type BulkResult = { record: Row; created: boolean } | { error: unknown }
+
+export interface BulkOptions {
+  /** Stop after the first chunk with a failed item (a commit: everything is rolled back anyway). */
+  stopOnError?: boolean
+  /** Records per chunk (default {@link BULK_CHUNK}, fewer when the entity has many columns). */
+  chunkSize?: number
+  /** Per-record events up to this many written records (default {@link BULK_EVENTS_MAX}); above, one summary event. */
+  eventsUpTo?: number
+  /** Called after each chunk with the number of items done (progress, lease renewal). */
+  onChunk?: (done: number) => Promise<void> | void
+}
+
+export interface BulkOutcome {
+  /** One per item, in the items' order (undefined for items not reached after a stop). */
+  results: Array<BulkResult | undefined>
+  created: number
+  updated: number
+  failed: number
+  /** The per-record events were replaced by one `imported` event. */
+  summarized: boolean
+}
+
+interface Waiting {
+  values: Row
+  columns: string[]
+  resolve(row: Row): void
+  reject(err: unknown): void
+}
+
+const insertOne = async (
+  db: Knex | Knex.Transaction,
+  table: string,
+  values: Row,
+  columns: string[],
+): Promise<Row> => ((await db(table).insert(values).returning(columns)) as Row[])[0]!
+
+/**
+ * The meeting point of one chunk's service calls: every call runs its whole hook chain
+ * (permissions, validation, plugin hooks, audit, automation) and stops at the SQL insert; once
+ * every call of the chunk has arrived there or finished otherwise, their rows go to the database
+ * in one multi-row INSERT, and each call goes on with its own stored row. A failed INSERT is
+ * retried row by row behind savepoints, so the error reaches the row that caused it.
+ */
+class Barrier {
+  private waiting: Waiting[] = []
+  private done = 0
+  private readonly arrived = new WeakSet<BulkSlot>()
+
+  constructor(
+    private readonly table: string,
+    private readonly trx: Knex.Transaction,
+    private readonly expected: number,
+  ) {}
+
+  slot(): BulkSlot {
+    const slot: BulkSlot = {
+      insert: (table, values, columns, db) => {
+        // a nested create (another entity, or a second one of this call) is written at once
+        if (this.arrived.has(slot) || table !== this.table || db !== this.trx)
+          return insertOne(db, table, values, columns)
+        this.arrived.add(slot)
+        return new Promise<Row>((resolve, reject) => {
+          this.waiting.push({ values, columns, resolve, reject })
+          this.check()
+        })
+      },
+    }
+    return slot
+  }
+
+  /** A call of the chunk has finished (after its insert, or without reaching it). */
+  settle(slot: BulkSlot): void {
+    if (this.arrived.has(slot)) return
+    this.done++
+    this.check()
+  }
+
+  private check(): void {
+    if (this.waiting.length + this.done < this.expected || this.waiting.length === 0) return
+    const list = this.waiting
+    this.waiting = []
+    this.done += list.length
+    void this.flush(list)
+  }
+
+  private async flush(list: Waiting[]): Promise<void> {
+    const columns = [...new Set(['id', ...list[0]!.columns])]
+    try {
+      await this.trx.raw('savepoint plume_bulk')
+      const rows = (await this.trx(this.table)
+        .insert(list.map((w) => w.values))
+        .returning(columns)) as Row[]
+      await this.trx.raw('release savepoint plume_bulk')
+      // ids come from the sequence in VALUES order: sorted by id, rows are in the order sent
+      rows.sort((a, b) => Number(a.id) - Number(b.id))
+      list.forEach((w, i) => w.resolve(rows[i]!))
+    } catch {
+      await this.trx.raw('rollback to savepoint plume_bulk').catch(() => undefined)
+      for (const w of list) {
+        try {
+          await this.trx.raw('savepoint plume_bulk_row')
+          const row = await insertOne(this.trx, this.table, w.values, w.columns)
+          await this.trx.raw('release savepoint plume_bulk_row')
+          w.resolve(row)
+        } catch (err) {
+          await this.trx.raw('rollback to savepoint plume_bulk_row').catch(() => undefined)
+          w.reject(err)
+        }
+      }
+    }
+  }
+}
+
+function chunkOf(service: EntityService, wanted?: number): number {
+  const size = wanted ?? BULK_CHUNK
+  return Math.max(1, Math.min(size, Math.floor(MAX_BINDINGS / Math.max(1, service.columns.length))))
+}
+
+/**
+ * Writes many records of one service through its full service path — the caller's permissions
+ * and row scope, the entity schema, plugin hooks, encryption, audit, automation — in the
+ * transaction of `params`, with the SQL batched: the calls of a chunk run side by side and meet
+ * at one multi-row INSERT; the chunk's audit entries are appended in one statement. A service
+ * that is not an entity service (a custom one) is called one item after the other. Results come
+ * back per item, so a caller can name the row that failed; nothing is committed here.
+ * @example const out = await bulkWrite(app, 'api/customers', rows.map((data) => ({ data })), { ...params, transaction: trx })
+ */
+export async function bulkWrite(
+  app: PlumeApp,
+  path: string,
+  items: BulkItem[],
+  params: EntityParams & { requestId?: string },
+  opts: BulkOptions = {},
+): Promise<BulkOutcome> {
+  const trx = params.transaction
+  if (!trx) throw new GeneralError('A bulk write needs a transaction')
+  const service = app.service(path) as unknown as {
+    create(d: Row, p: EntityParams): Promise<Row>
+    patch(id: number, d: Row, p: EntityParams): Promise<Row>
+  }
+  const entityService = service instanceof EntityService ? service : undefined
+  const size = entityService ? chunkOf(entityService, opts.chunkSize) : 1
+  // one request id for the whole write: its audit entries can be found together
+  if (params.provider && !params.requestId) params.requestId = randomUUID()
+  const out: BulkOutcome = {
+    results: new Array<BulkResult | undefined>(items.length),
+    created: 0,
+    updated: 0,
+    failed: 0,
+    summarized: false,
+  }
+  const mark = heldEventCount(trx)
+  for (let at = 0; at < items.length; at += size) {
+    const part = items.slice(at, at + size)
+    const barrier = entityService ? new Barrier(entityService.entity.table, trx, part.length) : undefined
+    await auditScope(
+      trx,
+      requestInfo(params),
+      () =>
+        Promise.all(
+          part.map(async (item, k) => {
+            const slot = barrier?.slot()
+            const p: EntityParams = { ...params, ...(slot ? { bulk: slot } : {}) }
+            // one call at a time and going on past failures: a failed call's own writes are undone
+            const own = !barrier && !opts.stopOnError
+            try {
+              if (own) await trx.raw('savepoint plume_bulk_call')
+              const record =
+                item.id === undefined
+                  ? await service.create(item.data, p)
+                  : await service.patch(item.id, item.data, p)
+              if (own) await trx.raw('release savepoint plume_bulk_call')
+              out.results[at + k] = { record, created: item.id === undefined }
+              if (item.id === undefined) out.created++
+              else out.updated++
+            } catch (error) {
+              if (own) await trx.raw('rollback to savepoint plume_bulk_call')
+              out.results[at + k] = { error }
+              out.failed++
+            } finally {
+              if (slot) barrier!.settle(slot)
+            }
+          }),
+        ),
+      () => null,
+    )
+    await opts.onChunk?.(Math.min(items.length, at + size))
+    if (opts.stopOnError && out.failed > 0) break
+  }
+  if (out.created + out.updated > (opts.eventsUpTo ?? BULK_EVENTS_MAX)) {
+    const entity = entityService?.entity.name ?? path
+    out.summarized = summarizeHeldEvents(
+      trx,
+      mark,
+      path,
+      BULK_EVENT,
+      { entity, created: out.created, updated: out.updated },
+      (event, data) => app.service(path).emit(event, data),
+    )
+  }
+  return out
+}
