@@ -27,6 +27,13 @@ export const BUILDER_SCREENS: BuilderScreen[] = [
     path: 'builder/entities/:name',
     component: () => import('./entities/EntityEditor.vue'),
   },
+  {
+    name: 'builder-rules',
+    path: 'builder/rules',
+    label: { en: 'Permission rules', 'zh-CN': '权限规则' },
+    component: () => import('./rules/RulesHome.vue'),
+  },
+  { name: 'builder-rule', path: 'builder/rules/:id', component: () => import('./rules/RuleEditor.vue') },
 ]
 
 /** Routes of the builder screens, as children of the app shell. */
