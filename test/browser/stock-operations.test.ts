@@ -80,6 +80,19 @@ describe('stock operations screen', () => {
     await page.waitForSelector('[data-test="stock-message-success"]')
     expect([await onHand(p, 'SKU-1', 'W1'), await onHand(p, 'SKU-1', 'W2')]).toEqual([7, 3])
 
+    // the lines travel in one request, written in one transaction: an oversold second line moves nothing
+    const posts: string[] = []
+    page.on('request', (r) => void (r.method() === 'POST' && r.url().includes('/api/stock-transfers') && posts.push(r.url())))
+    await line(page, 0, 'SKU-1', 1)
+    await line(page, 1, 'SKU-2', 999)
+    await page.click('[data-test="stock-post"]')
+    await page.waitForSelector('[data-test="stock-message-error"]')
+    expect(await page.locator('[data-test="stock-message-error"]').innerText()).toMatch(/Line 2: .*Nothing was posted/s)
+    expect(posts).toHaveLength(1)
+    expect([await onHand(p, 'SKU-1', 'W1'), await onHand(p, 'SKU-1', 'W2')]).toEqual([7, 3])
+    await page.click('[data-test="stock-line-1"] >> button')
+    await page.click('[data-test="stock-line-0"] >> button')
+
     await page.click('[data-test="stock-kind"] >> text=Adjustment')
     await pickWarehouse(page, 'stock-warehouse', 'Main warehouse')
     await line(page, 0, 'SKU-2', -1)
