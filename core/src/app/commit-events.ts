@@ -70,14 +70,15 @@ export function heldEventCount(trx: Knex.Transaction): number {
 }
 
 /**
- * Replaces the held `created`/`patched`/`updated` events of `path` queued since `from` by one
- * event `event` with `data` (emitted by `emit` after the commit): a bulk write of many records
+ * Replaces the held `created`/`patched`/`updated` (and `event`) events of `path` queued since
+ * `from` by one event `event` with `data` (emitted by `emit` after the commit): a bulk write of many records
  * tells listeners once. Answers whether there was a queue to change.
  */
 export function summarizeHeldEvents(trx: Knex.Transaction, from: number, path: string, event: string, data: unknown, emit: (event: string, data: unknown) => void): boolean {
   const queue = held.get(trx)
   if (!queue) return false
-  const kept = queue.filter((e, i) => i < from || e.path !== path || !(e.event === 'created' || e.event === 'patched' || e.event === 'updated'))
+  // an earlier summary of the same write is replaced too
+  const kept = queue.filter((e, i) => i < from || e.path !== path || !(e.event === 'created' || e.event === 'patched' || e.event === 'updated' || e.event === event))
   kept.push({ path, id: undefined, event, emit: () => emit(event, data) })
   held.set(trx, kept)
   return true

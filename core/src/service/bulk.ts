@@ -175,6 +175,14 @@ export async function bulkWrite(
     summarized: false,
   }
   const mark = heldEventCount(trx)
+  const summary = { entity: entityService?.entity.name ?? path, created: 0, updated: 0 }
+  const summarize = () => {
+    if (out.created + out.updated <= (opts.eventsUpTo ?? BULK_EVENTS_MAX)) return
+    Object.assign(summary, { created: out.created, updated: out.updated })
+    out.summarized = summarizeHeldEvents(trx, mark, path, BULK_EVENT, summary, (event, data) =>
+      app.service(path).emit(event, data),
+    )
+  }
   for (let at = 0; at < items.length; at += size) {
     const part = items.slice(at, at + size)
     const barrier = entityService ? new Barrier(entityService.entity.table, trx, part.length) : undefined
@@ -209,19 +217,10 @@ export async function bulkWrite(
         ),
       () => null,
     )
+    // past the threshold, the held per-record events (each holding its call's context) go at once
+    summarize()
     await opts.onChunk?.(Math.min(items.length, at + size))
     if (opts.stopOnError && out.failed > 0) break
-  }
-  if (out.created + out.updated > (opts.eventsUpTo ?? BULK_EVENTS_MAX)) {
-    const entity = entityService?.entity.name ?? path
-    out.summarized = summarizeHeldEvents(
-      trx,
-      mark,
-      path,
-      BULK_EVENT,
-      { entity, created: out.created, updated: out.updated },
-      (event, data) => app.service(path).emit(event, data),
-    )
   }
   return out
 }
