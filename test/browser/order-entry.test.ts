@@ -217,7 +217,7 @@ describe('order entry', () => {
     const asked: string[] = []
     page.on('request', (r) => {
       const url = new URL(r.url())
-      if (/^\/api\/(order-lines|products)$/.test(url.pathname)) asked.push(`${url.pathname}${url.searchParams.has('$skip') ? ' $skip' : ''}`)
+      if (/^\/api\/(order-lines|products|customers|partners|warehouses)$/.test(url.pathname)) asked.push(`${url.pathname}${url.searchParams.has('$skip') ? ' $skip' : ''}`)
     })
     await page.goto(`${p.url}/admin/e/orders/${id}`)
     await page.waitForSelector('[data-test="edit-lines"]')
@@ -241,6 +241,8 @@ describe('order entry', () => {
     // opening: two pages of lines and one product lookup (60 products), no request per line
     expect(asked.filter((a) => a.startsWith('/api/order-lines'))).toHaveLength(2)
     expect(asked.filter((a) => a === '/api/products')).toHaveLength(1)
+    // the header's customer, partner and warehouse titles were on the order's page already
+    expect(asked.filter((a) => /customers|partners|warehouses/.test(a))).toEqual([])
     const edit = await page.evaluate(async () => {
       const input = document.querySelector<HTMLInputElement>('[data-row="0"] [data-cell="quantity"]')!
       const before = document.querySelector('[data-test="total"]')!.textContent

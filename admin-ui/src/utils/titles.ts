@@ -25,6 +25,9 @@ export function titleOf(target: EntityMeta | undefined, id: unknown): string | u
   return undefined
 }
 
+/** The cached title of a record, without asking the server (undefined when not known yet). */
+export const knownTitle = (target: EntityMeta, id: unknown): string | undefined => (typeof id === 'number' ? cache.get(key(target.name, id)) : undefined)
+
 /**
  * Titles of `ids` fetched now (those not cached yet), for what is drawn once with them (a chart's
  * labels); `titleOf` then answers from the cache.

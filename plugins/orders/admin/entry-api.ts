@@ -1,5 +1,5 @@
 /** What the order entry screen asks the server: products by SKU, barcode or text, quotes, an order's lines. */
-import { api, centsToString, rememberTitle, titleField, toCents, useMeta, type Row } from '@plume/admin-ui/kit'
+import { api, centsToString, knownTitle, rememberTitle, titleField, toCents, useMeta, type Row } from '@plume/admin-ui/kit'
 import type { EntryProduct, ServerLine } from './lines'
 
 const PRODUCT_FIELDS = ['id', 'sku', 'name', 'unit', 'listPrice', 'taxRate', 'barcode', 'active']
@@ -109,13 +109,14 @@ export async function savedOrder(orderId: number): Promise<{ order: Row; lines: 
 
 /**
  * Titles of the records the header refers to, known before the pickers show them (a picker
- * shows the title it knows when its value is set).
+ * shows the title it knows when its value is set); those already known are not asked for again.
  */
 export async function rememberTitles(refs: Array<[entity: string, id: unknown]>): Promise<void> {
   const meta = useMeta()
   await Promise.all(refs.map(async ([name, id]) => {
     const target = meta.byName.get(name)
-    if (!target || typeof id !== 'number') return
+    // the order's page showed them already: no request
+    if (!target || typeof id !== 'number' || knownTitle(target, id) !== undefined) return
     const tf = titleField(target)
     try {
       const res = await api.find(target.plural, { id, $select: tf === 'id' ? ['id'] : ['id', tf], $limit: 1, $total: false })
