@@ -33,7 +33,7 @@ function checkLocalNames(m: MergedEntity, def: EntityDefinition): DefinitionErro
     })
   })
   const ui = m.raw['x-ui']
-  for (const key of ['listColumns', 'searchFields'] as const) {
+  for (const key of ['listColumns', 'searchFields', 'fieldOrder'] as const) {
     ;(ui[key] ?? []).forEach((f, j) => {
       if (!has(f)) errors.push({ ...at(entityRoot, 'x-ui', key, j), message: `${key} names unknown field "${f}"` })
     })

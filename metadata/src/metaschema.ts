@@ -179,6 +179,8 @@ export const metaschema = {
         icon: { type: 'string' },
         listColumns: fieldList,
         searchFields: fieldList,
+        // the order of the fields on forms and details (a stored definition is JSONB, which does not keep key order)
+        fieldOrder: fieldList,
         titleField: { type: 'string' },
         groups: {
           type: 'array',

@@ -64,6 +64,16 @@ function normalizeRelation(name: string, r: RawRelation): RelationDefinition {
   })
 }
 
+/** Properties in `x-ui.fieldOrder` order first (as listed), the rest after them in file order. */
+function inOrder<T>(entries: Array<[string, T]>, order: readonly string[] | undefined): Array<[string, T]> {
+  if (!order?.length) return entries
+  const rank = (name: string) => {
+    const i = order.indexOf(name)
+    return i < 0 ? order.length : i
+  }
+  return entries.map((e, i) => ({ e, i })).sort((a, b) => rank(a.e[0]) - rank(b.e[0]) || a.i - b.i).map((x) => x.e)
+}
+
 /**
  * Normalise a validated entity file (extensions already merged): inject the server-managed
  * fields, derive columns, collect search fields and relations.
@@ -73,7 +83,7 @@ export function normalizeEntity(raw: RawEntity, source: string): EntityDefinitio
   const meta = raw['x-entity']
   const ui = raw['x-ui']
   const required = [...(raw.required ?? [])]
-  const declared = Object.entries(raw.properties)
+  const declared = inOrder(Object.entries(raw.properties), ui.fieldOrder)
   const search = [...(ui.searchFields ?? [])]
   for (const [name, p] of declared) if (p['x-search'] && !search.includes(name)) search.push(name)
 

@@ -60,6 +60,8 @@ export interface RawEntityUi {
   icon?: string
   listColumns?: string[]
   searchFields?: string[]
+  /** Field order on forms and details; unlisted fields follow in file order. */
+  fieldOrder?: string[]
   titleField?: string
   groups?: Array<{ name: string; label: LocalizedText; fields: string[] }>
   defaultSort?: Record<string, 1 | -1>
