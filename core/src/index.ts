@@ -40,6 +40,7 @@ export { asOfSource, setAsOfSource, type AsOfSource } from './app/as-of.js'
 // helpers plugins share: exact money, demo data
 export { Money, money, dec, type MoneyInput } from './lib/money.js'
 export { seededRandom, insertRows, type Random } from './lib/seed.js'
+export { trxOf, nowOf, invalidField, internalFlag, type CallParams } from './lib/plugin-context.js'
 // embedding the platform
 export { createPlatform } from './platform.js'
 export type { Platform, PlatformOptions } from './platform.js'

@@ -1,21 +1,20 @@
 import { BadRequest, Forbidden, NotAuthenticated } from '@feathersjs/errors'
 import type { EntityDefinition } from '@plume/metadata'
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Knex } from 'knex'
 import type { PlumeApp } from '../kernel/types.js'
 import type { AuthCore } from './core.js'
 import { PUBLISHABLE_SCOPES } from '../embed/scopes.js'
 import { RowCache } from './row-cache.js'
+import { hashToken, mintToken, sameHash, tokenPattern } from './tokens.js'
 import type { ApiKeyPrincipal } from './session.js'
 
 /** `plm_` server keys, `pk_` publishable (browser) keys, `sk_` secret (partner server) keys. */
 export type ApiKeyKind = 'api' | 'publishable' | 'secret'
 const LABELS: Record<ApiKeyKind, string> = { api: 'plm', publishable: 'pk', secret: 'sk' }
-const KEY = /^(plm|pk|sk)_([A-Za-z0-9]{8})_([A-Za-z0-9_-]{43})$/
-const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+const KEY = tokenPattern(...Object.values(LABELS))
 const CACHE_MS = 30_000
 
-export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex')
+export const hashApiKey = hashToken
 
 /**
  * A new key: `plm_<prefix>_<secret>` with an 8-character prefix (shown in lists, used to find
@@ -24,10 +23,7 @@ export const hashApiKey = (key: string) => createHash('sha256').update(key).dige
  * @example const { key, prefix, hash } = generateApiKey()
  */
 export function generateApiKey(kind: ApiKeyKind | 'session' = 'api'): { key: string; prefix: string; hash: string } {
-  const bytes = randomBytes(8)
-  const prefix = [...bytes].map((b) => BASE62[b % 62]).join('')
-  const key = `${kind === 'session' ? 'pes' : LABELS[kind]}_${prefix}_${randomBytes(32).toString('base64url')}`
-  return { key, prefix, hash: hashApiKey(key) }
+  return mintToken(kind === 'session' ? 'pes' : LABELS[kind])
 }
 
 interface KeyRow {
@@ -89,7 +85,7 @@ export class ApiKeyAuthenticator {
         .where({ prefix: m[2] })
         .first()) as KeyRow | undefined,
     )
-    if (!row || !row.keyHash || row.keyHash.length !== hash.length || !timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(hash))) {
+    if (!row || !sameHash(row.keyHash, hash)) {
       throw new NotAuthenticated('Invalid API key')
     }
     // the label is part of the hashed key; a key used under another kind's label never matches

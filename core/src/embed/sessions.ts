@@ -1,14 +1,14 @@
 import { Forbidden, NotAuthenticated } from '@feathersjs/errors'
-import { timingSafeEqual } from 'node:crypto'
 import type { Knex } from 'knex'
 import type { PlumeApp } from '../kernel/types.js'
 import { hashApiKey, normalizeOrigin } from '../auth/api-keys.js'
 import type { AuthRuntime } from '../auth/runtime.js'
 import type { ApiKeyPrincipal } from '../auth/session.js'
 import { RowCache } from '../auth/row-cache.js'
+import { sameHash, tokenPattern } from '../auth/tokens.js'
 import { stringList } from './tables.js'
 
-const TOKEN = /^pes_([A-Za-z0-9]{8})_([A-Za-z0-9_-]{43})$/
+const TOKEN = tokenPattern('pes')
 const CACHE_MS = 30_000
 
 interface SessionRow {
@@ -64,10 +64,10 @@ export class EmbedSessionAuthenticator {
         .join(`${this.keyTable} as k`, 'k.id', 's.api_key_id')
         .select('s.id', 's.token_hash', 's.api_key_id', 's.partner_id', 's.customer_id', 's.scopes', 's.origins', 's.expires_at', 's.revoked_at')
         .select({ key_revoked: 'k.revoked', key_expires_at: 'k.expiresAt', key_created_by: 'k.createdById' })
-        .where('s.prefix', m[1])
+        .where('s.prefix', m[2])
         .first()) as SessionRow | undefined,
     )
-    if (!row || row.token_hash.length !== hash.length || !timingSafeEqual(Buffer.from(row.token_hash), Buffer.from(hash))) throw new NotAuthenticated('Invalid embed session')
+    if (!row || !sameHash(row.token_hash, hash)) throw new NotAuthenticated('Invalid embed session')
     const log = this.runtime.revocations
     if (row.revoked_at || log.has('embedSession', String(row.id))) throw new NotAuthenticated('Embed session revoked')
     if (row.key_revoked || log.has('apiKey', String(row.api_key_id))) throw new NotAuthenticated('Embed session revoked: its secret key was revoked')

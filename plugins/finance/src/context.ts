@@ -1,27 +1,18 @@
 import { BadRequest, Forbidden, NotAuthenticated } from '@feathersjs/errors'
 import type { HookContext } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
+import { internalFlag, invalidField, trxOf as writeTransaction, type CallParams } from '@plume/core'
 
 /** What finance code reads from Feathers params. */
-export interface FinanceParams {
-  provider?: string
-  user?: { id?: number; partnerId?: number | null; roles?: unknown }
-  transaction?: Knex.Transaction
-  query?: Record<string, unknown>
-  [key: string]: unknown
-}
+export type FinanceParams = CallParams
 
 /** Internal calls made by the finance plugin itself: figures already computed, hooks skip re-checking. */
-export const PREPARED = 'financePrepared'
-
-export const isPrepared = (params: unknown): boolean => !!(params as Record<string, unknown> | undefined)?.[PREPARED]
+const FLAG = internalFlag('financePrepared')
+export const PREPARED = FLAG.key
+export const isPrepared = FLAG.is
 
 /** The transaction the core opened for this write. */
-export function trxOf(context: HookContext): Knex.Transaction {
-  const trx = (context.params as FinanceParams).transaction
-  if (!trx) throw new Error('finance: expected to run inside the transaction of a write')
-  return trx
-}
+export const trxOf = (context: HookContext): Knex.Transaction => writeTransaction(context, 'finance')
 
 /** Finance documents are staff work: partner users calling from outside are refused. */
 export function requireStaff(params: FinanceParams | undefined, what: string): void {
@@ -34,7 +25,7 @@ export function requireStaff(params: FinanceParams | undefined, what: string): v
 export const callerPartner = (params: FinanceParams | undefined): number | undefined => (params?.provider ? (params.user?.partnerId ?? undefined) : undefined)
 
 /** A 400 naming one field, in the platform's `{path, message}` shape. */
-export const invalid = (path: string, message: string): BadRequest => new BadRequest(`Invalid data: ${path.replace(/^\//, '')} ${message}`, { errors: [{ path, message }] })
+export const invalid = invalidField
 
 /** Runs `fn` in the caller's transaction, or in a new one. */
 export async function inTransaction<T>(knex: Knex, params: FinanceParams | undefined, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {

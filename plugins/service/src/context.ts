@@ -1,43 +1,23 @@
 import { BadRequest } from '@feathersjs/errors'
 import type { HookContext } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
+import { internalFlag, invalidField, trxOf as writeTransaction, type CallParams } from '@plume/core'
 
-export interface ServiceParams {
-  provider?: string
-  user?: { id?: number; partnerId?: number | null; roles?: unknown }
-  transaction?: Knex.Transaction
-  query?: Record<string, unknown>
-  /** In-process callers (tests, the scheduler, imports) may set the clock; ignored for external calls. */
-  now?: Date | string
-  [key: string]: unknown
-}
+export type ServiceParams = CallParams
 
 /** Writes made by the service plugin itself: its hooks let them through unchecked. */
-export const INTERNAL = 'serviceInternal'
-export const isInternal = (params: unknown): boolean => !!(params as Record<string, unknown> | undefined)?.[INTERNAL]
+const FLAG = internalFlag('serviceInternal')
+export const INTERNAL = FLAG.key
+export const isInternal = FLAG.is
 
-/**
- * The time a call happens at: `params.now` for in-process callers, the wall clock otherwise.
- * @example nowOf({ now: '2026-11-25T08:00:00Z' }).toISOString() // '2026-11-25T08:00:00.000Z'
- */
-export function nowOf(params: ServiceParams | undefined): Date {
-  if (params?.now !== undefined && !params.provider) {
-    const d = new Date(params.now)
-    if (!Number.isNaN(d.getTime())) return d
-  }
-  return new Date()
-}
+export { nowOf } from '@plume/core'
 
-export function trxOf(context: HookContext): Knex.Transaction {
-  const trx = (context.params as ServiceParams).transaction
-  if (!trx) throw new Error('service: expected to run inside the transaction of a write')
-  return trx
-}
+export const trxOf = (context: HookContext): Knex.Transaction => writeTransaction(context, 'service')
 
 /** The partner a partner user is bound to (external calls only). */
 export const callerPartner = (params: ServiceParams | undefined): number | undefined => (params?.provider ? (params.user?.partnerId ?? undefined) : undefined)
 
-export const invalid = (path: string, message: string): BadRequest => new BadRequest(`Invalid data: ${path.replace(/^\//, '')} ${message}`, { errors: [{ path, message }] })
+export const invalid = invalidField
 
 /** Refuses keys other than `allowed` in an action body. */
 export function readBody(data: unknown, allowed: readonly string[]): Record<string, unknown> {

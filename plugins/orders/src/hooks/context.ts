@@ -1,5 +1,6 @@
 import type { HookContext } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
+import { trxOf as writeTransaction } from '@plume/core'
 
 export interface Caller {
   id?: number
@@ -7,11 +8,7 @@ export interface Caller {
 }
 
 /** The transaction the core's transaction hook opened for this write. */
-export function trxOf(context: HookContext): Knex.Transaction {
-  const trx = (context.params as { transaction?: Knex.Transaction }).transaction
-  if (!trx) throw new Error('orders: expected to run inside the transaction of a write')
-  return trx
-}
+export const trxOf = (context: HookContext): Knex.Transaction => writeTransaction(context, 'orders')
 
 /** The partner of a partner user calling from outside; undefined for staff and internal calls. */
 export function callerPartner(context: HookContext): number | undefined {

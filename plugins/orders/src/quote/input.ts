@@ -1,4 +1,5 @@
 import { BadRequest } from '@feathersjs/errors'
+import { invalidField } from '@plume/core'
 import { MAX_INLINE_LINES } from '../hooks/lift-inline-lines.js'
 
 /** One line asked for: a product by id or SKU, a quantity, optionally a line discount. */
@@ -18,7 +19,7 @@ export interface QuoteInput {
 
 export const MAX_QUOTE_LINES = MAX_INLINE_LINES
 
-const bad = (path: string, message: string) => new BadRequest(`Invalid data: ${path.slice(1)} ${message}`, { errors: [{ path, message }] })
+const bad = invalidField
 const isId = (v: unknown) => Number.isInteger(v) && (v as number) > 0 && (v as number) <= 2_147_483_647
 
 function optionalId(body: Record<string, unknown>, key: string): number | undefined {
