@@ -52,9 +52,24 @@ export const protectEncrypted = (app: PlumeApp, fields: readonly string[]) => {
   }
 }
 
-/** The stored row before a change, locked (`FOR UPDATE`) and decoded like the service's results. */
-async function rowBefore(trx: Knex.Transaction, entity: EntityDefinition, columns: string[], key: number, decode?: (row: Row) => Row): Promise<Row | undefined> {
-  const row = (await trx(entity.table).select(columns).where('id', key).forUpdate().first()) as Row | undefined
+declare module '../service/entity-service.js' {
+  interface EntityParams {
+    /**
+     * In-process writes only: the stored row as the caller read it, locked (`FOR UPDATE`), in this
+     * write's transaction and unchanged since (e.g. an action handler's `context.record`). The
+     * audit trail takes it as the row before instead of reading it again; ignored for external calls.
+     */
+    before?: Row
+  }
+}
+
+/**
+ * The stored row before a change, locked (`FOR UPDATE`) and decoded like the service's results:
+ * the caller's locked row when it hands one over (`params.before`), read otherwise.
+ */
+async function rowBefore(trx: Knex.Transaction, entity: EntityDefinition, columns: string[], key: number, params: EntityParams, decode?: (row: Row) => Row): Promise<Row | undefined> {
+  const given = !params.provider && params.before && Number(params.before.id) === key ? params.before : undefined
+  const row = given ? Object.fromEntries(columns.map((c) => [c, given[c]])) : ((await trx(entity.table).select(columns).where('id', key).forUpdate().first()) as Row | undefined)
   if (!row) return undefined
   for (const c of columns) if (entity.fields[c]?.type === 'number' && typeof row[c] === 'string') row[c] = Number(row[c])
   return decode ? decode(row) : row
@@ -77,7 +92,7 @@ export const auditTrail = (app: PlumeApp, entity: EntityDefinition, encrypted: r
     if (params.provider && !params.requestId) params.requestId = randomUUID()
     const text = context.id === null || context.id === undefined ? '' : String(context.id)
     const key = context.method !== 'create' && ID.test(text) ? Number(text) : undefined
-    const before = key === undefined ? undefined : await rowBefore(trx, entity, columns, key, codec?.decode)
+    const before = key === undefined ? undefined : await rowBefore(trx, entity, columns, key, params, codec?.decode)
     await auditScope(trx, requestInfo(params), () => next(), () => {
       const result = context.result as Row | undefined
       const after = context.method === 'remove' ? undefined : result

@@ -10,8 +10,9 @@ export const approveBatch = (): ActionDefinition => ({
   label: { en: 'Approve', 'zh-CN': '审批' },
   input: { type: 'object', properties: {}, additionalProperties: false },
   states: ['draft'],
-  async handler(id, _data, { trx, params }) {
-    const b = (await trx('payout_batches').where('id', id).first('id', 'status')) as Batch
+  async handler(id, _data, { trx, params, record }) {
+    // the batch as the action layer locked it: not read again
+    const b = record as Batch
     if (b.status !== 'draft') throw new Conflict(`Cannot approve a payout batch in state ${b.status}`)
     const [row] = (await trx('payout_batches').where('id', id).update({ status: 'approved', approvedById: (params.user as { id?: number } | undefined)?.id ?? null, approvedAt: trx.fn.now(), updatedAt: trx.fn.now(), version: trx.raw('version + 1') }).returning('*')) as unknown[]
     return row
@@ -23,8 +24,8 @@ export const payBatch = (): ActionDefinition => ({
   label: { en: 'Mark paid', 'zh-CN': '标记已付' },
   input: { type: 'object', properties: { reference: { type: 'string', maxLength: 100, description: 'Payment reference, e.g. the bank transfer id' } }, additionalProperties: false },
   states: ['approved'],
-  async handler(id, data, { trx }) {
-    const b = (await trx('payout_batches').where('id', id).first('id', 'status')) as Batch
+  async handler(id, data, { trx, record }) {
+    const b = record as Batch
     if (b.status !== 'approved') throw new Conflict(`Cannot pay a payout batch in state ${b.status}`)
     const reference = data.reference
     if (reference !== undefined && (typeof reference !== 'string' || reference.length > 100)) throw new BadRequest('Invalid data: reference must be a string of at most 100 characters', { errors: [{ path: '/reference', message: 'must be a string of at most 100 characters' }] })

@@ -5,7 +5,7 @@ import { FINANCE_RULES } from './rules.js'
 import { financeApi, type FinanceApi } from './api.js'
 import { invoiceRowsAsOf } from './ar/open-as-of.js'
 import { arService, arStatementsService } from './ar/services.js'
-import { applyCreditNote, issueCreditNote, voidCreditNote } from './credit-notes/actions.js'
+import { applyCreditNote, issueCreditNote, voidCreditNote, type CreditNoteRow } from './credit-notes/actions.js'
 import { allocationsByAction } from './hooks/allocations-by-action.js'
 import { guardCreditNote } from './hooks/guard-credit-note.js'
 import { guardInvoice } from './hooks/guard-invoice.js'
@@ -13,6 +13,7 @@ import { guardInvoiceLines } from './hooks/guard-invoice-lines.js'
 import { guardPayment } from './hooks/guard-payment.js'
 import { prepareInvoice } from './hooks/prepare-invoice.js'
 import { issueInvoice, voidInvoice } from './invoices/actions.js'
+import type { InvoiceRow } from './invoices/types.js'
 import { invoicesFromOrdersService } from './invoices/from-orders.js'
 import { allocatePayment, readAllocations } from './payments/allocate.js'
 import { paymentEntriesService } from './payments/entry.js'
@@ -36,8 +37,8 @@ export { INVOICE_ACTIONS, CREDIT_NOTE_ACTIONS, allowedIn } from './states.js'
 const label = (en: string, zh: string) => ({ en, 'zh-CN': zh })
 
 const invoiceActions: Record<string, ActionDefinition> = {
-  issue: { label: label('Issue', '开具'), input: ISSUE_INVOICE_INPUT, states: INVOICE_ACTIONS.issue, handler: (id, data, { app, trx, params }) => issueInvoice(app, trx, id, data, params) },
-  void: { label: label('Void', '作废'), input: VOID_INVOICE_INPUT, states: INVOICE_ACTIONS.void, handler: (id, data, { app, trx, params }) => voidInvoice(app, trx, id, data, params) },
+  issue: { label: label('Issue', '开具'), input: ISSUE_INVOICE_INPUT, states: INVOICE_ACTIONS.issue, handler: (id, data, { app, trx, params, record }) => issueInvoice(app, trx, id, data, params, record as InvoiceRow) },
+  void: { label: label('Void', '作废'), input: VOID_INVOICE_INPUT, states: INVOICE_ACTIONS.void, handler: (id, data, { app, trx, params, record }) => voidInvoice(app, trx, id, data, params, record as InvoiceRow) },
 }
 
 const paymentActions: Record<string, ActionDefinition> = {
@@ -50,9 +51,9 @@ const paymentActions: Record<string, ActionDefinition> = {
 }
 
 const creditNoteActions: Record<string, ActionDefinition> = {
-  issue: { label: label('Issue', '开具'), input: ISSUE_CREDIT_NOTE_INPUT, states: CREDIT_NOTE_ACTIONS.issue, handler: (id, data, { app, trx, params }) => issueCreditNote(app, trx, id, data, params) },
-  apply: { label: label('Apply', '冲抵'), input: APPLY_CREDIT_NOTE_INPUT, states: CREDIT_NOTE_ACTIONS.apply, handler: (id, data, { app, trx, params }) => applyCreditNote(app, trx, id, data, params) },
-  void: { label: label('Void', '作废'), input: VOID_CREDIT_NOTE_INPUT, states: CREDIT_NOTE_ACTIONS.void, handler: (id, data, { app, trx, params }) => voidCreditNote(app, trx, id, data, params) },
+  issue: { label: label('Issue', '开具'), input: ISSUE_CREDIT_NOTE_INPUT, states: CREDIT_NOTE_ACTIONS.issue, handler: (id, data, { app, trx, params, record }) => issueCreditNote(app, trx, id, data, params, record as CreditNoteRow) },
+  apply: { label: label('Apply', '冲抵'), input: APPLY_CREDIT_NOTE_INPUT, states: CREDIT_NOTE_ACTIONS.apply, handler: (id, data, { app, trx, params, record }) => applyCreditNote(app, trx, id, data, params, record as CreditNoteRow) },
+  void: { label: label('Void', '作废'), input: VOID_CREDIT_NOTE_INPUT, states: CREDIT_NOTE_ACTIONS.void, handler: (id, data, { app, trx, params, record }) => voidCreditNote(app, trx, id, data, params, record as CreditNoteRow) },
 }
 
 const lineHooks = [guardInvoiceLines()]

@@ -47,15 +47,15 @@ async function applyNote(app: PlumeApp, trx: Knex.Transaction, note: CreditNoteR
  * and dates it; a note that names an invoice is applied to it at once (status `applied`).
  * @example await finance.issueCreditNote(trx, 3, { issueDate: '2026-08-10' })
  */
-export async function issueCreditNote(app: PlumeApp, trx: Knex.Transaction, id: number, data: unknown, params: FinanceParams = {}): Promise<CreditNoteRow> {
+export async function issueCreditNote(app: PlumeApp, trx: Knex.Transaction, id: number, data: unknown, params: FinanceParams = {}, locked?: CreditNoteRow): Promise<CreditNoteRow> {
   requireStaff(params, 'issue credit notes')
   const body = bodyOf(data)
   onlyKeys(body, ['issueDate'])
   if (body.issueDate !== undefined && !isDate(body.issueDate)) throw invalid('/issueDate', 'must be a date (YYYY-MM-DD)')
-  const note = await lockNote(trx, id)
+  const note = locked ?? (await lockNote(trx, id))
   assertAction(CREDIT_NOTE_ACTIONS, label(note), 'issue', note.status)
   const number = await nextDocumentNumber(trx, 'CN')
-  const issued = (await app.service('api/credit-notes').patch(id, { number, status: 'issued', issueDate: (body.issueDate as string | undefined) ?? todayUtc() }, { transaction: trx, [PREPARED]: true })) as CreditNoteRow
+  const issued = (await app.service('api/credit-notes').patch(id, { number, status: 'issued', issueDate: (body.issueDate as string | undefined) ?? todayUtc() }, { transaction: trx, [PREPARED]: true, before: note })) as CreditNoteRow
   return issued.invoiceId ? applyNote(app, trx, issued, issued.invoiceId) : issued
 }
 
@@ -65,12 +65,12 @@ export async function issueCreditNote(app: PlumeApp, trx: Knex.Transaction, id: 
  * open amount goes down and its status follows (partially_paid / paid). 409 when the note is
  * larger than what is open.
  */
-export async function applyCreditNote(app: PlumeApp, trx: Knex.Transaction, id: number, data: unknown, params: FinanceParams = {}): Promise<CreditNoteRow> {
+export async function applyCreditNote(app: PlumeApp, trx: Knex.Transaction, id: number, data: unknown, params: FinanceParams = {}, locked?: CreditNoteRow): Promise<CreditNoteRow> {
   requireStaff(params, 'apply credit notes')
   const body = bodyOf(data)
   onlyKeys(body, ['invoiceId'])
   if (body.invoiceId !== undefined && (typeof body.invoiceId !== 'number' || !Number.isInteger(body.invoiceId) || body.invoiceId < 1)) throw invalid('/invoiceId', 'must be a positive integer')
-  const note = await lockNote(trx, id)
+  const note = locked ?? (await lockNote(trx, id))
   assertAction(CREDIT_NOTE_ACTIONS, label(note), 'apply', note.status)
   const invoiceId = (body.invoiceId as number | undefined) ?? note.invoiceId
   if (!invoiceId) throw invalid('/invoiceId', 'is required: the credit note names no invoice')
@@ -78,10 +78,10 @@ export async function applyCreditNote(app: PlumeApp, trx: Knex.Transaction, id: 
 }
 
 /** `POST /api/credit-notes/:id/void`: a draft or issued (not yet applied) note is voided. */
-export async function voidCreditNote(app: PlumeApp, trx: Knex.Transaction, id: number, data: unknown, params: FinanceParams = {}): Promise<CreditNoteRow> {
+export async function voidCreditNote(app: PlumeApp, trx: Knex.Transaction, id: number, data: unknown, params: FinanceParams = {}, locked?: CreditNoteRow): Promise<CreditNoteRow> {
   requireStaff(params, 'void credit notes')
   onlyKeys(bodyOf(data), [])
-  const note = await lockNote(trx, id)
+  const note = locked ?? (await lockNote(trx, id))
   assertAction(CREDIT_NOTE_ACTIONS, label(note), 'void', note.status)
-  return (await app.service('api/credit-notes').patch(id, { status: 'void' }, { transaction: trx, [PREPARED]: true })) as CreditNoteRow
+  return (await app.service('api/credit-notes').patch(id, { status: 'void' }, { transaction: trx, [PREPARED]: true, before: note })) as CreditNoteRow
 }
