@@ -1,4 +1,4 @@
-import { BadRequest } from '@feathersjs/errors'
+import { BadRequest, Forbidden } from '@feathersjs/errors'
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import type { PlumeApp } from '../kernel/types.js'
@@ -57,6 +57,20 @@ export async function revokeUserSessions(app: PlumeApp, userId: number, trx?: Kn
 }
 
 /**
+ * `attributes` are admin-set facts that rules read as the user's (the user's warehouse): a user
+ * who is not an admin never writes their own, whatever the stored rules say (fail closed — an
+ * older database may hold a self-service rule from before the field existed).
+ */
+function assertNotOwnAttributes(params: HookContext['params'], id: number | undefined, data: Record<string, unknown>): void {
+  const caller = (params as { user?: { id?: unknown; roles?: unknown } }).user
+  if (!params.provider || !('attributes' in data) || caller?.id === undefined || Number(caller.id) !== id) return
+  if (Array.isArray(caller.roles) && caller.roles.includes('admin')) return
+  throw new Forbidden('You may not change your own attributes: field "attributes" is set by administrators', {
+    errors: [{ path: '/attributes', message: 'is set by administrators' }],
+  })
+}
+
+/**
  * Around hook of the users service: password policy (client calls) and hashing, role/partner
  * consistency, and revocation of the user's sessions when the password, roles, partner or
  * `active` change, or the user is removed; a password set by someone else must be changed at
@@ -73,6 +87,7 @@ export const userSecurity = () => async (context: HookContext, next: NextFunctio
   let revoke = false
   const data = context.data as Record<string, unknown> | undefined
   if ((method === 'create' || method === 'update' || method === 'patch') && data && typeof data === 'object' && !Array.isArray(data)) {
+    if (method !== 'create') assertNotOwnAttributes(params, id, data)
     let current: UserState | undefined
     if (method !== 'create' && id !== undefined && Number.isInteger(id)) {
       const cols = ['email', 'roles', 'active', ...(hasPartnerField ? ['partnerId'] : [])]

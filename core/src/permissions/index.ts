@@ -15,6 +15,7 @@ import { msFromEnv, whileRunning } from '../app/background.js'
 import { ensureRuleTables, loadEnabledRules, readRuleFiles, RuleFileError, seedRules } from './store.js'
 import type { PermissionRule } from './types.js'
 import { isRuleShape, validateRule } from './validate.js'
+import { upgradeUneditedRules } from './upgrades.js'
 import { explainDocs, rulesDocs, rulesValidateDocs, ruleVersionsDocs } from './docs.js'
 
 export { PermissionEngine, userFact, combine } from './engine.js'
@@ -64,6 +65,7 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
   if (problems.length) throw new RuleFileError(problems)
   const added = await seedRules(knex, defaults)
   if (added) logger.info(`permissions: ${added} default rule(s) stored`)
+  if (await upgradeUneditedRules(knex, defaults)) logger.info('permissions: unedited default rule(s) upgraded')
   const reload = async (opts: { startup?: boolean } = {}) => {
     const rules = await loadEnabledRules(knex)
     // stored rules were validated on save; re-check against today's registry (an entity may be gone)
