@@ -15,8 +15,10 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export function ensureAdminBuilt(): void {
   const dist = process.env.PLUME_ADMIN_DIST
   if (existsSync(`${dist ?? `${ROOT}/admin-ui/dist`}/index.html`) && process.env.PLUME_REBUILD_UI !== '1') return
-  if (!dist) return void execSync('npm run build -w admin-ui', { cwd: ROOT, stdio: 'inherit' })
-  execSync(`npx vite build --outDir ${JSON.stringify(dist)} --emptyOutDir`, { cwd: `${ROOT}/admin-ui`, stdio: 'inherit' })
+  // a production build whoever asks: under vitest NODE_ENV is "test", and Vite would then bundle Vue's development code
+  const env = { ...process.env, NODE_ENV: 'production' }
+  if (!dist) return void execSync('npm run build -w admin-ui', { cwd: ROOT, stdio: 'inherit', env })
+  execSync(`npx vite build --outDir ${JSON.stringify(dist)} --emptyOutDir`, { cwd: `${ROOT}/admin-ui`, stdio: 'inherit', env })
   execSync(`node scripts/compress.mjs ${JSON.stringify(dist)}`, { cwd: `${ROOT}/admin-ui`, stdio: 'inherit' })
 }
 
