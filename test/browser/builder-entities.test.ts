@@ -132,6 +132,8 @@ describe('entity builder', () => {
     await page.goto(`${p.url}/admin/builder/entities/vehicle`)
     await page.waitForSelector('[data-test="row-warehouseId"]')
     await addField(page, { name: 'price', kind: 'money', en: 'Price', zh: '价格' })
+    // price goes before the warehouse on the form
+    await page.click('[data-test="up-price"]')
     await page.click('#tab-layout')
     await pickOption(page, '[data-test="ly-columns"]', '[data-test="col-price"]')
     await page.keyboard.press('Escape')
@@ -146,6 +148,15 @@ describe('entity builder', () => {
     await page.locator('[data-test="list-vehicle"] th', { hasText: 'Price' }).first().waitFor()
     const id = ((await get('/api/vehicles')).data as Array<{ id: number }>)[0]!.id
     await page.goto(`${p.url}/admin/e/vehicles/${id}/edit`)
+    await page.locator('#field-price').waitFor()
+    const order = await page
+      .locator('[data-test^="field-"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-test') ?? ''))
+    expect(order.filter((x) => ['field-name', 'field-price', 'field-warehouseId'].includes(x))).toEqual([
+      'field-name',
+      'field-price',
+      'field-warehouseId',
+    ])
     await page.fill('#field-price', '12500.50')
     await page.click('[data-test="save"]')
     await expect.poll(async () => (await get(`/api/vehicles/${id}`)).price).toBe('12500.50')
@@ -156,6 +167,11 @@ describe('entity builder', () => {
     await page.click('[data-test="edit-field-name"]')
     await page.fill(input('fd-name'), 'plate')
     await page.click('[data-test="fd-ok"]')
+    await page.locator('[data-test="row-plate"]').waitFor()
+    // leaving with changes not applied asks first; "Stay" keeps the draft
+    await page.click('[data-test="back"]')
+    await page.locator('.el-message-box__message', { hasText: 'not applied' }).waitFor()
+    await page.click('.el-message-box__btns .el-button:not(.el-button--primary)')
     await page.locator('[data-test="row-plate"]').waitFor()
     await previewAndApply(page, 'plan-renamed')
     expect((await get('/api/vehicles')).data).toMatchObject([{ plate: 'Truck 1', price: '12500.50' }])
@@ -201,6 +217,37 @@ describe('entity builder', () => {
     await refused.waitFor()
     expect(await refused.innerText()).toMatch(/price/)
     await shot(page, 'builder-entity-history')
+  })
+
+  it('a preview made stale by another change asks to preview again, and the new plan shows that change', async () => {
+    await page.click('#tab-fields')
+    await addField(page, { name: 'note', kind: 'text', en: 'Note', zh: '备注' })
+    await page.click('[data-test="preview"]')
+    await page.locator('[data-test="plan-added"]').waitFor()
+    // meanwhile someone else adds a field through the API
+    const def = (await get('/api/entity-definitions/vehicle')).definition
+    def.properties.remark = {
+      type: ['string', 'null'],
+      maxLength: 100,
+      'x-ui': { label: { en: 'Remark', 'zh-CN': '备注说明' } },
+    }
+    expect(
+      (await p.http('PATCH', '/api/entity-definitions/vehicle', { definition: def }, token)).status,
+    ).toBe(200)
+    await page.click('[data-test="plan-apply"]')
+    await page.locator('[data-test="plan-stale"]').waitFor()
+    await page.click('[data-test="plan-again"]')
+    // the draft does not have remark: the new plan would drop it, and asks for that step
+    await page.locator('[data-test="confirm-drop-column:remark"]').waitFor()
+    expect(await page.locator('[data-test="plan-apply"]').isDisabled()).toBe(true)
+    await page.click('[data-test="preview-dialog"] .el-button:has-text("Cancel")')
+    await page.click('[data-test="discard"]')
+    await page.locator('[data-test="row-remark"]').waitFor()
+    expect(Object.keys((await get('/api/entity-definitions/vehicle')).definition.properties).sort()).toEqual([
+      'plate',
+      'remark',
+      'warehouseId',
+    ])
   })
 
   it('zh-CN reads in Chinese; at 390 px nothing scrolls sideways', async () => {

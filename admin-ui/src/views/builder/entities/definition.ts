@@ -33,6 +33,7 @@ export interface EntityDraft {
 }
 
 interface RawUi {
+  fieldOrder?: string[]
   titleField?: string
   listColumns?: string[]
   searchFields?: string[]
@@ -46,6 +47,15 @@ interface RawRelation {
   field?: string
 }
 
+/** Fields in `x-ui.fieldOrder` order (a stored definition is JSONB: its keys come back sorted), the rest after. */
+function ordered<T>(entries: Array<[string, T]>, order: readonly string[] = []): Array<[string, T]> {
+  const rank = (n: string) => (order.includes(n) ? order.indexOf(n) : order.length)
+  return entries
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => rank(a.e[0]) - rank(b.e[0]) || a.i - b.i)
+    .map((x) => x.e)
+}
+
 /** The draft of a loaded definition. */
 export function toDraft(raw: RawDefinition): EntityDraft {
   const props = (raw.properties ?? {}) as Record<string, RawProperty>
@@ -54,7 +64,7 @@ export function toDraft(raw: RawDefinition): EntityDraft {
   const [sortField, sortDir] = Object.entries(ui.defaultSort ?? {})[0] ?? ['', 1]
   return {
     raw: clone(raw),
-    fields: Object.entries(props).map(([name, p]) => ({
+    fields: ordered(Object.entries(props), ui.fieldOrder).map(([name, p]) => ({
       ...fromProperty(name, p, required.has(name)),
       origin: name,
     })),
@@ -126,7 +136,10 @@ function indexesOf(draft: EntityDraft): unknown[] | undefined {
 function uiOf(draft: EntityDraft): Record<string, unknown> {
   const { titleField, listColumns, searchFields, sortField, sortDir, groups } = draft.layout
   const ui: Record<string, unknown> = { ...(draft.raw['x-ui'] as object) }
-  for (const k of ['titleField', 'listColumns', 'searchFields', 'defaultSort', 'groups']) delete ui[k]
+  for (const k of ['fieldOrder', 'titleField', 'listColumns', 'searchFields', 'defaultSort', 'groups'])
+    delete ui[k]
+  // the form's order: kept in x-ui, since the stored definition (JSONB) does not keep the properties' order
+  if (draft.fields.length > 1) ui.fieldOrder = draft.fields.map((f) => f.name)
   if (titleField) ui.titleField = titleField
   if (listColumns.length) ui.listColumns = [...listColumns]
   if (searchFields.length) ui.searchFields = [...searchFields]

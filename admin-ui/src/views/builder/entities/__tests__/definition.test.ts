@@ -132,6 +132,15 @@ describe('the draft of an entity', () => {
     d.layout.sortDir = -1
     const def = toDefinition(d)
     expect(Object.keys(def.properties as object)).toEqual(['name', 'warehouseId', 'price'])
+    expect((def['x-ui'] as { fieldOrder: string[] }).fieldOrder).toEqual(['name', 'warehouseId', 'price'])
+    // read back from JSONB (keys sorted), the order is x-ui's
+    const sorted = {
+      ...def,
+      properties: Object.fromEntries(
+        Object.entries(def.properties as object).sort(([a], [b]) => a.localeCompare(b)),
+      ),
+    }
+    expect(toDraft(sorted).fields.map((f) => f.name)).toEqual(['name', 'warehouseId', 'price'])
     expect(def['x-relations']).toEqual({
       warehouse: { kind: 'belongsTo', entity: 'warehouse', field: 'warehouseId' },
     })
