@@ -34,6 +34,13 @@ export const BUILDER_SCREENS: BuilderScreen[] = [
     component: () => import('./rules/RulesHome.vue'),
   },
   { name: 'builder-rule', path: 'builder/rules/:id', component: () => import('./rules/RuleEditor.vue') },
+  {
+    name: 'builder-alerts',
+    path: 'builder/alerts',
+    label: { en: 'Alert rules', 'zh-CN': '告警规则' },
+    component: () => import('./alerts/AlertsHome.vue'),
+  },
+  { name: 'builder-alert', path: 'builder/alerts/:id', component: () => import('./alerts/AlertEditor.vue') },
 ]
 
 /** Routes of the builder screens, as children of the app shell. */
