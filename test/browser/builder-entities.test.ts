@@ -27,6 +27,8 @@ async function open(viewport: { width: number; height: number }, lang: 'en' | 'z
 
 /** The text box of an Element Plus input (its data-test lands on the box or on its wrapper). */
 const input = (test: string) => `[data-test="${test}"] >> xpath=descendant-or-self::input`
+/** Polls as long as a slow shared machine needs (PostgreSQL applies take seconds there), asserting the same. */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 90_000, interval: 250 })
 const get = async (path: string) => (await p.http('GET', path, undefined, token)).body
 
 /** Adds a field through the field dialog. */
@@ -55,11 +57,9 @@ async function previewAndApply(page: Page, expectIn: string, confirm: string[] =
   await page.locator(`[data-test="${expectIn}"]`).waitFor()
   for (const step of confirm) await page.click(`[data-test="confirm-${step}"]`)
   await page.click('[data-test="plan-apply"]')
-  await expect
-    .poll(async () => (await get('/api/entity-definitions/vehicle')).version)
-    .toBeGreaterThan(before)
+  await poll(async () => (await get('/api/entity-definitions/vehicle')).version).toBeGreaterThan(before)
   await page.locator('[data-test="plan-apply"]').waitFor({ state: 'hidden' })
-  await expect.poll(() => page.locator('[data-test="dirty"]').count()).toBe(0)
+  await poll(() => page.locator('[data-test="dirty"]').count()).toBe(0)
 }
 
 beforeAll(async () => {
@@ -123,9 +123,9 @@ describe('entity builder', () => {
       .first()
       .click()
     await page.click('[data-test="save"]')
-    await expect
-      .poll(async () => (await get('/api/vehicles')).data)
-      .toMatchObject([{ name: 'Truck 1', warehouseId: warehouse.id }])
+    await poll(async () => (await get('/api/vehicles')).data).toMatchObject([
+      { name: 'Truck 1', warehouseId: warehouse.id },
+    ])
   })
 
   it('adds a money field: it shows in the list and on the form', async () => {
@@ -159,7 +159,7 @@ describe('entity builder', () => {
     ])
     await page.fill('#field-price', '12500.50')
     await page.click('[data-test="save"]')
-    await expect.poll(async () => (await get(`/api/vehicles/${id}`)).price).toBe('12500.50')
+    await poll(async () => (await get(`/api/vehicles/${id}`)).price).toBe('12500.50')
   })
 
   it('renames a field: the values are kept', async () => {
@@ -205,9 +205,9 @@ describe('entity builder', () => {
     // the rollback drops the column added since: the screen asks for that step by name
     await page.locator('.el-message-box__message', { hasText: 'drop-column:colour' }).waitFor()
     await page.click('.el-message-box__btns .el-button--primary')
-    await expect
-      .poll(async () => Object.keys((await get('/api/entity-definitions/vehicle')).definition.properties))
-      .toEqual(['plate', 'warehouseId'])
+    await poll(async () =>
+      Object.keys((await get('/api/entity-definitions/vehicle')).definition.properties),
+    ).toEqual(['plate', 'warehouseId'])
 
     // the drop of price (with values) cannot be undone
     await page.locator(`[data-test="version-${last - 1}"]`).waitFor()
