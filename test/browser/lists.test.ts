@@ -66,6 +66,31 @@ describe('lists', () => {
     await shot(page, 'lists-orders-1440')
   })
 
+  it('a reader who may read orders but not customers sees "Not available", never #id, in the list and the export', async () => {
+    // a warehouse user reads orders (to ship them); this one is also denied customers and partners
+    await newUser('clerk1', ['warehouse'])
+    const clerkOnly = { fact: 'user', path: '$.email', operator: 'equal', value: 'clerk1@lists.test' }
+    const deny = { name: 'clerk-no-customers', effect: 'deny', entities: ['customer', 'partner'], actions: ['find', 'get'], conditions: { all: [clerkOnly] } }
+    const rule = await p.http('POST', '/api/rules', { definition: deny }, token)
+    expect(rule.status, JSON.stringify(rule.body)).toBe(201)
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', acceptDownloads: true })
+    const clerk = await ctx.newPage()
+    await login(clerk, p.url, 'clerk1@lists.test', PASSWORD)
+    expect((await p.http('GET', '/api/customers', undefined, await p.login('clerk1@lists.test', PASSWORD))).status).toBe(403)
+    await clerk.goto(`${p.url}/admin/e/orders`)
+    await clerk.waitForSelector('[data-test="list-table"] [data-test="row-link"]')
+    const table = clerk.locator('[data-test="list-table"] .el-table__body')
+    await expect.poll(() => table.innerText(), { timeout: 10_000 }).toContain('Not available')
+    expect(await table.innerText()).not.toMatch(/#\d+/)
+    expect(await table.innerText()).not.toMatch(new RegExp(s.customers.map((c) => c.name).join('|')))
+    await clerk.click('[data-test="export-button"]')
+    const [download] = await Promise.all([clerk.waitForEvent('download'), clerk.locator('[data-test="export-csv"]').locator('visible=true').click()])
+    const body = readFileSync((await download.path())!, 'utf8').replace(/^\ufeff/, '').trimEnd().split('\r\n').slice(1).join('\n')
+    expect(body).toContain('Not available')
+    expect(body).not.toMatch(/#\d+/)
+    await ctx.close()
+  })
+
   it('filters, sort and page live in the URL: a reload and the back button give the same list', async () => {
     const sold = ['submitted', 'approved', 'shipped', 'delivered', 'closed']
     const submitted = s.orders.filter((o) => sold.includes(o.status))

@@ -29,7 +29,7 @@ export const toCsv = (lines: string[][]): string => '\ufeff' + lines.map((line) 
 export function exportCell(f: FieldMeta, row: Row, titleOf: TitleOf): string {
   const v = row[f.name]
   if (v === null || v === undefined) return ''
-  if (f.ref && typeof v === 'number') return titleOf(f, v) ?? `#${v}`
+  if (f.ref && typeof v === 'number') return titleOf(f, v) ?? ''
   if (f.xType === 'money' || f.type === 'number' || f.type === 'integer') return String(v)
   if (f.format === 'date') return String(v).slice(0, 10)
   if (f.format === 'date-time') {

@@ -1,9 +1,9 @@
 /** CSV and XLSX export of the filtered set, fetched page by page. */
 import { api } from '../api/client'
 import { saveBlob as download } from '../api/download'
-import type { EntityMeta, FieldMeta, Row } from '../types/meta'
+import type { EntityMeta, FieldMeta } from '../types/meta'
 import { exportTable, toCsv, type TitleOf } from './csv'
-import { titleOf } from './titles'
+import { loadTitles, titleOf } from './titles'
 
 export interface ExportOptions {
   entity: EntityMeta
@@ -18,10 +18,8 @@ export interface ExportOptions {
 export async function exportRows(o: ExportOptions): Promise<number> {
   const fields = o.columns.map((c) => o.entity.fields[c]).filter((f): f is FieldMeta => !!f)
   const { rows } = await api.findAll(o.entity.plural, o.query, { pageSize: 500, onPage: o.onProgress })
-  // warm the title cache for every referenced id so the export shows names
-  for (const f of fields) if (f.ref) for (const r of rows) titleOf(o.refs.get(f.ref.entity), r[f.name])
-  await new Promise((r) => setTimeout(r, 60))
-  await waitTitles(fields, rows, o.refs)
+  // every referenced title fetched before writing, so the export shows names ("Not available" where denied)
+  for (const f of fields) if (f.ref) await loadTitles(o.refs.get(f.ref.entity), rows.map((r) => r[f.name]))
   const refTitle: TitleOf = (f, id) => (f.ref ? titleOf(o.refs.get(f.ref.entity), id) : undefined)
   const [header = [], ...body] = exportTable(fields, rows, refTitle)
   const stamp = new Date().toISOString().slice(0, 10)
@@ -38,12 +36,4 @@ export async function exportRows(o: ExportOptions): Promise<number> {
     download(await writeXlsxFile(data as never).toBlob(), `${name}.xlsx`)
   }
   return rows.length
-}
-
-async function waitTitles(fields: FieldMeta[], rows: Row[], refs: Map<string, EntityMeta>): Promise<void> {
-  for (let i = 0; i < 50; i++) {
-    const missing = fields.some((f) => f.ref && rows.some((r) => typeof r[f.name] === 'number' && titleOf(refs.get(f.ref!.entity), r[f.name]) === undefined))
-    if (!missing) return
-    await new Promise((r) => setTimeout(r, 100))
-  }
 }

@@ -1,7 +1,8 @@
 /** Titles of referenced records (`customerId: 5` → "Acme"), fetched in batches and cached. */
 import { reactive } from 'vue'
 import { api } from '../api/client'
-import type { EntityMeta, Row } from '../types/meta'
+import { tr } from '../i18n'
+import type { EntityMeta, LocalizedText, Row } from '../types/meta'
 import { recordTitle, titleField } from './entity'
 
 const cache = reactive(new Map<string, string>())
@@ -10,13 +11,24 @@ let timer: ReturnType<typeof setTimeout> | undefined
 
 const key = (entity: string, id: number) => `${entity}:${id}`
 const BATCH = 200
+/**
+ * What a reader sees for a record they may not read (their role cannot read the entity, or the record is
+ * outside their rows) or that is gone: a label in their language, never the bare id.
+ */
+const NOT_AVAILABLE: LocalizedText = { en: 'Not available', 'zh-CN': '无权查看' }
+const DENIED = '\u0000denied'
+const shown = (hit: string): string => (hit === DENIED ? tr(NOT_AVAILABLE) : hit)
 
-/** The cached title, or undefined (and a fetch is queued). */
+/**
+ * The title of a referenced record: cached, "Not available" when the reader may not read it (an entity
+ * missing from their metadata counts), or undefined while it is being fetched (a fetch is queued).
+ */
 export function titleOf(target: EntityMeta | undefined, id: unknown): string | undefined {
-  if (!target || typeof id !== 'number') return undefined
+  if (typeof id !== 'number') return undefined
+  if (!target) return tr(NOT_AVAILABLE)
   const k = key(target.name, id)
   const hit = cache.get(k)
-  if (hit !== undefined) return hit
+  if (hit !== undefined) return shown(hit)
   const set = pending.get(target.plural) ?? new Set<number>()
   set.add(id)
   pending.set(target.plural, set)
@@ -26,7 +38,13 @@ export function titleOf(target: EntityMeta | undefined, id: unknown): string | u
 }
 
 /** The cached title of a record, without asking the server (undefined when not known yet). */
-export const knownTitle = (target: EntityMeta, id: unknown): string | undefined => (typeof id === 'number' ? cache.get(key(target.name, id)) : undefined)
+export function knownTitle(target: EntityMeta, id: unknown): string | undefined {
+  const hit = typeof id === 'number' ? cache.get(key(target.name, id)) : undefined
+  return hit === undefined ? undefined : shown(hit)
+}
+
+/** A reference's text on screen: its title, "Not available", or "…" while it loads. */
+export const refLabel = (target: EntityMeta | undefined, id: number): string => titleOf(target, id) ?? '…'
 
 /**
  * Titles of `ids` fetched now (those not cached yet), for what is drawn once with them (a chart's
@@ -63,10 +81,10 @@ async function flush(): Promise<void> {
           const res = await api.find(plural, { id: { $in: chunk }, $limit: chunk.length, $select: tf === 'id' ? ['id'] : ['id', tf], $total: false })
           for (const row of res.data) rememberTitle(target, row)
         } catch {
-          /* no access to the target: show the bare id */
+          /* no access to the target: "Not available" below */
         }
       }
-      for (const id of list) if (!cache.has(key(target.name, id))) cache.set(key(target.name, id), `#${id}`)
+      for (const id of list) if (!cache.has(key(target.name, id))) cache.set(key(target.name, id), DENIED)
     }),
   )
 }

@@ -37,7 +37,7 @@ describe('CSV export', () => {
     expect(table).toEqual([
       ['Name', 'Status', 'Credit limit', 'partnerId', 'since', 'lastSeenAt', 'vip'],
       ['Zhang San', 'In progress', '-1200.50', 'Acme, Inc.', '2024-03-01', '2024-03-01T08:00:00.000Z', 'Yes'],
-      ['Li', 'Closed', '0.00', '#9', '', '', 'No'],
+      ['Li', 'Closed', '0.00', '', '', '', 'No'],
     ])
     expect(toCsv(table).split('\r\n')[1]).toBe('Zhang San,In progress,-1200.50,"Acme, Inc.",2024-03-01,2024-03-01T08:00:00.000Z,Yes')
     expect(toCsv(table).startsWith('\ufeffName,')).toBe(true)
