@@ -18,7 +18,9 @@ for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true }))
   const file = join(entry.parentPath ?? entry.path, entry.name)
   if (!entry.isFile() || !TEXT.has(extname(file))) continue
   const bytes = readFileSync(file)
-  const brotli = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } })
+  const brotli = brotliCompressSync(bytes, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+  })
   const gz = gzipSync(bytes, { level: 9 })
   if (brotli.length < bytes.length) writeFileSync(file + '.br', brotli)
   if (gz.length < bytes.length) writeFileSync(file + '.gz', gz)

@@ -44,12 +44,20 @@ const js = measure(files.js)
 const css = measure(files.css)
 const kb = (n) => (n / 1024).toFixed(1)
 const sum = (list, k) => list.reduce((s, x) => s + x[k], 0)
-const result = { js: { files: js.length, raw: sum(js, 'raw'), gzip: sum(js, 'gzip') }, css: { files: css.length, raw: sum(css, 'raw'), gzip: sum(css, 'gzip') } }
+const result = {
+  js: { files: js.length, raw: sum(js, 'raw'), gzip: sum(js, 'gzip') },
+  css: { files: css.length, raw: sum(css, 'raw'), gzip: sum(css, 'gzip') },
+}
 if (process.argv.includes('--json')) console.log(JSON.stringify(result))
 else {
-  for (const f of [...js, ...css]) console.log(`${kb(f.gzip).padStart(8)} KB gzip  ${kb(f.raw).padStart(8)} KB  ${f.url}`)
-  console.log(`initial JS : ${kb(result.js.gzip)} KB gzip (${result.js.files} files, ${kb(result.js.raw)} KB raw) — budget ${budgetJs} KB`)
-  console.log(`initial CSS: ${kb(result.css.gzip)} KB gzip (${result.css.files} files, ${kb(result.css.raw)} KB raw)`)
+  for (const f of [...js, ...css])
+    console.log(`${kb(f.gzip).padStart(8)} KB gzip  ${kb(f.raw).padStart(8)} KB  ${f.url}`)
+  console.log(
+    `initial JS : ${kb(result.js.gzip)} KB gzip (${result.js.files} files, ${kb(result.js.raw)} KB raw) — budget ${budgetJs} KB`,
+  )
+  console.log(
+    `initial CSS: ${kb(result.css.gzip)} KB gzip (${result.css.files} files, ${kb(result.css.raw)} KB raw)`,
+  )
 }
 if (result.js.gzip > budgetJs * 1024) {
   console.error(`initial JS ${kb(result.js.gzip)} KB gzip is over the ${budgetJs} KB budget`)

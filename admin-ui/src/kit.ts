@@ -15,7 +15,12 @@ export { toCents, centsToString, sumMoney } from './utils/decimal'
 export { entityLabel, entityPluralLabel, recordTitle, titleField, searchQuery } from './utils/entity'
 export { titleOf, refLabel, rememberTitle, knownTitle } from './utils/titles'
 export { toCsv } from './utils/csv'
-export { defineAdminExtension, type AdminExtension, type AdminScreen, type DetailPanel } from './extensions/types'
+export {
+  defineAdminExtension,
+  type AdminExtension,
+  type AdminScreen,
+  type DetailPanel,
+} from './extensions/types'
 export type { EntityMeta, FieldMeta, Row, Paginated, LocalizedText } from './types/meta'
 export { default as FieldValue } from './components/FieldValue.vue'
 export { default as RelationPicker } from './components/RelationPicker.vue'

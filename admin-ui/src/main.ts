@@ -24,7 +24,10 @@ onSessionExpired(() => {
   session.clear()
   useMeta(pinia).reset()
   const current = router.currentRoute.value
-  void router.push({ name: 'login', query: { expired: '1', ...(current.name !== 'login' ? { redirect: current.fullPath } : {}) } })
+  void router.push({
+    name: 'login',
+    query: { expired: '1', ...(current.name !== 'login' ? { redirect: current.fullPath } : {}) },
+  })
 })
 
 void setLocale(locale.value).finally(() => app.mount('#app'))

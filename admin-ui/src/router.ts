@@ -1,4 +1,9 @@
-import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteLocationRaw } from 'vue-router'
+import {
+  createRouter,
+  createWebHistory,
+  type RouteLocationNormalized,
+  type RouteLocationRaw,
+} from 'vue-router'
 import { useMeta } from './stores/meta'
 import { useSession } from './stores/session'
 import { extensionRoutes, replacement } from './extensions'
@@ -8,7 +13,12 @@ import { builderRoutes } from './views/builder/routes'
 export const router = createRouter({
   history: createWebHistory('/admin/'),
   routes: [
-    { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+    {
+      path: '/login',
+      name: 'login',
+      component: () => import('./views/LoginView.vue'),
+      meta: { public: true },
+    },
     {
       path: '/',
       component: () => import('./layouts/AppShell.vue'),

@@ -4,9 +4,32 @@
  * is internal (`@plume/core/internal`).
  */
 // plugins
-export { definePlugin, firstUserWithRole, createDemoUsers, runAction, allowedActions } from './plugins/index.js'
+export {
+  definePlugin,
+  firstUserWithRole,
+  createDemoUsers,
+  runAction,
+  allowedActions,
+} from './plugins/index.js'
 export { systemOnly } from './plugins/system-only.js'
-export type { PluginDefinition, PluginContext, PluginHook, EntityHooks, ActionDefinition, ActionCallContext, ActionContext, AfterCommit, RunAction, AllowedAction, AllowedActions, CustomService, PluginMigration, ServiceMethod, ActionInfo, DemoUser } from './plugins/index.js'
+export type {
+  PluginDefinition,
+  PluginContext,
+  PluginHook,
+  EntityHooks,
+  ActionDefinition,
+  ActionCallContext,
+  ActionContext,
+  AfterCommit,
+  RunAction,
+  AllowedAction,
+  AllowedActions,
+  CustomService,
+  PluginMigration,
+  ServiceMethod,
+  ActionInfo,
+  DemoUser,
+} from './plugins/index.js'
 // the app and its settings
 export type { PlumeApp, PlumeSettings, AroundHook, Database } from './kernel/types.js'
 export { setting, knexOf } from './kernel/settings.js'
@@ -20,7 +43,16 @@ export { prepared } from './db/prepared.js'
 // entity services, queries, validation
 export type { EntityParams, Paginated, Row } from './service/entity-service.js'
 // many records through the full service path, written in chunks (imports, seeds)
-export { bulkWrite, BULK_CHUNK, BULK_EVENTS_MAX, BULK_EVENT, type BulkItem, type BulkResult, type BulkOptions, type BulkOutcome } from './service/bulk.js'
+export {
+  bulkWrite,
+  BULK_CHUNK,
+  BULK_EVENTS_MAX,
+  BULK_EVENT,
+  type BulkItem,
+  type BulkResult,
+  type BulkOptions,
+  type BulkOutcome,
+} from './service/bulk.js'
 export { parseQuery, parsePage, type ParsedQuery, type FilterGroup, type Condition } from './service/query.js'
 export { applyFilter, type RowScope } from './service/sql.js'
 export { normalizeFields, normalizeText, type TextCase } from './service/normalize-text.js'
@@ -31,7 +63,15 @@ export { recordAuditEvent, auditAdminChange, auditedAction, type AuditEvent } fr
 // background jobs
 export { JobQueue, PermanentJobError } from './jobs/index.js'
 // automation actions and facts contributed by plugins
-export type { ActionExecutor, ActionRun, ActionSpec, ActionValidationContext, FactDefinition, FactContext, TriggerEvent } from './automation/index.js'
+export type {
+  ActionExecutor,
+  ActionRun,
+  ActionSpec,
+  ActionValidationContext,
+  FactDefinition,
+  FactContext,
+  TriggerEvent,
+} from './automation/index.js'
 // API documentation of custom services
 export { PAGING, objectSchema, pageOf } from './app/openapi/index.js'
 export type { OperationDocs, ServiceDocs } from './app/openapi/index.js'

@@ -27,19 +27,141 @@ export { assertValidData, validatorsFor } from './validation/data.js'
 export { transaction, validateData, clientSafeErrors } from './app/hooks.js'
 export { authenticate, requireAuth } from './auth/setup.js'
 export { openApiDocument, describeApp, PAGING, objectSchema, pageOf } from './app/openapi/index.js'
-export type { ApiDescription, DescribedRoute, DescribedService, OperationDocs, ServiceDocs } from './app/openapi/index.js'
-export { definePlugin, loadPlugins, startPlugins, PluginHost, PluginDependencyError, PluginLoadError, pluginHooks, PLUGINS_DIR } from './plugins/index.js'
-export { createDemoUsers, demoLogins, firstUserWithRole, type DemoUser, type DemoLogin } from './plugins/index.js'
-export type { PluginDefinition, PluginContext, PluginHook, EntityHooks, ActionDefinition, ActionCallContext, CustomService, PluginMigration, ServiceMethod, PluginInfo, ActionInfo, LoadedPlugin } from './plugins/index.js'
-export { setupAudit, auditHooks, recordAuditEvent, appendAuditEvent, auditAdminChange, auditedAction, verifyAuditChain, AuditService, rowHash, canonicalJson, GENESIS_HASH, AUDIT_TABLE, AUDIT_TRIGGER, SECRET } from './audit/index.js'
-export type { AuditEvent, AuditVia, AuditRecord, ChainReport, TamperReason, AuditState } from './audit/index.js'
-export { KeyRing, loadKeyRing, parseKeys, isEncrypted, encryptedFields, rotateKeys, MASK, DEFAULT_REVEAL_ROLES } from './crypto/index.js'
+export type {
+  ApiDescription,
+  DescribedRoute,
+  DescribedService,
+  OperationDocs,
+  ServiceDocs,
+} from './app/openapi/index.js'
+export {
+  definePlugin,
+  loadPlugins,
+  startPlugins,
+  PluginHost,
+  PluginDependencyError,
+  PluginLoadError,
+  pluginHooks,
+  PLUGINS_DIR,
+} from './plugins/index.js'
+export {
+  createDemoUsers,
+  demoLogins,
+  firstUserWithRole,
+  type DemoUser,
+  type DemoLogin,
+} from './plugins/index.js'
+export type {
+  PluginDefinition,
+  PluginContext,
+  PluginHook,
+  EntityHooks,
+  ActionDefinition,
+  ActionCallContext,
+  CustomService,
+  PluginMigration,
+  ServiceMethod,
+  PluginInfo,
+  ActionInfo,
+  LoadedPlugin,
+} from './plugins/index.js'
+export {
+  setupAudit,
+  auditHooks,
+  recordAuditEvent,
+  appendAuditEvent,
+  auditAdminChange,
+  auditedAction,
+  verifyAuditChain,
+  AuditService,
+  rowHash,
+  canonicalJson,
+  GENESIS_HASH,
+  AUDIT_TABLE,
+  AUDIT_TRIGGER,
+  SECRET,
+} from './audit/index.js'
+export type {
+  AuditEvent,
+  AuditVia,
+  AuditRecord,
+  ChainReport,
+  TamperReason,
+  AuditState,
+} from './audit/index.js'
+export {
+  KeyRing,
+  loadKeyRing,
+  parseKeys,
+  isEncrypted,
+  encryptedFields,
+  rotateKeys,
+  MASK,
+  DEFAULT_REVEAL_ROLES,
+} from './crypto/index.js'
 export type { RotationReport } from './crypto/index.js'
-export { setupPermissions, authorizeHooks, PermissionEngine, userFact, validateRule, permissionRuleSchema, compileCondition, matchesRow, parseRow, resolveRow, toScope, permissionPublisher, actionGuard, guardServices, RulesService, ExplainService, DEFAULT_RULES_DIR, readRuleFiles } from './permissions/index.js'
-export type { PermissionRule, ConditionNode, StoredRule, UserFact, Facts, Decision, Grant } from './permissions/index.js'
+export {
+  setupPermissions,
+  authorizeHooks,
+  PermissionEngine,
+  userFact,
+  validateRule,
+  permissionRuleSchema,
+  compileCondition,
+  matchesRow,
+  parseRow,
+  resolveRow,
+  toScope,
+  permissionPublisher,
+  actionGuard,
+  guardServices,
+  RulesService,
+  ExplainService,
+  DEFAULT_RULES_DIR,
+  readRuleFiles,
+} from './permissions/index.js'
+export type {
+  PermissionRule,
+  ConditionNode,
+  StoredRule,
+  UserFact,
+  Facts,
+  Decision,
+  Grant,
+} from './permissions/index.js'
 export { readAccess, type ReadAccess } from './permissions/index.js'
-export { setupAutomation, automationOf, seedDefaultAlertRules, automationHook, AutomationEngine, validateAutomationRule, actionParams, render, fill, visibleTo, contextFor, lastSlot, ACTION_JOB, ALERT_RULES_PATH, FIRINGS_PATH, DEAD_LETTERS_PATH, FIRINGS_TABLE } from './automation/index.js'
-export type { ActionExecutor, ActionRun, ActionSpec, ActionValidationContext, FactDefinition, FactContext, AutomationRule, TriggerEvent, StoredAutomationRule, DryRunResult, RuleKind } from './automation/index.js'
+export {
+  setupAutomation,
+  automationOf,
+  seedDefaultAlertRules,
+  automationHook,
+  AutomationEngine,
+  validateAutomationRule,
+  actionParams,
+  render,
+  fill,
+  visibleTo,
+  contextFor,
+  lastSlot,
+  ACTION_JOB,
+  ALERT_RULES_PATH,
+  FIRINGS_PATH,
+  DEAD_LETTERS_PATH,
+  FIRINGS_TABLE,
+} from './automation/index.js'
+export type {
+  ActionExecutor,
+  ActionRun,
+  ActionSpec,
+  ActionValidationContext,
+  FactDefinition,
+  FactContext,
+  AutomationRule,
+  TriggerEvent,
+  StoredAutomationRule,
+  DryRunResult,
+  RuleKind,
+} from './automation/index.js'
 export { JobQueue, Maintenance, PermanentJobError, JOBS_TABLE } from './jobs/index.js'
 // the settings each layer declares on PlumeSettings (module augmentations; types only)
 export type {} from './app/settings.js'
@@ -50,4 +172,14 @@ export type {} from './jobs/settings.js'
 export type {} from './permissions/settings.js'
 export type {} from './plugins/settings.js'
 export { installPatches, patchState, type PatchReport, type PatchState } from './db/patches.js'
-export { setupOps, opsSettingsFromEnv, SystemSampler, shareServiceEvents, listenApp, CONTENT_SECURITY_POLICY, type OpsSettings, type SystemSample, type Metrics } from './ops/index.js'
+export {
+  setupOps,
+  opsSettingsFromEnv,
+  SystemSampler,
+  shareServiceEvents,
+  listenApp,
+  CONTENT_SECURITY_POLICY,
+  type OpsSettings,
+  type SystemSample,
+  type Metrics,
+} from './ops/index.js'

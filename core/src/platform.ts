@@ -47,10 +47,18 @@ export interface Platform {
 export async function createPlatform(opts: PlatformOptions = {}): Promise<Platform> {
   // JSON lines, or short human lines on a terminal (PLUME_LOG_FORMAT)
   const logger = opts.logger ?? createLogger()
-  const plugins = await loadPlugins({ plugins: opts.plugins, pluginDirs: opts.pluginDirs, only: process.env.PLUME_PLUGINS })
+  const plugins = await loadPlugins({
+    plugins: opts.plugins,
+    pluginDirs: opts.pluginDirs,
+    only: process.env.PLUME_PLUGINS,
+  })
   const pluginEntities = plugins.flatMap((p) => p.entitySources)
   // the files, then the definitions stored through the API (custom entities, customizations)
-  const fileSources = [...loadEntityFiles(opts.entityDirs ?? [ENTITIES_DIR]), ...(opts.extraEntities ?? []), ...pluginEntities]
+  const fileSources = [
+    ...loadEntityFiles(opts.entityDirs ?? [ENTITIES_DIR]),
+    ...(opts.extraEntities ?? []),
+    ...pluginEntities,
+  ]
   const db = await connectDatabase({ warn: (msg) => logger.warn(msg), ...opts.database })
   let loaded: Awaited<ReturnType<typeof loadModel>>
   let entities: Map<string, EntityDefinition>
@@ -65,7 +73,13 @@ export async function createPlatform(opts: PlatformOptions = {}): Promise<Platfo
     await db.close()
     throw err
   }
-  const app = await createApp({ db, entities, logger, jwtSecret: opts.jwtSecret, accessTokenTtl: opts.accessTokenTtl })
+  const app = await createApp({
+    db,
+    entities,
+    logger,
+    jwtSecret: opts.jwtSecret,
+    accessTokenTtl: opts.accessTokenTtl,
+  })
   setupMetadataApi(app, fileSources, loaded)
   const generatedAdminPassword = await ensureFirstAdmin(app, opts.admin)
   await startPlugins(app, plugins, { demo: opts.demo ?? process.env.PLUME_DEMO !== '0' })
@@ -92,7 +106,10 @@ export async function createPlatform(opts: PlatformOptions = {}): Promise<Platfo
 }
 
 /** On an empty users table, creates the first admin (generating a password if none is given). */
-export async function ensureFirstAdmin(app: PlumeApp, admin: { email?: string; password?: string } = {}): Promise<string | undefined> {
+export async function ensureFirstAdmin(
+  app: PlumeApp,
+  admin: { email?: string; password?: string } = {},
+): Promise<string | undefined> {
   const { knex } = app.get('db')
   const row = (await knex('users').count({ c: '*' }).first()) as { c: string | number } | undefined
   if (Number(row?.c ?? 0) > 0) return undefined

@@ -25,35 +25,60 @@ export function columnType(p: RawProperty): string {
   if (p['x-column']) return p['x-column']
   const type = baseType(p)
   switch (p['x-type']) {
-    case 'money': return 'numeric(14,2)'
-    case 'percent': return 'numeric(7,4)'
-    case 'quantity': return 'integer'
-    case 'text': return 'text'
-    case 'json': return 'jsonb'
-    case undefined: break
+    case 'money':
+      return 'numeric(14,2)'
+    case 'percent':
+      return 'numeric(7,4)'
+    case 'quantity':
+      return 'integer'
+    case 'text':
+      return 'text'
+    case 'json':
+      return 'jsonb'
+    case undefined:
+      break
   }
   switch (type) {
     case 'string':
       if (p.format === 'date-time') return 'timestamptz'
       // encrypted at rest (core/src/crypto): the ciphertext is longer than maxLength allows
-      if (p['x-sensitive'] === true && !p.writeOnly && p.format !== 'date' && p.format !== 'uuid') return 'text'
+      if (p['x-sensitive'] === true && !p.writeOnly && p.format !== 'date' && p.format !== 'uuid')
+        return 'text'
       if (p.format === 'date') return 'date'
       if (p.format === 'uuid') return 'uuid'
       if (p.maxLength !== undefined && p.maxLength <= 1000) return `varchar(${p.maxLength})`
       return 'text'
     case 'integer':
       return (p.maximum ?? 0) > INT4_MAX || (p.minimum ?? 0) < -INT4_MAX - 1 ? 'bigint' : 'integer'
-    case 'number': return 'double precision'
-    case 'boolean': return 'boolean'
+    case 'number':
+      return 'double precision'
+    case 'boolean':
+      return 'boolean'
     case 'object':
-    case 'array': return 'jsonb'
+    case 'array':
+      return 'jsonb'
   }
 }
 
-function managed(name: string, type: FieldType, column: string, schema: Record<string, unknown>, en: string, zh: string): FieldDefinition {
+function managed(
+  name: string,
+  type: FieldType,
+  column: string,
+  schema: Record<string, unknown>,
+  en: string,
+  zh: string,
+): FieldDefinition {
   return {
-    name, type, column, nullable: false, required: false, unique: false, sensitive: false,
-    readOnly: true, serverManaged: true, searchable: false,
+    name,
+    type,
+    column,
+    nullable: false,
+    required: false,
+    unique: false,
+    sensitive: false,
+    readOnly: true,
+    serverManaged: true,
+    searchable: false,
     ...(schema.format === 'date-time' ? { format: 'date-time' } : {}),
     ui: { label: { en, 'zh-CN': zh } },
     schema,
@@ -71,6 +96,9 @@ export function serverFieldsTail(versioned: boolean): FieldDefinition[] {
     managed('createdAt', 'string', 'timestamptz', ts, 'Created at', '创建时间'),
     managed('updatedAt', 'string', 'timestamptz', { ...ts }, 'Updated at', '更新时间'),
   ]
-  if (versioned) fields.push(managed('version', 'integer', 'integer', { type: 'integer', readOnly: true }, 'Version', '版本'))
+  if (versioned)
+    fields.push(
+      managed('version', 'integer', 'integer', { type: 'integer', readOnly: true }, 'Version', '版本'),
+    )
   return fields
 }

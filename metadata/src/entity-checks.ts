@@ -24,30 +24,47 @@ function checkLocalNames(m: MergedEntity, def: EntityDefinition): DefinitionErro
 
   ;(m.raw.required ?? []).forEach((name, i) => {
     const origin = m.origins.required[i] ?? entityRoot
-    if (!(name in m.raw.properties)) errors.push({ ...at(origin), message: `required names unknown property "${name}"` })
+    if (!(name in m.raw.properties))
+      errors.push({ ...at(origin), message: `required names unknown property "${name}"` })
   })
   ;(m.raw['x-indexes'] ?? []).forEach((index, i) => {
     const origin = m.origins.indexes[i] ?? entityRoot
     index.fields.forEach((f, j) => {
-      if (!has(f)) errors.push({ ...at(origin, 'fields', j), message: `index names unknown field "${f}" on entity "${def.name}"` })
+      if (!has(f))
+        errors.push({
+          ...at(origin, 'fields', j),
+          message: `index names unknown field "${f}" on entity "${def.name}"`,
+        })
     })
   })
   const ui = m.raw['x-ui']
   for (const key of ['listColumns', 'searchFields', 'fieldOrder'] as const) {
     ;(ui[key] ?? []).forEach((f, j) => {
-      if (!has(f)) errors.push({ ...at(entityRoot, 'x-ui', key, j), message: `${key} names unknown field "${f}"` })
+      if (!has(f))
+        errors.push({ ...at(entityRoot, 'x-ui', key, j), message: `${key} names unknown field "${f}"` })
     })
   }
   if (ui.titleField !== undefined && !has(ui.titleField)) {
-    errors.push({ ...at(entityRoot, 'x-ui', 'titleField'), message: `titleField names unknown field "${ui.titleField}"` })
+    errors.push({
+      ...at(entityRoot, 'x-ui', 'titleField'),
+      message: `titleField names unknown field "${ui.titleField}"`,
+    })
   }
   ;(ui.groups ?? []).forEach((g, i) => {
     g.fields.forEach((f, j) => {
-      if (!has(f)) errors.push({ ...at(entityRoot, 'x-ui', 'groups', i, 'fields', j), message: `group "${g.name}" names unknown field "${f}"` })
+      if (!has(f))
+        errors.push({
+          ...at(entityRoot, 'x-ui', 'groups', i, 'fields', j),
+          message: `group "${g.name}" names unknown field "${f}"`,
+        })
     })
   })
   for (const f of Object.keys(ui.defaultSort ?? {})) {
-    if (!has(f)) errors.push({ ...at(entityRoot, 'x-ui', 'defaultSort', f), message: `defaultSort names unknown field "${f}"` })
+    if (!has(f))
+      errors.push({
+        ...at(entityRoot, 'x-ui', 'defaultSort', f),
+        message: `defaultSort names unknown field "${f}"`,
+      })
   }
   return errors
 }
@@ -62,7 +79,10 @@ function checkReferences(m: MergedEntity, def: EntityDefinition, ctx: CheckConte
     const added = m.origins.refs.get(name)
     const origin = added ?? m.origins.properties.get(name)
     if (ref && origin && !known(ref.entity)) {
-      errors.push({ ...(added ? at(added, 'entity') : at(origin, 'x-ref', 'entity')), message: `x-ref names unknown entity "${ref.entity}"` })
+      errors.push({
+        ...(added ? at(added, 'entity') : at(origin, 'x-ref', 'entity')),
+        message: `x-ref names unknown entity "${ref.entity}"`,
+      })
     }
   }
 
@@ -70,10 +90,16 @@ function checkReferences(m: MergedEntity, def: EntityDefinition, ctx: CheckConte
     const origin = m.origins.relations.get(name)
     if (!origin) continue
     if (name in def.fields) {
-      errors.push({ ...at(origin), message: `relation "${name}" has the same name as a field of "${def.name}"` })
+      errors.push({
+        ...at(origin),
+        message: `relation "${name}" has the same name as a field of "${def.name}"`,
+      })
     }
     if (!known(rel.entity)) {
-      errors.push({ ...at(origin, 'entity'), message: `relation "${name}" names unknown entity "${rel.entity}"` })
+      errors.push({
+        ...at(origin, 'entity'),
+        message: `relation "${name}" names unknown entity "${rel.entity}"`,
+      })
       continue
     }
     const other = ctx.entities.get(rel.entity)
@@ -81,26 +107,46 @@ function checkReferences(m: MergedEntity, def: EntityDefinition, ctx: CheckConte
     if (rel.kind === 'belongsTo' && rel.field !== undefined) {
       const field = def.fields[rel.field]
       if (!field) {
-        errors.push({ ...at(origin, 'field'), message: `relation "${name}": field "${rel.field}" does not exist on entity "${def.name}"` })
+        errors.push({
+          ...at(origin, 'field'),
+          message: `relation "${name}": field "${rel.field}" does not exist on entity "${def.name}"`,
+        })
       } else if (field.ref && field.ref.entity !== rel.entity) {
-        errors.push({ ...at(origin, 'field'), message: `relation "${name}": field "${rel.field}" refers to "${field.ref.entity}", not "${rel.entity}"` })
+        errors.push({
+          ...at(origin, 'field'),
+          message: `relation "${name}": field "${rel.field}" refers to "${field.ref.entity}", not "${rel.entity}"`,
+        })
       }
     } else if (rel.kind === 'hasMany' && rel.field !== undefined) {
       const field = other.fields[rel.field]
       if (!field) {
-        errors.push({ ...at(origin, 'field'), message: `relation "${name}": field "${rel.field}" does not exist on entity "${other.name}"` })
+        errors.push({
+          ...at(origin, 'field'),
+          message: `relation "${name}": field "${rel.field}" does not exist on entity "${other.name}"`,
+        })
       } else if (field.ref && field.ref.entity !== def.name) {
-        errors.push({ ...at(origin, 'field'), message: `relation "${name}": "${other.name}.${rel.field}" refers to "${field.ref.entity}", not "${def.name}"` })
+        errors.push({
+          ...at(origin, 'field'),
+          message: `relation "${name}": "${other.name}.${rel.field}" refers to "${field.ref.entity}", not "${def.name}"`,
+        })
       }
     } else if (rel.kind === 'manyToMany' && rel.through) {
       const join = ctx.entities.get(rel.through.entity)
       if (!join) {
-        if (!known(rel.through.entity)) errors.push({ ...at(origin, 'through', 'entity'), message: `relation "${name}" names unknown join entity "${rel.through.entity}"` })
+        if (!known(rel.through.entity))
+          errors.push({
+            ...at(origin, 'through', 'entity'),
+            message: `relation "${name}" names unknown join entity "${rel.through.entity}"`,
+          })
         continue
       }
       for (const key of ['from', 'to'] as const) {
         const f = rel.through[key]
-        if (!(f in join.fields)) errors.push({ ...at(origin, 'through', key), message: `relation "${name}": field "${f}" does not exist on join entity "${join.name}"` })
+        if (!(f in join.fields))
+          errors.push({
+            ...at(origin, 'through', key),
+            message: `relation "${name}": field "${f}" does not exist on join entity "${join.name}"`,
+          })
       }
     }
   }

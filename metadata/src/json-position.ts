@@ -16,7 +16,10 @@ class Scanner {
 
   fail(reason?: string): never {
     const ch = this.text[this.pos]
-    throw new SyntaxProblem(this.pos, reason ?? (ch === undefined ? 'unexpected end of file' : `unexpected ${JSON.stringify(ch)}`))
+    throw new SyntaxProblem(
+      this.pos,
+      reason ?? (ch === undefined ? 'unexpected end of file' : `unexpected ${JSON.stringify(ch)}`),
+    )
   }
 
   ws(): void {
@@ -24,7 +27,12 @@ class Scanner {
   }
 
   expect(ch: string): void {
-    if (this.text[this.pos] !== ch) this.fail(this.text[this.pos] === undefined ? undefined : `expected ${JSON.stringify(ch)}, found ${JSON.stringify(this.text[this.pos])}`)
+    if (this.text[this.pos] !== ch)
+      this.fail(
+        this.text[this.pos] === undefined
+          ? undefined
+          : `expected ${JSON.stringify(ch)}, found ${JSON.stringify(this.text[this.pos])}`,
+      )
     this.pos++
   }
 
@@ -107,7 +115,8 @@ class Scanner {
       if (ch === '\\') {
         const esc = this.text[this.pos + 1] ?? ''
         if (esc === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(this.text.slice(this.pos + 2, this.pos + 6))) this.fail('bad \\u escape')
+          if (!/^[0-9a-fA-F]{4}$/.test(this.text.slice(this.pos + 2, this.pos + 6)))
+            this.fail('bad \\u escape')
           this.pos += 6
           continue
         }
@@ -121,7 +130,10 @@ class Scanner {
 }
 
 class SyntaxProblem extends Error {
-  constructor(readonly offset: number, readonly reason: string) {
+  constructor(
+    readonly offset: number,
+    readonly reason: string,
+  ) {
     super(reason)
   }
 }

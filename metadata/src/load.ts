@@ -15,7 +15,9 @@ export class DefinitionLoadError extends Error {
   readonly errors: DefinitionError[]
 
   constructor(errors: DefinitionError[]) {
-    const lines = errors.map((e) => (e.path ? `${e.source} ${e.path}: ${e.message}` : `${e.source}: ${e.message}`))
+    const lines = errors.map((e) =>
+      e.path ? `${e.source} ${e.path}: ${e.message}` : `${e.source}: ${e.message}`,
+    )
     super(`${errors.length} entity definition error${errors.length === 1 ? '' : 's'}:\n${lines.join('\n')}`)
     this.name = 'DefinitionLoadError'
     this.errors = errors

@@ -36,10 +36,14 @@ export function startMerge(source: string, file: RawEntity): MergedEntity {
     source,
     raw,
     origins: {
-      properties: new Map(Object.keys(raw.properties).map((k) => [k, { source, path: pointer('properties', k) }])),
+      properties: new Map(
+        Object.keys(raw.properties).map((k) => [k, { source, path: pointer('properties', k) }]),
+      ),
       required: (raw.required ?? []).map((_, i) => ({ source, path: pointer('required', i) })),
       indexes: (raw['x-indexes'] ?? []).map((_, i) => ({ source, path: pointer('x-indexes', i) })),
-      relations: new Map(Object.keys(raw['x-relations'] ?? {}).map((k) => [k, { source, path: pointer('x-relations', k) }])),
+      relations: new Map(
+        Object.keys(raw['x-relations'] ?? {}).map((k) => [k, { source, path: pointer('x-relations', k) }]),
+      ),
       refs: new Map(),
     },
   }
@@ -56,7 +60,11 @@ export function applyExtension(target: MergedEntity, source: string, ext: RawExt
   for (const [key, prop] of Object.entries(ext.properties ?? {})) {
     const existing = origins.properties.get(key)
     if (existing) {
-      errors.push({ source, path: pointer('properties', key), message: `property "${key}" already exists on entity "${name}" (defined in ${existing.source}); an extension can only add new properties` })
+      errors.push({
+        source,
+        path: pointer('properties', key),
+        message: `property "${key}" already exists on entity "${name}" (defined in ${existing.source}); an extension can only add new properties`,
+      })
       continue
     }
     raw.properties[key] = structuredClone(prop)
@@ -75,7 +83,11 @@ export function applyExtension(target: MergedEntity, source: string, ext: RawExt
   for (const [key, rel] of Object.entries(ext['x-relations'] ?? {})) {
     const existing = origins.relations.get(key)
     if (existing) {
-      errors.push({ source, path: pointer('x-relations', key), message: `relation "${key}" already exists on entity "${name}" (defined in ${existing.source})` })
+      errors.push({
+        source,
+        path: pointer('x-relations', key),
+        message: `relation "${key}" already exists on entity "${name}" (defined in ${existing.source})`,
+      })
       continue
     }
     ;(raw['x-relations'] ??= {})[key] = structuredClone(rel)
@@ -84,7 +96,11 @@ export function applyExtension(target: MergedEntity, source: string, ext: RawExt
   for (const [key, ref] of Object.entries(ext['x-refs'] ?? {})) {
     const problem = refProblem(raw.properties[key], ref)
     if (problem) {
-      errors.push({ source, path: pointer('x-refs', key), message: `x-refs: property "${key}" of entity "${name}" ${problem}` })
+      errors.push({
+        source,
+        path: pointer('x-refs', key),
+        message: `x-refs: property "${key}" of entity "${name}" ${problem}`,
+      })
       continue
     }
     raw.properties[key]!['x-ref'] = structuredClone(ref)
@@ -99,6 +115,7 @@ function refProblem(prop: RawProperty | undefined, ref: FieldRef): string | unde
   if (prop['x-ref']) return `already refers to "${prop['x-ref'].entity}"`
   const types = [prop.type ?? []].flat()
   if (!types.includes('integer')) return 'must be an integer (ids are integers)'
-  if (ref.onDelete === 'set null' && !types.includes('null')) return 'must be nullable for onDelete "set null"'
+  if (ref.onDelete === 'set null' && !types.includes('null'))
+    return 'must be nullable for onDelete "set null"'
   return undefined
 }

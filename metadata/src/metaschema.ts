@@ -12,8 +12,18 @@ const nameString = { type: 'string', pattern: NAME, maxLength: 63 }
 const fieldList = { type: 'array', items: { type: 'string' }, uniqueItems: true }
 
 export const FORMATS = [
-  'date-time', 'date', 'time', 'duration', 'email', 'hostname', 'ipv4', 'ipv6',
-  'uri', 'uri-reference', 'uuid', 'regex',
+  'date-time',
+  'date',
+  'time',
+  'duration',
+  'email',
+  'hostname',
+  'ipv4',
+  'ipv6',
+  'uri',
+  'uri-reference',
+  'uuid',
+  'regex',
 ] as const
 
 export const X_TYPES = ['money', 'percent', 'quantity', 'text', 'json'] as const
@@ -133,7 +143,11 @@ export const metaschema = {
       type: 'object',
       additionalProperties: false,
       // money and percent inside arrays/objects (tiers, rates) are exact decimal strings too
-      properties: { ...standardKeywords, 'x-type': { enum: ['money', 'percent'] }, 'x-ui': { $ref: '#/$defs/fieldUi' } },
+      properties: {
+        ...standardKeywords,
+        'x-type': { enum: ['money', 'percent'] },
+        'x-ui': { $ref: '#/$defs/fieldUi' },
+      },
     },
     properties: {
       type: 'object',
@@ -188,7 +202,11 @@ export const metaschema = {
             type: 'object',
             required: ['name', 'label', 'fields'],
             additionalProperties: false,
-            properties: { name: { type: 'string' }, label: { $ref: '#/$defs/localizedText' }, fields: fieldList },
+            properties: {
+              name: { type: 'string' },
+              label: { $ref: '#/$defs/localizedText' },
+              fields: fieldList,
+            },
           },
         },
         defaultSort: { type: 'object', additionalProperties: { enum: [1, -1] } },
@@ -241,7 +259,11 @@ export const metaschema = {
         'x-relations': relationsSchema,
         // the reference (foreign key) on a field the target already has, e.g. orders on
         // stockMovement.orderId: the field belongs to the target's plugin, the reference to this one
-        'x-refs': { type: 'object', propertyNames: { pattern: NAME, maxLength: 63 }, additionalProperties: refSchema },
+        'x-refs': {
+          type: 'object',
+          propertyNames: { pattern: NAME, maxLength: 63 },
+          additionalProperties: refSchema,
+        },
       },
     },
   },

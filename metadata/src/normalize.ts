@@ -21,7 +21,12 @@ function defaultPattern(p: RawProperty): string | undefined {
  * Normalise one property.
  * @example normalizeField('creditLimit', { type: 'string', 'x-type': 'money' }, false, false).column // 'numeric(14,2)'
  */
-export function normalizeField(name: string, p: RawProperty, required: boolean, searchable: boolean): FieldDefinition {
+export function normalizeField(
+  name: string,
+  p: RawProperty,
+  required: boolean,
+  searchable: boolean,
+): FieldDefinition {
   const ref = p['x-ref']
   return compact<FieldDefinition>({
     name,
@@ -71,7 +76,10 @@ function inOrder<T>(entries: Array<[string, T]>, order: readonly string[] | unde
     const i = order.indexOf(name)
     return i < 0 ? order.length : i
   }
-  return entries.map((e, i) => ({ e, i })).sort((a, b) => rank(a.e[0]) - rank(b.e[0]) || a.i - b.i).map((x) => x.e)
+  return entries
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => rank(a.e[0]) - rank(b.e[0]) || a.i - b.i)
+    .map((x) => x.e)
 }
 
 /**
@@ -98,7 +106,8 @@ export function normalizeEntity(raw: RawEntity, source: string): EntityDefinitio
   for (const f of fieldList) fields[f.name] = f
 
   const relations: Record<string, RelationDefinition> = {}
-  for (const [name, r] of Object.entries(raw['x-relations'] ?? {})) relations[name] = normalizeRelation(name, r)
+  for (const [name, r] of Object.entries(raw['x-relations'] ?? {}))
+    relations[name] = normalizeRelation(name, r)
 
   const entityUi = compact<EntityUi>({
     label: { ...ui.label },

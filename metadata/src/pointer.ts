@@ -16,5 +16,10 @@ export function pointer(...tokens: Array<string | number>): string {
 /** Last token of a pointer, unescaped (`''` for the root). */
 export function lastToken(ptr: string): string {
   const i = ptr.lastIndexOf('/')
-  return i < 0 ? '' : ptr.slice(i + 1).replace(/~1/g, '/').replace(/~0/g, '~')
+  return i < 0
+    ? ''
+    : ptr
+        .slice(i + 1)
+        .replace(/~1/g, '/')
+        .replace(/~0/g, '~')
 }

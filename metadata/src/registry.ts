@@ -38,14 +38,19 @@ function declaredName(raw: unknown): string | undefined {
 }
 
 /** The properties of a file that failed the metaschema whose own subtree had no error. */
-function validProperties(raw: unknown, failures: ReadonlyArray<{ path: string }>): Record<string, RawProperty> {
+function validProperties(
+  raw: unknown,
+  failures: ReadonlyArray<{ path: string }>,
+): Record<string, RawProperty> {
   if (typeof raw !== 'object' || raw === null) return {}
   const props: unknown = (raw as Record<string, unknown>).properties
   if (typeof props !== 'object' || props === null || Array.isArray(props)) return {}
   const out: Record<string, RawProperty> = {}
   for (const [key, value] of Object.entries(props)) {
     const at = pointer('properties', key)
-    const failed = failures.some((f) => f.path === at || f.path.startsWith(at + '/') || f.path === '/properties')
+    const failed = failures.some(
+      (f) => f.path === at || f.path.startsWith(at + '/') || f.path === '/properties',
+    )
     // Safe: this subtree satisfied the metaschema's property schema.
     if (!failed) out[key] = value as RawProperty
   }
@@ -91,18 +96,30 @@ export function buildEntities(sources: ReadonlyArray<EntitySource>): BuildResult
     const meta = file['x-entity']
     const first = merged.get(meta.name)
     if (first) {
-      errors.push({ source, path: '/x-entity/name', message: `entity "${meta.name}" is already defined in ${first.source}` })
+      errors.push({
+        source,
+        path: '/x-entity/name',
+        message: `entity "${meta.name}" is already defined in ${first.source}`,
+      })
       continue
     }
     const m = startMerge(source, file)
     merged.set(meta.name, m)
     const samePlural = byPlural.get(meta.plural)
     if (samePlural) {
-      errors.push({ source, path: '/x-entity/plural', message: `plural (route) "${meta.plural}" is already used by entity "${samePlural.raw['x-entity'].name}" in ${samePlural.source}` })
+      errors.push({
+        source,
+        path: '/x-entity/plural',
+        message: `plural (route) "${meta.plural}" is already used by entity "${samePlural.raw['x-entity'].name}" in ${samePlural.source}`,
+      })
     } else byPlural.set(meta.plural, m)
     const sameTable = byTable.get(meta.table)
     if (sameTable) {
-      errors.push({ source, path: '/x-entity/table', message: `table "${meta.table}" is already used by entity "${sameTable.raw['x-entity'].name}" in ${sameTable.source}` })
+      errors.push({
+        source,
+        path: '/x-entity/table',
+        message: `table "${meta.table}" is already used by entity "${sameTable.raw['x-entity'].name}" in ${sameTable.source}`,
+      })
     } else byTable.set(meta.table, m)
   }
 
@@ -110,7 +127,11 @@ export function buildEntities(sources: ReadonlyArray<EntitySource>): BuildResult
     const target = merged.get(file['x-extends'])
     if (!target) {
       if (!broken.has(file['x-extends'])) {
-        errors.push({ source, path: '/x-extends', message: `x-extends names unknown entity "${file['x-extends']}"` })
+        errors.push({
+          source,
+          path: '/x-extends',
+          message: `x-extends names unknown entity "${file['x-extends']}"`,
+        })
       }
       continue
     }

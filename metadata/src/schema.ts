@@ -17,7 +17,9 @@ export function stripExtensions(schema: Record<string, unknown>): Record<string,
     if (k.startsWith('x-')) continue
     if ((k === 'items' || k === 'additionalProperties') && isObject(v)) out[k] = stripExtensions(v)
     else if (k === 'properties' && isObject(v)) {
-      out[k] = Object.fromEntries(Object.entries(v).map(([n, s]) => [n, isObject(s) ? stripExtensions(s) : s]))
+      out[k] = Object.fromEntries(
+        Object.entries(v).map(([n, s]) => [n, isObject(s) ? stripExtensions(s) : s]),
+      )
     } else out[k] = structuredClone(v)
   }
   return out
@@ -26,7 +28,8 @@ export function stripExtensions(schema: Record<string, unknown>): Record<string,
 const RANGE = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'] as const
 
 const isDecimalString = (node: Record<string, unknown>, xType: string): boolean =>
-  node['x-type'] === xType && (node.type === 'string' || (Array.isArray(node.type) && node.type.includes('string')))
+  node['x-type'] === xType &&
+  (node.type === 'string' || (Array.isArray(node.type) && node.type.includes('string')))
 
 /**
  * Money and percent written as decimal strings, at any depth (tiers, rates): the default pattern
@@ -42,7 +45,9 @@ export function decimalStrings(schema: Record<string, unknown>): Record<string, 
   }
   if (isObject(out.items)) out.items = decimalStrings(out.items)
   if (isObject(out.properties)) {
-    out.properties = Object.fromEntries(Object.entries(out.properties).map(([n, v]) => [n, isObject(v) ? decimalStrings(v) : v]))
+    out.properties = Object.fromEntries(
+      Object.entries(out.properties).map(([n, v]) => [n, isObject(v) ? decimalStrings(v) : v]),
+    )
   }
   return out
 }

@@ -28,7 +28,9 @@ function validator(): ValidateFunction<RawFile> {
  * Check a parsed file against the metaschema.
  * @example validateFile({ 'x-extends': 'customer' }) // { ok: true, file, errors: [] }
  */
-export function validateFile(raw: unknown): { ok: true; file: RawFile } | { ok: false; errors: PathMessage[] } {
+export function validateFile(
+  raw: unknown,
+): { ok: true; file: RawFile } | { ok: false; errors: PathMessage[] } {
   const validate = validator()
   if (validate(raw)) return { ok: true, file: raw }
   return { ok: false, errors: formatAjvErrors(validate.errors ?? []) }
@@ -106,7 +108,9 @@ export function formatAjvErrors(errors: ErrorObject[]): PathMessage[] {
   const kept = errors.filter((e) => {
     if (e.keyword === 'if' || e.keyword === 'propertyNames') return false
     if (e.keyword === 'anyOf') {
-      return !errors.some((o) => o !== e && o.keyword !== 'anyOf' && o.instancePath.startsWith(e.instancePath))
+      return !errors.some(
+        (o) => o !== e && o.keyword !== 'anyOf' && o.instancePath.startsWith(e.instancePath),
+      )
     }
     return true
   })

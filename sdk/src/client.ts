@@ -29,7 +29,10 @@ export interface PlumeClient<S extends PlumeSchema = AnySchema> {
  * A client for one Plume instance. Compose what you need; unused parts are tree-shaken away.
  * @example const client = createClient<Schema>('https://plume.example.com').with(rest()).with(auth({ email, password }))
  */
-export function createClient<S extends PlumeSchema = AnySchema>(url: string, options: ClientOptions = {}): PlumeClient<S> {
+export function createClient<S extends PlumeSchema = AnySchema>(
+  url: string,
+  options: ClientOptions = {},
+): PlumeClient<S> {
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis)
   const client: PlumeClient<S> = {
     url: url.replace(/\/+$/, ''),

@@ -20,7 +20,10 @@ const asFieldErrors = (errors: unknown): FieldError[] =>
   Array.isArray(errors)
     ? errors
         .filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null)
-        .map((e) => ({ path: typeof e.path === 'string' ? e.path : '', message: typeof e.message === 'string' ? e.message : String(e.message ?? '') }))
+        .map((e) => ({
+          path: typeof e.path === 'string' ? e.path : '',
+          message: typeof e.message === 'string' ? e.message : String(e.message ?? ''),
+        }))
     : []
 
 /**
@@ -61,7 +64,14 @@ export class PlumeError extends Error {
   }
 
   toJSON(): PlumeErrorJson & { errors: FieldError[] } {
-    return { name: this.name, message: this.message, code: this.code, className: this.className, errors: this.errors, data: this.data }
+    return {
+      name: this.name,
+      message: this.message,
+      code: this.code,
+      className: this.className,
+      errors: this.errors,
+      data: this.data,
+    }
   }
 }
 

@@ -26,7 +26,11 @@ export interface RealtimeClient<S extends PlumeSchema = AnySchema> {
    * signed-in user may see. Returns an unsubscribe.
    * @example const off = client.subscribe('orders', 'patched', (order) => render(order)); off()
    */
-  subscribe<C extends Collection<S>>(collection: C, event: ServiceEvent, handler: (record: RowOf<S, C>) => void): () => void
+  subscribe<C extends Collection<S>>(
+    collection: C,
+    event: ServiceEvent,
+    handler: (record: RowOf<S, C>) => void,
+  ): () => void
   /** Called when signing in on the socket fails (e.g. the user was deactivated). */
   onError(handler: (error: PlumeError) => void): () => void
   /** Closes the socket (no more reconnects). */
@@ -34,7 +38,11 @@ export interface RealtimeClient<S extends PlumeSchema = AnySchema> {
 }
 
 const emitAck = (socket: Socket, ...args: unknown[]) =>
-  new Promise<unknown>((resolve, reject) => socket.emit('create', ...args, (err: unknown, data: unknown) => (err ? reject(toPlumeError(err)) : resolve(data))))
+  new Promise<unknown>((resolve, reject) =>
+    socket.emit('create', ...args, (err: unknown, data: unknown) =>
+      err ? reject(toPlumeError(err)) : resolve(data),
+    ),
+  )
 
 /**
  * Realtime subscriptions over socket.io with automatic re-authentication on reconnect.
@@ -48,13 +56,28 @@ export function realtime(options: RealtimeOptions = {}) {
     let signedIn: Promise<void> = new Promise(() => undefined)
 
     const signInOnce = async (token: string) => {
-      const r = (await emitAck(socket, 'api/authentication', { strategy: 'jwt', accessToken: token })) as AuthResult
+      const r = (await emitAck(socket, 'api/authentication', {
+        strategy: 'jwt',
+        accessToken: token,
+      })) as AuthResult
       if (r?.user) session.user = r.user
     }
     const signIn = async (): Promise<void> => {
       await session.ready()
-      if (session.apiKey && !session.accessToken) throw new PlumeError({ name: 'NotAuthenticated', className: 'not-authenticated', code: 401, message: 'API keys are accepted on REST only; sign in with a password or a token for realtime' })
-      if (!session.accessToken) throw new PlumeError({ name: 'NotAuthenticated', className: 'not-authenticated', code: 401, message: 'Not signed in' })
+      if (session.apiKey && !session.accessToken)
+        throw new PlumeError({
+          name: 'NotAuthenticated',
+          className: 'not-authenticated',
+          code: 401,
+          message: 'API keys are accepted on REST only; sign in with a password or a token for realtime',
+        })
+      if (!session.accessToken)
+        throw new PlumeError({
+          name: 'NotAuthenticated',
+          className: 'not-authenticated',
+          code: 401,
+          message: 'Not signed in',
+        })
       try {
         await signInOnce(session.accessToken)
       } catch (err) {
@@ -83,7 +106,13 @@ export function realtime(options: RealtimeOptions = {}) {
           await new Promise<void>((resolve, reject) => {
             const onError = (err: Error) => {
               socket.off('connect', onConnect)
-              reject(toPlumeError({ name: 'Unavailable', className: 'unavailable', message: `Could not connect: ${err.message}` }))
+              reject(
+                toPlumeError({
+                  name: 'Unavailable',
+                  className: 'unavailable',
+                  message: `Could not connect: ${err.message}`,
+                }),
+              )
             }
             const onConnect = () => {
               socket.off('connect_error', onError)

@@ -20,7 +20,10 @@ export interface CommandSpec extends RequestSpec {
  * A command: a function that describes one request. `Out` is what it resolves with; `S` ties it
  * to a client's schema so `client.request(readItems('customers'))` is typed from the client.
  */
-export type RestCommand<Out, S extends PlumeSchema> = ((ctx: CommandContext) => CommandSpec) & { readonly __out?: Out; readonly __schema?: S }
+export type RestCommand<Out, S extends PlumeSchema> = ((ctx: CommandContext) => CommandSpec) & {
+  readonly __out?: Out
+  readonly __schema?: S
+}
 
 /** Members `rest()` adds. */
 export interface RestClient<S extends PlumeSchema> {
@@ -46,14 +49,25 @@ export function rest(options: RestOptions = {}) {
     async request<Out>(command: RestCommand<Out, S>): Promise<Out> {
       const { session } = client
       const spec = command({ session })
-      const send = () => sendRequest(client.fetch, client.url, { ...spec, headers: { ...client.headers, ...(spec.anonymous ? {} : session.headers()), ...spec.headers } })
+      const send = () =>
+        sendRequest(client.fetch, client.url, {
+          ...spec,
+          headers: { ...client.headers, ...(spec.anonymous ? {} : session.headers()), ...spec.headers },
+        })
       if (!spec.anonymous) await session.ready()
       let result: unknown
       try {
         result = await send()
       } catch (err) {
         // an expired access token: renew once and retry, so long-lived clients keep working
-        if (spec.anonymous || options.renewOn401 === false || !isPlumeError(err) || err.code !== 401 || !session.canRenew()) throw err
+        if (
+          spec.anonymous ||
+          options.renewOn401 === false ||
+          !isPlumeError(err) ||
+          err.code !== 401 ||
+          !session.canRenew()
+        )
+          throw err
         await session.renew()
         result = await send()
       }

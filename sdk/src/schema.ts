@@ -39,9 +39,15 @@ export type CreateOf<S extends PlumeSchema, C> = Shape<S, C> extends { create: i
 export type PatchOf<S extends PlumeSchema, C> = Shape<S, C> extends { patch: infer R } ? R : Item
 
 /** Action names of a collection (`'submit' | 'approve' | …`). */
-export type ActionOf<S extends PlumeSchema, C> = C extends keyof S['actions'] ? keyof S['actions'][C] & string : string
+export type ActionOf<S extends PlumeSchema, C> = C extends keyof S['actions']
+  ? keyof S['actions'][C] & string
+  : string
 /** The input of one action. */
-export type ActionInput<S extends PlumeSchema, C, A> = C extends keyof S['actions'] ? (A extends keyof S['actions'][C] ? S['actions'][C][A] : Item) : Item
+export type ActionInput<S extends PlumeSchema, C, A> = C extends keyof S['actions']
+  ? A extends keyof S['actions'][C]
+    ? S['actions'][C][A]
+    : Item
+  : Item
 
 /** Operators a filter on one field may use (Feathers syntax, see README "API conventions"). */
 export interface FieldOperators<V> {

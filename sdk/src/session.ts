@@ -3,7 +3,8 @@ import { PlumeError } from './errors.js'
 import { sendRequest } from './http.js'
 
 /** What `auth()` takes: a password login, a token you already hold, or an API key. */
-export type Credentials = { email: string; password: string } | { token: string; refreshToken?: string } | { apiKey: string }
+export type Credentials =
+  { email: string; password: string } | { token: string; refreshToken?: string } | { apiKey: string }
 
 /** The answer of `POST /api/authentication`. */
 export interface AuthResult {
@@ -46,7 +47,8 @@ export class Session {
 
   /** Logs in first when only a password is known. */
   async ready(): Promise<void> {
-    if (!this.accessToken && !this.apiKey && this.credentials) await this.once(() => this.login(this.credentials!.email, this.credentials!.password))
+    if (!this.accessToken && !this.apiKey && this.credentials)
+      await this.once(() => this.login(this.credentials!.email, this.credentials!.password))
   }
 
   /** Whether a 401 may be cured by renewing: a refresh token or a password to log in again. */
@@ -65,13 +67,23 @@ export class Session {
           if (!this.credentials) throw err
         }
       }
-      if (!this.credentials) throw new PlumeError({ name: 'NotAuthenticated', className: 'not-authenticated', message: 'Not signed in', code: 401 })
+      if (!this.credentials)
+        throw new PlumeError({
+          name: 'NotAuthenticated',
+          className: 'not-authenticated',
+          message: 'Not signed in',
+          code: 401,
+        })
       await this.login(this.credentials.email, this.credentials.password)
     })
   }
 
   async login(email: string, password: string): Promise<AuthResult> {
-    const r = (await sendRequest(this.fetchImpl, this.url, { method: 'POST', path: 'api/authentication', body: { strategy: 'local', email, password } })) as AuthResult
+    const r = (await sendRequest(this.fetchImpl, this.url, {
+      method: 'POST',
+      path: 'api/authentication',
+      body: { strategy: 'local', email, password },
+    })) as AuthResult
     this.credentials = { email, password }
     this.apiKey = undefined
     this.store(r)
@@ -79,8 +91,18 @@ export class Session {
   }
 
   async refresh(): Promise<AuthResult> {
-    if (!this.refreshToken) throw new PlumeError({ name: 'NotAuthenticated', className: 'not-authenticated', message: 'No refresh token', code: 401 })
-    const r = (await sendRequest(this.fetchImpl, this.url, { method: 'POST', path: 'api/authentication', body: { strategy: 'refresh', refreshToken: this.refreshToken } })) as AuthResult
+    if (!this.refreshToken)
+      throw new PlumeError({
+        name: 'NotAuthenticated',
+        className: 'not-authenticated',
+        message: 'No refresh token',
+        code: 401,
+      })
+    const r = (await sendRequest(this.fetchImpl, this.url, {
+      method: 'POST',
+      path: 'api/authentication',
+      body: { strategy: 'refresh', refreshToken: this.refreshToken },
+    })) as AuthResult
     this.store(r)
     return r
   }
@@ -88,7 +110,8 @@ export class Session {
   async logout(): Promise<void> {
     const headers = this.accessToken ? { authorization: `Bearer ${this.accessToken}` } : undefined
     try {
-      if (headers) await sendRequest(this.fetchImpl, this.url, { method: 'DELETE', path: 'api/authentication', headers })
+      if (headers)
+        await sendRequest(this.fetchImpl, this.url, { method: 'DELETE', path: 'api/authentication', headers })
     } finally {
       this.forget()
     }

@@ -31,7 +31,9 @@ const nested = definePlugin({
       rename: {
         async handler(id, data, { app, trx }) {
           await app.service('api/customers').patch(id, { name: data.name }, { transaction: trx })
-          await app.service('api/contacts').create({ customerId: id, name: `Contact of ${String(data.name)}` }, { transaction: trx })
+          await app
+            .service('api/contacts')
+            .create({ customerId: id, name: `Contact of ${String(data.name)}` }, { transaction: trx })
           if (data.fail) throw new Conflict('Refused after the writes')
           return { id }
         },
@@ -44,7 +46,11 @@ const nested = definePlugin({
         async (context: HookContext, next: NextFunction) => {
           await next()
           if ((context.data as { name?: unknown }).name !== 'Fail after contact') return
-          await context.app.service('api/contacts').create({ customerId: Number(context.id), name: 'Ghost' }, { transaction: (context.params as EntityParams).transaction } as EntityParams)
+          await context.app
+            .service('api/contacts')
+            .create({ customerId: Number(context.id), name: 'Ghost' }, {
+              transaction: (context.params as EntityParams).transaction,
+            } as EntityParams)
           throw new Conflict('Refused after the contact')
         },
       ],
@@ -55,10 +61,31 @@ const nested = definePlugin({
 beforeAll(async () => {
   p = await startTestPlatform({ plugins: [nested] })
   f = await bizFixture(p, 'AEV')
-  const partner2 = await created(f.api, '/api/partners', { code: 'P2-AEV', name: 'Partner two', kind: 'reseller', tierId: f.tiers.silver })
-  customer2 = await created(f.api, '/api/customers', { code: 'C2-AEV', name: 'Customer two', partnerId: partner2 })
-  await created(f.api, '/api/users', { email: 'one@aev.test', name: 'One', password: PASSWORD, roles: ['partner_user'], partnerId: f.partnerId })
-  await created(f.api, '/api/users', { email: 'two@aev.test', name: 'Two', password: PASSWORD, roles: ['partner_user'], partnerId: partner2 })
+  const partner2 = await created(f.api, '/api/partners', {
+    code: 'P2-AEV',
+    name: 'Partner two',
+    kind: 'reseller',
+    tierId: f.tiers.silver,
+  })
+  customer2 = await created(f.api, '/api/customers', {
+    code: 'C2-AEV',
+    name: 'Customer two',
+    partnerId: partner2,
+  })
+  await created(f.api, '/api/users', {
+    email: 'one@aev.test',
+    name: 'One',
+    password: PASSWORD,
+    roles: ['partner_user'],
+    partnerId: f.partnerId,
+  })
+  await created(f.api, '/api/users', {
+    email: 'two@aev.test',
+    name: 'Two',
+    password: PASSWORD,
+    roles: ['partner_user'],
+    partnerId: partner2,
+  })
   staff = await signedInSocket(p, p.adminEmail, p.adminPassword)
   one = await signedInSocket(p, 'one@aev.test', PASSWORD)
   two = await signedInSocket(p, 'two@aev.test', PASSWORD)
@@ -78,10 +105,15 @@ async function flush(): Promise<void> {
   await p.app.service('api/customers').patch(f.customerId, { name })
   await p.app.service('api/customers').patch(customer2, { name })
   const sentinel = (id: number) => (d: { id: number; name?: unknown }) => d.id === id && d.name === name
-  await Promise.all([staff.until('api/customers patched', sentinel(customer2)), one.until('api/customers patched', sentinel(f.customerId)), two.until('api/customers patched', sentinel(customer2))])
+  await Promise.all([
+    staff.until('api/customers patched', sentinel(customer2)),
+    one.until('api/customers patched', sentinel(f.customerId)),
+    two.until('api/customers patched', sentinel(customer2)),
+  ])
 }
 
-const act = (path: string, body: unknown = {}, headers?: Record<string, string>) => f.api('POST', path, body, headers)
+const act = (path: string, body: unknown = {}, headers?: Record<string, string>) =>
+  f.api('POST', path, body, headers)
 const statuses = (inbox: Inbox, name: string, id: number) => inbox.of(name, id).map((e) => e.status)
 
 describe('actions emit patched after the commit, filtered per recipient', () => {
@@ -89,7 +121,12 @@ describe('actions emit patched after the commit, filtered per recipient', () => 
 
   it('order submit, approve, ship and deliver: staff and the owning partner get each state, the other partner nothing', async () => {
     orderId = (await draftOrder(f, f.customerId, [{ productId: f.products.drill, quantity: 2 }])).id
-    const steps = [['submit', 'submitted'], ['approve', 'approved'], ['ship', 'shipped'], ['deliver', 'delivered']] as const
+    const steps = [
+      ['submit', 'submitted'],
+      ['approve', 'approved'],
+      ['ship', 'shipped'],
+      ['deliver', 'delivered'],
+    ] as const
     for (const [action, status] of steps) {
       const r = await act(`/api/orders/${orderId}/${action}`)
       expect(r.status, JSON.stringify(r.body)).toBe(201)
@@ -97,7 +134,9 @@ describe('actions emit patched after the commit, filtered per recipient', () => 
       const events = staff.of('api/orders patched', orderId)
       expect(events.at(-1)?.status, action).toBe(status)
       // the record as committed: what a GET answers now
-      expect(events.at(-1)).toEqual((await expectStatus(f.api, 200, 'GET', `/api/orders/${orderId}`)) as unknown)
+      expect(events.at(-1)).toEqual(
+        (await expectStatus(f.api, 200, 'GET', `/api/orders/${orderId}`)) as unknown,
+      )
     }
     const all = steps.map(([, s]) => s)
     expect(statuses(staff, 'api/orders patched', orderId)).toEqual(all)
@@ -113,10 +152,16 @@ describe('actions emit patched after the commit, filtered per recipient', () => 
   })
 
   it('risk: releasing a credit hold emits the order without its hold', async () => {
-    const customerId = await created(f.api, '/api/customers', { code: 'HOLD-AEV', name: 'Held buyer', partnerId: f.partnerId })
+    const customerId = await created(f.api, '/api/customers', {
+      code: 'HOLD-AEV',
+      name: 'Held buyer',
+      partnerId: f.partnerId,
+    })
     await created(f.api, '/api/credit-limits', { customerId, amount: '1.00', validFrom: today })
     const id = (await draftOrder(f, customerId, [{ productId: f.products.drill, quantity: 1 }])).id
-    expect(await expectStatus(f.api, 201, 'POST', `/api/orders/${id}/submit`, {})).toMatchObject({ creditHold: true })
+    expect(await expectStatus(f.api, 201, 'POST', `/api/orders/${id}/submit`, {})).toMatchObject({
+      creditHold: true,
+    })
     await expectStatus(f.api, 201, 'POST', `/api/orders/${id}/release-credit-hold`, { note: 'prepaid' })
     await flush()
     expect(staff.of('api/orders patched', id).map((e) => [e.status, e.creditHold])).toEqual([
@@ -126,7 +171,10 @@ describe('actions emit patched after the commit, filtered per recipient', () => 
     expect(one.of('api/orders patched', id).at(-1)).toMatchObject({ creditHold: false })
     expect(two.of('api/orders patched', id)).toEqual([])
     // the hold record the transitions write: created at submit, released with the order
-    const holds = (inbox: Inbox) => inbox.seen.filter((e) => e.name.startsWith('api/credit-holds ') && e.data.orderId === id).map((e) => [e.name, e.data.status])
+    const holds = (inbox: Inbox) =>
+      inbox.seen
+        .filter((e) => e.name.startsWith('api/credit-holds ') && e.data.orderId === id)
+        .map((e) => [e.name, e.data.status])
     expect(holds(staff)).toEqual([
       ['api/credit-holds created', 'open'],
       ['api/credit-holds patched', 'released'],
@@ -135,18 +183,26 @@ describe('actions emit patched after the commit, filtered per recipient', () => 
   })
 
   it('finance: issuing an invoice emits it once, issued, after the commit', async () => {
-    const invoice = await expectStatus(f.api, 201, 'POST', '/api/invoices/from-orders', { orderIds: [orderId] })
+    const invoice = await expectStatus(f.api, 201, 'POST', '/api/invoices/from-orders', {
+      orderIds: [orderId],
+    })
     await expectStatus(f.api, 201, 'POST', `/api/invoices/${invoice.id}/issue`, {})
     await flush()
     // one event: the nested service patch's own event gives way to the committed record
     const events = staff.of('api/invoices patched', invoice.id)
     expect(events.map((e) => e.status)).toEqual(['issued'])
-    expect(events[0]).toEqual((await expectStatus(f.api, 200, 'GET', `/api/invoices/${invoice.id}`)) as unknown)
+    expect(events[0]).toEqual(
+      (await expectStatus(f.api, 200, 'GET', `/api/invoices/${invoice.id}`)) as unknown,
+    )
     expect(two.of('api/invoices patched', invoice.id)).toEqual([])
   })
 
   it('service: ticket transitions emit the ticket in its new state', async () => {
-    const ticket = await expectStatus(f.api, 201, 'POST', '/api/tickets', { customerId: f.customerId, subject: 'Drill sparks', priority: 'normal' })
+    const ticket = await expectStatus(f.api, 201, 'POST', '/api/tickets', {
+      customerId: f.customerId,
+      subject: 'Drill sparks',
+      priority: 'normal',
+    })
     await expectStatus(f.api, 201, 'POST', `/api/tickets/${ticket.id}/assign`, { team: 'Workshop' })
     await expectStatus(f.api, 201, 'POST', `/api/tickets/${ticket.id}/resolve`, {})
     await flush()
@@ -159,14 +215,19 @@ describe('actions emit patched after the commit, filtered per recipient', () => 
 })
 
 describe('writes nested in an action or a write are announced after the commit, never after a rollback', () => {
-  const contactsOf = (inbox: Inbox, customerId: number) => inbox.seen.filter((e) => e.name === 'api/contacts created' && e.data.customerId === customerId)
+  const contactsOf = (inbox: Inbox, customerId: number) =>
+    inbox.seen.filter((e) => e.name === 'api/contacts created' && e.data.customerId === customerId)
 
   it('an action that fails after writing through services emits nothing', async () => {
     const r = await act(`/api/customers/${f.customerId}/rename`, { name: 'Never renamed', fail: true })
     expect(r.status).toBe(409)
     await flush()
-    expect(staff.of('api/customers patched', f.customerId).filter((e) => e.name === 'Never renamed')).toEqual([])
-    expect(contactsOf(staff, f.customerId).filter((e) => e.data.name === 'Contact of Never renamed')).toEqual([])
+    expect(staff.of('api/customers patched', f.customerId).filter((e) => e.name === 'Never renamed')).toEqual(
+      [],
+    )
+    expect(contactsOf(staff, f.customerId).filter((e) => e.data.name === 'Contact of Never renamed')).toEqual(
+      [],
+    )
   })
 
   it('a write whose hook fails after a nested create emits nothing', async () => {
@@ -174,23 +235,35 @@ describe('writes nested in an action or a write are announced after the commit, 
     expect(r.status).toBe(409)
     await flush()
     expect(contactsOf(staff, f.customerId).filter((e) => e.data.name === 'Ghost')).toEqual([])
-    expect(staff.of('api/customers patched', f.customerId).filter((e) => e.name === 'Fail after contact')).toEqual([])
+    expect(
+      staff.of('api/customers patched', f.customerId).filter((e) => e.name === 'Fail after contact'),
+    ).toEqual([])
   })
 
   it('an action that succeeds emits the nested create and its record once, as committed', async () => {
-    await expectStatus(f.api, 201, 'POST', `/api/customers/${f.customerId}/rename`, { name: 'Renamed by action' })
+    await expectStatus(f.api, 201, 'POST', `/api/customers/${f.customerId}/rename`, {
+      name: 'Renamed by action',
+    })
     await flush()
     expect(contactsOf(staff, f.customerId).map((e) => e.data.name)).toContain('Contact of Renamed by action')
-    const renamed = staff.of('api/customers patched', f.customerId).filter((e) => e.name === 'Renamed by action')
+    const renamed = staff
+      .of('api/customers patched', f.customerId)
+      .filter((e) => e.name === 'Renamed by action')
     expect(renamed).toHaveLength(1)
-    expect(one.of('api/customers patched', f.customerId).filter((e) => e.name === 'Renamed by action')).toHaveLength(1)
+    expect(
+      one.of('api/customers patched', f.customerId).filter((e) => e.name === 'Renamed by action'),
+    ).toHaveLength(1)
     expect(two.of('api/customers patched', f.customerId)).toEqual([])
   })
 })
 
 describe('a request replayed with its Idempotency-Key emits nothing', () => {
   it('order create: one created event for two identical requests', async () => {
-    const body = { customerId: f.customerId, warehouseId: f.warehouseId, lines: [{ productId: f.products.saw, quantity: 1 }] }
+    const body = {
+      customerId: f.customerId,
+      warehouseId: f.warehouseId,
+      lines: [{ productId: f.products.saw, quantity: 1 }],
+    }
     const headers = { 'Idempotency-Key': 'aev-create-1' }
     const first = await act('/api/orders', body, headers)
     const again = await act('/api/orders', body, headers)
@@ -213,7 +286,13 @@ describe('a request replayed with its Idempotency-Key emits nothing', () => {
   })
 
   it('payment: one created event for two identical requests', async () => {
-    const body = { customerId: f.customerId, amount: '25.00', method: 'bank_transfer', receivedAt: `${today}T10:00:00Z`, reference: 'AEV-PAY-1' }
+    const body = {
+      customerId: f.customerId,
+      amount: '25.00',
+      method: 'bank_transfer',
+      receivedAt: `${today}T10:00:00Z`,
+      reference: 'AEV-PAY-1',
+    }
     const headers = { 'Idempotency-Key': 'aev-pay-1' }
     const first = await act('/api/payments', body, headers)
     const again = await act('/api/payments', body, headers)

@@ -18,7 +18,10 @@ const css = `.card { display: grid; gap: 8px; }\n`.repeat(400)
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'plume-admin-static-'))
   mkdirSync(join(dir, 'assets'))
-  writeFileSync(join(dir, 'index.html'), `<!doctype html><html><head><script type="module" src="/admin/assets/index-abc123.js"></script></head><body>${'<div></div>'.repeat(200)}</body></html>`)
+  writeFileSync(
+    join(dir, 'index.html'),
+    `<!doctype html><html><head><script type="module" src="/admin/assets/index-abc123.js"></script></head><body>${'<div></div>'.repeat(200)}</body></html>`,
+  )
   writeFileSync(join(dir, 'assets', 'index-abc123.js'), js)
   writeFileSync(join(dir, 'assets', 'style-def456.css'), css)
   writeFileSync(join(dir, 'assets', 'logo-1.png'), Buffer.alloc(2048, 7))
@@ -46,7 +49,9 @@ function get(path: string, headers: Record<string, string> = {}): Promise<Raw> {
     const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }))
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      )
     })
     req.on('error', reject)
     req.end()
@@ -113,7 +118,11 @@ describe('admin UI static files', () => {
 
   it('answers 404 to an unknown asset and to a path leaving dist', async () => {
     expect((await get('/admin/assets/missing-999.js', { 'Accept-Encoding': 'br' })).status).toBe(404)
-    for (const path of ['/admin/..%2fplume-secret.txt', '/admin/%2e%2e/%2e%2e/plume-secret.txt', '/admin/assets/..%2f..%2fplume-secret.txt']) {
+    for (const path of [
+      '/admin/..%2fplume-secret.txt',
+      '/admin/%2e%2e/%2e%2e/plume-secret.txt',
+      '/admin/assets/..%2f..%2fplume-secret.txt',
+    ]) {
       const r = await get(path)
       expect(r.status).toBe(404)
       expect(r.body.toString()).not.toContain('secret')

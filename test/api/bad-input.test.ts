@@ -18,7 +18,12 @@ interface Answer {
 }
 
 /** A raw request: the body is sent as given, with the headers given (JSON by default). */
-async function send(method: string, path: string, body?: string | Uint8Array, headers: Record<string, string> = {}): Promise<Answer> {
+async function send(
+  method: string,
+  path: string,
+  body?: string | Uint8Array,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const res = await fetch(p.url + path, {
     method,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
@@ -35,22 +40,31 @@ async function send(method: string, path: string, body?: string | Uint8Array, he
 }
 
 // a stack, a file path, or SQL: `select … from`, `insert into`, a parser or relation error (not `$select`)
-const INTERNALS = /\bstack\b|node_modules|\/work\/|at [\w.<>]+ \(|(?<![$\w])select\s[^"]*\sfrom\s|\binsert into\b|syntax error|relation "/i
+const INTERNALS =
+  /\bstack\b|node_modules|\/work\/|at [\w.<>]+ \(|(?<![$\w])select\s[^"]*\sfrom\s|\binsert into\b|syntax error|relation "/i
 const leaks = (body: unknown) => INTERNALS.test(typeof body === 'string' ? body : JSON.stringify(body ?? ''))
 /** A server error, or an error answer that shows internals (a success may quote SQL words, e.g. in API docs). */
 const bad = (r: Answer) => r.status >= 500 || (r.status >= 400 && leaks(r.body))
 
 describe('the named client mistakes answer 4xx with a clear message', () => {
   it('a body with Content-Encoding: gzip that is not gzip is a 400', async () => {
-    const r = await send('POST', '/api/customers', '{"code":"GZ","name":"gz"}', { 'content-encoding': 'gzip' })
+    const r = await send('POST', '/api/customers', '{"code":"GZ","name":"gz"}', {
+      'content-encoding': 'gzip',
+    })
     expect(r.status).toBe(400)
-    expect(r.body).toMatchObject({ name: 'BadRequest', message: expect.stringMatching(/could not be decoded.*Content-Encoding/) })
+    expect(r.body).toMatchObject({
+      name: 'BadRequest',
+      message: expect.stringMatching(/could not be decoded.*Content-Encoding/),
+    })
   })
 
   it('a NUL byte in a query value is a 400 naming the parameter', async () => {
     const r = await send('GET', '/api/customers?name=a%00b')
     expect(r.status).toBe(400)
-    expect(r.body).toMatchObject({ message: 'Invalid query: name must not contain a NUL character (\\u0000)', errors: [{ path: '/name' }] })
+    expect(r.body).toMatchObject({
+      message: 'Invalid query: name must not contain a NUL character (\\u0000)',
+      errors: [{ path: '/name' }],
+    })
     const nested = await send('GET', '/api/customers?code[$in][]=A&code[$in][]=B%00')
     expect(nested.status).toBe(400)
     expect(nested.body).toMatchObject({ errors: [{ path: '/code/$in/1' }] })
@@ -59,8 +73,15 @@ describe('the named client mistakes answer 4xx with a clear message', () => {
   it('a NUL byte in a body string is a 400 naming the field', async () => {
     const r = await send('POST', '/api/customers', JSON.stringify({ code: 'NUL-1', name: 'a\u0000b' }))
     expect(r.status).toBe(400)
-    expect(r.body).toMatchObject({ message: 'Invalid data: name must not contain a NUL character (\\u0000)', errors: [{ path: '/name' }] })
-    const deep = await send('POST', '/api/orders', JSON.stringify({ customerId: 1, lines: [{ productId: 1, quantity: 1, note: 'x\u0000' }] }))
+    expect(r.body).toMatchObject({
+      message: 'Invalid data: name must not contain a NUL character (\\u0000)',
+      errors: [{ path: '/name' }],
+    })
+    const deep = await send(
+      'POST',
+      '/api/orders',
+      JSON.stringify({ customerId: 1, lines: [{ productId: 1, quantity: 1, note: 'x\u0000' }] }),
+    )
     expect(deep.status).toBe(400)
     expect(deep.body).toMatchObject({ errors: [{ path: '/lines/0/note' }] })
     expect((await p.http('GET', '/api/customers?code=NUL-1', undefined, token)).body.total).toBe(0)
@@ -83,7 +104,11 @@ describe('the named client mistakes answer 4xx with a clear message', () => {
       await new Promise<void>((resolve) => socket.on('connect', () => resolve()))
       for (const path of ['__proto__', 'constructor', 'toString', 'api/__proto__', 'api/constructor']) {
         const err = await socketError(socket, 'find', path, {})
-        expect(err, path).toMatchObject({ name: 'NotFound', code: 404, message: `Service '${path}' not found` })
+        expect(err, path).toMatchObject({
+          name: 'NotFound',
+          code: 404,
+          message: `Service '${path}' not found`,
+        })
         expect(err).not.toHaveProperty('stack')
       }
     } finally {
@@ -92,7 +117,14 @@ describe('the named client mistakes answer 4xx with a clear message', () => {
   })
 
   it('$limit=-1, $skip=-1 and $limit=abc on report files are 400s naming the parameter', async () => {
-    for (const [qs, param] of [['$limit=-1', '$limit'], ['$skip=-1', '$skip'], ['$limit=abc', '$limit'], ['$limit=201', '$limit'], ['reportCode[$ne]=x', 'reportCode'], ['bogus=1', 'bogus']]) {
+    for (const [qs, param] of [
+      ['$limit=-1', '$limit'],
+      ['$skip=-1', '$skip'],
+      ['$limit=abc', '$limit'],
+      ['$limit=201', '$limit'],
+      ['reportCode[$ne]=x', 'reportCode'],
+      ['bogus=1', 'bogus'],
+    ]) {
       const r = await send('GET', `/api/report-files?${qs}`)
       expect(r.status, qs).toBe(400)
       expect(r.body, qs).toMatchObject({ errors: [{ path: `/${param}` }] })
@@ -112,7 +144,11 @@ describe('the named client mistakes answer 4xx with a clear message', () => {
 
 /** The error a socket.io call answers with (undefined if it succeeded). */
 const socketError = (socket: Socket, ...args: unknown[]) =>
-  new Promise<Record<string, unknown> | undefined>((resolve) => socket.emit(args[0] as string, ...args.slice(1), (err: Record<string, unknown> | null) => resolve(err ?? undefined)))
+  new Promise<Record<string, unknown> | undefined>((resolve) =>
+    socket.emit(args[0] as string, ...args.slice(1), (err: Record<string, unknown> | null) =>
+      resolve(err ?? undefined),
+    ),
+  )
 
 const BAD_QUERIES = [
   '$limit=-1',
@@ -140,7 +176,18 @@ const BAD_QUERIES = [
   'x=%E0%A4%A',
   `x=${'a'.repeat(3000)}`,
 ]
-const BAD_IDS = ['__proto__', 'constructor', 'toString', '-1', 'abc', '1.5', '99999999999999999999', '%00', '%E0%A4%A', "1'--"]
+const BAD_IDS = [
+  '__proto__',
+  'constructor',
+  'toString',
+  '-1',
+  'abc',
+  '1.5',
+  '99999999999999999999',
+  '%00',
+  '%E0%A4%A',
+  "1'--",
+]
 const BAD_BODIES: Array<[string, string, Record<string, string>?]> = [
   ['empty object', '{}'],
   ['array', '[]'],
@@ -166,14 +213,19 @@ const BAD_BODIES: Array<[string, string, Record<string, string>?]> = [
 /** Every service path with its REST methods; `:params` become `1`. */
 function services(): Array<{ path: string; methods: string[] }> {
   const list = Object.entries(p.app.services as Record<string, object>).map(([path, service]) => {
-    const options = (service as Record<symbol, { methods?: string[] } | undefined>)[Symbol.for('@feathersjs/service')]
+    const options = (service as Record<symbol, { methods?: string[] } | undefined>)[
+      Symbol.for('@feathersjs/service')
+    ]
     return { path: path.replace(/:[^/]+/g, '1'), methods: options?.methods ?? [] }
   })
   return list.sort((a, b) => a.path.localeCompare(b.path))
 }
 
 /** The requests a service gets: bad queries on reads, bad ids everywhere an id goes, bad bodies on writes. */
-function requestsFor(path: string, methods: string[]): Array<[string, string, string?, Record<string, string>?]> {
+function requestsFor(
+  path: string,
+  methods: string[],
+): Array<[string, string, string?, Record<string, string>?]> {
   const out: Array<[string, string, string?, Record<string, string>?]> = []
   const base = `/${path}`
   if (methods.includes('find')) for (const q of BAD_QUERIES) out.push(['GET', `${base}?${q}`])
@@ -199,7 +251,16 @@ describe('sweep: malformed input to every mounted route is never a server error'
   it('covers the services the plugins mount', () => {
     const paths = services().map((s) => s.path)
     expect(paths.length).toBeGreaterThan(80)
-    expect(paths).toEqual(expect.arrayContaining(['api/customers', 'api/orders/1/submit', 'api/report-files', 'api/reports/1/run', 'api/audit', 'api/rules']))
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'api/customers',
+        'api/orders/1/submit',
+        'api/report-files',
+        'api/reports/1/run',
+        'api/audit',
+        'api/rules',
+      ]),
+    )
   })
 
   for (const { path, methods } of services()) {
@@ -211,7 +272,10 @@ describe('sweep: malformed input to every mounted route is never a server error'
         await Promise.all(
           requests.slice(i, i + 4).map(async ([method, url, body, headers]) => {
             const r = await send(method, url, body, headers)
-            if (bad(r)) failures.push(`${method} ${url.slice(0, 120)} ${body?.slice(0, 40) ?? ''} → ${r.status} ${JSON.stringify(r.body).slice(0, 160)}`)
+            if (bad(r))
+              failures.push(
+                `${method} ${url.slice(0, 120)} ${body?.slice(0, 40) ?? ''} → ${r.status} ${JSON.stringify(r.body).slice(0, 160)}`,
+              )
           }),
         )
       }
@@ -223,11 +287,25 @@ describe('sweep: malformed input to every mounted route is never a server error'
 
   it('answers every plain route below 500, without internals', async () => {
     const failures: string[] = []
-    for (const path of ['/health', '/ready', '/metrics', '/api/openapi.json', '/api/docs', '/admin', '/admin/x/../../etc/passwd', '/sdk/x', '/api', '/', '/%E0%A4%A', '/api/%00']) {
+    for (const path of [
+      '/health',
+      '/ready',
+      '/metrics',
+      '/api/openapi.json',
+      '/api/docs',
+      '/admin',
+      '/admin/x/../../etc/passwd',
+      '/sdk/x',
+      '/api',
+      '/',
+      '/%E0%A4%A',
+      '/api/%00',
+    ]) {
       for (const q of ['', '?a=%00', '?__proto__[x]=1', '?x=%E0%A4%A']) {
         for (const method of ['GET', 'POST', 'OPTIONS']) {
           const r = await send(method, path + q, method === 'POST' ? '{"a":' : undefined)
-          if (bad(r)) failures.push(`${method} ${path}${q} → ${r.status} ${JSON.stringify(r.body).slice(0, 160)}`)
+          if (bad(r))
+            failures.push(`${method} ${path}${q} → ${r.status} ${JSON.stringify(r.body).slice(0, 160)}`)
         }
       }
     }
@@ -239,7 +317,15 @@ describe('sweep: malformed input to every mounted route is never a server error'
     const failures: string[] = []
     try {
       await new Promise<void>((resolve) => socket.on('connect', () => resolve()))
-      const auth = await new Promise<unknown>((resolve) => socket.emit('create', 'api/authentication', { strategy: 'jwt', accessToken: token }, {}, (err: unknown) => resolve(err)))
+      const auth = await new Promise<unknown>((resolve) =>
+        socket.emit(
+          'create',
+          'api/authentication',
+          { strategy: 'jwt', accessToken: token },
+          {},
+          (err: unknown) => resolve(err),
+        ),
+      )
       expect(auth).toBeFalsy()
       const calls: unknown[][] = [
         ['find', 123, {}],
@@ -260,17 +346,29 @@ describe('sweep: malformed input to every mounted route is never a server error'
         ['patch', 'api/customers', 999999, { toString: 'x' }, {}],
       ]
       for (const { path, methods } of services()) {
-        if (methods.includes('find')) calls.push(['find', path, { $limit: -1 }], ['find', path, { $skip: 'abc' }], ['find', path, { q: 'a\u0000' }])
+        if (methods.includes('find'))
+          calls.push(
+            ['find', path, { $limit: -1 }],
+            ['find', path, { $skip: 'abc' }],
+            ['find', path, { q: 'a\u0000' }],
+          )
         if (methods.includes('get')) calls.push(['get', path, '__proto__', {}], ['get', path, { $gt: 1 }, {}])
-        if (methods.includes('create')) calls.push(['create', path, 'x', {}], ['create', path, null, {}], ['create', path, { name: 'a\u0000' }, {}])
-        if (methods.includes('patch')) calls.push(['patch', path, 'constructor', { name: 'x' }, {}], ['patch', path, 999999, [], {}])
+        if (methods.includes('create'))
+          calls.push(
+            ['create', path, 'x', {}],
+            ['create', path, null, {}],
+            ['create', path, { name: 'a\u0000' }, {}],
+          )
+        if (methods.includes('patch'))
+          calls.push(['patch', path, 'constructor', { name: 'x' }, {}], ['patch', path, 999999, [], {}])
         if (methods.includes('remove')) calls.push(['remove', path, '__proto__', {}])
       }
       for (const call of calls) {
         const err = await socketError(socket, ...call)
         if (!err) continue
         const code = err.code
-        if (typeof code !== 'number' || code >= 500 || 'stack' in err || leaks(err)) failures.push(`${JSON.stringify(call).slice(0, 100)} → ${JSON.stringify(err).slice(0, 200)}`)
+        if (typeof code !== 'number' || code >= 500 || 'stack' in err || leaks(err))
+          failures.push(`${JSON.stringify(call).slice(0, 100)} → ${JSON.stringify(err).slice(0, 200)}`)
       }
     } finally {
       socket.close()

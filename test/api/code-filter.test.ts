@@ -8,13 +8,22 @@ let token: string
 beforeAll(async () => {
   p = await startTestPlatform()
   token = await p.login()
-  for (const [code, email] of [['acme', 'Buyer@Acme.COM'], ['acme-2', null], ['beta', null]] as const) {
+  for (const [code, email] of [
+    ['acme', 'Buyer@Acme.COM'],
+    ['acme-2', null],
+    ['beta', null],
+  ] as const) {
     const r = await p.http('POST', '/api/customers', { code, name: `Customer ${code}`, email }, token)
     expect(r.status, JSON.stringify(r.body)).toBe(201)
   }
   const tier = await p.http('POST', '/api/partner-tiers', { code: 'gold', name: 'Gold', rank: 1 }, token)
   expect(tier.status, JSON.stringify(tier.body)).toBe(201)
-  const partner = await p.http('POST', '/api/partners', { code: 'north-1', name: 'North', kind: 'distributor', tierId: tier.body.id }, token)
+  const partner = await p.http(
+    'POST',
+    '/api/partners',
+    { code: 'north-1', name: 'North', kind: 'distributor', tierId: tier.body.id },
+    token,
+  )
   expect(partner.status, JSON.stringify(partner.body)).toBe(201)
 })
 afterAll(async () => p?.close())

@@ -11,7 +11,11 @@ beforeAll(async () => {
 afterAll(async () => p?.close())
 
 const api = (method: string, path: string, body?: unknown) => p.http(method, path, body, token)
-const customer = (code: string, extra: Record<string, unknown> = {}) => ({ code, name: `Customer ${code}`, ...extra })
+const customer = (code: string, extra: Record<string, unknown> = {}) => ({
+  code,
+  name: `Customer ${code}`,
+  ...extra,
+})
 
 describe('generated customer service over REST', () => {
   it('refuses calls without a token', async () => {
@@ -22,13 +26,22 @@ describe('generated customer service over REST', () => {
   it('creates a customer with server-managed fields filled in', async () => {
     const r = await api('POST', '/api/customers', customer('C-001', { creditLimit: '1500.50' }))
     expect(r.status).toBe(201)
-    expect(r.body).toMatchObject({ code: 'C-001', name: 'Customer C-001', creditLimit: '1500.50', version: 1 })
+    expect(r.body).toMatchObject({
+      code: 'C-001',
+      name: 'Customer C-001',
+      creditLimit: '1500.50',
+      version: 1,
+    })
     expect(typeof r.body.id).toBe('number')
     expect(r.body.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/)
   })
 
   it('refuses unknown and server-managed fields, naming them', async () => {
-    const r = await api('POST', '/api/customers', customer('C-X', { bogus: 1, id: 99, createdAt: '2020-01-01T00:00:00Z', version: 7 }))
+    const r = await api(
+      'POST',
+      '/api/customers',
+      customer('C-X', { bogus: 1, id: 99, createdAt: '2020-01-01T00:00:00Z', version: 7 }),
+    )
     expect(r.status).toBe(400)
     const paths = r.body.errors.map((e: { path: string }) => e.path)
     expect(paths).toEqual(expect.arrayContaining(['/bogus', '/id', '/createdAt', '/version']))
@@ -39,7 +52,9 @@ describe('generated customer service over REST', () => {
   it('refuses a missing required field and a float-like money value', async () => {
     const r = await api('POST', '/api/customers', { code: 'C-Y', creditLimit: '12.345' })
     expect(r.status).toBe(400)
-    const byPath = Object.fromEntries(r.body.errors.map((e: { path: string; message: string }) => [e.path, e.message]))
+    const byPath = Object.fromEntries(
+      r.body.errors.map((e: { path: string; message: string }) => [e.path, e.message]),
+    )
     expect(byPath['/name']).toBe('is required')
     expect(byPath['/creditLimit']).toMatch(/decimal/)
     const n = await api('POST', '/api/customers', customer('C-Y', { creditLimit: 12.5 }))
@@ -100,8 +115,13 @@ describe('queries', () => {
   })
   it('supports $in, $nin, $or, $like and $ilike', async () => {
     expect(codes(await q('code[$in][]=Q-1&code[$in][]=Q-4&$sort[code]=1'))).toEqual(['Q-1', 'Q-4'])
-    expect(codes(await q('paymentTermsDays[$nin][]=30&paymentTermsDays[$nin][]=10&$sort[code]=1'))).toEqual(['Q-4', 'Q-5'])
-    expect(codes(await q('$or[0][paymentTermsDays]=10&$or[1][creditLimit][$gte]=500&$sort[code]=1'))).toEqual(['Q-1', 'Q-5'])
+    expect(codes(await q('paymentTermsDays[$nin][]=30&paymentTermsDays[$nin][]=10&$sort[code]=1'))).toEqual([
+      'Q-4',
+      'Q-5',
+    ])
+    expect(codes(await q('$or[0][paymentTermsDays]=10&$or[1][creditLimit][$gte]=500&$sort[code]=1'))).toEqual(
+      ['Q-1', 'Q-5'],
+    )
     expect(codes(await q('name[$like]=%25Alpha%25&$sort[code]=1'))).toEqual(['Q-1', 'Q-5'])
     expect(codes(await q('name[$like]=Beta%25'))).toEqual([])
     expect(codes(await q('name[$ilike]=beta%25'))).toEqual(['Q-2'])
@@ -141,7 +161,7 @@ describe('get, patch, update, remove', () => {
     expect(missing.status).toBe(404)
     expect(missing.body.name).toBe('NotFound')
     expect((await api('GET', '/api/customers/abc')).status).toBe(400)
-    expect((await api('GET', "/api/customers/1;drop table customers")).status).toBe(400)
+    expect((await api('GET', '/api/customers/1;drop table customers')).status).toBe(400)
   })
 
   it('patches with optimistic concurrency: a stale version gets 409 and changes nothing', async () => {
@@ -166,7 +186,9 @@ describe('get, patch, update, remove', () => {
     expect(r.status).toBe(200)
     expect(r.body).toMatchObject({ name: 'Replaced', version: 2 })
     expect(r.body.paymentTermsDays).not.toBe(45)
-    expect((await api('PUT', `/api/customers/${c.id}`, { code: 'U-1', name: 'Again', version: 1 })).status).toBe(409)
+    expect(
+      (await api('PUT', `/api/customers/${c.id}`, { code: 'U-1', name: 'Again', version: 1 })).status,
+    ).toBe(409)
     expect((await api('PUT', `/api/customers/${c.id}`, { name: 'No code' })).status).toBe(400)
   })
 
@@ -194,7 +216,9 @@ describe('system routes', () => {
     expect(doc.paths['/api/customers']).toBeDefined()
     expect(doc.paths['/api/orders/{id}'].patch).toBeDefined()
     expect(doc.components.schemas.Customer.properties.creditLimit.type).toBe('string')
-    expect(doc.paths['/api/customers'].get.parameters.map((x: { name: string }) => x.name)).toContain('$total')
+    expect(doc.paths['/api/customers'].get.parameters.map((x: { name: string }) => x.name)).toContain(
+      '$total',
+    )
     expect(doc.components.schemas.UserData.properties.password).toBeDefined()
     expect(doc.components.schemas.User.properties.password).toBeUndefined()
     const html = await p.http('GET', '/api/docs')

@@ -20,9 +20,13 @@ afterAll(async () => p?.close())
 
 const get = (qs: string) => p.http('GET', `/api/customers?$limit=500&${qs}`, undefined, token)
 /** `id[$in][]=1&id[$in][]=2…` or `id[$in][0]=1&id[$in][1]=2…` */
-const list = (op: string, values: number[], indexed: boolean) => values.map((v, i) => `id[${op}][${indexed ? i : ''}]=${v}`).join('&')
+const list = (op: string, values: number[], indexed: boolean) =>
+  values.map((v, i) => `id[${op}][${indexed ? i : ''}]=${v}`).join('&')
 /** The first 25 customers' ids padded with ids that do not exist, to `n` values. */
-const values = (n: number) => [...ids.slice(0, 25), ...Array.from({ length: n - 25 }, (_, i) => 1_000_000 + i)]
+const values = (n: number) => [
+  ...ids.slice(0, 25),
+  ...Array.from({ length: n - 25 }, (_, i) => 1_000_000 + i),
+]
 const sortedIds = (body: { data: Array<{ id: number }> }) => body.data.map((c) => c.id).sort((a, b) => a - b)
 
 describe('$in and $nin past the parser array limit', () => {
@@ -62,9 +66,29 @@ describe('$in and $nin past the parser array limit', () => {
   })
 
   it('accepts $select with more than 20 fields', async () => {
-    const fields = ['id', 'code', 'name', 'createdAt', 'updatedAt', 'version', ...Array.from({ length: 20 }, () => 'name')]
-    const r = await p.http('GET', `/api/customers?$limit=1&${fields.map((f) => `$select[]=${f}`).join('&')}`, undefined, token)
+    const fields = [
+      'id',
+      'code',
+      'name',
+      'createdAt',
+      'updatedAt',
+      'version',
+      ...Array.from({ length: 20 }, () => 'name'),
+    ]
+    const r = await p.http(
+      'GET',
+      `/api/customers?$limit=1&${fields.map((f) => `$select[]=${f}`).join('&')}`,
+      undefined,
+      token,
+    )
     expect(r.status, JSON.stringify(r.body)).toBe(200)
-    expect(Object.keys(r.body.data[0]).sort()).toEqual(['code', 'createdAt', 'id', 'name', 'updatedAt', 'version'])
+    expect(Object.keys(r.body.data[0]).sort()).toEqual([
+      'code',
+      'createdAt',
+      'id',
+      'name',
+      'updatedAt',
+      'version',
+    ])
   })
 })

@@ -48,22 +48,47 @@ describe('an action reads its record once', () => {
     // accruals are written by the system only: one open accrual for a partner, so a batch can be made
     const partnerId = await samples.idOf('partner')
     const orderId = await samples.idOf('order')
-    await p.db.knex('commission_accruals').insert({ partnerId, orderId, kind: 'accrual', base: '100.00', amount: '5.00', period: '2026-12', status: 'open' })
+    await p.db.knex('commission_accruals').insert({
+      partnerId,
+      orderId,
+      kind: 'accrual',
+      base: '100.00',
+      amount: '5.00',
+      period: '2026-12',
+      status: 'open',
+    })
     const batch = await samples.create('payoutBatch', { partnerId })
     const approve = await selectsOn('payout_batches', async () => {
       const r = await p.http('POST', `/api/payout-batches/${String(batch.id)}/approve`, {}, token)
       expect(r.status, JSON.stringify(r.body)).toBe(201)
     })
     // the lock only: the handler does not read the batch again (`select "id", "status"`)
-    expect(approve.filter((s) => /for update/i.test(s)), approve.join('\n')).toHaveLength(LOCKS)
-    expect(approve.filter((s) => /^select "id", "status" from/i.test(s)), approve.join('\n')).toEqual([])
+    expect(
+      approve.filter((s) => /for update/i.test(s)),
+      approve.join('\n'),
+    ).toHaveLength(LOCKS)
+    expect(
+      approve.filter((s) => /^select "id", "status" from/i.test(s)),
+      approve.join('\n'),
+    ).toEqual([])
     const pay = await selectsOn('payout_batches', async () => {
-      const r = await p.http('POST', `/api/payout-batches/${String(batch.id)}/pay`, { reference: 'T-1' }, token)
+      const r = await p.http(
+        'POST',
+        `/api/payout-batches/${String(batch.id)}/pay`,
+        { reference: 'T-1' },
+        token,
+      )
       expect(r.status, JSON.stringify(r.body)).toBe(201)
     })
-    expect(pay.filter((s) => /for update/i.test(s)), pay.join('\n')).toHaveLength(LOCKS)
+    expect(
+      pay.filter((s) => /for update/i.test(s)),
+      pay.join('\n'),
+    ).toHaveLength(LOCKS)
     // the handler's own read (`select "id", "status"`) is gone
-    expect(pay.filter((s) => /^select "id", "status" from/i.test(s)), pay.join('\n')).toEqual([])
+    expect(
+      pay.filter((s) => /^select "id", "status" from/i.test(s)),
+      pay.join('\n'),
+    ).toEqual([])
   })
 
   it('issuing and voiding an invoice reads the invoice once, in the lock (the handler and the audit trail take it from there)', async () => {
@@ -73,17 +98,36 @@ describe('an action reads its record once', () => {
       const r = await p.http('POST', `/api/invoices/${String(invoice.id)}/issue`, {}, token)
       expect(r.status, JSON.stringify(r.body)).toBe(201)
     })
-    expect(issue.filter((s) => /for update/i.test(s)), issue.join('\n')).toHaveLength(LOCKS)
+    expect(
+      issue.filter((s) => /for update/i.test(s)),
+      issue.join('\n'),
+    ).toHaveLength(LOCKS)
     const voided = await selectsOn('invoices', async () => {
       const r = await p.http('POST', `/api/invoices/${String(invoice.id)}/void`, { reason: 'typo' }, token)
       expect(r.status, JSON.stringify(r.body)).toBe(201)
     })
-    expect(voided.filter((s) => /for update/i.test(s)), voided.join('\n')).toHaveLength(LOCKS)
+    expect(
+      voided.filter((s) => /for update/i.test(s)),
+      voided.join('\n'),
+    ).toHaveLength(LOCKS)
     // the audit trail still holds the state before each change
-    const audit = await p.http('GET', `/api/audit?entity=invoice&recordId=${String(invoice.id)}&$limit=50`, undefined, token)
+    const audit = await p.http(
+      'GET',
+      `/api/audit?entity=invoice&recordId=${String(invoice.id)}&$limit=50`,
+      undefined,
+      token,
+    )
     expect(audit.status, JSON.stringify(audit.body)).toBe(200)
-    const rows = ((audit.body as { data?: unknown[] }).data ?? (audit.body as unknown[])) as Array<{ action: string; changes: Record<string, { before?: unknown; after?: unknown }> }>
+    const rows = ((audit.body as { data?: unknown[] }).data ?? (audit.body as unknown[])) as Array<{
+      action: string
+      changes: Record<string, { before?: unknown; after?: unknown }>
+    }>
     const changes = rows.filter((r) => r.action === 'patch').map((r) => r.changes.status)
-    expect(changes).toEqual(expect.arrayContaining([{ before: 'draft', after: 'issued' }, { before: 'issued', after: 'void' }]))
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        { before: 'draft', after: 'issued' },
+        { before: 'issued', after: 'void' },
+      ]),
+    )
   })
 })

@@ -12,7 +12,10 @@ import type { ActionInfo } from '@plume/core'
 type Json = Record<string, unknown>
 
 let p: TestPlatform
-let doc: Json & { paths: Record<string, Record<string, Json>>; components: { schemas: Record<string, Json>; securitySchemes: Record<string, Json> } }
+let doc: Json & {
+  paths: Record<string, Record<string, Json>>
+  components: { schemas: Record<string, Json>; securitySchemes: Record<string, Json> }
+}
 
 beforeAll(async () => {
   // every plugin the repository ships (PLUME_PLUGINS would restrict them)
@@ -35,24 +38,45 @@ const STANDARD: Record<string, { verb: string; item: boolean }> = {
 }
 
 /** Every (verb, path) the REST transport answers, from the mounted services. */
-function servedRoutes(): Array<{ service: string; method: string; verb: string; template: RegExp; label: string }> {
+function servedRoutes(): Array<{
+  service: string
+  method: string
+  verb: string
+  template: RegExp
+  label: string
+}> {
   const out = []
-  for (const [path, svc] of Object.entries(p.app.services as Record<string, Record<symbol, { methods?: string[] }>>)) {
+  for (const [path, svc] of Object.entries(
+    p.app.services as Record<string, Record<symbol, { methods?: string[] }>>,
+  )) {
     for (const method of svc[OPTIONS]?.methods ?? []) {
       const rest = STANDARD[method]
       // a custom method is called as POST <path> with `X-Service-Method: <name>`
       const verb = rest?.verb ?? 'post'
-      const segments = `/${path}`.split('/').map((s) => (s.startsWith(':') ? '\\{[^/}]+\\}' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      const segments = `/${path}`
+        .split('/')
+        .map((s) => (s.startsWith(':') ? '\\{[^/}]+\\}' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
       // update/patch/remove are served on `<path>/:id` and, with a null id, on `<path>` itself
       const itemTail = rest?.item ? (method === 'get' ? '/\\{[^/}]+\\}' : '(/\\{[^/}]+\\})?') : ''
-      out.push({ service: path, method, verb, template: new RegExp(`^${segments.join('/')}${itemTail}$`), label: `${verb.toUpperCase()} /${path}${rest?.item ? '/:id' : ''} (${path}.${method})` })
+      out.push({
+        service: path,
+        method,
+        verb,
+        template: new RegExp(`^${segments.join('/')}${itemTail}$`),
+        label: `${verb.toUpperCase()} /${path}${rest?.item ? '/:id' : ''} (${path}.${method})`,
+      })
     }
   }
   return out
 }
 
 /** Walks every value of the document; `scope` is the nearest schema with an `$id` (JSON Schema 2020-12 base). */
-function walk(value: unknown, visit: (node: Json, at: string, scope: unknown) => void, at = '#', scope: unknown = value): void {
+function walk(
+  value: unknown,
+  visit: (node: Json, at: string, scope: unknown) => void,
+  at = '#',
+  scope: unknown = value,
+): void {
   if (Array.isArray(value)) value.forEach((v, i) => walk(v, visit, `${at}/${i}`, scope))
   else if (value && typeof value === 'object') {
     const inner = typeof (value as Json).$id === 'string' ? value : scope
@@ -66,7 +90,10 @@ const pointer = (root: unknown, ref: string): unknown =>
     .slice(2)
     .split('/')
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Json)[key] : undefined), root)
+    .reduce<unknown>(
+      (node, key) => (node && typeof node === 'object' ? (node as Json)[key] : undefined),
+      root,
+    )
 
 const VERBS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']
 
@@ -77,7 +104,9 @@ describe('GET /api/openapi.json covers every mounted route', () => {
     expect(routes.some((r) => r.service === 'api/orders/:id/submit')).toBe(true)
     expect(routes.some((r) => r.service === 'api/ar')).toBe(true)
     const documented = Object.entries(doc.paths)
-    const missing = routes.filter((r) => !documented.some(([path, item]) => r.template.test(path) && item[r.verb] !== undefined)).map((r) => r.label)
+    const missing = routes
+      .filter((r) => !documented.some(([path, item]) => r.template.test(path) && item[r.verb] !== undefined))
+      .map((r) => r.label)
     expect(missing, `routes missing from /api/openapi.json:\n${missing.join('\n')}`).toEqual([])
   })
 
@@ -95,7 +124,8 @@ describe('GET /api/openapi.json covers every mounted route', () => {
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const verb of VERBS.filter((v) => item[v] !== undefined)) {
         if (system.has(path) && verb === 'get') continue
-        if (!routes.some((r) => r.verb === verb && r.template.test(path))) extra.push(`${verb.toUpperCase()} ${path}`)
+        if (!routes.some((r) => r.verb === verb && r.template.test(path)))
+          extra.push(`${verb.toUpperCase()} ${path}`)
       }
     }
     expect(extra).toEqual([])
@@ -108,7 +138,9 @@ describe('GET /api/openapi.json covers every mounted route', () => {
       const op = doc.paths[`/${a.path.replace(':id', '{id}')}`]?.post as Json | undefined
       expect(op, a.path).toBeDefined()
       expect(op!['x-plume-permission'], a.path).toBe(a.permission)
-      const body = (op!.requestBody as { content: Record<string, { schema: Json }> }).content['application/json']!.schema
+      const body = (op!.requestBody as { content: Record<string, { schema: Json }> }).content[
+        'application/json'
+      ]!.schema
       if (a.input) expect(body, a.path).toEqual(a.input)
       if (a.states) expect(op!['x-plume-states'], a.path).toEqual([...a.states])
     }
@@ -120,7 +152,9 @@ describe('GET /api/openapi.json covers every mounted route', () => {
     const entityPaths = new Set([...p.app.get('entities').values()].map((e) => `api/${e.plural}`))
     const actionPaths = new Set(actions.map((a) => a.path))
     const undocumented: string[] = []
-    for (const [path, svc] of Object.entries(p.app.services as Record<string, Record<string | symbol, unknown>>)) {
+    for (const [path, svc] of Object.entries(
+      p.app.services as Record<string, Record<string | symbol, unknown>>,
+    )) {
       if (entityPaths.has(path) || actionPaths.has(path)) continue
       const docs = svc.docs as { operations?: Record<string, { summary?: string }> } | undefined
       for (const method of (svc[OPTIONS] as { methods?: string[] } | undefined)?.methods ?? []) {
@@ -146,7 +180,11 @@ describe('GET /api/openapi.json covers every mounted route', () => {
 
   it('declares bearer JWT and X-Api-Key security, and marks the public operations', () => {
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' })
-    expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-Api-Key' })
+    expect(doc.components.securitySchemes.apiKey).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-Api-Key',
+    })
     expect(doc.security).toEqual([{ bearer: [] }, { apiKey: [] }])
     expect(doc.paths['/api/authentication']!.post!.security).toEqual([])
     expect(doc.paths['/health']!.get!.security).toEqual([])
@@ -180,7 +218,8 @@ describe('the document is structurally valid OpenAPI 3.1', () => {
     const broken: string[] = []
     walk(doc, (node, at, scope) => {
       if (typeof node.$ref !== 'string') return
-      if (!node.$ref.startsWith('#/') || pointer(scope, node.$ref) === undefined) broken.push(`${at}: ${node.$ref}`)
+      if (!node.$ref.startsWith('#/') || pointer(scope, node.$ref) === undefined)
+        broken.push(`${at}: ${node.$ref}`)
     })
     expect(broken).toEqual([])
   })
@@ -193,7 +232,8 @@ describe('the document is structurally valid OpenAPI 3.1', () => {
       for (const verb of VERBS.filter((v) => item[v] !== undefined)) {
         const op = item[verb] as Json
         const where = `${verb.toUpperCase()} ${path}`
-        if (!op.responses || Object.keys(op.responses as Json).length === 0) problems.push(`${where}: no responses`)
+        if (!op.responses || Object.keys(op.responses as Json).length === 0)
+          problems.push(`${where}: no responses`)
         for (const [status, res] of Object.entries((op.responses ?? {}) as Record<string, Json>)) {
           if (!/^([1-5]\d\d|[1-5]XX|default)$/.test(status)) problems.push(`${where}: response key ${status}`)
           if (typeof res.description !== 'string') problems.push(`${where} ${status}: no description`)
@@ -206,14 +246,19 @@ describe('the document is structurally valid OpenAPI 3.1', () => {
         const params = [...((item.parameters ?? []) as Json[]), ...((op.parameters ?? []) as Json[])]
         for (const name of templated) {
           const param = params.find((x) => x.in === 'path' && x.name === name)
-          if (!param || param.required !== true) problems.push(`${where}: path parameter {${name}} not declared as required`)
+          if (!param || param.required !== true)
+            problems.push(`${where}: path parameter {${name}} not declared as required`)
         }
         for (const x of params) {
-          if (!['query', 'header', 'path', 'cookie'].includes(String(x.in))) problems.push(`${where}: parameter ${String(x.name)} in ${String(x.in)}`)
-          if (x.in === 'path' && !templated.includes(String(x.name))) problems.push(`${where}: path parameter ${String(x.name)} not in the path`)
+          if (!['query', 'header', 'path', 'cookie'].includes(String(x.in)))
+            problems.push(`${where}: parameter ${String(x.name)} in ${String(x.in)}`)
+          if (x.in === 'path' && !templated.includes(String(x.name)))
+            problems.push(`${where}: path parameter ${String(x.name)} not in the path`)
         }
         for (const requirement of (op.security ?? []) as Json[]) {
-          for (const scheme of Object.keys(requirement)) if (!doc.components.securitySchemes[scheme]) problems.push(`${where}: unknown security scheme ${scheme}`)
+          for (const scheme of Object.keys(requirement))
+            if (!doc.components.securitySchemes[scheme])
+              problems.push(`${where}: unknown security scheme ${scheme}`)
         }
       }
     }

@@ -6,7 +6,9 @@ let p: TestPlatform
 let socket: Socket
 
 const emit = <T>(event: string, ...args: unknown[]) =>
-  new Promise<T>((resolve, reject) => socket.emit(event, ...args, (err: unknown, data: T) => (err ? reject(err) : resolve(data))))
+  new Promise<T>((resolve, reject) =>
+    socket.emit(event, ...args, (err: unknown, data: T) => (err ? reject(err) : resolve(data))),
+  )
 const next = <T>(event: string) => new Promise<T>((resolve) => socket.once(event, resolve))
 
 beforeAll(async () => {
@@ -25,10 +27,15 @@ describe('realtime over socket.io', () => {
   })
 
   it('delivers created, patched and removed events to an authenticated connection', async () => {
-    const auth = await emit<{ accessToken: string }>('create', 'api/authentication', { strategy: 'local', email: p.adminEmail, password: p.adminPassword })
+    const auth = await emit<{ accessToken: string }>('create', 'api/authentication', {
+      strategy: 'local',
+      email: p.adminEmail,
+      password: p.adminPassword,
+    })
     expect(auth.accessToken).toBeTruthy()
     const created = next<{ code: string; id: number }>('api/customers created')
-    const c = (await p.http('POST', '/api/customers', { code: 'RT-1', name: 'Realtime' }, await p.login())).body
+    const c = (await p.http('POST', '/api/customers', { code: 'RT-1', name: 'Realtime' }, await p.login()))
+      .body
     expect((await created).code).toBe('RT-1')
     const patched = next<{ name: string }>('api/customers patched')
     await emit('patch', 'api/customers', c.id, { name: 'Live' }, {})

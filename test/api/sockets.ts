@@ -43,7 +43,9 @@ export async function signedInSocket(p: TestPlatform, email: string, password: s
     socket.once('connect_error', reject)
   })
   await new Promise<void>((resolve, reject) =>
-    socket.emit('create', 'api/authentication', { strategy: 'local', email, password }, (err: unknown) => (err ? reject(new Error(`socket login failed: ${JSON.stringify(err)}`)) : resolve())),
+    socket.emit('create', 'api/authentication', { strategy: 'local', email, password }, (err: unknown) =>
+      err ? reject(new Error(`socket login failed: ${JSON.stringify(err)}`)) : resolve(),
+    ),
   )
   return new Inbox(socket)
 }

@@ -13,7 +13,10 @@ afterAll(async () => p?.close())
 
 const get = (path: string) => p.http('GET', path, undefined, token)
 const addCustomers = (from: number, to: number) =>
-  p.db.knex.raw(`insert into customers (code, name) select 'T-' || g, 'Total ' || g from generate_series(?::int, ?::int) g`, [from, to])
+  p.db.knex.raw(
+    `insert into customers (code, name) select 'T-' || g, 'Total ' || g from generate_series(?::int, ?::int) g`,
+    [from, to],
+  )
 
 describe('$total on a find', () => {
   it('counts exactly while the table is small or was never analysed', async () => {

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPlatform, testDatabase, type TestPlatform } from '@plume/core/testing'
-import { appendAuditEvent, AUDIT_TRIGGER, rowHash, verifyAuditChain, type DatabaseOptions } from '@plume/core/internal'
+import {
+  appendAuditEvent,
+  AUDIT_TRIGGER,
+  rowHash,
+  verifyAuditChain,
+  type DatabaseOptions,
+} from '@plume/core/internal'
 
 /**
  * The hash chain: verify passes on an untouched trail and names the first bad record after a
@@ -55,16 +61,31 @@ describe('audit hash chain', () => {
 
   it('refuses UPDATE, DELETE and TRUNCATE from the application (trigger)', async () => {
     await expect(knex()('plume_audit').update({ action: 'forged' })).rejects.toThrow(/append-only/)
-    await expect(knex()('plume_audit').where('id', (await rows())[0]!.id).delete()).rejects.toThrow(/append-only/)
+    await expect(
+      knex()('plume_audit')
+        .where('id', (await rows())[0]!.id)
+        .delete(),
+    ).rejects.toThrow(/append-only/)
     await expect(knex().raw('truncate plume_audit')).rejects.toThrow(/append-only/)
     expect((await verifyAuditChain(knex())).ok).toBe(true)
   })
 
   it('names an altered row', async () => {
     const target = (await rows())[4]!
-    await tamper((t) => t('plume_audit').where('id', target.id).update({ changes: JSON.stringify({ name: { after: 'Evil' } }) }))
-    expect(await verifyAuditChain(knex())).toMatchObject({ ok: false, firstBad: { id: Number(target.id), reason: 'altered' } })
-    await tamper((t) => t('plume_audit').where('id', target.id).update({ changes: JSON.stringify(target.changes) }))
+    await tamper((t) =>
+      t('plume_audit')
+        .where('id', target.id)
+        .update({ changes: JSON.stringify({ name: { after: 'Evil' } }) }),
+    )
+    expect(await verifyAuditChain(knex())).toMatchObject({
+      ok: false,
+      firstBad: { id: Number(target.id), reason: 'altered' },
+    })
+    await tamper((t) =>
+      t('plume_audit')
+        .where('id', target.id)
+        .update({ changes: JSON.stringify(target.changes) }),
+    )
     expect((await verifyAuditChain(knex())).ok).toBe(true)
   })
 
@@ -72,7 +93,10 @@ describe('audit hash chain', () => {
     const all = await rows()
     const target = all[5]!
     await tamper((t) => t('plume_audit').where('id', target.id).delete())
-    expect(await verifyAuditChain(knex())).toMatchObject({ ok: false, firstBad: { id: Number(all[6]!.id), reason: 'deleted' } })
+    expect(await verifyAuditChain(knex())).toMatchObject({
+      ok: false,
+      firstBad: { id: Number(all[6]!.id), reason: 'deleted' },
+    })
     await tamper((t) => t('plume_audit').insert(target))
     expect((await verifyAuditChain(knex())).ok).toBe(true)
   })
@@ -81,7 +105,10 @@ describe('audit hash chain', () => {
     const all = await rows()
     const last = all[all.length - 1]!
     await tamper((t) => t('plume_audit').where('id', last.id).delete())
-    expect(await verifyAuditChain(knex())).toMatchObject({ ok: false, firstBad: { id: Number(last.id), reason: 'deleted' } })
+    expect(await verifyAuditChain(knex())).toMatchObject({
+      ok: false,
+      firstBad: { id: Number(last.id), reason: 'deleted' },
+    })
     await tamper((t) => t('plume_audit').insert(last))
     expect((await verifyAuditChain(knex())).ok).toBe(true)
   })
@@ -89,10 +116,29 @@ describe('audit hash chain', () => {
   it('names an inserted row, even one with a correctly computed hash', async () => {
     const all = await rows()
     const last = all[all.length - 1]!
-    const content = { at: new Date().toISOString(), actorId: '1', actor: 'mallory', via: 'rest', action: 'patch', entity: 'customer', recordId: '1', changes: { creditLimit: { after: '1000000.00' } }, requestId: null, ip: null }
+    const content = {
+      at: new Date().toISOString(),
+      actorId: '1',
+      actor: 'mallory',
+      via: 'rest',
+      action: 'patch',
+      entity: 'customer',
+      recordId: '1',
+      changes: { creditLimit: { after: '1000000.00' } },
+      requestId: null,
+      ip: null,
+    }
     const forged = {
-      at: content.at, actor_id: '1', actor: 'mallory', via: 'rest', action: 'patch', entity: 'customer', record_id: '1',
-      changes: JSON.stringify(content.changes), prev_hash: last.hash, hash: rowHash(last.hash, content),
+      at: content.at,
+      actor_id: '1',
+      actor: 'mallory',
+      via: 'rest',
+      action: 'patch',
+      entity: 'customer',
+      record_id: '1',
+      changes: JSON.stringify(content.changes),
+      prev_hash: last.hash,
+      hash: rowHash(last.hash, content),
     }
     // appended at the end, chained to the real last row
     const [inserted] = (await knex().transaction(async (trx) => {
@@ -102,18 +148,33 @@ describe('audit hash chain', () => {
       return out
     })) as Array<{ id: string }>
     const id = inserted!.id
-    expect(await verifyAuditChain(knex())).toMatchObject({ ok: false, firstBad: { id: Number(id), reason: 'inserted' } })
+    expect(await verifyAuditChain(knex())).toMatchObject({
+      ok: false,
+      firstBad: { id: Number(id), reason: 'inserted' },
+    })
     await tamper((t) => t('plume_audit').where('id', id).delete())
     // slipped in before the first row
-    await tamper((t) => t('plume_audit').insert({ ...forged, id: 0, prev_hash: '0'.repeat(64), hash: rowHash('0'.repeat(64), content) }))
-    expect(await verifyAuditChain(knex())).toMatchObject({ ok: false, firstBad: { id: 0, reason: 'inserted' } })
+    await tamper((t) =>
+      t('plume_audit').insert({
+        ...forged,
+        id: 0,
+        prev_hash: '0'.repeat(64),
+        hash: rowHash('0'.repeat(64), content),
+      }),
+    )
+    expect(await verifyAuditChain(knex())).toMatchObject({
+      ok: false,
+      firstBad: { id: 0, reason: 'inserted' },
+    })
     await tamper((t) => t('plume_audit').where('id', 0).delete())
     expect((await verifyAuditChain(knex())).ok).toBe(true)
   })
 
   it('keeps the chain in commit order under concurrent writes', async () => {
     const customers = p.app.service('api/customers')
-    await Promise.all(Array.from({ length: 20 }, (_, i) => customers.create({ code: `PAR-${i}`, name: `Parallel ${i}` })))
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => customers.create({ code: `PAR-${i}`, name: `Parallel ${i}` })),
+    )
     expect((await verifyAuditChain(knex())).ok).toBe(true)
   })
 
@@ -140,7 +201,9 @@ describe('audit hash chain', () => {
     const added = (await rows()).slice(before).map((r) => r.action)
     // commit order: the fast writer committed first
     expect(added).toEqual(p.kind === 'postgres' ? ['fast', 'slow'] : ['slow'])
-    expect(Number(((await knex()('plume_audit_pending').count({ n: '*' }).first()) as { n: string }).n)).toBe(0)
+    expect(Number(((await knex()('plume_audit_pending').count({ n: '*' }).first()) as { n: string }).n)).toBe(
+      0,
+    )
     expect((await verifyAuditChain(knex())).ok).toBe(true)
   })
 
@@ -148,10 +211,22 @@ describe('audit hash chain', () => {
     const target = (await rows())[2]!
     await tamper((t) => t('plume_audit').where('id', target.id).update({ actor: 'someone else' }))
     await p.close()
-    const env = { ...process.env, DATABASE_URL: db.options.url ?? '', PLUME_DATA_DIR: db.options.dataDir ?? '', LOG_LEVEL: 'silent' }
-    const run = spawnSync(join('node_modules', '.bin', 'tsx'), ['core/src/cli/audit-verify.ts'], { env, encoding: 'utf8', timeout: 120_000 })
+    const env = {
+      ...process.env,
+      DATABASE_URL: db.options.url ?? '',
+      PLUME_DATA_DIR: db.options.dataDir ?? '',
+      LOG_LEVEL: 'silent',
+    }
+    const run = spawnSync(join('node_modules', '.bin', 'tsx'), ['core/src/cli/audit-verify.ts'], {
+      env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    })
     expect(run.status, run.stderr).toBe(1)
-    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, firstBad: { id: Number(target.id), reason: 'altered' } })
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ok: false,
+      firstBad: { id: Number(target.id), reason: 'altered' },
+    })
     p = undefined as unknown as TestPlatform
   })
 })

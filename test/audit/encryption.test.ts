@@ -33,7 +33,12 @@ const start = async (keys: string) => {
   p = await startTestPlatform({ database: db.options })
   admin = await p.login()
 }
-const raw = async (id: number) => (await platform().db.knex('customers').where({ id }).first('email', 'phone', 'name')) as { email: string | null; phone: string | null; name: string }
+const raw = async (id: number) =>
+  (await platform().db.knex('customers').where({ id }).first('email', 'phone', 'name')) as {
+    email: string | null
+    phone: string | null
+    name: string
+  }
 
 beforeAll(async () => {
   if (process.env.DATABASE_URL) db = await testDatabase()
@@ -43,8 +48,22 @@ beforeAll(async () => {
   }
   await start(k1)
   const users = platform().app.service('api/users')
-  repId = (await users.create({ email: 'rep@test.local', name: 'Rep', password: 'secret-Pass-1', roles: ['sales_rep'], active: true })).id
-  await users.create({ email: 'fin@test.local', name: 'Fin', password: 'secret-Pass-1', roles: ['finance'], active: true })
+  repId = (
+    await users.create({
+      email: 'rep@test.local',
+      name: 'Rep',
+      password: 'secret-Pass-1',
+      roles: ['sales_rep'],
+      active: true,
+    })
+  ).id
+  await users.create({
+    email: 'fin@test.local',
+    name: 'Fin',
+    password: 'secret-Pass-1',
+    roles: ['finance'],
+    active: true,
+  })
   rep = await platform().login('rep@test.local', 'secret-Pass-1')
   finance = await platform().login('fin@test.local', 'secret-Pass-1')
 })
@@ -57,7 +76,18 @@ afterAll(async () => {
 
 describe('encrypted fields', () => {
   it('stores ciphertext and returns plain text to the writer', async () => {
-    const r = await platform().http('POST', '/api/customers', { code: 'E-1', name: 'Encrypted Co', email: 'ceo@encrypted.example', phone: '+86 10 1234 5678', ownerId: repId }, admin)
+    const r = await platform().http(
+      'POST',
+      '/api/customers',
+      {
+        code: 'E-1',
+        name: 'Encrypted Co',
+        email: 'ceo@encrypted.example',
+        phone: '+86 10 1234 5678',
+        ownerId: repId,
+      },
+      admin,
+    )
     expect(r.status, JSON.stringify(r.body)).toBe(201)
     expect(r.body).toMatchObject({ email: 'ceo@encrypted.example', phone: '+86 10 1234 5678' })
     customerId = r.body.id
@@ -67,7 +97,9 @@ describe('encrypted fields', () => {
     expect(row.email).not.toContain('ceo')
     expect(row.name).toBe('Encrypted Co')
     // a random IV per value: equal plain texts do not give equal ciphertexts
-    const twin = await platform().app.service('api/customers').create({ code: 'E-2', name: 'Twin', email: 'ceo@encrypted.example', ownerId: repId })
+    const twin = await platform()
+      .app.service('api/customers')
+      .create({ code: 'E-2', name: 'Twin', email: 'ceo@encrypted.example', ownerId: repId })
     expect((await raw(twin.id)).email).not.toBe(row.email)
   })
 
@@ -81,18 +113,35 @@ describe('encrypted fields', () => {
     expect(g.body).toMatchObject({ name: 'Encrypted Co', email: '***', phone: '***' })
     const list = await platform().http('GET', '/api/customers?code=E-2', undefined, rep)
     expect(list.body.data[0]).toMatchObject({ email: '***', phone: null })
-    const adminList = await platform().http('GET', '/api/customers?code[$in]=E-1,E-2&$select=code,email', undefined, admin)
+    const adminList = await platform().http(
+      'GET',
+      '/api/customers?code[$in]=E-1,E-2&$select=code,email',
+      undefined,
+      admin,
+    )
     expect(adminList.status).toBe(200)
-    expect(adminList.body.data.map((c: { email: string }) => c.email)).toEqual(['ceo@encrypted.example', 'ceo@encrypted.example'])
+    expect(adminList.body.data.map((c: { email: string }) => c.email)).toEqual([
+      'ceo@encrypted.example',
+      'ceo@encrypted.example',
+    ])
     // internal calls read plain text
-    expect((await platform().app.service('api/customers').get(customerId)).email).toBe('ceo@encrypted.example')
+    expect((await platform().app.service('api/customers').get(customerId)).email).toBe(
+      'ceo@encrypted.example',
+    )
   })
 
   it('realtime events show them as REST does: plain to reveal roles, *** to the others', async () => {
-    const sockets = await Promise.all([signedInSocket(platform(), platform().adminEmail, platform().adminPassword), signedInSocket(platform(), 'rep@test.local', 'secret-Pass-1')])
+    const sockets = await Promise.all([
+      signedInSocket(platform(), platform().adminEmail, platform().adminPassword),
+      signedInSocket(platform(), 'rep@test.local', 'secret-Pass-1'),
+    ])
     try {
       await platform().app.service('api/customers').patch(customerId, { name: 'Encrypted Co (live)' })
-      const [toAdmin, toRep] = await Promise.all(sockets.map((s) => s.until('api/customers patched', (d) => d.id === customerId && d.name === 'Encrypted Co (live)')))
+      const [toAdmin, toRep] = await Promise.all(
+        sockets.map((s) =>
+          s.until('api/customers patched', (d) => d.id === customerId && d.name === 'Encrypted Co (live)'),
+        ),
+      )
       expect(toAdmin).toMatchObject({ email: 'ceo@encrypted.example', phone: '+86 10 1234 5678' })
       expect(toRep).toMatchObject({ email: '***', phone: '***' })
     } finally {
@@ -101,44 +150,78 @@ describe('encrypted fields', () => {
   })
 
   it('refuses to filter or sort on an encrypted field (400)', async () => {
-    for (const qs of ['email=ceo@encrypted.example', 'phone[$like]=%2B86%25', '$sort[email]=1', '$or[0][email]=x&$or[1][name]=y']) {
+    for (const qs of [
+      'email=ceo@encrypted.example',
+      'phone[$like]=%2B86%25',
+      '$sort[email]=1',
+      '$or[0][email]=x&$or[1][name]=y',
+    ]) {
       const r = await platform().http('GET', `/api/customers?${qs}`, undefined, admin)
       expect(r.status, qs).toBe(400)
       expect(r.body.message).toMatch(/encrypted/)
     }
-    await expect(platform().app.service('api/customers').find({ query: { email: 'x' } })).rejects.toMatchObject({ code: 400 })
+    await expect(
+      platform()
+        .app.service('api/customers')
+        .find({ query: { email: 'x' } }),
+    ).rejects.toMatchObject({ code: 400 })
   })
 
   it('re-encrypts on change and audits masked marks only', async () => {
     const before = (await raw(customerId)).email
-    const r = await platform().http('PATCH', `/api/customers/${customerId}`, { email: 'cfo@encrypted.example' }, admin)
+    const r = await platform().http(
+      'PATCH',
+      `/api/customers/${customerId}`,
+      { email: 'cfo@encrypted.example' },
+      admin,
+    )
     expect(r.body.email).toBe('cfo@encrypted.example')
     const after = (await raw(customerId)).email
     expect(after).toMatch(/^enc:v1:k1:/)
     expect(after).not.toBe(before)
-    const audit = await platform().http('GET', `/api/audit?entity=customer&recordId=${customerId}&action=patch`, undefined, admin)
+    const audit = await platform().http(
+      'GET',
+      `/api/audit?entity=customer&recordId=${customerId}&action=patch`,
+      undefined,
+      admin,
+    )
     const change = audit.body.data[0].changes.email
     expect(change.before).toMatch(/^\*\*\*:[0-9a-f]{8}$/)
     expect(change.after).toMatch(/^\*\*\*:[0-9a-f]{8}$/)
     expect(change.before).not.toBe(change.after)
     expect(audit.body.data[0].changes).not.toHaveProperty('phone')
     // a write by a role without reveal gets the masked record back
-    const byRep = await platform().http('PATCH', `/api/customers/${customerId}`, { name: 'Encrypted Co 2' }, rep)
+    const byRep = await platform().http(
+      'PATCH',
+      `/api/customers/${customerId}`,
+      { name: 'Encrypted Co 2' },
+      rep,
+    )
     expect(byRep.status).toBe(200)
     expect(byRep.body).toMatchObject({ name: 'Encrypted Co 2', email: '***' })
-    expect((await platform().app.service('api/customers').get(customerId)).email).toBe('cfo@encrypted.example')
+    expect((await platform().app.service('api/customers').get(customerId)).email).toBe(
+      'cfo@encrypted.example',
+    )
   })
 
   it('leaves the login email and the password hash alone', async () => {
-    const u = (await platform().db.knex('users').where({ email: 'rep@test.local' }).first('email', 'password')) as { email: string; password: string }
+    const u = (await platform()
+      .db.knex('users')
+      .where({ email: 'rep@test.local' })
+      .first('email', 'password')) as { email: string; password: string }
     expect(u.email).toBe('rep@test.local')
     expect(u.password).not.toMatch(/^enc:/)
   })
 
   it('reads legacy plain-text values written around the services', async () => {
-    const [row] = (await platform().db.knex('customers').insert({ code: 'LEG-1', name: 'Legacy', email: 'old@legacy.example' }).returning('id')) as Array<{ id: number }>
+    const [row] = (await platform()
+      .db.knex('customers')
+      .insert({ code: 'LEG-1', name: 'Legacy', email: 'old@legacy.example' })
+      .returning('id')) as Array<{ id: number }>
     legacyId = row!.id
-    expect((await platform().http('GET', `/api/customers/${legacyId}`, undefined, admin)).body.email).toBe('old@legacy.example')
+    expect((await platform().http('GET', `/api/customers/${legacyId}`, undefined, admin)).body.email).toBe(
+      'old@legacy.example',
+    )
   })
 })
 
@@ -146,8 +229,19 @@ describe('key rotation', () => {
   it('re-encrypts every value with the new key; the old key can then be dropped', async () => {
     await platform().close()
     p = undefined
-    const env = { ...process.env, PLUME_ENCRYPTION_KEYS: `${k2},${k1}`, DATABASE_URL: db.options.url ?? '', PLUME_DATA_DIR: db.options.dataDir ?? '', PLUME_ROTATE_BATCH: '2', LOG_LEVEL: 'silent' }
-    const run = spawnSync(join('node_modules', '.bin', 'tsx'), ['core/src/cli/rotate-keys.ts'], { env, encoding: 'utf8', timeout: 180_000 })
+    const env = {
+      ...process.env,
+      PLUME_ENCRYPTION_KEYS: `${k2},${k1}`,
+      DATABASE_URL: db.options.url ?? '',
+      PLUME_DATA_DIR: db.options.dataDir ?? '',
+      PLUME_ROTATE_BATCH: '2',
+      LOG_LEVEL: 'silent',
+    }
+    const run = spawnSync(join('node_modules', '.bin', 'tsx'), ['core/src/cli/rotate-keys.ts'], {
+      env,
+      encoding: 'utf8',
+      timeout: 180_000,
+    })
     expect(run.status, run.stderr).toBe(0)
     const report = JSON.parse(run.stdout.trim().split('\n').pop()!)
     expect(report).toMatchObject({ key: 'k2' })
@@ -155,19 +249,31 @@ describe('key rotation', () => {
 
     // restart with the new key only
     await start(k2)
-    const all = (await platform().db.knex('customers').select('id', 'email', 'phone')) as Array<{ id: number; email: string | null; phone: string | null }>
+    const all = (await platform().db.knex('customers').select('id', 'email', 'phone')) as Array<{
+      id: number
+      email: string | null
+      phone: string | null
+    }>
     for (const c of all) for (const v of [c.email, c.phone]) if (v !== null) expect(v).toMatch(/^enc:v1:k2:/)
     const ring = new KeyRing(parseKeys(k2))
     expect(ring.decrypt(all.find((c) => c.id === legacyId)!.email)).toBe('old@legacy.example')
-    expect((await platform().http('GET', `/api/customers/${customerId}`, undefined, admin)).body).toMatchObject({ email: 'cfo@encrypted.example', phone: '+86 10 1234 5678' })
-    expect((await platform().http('GET', `/api/customers/${legacyId}`, undefined, admin)).body.email).toBe('old@legacy.example')
+    expect(
+      (await platform().http('GET', `/api/customers/${customerId}`, undefined, admin)).body,
+    ).toMatchObject({ email: 'cfo@encrypted.example', phone: '+86 10 1234 5678' })
+    expect((await platform().http('GET', `/api/customers/${legacyId}`, undefined, admin)).body.email).toBe(
+      'old@legacy.example',
+    )
     // the rotation is in the audit trail, and the chain still holds
     const audit = await platform().http('GET', '/api/audit?action=rotate-keys', undefined, admin)
     expect(audit.body.data[0]).toMatchObject({ via: 'system', changes: { key: 'k2' } })
     expect((await verifyAuditChain(platform().db.knex)).ok).toBe(true)
     // a second run finds nothing left to do (on PostgreSQL: an embedded database has one process at a time)
     if (platform().db.kind === 'postgres') {
-      const again = spawnSync(join('node_modules', '.bin', 'tsx'), ['core/src/cli/rotate-keys.ts'], { env: { ...env, PLUME_ENCRYPTION_KEYS: k2 }, encoding: 'utf8', timeout: 180_000 })
+      const again = spawnSync(join('node_modules', '.bin', 'tsx'), ['core/src/cli/rotate-keys.ts'], {
+        env: { ...env, PLUME_ENCRYPTION_KEYS: k2 },
+        encoding: 'utf8',
+        timeout: 180_000,
+      })
       expect(again.status, again.stderr).toBe(0)
       expect(JSON.parse(again.stdout.trim().split('\n').pop()!).values).toBe(0)
     }

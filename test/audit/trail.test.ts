@@ -28,9 +28,23 @@ const fixture = definePlugin({
   },
 })
 
-type AuditRow = { id: number; action: string; entity: string; recordId: string; actorId: string | null; actor: string | null; via: string; ip: string | null; requestId: string | null; changes: any; at: string } // eslint-disable-line @typescript-eslint/no-explicit-any
+type AuditRow = {
+  id: number
+  action: string
+  entity: string
+  recordId: string
+  actorId: string | null
+  actor: string | null
+  via: string
+  ip: string | null
+  requestId: string | null
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  changes: any
+  at: string
+}
 
-const api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => p.http(method, path, body, admin, headers)
+const api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+  p.http(method, path, body, admin, headers)
 const auditOf = async (entity: string, recordId: number | string): Promise<AuditRow[]> => {
   const r = await api('GET', `/api/audit?entity=${entity}&recordId=${recordId}&$sort[id]=1`)
   expect(r.status, JSON.stringify(r.body)).toBe(200)
@@ -42,8 +56,13 @@ beforeAll(async () => {
   p = await startTestPlatform({ plugins: [fixture] })
   admin = await p.login()
   adminId = (await p.db.knex('users').where({ email: p.adminEmail }).first('id')).id
-  for (const [email, roles] of [['rep@test.local', ['sales_rep']], ['auditor@test.local', ['auditor']]] as const) {
-    await p.app.service('api/users').create({ email, name: email, password: 'secret-Pass-1', roles: [...roles], active: true })
+  for (const [email, roles] of [
+    ['rep@test.local', ['sales_rep']],
+    ['auditor@test.local', ['auditor']],
+  ] as const) {
+    await p.app
+      .service('api/users')
+      .create({ email, name: email, password: 'secret-Pass-1', roles: [...roles], active: true })
   }
 })
 afterAll(async () => p?.close())
@@ -52,16 +71,33 @@ describe('audit rows for entity writes', () => {
   let id: number
 
   it('records a create with actor, via, client address, request id and the values', async () => {
-    const r = await api('POST', '/api/customers', { code: 'A-1', name: 'Acme', creditLimit: '100.00' }, { 'X-Request-Id': 'req-create-1' })
+    const r = await api(
+      'POST',
+      '/api/customers',
+      { code: 'A-1', name: 'Acme', creditLimit: '100.00' },
+      { 'X-Request-Id': 'req-create-1' },
+    )
     expect(r.status).toBe(201)
     expect(r.headers.get('x-request-id')).toBe('req-create-1')
     id = r.body.id
     const [row, ...rest] = await auditOf('customer', id)
     expect(rest).toHaveLength(0)
-    expect(row).toMatchObject({ action: 'create', entity: 'customer', recordId: String(id), actorId: String(adminId), actor: p.adminEmail, via: 'rest', requestId: 'req-create-1' })
+    expect(row).toMatchObject({
+      action: 'create',
+      entity: 'customer',
+      recordId: String(id),
+      actorId: String(adminId),
+      actor: p.adminEmail,
+      via: 'rest',
+      requestId: 'req-create-1',
+    })
     expect(row!.ip).toMatch(/127\.0\.0\.1/)
     expect(row!.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
-    expect(row!.changes).toMatchObject({ code: { after: 'A-1' }, name: { after: 'Acme' }, creditLimit: { after: '100.00' } })
+    expect(row!.changes).toMatchObject({
+      code: { after: 'A-1' },
+      name: { after: 'Acme' },
+      creditLimit: { after: '100.00' },
+    })
     expect(row!.changes.name).not.toHaveProperty('before')
     expect(row!.changes).not.toHaveProperty('id')
     expect(row!.changes).not.toHaveProperty('createdAt')
@@ -79,14 +115,22 @@ describe('audit rows for entity writes', () => {
   })
 
   it('records update (PUT) and remove with before values', async () => {
-    const u = await api('PUT', `/api/customers/${id}`, { code: 'A-1', name: 'Acme Ltd', creditLimit: '250.00' })
+    const u = await api('PUT', `/api/customers/${id}`, {
+      code: 'A-1',
+      name: 'Acme Ltd',
+      creditLimit: '250.00',
+    })
     expect(u.status, JSON.stringify(u.body)).toBe(200)
     const d = await api('DELETE', `/api/customers/${id}`)
     expect(d.status).toBe(200)
     const rows = await auditOf('customer', id)
     expect(rows.map((r) => r.action)).toEqual(['create', 'patch', 'update', 'remove'])
     expect(rows[2]!.changes.creditLimit).toEqual({ before: '100.00', after: '250.00' })
-    expect(rows[3]!.changes).toMatchObject({ code: { before: 'A-1' }, name: { before: 'Acme Ltd' }, creditLimit: { before: '250.00' } })
+    expect(rows[3]!.changes).toMatchObject({
+      code: { before: 'A-1' },
+      name: { before: 'Acme Ltd' },
+      creditLimit: { before: '250.00' },
+    })
     expect(rows[3]!.changes.code).not.toHaveProperty('after')
   })
 
@@ -109,13 +153,23 @@ describe('audit rows for entity writes', () => {
   })
 
   it('masks sensitive values: passwords as ***, other sensitive fields as a keyed mark', async () => {
-    const r = await api('POST', '/api/users', { email: 'new@test.local', name: 'New', password: 'secret-Pass-2', roles: ['sales_rep'] })
+    const r = await api('POST', '/api/users', {
+      email: 'new@test.local',
+      name: 'New',
+      password: 'secret-Pass-2',
+      roles: ['sales_rep'],
+    })
     expect(r.status, JSON.stringify(r.body)).toBe(201)
     await api('PATCH', `/api/users/${r.body.id}`, { password: 'secret-Pass-3' })
     const rows = await auditOf('user', r.body.id)
     expect(rows[0]!.changes.password).toEqual({ after: '***' })
     expect(rows[1]!.changes).toEqual({ password: { before: '***', after: '***' } })
-    const a = await api('POST', '/api/customers', { code: 'PII-1', name: 'P', email: 'jane@example.com', phone: '+1 555 0100' })
+    const a = await api('POST', '/api/customers', {
+      code: 'PII-1',
+      name: 'P',
+      email: 'jane@example.com',
+      phone: '+1 555 0100',
+    })
     const b = await api('POST', '/api/customers', { code: 'PII-2', name: 'Q', email: 'jane@example.com' })
     const [ra] = await auditOf('customer', a.body.id)
     const [rb] = await auditOf('customer', b.body.id)
@@ -132,13 +186,28 @@ describe('audit rows for entity writes', () => {
 describe('audit rows for actions', () => {
   it('records the action and the writes it made, in its transaction, for the caller', async () => {
     const c = await api('POST', '/api/customers', { code: 'ACT-1', name: 'Acted on' })
-    const r = await api('POST', `/api/customers/${c.body.id}/block`, { reason: 'overdue', password: 'not-logged' }, { 'X-Request-Id': 'req-action-1' })
+    const r = await api(
+      'POST',
+      `/api/customers/${c.body.id}/block`,
+      { reason: 'overdue', password: 'not-logged' },
+      { 'X-Request-Id': 'req-action-1' },
+    )
     expect(r.status, JSON.stringify(r.body)).toBe(201)
     const rows = await auditOf('customer', c.body.id)
     expect(rows.map((x) => x.action)).toEqual(['create', 'block', 'patch'])
-    expect(rows[1]).toMatchObject({ actorId: String(adminId), via: 'rest', requestId: 'req-action-1', changes: { input: { reason: 'overdue', password: '***' } } })
+    expect(rows[1]).toMatchObject({
+      actorId: String(adminId),
+      via: 'rest',
+      requestId: 'req-action-1',
+      changes: { input: { reason: 'overdue', password: '***' } },
+    })
     // the nested internal patch acts for the action's caller
-    expect(rows[2]).toMatchObject({ actorId: String(adminId), via: 'rest', requestId: 'req-action-1', changes: { status: { after: 'blocked' } } })
+    expect(rows[2]).toMatchObject({
+      actorId: String(adminId),
+      via: 'rest',
+      requestId: 'req-action-1',
+      changes: { status: { after: 'blocked' } },
+    })
   })
 
   it('rolls the action, its writes and their audit rows back together', async () => {
@@ -163,7 +232,12 @@ describe('api/audit', () => {
     expect(r.body.data).toHaveLength(5)
     expect(r.body.data[0].id).toBeGreaterThan(r.body.data[4].id)
     for (const method of ['POST', 'PATCH', 'PUT', 'DELETE']) {
-      const w = await p.http(method, method === 'POST' ? '/api/audit' : '/api/audit/1', { action: 'x' }, admin)
+      const w = await p.http(
+        method,
+        method === 'POST' ? '/api/audit' : '/api/audit/1',
+        { action: 'x' },
+        admin,
+      )
       expect(w.status, method).toBe(405)
     }
   })
@@ -174,7 +248,10 @@ describe('api/audit', () => {
     await api('PATCH', `/api/customers/${c.body.id}`, { name: 'Queried 2' })
     const byTime = await api('GET', `/api/audit?at[$gte]=${encodeURIComponent(since)}&entity=customer`)
     expect(byTime.body.data.map((r: AuditRow) => r.action).sort()).toEqual(['create', 'patch'])
-    const byAction = await api('GET', `/api/audit?entity=customer&recordId=${c.body.id}&action=patch&actorId=${adminId}`)
+    const byAction = await api(
+      'GET',
+      `/api/audit?entity=customer&recordId=${c.body.id}&action=patch&actorId=${adminId}`,
+    )
     expect(byAction.body.total).toBe(1)
     const one = await api('GET', `/api/audit/${byAction.body.data[0].id}`)
     expect(one.body).toMatchObject({ action: 'patch', recordId: String(c.body.id) })

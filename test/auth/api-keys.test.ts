@@ -12,7 +12,12 @@ beforeAll(async () => {
   socket = io(p.url, { transports: ['websocket'], forceNew: true, reconnection: false })
   await new Promise<void>((resolve) => socket.on('connect', () => resolve()))
   await new Promise((resolve, reject) =>
-    socket.emit('create', 'api/authentication', { strategy: 'local', email: p.adminEmail, password: p.adminPassword }, (err: unknown, r: unknown) => (err ? reject(err) : resolve(r))),
+    socket.emit(
+      'create',
+      'api/authentication',
+      { strategy: 'local', email: p.adminEmail, password: p.adminPassword },
+      (err: unknown, r: unknown) => (err ? reject(err) : resolve(r)),
+    ),
   )
 })
 afterAll(async () => {
@@ -20,7 +25,8 @@ afterAll(async () => {
   await p?.close()
 })
 
-const withKey = (key: string, headers: Record<string, string> = {}) => p.http('GET', '/api/customers?$limit=1', undefined, undefined, { 'x-api-key': key, ...headers })
+const withKey = (key: string, headers: Record<string, string> = {}) =>
+  p.http('GET', '/api/customers?$limit=1', undefined, undefined, { 'x-api-key': key, ...headers })
 
 describe('API keys', () => {
   let key: string
@@ -69,7 +75,9 @@ describe('API keys', () => {
     expect(after.body.version).toBe(before.body.version)
     // throttled: a second use within the minute does not write again
     await withKey(key)
-    expect((await p.http('GET', `/api/api-keys/${id}`, undefined, admin)).body.lastUsedAt).toBe(after.body.lastUsedAt)
+    expect((await p.http('GET', `/api/api-keys/${id}`, undefined, admin)).body.lastUsedAt).toBe(
+      after.body.lastUsedAt,
+    )
   })
 
   it('refuses unknown and tampered keys with 401', async () => {
@@ -79,7 +87,12 @@ describe('API keys', () => {
   })
 
   it('check the Origin against allowedOrigins (403 otherwise)', async () => {
-    const r = await p.http('POST', '/api/api-keys', { name: 'Shop widget', roles: ['admin'], allowedOrigins: ['https://shop.example.com'] }, admin)
+    const r = await p.http(
+      'POST',
+      '/api/api-keys',
+      { name: 'Shop widget', roles: ['admin'], allowedOrigins: ['https://shop.example.com'] },
+      admin,
+    )
     expect(r.status).toBe(201)
     expect((await withKey(r.body.key, { origin: 'https://shop.example.com' })).status).toBe(200)
     expect((await withKey(r.body.key, { origin: 'https://evil.example.com' })).status).toBe(403)
@@ -87,7 +100,9 @@ describe('API keys', () => {
   })
 
   it('cannot manage API keys themselves', async () => {
-    const r = await p.http('POST', '/api/api-keys', { name: 'Escalate', roles: ['admin'] }, undefined, { 'x-api-key': key })
+    const r = await p.http('POST', '/api/api-keys', { name: 'Escalate', roles: ['admin'] }, undefined, {
+      'x-api-key': key,
+    })
     expect(r.status).toBe(403)
   })
 
@@ -108,7 +123,14 @@ describe('API keys', () => {
     expect(revoked.status).toBe(201)
     expect(revoked.body.revoked).toBe(true)
     expect((await withKey(a.key)).status).toBe(401)
-    const b = (await p.http('POST', '/api/api-keys', { name: 'B', roles: ['admin'], expiresAt: new Date(Date.now() - 1000).toISOString() }, admin)).body
+    const b = (
+      await p.http(
+        'POST',
+        '/api/api-keys',
+        { name: 'B', roles: ['admin'], expiresAt: new Date(Date.now() - 1000).toISOString() },
+        admin,
+      )
+    ).body
     expect((await withKey(b.key)).status).toBe(401)
   })
 
@@ -131,6 +153,9 @@ describe('API keys', () => {
       },
     })
     await withKey(k.key)
-    expect(seen).toEqual({ user: { id: k.createdById, apiKeyId: k.id, roles: ['auditor'], partnerId: null }, via: 'api-key' })
+    expect(seen).toEqual({
+      user: { id: k.createdById, apiKeyId: k.id, roles: ['auditor'], partnerId: null },
+      via: 'api-key',
+    })
   })
 })

@@ -30,7 +30,10 @@ describe('login throttling per account', () => {
     expect(retry).toBeGreaterThan(800)
     expect(retry).toBeLessThanOrEqual(900)
     expect(JSON.stringify(locked.body)).not.toMatch(/victim|exist|unknown/i)
-    const row = await p.db.knex('plume_login_attempts').where({ scope: 'account', key: 'victim@test.local' }).first()
+    const row = await p.db
+      .knex('plume_login_attempts')
+      .where({ scope: 'account', key: 'victim@test.local' })
+      .first()
     expect(row.failures).toBe(5)
   })
 
@@ -47,14 +50,22 @@ describe('login throttling per account', () => {
 
   it('a success resets the account counter', async () => {
     await createUser(p, admin, { email: 'forgetful@test.local', password: 'forgetful-Secret-1' })
-    for (let i = 0; i < 4; i++) expect((await attempt('forgetful@test.local', 'wrong-pass-1')).status).toBe(401)
+    for (let i = 0; i < 4; i++)
+      expect((await attempt('forgetful@test.local', 'wrong-pass-1')).status).toBe(401)
     expect((await attempt('forgetful@test.local', 'forgetful-Secret-1')).status).toBe(201)
-    for (let i = 0; i < 4; i++) expect((await attempt('forgetful@test.local', 'wrong-pass-1')).status).toBe(401)
+    for (let i = 0; i < 4; i++)
+      expect((await attempt('forgetful@test.local', 'wrong-pass-1')).status).toBe(401)
     expect((await attempt('forgetful@test.local', 'forgetful-Secret-1')).status).toBe(201)
   })
 
   it('lets the lock expire', async () => {
-    await p.db.knex('plume_login_attempts').where({ scope: 'account', key: 'victim@test.local' }).update({ locked_until: p.db.knex.raw("now() - interval '1 second'"), window_start: p.db.knex.raw("now() - interval '1 hour'") })
+    await p.db
+      .knex('plume_login_attempts')
+      .where({ scope: 'account', key: 'victim@test.local' })
+      .update({
+        locked_until: p.db.knex.raw("now() - interval '1 second'"),
+        window_start: p.db.knex.raw("now() - interval '1 hour'"),
+      })
     expect((await attempt('victim@test.local', 'victim-Secret-1')).status).toBe(201)
   })
 })
@@ -64,12 +75,15 @@ describe('login throttling per address', () => {
     p.app.proxy = true
     try {
       const from = { 'x-forwarded-for': '203.0.113.7' }
-      for (let i = 0; i < 20; i++) expect((await attempt(`spray${i}@test.local`, 'wrong-pass-1', from)).status).toBe(401)
+      for (let i = 0; i < 20; i++)
+        expect((await attempt(`spray${i}@test.local`, 'wrong-pass-1', from)).status).toBe(401)
       const locked = await attempt('admin@test.local', p.adminPassword, from)
       expect(locked.status).toBe(429)
       expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0)
       // another address is not affected, and the admin account itself is not locked
-      expect((await attempt('admin@test.local', p.adminPassword, { 'x-forwarded-for': '198.51.100.1' })).status).toBe(201)
+      expect(
+        (await attempt('admin@test.local', p.adminPassword, { 'x-forwarded-for': '198.51.100.1' })).status,
+      ).toBe(201)
     } finally {
       p.app.proxy = false
     }
@@ -77,14 +91,26 @@ describe('login throttling per address', () => {
 
   it('counts a socket login under the forwarded address behind a trusted proxy too', async () => {
     p.app.proxy = true
-    const socket = io(p.url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { 'x-forwarded-for': '203.0.113.99' } })
+    const socket = io(p.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      extraHeaders: { 'x-forwarded-for': '203.0.113.99' },
+    })
     try {
       await new Promise<void>((resolve) => socket.on('connect', () => resolve()))
       const failed = await new Promise<{ code?: number }>((resolve) =>
-        socket.emit('create', 'api/authentication', { strategy: 'local', email: 'socket-proxy@test.local', password: 'wrong-pass-1' }, (err: { code?: number }) => resolve(err)),
+        socket.emit(
+          'create',
+          'api/authentication',
+          { strategy: 'local', email: 'socket-proxy@test.local', password: 'wrong-pass-1' },
+          (err: { code?: number }) => resolve(err),
+        ),
       )
       expect(failed.code).toBe(401)
-      const keys = (await p.db.knex('plume_login_attempts').where({ scope: 'ip' }).select('key')).map((r: { key: string }) => r.key)
+      const keys = (await p.db.knex('plume_login_attempts').where({ scope: 'ip' }).select('key')).map(
+        (r: { key: string }) => r.key,
+      )
       expect(keys).toContain('203.0.113.99')
     } finally {
       socket.close()

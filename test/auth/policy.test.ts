@@ -21,7 +21,12 @@ describe('password policy', () => {
     ['no letter', '12345678901'],
     ['the email', 'pw1-same@test.local'],
   ])('refuses a password that is %s (400 naming /password)', async (_why, password) => {
-    const r = await p.http('POST', '/api/users', { email: 'pw1-same@test.local', name: 'P', password, roles: ['sales_rep'] }, admin)
+    const r = await p.http(
+      'POST',
+      '/api/users',
+      { email: 'pw1-same@test.local', name: 'P', password, roles: ['sales_rep'] },
+      admin,
+    )
     expect(r.status).toBe(400)
     expect(paths(r.body)).toContain('/password')
   })
@@ -60,21 +65,44 @@ describe('roles and partners', () => {
   beforeAll(async () => {
     const tier = await p.http('POST', '/api/partner-tiers', { code: 'T1', name: 'Tier 1', rank: 1 }, admin)
     expect(tier.status, JSON.stringify(tier.body)).toBe(201)
-    const partner = await p.http('POST', '/api/partners', { code: 'P-1', name: 'Partner One', kind: 'distributor', tierId: tier.body.id }, admin)
+    const partner = await p.http(
+      'POST',
+      '/api/partners',
+      { code: 'P-1', name: 'Partner One', kind: 'distributor', tierId: tier.body.id },
+      admin,
+    )
     expect(partner.status, JSON.stringify(partner.body)).toBe(201)
     partnerId = partner.body.id
   })
 
   it('holds several roles', async () => {
-    const id = await createUser(p, admin, { email: 'multi@test.local', password: 'multi-Role-123', roles: ['sales_manager', 'finance', 'auditor'] })
-    expect((await p.http('GET', `/api/users/${id}`, undefined, admin)).body.roles).toEqual(['sales_manager', 'finance', 'auditor'])
+    const id = await createUser(p, admin, {
+      email: 'multi@test.local',
+      password: 'multi-Role-123',
+      roles: ['sales_manager', 'finance', 'auditor'],
+    })
+    expect((await p.http('GET', `/api/users/${id}`, undefined, admin)).body.roles).toEqual([
+      'sales_manager',
+      'finance',
+      'auditor',
+    ])
   })
 
   it('requires partnerId for partner roles (400 naming /partnerId)', async () => {
-    const r = await p.http('POST', '/api/users', { email: 'pu@test.local', name: 'PU', password: 'partner-User-1', roles: ['partner_user'] }, admin)
+    const r = await p.http(
+      'POST',
+      '/api/users',
+      { email: 'pu@test.local', name: 'PU', password: 'partner-User-1', roles: ['partner_user'] },
+      admin,
+    )
     expect(r.status).toBe(400)
     expect(paths(r.body)).toContain('/partnerId')
-    const ok = await p.http('POST', '/api/users', { email: 'pu@test.local', name: 'PU', password: 'partner-User-1', roles: ['partner_admin'], partnerId }, admin)
+    const ok = await p.http(
+      'POST',
+      '/api/users',
+      { email: 'pu@test.local', name: 'PU', password: 'partner-User-1', roles: ['partner_admin'], partnerId },
+      admin,
+    )
     expect(ok.status).toBe(201)
     const cleared = await p.http('PATCH', `/api/users/${ok.body.id}`, { partnerId: null }, admin)
     expect(cleared.status).toBe(400)
@@ -82,10 +110,26 @@ describe('roles and partners', () => {
   })
 
   it('refuses a partner for staff users, and mixed staff and partner roles', async () => {
-    const staff = await p.http('POST', '/api/users', { email: 'st@test.local', name: 'ST', password: 'staff-User-12', roles: ['sales_rep'], partnerId }, admin)
+    const staff = await p.http(
+      'POST',
+      '/api/users',
+      { email: 'st@test.local', name: 'ST', password: 'staff-User-12', roles: ['sales_rep'], partnerId },
+      admin,
+    )
     expect(staff.status).toBe(400)
     expect(paths(staff.body)).toContain('/partnerId')
-    const mixed = await p.http('POST', '/api/users', { email: 'mx@test.local', name: 'MX', password: 'mixed-User-12', roles: ['sales_rep', 'partner_user'], partnerId }, admin)
+    const mixed = await p.http(
+      'POST',
+      '/api/users',
+      {
+        email: 'mx@test.local',
+        name: 'MX',
+        password: 'mixed-User-12',
+        roles: ['sales_rep', 'partner_user'],
+        partnerId,
+      },
+      admin,
+    )
     expect(mixed.status).toBe(400)
     expect(paths(mixed.body)).toContain('/roles')
   })

@@ -21,7 +21,8 @@ const signIn = async (email: string, password: string) => {
   expect(r.status, JSON.stringify(r.body)).toBe(201)
   return r.body as { accessToken: string; refreshToken: string; user: { id: number } }
 }
-const refresh = (refreshToken: unknown) => p.http('POST', '/api/authentication', { strategy: 'refresh', refreshToken })
+const refresh = (refreshToken: unknown) =>
+  p.http('POST', '/api/authentication', { strategy: 'refresh', refreshToken })
 
 describe('access tokens', () => {
   it('are HS256, 15 minutes, with jti, issuer and audience', async () => {
@@ -43,11 +44,24 @@ describe('access tokens', () => {
     ['HS512 with the right secret', () => hmacToken(SECRET, claims(adminId), 'HS512')],
     ['RS256 with a foreign key', () => rsaToken(claims(adminId))],
     ['a forged signature', () => hmacToken('not-the-secret', claims(adminId))],
-    ['a tampered payload', () => {
-      const [h, , s] = hmacToken(SECRET, claims(999999)).split('.')
-      return `${h}.${Buffer.from(JSON.stringify(claims(adminId))).toString('base64url')}.${s}`
-    }],
-    ['expired', () => hmacToken(SECRET, claims(adminId, { iat: Math.floor(Date.now() / 1000) - 1000, exp: Math.floor(Date.now() / 1000) - 10 }))],
+    [
+      'a tampered payload',
+      () => {
+        const [h, , s] = hmacToken(SECRET, claims(999999)).split('.')
+        return `${h}.${Buffer.from(JSON.stringify(claims(adminId))).toString('base64url')}.${s}`
+      },
+    ],
+    [
+      'expired',
+      () =>
+        hmacToken(
+          SECRET,
+          claims(adminId, {
+            iat: Math.floor(Date.now() / 1000) - 1000,
+            exp: Math.floor(Date.now() / 1000) - 10,
+          }),
+        ),
+    ],
     ['another audience', () => hmacToken(SECRET, claims(adminId, { aud: 'someone-else' }))],
     ['another issuer', () => hmacToken(SECRET, claims(adminId, { iss: 'someone-else' }))],
     ['no jti', () => hmacToken(SECRET, claims(adminId, { jti: undefined }))],
@@ -88,7 +102,10 @@ describe('refresh tokens', () => {
     expect((await refresh('plmr_' + 'A'.repeat(43))).status).toBe(401)
     expect((await refresh('nonsense')).status).toBe(401)
     expect((await refresh(undefined)).status).toBe(401)
-    await p.db.knex('plume_refresh_tokens').update({ expires_at: p.db.knex.raw("now() - interval '1 second'") }).whereNull('rotated_at')
+    await p.db
+      .knex('plume_refresh_tokens')
+      .update({ expires_at: p.db.knex.raw("now() - interval '1 second'") })
+      .whereNull('rotated_at')
     expect((await refresh(s.refreshToken)).status).toBe(401)
   })
 })
@@ -103,7 +120,10 @@ describe('revocation', () => {
     expect((await refresh(s.refreshToken)).status).toBe(401)
     expect((await p.http('DELETE', '/api/authentication', undefined, s.accessToken)).status).toBe(401)
     // persisted for the other instances
-    const row = await p.db.knex('plume_auth_revocations').where({ kind: 'jti', value: String(payloadOf(s.accessToken).jti) }).first()
+    const row = await p.db
+      .knex('plume_auth_revocations')
+      .where({ kind: 'jti', value: String(payloadOf(s.accessToken).jti) })
+      .first()
     expect(row).toBeTruthy()
     expect((await me(admin)).status).toBe(200)
   })
@@ -114,7 +134,16 @@ describe('revocation', () => {
     const b = await signIn('changer@test.local', 'changer-Secret-1')
     expect((await me(a.accessToken)).status).toBe(200)
     // the user's own change (an admin's reset also makes them change it at next login: password-change.test.ts)
-    expect((await p.http('PATCH', `/api/users/${id}`, { password: 'changer-Secret-2', currentPassword: 'changer-Secret-1' }, a.accessToken)).status).toBe(200)
+    expect(
+      (
+        await p.http(
+          'PATCH',
+          `/api/users/${id}`,
+          { password: 'changer-Secret-2', currentPassword: 'changer-Secret-1' },
+          a.accessToken,
+        )
+      ).status,
+    ).toBe(200)
     expect((await me(a.accessToken)).status).toBe(401)
     expect((await me(b.accessToken)).status).toBe(401)
     expect((await refresh(b.refreshToken)).status).toBe(401)
@@ -139,7 +168,11 @@ describe('revocation', () => {
     expect((await p.http('PATCH', `/api/users/${id}`, { active: false }, admin)).status).toBe(200)
     expect((await me(a.accessToken)).status).toBe(401)
     expect((await refresh(a.refreshToken)).status).toBe(401)
-    const again = await p.http('POST', '/api/authentication', { strategy: 'local', email: 'leaver@test.local', password: 'leaver-Secret-1' })
+    const again = await p.http('POST', '/api/authentication', {
+      strategy: 'local',
+      email: 'leaver@test.local',
+      password: 'leaver-Secret-1',
+    })
     expect(again.status).toBe(401)
     expect(again.body.message).toBe('Invalid login')
   })
@@ -148,7 +181,9 @@ describe('revocation', () => {
     const s = await signIn(p.adminEmail, p.adminPassword)
     const jti = String(payloadOf(s.accessToken).jti)
     // as if another instance had logged it out: only the table row exists
-    await p.db.knex('plume_auth_revocations').insert({ kind: 'jti', value: jti, expires_at: new Date(Date.now() + 60_000) })
+    await p.db
+      .knex('plume_auth_revocations')
+      .insert({ kind: 'jti', value: jti, expires_at: new Date(Date.now() + 60_000) })
     expect((await me(s.accessToken)).status).toBe(200)
     const rt = p.app.get('auth') as { revocations: { sync(): Promise<void> } }
     await rt.revocations.sync()

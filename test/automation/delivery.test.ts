@@ -21,7 +21,13 @@ interface Hit {
 }
 
 /** A local receiver: fails the first `failures` POSTs to /hook with 500, redirects /redirect to `redirectTo`. */
-async function receiver(): Promise<{ url: string; hits: Hit[]; failures: { n: number }; redirectTo: { url: string }; close(): Promise<void> }> {
+async function receiver(): Promise<{
+  url: string
+  hits: Hit[]
+  failures: { n: number }
+  redirectTo: { url: string }
+  close(): Promise<void>
+}> {
   const hits: Hit[] = []
   const failures = { n: 0 }
   const redirectTo = { url: '' }
@@ -40,7 +46,13 @@ async function receiver(): Promise<{ url: string; hits: Hit[]; failures: { n: nu
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   const { port } = server.address() as AddressInfo
-  return { url: `http://127.0.0.1:${port}`, hits, failures, redirectTo, close: () => new Promise((r) => server.close(() => r())) }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hits,
+    failures,
+    redirectTo,
+    close: () => new Promise((r) => server.close(() => r())),
+  }
 }
 
 describe('SSRF guard', () => {
@@ -68,23 +80,47 @@ describe('SSRF guard', () => {
   })
 
   it('checks every address a name resolves to', async () => {
-    const fake = (async () => [{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.5', family: 4 }]) as never
+    const fake = (async () => [
+      { address: '93.184.216.34', family: 4 },
+      { address: '10.0.0.5', family: 4 },
+    ]) as never
     await expect(checkUrl('https://mixed.example/hook', none, fake)).rejects.toThrow(/10\.0\.0\.5/)
     const ok = (async () => [{ address: '93.184.216.34', family: 4 }]) as never
-    await expect(checkUrl('https://public.example/hook', none, ok)).resolves.toMatchObject({ address: '93.184.216.34', allowListed: false })
+    await expect(checkUrl('https://public.example/hook', none, ok)).resolves.toMatchObject({
+      address: '93.184.216.34',
+      allowListed: false,
+    })
   })
 
   it('lets an allow-listed host through, and refuses a redirect from it to a loopback name', async () => {
     const r = await receiver()
     try {
-      await expect(checkUrl(`${r.url}/hook`, new Set(['127.0.0.1']))).resolves.toMatchObject({ allowListed: true })
+      await expect(checkUrl(`${r.url}/hook`, new Set(['127.0.0.1']))).resolves.toMatchObject({
+        allowListed: true,
+      })
       r.redirectTo.url = r.url.replace('127.0.0.1', 'localhost') + '/hook'
-      const attempt = deliver({ url: `${r.url}/redirect`, body: '{}', secret: SECRET, deliveryId: 't', event: 't', allow: new Set(['127.0.0.1']) })
+      const attempt = deliver({
+        url: `${r.url}/redirect`,
+        body: '{}',
+        secret: SECRET,
+        deliveryId: 't',
+        event: 't',
+        allow: new Set(['127.0.0.1']),
+      })
       await expect(attempt).rejects.toBeInstanceOf(SsrfError)
       expect(r.hits.map((h) => h.path)).toEqual(['/redirect'])
       // a redirect to an allowed place is followed, same signed body
       r.redirectTo.url = `${r.url}/hook`
-      await expect(deliver({ url: `${r.url}/redirect`, body: '{"a":1}', secret: SECRET, deliveryId: 't', event: 't', allow: new Set(['127.0.0.1']) })).resolves.toMatchObject({ status: 204, redirects: 1 })
+      await expect(
+        deliver({
+          url: `${r.url}/redirect`,
+          body: '{"a":1}',
+          secret: SECRET,
+          deliveryId: 't',
+          event: 't',
+          allow: new Set(['127.0.0.1']),
+        }),
+      ).resolves.toMatchObject({ status: 204, redirects: 1 })
       expect(r.hits.at(-1)!.body).toBe('{"a":1}')
     } finally {
       await r.close()
@@ -121,19 +157,37 @@ describe('webhooks and e-mail', () => {
 
   it('delivers a signed webhook, retries after two failures, and finishes after a restart mid-retry', async () => {
     let token = await p.login()
-    expect((await p.http('POST', '/api/webhook-allowlist', { host: '127.0.0.1', note: 'test receiver' }, token)).status).toBe(201)
+    expect(
+      (await p.http('POST', '/api/webhook-allowlist', { host: '127.0.0.1', note: 'test receiver' }, token))
+        .status,
+    ).toBe(201)
     await rule(p, token, 'alert', {
       name: 'customer-webhook',
       trigger: { type: 'event', entity: 'customer', on: 'created' },
       conditions: { all: [{ fact: 'record', path: '$.code', operator: 'equal', value: 'C-HOOK' }] },
-      actions: [{ type: 'webhook', url: `${hook.url}/hook`, secret: SECRET, payload: { code: '{{record.code}}', name: 'Name: {{record.name}}', id: '{{record.id}}' } }],
+      actions: [
+        {
+          type: 'webhook',
+          url: `${hook.url}/hook`,
+          secret: SECRET,
+          payload: { code: '{{record.code}}', name: 'Name: {{record.name}}', id: '{{record.id}}' },
+        },
+      ],
     })
     hook.failures.n = 2
-    const customerId = await created(client(p, token), '/api/customers', { code: 'c-hook', name: 'Quote "me" \\ now' })
+    const customerId = await created(client(p, token), '/api/customers', {
+      code: 'c-hook',
+      name: 'Quote "me" \\ now',
+    })
     await jobsOf(p).drain()
     expect(hook.hits).toHaveLength(1)
     let [f] = await firings(p, 'customer-webhook')
-    expect(f!.actions[0]).toMatchObject({ type: 'webhook', status: 'retrying', attempts: 1, error: expect.stringContaining('HTTP 500') })
+    expect(f!.actions[0]).toMatchObject({
+      type: 'webhook',
+      status: 'retrying',
+      attempts: 1,
+      error: expect.stringContaining('HTTP 500'),
+    })
     // the retry is not due yet; an hour later it is (and fails again)
     expect(await jobsOf(p).drain()).toBe(0)
     await jobsOf(p).drain({ now: new Date(Date.now() + HOUR) })
@@ -148,10 +202,16 @@ describe('webhooks and e-mail', () => {
     const last = hook.hits.at(-1)!
     const ts = String(last.headers['x-plume-timestamp'])
     expect(verify(SECRET, ts, last.body, String(last.headers['x-plume-signature']))).toBe(true)
-    expect(verify('wrong-secret-0123456789', ts, last.body, String(last.headers['x-plume-signature']))).toBe(false)
+    expect(verify('wrong-secret-0123456789', ts, last.body, String(last.headers['x-plume-signature']))).toBe(
+      false,
+    )
     expect(last.headers['content-type']).toBe('application/json')
     const body = JSON.parse(last.body)
-    expect(body).toMatchObject({ rule: 'customer-webhook', ruleVersion: 1, data: { code: 'C-HOOK', name: 'Name: Quote "me" \\ now', id: customerId } })
+    expect(body).toMatchObject({
+      rule: 'customer-webhook',
+      ruleVersion: 1,
+      data: { code: 'C-HOOK', name: 'Name: Quote "me" \\ now', id: customerId },
+    })
     // the three attempts carried the same body (same delivery id)
     expect(new Set(hook.hits.map((h) => h.body)).size).toBe(1)
     ;[f] = await firings(p, 'customer-webhook')
@@ -172,17 +232,27 @@ describe('webhooks and e-mail', () => {
     await jobsOf(p).drain()
     expect(hook.hits).toHaveLength(before)
     const [f] = await firings(p, 'customer-webhook-2')
-    expect(f!.actions[0]).toMatchObject({ status: 'dead', attempts: 1, error: expect.stringMatching(/refused: 127\.0\.0\.1 is not a public address/) })
+    expect(f!.actions[0]).toMatchObject({
+      status: 'dead',
+      attempts: 1,
+      error: expect.stringMatching(/refused: 127\.0\.0\.1 is not a public address/),
+    })
     const dead = await p.http('GET', '/api/alert-dead-letters', undefined, token)
     expect(dead.status).toBe(200)
     const letter = dead.body.find((d: { ruleName: string }) => d.ruleName === 'customer-webhook-2')
     expect(letter).toMatchObject({ status: 'dead', firingId: f!.id })
     expect((await p.http('POST', '/api/webhook-allowlist', { host: '127.0.0.1' }, token)).status).toBe(201)
-    expect((await p.http('PATCH', `/api/alert-dead-letters/${letter.id}`, { replay: true }, token)).status).toBe(200)
+    expect(
+      (await p.http('PATCH', `/api/alert-dead-letters/${letter.id}`, { replay: true }, token)).status,
+    ).toBe(200)
     await jobsOf(p).drain()
     expect(hook.hits).toHaveLength(before + 1)
     expect(JSON.parse(hook.hits.at(-1)!.body).data.record.code).toBe('C-HOOK-2')
-    expect((await p.http('GET', '/api/alert-dead-letters', undefined, token)).body.find((d: { id: number }) => d.id === letter.id)).toBeUndefined()
+    expect(
+      (await p.http('GET', '/api/alert-dead-letters', undefined, token)).body.find(
+        (d: { id: number }) => d.id === letter.id,
+      ),
+    ).toBeUndefined()
   })
 
   it('sends e-mail over SMTP to a local sink, values HTML-escaped', async () => {
@@ -208,7 +278,15 @@ describe('webhooks and e-mail', () => {
         name: 'customer-mail',
         trigger: { type: 'event', entity: 'customer', on: 'created' },
         conditions: { all: [{ fact: 'record', path: '$.code', operator: 'equal', value: 'C-MAIL' }] },
-        actions: [{ type: 'email', to: ['ops@example.com'], roles: ['admin'], subject: 'New customer {{record.name}}', body: '<p>Welcome <b>{{record.name}}</b></p>' }],
+        actions: [
+          {
+            type: 'email',
+            to: ['ops@example.com'],
+            roles: ['admin'],
+            subject: 'New customer {{record.name}}',
+            body: '<p>Welcome <b>{{record.name}}</b></p>',
+          },
+        ],
       })
       await created(client(p, token), '/api/customers', { code: 'c-mail', name: '<script>alert(1)</script>' })
       await jobsOf(p).drain()
@@ -220,7 +298,10 @@ describe('webhooks and e-mail', () => {
       expect(html).not.toContain('<script>')
       expect(raw).toContain('Welcome <script>alert(1)</script>')
       const [f] = await firings(p, 'customer-mail')
-      expect(f!.actions[0]).toMatchObject({ status: 'done', outcome: { sent: expect.arrayContaining(['ops@example.com']) } })
+      expect(f!.actions[0]).toMatchObject({
+        status: 'done',
+        outcome: { sent: expect.arrayContaining(['ops@example.com']) },
+      })
     } finally {
       await new Promise<void>((r) => smtp.close(() => r()))
     }

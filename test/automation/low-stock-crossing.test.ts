@@ -14,7 +14,11 @@ let warehouse: { id: number }
 const RULE = 'low-stock-after-shipment'
 
 async function order(quantity: number): Promise<{ id: number; number: string }> {
-  const r = await client(p, token)('POST', '/api/orders', { customerId: fx.customerId, warehouseId: fx.warehouseId, lines: [{ productId: fx.products.widget, quantity }] })
+  const r = await client(p, token)('POST', '/api/orders', {
+    customerId: fx.customerId,
+    warehouseId: fx.warehouseId,
+    lines: [{ productId: fx.products.widget, quantity }],
+  })
   if (r.status !== 201) throw new Error(`order → ${r.status} ${JSON.stringify(r.body)}`)
   return r.body
 }
@@ -23,7 +27,10 @@ async function act(id: number, action: string): Promise<void> {
   if (r.status !== 201) throw new Error(`${action} → ${r.status} ${JSON.stringify(r.body)}`)
 }
 const available = async () => {
-  const l = (await p.db.knex('stock_levels').where({ productId: fx.products.widget, warehouseId: fx.warehouseId }).first()) as { onHand: number; reserved: number }
+  const l = (await p.db
+    .knex('stock_levels')
+    .where({ productId: fx.products.widget, warehouseId: fx.warehouseId })
+    .first()) as { onHand: number; reserved: number }
   return l.onHand - l.reserved
 }
 
@@ -33,8 +40,14 @@ beforeAll(async () => {
   token = await p.login()
   fx = await loopFixture(p, 'LS')
   warehouse = await user(p, token, 'ls-stock@test.local', ['warehouse'])
-  const level = (await p.db.knex('stock_levels').where({ productId: fx.products.widget, warehouseId: fx.warehouseId }).first()) as { id: number }
-  expect((await p.http('PATCH', `/api/stock-levels/${level.id}`, { reorderPoint: 95, reorderQuantity: 40 }, token)).status).toBe(200)
+  const level = (await p.db
+    .knex('stock_levels')
+    .where({ productId: fx.products.widget, warehouseId: fx.warehouseId })
+    .first()) as { id: number }
+  expect(
+    (await p.http('PATCH', `/api/stock-levels/${level.id}`, { reorderPoint: 95, reorderQuantity: 40 }, token))
+      .status,
+  ).toBe(200)
 })
 afterAll(async () => {
   await p?.close()
@@ -48,8 +61,17 @@ describe('low stock fires once per crossing of the reorder point', () => {
     expect(await available()).toBe(90)
     let list = await firings(p, RULE)
     expect(list).toHaveLength(1)
-    expect(list[0]).toMatchObject({ status: 'fired', recordId: String(a.id), trigger: { on: 'transition', action: 'submit' } })
-    expect(list[0]!.item).toMatchObject({ available: 90, previousAvailable: 100, reorderPoint: 95, reserved: 10 })
+    expect(list[0]).toMatchObject({
+      status: 'fired',
+      recordId: String(a.id),
+      trigger: { on: 'transition', action: 'submit' },
+    })
+    expect(list[0]!.item).toMatchObject({
+      available: 90,
+      previousAvailable: 100,
+      reorderPoint: 95,
+      reserved: 10,
+    })
 
     for (const x of ['approve', 'ship']) await act(a.id, x)
     const b = await order(5)
@@ -62,18 +84,38 @@ describe('low stock fires once per crossing of the reorder point', () => {
     expect(list).toHaveLength(1)
 
     await jobsOf(p).drain()
-    const notes = (await p.db.knex('notifications').where({ userId: warehouse.id, ruleName: RULE })) as Array<{ body: string }>
+    const notes = (await p.db
+      .knex('notifications')
+      .where({ userId: warehouse.id, ruleName: RULE })) as Array<{ body: string }>
     expect(notes).toHaveLength(1)
-    expect(notes[0]!.body).toBe(`W: 90 available after submit of order ${a.number}, was 100 (reorder point 95, reorder 40).`)
+    expect(notes[0]!.body).toBe(
+      `W: 90 available after submit of order ${a.number}, was 100 (reorder point 95, reorder 40).`,
+    )
   })
 
   it('fires again after stock was received above the point and a reservation crosses it once more', async () => {
-    expect((await p.http('POST', '/api/stock-receipts', { productId: fx.products.widget, warehouseId: fx.warehouseId, quantity: 50, reference: 'PO-2' }, token)).status).toBe(201)
+    expect(
+      (
+        await p.http(
+          'POST',
+          '/api/stock-receipts',
+          { productId: fx.products.widget, warehouseId: fx.warehouseId, quantity: 50, reference: 'PO-2' },
+          token,
+        )
+      ).status,
+    ).toBe(201)
     expect(await available()).toBe(135)
     const d = await order(41)
     // a dry run of the every-transition rule as a submit agrees with what the submit does
-    const id = ((await p.http('GET', `/api/alert-rules?name=${RULE}`, undefined, token)).body as Array<{ id: number }>)[0]!.id
-    const dry = await p.http('POST', `/api/alert-rules/${id}/dry-run`, { record: { id: d.id }, action: 'submit' }, token)
+    const id = (
+      (await p.http('GET', `/api/alert-rules?name=${RULE}`, undefined, token)).body as Array<{ id: number }>
+    )[0]!.id
+    const dry = await p.http(
+      'POST',
+      `/api/alert-rules/${id}/dry-run`,
+      { record: { id: d.id }, action: 'submit' },
+      token,
+    )
     expect(dry.status).toBe(201)
     expect(dry.body.matched).toBe(true)
     expect(dry.body.evaluations[0].item).toMatchObject({ available: 94, previousAvailable: 135 })
@@ -91,15 +133,40 @@ describe('low stock fires once per crossing of the reorder point', () => {
     await rule(p, token, 'alert', {
       name: 'order-left-submitted',
       trigger: { type: 'event', entity: 'order', on: 'transition' },
-      conditions: { all: [
-        { fact: 'changes', path: '$.status.from', operator: 'equal', value: 'submitted' },
-        { fact: 'previous', path: '$.status', operator: 'equal', value: 'submitted' },
-      ] },
-      actions: [{ type: 'notify', roles: ['admin'], title: '{{record.number}}: {{changes.status.from}} → {{changes.status.to}}' }],
+      conditions: {
+        all: [
+          { fact: 'changes', path: '$.status.from', operator: 'equal', value: 'submitted' },
+          { fact: 'previous', path: '$.status', operator: 'equal', value: 'submitted' },
+        ],
+      },
+      actions: [
+        {
+          type: 'notify',
+          roles: ['admin'],
+          title: '{{record.number}}: {{changes.status.from}} → {{changes.status.to}}',
+        },
+      ],
     })
-    const bad = await p.http('POST', '/api/alert-rules', { definition: { name: 'bad-changes', trigger: { type: 'event', entity: 'order', on: 'patched' }, conditions: { all: [{ fact: 'changes', path: '$.colour.to', operator: 'equal', value: 1 }] }, actions: [{ type: 'notify', roles: ['admin'], title: 'x' }] } }, token)
+    const bad = await p.http(
+      'POST',
+      '/api/alert-rules',
+      {
+        definition: {
+          name: 'bad-changes',
+          trigger: { type: 'event', entity: 'order', on: 'patched' },
+          conditions: { all: [{ fact: 'changes', path: '$.colour.to', operator: 'equal', value: 1 }] },
+          actions: [{ type: 'notify', roles: ['admin'], title: 'x' }],
+        },
+      },
+      token,
+    )
     expect(bad.status).toBe(400)
-    expect(bad.body.errors).toEqual([expect.objectContaining({ path: '/definition/conditions/all/0/path', message: expect.stringContaining('colour') })])
+    expect(bad.body.errors).toEqual([
+      expect.objectContaining({
+        path: '/definition/conditions/all/0/path',
+        message: expect.stringContaining('colour'),
+      }),
+    ])
     const o = await order(1)
     await act(o.id, 'submit')
     expect(await firings(p, 'order-left-submitted')).toHaveLength(0)
@@ -113,17 +180,45 @@ describe('low stock fires once per crossing of the reorder point', () => {
 
   it('upgrades a stored, never edited old default to the crossing rule, and leaves an edited one alone', async () => {
     const knex = p.db.knex
-    const row = (await knex('plume_rules').where({ name: RULE }).first()) as { id: number; definition: unknown; version: number }
-    const old = { name: RULE, trigger: { type: 'event', entity: 'order', on: 'transition', action: 'ship' }, forEach: 'orderStock', conditions: { all: [{ fact: 'item', path: '$.available', operator: 'lessThan', value: { fact: 'item', path: '$.reorderPoint' } }] }, actions: [{ type: 'notify', roles: ['warehouse'], title: 'Low stock' }] }
-    await knex('plume_rules').where({ id: row.id }).update({ definition: JSON.stringify(old), version: 1, updatedBy: 1 })
+    const row = (await knex('plume_rules').where({ name: RULE }).first()) as {
+      id: number
+      definition: unknown
+      version: number
+    }
+    const old = {
+      name: RULE,
+      trigger: { type: 'event', entity: 'order', on: 'transition', action: 'ship' },
+      forEach: 'orderStock',
+      conditions: {
+        all: [
+          {
+            fact: 'item',
+            path: '$.available',
+            operator: 'lessThan',
+            value: { fact: 'item', path: '$.reorderPoint' },
+          },
+        ],
+      },
+      actions: [{ type: 'notify', roles: ['warehouse'], title: 'Low stock' }],
+    }
+    await knex('plume_rules')
+      .where({ id: row.id })
+      .update({ definition: JSON.stringify(old), version: 1, updatedBy: 1 })
     await knex.transaction((trx) => lowStockCrossingMigration.up({} as never, trx))
     expect(((await knex('plume_rules').where({ id: row.id }).first()) as { version: number }).version).toBe(1)
     await knex('plume_rules').where({ id: row.id }).update({ updatedBy: null })
     await knex.transaction((trx) => lowStockCrossingMigration.up({} as never, trx))
-    const upgraded = (await knex('plume_rules').where({ id: row.id }).first()) as { version: number; definition: unknown }
+    const upgraded = (await knex('plume_rules').where({ id: row.id }).first()) as {
+      version: number
+      definition: unknown
+    }
     expect(upgraded.version).toBe(2)
-    const def = (typeof upgraded.definition === 'string' ? JSON.parse(upgraded.definition) : upgraded.definition) as { trigger: Record<string, unknown> }
+    const def = (
+      typeof upgraded.definition === 'string' ? JSON.parse(upgraded.definition) : upgraded.definition
+    ) as { trigger: Record<string, unknown> }
     expect(def.trigger).toEqual({ type: 'event', entity: 'order', on: 'transition' })
-    expect(await knex('plume_rule_versions').where({ ruleId: row.id, version: 2, change: 'upgrade' })).toHaveLength(1)
+    expect(
+      await knex('plume_rule_versions').where({ ruleId: row.id, version: 2, change: 'upgrade' }),
+    ).toHaveLength(1)
   })
 })

@@ -32,16 +32,28 @@ describe('a rule that notifies nobody says so in its firing log', () => {
     const id = await customer('NR-1')
     await jobsOf(p).drain()
     const [f] = await firings(p, 'nobody-holds-role')
-    expect(f).toMatchObject({ status: 'fired', recordId: String(id), message: 'no recipients: no active user holds role "warehouse"' })
-    expect(f!.actions).toEqual([expect.objectContaining({
-      type: 'notify',
-      status: 'done',
-      outcome: expect.objectContaining({ notified: [] }),
-      reason: { en: 'no recipients: no active user holds role "warehouse"', 'zh-CN': '无接收人：没有在职用户拥有角色 "warehouse"' },
-    })])
+    expect(f).toMatchObject({
+      status: 'fired',
+      recordId: String(id),
+      message: 'no recipients: no active user holds role "warehouse"',
+    })
+    expect(f!.actions).toEqual([
+      expect.objectContaining({
+        type: 'notify',
+        status: 'done',
+        outcome: expect.objectContaining({ notified: [] }),
+        reason: {
+          en: 'no recipients: no active user holds role "warehouse"',
+          'zh-CN': '无接收人：没有在职用户拥有角色 "warehouse"',
+        },
+      }),
+    ])
     // the dry run says so before anything fires
     const dry = await p.http('POST', `/api/alert-rules/${f!.ruleId}/dry-run`, { record: { id } }, token)
-    expect(dry.body.actions[0].wouldDo).toMatchObject({ messages: [], noRecipients: { en: 'no recipients: no active user holds role "warehouse"' } })
+    expect(dry.body.actions[0].wouldDo).toMatchObject({
+      messages: [],
+      noRecipients: { en: 'no recipients: no active user holds role "warehouse"' },
+    })
   })
 
   it('names users that do not exist or are inactive; a firing that reached someone has no such reason', async () => {
@@ -49,13 +61,19 @@ describe('a rule that notifies nobody says so in its firing log', () => {
       name: 'nobody-by-id',
       trigger: { type: 'event', entity: 'customer', on: 'created' },
       conditions: { all: [] },
-      actions: [{ type: 'notify', users: [99999], title: 'x' }, { type: 'notify', roles: ['admin'], title: 'y' }],
+      actions: [
+        { type: 'notify', users: [99999], title: 'x' },
+        { type: 'notify', roles: ['admin'], title: 'y' },
+      ],
     })
     await customer('NR-2')
     await jobsOf(p).drain()
     const [f] = await firings(p, 'nobody-by-id')
     expect(f!.message).toBe('no recipients: user 99999 does not exist or is inactive')
-    expect(f!.actions[0].reason).toEqual({ en: 'no recipients: user 99999 does not exist or is inactive', 'zh-CN': '无接收人：用户 99999 不存在或已停用' })
+    expect(f!.actions[0].reason).toEqual({
+      en: 'no recipients: user 99999 does not exist or is inactive',
+      'zh-CN': '无接收人：用户 99999 不存在或已停用',
+    })
     expect(f!.actions[1]).not.toHaveProperty('reason')
     expect(f!.actions[1].outcome.notified).toHaveLength(1)
   })

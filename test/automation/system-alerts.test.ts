@@ -29,16 +29,22 @@ describe('system metrics as alert facts', () => {
   it('ships default rules on the system fact (disk, memory, job backlog)', async () => {
     const r = await p.http('GET', '/api/alert-rules', undefined, token)
     const names = (r.body as Array<{ name: string }>).map((x) => x.name)
-    expect(names).toEqual(expect.arrayContaining(['system-disk-free-below-10', 'system-memory-above-90', 'system-job-backlog']))
+    expect(names).toEqual(
+      expect.arrayContaining(['system-disk-free-below-10', 'system-memory-above-90', 'system-job-backlog']),
+    )
   })
 
-  it('evaluates the system rules before any sample was taken, on the evaluation\'s own connection', async () => {
+  it("evaluates the system rules before any sample was taken, on the evaluation's own connection", async () => {
     // PGlite has one connection, held by the schedule slot's transaction: the fact samples through it
     expect(samplerOf().snapshot(at(-30))).toBeUndefined()
     await engineOf(p).runSchedules(at(-30))
     expect(samplerOf().snapshot(at(-30))).toMatchObject({ samples: 1, diskFreePct: expect.any(Number) })
     const all = await p.app.service('api/alert-firings').find({ query: { $limit: 500 } })
-    expect((all.data as Array<{ ruleName: string; status: string }>).filter((f) => f.ruleName.startsWith('system-'))).toEqual([])
+    expect(
+      (all.data as Array<{ ruleName: string; status: string }>).filter((f) =>
+        f.ruleName.startsWith('system-'),
+      ),
+    ).toEqual([])
   })
 
   it('"disk free below 10 % for 5 minutes" fires on injected values only once the low level has held 5 minutes', async () => {
@@ -59,7 +65,9 @@ describe('system metrics as alert facts', () => {
     expect(f).toHaveLength(1)
     await jobsOf(p).drain({ now: at(12) })
     const admin = (await p.db.knex('users').where({ email: p.adminEmail }).first('id')) as { id: number }
-    const notes = (await p.db.knex('notifications').where({ userId: admin.id, ruleName: 'system-disk-free-below-10' })) as Array<{ title: string }>
+    const notes = (await p.db
+      .knex('notifications')
+      .where({ userId: admin.id, ruleName: 'system-disk-free-below-10' })) as Array<{ title: string }>
     expect(notes).toHaveLength(1)
     expect(notes[0]!.title).toMatch(/^Disk almost full: 3\.5 % free/)
     expect(notes[0]!.title).toMatch(/磁盘空间不足/)
@@ -81,10 +89,20 @@ describe('system metrics as alert facts', () => {
   })
 
   it('refuses a rule reading a field the system fact does not have (400 naming it)', async () => {
-    const r = await p.http('POST', '/api/alert-rules', {
-      kind: 'alert',
-      definition: { name: 'bad-system', trigger: { type: 'schedule', cron: '* * * * *' }, conditions: { all: [{ fact: 'system', path: '$.gpuPct', operator: 'greaterThan', value: 1 }] }, actions: [{ type: 'notify', roles: ['admin'], title: 'x' }] },
-    }, token)
+    const r = await p.http(
+      'POST',
+      '/api/alert-rules',
+      {
+        kind: 'alert',
+        definition: {
+          name: 'bad-system',
+          trigger: { type: 'schedule', cron: '* * * * *' },
+          conditions: { all: [{ fact: 'system', path: '$.gpuPct', operator: 'greaterThan', value: 1 }] },
+          actions: [{ type: 'notify', roles: ['admin'], title: 'x' }],
+        },
+      },
+      token,
+    )
     expect(r.status).toBe(400)
     expect(JSON.stringify(r.body)).toMatch(/gpuPct/)
   })

@@ -52,8 +52,17 @@ export function cpuSample(): CpuSample {
  * CPU per operation between two samples, and the rate the whole machine could sustain at that
  * cost with every core busy (PostgreSQL's processes that ended meanwhile are not counted).
  */
-export function cpuPer(a: CpuSample, b: CpuSample, ops: number): { node: number; postgres: number | null; machine: number | null; ceiling: number | null } {
+export function cpuPer(
+  a: CpuSample,
+  b: CpuSample,
+  ops: number,
+): { node: number; postgres: number | null; machine: number | null; ceiling: number | null } {
   const per = (x: number | null, y: number | null) => (x === null || y === null ? null : (y - x) / ops)
   const machine = per(a.machine, b.machine)
-  return { node: (b.node - a.node) / ops, postgres: per(a.postgres, b.postgres), machine, ceiling: machine ? (availableParallelism() * 1000) / machine : null }
+  return {
+    node: (b.node - a.node) / ops,
+    postgres: per(a.postgres, b.postgres),
+    machine,
+    ceiling: machine ? (availableParallelism() * 1000) / machine : null,
+  }
 }

@@ -40,28 +40,51 @@ await db.raw('drop schema public cascade; create schema public')
 const plume = await start('./servers/plume.ts', 3331)
 const hand = await start('./servers/hand.ts', 3332)
 try {
-  const rows = Array.from({ length: ROWS }, (_, i) => ({ code: `B-${i}`, name: `Bench customer ${i}`, creditLimit: `${i}.50`, status: 'active' }))
+  const rows = Array.from({ length: ROWS }, (_, i) => ({
+    code: `B-${i}`,
+    name: `Bench customer ${i}`,
+    creditLimit: `${i}.50`,
+    status: 'active',
+  }))
   await db.batchInsert('customers', rows, 1000)
   await db.raw('analyze customers')
   const auth = await fetch('http://127.0.0.1:3331/api/authentication', {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ strategy: 'local', email: 'bench@plume.local', password: 'bench-Password-1' }),
   }).then((r) => r.json() as Promise<{ accessToken: string }>)
   const headers = { authorization: `Bearer ${auth.accessToken}` }
   let i = 0
   const nextId = () => (i = (i % ROWS) + 1)
   const getReq = (base: string, h: Record<string, string> = {}) => ({
-    requests: [{ method: 'GET' as const, headers: h, setupRequest: (req: autocannon.Request) => ({ ...req, path: `${base}/${nextId()}` }) }],
+    requests: [
+      {
+        method: 'GET' as const,
+        headers: h,
+        setupRequest: (req: autocannon.Request) => ({ ...req, path: `${base}/${nextId()}` }),
+      },
+    ],
   })
   const listReq = (path: string, h: Record<string, string> = {}) => ({
-    requests: [{ method: 'GET' as const, headers: h, setupRequest: (req: autocannon.Request) => ({ ...req, path: `${path}${(nextId() % 200) * 25}` }) }],
+    requests: [
+      {
+        method: 'GET' as const,
+        headers: h,
+        setupRequest: (req: autocannon.Request) => ({ ...req, path: `${path}${(nextId() % 200) * 25}` }),
+      },
+    ],
   })
   // both sides must answer with the same record, or the comparison says nothing
   const [mine, theirs] = await Promise.all([
-    fetch('http://127.0.0.1:3331/api/customers/1', { headers }).then((r) => r.json() as Promise<Record<string, unknown>>),
+    fetch('http://127.0.0.1:3331/api/customers/1', { headers }).then(
+      (r) => r.json() as Promise<Record<string, unknown>>,
+    ),
     fetch('http://127.0.0.1:3332/customers/1').then((r) => r.json() as Promise<Record<string, unknown>>),
   ])
-  if (JSON.stringify(Object.keys(mine).sort()) !== JSON.stringify(Object.keys(theirs).sort())) throw new Error(`crud bench: the two servers answer different fields: ${Object.keys(mine)} vs ${Object.keys(theirs)}`)
+  if (JSON.stringify(Object.keys(mine).sort()) !== JSON.stringify(Object.keys(theirs).sort()))
+    throw new Error(
+      `crud bench: the two servers answer different fields: ${Object.keys(mine)} vs ${Object.keys(theirs)}`,
+    )
   // warm up both
   await run('warm', { url: 'http://127.0.0.1:3331', duration: 2, ...getReq('/api/customers', headers) })
   await run('warm', { url: 'http://127.0.0.1:3332', duration: 2, ...getReq('/customers') })
@@ -79,16 +102,32 @@ try {
     return rounds
   }
   const results: Array<[string, Array<[number, number]>]> = [
-    ['GET by id', await measure({ url: 'http://127.0.0.1:3331', ...getReq('/api/customers', headers) }, { url: 'http://127.0.0.1:3332', ...getReq('/customers') })],
-    ['paged list (25, counted)', await measure({ url: 'http://127.0.0.1:3331', ...listReq('/api/customers?$limit=25&$skip=', headers) }, { url: 'http://127.0.0.1:3332', ...listReq('/customers?limit=25&skip=') })],
+    [
+      'GET by id',
+      await measure(
+        { url: 'http://127.0.0.1:3331', ...getReq('/api/customers', headers) },
+        { url: 'http://127.0.0.1:3332', ...getReq('/customers') },
+      ),
+    ],
+    [
+      'paged list (25, counted)',
+      await measure(
+        { url: 'http://127.0.0.1:3331', ...listReq('/api/customers?$limit=25&$skip=', headers) },
+        { url: 'http://127.0.0.1:3332', ...listReq('/customers?limit=25&skip=') },
+      ),
+    ],
   ]
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-  console.log(`\nGenerated service vs hand-written Koa + pg (PostgreSQL, ${ROWS} rows, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION}s per side, auth + validation on)`)
+  console.log(
+    `\nGenerated service vs hand-written Koa + pg (PostgreSQL, ${ROWS} rows, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION}s per side, auth + validation on)`,
+  )
   console.log('| operation | Plume req/s | hand-written req/s | ratio per round | median ratio |')
   console.log('|---|---|---|---|---|')
   for (const [name, rounds] of results) {
     const ratios = rounds.map(([a, b]) => a / b)
-    console.log(`| ${name} | ${rounds.map(([a]) => a.toFixed(0)).join(' / ')} | ${rounds.map(([, b]) => b.toFixed(0)).join(' / ')} | ${ratios.map((x) => x.toFixed(2)).join(' / ')} | ${median(ratios).toFixed(2)} |`)
+    console.log(
+      `| ${name} | ${rounds.map(([a]) => a.toFixed(0)).join(' / ')} | ${rounds.map(([, b]) => b.toFixed(0)).join(' / ')} | ${ratios.map((x) => x.toFixed(2)).join(' / ')} | ${median(ratios).toFixed(2)} |`,
+    )
   }
 } finally {
   plume.kill()

@@ -8,7 +8,12 @@
  *    of series where the chosen method beats seasonal naive.
  * Run: npx tsx test/bench/forecast.ts [series]
  */
-import { backtest, forecastSeries, methodFrom, seasonalNaive } from '../../plugins/inventory/src/forecast/index.js'
+import {
+  backtest,
+  forecastSeries,
+  methodFrom,
+  seasonalNaive,
+} from '../../plugins/inventory/src/forecast/index.js'
 
 function rng(seed: number): () => number {
   let a = seed
@@ -62,8 +67,15 @@ for (const y of series) {
   methods.set(f.method, (methods.get(f.method) ?? 0) + 1)
 }
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9
-console.log(`forecast ${count} series × 104 weeks: ${seconds.toFixed(2)} s (${((seconds / count) * 1e6).toFixed(0)} µs per series; target < 60 s)`)
-console.log(`  methods chosen: ${[...methods].sort((a, b) => b[1] - a[1]).map(([m, n]) => `${m} ${((100 * n) / count).toFixed(1)} %`).join(', ')}`)
+console.log(
+  `forecast ${count} series × 104 weeks: ${seconds.toFixed(2)} s (${((seconds / count) * 1e6).toFixed(0)} µs per series; target < 60 s)`,
+)
+console.log(
+  `  methods chosen: ${[...methods]
+    .sort((a, b) => b[1] - a[1])
+    .map(([m, n]) => `${m} ${((100 * n) / count).toFixed(1)} %`)
+    .join(', ')}`,
+)
 
 // 2. accuracy on a held-out quarter
 const sample = Math.min(count, 2000)
@@ -79,4 +91,6 @@ for (let i = 0; i < sample; i++) {
   naiveErr += naive
   if (chosen < naive) wins++
 }
-console.log(`held-out accuracy on ${sample} demo series (4 weeks ahead, last 13 weeks): chosen ÷ seasonal naive MAE = ${(chosenErr / naiveErr).toFixed(3)} (target ≤ 0.85); chosen beats seasonal naive on ${((100 * wins) / sample).toFixed(1)} % of series`)
+console.log(
+  `held-out accuracy on ${sample} demo series (4 weeks ahead, last 13 weeks): chosen ÷ seasonal naive MAE = ${(chosenErr / naiveErr).toFixed(3)} (target ≤ 0.85); chosen beats seasonal naive on ${((100 * wins) / sample).toFixed(1)} % of series`,
+)

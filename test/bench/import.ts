@@ -21,16 +21,34 @@ const p = await startTestPlatform()
 try {
   let token = await p.login()
   const lines = ['code,name,email,creditLimit,paymentTermsDays']
-  for (let i = 1; i <= ROWS; i++) lines.push(`B-${i},Bench customer ${i},b${i}@example.com,${i % 100000}.50,30`)
+  for (let i = 1; i <= ROWS; i++)
+    lines.push(`B-${i},Bench customer ${i},b${i}@example.com,${i % 100000}.50,30`)
   const file = Buffer.from(lines.join('\n'))
   let t = performance.now()
-  const first = await p.http('POST', '/api/imports', { entity: 'customer', format: 'csv', file: file.subarray(0, PART).toString('base64'), more: file.length > PART }, token)
+  const first = await p.http(
+    'POST',
+    '/api/imports',
+    {
+      entity: 'customer',
+      format: 'csv',
+      file: file.subarray(0, PART).toString('base64'),
+      more: file.length > PART,
+    },
+    token,
+  )
   let last = first
   for (let at = PART; at < file.length; at += PART) {
-    last = await p.http('PATCH', `/api/imports/${first.body.id}`, { append: file.subarray(at, at + PART).toString('base64'), more: at + PART < file.length }, token)
+    last = await p.http(
+      'PATCH',
+      `/api/imports/${first.body.id}`,
+      { append: file.subarray(at, at + PART).toString('base64'), more: at + PART < file.length },
+      token,
+    )
   }
   if (last.body.status !== 'uploaded') throw new Error(`upload: ${JSON.stringify(last.body).slice(0, 300)}`)
-  console.log(`  upload ${(file.length / 1e6).toFixed(1)} MB in ${Math.ceil(file.length / PART)} parts: ${((performance.now() - t) / 1000).toFixed(1)} s`)
+  console.log(
+    `  upload ${(file.length / 1e6).toFixed(1)} MB in ${Math.ceil(file.length / PART)} parts: ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  )
   for (const mode of ['dry-run', 'commit'] as const) {
     t = performance.now()
     const started = await p.http('PATCH', `/api/imports/${first.body.id}`, { run: mode }, token)
@@ -46,8 +64,11 @@ try {
       else rec = polled.body
     }
     const s = (performance.now() - t) / 1000
-    if (rec.errorCount) throw new Error(`${mode}: ${rec.errorCount} errors, first ${JSON.stringify(rec.errors[0])}`)
-    console.log(`  ${mode} of ${ROWS} customers: ${s.toFixed(1)} s (${Math.round(ROWS / s)} rows/s; ${rec.created} created, ${rec.updated} updated; 100,000 rows at this rate: ${Math.round((100_000 / ROWS) * s)} s, target < 60 s)`)
+    if (rec.errorCount)
+      throw new Error(`${mode}: ${rec.errorCount} errors, first ${JSON.stringify(rec.errors[0])}`)
+    console.log(
+      `  ${mode} of ${ROWS} customers: ${s.toFixed(1)} s (${Math.round(ROWS / s)} rows/s; ${rec.created} created, ${rec.updated} updated; 100,000 rows at this rate: ${Math.round((100_000 / ROWS) * s)} s, target < 60 s)`,
+    )
   }
   console.log(`  load average while measured: ${loadavg()[0]!.toFixed(1)} (2 cores shared)`)
 } finally {

@@ -28,23 +28,56 @@ must(await p.http('POST', '/api/entity-definitions', { definition: def }, token)
 const knex = p.db.knex
 let t0 = performance.now()
 await knex.raw(`insert into bench_rows ("code") select 'c' || g from generate_series(1, ${ROWS}) as g`)
-console.log(`  seeded ${ROWS.toLocaleString('en')} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s (${p.kind})`)
-const filenode = async () => ((await knex.raw(`select pg_relation_filenode('bench_rows') as f`)) as { rows: Array<{ f: unknown }> }).rows[0]?.f
+console.log(
+  `  seeded ${ROWS.toLocaleString('en')} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s (${p.kind})`,
+)
+const filenode = async () =>
+  ((await knex.raw(`select pg_relation_filenode('bench_rows') as f`)) as { rows: Array<{ f: unknown }> })
+    .rows[0]?.f
 
-const withNote = { ...def, properties: { ...def.properties, note: { type: ['string', 'null'], maxLength: 200, 'x-ui': { label: label('Note', '备注') } } } }
+const withNote = {
+  ...def,
+  properties: {
+    ...def.properties,
+    note: { type: ['string', 'null'], maxLength: 200, 'x-ui': { label: label('Note', '备注') } },
+  },
+}
 const before = await filenode()
 t0 = performance.now()
-const preview = must(await p.http('POST', '/api/entity-definitions/benchRow/preview', { definition: withNote }, token), 'preview')
+const preview = must(
+  await p.http('POST', '/api/entity-definitions/benchRow/preview', { definition: withNote }, token),
+  'preview',
+)
 const tPreview = performance.now() - t0
 t0 = performance.now()
-must(await p.http('POST', '/api/entity-definitions/benchRow/apply', { definition: withNote, hash: preview.hash }, token), 'apply')
+must(
+  await p.http(
+    'POST',
+    '/api/entity-definitions/benchRow/apply',
+    { definition: withNote, hash: preview.hash },
+    token,
+  ),
+  'apply',
+)
 const tApply = performance.now() - t0
 const after = await filenode()
-console.log(`  add nullable field: preview ${tPreview.toFixed(0)} ms, apply ${tApply.toFixed(0)} ms — table rewritten: ${before === after ? 'no' : 'YES'} (${(preview.statements as string[]).join('; ')})`)
+console.log(
+  `  add nullable field: preview ${tPreview.toFixed(0)} ms, apply ${tApply.toFixed(0)} ms — table rewritten: ${before === after ? 'no' : 'YES'} (${(preview.statements as string[]).join('; ')})`,
+)
 
 const renamed = { ...withNote, properties: { code: def.properties.code, remark: withNote.properties.note } }
 t0 = performance.now()
-must(await p.http('PATCH', '/api/entity-definitions/benchRow', { definition: renamed, renames: { note: 'remark' } }, token), 'rename')
-console.log(`  rename a field: ${(performance.now() - t0).toFixed(0)} ms — table rewritten: ${(await filenode()) === after ? 'no' : 'YES'}`)
+must(
+  await p.http(
+    'PATCH',
+    '/api/entity-definitions/benchRow',
+    { definition: renamed, renames: { note: 'remark' } },
+    token,
+  ),
+  'rename',
+)
+console.log(
+  `  rename a field: ${(performance.now() - t0).toFixed(0)} ms — table rewritten: ${(await filenode()) === after ? 'no' : 'YES'}`,
+)
 await p.close()
 if (before !== after) process.exit(1)

@@ -18,26 +18,49 @@ const p = await startTestPlatform({ pluginDirs: [], entityDirs: builtInEntityDir
 const { app } = p
 const engine = app.get('permissionEngine') as PermissionEngine
 // the core's default rules and the built-in plugins' grants (the rules of a real deployment)
-const needed = [...readRuleFiles().flatMap((f) => f.rules as PermissionRule[]), ...(grants.rules as PermissionRule[])]
+const needed = [
+  ...readRuleFiles().flatMap((f) => f.rules as PermissionRule[]),
+  ...(grants.rules as PermissionRule[]),
+]
 const entities = [...p.entities.values()]
 const crud = ['find', 'get', 'create', 'patch', 'update', 'remove']
 const noise: PermissionRule[] = []
 for (let i = 0; noise.length + needed.length < 1000; i++) {
   const e = entities[i % entities.length]!
-  const owned = 'partnerId' in e.fields ? { row: { partnerId: { $fact: 'user.partnerId' } } } : 'ownerId' in e.fields ? { row: { ownerId: { $fact: 'user.id' } } } : {}
+  const owned =
+    'partnerId' in e.fields
+      ? { row: { partnerId: { $fact: 'user.partnerId' } } }
+      : 'ownerId' in e.fields
+        ? { row: { ownerId: { $fact: 'user.id' } } }
+        : {}
   noise.push({
     name: `noise-${i}`,
     effect: i % 17 === 0 ? 'deny' : 'allow',
     entities: [e.name],
     actions: [crud[i % crud.length]!, crud[(i + 2) % crud.length]!],
-    conditions: { all: [{ fact: 'user', path: '$.roles', operator: 'contains', value: `role_${i % 40}` }, { fact: 'user', path: '$.attributes.level', operator: 'greaterThan', value: i % 5 }] },
+    conditions: {
+      all: [
+        { fact: 'user', path: '$.roles', operator: 'contains', value: `role_${i % 40}` },
+        { fact: 'user', path: '$.attributes.level', operator: 'greaterThan', value: i % 5 },
+      ],
+    },
     ...(i % 17 === 0 ? {} : owned),
-    ...(i % 3 === 0 && i % 17 !== 0 ? { fields: { hidden: [e.fieldOrder.find((f) => !['id', 'partnerId', 'ownerId'].includes(f))!] } } : {}),
+    ...(i % 3 === 0 && i % 17 !== 0
+      ? { fields: { hidden: [e.fieldOrder.find((f) => !['id', 'partnerId', 'ownerId'].includes(f))!] } }
+      : {}),
   } as PermissionRule)
 }
 
-const customer = (await app.service('api/customers').create({ code: 'B-1', name: 'Bench', partnerId: null, ownerId: null })) as { id: number }
-const manager = (await app.service('api/users').create({ email: 'mgr@bench.local', name: 'Manager', password: 'Bench-Secret-123', roles: ['sales_manager'], active: true })) as Record<string, unknown> & { id: number }
+const customer = (await app
+  .service('api/customers')
+  .create({ code: 'B-1', name: 'Bench', partnerId: null, ownerId: null })) as { id: number }
+const manager = (await app.service('api/users').create({
+  email: 'mgr@bench.local',
+  name: 'Manager',
+  password: 'Bench-Secret-123',
+  roles: ['sales_manager'],
+  active: true,
+})) as Record<string, unknown> & { id: number }
 const token = await p.login('mgr@bench.local', 'Bench-Secret-123')
 const svc = app.service('api/customers')
 
@@ -73,7 +96,9 @@ console.log(`in-process GET /api/customers/:id, ${ITER} calls × ${ROUNDS} round
 console.log(`  no permission check (internal call): ${none.toFixed(1)} µs`)
 console.log(`  needed rules (${needed.length}):            ${need.toFixed(1)} µs`)
 console.log(`  1,000 rules:                         ${thousand.toFixed(1)} µs`)
-console.log(`  added by 1,000 rules vs needed: ${(((thousand - need) / need) * 100).toFixed(2)} %   (target ≤ 5 %)`)
+console.log(
+  `  added by 1,000 rules vs needed: ${(((thousand - need) / need) * 100).toFixed(2)} %   (target ≤ 5 %)`,
+)
 console.log(`  permission layer vs none:       ${(((need - none) / none) * 100).toFixed(2)} %`)
 
 // the decision alone (what the hook adds before SQL), cached per entity/action/user facts
@@ -85,10 +110,17 @@ const decideNs = (rules: PermissionRule[]) => {
   for (let i = 0; i < n; i++) engine.decide('customer', 'get', user)
   return ((performance.now() - t0) * 1e6) / n
 }
-console.log(`  engine.decide alone: needed ${decideNs(needed).toFixed(0)} ns, 1,000 rules ${decideNs([...needed, ...noise]).toFixed(0)} ns`)
+console.log(
+  `  engine.decide alone: needed ${decideNs(needed).toFixed(0)} ns, 1,000 rules ${decideNs([...needed, ...noise]).toFixed(0)} ns`,
+)
 
 async function http(): Promise<number> {
-  const res = await autocannon({ url: `${p.url}/api/customers/${customer.id}`, connections: 8, duration: HTTP_SECONDS, headers: { authorization: `Bearer ${token}` } })
+  const res = await autocannon({
+    url: `${p.url}/api/customers/${customer.id}`,
+    connections: 8,
+    duration: HTTP_SECONDS,
+    headers: { authorization: `Bearer ${token}` },
+  })
   if (res.non2xx || res.errors) throw new Error(`http bench: ${res.non2xx} non-2xx, ${res.errors} errors`)
   return res.latency.mean
 }
@@ -97,5 +129,7 @@ const hNeeded = await http()
 engine.load([...needed, ...noise])
 const hThousand = await http()
 console.log(`HTTP GET /api/customers/:id, 8 connections, ${HTTP_SECONDS}s each (mean latency)`)
-console.log(`  needed rules: ${hNeeded.toFixed(3)} ms   1,000 rules: ${hThousand.toFixed(3)} ms   added: ${(((hThousand - hNeeded) / hNeeded) * 100).toFixed(2)} %`)
+console.log(
+  `  needed rules: ${hNeeded.toFixed(3)} ms   1,000 rules: ${hThousand.toFixed(3)} ms   added: ${(((hThousand - hNeeded) / hNeeded) * 100).toFixed(2)} %`,
+)
 await p.close()

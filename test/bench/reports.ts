@@ -31,7 +31,9 @@ async function step(name: string, fn: () => Promise<unknown>): Promise<void> {
 async function generate(k: Knex): Promise<void> {
   await k.raw('select setseed(0.42)')
   await step('catalog, partners, customers', async () => {
-    await k.raw(`insert into territories (code, name) select 'BT' || g, 'Territory ' || g from generate_series(1, 20) g`)
+    await k.raw(
+      `insert into territories (code, name) select 'BT' || g, 'Territory ' || g from generate_series(1, 20) g`,
+    )
     await k.raw(`insert into partner_tiers (code, name, rank) values ('BENCH', 'Bench tier', 1)`)
     await k.raw(`insert into partners (code, name, kind, "tierId", "territoryId")
       select 'bp' || g, 'Partner ' || g, case when g % 3 = 0 then 'reseller' else 'distributor' end,
@@ -40,23 +42,32 @@ async function generate(k: Knex): Promise<void> {
     await k.raw(`insert into customers (code, name, "partnerId")
       select 'bc' || g, 'Customer ' || g, case when g % 5 = 0 then null else (select min(id) from partners) + g % ${PARTNERS} end
       from generate_series(1, ${CUSTOMERS}) g`)
-    await k.raw(`insert into product_categories (code, name) select 'BK' || g, 'Category ' || g from generate_series(1, 50) g`)
+    await k.raw(
+      `insert into product_categories (code, name) select 'BK' || g, 'Category ' || g from generate_series(1, 50) g`,
+    )
     await k.raw(`insert into products (sku, name, "categoryId", "listPrice", cost, "taxRate")
       select 'BS' || g, 'Product ' || g, (select min(id) from product_categories) + g % 50, round((5 + random() * 200)::numeric, 2), round((2 + random() * 100)::numeric, 2), 13
       from generate_series(1, ${PRODUCTS}) g`)
-    await k.raw(`insert into warehouses (code, name) select 'BW' || g, 'Warehouse ' || g from generate_series(1, ${WAREHOUSES}) g`)
-    await k.raw(`insert into campaigns (code, name) select 'BCP' || g, 'Campaign ' || g from generate_series(1, 5) g`)
+    await k.raw(
+      `insert into warehouses (code, name) select 'BW' || g, 'Warehouse ' || g from generate_series(1, ${WAREHOUSES}) g`,
+    )
+    await k.raw(
+      `insert into campaigns (code, name) select 'BCP' || g, 'Campaign ' || g from generate_series(1, 5) g`,
+    )
     await k.raw(`insert into promotions (code, name, "campaignId", kind, "percentOff")
       select 'BPR' || g, 'Promotion ' || g, (select min(id) from campaigns) + g % 5, 'percent', 10 from generate_series(1, 20) g`)
   })
-  await step(`${ORDERS} orders`, () => k.raw(`
+  await step(`${ORDERS} orders`, () =>
+    k.raw(`
     insert into orders (number, "customerId", "partnerId", "warehouseId", status, "orderDate", currency)
     select 'BO' || g, c.id, c."partnerId", (select min(id) from warehouses) + g % ${WAREHOUSES},
       (array['draft','submitted','approved','shipped','delivered','closed','closed','closed','cancelled'])[1 + floor(random() * 9)::int],
       timestamptz '2024-01-01' + random() * interval '730 days', 'CNY'
     from generate_series(1, ${ORDERS}) g
-    join customers c on c.id = (select min(id) from customers) + (g::bigint * 7919) % ${CUSTOMERS}`))
-  await step('order lines', () => k.raw(`
+    join customers c on c.id = (select min(id) from customers) + (g::bigint * 7919) % ${CUSTOMERS}`),
+  )
+  await step('order lines', () =>
+    k.raw(`
     insert into order_lines ("orderId", "productId", quantity, "unitPrice", "listPrice", discount, "lineTotal", "taxRate", "promotionId", "orderDate", status, "partnerId", "customerId")
     select o.id, p.pid, q.qty, p.price, p.price, 0, p.price * q.qty, 13,
       case when random() < 0.1 then (select min(id) from promotions) + floor(random() * 20)::int end,
@@ -64,10 +75,13 @@ async function generate(k: Knex): Promise<void> {
     from orders o
     cross join lateral generate_series(1, 1 + (o.id % 4)) n
     cross join lateral (select 1 + floor(random() * 20)::int as qty) q
-    cross join lateral (select (select min(id) from products) + ((o.id * 31 + n * 17) % ${PRODUCTS}) as pid, round((5 + random() * 200)::numeric, 2) as price) p`))
-  await step('order totals', () => k.raw(`
+    cross join lateral (select (select min(id) from products) + ((o.id * 31 + n * 17) % ${PRODUCTS}) as pid, round((5 + random() * 200)::numeric, 2) as price) p`),
+  )
+  await step('order totals', () =>
+    k.raw(`
     update orders o set subtotal = s.t, total = s.t
-    from (select "orderId", sum("lineTotal") t from order_lines group by 1) s where o.id = s."orderId"`))
+    from (select "orderId", sum("lineTotal") t from order_lines group by 1) s where o.id = s."orderId"`),
+  )
   await step('invoices, stock, movements, tickets', async () => {
     await k.raw(`insert into invoices (number, "customerId", "partnerId", status, "issueDate", "dueDate", currency, subtotal, "taxTotal", total, "amountPaid")
       select 'BI' || g, c.id, c."partnerId", (array['issued','partially_paid','paid','void'])[1 + floor(random() * 4)::int],
@@ -95,10 +109,13 @@ async function main(): Promise<void> {
   const keep = process.env.BENCH_REPORT_DB
   let url: string | undefined
   if (keep) {
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(keep)) throw new Error('BENCH_REPORT_DB must be a plain database name')
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(keep))
+      throw new Error('BENCH_REPORT_DB must be a plain database name')
     const u = new URL(process.env.DATABASE_URL!)
     const admin = knex({ client: 'pg', connection: u.toString(), pool: { min: 0, max: 1 } })
-    const exists = (await admin.raw('select 1 from pg_database where datname = ?', [keep])) as { rows: unknown[] }
+    const exists = (await admin.raw('select 1 from pg_database where datname = ?', [keep])) as {
+      rows: unknown[]
+    }
     if (!exists.rows.length) await admin.raw(`create database ${keep}`)
     await admin.destroy()
     u.pathname = `/${keep}`
@@ -118,12 +135,18 @@ async function main(): Promise<void> {
         await p.db.knex.raw('vacuum analyze order_lines')
       })
     }
-    const counts = (await p.db.knex.raw(`select (select count(*) from orders) orders, (select count(*) from order_lines) lines`)) as { rows: Array<{ orders: string; lines: string }> }
+    const counts = (await p.db.knex.raw(
+      `select (select count(*) from orders) orders, (select count(*) from order_lines) lines`,
+    )) as { rows: Array<{ orders: string; lines: string }> }
     console.log(`  orders ${counts.rows[0]!.orders}, lines ${counts.rows[0]!.lines}`)
     const token = await p.login()
-    const load = () => loadavg().map((x) => x.toFixed(2)).join(' ')
+    const load = () =>
+      loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')
     const loadBefore = load()
-    const rows: Array<{ report: string; rows: number | string; median: number; min: number; max: number }> = []
+    const rows: Array<{ report: string; rows: number | string; median: number; min: number; max: number }> =
+      []
     for (const def of BUILT_IN_REPORTS) {
       const times: number[] = []
       let out: number | string = 0
@@ -134,9 +157,17 @@ async function main(): Promise<void> {
         if (r.status !== 200) throw new Error(`${def.code} → ${r.status} ${JSON.stringify(r.body)}`)
         out = r.body.available ? (r.body.rows as unknown[]).length : 'n/a'
       }
-      rows.push({ report: def.code, rows: out, median: Math.round(median(times)), min: Math.round(Math.min(...times)), max: Math.round(Math.max(...times)) })
+      rows.push({
+        report: def.code,
+        rows: out,
+        median: Math.round(median(times)),
+        min: Math.round(Math.min(...times)),
+        max: Math.round(Math.max(...times)),
+      })
     }
-    console.log(`\nbuilt-in reports, ${ORDERS} orders (ms, 3 runs over HTTP as admin; load average ${loadBefore} before, ${load()} after)`)
+    console.log(
+      `\nbuilt-in reports, ${ORDERS} orders (ms, 3 runs over HTTP as admin; load average ${loadBefore} before, ${load()} after)`,
+    )
     console.log('| report | rows | median | min | max |\n|---|---:|---:|---:|---:|')
     for (const r of rows) console.log(`| ${r.report} | ${r.rows} | ${r.median} | ${r.min} | ${r.max} |`)
   } finally {

@@ -30,7 +30,8 @@ async function open(viewport: { width: number; height: number }, lang: 'en' | 'z
 async function draft(lines = 1): Promise<number> {
   const id = await created(api, '/api/orders', { customerId: f.customerId, warehouseId: f.warehouseId })
   await created(api, '/api/order-lines', { orderId: id, productId: f.products.widget, quantity: 4 })
-  if (lines > 1) await created(api, '/api/order-lines', { orderId: id, productId: f.products.gadget, quantity: 2 })
+  if (lines > 1)
+    await created(api, '/api/order-lines', { orderId: id, productId: f.products.gadget, quantity: 2 })
   return id
 }
 async function to(id: number, ...steps: string[]): Promise<void> {
@@ -40,10 +41,17 @@ async function to(id: number, ...steps: string[]): Promise<void> {
 /** The action buttons on the open detail screen, once they have loaded. */
 async function shownActions(page: Page): Promise<string[]> {
   await page.waitForSelector('[data-test="record-actions"]:not([aria-busy="true"])')
-  const tests = await page.locator('[data-test="record-actions"] [data-test^="action-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-test') ?? ''))
+  const tests = await page
+    .locator('[data-test="record-actions"] [data-test^="action-"]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-test') ?? ''))
   return tests.map((t) => t.replace(/^action-/, ''))
 }
-const serverActions = async (id: number, token: string) => ((await p.http('GET', `/api/orders/${id}/actions`, undefined, token)).body.actions as Array<{ name: string }>).map((a) => a.name)
+const serverActions = async (id: number, token: string) =>
+  (
+    (await p.http('GET', `/api/orders/${id}/actions`, undefined, token)).body.actions as Array<{
+      name: string
+    }>
+  ).map((a) => a.name)
 
 beforeAll(async () => {
   ensureAdminBuilt()
@@ -68,7 +76,8 @@ describe('actions that fit the record', () => {
     const onDraft = await shownActions(page)
     expect(onDraft).toEqual(await serverActions(id, f.token))
     expect(onDraft).toEqual(expect.arrayContaining(['submit', 'cancel']))
-    for (const never of ['approve', 'ship', 'deliver', 'close', 'release-credit-hold']) expect(onDraft).not.toContain(never)
+    for (const never of ['approve', 'ship', 'deliver', 'close', 'release-credit-hold'])
+      expect(onDraft).not.toContain(never)
     await shot(page, 'actions-draft')
     await page.click('[data-test="action-submit"]')
     await page.waitForSelector('[data-test="action-approve"]')
@@ -104,8 +113,12 @@ describe('actions that fit the record', () => {
     await page.goto(`${p.url}/admin/e/orders/${id}`)
     await page.click('[data-test="action-ship"]')
     await page.waitForSelector('[data-test="action-dialog"] [data-test="action-rows-lines"]')
-    const lines = (await api('GET', `/api/order-lines?orderId=${id}&$sort[id]=1`)).body.data as Array<{ id: number }>
-    expect(await page.locator('[data-test="action-dialog"] [data-test^="action-row-"][class~="row"]').count()).toBe(2)
+    const lines = (await api('GET', `/api/order-lines?orderId=${id}&$sort[id]=1`)).body.data as Array<{
+      id: number
+    }>
+    expect(
+      await page.locator('[data-test="action-dialog"] [data-test^="action-row-"][class~="row"]').count(),
+    ).toBe(2)
     await page.fill('#action-field-carrier', 'SF Express')
     await page.fill('#action-field-trackingNumber', 'SF1234567890')
     const qty = page.locator(`[data-test="action-row-${lines[0]!.id}-quantity"] input`)
@@ -114,9 +127,13 @@ describe('actions that fit the record', () => {
     await shot(page, 'actions-ship-dialog')
     await page.click('[data-test="action-confirm"]')
     await page.waitForSelector('[data-test="action-dialog"]', { state: 'hidden' })
-    await expect.poll(() => page.locator('[data-test="value-trackingNumber"]').innerText()).toContain('SF1234567890')
+    await expect
+      .poll(() => page.locator('[data-test="value-trackingNumber"]').innerText())
+      .toContain('SF1234567890')
     await expect(page.locator('[data-test="value-carrier"]').innerText()).resolves.toContain('SF Express')
-    const saved = (await api('GET', `/api/order-lines?orderId=${id}&$sort[id]=1`)).body.data as Array<{ shippedQuantity: number }>
+    const saved = (await api('GET', `/api/order-lines?orderId=${id}&$sort[id]=1`)).body.data as Array<{
+      shippedQuantity: number
+    }>
     expect(saved.map((l) => l.shippedQuantity)).toEqual([3, 2])
     expect(await shownActions(page)).toEqual(await serverActions(id, f.token))
     await shot(page, 'actions-shipped')
@@ -138,10 +155,14 @@ describe('actions that fit the record', () => {
     await a.click('[data-test="action-ship"]')
     await a.click('[data-test="action-confirm"]')
     // b never reloaded: the realtime `patched` event updates its fields and its actions
-    await expect.poll(() => b.locator('[data-test="value-status"]').innerText(), { timeout: 15_000 }).toContain('Shipped')
+    await expect
+      .poll(() => b.locator('[data-test="value-status"]').innerText(), { timeout: 15_000 })
+      .toContain('Shipped')
     await b.waitForSelector('[data-test="action-deliver"]')
     expect(await b.locator('[data-test="action-ship"]').count()).toBe(0)
-    await expect.poll(() => c.locator(`tr:has-text("${number}")`).innerText(), { timeout: 15_000 }).toContain('Shipped')
+    await expect
+      .poll(() => c.locator(`tr:has-text("${number}")`).innerText(), { timeout: 15_000 })
+      .toContain('Shipped')
     await shot(b, 'actions-live-second-browser')
   })
 })
@@ -160,7 +181,9 @@ describe('zh-CN and phone', () => {
     await dialog.locator('[data-test="action-rows-lines"]').waitFor()
     await shot(page, 'actions-ship-dialog-zh')
     // every label, hint and button of the dialog; the product names are data
-    const texts = await dialog.locator('.el-dialog__title, .el-form-item__label, p.muted, h3, .el-button, .row .muted').allInnerTexts()
+    const texts = await dialog
+      .locator('.el-dialog__title, .el-form-item__label, p.muted, h3, .el-button, .row .muted')
+      .allInnerTexts()
     expect(texts.join(' ')).not.toMatch(/[A-Za-z]/)
     // meanwhile someone else ships it: the refusal names the state and the action in Chinese
     await to(id, 'ship')

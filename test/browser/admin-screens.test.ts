@@ -33,7 +33,12 @@ beforeAll(async () => {
   ensureAdminBuilt()
   p = await startTestPlatform()
   token = await p.login()
-  const r = await p.http('POST', '/api/users', { email: rep.email, name: rep.name, password: rep.password, roles: [] }, token)
+  const r = await p.http(
+    'POST',
+    '/api/users',
+    { email: rep.email, name: rep.name, password: rep.password, roles: [] },
+    token,
+  )
   expect(r.status).toBe(201)
   repId = r.body.id as number
   browser = await launch()
@@ -60,7 +65,9 @@ describe('administration screens', () => {
     await expect.poll(() => options.count()).toBeGreaterThanOrEqual(9)
     await page.locator('[data-test="role-option-sales_rep"]').locator('visible=true').click()
     await page.keyboard.press('Escape')
-    await expect.poll(async () => (await p.http('GET', `/api/users/${repId}`, undefined, token)).body.roles).toEqual(['sales_rep'])
+    await expect
+      .poll(async () => (await p.http('GET', `/api/users/${repId}`, undefined, token)).body.roles)
+      .toEqual(['sales_rep'])
     await shot(page, 'admin-users')
   })
 
@@ -87,10 +94,14 @@ describe('administration screens', () => {
     await page.fill(input('audit-record'), String(repId))
     await page.fill(input('audit-action'), 'create')
     await page.click('[data-test="audit-search"]')
-    const expected = (await p.http('GET', `/api/audit?entity=user&recordId=${repId}&action=create`, undefined, token)).body as { total: number; data: Array<{ id: number; entity: string }> }
+    const expected = (
+      await p.http('GET', `/api/audit?entity=user&recordId=${repId}&action=create`, undefined, token)
+    ).body as { total: number; data: Array<{ id: number; entity: string }> }
     expect(expected.total).toBeGreaterThan(0)
     await page.waitForSelector(`[data-test="audit-row-${expected.data[0]!.id}"]`)
-    await expect.poll(() => page.locator('[data-test^="audit-row-"]').count()).toBe(Math.min(expected.total, 25))
+    await expect
+      .poll(() => page.locator('[data-test^="audit-row-"]').count())
+      .toBe(Math.min(expected.total, 25))
     await page.click('[data-test="audit-verify"]')
     const report = page.locator('[data-test="audit-report"]')
     await report.waitFor()
@@ -109,11 +120,16 @@ describe('administration screens', () => {
     await plain.waitFor()
     expect(await plain.innerText()).toMatch(/^plm_/)
     await page.keyboard.press('Escape')
-    const keys = (await p.http('GET', '/api/api-keys?$sort[id]=-1', undefined, token)).body.data as Array<{ id: number; name: string }>
+    const keys = (await p.http('GET', '/api/api-keys?$sort[id]=-1', undefined, token)).body.data as Array<{
+      id: number
+      name: string
+    }>
     const key = keys.find((k) => k.name === `Browser key ${tag}`)!
     await page.click(`[data-test="key-revoke-${key.id}"]`)
     await page.click('.el-message-box__btns .el-button--primary')
-    await expect.poll(async () => (await p.http('GET', `/api/api-keys/${key.id}`, undefined, token)).body.revoked).toBe(true)
+    await expect
+      .poll(async () => (await p.http('GET', `/api/api-keys/${key.id}`, undefined, token)).body.revoked)
+      .toBe(true)
     await shot(page, 'admin-api-keys')
   })
 
@@ -127,7 +143,11 @@ describe('administration screens', () => {
   })
 
   it('zh-CN: every administration screen reads in Chinese; at 390 px nothing scrolls sideways', async () => {
-    for (const [lang, width] of [['zh-CN', 1440], ['zh-CN', 390], ['en', 390]] as const) {
+    for (const [lang, width] of [
+      ['zh-CN', 1440],
+      ['zh-CN', 390],
+      ['en', 390],
+    ] as const) {
       const page = await open({ width: 1440, height: 900 }, lang)
       await login(page, p.url, p.adminEmail, p.adminPassword)
       await page.setViewportSize({ width, height: 900 })
@@ -137,13 +157,22 @@ describe('administration screens', () => {
         await page.waitForLoadState('networkidle')
         if (lang === 'zh-CN') {
           // headings, labels, buttons and tags; names, emails and ids are data
-          const texts = await page.locator('.page-header h1, .page-header .el-button, .filters label, .el-tag, .el-button--primary, .toolbar input').evaluateAll((els) =>
-            els.map((e) => (e instanceof HTMLInputElement ? e.placeholder : (e as HTMLElement).innerText.trim())),
-          )
+          const texts = await page
+            .locator(
+              '.page-header h1, .page-header .el-button, .filters label, .el-tag, .el-button--primary, .toolbar input',
+            )
+            .evaluateAll((els) =>
+              els.map((e) =>
+                e instanceof HTMLInputElement ? e.placeholder : (e as HTMLElement).innerText.trim(),
+              ),
+            )
           // "API" stays as it is in Chinese too (API 密钥)
           expect(texts.join(' ').replace(/\bAPI\b/g, ''), screen).not.toMatch(/[A-Za-z]/)
         }
-        if (width === 390) expect(await page.evaluate(() => document.documentElement.scrollWidth), screen).toBeLessThanOrEqual(390)
+        if (width === 390)
+          expect(await page.evaluate(() => document.documentElement.scrollWidth), screen).toBeLessThanOrEqual(
+            390,
+          )
         await shot(page, `admin-${screen}-${width}-${lang}`)
       }
     }

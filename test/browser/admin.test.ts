@@ -83,7 +83,11 @@ describe('admin UI', () => {
     await page.waitForSelector('[data-test="list-table"] [data-test="row-link"]')
     await pickOption(page, '[data-test="add-filter"]', '[data-test="add-filter-code"]')
     await page.fill('#filter-code', code)
-    await expect.poll(() => page.locator('[data-test="list-table"] [data-test="row-link"]').count(), { timeout: 10_000 }).toBe(1)
+    await expect
+      .poll(() => page.locator('[data-test="list-table"] [data-test="row-link"]').count(), {
+        timeout: 10_000,
+      })
+      .toBe(1)
     await expect(page.locator('[data-test="list-total"]').innerText()).resolves.toMatch(/\b1\b/)
     await shot(page, 'list')
     await page.locator('[data-test="list-table"] [data-test="row-link"]').first().click()
@@ -97,7 +101,9 @@ describe('admin UI', () => {
     await page.fill('#field-name', 'Browser Test Co Ltd')
     await page.click('[data-test="save"]')
     await page.waitForSelector('[data-test="detail-customer"] [data-test="detail-title"]')
-    await expect.poll(() => page.locator('[data-test="detail-title"]').innerText()).toContain('Browser Test Co Ltd')
+    await expect
+      .poll(() => page.locator('[data-test="detail-title"]').innerText())
+      .toContain('Browser Test Co Ltd')
   })
 
   it('shows the audit entry of the edit', async (ctx) => {
@@ -109,7 +115,9 @@ describe('admin UI', () => {
     }
     await page.getByRole('tab', { name: 'History' }).click()
     // the create and the edit, newest first
-    await expect.poll(() => page.locator('[data-test="audit-entry"]').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2)
+    await expect
+      .poll(() => page.locator('[data-test="audit-entry"]').count(), { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(2)
     await expect(page.locator('[data-test="audit-entry"]').first().innerText()).resolves.toContain('Updated')
     await shot(page, 'detail-history')
   })
@@ -127,7 +135,12 @@ describe('admin UI', () => {
   })
 
   it('shows a record created by another user in a second browser context live', async () => {
-    const other = { email: 'rep@test.local', password: 'rep-Secret-123', name: 'Second User', roles: ['admin'] }
+    const other = {
+      email: 'rep@test.local',
+      password: 'rep-Secret-123',
+      name: 'Second User',
+      roles: ['admin'],
+    }
     const created = await p.http('POST', '/api/users', other, token)
     expect(created.status).toBe(201)
     await page.click('[data-test="nav-customer"]')
@@ -146,8 +159,12 @@ describe('admin UI', () => {
     await ctxB.close()
 
     // no reload in the first context: the socket event refreshes the list in place
-    await expect.poll(() => page.locator('[data-test="list-table"]').innerText(), { timeout: 10_000 }).toContain('Live Arrival')
-    await expect(page.locator('[data-test="list-table"] [data-test="row-link"]').count()).resolves.toBe(before + 1)
+    await expect
+      .poll(() => page.locator('[data-test="list-table"]').innerText(), { timeout: 10_000 })
+      .toContain('Live Arrival')
+    await expect(page.locator('[data-test="list-table"] [data-test="row-link"]').count()).resolves.toBe(
+      before + 1,
+    )
     expect(consoleErrors).toEqual([])
   })
 
@@ -158,27 +175,39 @@ describe('admin UI', () => {
       { code: 'CSV-2', name: 'Beta', creditLimit: '1000.00' },
       { code: 'CSV-3', name: 'Gamma', type: 'individual' },
       { code: 'NOISE-1', name: 'Not exported' },
-    ]) expect((await p.http('POST', '/api/customers', c, token)).status).toBe(201)
+    ])
+      expect((await p.http('POST', '/api/customers', c, token)).status).toBe(201)
     await page.click('[data-test="nav-customer"]')
     await page.waitForSelector('[data-test="list-table"] [data-test="row-link"]')
     await pickOption(page, '[data-test="add-filter"]', '[data-test="add-filter-code"]')
     await page.fill('#filter-code', 'CSV-')
-    await expect.poll(() => page.locator('[data-test="list-table"] .el-table__body tr').count(), { timeout: 10_000 }).toBe(3)
+    await expect
+      .poll(() => page.locator('[data-test="list-table"] .el-table__body tr').count(), { timeout: 10_000 })
+      .toBe(3)
     await expect(page.locator('[data-test="list-total"]').innerText()).resolves.toBe('3 records')
 
     await page.click('[data-test="export-button"]')
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="export-csv"]').locator('visible=true').click()])
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-test="export-csv"]').locator('visible=true').click(),
+    ])
     expect(download.suggestedFilename()).toMatch(/^customers-\d{4}-\d{2}-\d{2}\.csv$/)
     const text = readFileSync((await download.path())!, 'utf8')
     const lines = text.replace(/^\ufeff/, '').split('\r\n')
     // header: the list's columns, labelled as on screen
     expect(lines[0]).toBe('Code,Name,Type,Status,Credit limit')
     // the list's sort (customer: by name), enum labels, exact money
-    expect(lines.slice(1)).toEqual(['CSV-1,"Alpha, Ltd",Company,Blocked,12.50', 'CSV-2,Beta,Company,Active,1000.00', 'CSV-3,Gamma,Individual,Active,0.00'])
+    expect(lines.slice(1)).toEqual([
+      'CSV-1,"Alpha, Ltd",Company,Blocked,12.50',
+      'CSV-2,Beta,Company,Active,1000.00',
+      'CSV-3,Gamma,Individual,Active,0.00',
+    ])
   })
 
   it('sets a field on two selected rows at once', async () => {
-    const boxes = page.locator('[data-test="list-table"] .el-table__body .el-table-column--selection .el-checkbox')
+    const boxes = page.locator(
+      '[data-test="list-table"] .el-table__body .el-table-column--selection .el-checkbox',
+    )
     await boxes.nth(0).click()
     await boxes.nth(1).click()
     await expect(page.locator('[data-test="bulk-bar"]').innerText()).resolves.toContain('2 selected')
@@ -187,9 +216,14 @@ describe('admin UI', () => {
     await pickOption(page, '[data-test="enum-status"]', '[data-test="option-archived"]')
     await page.locator('[data-test="bulk-apply"]').locator('visible=true').click()
     // the first two rows by name (CSV-1, CSV-2) are archived, CSV-3 untouched; the tags show the label
-    const statuses = async () => (await p.http('GET', '/api/customers?code[$like]=CSV-%25&$sort[code]=1', undefined, token)).body.data.map((c: { status: string }) => c.status)
+    const statuses = async () =>
+      (
+        await p.http('GET', '/api/customers?code[$like]=CSV-%25&$sort[code]=1', undefined, token)
+      ).body.data.map((c: { status: string }) => c.status)
     await expect.poll(statuses, { timeout: 10_000 }).toEqual(['archived', 'archived', 'active'])
-    await expect.poll(() => page.locator('[data-test="list-table"] .el-table__body').innerText(), { timeout: 10_000 }).toContain('Archived')
+    await expect
+      .poll(() => page.locator('[data-test="list-table"] .el-table__body').innerText(), { timeout: 10_000 })
+      .toContain('Archived')
     await shot(page, 'list-bulk')
   })
 
@@ -200,7 +234,9 @@ describe('admin UI', () => {
     await page.waitForSelector('[data-test="form-customer"]')
     await expect.poll(() => page.locator('#field-name').inputValue()).toBe('Beta')
     // someone else saves first
-    expect((await p.http('PATCH', `/api/customers/${id}`, { name: 'Beta (changed elsewhere)' }, token)).status).toBe(200)
+    expect(
+      (await p.http('PATCH', `/api/customers/${id}`, { name: 'Beta (changed elsewhere)' }, token)).status,
+    ).toBe(200)
     await page.fill('#field-name', 'Beta (mine)')
     await page.click('[data-test="save"]')
     const box = page.locator('.el-message-box').locator('visible=true')
@@ -214,17 +250,24 @@ describe('admin UI', () => {
   })
 
   it('fits tablet screens (1024×768 and 768×1024)', async () => {
-    for (const [width, height] of [[1024, 768], [768, 1024]] as const) {
+    for (const [width, height] of [
+      [1024, 768],
+      [768, 1024],
+    ] as const) {
       await page.setViewportSize({ width, height })
       await page.goto(`${p.url}/admin/e/customers`)
       await page.waitForSelector('[data-test="list-table"] [data-test="row-link"]')
       await page.waitForTimeout(300)
       // nothing but the table itself scrolls sideways
-      await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(width)
+      await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(
+        width,
+      )
       await shot(page, `tablet-list-${width}x${height}`)
       await page.goto(`${p.url}/admin/e/customers/new`)
       await page.waitForSelector('[data-test="form-customer"]')
-      await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(width)
+      await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(
+        width,
+      )
       await shot(page, `tablet-form-${width}x${height}`)
     }
     await page.setViewportSize({ width: 1280, height: 860 })

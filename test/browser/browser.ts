@@ -14,19 +14,33 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
  */
 export function ensureAdminBuilt(): void {
   const dist = process.env.PLUME_ADMIN_DIST
-  if (existsSync(`${dist ?? `${ROOT}/admin-ui/dist`}/index.html`) && process.env.PLUME_REBUILD_UI !== '1') return
+  if (existsSync(`${dist ?? `${ROOT}/admin-ui/dist`}/index.html`) && process.env.PLUME_REBUILD_UI !== '1')
+    return
   // a production build whoever asks: under vitest NODE_ENV is "test", and Vite would then bundle Vue's development code
   const env = { ...process.env, NODE_ENV: 'production' }
   if (!dist) return void execSync('npm run build -w admin-ui', { cwd: ROOT, stdio: 'inherit', env })
-  execSync(`npx vite build --outDir ${JSON.stringify(dist)} --emptyOutDir`, { cwd: `${ROOT}/admin-ui`, stdio: 'inherit', env })
+  execSync(`npx vite build --outDir ${JSON.stringify(dist)} --emptyOutDir`, {
+    cwd: `${ROOT}/admin-ui`,
+    stdio: 'inherit',
+    env,
+  })
   execSync(`node scripts/compress.mjs ${JSON.stringify(dist)}`, { cwd: `${ROOT}/admin-ui`, stdio: 'inherit' })
 }
 
 export async function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`bash .ci/setup-browser.sh\` (installs Debian chromium)`)
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: run \`bash .ci/setup-browser.sh\` (installs Debian chromium)`)
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
 }
 

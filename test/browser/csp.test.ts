@@ -21,14 +21,18 @@ describe('admin UI under the security headers', () => {
     // the core alone: the screens are the same generated ones, the start is quicker
     p = await startTestPlatform({ pluginDirs: [] })
     browser = await launch()
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US' })).newPage()
+    page = await (
+      await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US' })
+    ).newPage()
     page.on('pageerror', (err) => errors.push(String(err)))
     page.on('console', (m) => {
       if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text())
     })
     // violations the page itself sees (also those Chromium does not print)
     await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => console.error(`Refused to (CSP) ${e.violatedDirective} ${e.blockedURI}`))
+      document.addEventListener('securitypolicyviolation', (e) =>
+        console.error(`Refused to (CSP) ${e.violatedDirective} ${e.blockedURI}`),
+      )
     })
   })
   afterAll(async () => {
@@ -56,7 +60,9 @@ describe('admin UI under the security headers', () => {
       document.body.appendChild(s)
     })
     await page.waitForFunction(() => true)
-    expect(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected)).toBeUndefined()
+    expect(
+      await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected),
+    ).toBeUndefined()
     await expect.poll(() => violations.length).toBeGreaterThan(0)
     expect(violations.join('\n')).toMatch(/script-src/)
   })

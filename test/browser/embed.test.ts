@@ -26,7 +26,13 @@ describe('partner widgets on a partner site', () => {
   let site: DemoSite
   let stranger: DemoSite
   let admin: string
-  const opts: DemoSiteOptions = { platformUrl: '', publishableKey: '', secretKey: '', customerId: 0, partnerName: 'Shop A' }
+  const opts: DemoSiteOptions = {
+    platformUrl: '',
+    publishableKey: '',
+    secretKey: '',
+    customerId: 0,
+    partnerName: 'Shop A',
+  }
   const problems: string[] = []
 
   beforeAll(async () => {
@@ -37,8 +43,27 @@ describe('partner widgets on a partner site', () => {
     site = await startDemoSite(opts)
     // the same page and keys on an origin the keys do not list
     stranger = await startDemoSite(opts)
-    const key = async (kind: string) => (await p.http('POST', '/api/api-keys', { name: `Demo ${kind}`, kind, partnerId: f.partnerId, roles: ['partner_user'], allowedOrigins: [site.url] }, admin)).body as { key: string }
-    Object.assign(opts, { platformUrl: p.url, publishableKey: (await key('publishable')).key, secretKey: (await key('secret')).key, customerId: f.customerId })
+    const key = async (kind: string) =>
+      (
+        await p.http(
+          'POST',
+          '/api/api-keys',
+          {
+            name: `Demo ${kind}`,
+            kind,
+            partnerId: f.partnerId,
+            roles: ['partner_user'],
+            allowedOrigins: [site.url],
+          },
+          admin,
+        )
+      ).body as { key: string }
+    Object.assign(opts, {
+      platformUrl: p.url,
+      publishableKey: (await key('publishable')).key,
+      secretKey: (await key('secret')).key,
+      customerId: f.customerId,
+    })
     browser = await launch()
     const ctx = await browser.newContext({ viewport: { width: 1100, height: 1400 }, locale: 'en-US' })
     page = await ctx.newPage()
@@ -68,17 +93,23 @@ describe('partner widgets on a partner site', () => {
     expect((await fetch(`${p.url}/sdk/../package.json`)).status).toBe(404)
   })
 
-  it('shows the partner\'s catalog with its prices and availability under a strict CSP, themed', async () => {
+  it("shows the partner's catalog with its prices and availability under a strict CSP, themed", async () => {
     await page.goto(site.url)
     const row = page.locator(`plume-catalog tr[data-sku="SKU-BRW-W"]`)
     await row.waitFor()
     await expect(row.locator('[part="price"]').innerText()).resolves.toBe('CNY 8.33')
     await expect(row.locator('[part="availability"]').innerText()).resolves.toBe('100 in stock')
-    await expect(page.locator('plume-catalog tr[data-sku="SKU-BRW-S"] [part="availability"]').innerText()).resolves.toBe('1 in stock')
+    await expect(
+      page.locator('plume-catalog tr[data-sku="SKU-BRW-S"] [part="availability"]').innerText(),
+    ).resolves.toBe('1 in stock')
     // the page's CSS variables and ::part() reach inside the shadow root
     const add = row.locator('[part="add-button"]')
-    await expect(add.evaluate((el) => getComputedStyle(el).backgroundColor)).resolves.toBe('rgb(124, 58, 237)')
-    await expect(row.locator('[part="price"]').evaluate((el) => getComputedStyle(el).fontWeight)).resolves.toBe('700')
+    await expect(add.evaluate((el) => getComputedStyle(el).backgroundColor)).resolves.toBe(
+      'rgb(124, 58, 237)',
+    )
+    await expect(
+      row.locator('[part="price"]').evaluate((el) => getComputedStyle(el).fontWeight),
+    ).resolves.toBe('700')
     // the header says the page runs under a CSP with no unsafe-inline
     const csp = (await fetch(site.url)).headers.get('content-security-policy') ?? ''
     expect(csp).toContain("style-src 'self'")
@@ -96,25 +127,47 @@ describe('partner widgets on a partner site', () => {
     await page.locator('#banner').filter({ hasText: 'received' }).waitFor()
     const number = /Order (\S+) received/.exec(await page.locator('#banner').innerText())![1]!
     const { body } = await p.http('GET', `/api/orders?number=${number}`, undefined, admin)
-    expect(body.data[0]).toMatchObject({ partnerId: f.partnerId, customerId: f.customerId, status: 'submitted', total: '37.65' })
+    expect(body.data[0]).toMatchObject({
+      partnerId: f.partnerId,
+      customerId: f.customerId,
+      status: 'submitted',
+      total: '37.65',
+    })
     const status = page.locator(`plume-order-status tr[data-order="${number}"] [part="status"]`)
     await expect(status.innerText()).resolves.toBe('Submitted')
     // approved in the platform: the widget follows (it reads again every refresh-seconds)
     const approve = await p.http('POST', `/api/orders/${body.data[0].id}/approve`, {}, admin)
     expect(approve.status).toBeLessThan(300)
-    await page.locator(`plume-order-status tr[data-order="${number}"] [part="status"][data-status="approved"]`).waitFor()
+    await page
+      .locator(`plume-order-status tr[data-order="${number}"] [part="status"][data-status="approved"]`)
+      .waitFor()
     await shot(page, 'embed-ordered')
   })
 
-  it('shows only the partner\'s own data: its dashboard figures, none of another partner\'s', async () => {
-    const count = Number(((await p.db.knex('orders').where({ partnerId: f.partnerId }).whereNot({ status: 'cancelled' }).count({ n: '*' }).first()) as { n: string }).n)
+  it("shows only the partner's own data: its dashboard figures, none of another partner's", async () => {
+    const count = Number(
+      (
+        (await p.db
+          .knex('orders')
+          .where({ partnerId: f.partnerId })
+          .whereNot({ status: 'cancelled' })
+          .count({ n: '*' })
+          .first()) as { n: string }
+      ).n,
+    )
     const kpi = page.locator('plume-partner-dashboard [data-kpi="orders"] b')
     await kpi.filter({ hasText: String(count) }).waitFor()
     const all = Number(((await p.db.knex('orders').count({ n: '*' }).first()) as { n: string }).n)
     expect(all).toBeGreaterThan(count)
-    const otherOrder = (await p.db.knex('orders').where({ id: f.other.orderId }).first('number')) as { number: string }
-    const siblingOrder = (await p.db.knex('orders').where({ id: f.sibling.orderId }).first('number')) as { number: string }
-    const text = await page.locator('main').evaluate((m) => [...m.querySelectorAll('*')].map((el) => el.shadowRoot?.textContent ?? '').join(' '))
+    const otherOrder = (await p.db.knex('orders').where({ id: f.other.orderId }).first('number')) as {
+      number: string
+    }
+    const siblingOrder = (await p.db.knex('orders').where({ id: f.sibling.orderId }).first('number')) as {
+      number: string
+    }
+    const text = await page
+      .locator('main')
+      .evaluate((m) => [...m.querySelectorAll('*')].map((el) => el.shadowRoot?.textContent ?? '').join(' '))
     expect(text).toContain('8.33')
     expect(text).not.toContain('6.66')
     expect(text).not.toContain(otherOrder.number)
@@ -126,8 +179,15 @@ describe('partner widgets on a partner site', () => {
 
   it('a revoked session is replaced by the partner backend; the page keeps working', async () => {
     const before = site.minted()
-    const sessions = (await p.http('GET', '/api/embed-sessions?$limit=100', undefined, undefined, { 'x-api-key': opts.secretKey })).body.data as Array<{ id: number; revokedAt: string | null; scopes: string[] }>
-    for (const s of sessions.filter((x) => !x.revokedAt)) await p.http('DELETE', `/api/embed-sessions/${s.id}`, undefined, undefined, { 'x-api-key': opts.secretKey })
+    const sessions = (
+      await p.http('GET', '/api/embed-sessions?$limit=100', undefined, undefined, {
+        'x-api-key': opts.secretKey,
+      })
+    ).body.data as Array<{ id: number; revokedAt: string | null; scopes: string[] }>
+    for (const s of sessions.filter((x) => !x.revokedAt))
+      await p.http('DELETE', `/api/embed-sessions/${s.id}`, undefined, undefined, {
+        'x-api-key': opts.secretKey,
+      })
     await page.locator('plume-catalog tr[data-sku="SKU-BRW-G"] [part="add-button"]').click()
     await page.locator('plume-order-form tr[data-sku="SKU-BRW-G"]').waitFor()
     await page.locator('plume-order-form [part="total"]').waitFor()
@@ -148,7 +208,9 @@ describe('partner widgets on a partner site', () => {
     await other.goto(stranger.url)
     await other.locator('plume-catalog [part="error"]').waitFor()
     await other.locator('plume-order-status [part="error"]').waitFor()
-    await expect(other.locator('plume-catalog [part="error"]').innerText()).resolves.toContain('allowed origins')
+    await expect(other.locator('plume-catalog [part="error"]').innerText()).resolves.toContain(
+      'allowed origins',
+    )
     await expect(other.locator('plume-catalog tr').count()).resolves.toBe(0)
     await other.close()
   })

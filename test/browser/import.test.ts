@@ -20,7 +20,8 @@ function customers(bad: Record<number, string> = {}): Buffer {
   for (let i = 1; i <= 1000; i++) lines.push(bad[i] ?? `C-${i},Customer ${i},c${i}@example.com,${i}.50`)
   return Buffer.from(lines.join('\r\n'))
 }
-const count = async (p: TestPlatform) => Number(((await p.db.knex('customers').count({ n: '*' })) as Array<{ n: unknown }>)[0]!.n)
+const count = async (p: TestPlatform) =>
+  Number(((await p.db.knex('customers').count({ n: '*' })) as Array<{ n: unknown }>)[0]!.n)
 
 async function openImport(page: Page, base: string): Promise<void> {
   await page.goto(`${base}/admin/x/import/files`)
@@ -51,7 +52,11 @@ describe('import screen', () => {
   })
 
   it('1,000 customers with 3 bad rows: the dry run shows exactly those 3 and writes nothing; corrected, all 1,000 import', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', acceptDownloads: true })
+    const ctx = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'en-US',
+      acceptDownloads: true,
+    })
     const page = await ctx.newPage()
     page.setDefaultTimeout(120_000)
     page.on('pageerror', (err) => pageErrors.push(String(err)))
@@ -63,13 +68,28 @@ describe('import screen', () => {
     await runAndWait(page, 'dry-run', 'checked')
     const rows = await page.locator('[data-test="import-error"]').allInnerTexts()
     expect(rows).toHaveLength(3)
-    const cells = rows.map((r) => r.split(/\n|\t/).map((s) => s.trim()).filter(Boolean))
-    expect(cells.map((c) => [c[0], c[1]])).toEqual([['121', 'Email'], ['481', 'Name'], ['778', 'Credit limit']])
+    const cells = rows.map((r) =>
+      r
+        .split(/\n|\t/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    expect(cells.map((c) => [c[0], c[1]])).toEqual([
+      ['121', 'Email'],
+      ['481', 'Name'],
+      ['778', 'Credit limit'],
+    ])
     expect(await count(p)).toBe(0)
     await shot(page, 'import-dry-run-1440-en')
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test="import-download"]')])
-    const csv = readFileSync((await download.path())!, 'utf8').replace('\uFEFF', '').trim().split('\r\n')
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-test="import-download"]'),
+    ])
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .replace('\uFEFF', '')
+      .trim()
+      .split('\r\n')
     expect(csv).toHaveLength(4)
     expect(csv[0]).toBe('row,column,message')
 
@@ -84,13 +104,21 @@ describe('import screen', () => {
   })
 
   it('in Chinese at 390 px: every text is Chinese, errors included, and nothing scrolls sideways', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', deviceScaleFactor: 1 })
+    const ctx = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'zh-CN',
+      deviceScaleFactor: 1,
+    })
     const page = await ctx.newPage()
     page.setDefaultTimeout(120_000)
     page.on('pageerror', (err) => pageErrors.push(String(err)))
     await loginNarrow(page, p.url, p.adminEmail, p.adminPassword)
     await openImport(page, p.url)
-    await chooseFile(page, '客户.csv', Buffer.from(['编码,名称,邮箱', 'Z-1,客户一,bad', 'Z-2,,z2@example.com'].join('\n')))
+    await chooseFile(
+      page,
+      '客户.csv',
+      Buffer.from(['编码,名称,邮箱', 'Z-1,客户一,bad', 'Z-2,,z2@example.com'].join('\n')),
+    )
     await runAndWait(page, 'dry-run', 'checked')
     await expect(page.locator('[data-test="import-error"]').count()).resolves.toBe(2)
     await shot(page, 'import-dry-run-390-zh')
@@ -99,9 +127,16 @@ describe('import screen', () => {
     const texts = await page.evaluate(() => {
       const root = document.querySelector('[data-test="import"]')!
       const pick = (sel: string) => [...root.querySelectorAll(sel)].map((e) => (e as HTMLElement).innerText)
-      return [...pick('h1, h2, .intro, .key, button, .el-alert__title, .err-head'), ...[...root.querySelectorAll('[data-test="import-error"] span:nth-child(3)')].map((e) => (e as HTMLElement).innerText)]
+      return [
+        ...pick('h1, h2, .intro, .key, button, .el-alert__title, .err-head'),
+        ...[...root.querySelectorAll('[data-test="import-error"] span:nth-child(3)')].map(
+          (e) => (e as HTMLElement).innerText,
+        ),
+      ]
     })
-    const english = texts.map((s) => s.replace(/CSV|XLSX|Excel|\bid\b/g, '')).filter((s) => /[A-Za-z]{2,}/.test(s))
+    const english = texts
+      .map((s) => s.replace(/CSV|XLSX|Excel|\bid\b/g, ''))
+      .filter((s) => /[A-Za-z]{2,}/.test(s))
     expect(english).toEqual([])
     await page.click('[data-test="import-again"]')
     await page.waitForSelector('[data-test="import-file"]', { state: 'attached' })

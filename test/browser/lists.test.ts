@@ -24,11 +24,21 @@ describe('lists', () => {
   const errors: string[] = []
 
   const newUser = async (key: string, roles: string[]) => {
-    const r = await p.http('POST', '/api/users', { email: `${key}@lists.test`, name: key, password: PASSWORD, roles, locale: 'en' }, token)
+    const r = await p.http(
+      'POST',
+      '/api/users',
+      { email: `${key}@lists.test`, name: key, password: PASSWORD, roles, locale: 'en' },
+      token,
+    )
     expect(r.status, JSON.stringify(r.body)).toBe(201)
   }
   const rowsShown = () => page.locator('[data-test="list-table"] .el-table__body tr').count()
-  const firstNumber = () => page.locator('[data-test="list-table"] .el-table__body tr').first().locator('[data-test="row-link"]').innerText()
+  const firstNumber = () =>
+    page
+      .locator('[data-test="list-table"] .el-table__body tr')
+      .first()
+      .locator('[data-test="row-link"]')
+      .innerText()
 
   beforeAll(async () => {
     ensureAdminBuilt()
@@ -39,7 +49,11 @@ describe('lists', () => {
     await newUser('rep2', ['sales_rep'])
     await newUser('wh1', ['warehouse'])
     browser = await launch()
-    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', acceptDownloads: true })
+    const ctx = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'en-US',
+      acceptDownloads: true,
+    })
     page = await ctx.newPage()
     page.on('pageerror', (err) => errors.push(String(err)))
     await login(page, p.url, p.adminEmail, p.adminPassword)
@@ -53,11 +67,19 @@ describe('lists', () => {
     await page.goto(`${p.url}/admin/e/orders`)
     await page.waitForSelector('[data-test="list-table"] [data-test="row-link"]')
     const table = page.locator('[data-test="list-table"] .el-table__body')
-    await expect.poll(() => table.innerText(), { timeout: 10_000 }).toMatch(new RegExp(s.customers.map((c) => c.name).join('|')))
+    await expect
+      .poll(() => table.innerText(), { timeout: 10_000 })
+      .toMatch(new RegExp(s.customers.map((c) => c.name).join('|')))
     await expect.poll(() => table.innerText(), { timeout: 10_000 }).not.toMatch(/#\d+/)
     await page.click('[data-test="export-button"]')
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="export-csv"]').locator('visible=true').click()])
-    const lines = readFileSync((await download.path())!, 'utf8').replace(/^\ufeff/, '').trimEnd().split('\r\n')
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-test="export-csv"]').locator('visible=true').click(),
+    ])
+    const lines = readFileSync((await download.path())!, 'utf8')
+      .replace(/^\ufeff/, '')
+      .trimEnd()
+      .split('\r\n')
     expect(lines[0]).toBe('Number,Order date,Customer,Partner,Status,Total')
     expect(lines.length).toBe(s.orders.length + 1)
     expect(lines.slice(1).join('\n')).not.toMatch(/#\d+/)
@@ -70,13 +92,25 @@ describe('lists', () => {
     // a warehouse user reads orders (to ship them); this one is also denied customers and partners
     await newUser('clerk1', ['warehouse'])
     const clerkOnly = { fact: 'user', path: '$.email', operator: 'equal', value: 'clerk1@lists.test' }
-    const deny = { name: 'clerk-no-customers', effect: 'deny', entities: ['customer', 'partner'], actions: ['find', 'get'], conditions: { all: [clerkOnly] } }
+    const deny = {
+      name: 'clerk-no-customers',
+      effect: 'deny',
+      entities: ['customer', 'partner'],
+      actions: ['find', 'get'],
+      conditions: { all: [clerkOnly] },
+    }
     const rule = await p.http('POST', '/api/rules', { definition: deny }, token)
     expect(rule.status, JSON.stringify(rule.body)).toBe(201)
-    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', acceptDownloads: true })
+    const ctx = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'en-US',
+      acceptDownloads: true,
+    })
     const clerk = await ctx.newPage()
     await login(clerk, p.url, 'clerk1@lists.test', PASSWORD)
-    expect((await p.http('GET', '/api/customers', undefined, await p.login('clerk1@lists.test', PASSWORD))).status).toBe(403)
+    expect(
+      (await p.http('GET', '/api/customers', undefined, await p.login('clerk1@lists.test', PASSWORD))).status,
+    ).toBe(403)
     await clerk.goto(`${p.url}/admin/e/orders`)
     await clerk.waitForSelector('[data-test="list-table"] [data-test="row-link"]')
     const table = clerk.locator('[data-test="list-table"] .el-table__body')
@@ -84,8 +118,16 @@ describe('lists', () => {
     expect(await table.innerText()).not.toMatch(/#\d+/)
     expect(await table.innerText()).not.toMatch(new RegExp(s.customers.map((c) => c.name).join('|')))
     await clerk.click('[data-test="export-button"]')
-    const [download] = await Promise.all([clerk.waitForEvent('download'), clerk.locator('[data-test="export-csv"]').locator('visible=true').click()])
-    const body = readFileSync((await download.path())!, 'utf8').replace(/^\ufeff/, '').trimEnd().split('\r\n').slice(1).join('\n')
+    const [download] = await Promise.all([
+      clerk.waitForEvent('download'),
+      clerk.locator('[data-test="export-csv"]').locator('visible=true').click(),
+    ])
+    const body = readFileSync((await download.path())!, 'utf8')
+      .replace(/^\ufeff/, '')
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .join('\n')
     expect(body).toContain('Not available')
     expect(body).not.toMatch(/#\d+/)
     await ctx.close()
@@ -98,7 +140,9 @@ describe('lists', () => {
     await page.goto(`${p.url}/admin/e/orders?f.status=${sold.join(',')}&sort=-total&size=10`)
     await page.waitForSelector('[data-test="filter-status"]')
     await expect.poll(rowsShown, { timeout: 10_000 }).toBe(10)
-    await expect(page.locator('[data-test="list-total"]').innerText()).resolves.toBe(`${submitted.length} records`)
+    await expect(page.locator('[data-test="list-total"]').innerText()).resolves.toBe(
+      `${submitted.length} records`,
+    )
     // page 2 from the pager: the URL follows
     await page.locator('.el-pagination .number', { hasText: /^2$/ }).click()
     await expect.poll(() => new URL(page.url()).searchParams.get('page')).toBe('2')
@@ -107,9 +151,17 @@ describe('lists', () => {
     await page.waitForSelector('[data-test="filter-status"]')
     await expect.poll(firstNumber, { timeout: 10_000 }).toBe(onPage2)
     const url = new URL(page.url())
-    expect(Object.fromEntries(url.searchParams)).toEqual({ 'f.status': sold.join(','), sort: '-total', size: '10', page: '2' })
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      'f.status': sold.join(','),
+      sort: '-total',
+      size: '10',
+      page: '2',
+    })
     // sort from a column header: a new history entry; back returns to page 2 by total
-    await page.locator('[data-test="list-table"] th', { hasText: 'Order date' }).locator('.sort-caret.ascending').click()
+    await page
+      .locator('[data-test="list-table"] th', { hasText: 'Order date' })
+      .locator('.sort-caret.ascending')
+      .click()
     await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('orderDate')
     await expect.poll(() => new URL(page.url()).searchParams.get('page')).toBe(null)
     await page.goBack()
@@ -131,7 +183,13 @@ describe('lists', () => {
     await rep1.locator('[data-test="view-role-sales_rep"]').locator('visible=true').click()
     await shot(rep1, 'lists-save-view-1440')
     await rep1.click('[data-test="view-submit"]')
-    await expect.poll(async () => ((await p.http('GET', '/api/saved-views?entity=order', undefined, token)).body.data as Row[]).map((v) => v.name)).toEqual(['Team drafts'])
+    await expect
+      .poll(async () =>
+        ((await p.http('GET', '/api/saved-views?entity=order', undefined, token)).body.data as Row[]).map(
+          (v) => v.name,
+        ),
+      )
+      .toEqual(['Team drafts'])
     await ctx.close()
 
     const ctx2 = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' })
@@ -141,7 +199,9 @@ describe('lists', () => {
     await rep2.waitForSelector('[data-test="views-button"]')
     await rep2.click('[data-test="views-button"]')
     await rep2.locator('[data-test="view-Team drafts"]').locator('visible=true').click()
-    await expect.poll(() => Object.fromEntries(new URL(rep2.url()).searchParams)).toEqual({ 'f.status': 'draft', sort: '-total' })
+    await expect
+      .poll(() => Object.fromEntries(new URL(rep2.url()).searchParams))
+      .toEqual({ 'f.status': 'draft', sort: '-total' })
     await rep2.waitForSelector('[data-test="filter-status"]')
     await ctx2.close()
 
@@ -165,7 +225,11 @@ describe('lists', () => {
     await shot(page, 'lists-orders-390')
     await page.goto(`${p.url}/admin/`)
     await page.waitForSelector('.dash-card')
-    await page.waitForFunction(() => document.querySelectorAll('.dash-card[aria-busy="true"]').length === 0, undefined, { timeout: 30_000 })
+    await page.waitForFunction(
+      () => document.querySelectorAll('.dash-card[aria-busy="true"]').length === 0,
+      undefined,
+      { timeout: 30_000 },
+    )
     await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390)
     await shot(page, 'dashboard-390')
     await page.setViewportSize({ width: 1440, height: 900 })

@@ -14,7 +14,16 @@ type Api = (method: string, path: string, body?: unknown) => ReturnType<TestPlat
 let p: TestPlatform
 let browser: Browser
 let admin: Api
-const f = { warehouseId: 0, partnerId: 0, customerId: 0, otherCustomer: '', partnerEmail: 'buyer@oe.test', partnerPassword: 'Partner-Secret-123', skus: [] as string[], ids: [] as number[] }
+const f = {
+  warehouseId: 0,
+  partnerId: 0,
+  customerId: 0,
+  otherCustomer: '',
+  partnerEmail: 'buyer@oe.test',
+  partnerPassword: 'Partner-Secret-123',
+  skus: [] as string[],
+  ids: [] as number[],
+}
 const SKU = (n: number) => `OE-${String(n).padStart(3, '0')}`
 
 async function created(path: string, body: unknown): Promise<number> {
@@ -28,25 +37,71 @@ async function fixture(): Promise<void> {
   f.warehouseId = await created('/api/warehouses', { code: 'WH-OE', name: '华东仓' })
   const categoryId = await created('/api/product-categories', { code: 'CAT-OE', name: '饮料' })
   for (let n = 1; n <= 60; n += 10) {
-    const batch = await Promise.all(Array.from({ length: 10 }, (_, k) => created('/api/products', { sku: SKU(n + k), name: `矿泉水 ${n + k} 号`, categoryId, listPrice: `${10 + n + k}.50`, taxRate: 13, barcode: `69000000${String(n + k).padStart(3, '0')}` })))
+    const batch = await Promise.all(
+      Array.from({ length: 10 }, (_, k) =>
+        created('/api/products', {
+          sku: SKU(n + k),
+          name: `矿泉水 ${n + k} 号`,
+          categoryId,
+          listPrice: `${10 + n + k}.50`,
+          taxRate: 13,
+          barcode: `69000000${String(n + k).padStart(3, '0')}`,
+        }),
+      ),
+    )
     f.ids.push(...batch)
-    await Promise.all(batch.map((productId) => admin('POST', '/api/stock-receipts', { productId, warehouseId: f.warehouseId, quantity: 5000, reference: 'PO-OE' })))
+    await Promise.all(
+      batch.map((productId) =>
+        admin('POST', '/api/stock-receipts', {
+          productId,
+          warehouseId: f.warehouseId,
+          quantity: 5000,
+          reference: 'PO-OE',
+        }),
+      ),
+    )
   }
   f.skus = Array.from({ length: 60 }, (_, i) => SKU(i + 1))
   const priceListId = await created('/api/price-lists', { code: 'PL-OE', name: '经销价', currency: 'CNY' })
   await created('/api/price-list-items', { priceListId, productId: f.ids[0], unitPrice: '8.33' })
-  await created('/api/price-list-items', { priceListId, productId: f.ids[0], unitPrice: '7.77', minQuantity: 10 })
+  await created('/api/price-list-items', {
+    priceListId,
+    productId: f.ids[0],
+    unitPrice: '7.77',
+    minQuantity: 10,
+  })
   const tierId = await created('/api/partner-tiers', { code: 'T-OE', name: '金牌', rank: 1 })
-  f.partnerId = await created('/api/partners', { code: 'p-oe', name: '华东经销商', kind: 'distributor', tierId, priceListId })
+  f.partnerId = await created('/api/partners', {
+    code: 'p-oe',
+    name: '华东经销商',
+    kind: 'distributor',
+    tierId,
+    priceListId,
+  })
   f.customerId = await created('/api/customers', { code: 'c-oe', name: '上海便利店', partnerId: f.partnerId })
-  const other = await created('/api/partners', { code: 'p-oe2', name: '华南经销商', kind: 'reseller', tierId })
+  const other = await created('/api/partners', {
+    code: 'p-oe2',
+    name: '华南经销商',
+    kind: 'reseller',
+    tierId,
+  })
   f.otherCustomer = '广州超市'
   await created('/api/customers', { code: 'c-oe2', name: f.otherCustomer, partnerId: other })
-  await created('/api/users', { email: f.partnerEmail, name: 'Partner buyer', password: f.partnerPassword, roles: ['partner_user'], partnerId: f.partnerId, locale: 'en' })
+  await created('/api/users', {
+    email: f.partnerEmail,
+    name: 'Partner buyer',
+    password: f.partnerPassword,
+    roles: ['partner_user'],
+    partnerId: f.partnerId,
+    locale: 'en',
+  })
 }
 
 async function newPage(width: number, lang: 'en' | 'zh-CN'): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext({ viewport: { width, height: 900 }, locale: lang === 'en' ? 'en-US' : 'zh-CN' })
+  const ctx = await browser.newContext({
+    viewport: { width, height: 900 },
+    locale: lang === 'en' ? 'en-US' : 'zh-CN',
+  })
   await ctx.addInitScript((l) => localStorage.setItem('plume.locale', l), lang)
   return { ctx, page: await ctx.newPage() }
 }
@@ -73,12 +128,23 @@ async function pickCustomer(page: Page, name: string): Promise<void> {
 
 const focused = (page: Page, row: number, cell: string) =>
   page
-    .waitForFunction(([r, c]) => document.activeElement?.getAttribute('data-cell') === c && document.activeElement?.closest('[data-row]')?.getAttribute('data-row') === String(r), [row, cell] as const)
+    .waitForFunction(
+      ([r, c]) =>
+        document.activeElement?.getAttribute('data-cell') === c &&
+        document.activeElement?.closest('[data-row]')?.getAttribute('data-row') === String(r),
+      [row, cell] as const,
+    )
     .catch(async (err: unknown) => {
       await shot(page, `order-entry-failed-${row}-${cell}`)
       throw err
     })
-const settled = (page: Page) => page.waitForFunction(() => document.querySelector('[data-test="order-entry"]')?.getAttribute('data-ready') === 'true' && !document.querySelector('.line.stale') && !/…/.test(document.querySelector('[data-test="pricing-state"]')?.textContent ?? '…'))
+const settled = (page: Page) =>
+  page.waitForFunction(
+    () =>
+      document.querySelector('[data-test="order-entry"]')?.getAttribute('data-ready') === 'true' &&
+      !document.querySelector('.line.stale') &&
+      !/…/.test(document.querySelector('[data-test="pricing-state"]')?.textContent ?? '…'),
+  )
 const digits = (s: string) => s.replace(/[^\d.]/g, '')
 const noSideScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth)
 
@@ -114,8 +180,17 @@ describe('order entry', () => {
       await focused(page, i + 1, 'sku')
     }
     await settled(page)
-    const lines = Array.from({ length: 20 }, (_, i) => ({ productId: f.ids[i]!, quantity: i === 0 ? 12 : i + 1 }))
-    const quote = (await admin('POST', '/api/order-quotes', { customerId: f.customerId, warehouseId: f.warehouseId, lines })).body
+    const lines = Array.from({ length: 20 }, (_, i) => ({
+      productId: f.ids[i]!,
+      quantity: i === 0 ? 12 : i + 1,
+    }))
+    const quote = (
+      await admin('POST', '/api/order-quotes', {
+        customerId: f.customerId,
+        warehouseId: f.warehouseId,
+        lines,
+      })
+    ).body
     expect(digits(await page.locator('[data-test="total"]').innerText())).toBe(quote.total)
     // the grid scrolled along with the typing: back to the first line
     await page.evaluate(() => document.querySelector('[data-test="line-grid"] .window')!.scrollTo(0, 0))
@@ -123,11 +198,25 @@ describe('order entry', () => {
     expect(await page.locator('[data-row="0"] [data-test="available"]').innerText()).toBe('5000')
     await shot(page, 'order-entry-en-1440')
     await page.click('[data-test="entry-submit"]')
-    await page.waitForSelector('[data-test="detail-order"] [data-test="order-lines-panel"] [data-test="panel-line"]')
-    const order = (await p.db.knex('orders').orderBy('id', 'desc').first()) as { id: number; status: string; total: string }
+    await page.waitForSelector(
+      '[data-test="detail-order"] [data-test="order-lines-panel"] [data-test="panel-line"]',
+    )
+    const order = (await p.db.knex('orders').orderBy('id', 'desc').first()) as {
+      id: number
+      status: string
+      total: string
+    }
     expect(order.status).toBe('submitted')
     expect(String(order.total)).toBe(quote.total)
-    expect(Number(((await p.db.knex('order_lines').where({ orderId: order.id }).count('* as n').first()) as { n: string }).n)).toBe(20)
+    expect(
+      Number(
+        (
+          (await p.db.knex('order_lines').where({ orderId: order.id }).count('* as n').first()) as {
+            n: string
+          }
+        ).n,
+      ),
+    ).toBe(20)
     await page.waitForTimeout(300)
     await shot(page, 'order-entry-detail-en-1440')
     // a submitted order opens read-only, with the actions allowed now
@@ -139,12 +228,14 @@ describe('order entry', () => {
     await ctx.close()
   })
 
-  it('a partner user orders for their own customers at their partner\'s prices, partner locked', async () => {
+  it("a partner user orders for their own customers at their partner's prices, partner locked", async () => {
     const { ctx, page } = await newPage(1440, 'en')
     await login(page, p.url, f.partnerEmail, f.partnerPassword)
     await page.goto(`${p.url}/admin/x/orders/orders/new`)
     await page.waitForSelector('[data-test="order-entry"][data-ready="true"]')
-    await page.waitForFunction(() => (document.querySelector('#entry-partner') as HTMLInputElement | null)?.disabled === true)
+    await page.waitForFunction(
+      () => (document.querySelector('#entry-partner') as HTMLInputElement | null)?.disabled === true,
+    )
     expect(await page.locator('[data-test="order-entry"] .el-form').innerText()).toContain('华东经销商')
     // only their partner's customers are offered
     await page.click('#entry-customer')
@@ -154,7 +245,12 @@ describe('order entry', () => {
     expect(offered).not.toContain(f.otherCustomer)
     await page.locator('.el-select-dropdown__item:visible', { hasText: '上海便利店' }).click()
     await page.click('[data-row="0"] [data-cell="sku"]')
-    for (const [i, [sku, qty]] of ([[f.skus[0], 10], [f.skus[1], 2]] as const).entries()) {
+    for (const [i, [sku, qty]] of (
+      [
+        [f.skus[0], 10],
+        [f.skus[1], 2],
+      ] as const
+    ).entries()) {
       await page.keyboard.type(sku!)
       await page.keyboard.press('Enter')
       await focused(page, i, 'quantity')
@@ -168,9 +264,16 @@ describe('order entry', () => {
     await shot(page, 'order-entry-partner-en-1440')
     await page.click('[data-test="entry-submit"]')
     await page.waitForSelector('[data-test="detail-order"]')
-    const order = (await p.db.knex('orders').orderBy('id', 'desc').first()) as { id: number; status: string; partnerId: number; customerId: number }
+    const order = (await p.db.knex('orders').orderBy('id', 'desc').first()) as {
+      id: number
+      status: string
+      partnerId: number
+      customerId: number
+    }
     expect(order).toMatchObject({ status: 'submitted', partnerId: f.partnerId, customerId: f.customerId })
-    const saved = (await p.db.knex('order_lines').where({ orderId: order.id }).orderBy('id')) as Array<{ unitPrice: string }>
+    const saved = (await p.db.knex('order_lines').where({ orderId: order.id }).orderBy('id')) as Array<{
+      unitPrice: string
+    }>
     expect(saved.map((l) => String(l.unitPrice))).toEqual(['7.77', '12.50'])
     await ctx.close()
   })
@@ -181,7 +284,13 @@ describe('order entry', () => {
     await page.goto(`${p.url}/admin/x/orders/orders/new`)
     await page.waitForSelector('[data-test="order-entry"][data-ready="true"]')
     await pickCustomer(page, '上海便利店')
-    const rows = ['SKU\tQty', ...f.skus.slice(0, 25).map((s, i) => `${s}\t${i + 1}`), 'NOPE-1\t3', ...f.skus.slice(25, 50).map((s) => `${s}\t2`), 'NOPE-2\t1']
+    const rows = [
+      'SKU\tQty',
+      ...f.skus.slice(0, 25).map((s, i) => `${s}\t${i + 1}`),
+      'NOPE-1\t3',
+      ...f.skus.slice(25, 50).map((s) => `${s}\t2`),
+      'NOPE-2\t1',
+    ]
     await page.click('[data-test="paste-open"]')
     await page.fill('textarea[data-test="paste-text"]', rows.join('\n'))
     await page.click('[data-test="paste-add"]')
@@ -194,7 +303,9 @@ describe('order entry', () => {
     // saving is refused while two lines name no product; the alert brings each into view to remove it
     for (let k = 0; k < 2; k++) {
       await page.click('[data-test="entry-save"]')
-      expect(await page.locator('[data-test="entry-alert"]').innerText()).toContain(`Some lines need attention: ${2 - k}`)
+      expect(await page.locator('[data-test="entry-alert"]').innerText()).toContain(
+        `Some lines need attention: ${2 - k}`,
+      )
       await page.click('[data-test="goto-error"]')
       const bad = page.locator('.line.error')
       expect(await bad.locator('[data-test="line-error"]').innerText()).toContain('No product with this SKU')
@@ -205,19 +316,27 @@ describe('order entry', () => {
     await page.click('[data-test="entry-save"]')
     await page.waitForURL(/\/x\/orders\/orders\/\d+\/edit/)
     const id = Number(/orders\/(\d+)\/edit/.exec(page.url())![1])
-    expect(Number(((await p.db.knex('order_lines').where({ orderId: id }).count('* as n').first()) as { n: string }).n)).toBe(50)
+    expect(
+      Number(
+        ((await p.db.knex('order_lines').where({ orderId: id }).count('* as n').first()) as { n: string }).n,
+      ),
+    ).toBe(50)
     await ctx.close()
   })
 
   it('opens a 1,000-line order and updates the totals when one line changes (timings printed)', async () => {
-    const lines = Array.from({ length: 1000 }, (_, i) => ({ productId: f.ids[i % 60]!, quantity: 1 + (i % 5) }))
+    const lines = Array.from({ length: 1000 }, (_, i) => ({
+      productId: f.ids[i % 60]!,
+      quantity: 1 + (i % 5),
+    }))
     const id = await created('/api/orders', { customerId: f.customerId, warehouseId: f.warehouseId, lines })
     const { ctx, page } = await newPage(1440, 'en')
     await login(page, p.url, p.adminEmail, p.adminPassword)
     const asked: string[] = []
     page.on('request', (r) => {
       const url = new URL(r.url())
-      if (/^\/api\/(order-lines|products|customers|partners|warehouses)$/.test(url.pathname)) asked.push(`${url.pathname}${url.searchParams.has('$skip') ? ' $skip' : ''}`)
+      if (/^\/api\/(order-lines|products|customers|partners|warehouses)$/.test(url.pathname))
+        asked.push(`${url.pathname}${url.searchParams.has('$skip') ? ' $skip' : ''}`)
     })
     await page.goto(`${p.url}/admin/e/orders/${id}`)
     await page.waitForSelector('[data-test="edit-lines"]')
@@ -233,7 +352,13 @@ describe('order entry', () => {
     const open = await page.evaluate(() => {
       const ready = performance.getEntriesByName('order-entry:open').at(-1)!
       const data = performance.getEntriesByName('order-entry:data').at(-1)!
-      return { fromClick: ready.startTime + ready.duration - performance.getEntriesByName('test:click')[0]!.startTime, fromScreen: ready.duration, fetch: data.startTime - ready.startTime, rows: document.querySelectorAll('[data-test="line"]').length }
+      return {
+        fromClick:
+          ready.startTime + ready.duration - performance.getEntriesByName('test:click')[0]!.startTime,
+        fromScreen: ready.duration,
+        fetch: data.startTime - ready.startTime,
+        rows: document.querySelectorAll('[data-test="line"]').length,
+      }
     })
     const order = (await admin('GET', `/api/orders/${id}`)).body
     expect(digits(await page.locator('[data-test="total"]').innerText())).toBe(order.total)
@@ -254,7 +379,9 @@ describe('order entry', () => {
       return { ms, before, after: document.querySelector('[data-test="total"]')!.textContent }
     })
     expect(edit.after).not.toBe(edit.before)
-    console.log(`[order-entry] 1,000-line order: open ${open.fromClick.toFixed(0)} ms from the click (${open.fromScreen.toFixed(0)} ms from the screen's start, of which ${open.fetch.toFixed(0)} ms fetching), ${open.rows} rows in the DOM; one line edited → totals on screen in ${edit.ms.toFixed(1)} ms`)
+    console.log(
+      `[order-entry] 1,000-line order: open ${open.fromClick.toFixed(0)} ms from the click (${open.fromScreen.toFixed(0)} ms from the screen's start, of which ${open.fetch.toFixed(0)} ms fetching), ${open.rows} rows in the DOM; one line edited → totals on screen in ${edit.ms.toFixed(1)} ms`,
+    )
     // the last line is reachable by scrolling
     await page.evaluate(() => document.querySelector('[data-test="line-grid"] .window')!.scrollTo(0, 1e6))
     await page.waitForSelector('[data-row="999"]')
@@ -269,7 +396,13 @@ describe('order entry', () => {
       await page.waitForSelector('[data-test="order-entry"][data-ready="true"]')
       await pickCustomer(page, '上海便利店')
       await page.click('[data-test="paste-open"]')
-      await page.fill('textarea[data-test="paste-text"]', f.skus.slice(0, 4).map((s) => `${s}\t3`).join('\n'))
+      await page.fill(
+        'textarea[data-test="paste-text"]',
+        f.skus
+          .slice(0, 4)
+          .map((s) => `${s}\t3`)
+          .join('\n'),
+      )
       await page.click('[data-test="paste-add"]')
       await settled(page)
       expect(await noSideScroll(page)).toBeLessThanOrEqual(390)

@@ -10,7 +10,12 @@ import { ensureAdminBuilt, launch, login, shot } from './browser.js'
 import { loginNarrow } from './phone.js'
 
 const onHand = async (p: TestPlatform, sku: string, warehouse: string) => {
-  const row = (await p.db.knex('stock_levels').join('products', 'products.id', 'stock_levels.productId').join('warehouses', 'warehouses.id', 'stock_levels.warehouseId').where({ 'products.sku': sku, 'warehouses.code': warehouse }).first('onHand')) as { onHand: number } | undefined
+  const row = (await p.db
+    .knex('stock_levels')
+    .join('products', 'products.id', 'stock_levels.productId')
+    .join('warehouses', 'warehouses.id', 'stock_levels.warehouseId')
+    .where({ 'products.sku': sku, 'warehouses.code': warehouse })
+    .first('onHand')) as { onHand: number } | undefined
   return row ? Number(row.onHand) : 0
 }
 
@@ -25,7 +30,10 @@ async function pickWarehouse(page: Page, picker: string, name: string): Promise<
 async function line(page: Page, i: number, sku: string, qty: number): Promise<void> {
   await page.fill(`[data-test="stock-sku-${i}"] input`, sku)
   await page.press(`[data-test="stock-sku-${i}"] input`, 'Enter')
-  await page.waitForFunction((n) => document.activeElement?.closest(`[data-test="stock-qty-${n}"]`) !== null, i)
+  await page.waitForFunction(
+    (n) => document.activeElement?.closest(`[data-test="stock-qty-${n}"]`) !== null,
+    i,
+  )
   await page.keyboard.type(String(qty))
   await page.keyboard.press('Enter')
 }
@@ -66,7 +74,9 @@ describe('stock operations screen', () => {
     await page.fill('[data-test="stock-sku-2"] input', 'NOPE')
     await page.press('[data-test="stock-sku-2"] input', 'Enter')
     await page.waitForSelector('[data-test="stock-line-2"] .product.bad')
-    expect(await page.locator('[data-test="stock-line-2"] .product').innerText()).toContain('No product with SKU NOPE')
+    expect(await page.locator('[data-test="stock-line-2"] .product').innerText()).toContain(
+      'No product with SKU NOPE',
+    )
     await shot(page, 'stock-receipt-1440-en')
     await page.click('[data-test="stock-post"]')
     await page.waitForSelector('[data-test="stock-message-success"]')
@@ -82,12 +92,17 @@ describe('stock operations screen', () => {
 
     // the lines travel in one request, written in one transaction: an oversold second line moves nothing
     const posts: string[] = []
-    page.on('request', (r) => void (r.method() === 'POST' && r.url().includes('/api/stock-transfers') && posts.push(r.url())))
+    page.on(
+      'request',
+      (r) => void (r.method() === 'POST' && r.url().includes('/api/stock-transfers') && posts.push(r.url())),
+    )
     await line(page, 0, 'SKU-1', 1)
     await line(page, 1, 'SKU-2', 999)
     await page.click('[data-test="stock-post"]')
     await page.waitForSelector('[data-test="stock-message-error"]')
-    expect(await page.locator('[data-test="stock-message-error"]').innerText()).toMatch(/Line 2: .*Nothing was posted/s)
+    expect(await page.locator('[data-test="stock-message-error"]').innerText()).toMatch(
+      /Line 2: .*Nothing was posted/s,
+    )
     expect(posts).toHaveLength(1)
     expect([await onHand(p, 'SKU-1', 'W1'), await onHand(p, 'SKU-1', 'W2')]).toEqual([7, 3])
     await page.click('[data-test="stock-line-1"] >> button')

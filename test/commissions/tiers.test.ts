@@ -2,7 +2,14 @@ import { Decimal } from 'decimal.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPlatform, type TestPlatform } from '@plume/core/testing'
 import { keepCliffTiers } from '../../plugins/commissions/src/migrations/20261207000000-commission-tier-mode.js'
-import { bizFixture, cents, created, draftOrder, expectStatus, type BizFixture } from '../marketing/fixtures.js'
+import {
+  bizFixture,
+  cents,
+  created,
+  draftOrder,
+  expectStatus,
+  type BizFixture,
+} from '../marketing/fixtures.js'
 
 // "5 % up to 10,000.00, 8 % above": plan rate 5 %, a tier from 10,000.00 adding 3 %
 const RATE = '5'
@@ -21,19 +28,45 @@ beforeAll(async () => {
 afterAll(async () => p?.close())
 
 /** A partner of its own tier and plan (so its period volume starts at zero); `mode` undefined: the default. */
-async function partnerWithPlan(mode: 'marginal' | 'cliff' | undefined): Promise<{ customerId: number; planId: number }> {
+async function partnerWithPlan(
+  mode: 'marginal' | 'cliff' | undefined,
+): Promise<{ customerId: number; planId: number }> {
   const k = ++n
-  const tierId = await created(f.api, '/api/partner-tiers', { code: `T${k}`, name: `Tier ${k}`, rank: 10 + k })
-  const partnerId = await created(f.api, '/api/partners', { code: `P-T${k}`, name: `Partner T${k}`, kind: 'reseller', tierId })
-  const customerId = await created(f.api, '/api/customers', { code: `C-T${k}`, name: `Customer T${k}`, partnerId })
-  const planId = await created(f.api, '/api/commission-plans', { code: `PLAN-T${k}`, name: `Plan ${k}`, tierId, defaultPercent: Number(RATE), volumeTiers: [{ minVolume: TIER, bonusPercent: Number(BONUS) }], ...(mode ? { tierMode: mode } : {}) })
+  const tierId = await created(f.api, '/api/partner-tiers', {
+    code: `T${k}`,
+    name: `Tier ${k}`,
+    rank: 10 + k,
+  })
+  const partnerId = await created(f.api, '/api/partners', {
+    code: `P-T${k}`,
+    name: `Partner T${k}`,
+    kind: 'reseller',
+    tierId,
+  })
+  const customerId = await created(f.api, '/api/customers', {
+    code: `C-T${k}`,
+    name: `Customer T${k}`,
+    partnerId,
+  })
+  const planId = await created(f.api, '/api/commission-plans', {
+    code: `PLAN-T${k}`,
+    name: `Plan ${k}`,
+    tierId,
+    defaultPercent: Number(RATE),
+    volumeTiers: [{ minVolume: TIER, bonusPercent: Number(BONUS) }],
+    ...(mode ? { tierMode: mode } : {}),
+  })
   return { customerId, planId }
 }
 
 /** Delivers an order and returns its accrual. */
-async function accrue(customerId: number, lines: Array<{ productId: number; quantity: number }>): Promise<{ base: string; amount: string; reason: string; details: Array<Record<string, unknown>> }> {
+async function accrue(
+  customerId: number,
+  lines: Array<{ productId: number; quantity: number }>,
+): Promise<{ base: string; amount: string; reason: string; details: Array<Record<string, unknown>> }> {
   const o = await draftOrder(f, customerId, lines)
-  for (const a of ['submit', 'approve', 'ship', 'deliver']) await expectStatus(f.api, 201, 'POST', `/api/orders/${o.id}/${a}`, {})
+  for (const a of ['submit', 'approve', 'ship', 'deliver'])
+    await expectStatus(f.api, 201, 'POST', `/api/orders/${o.id}/${a}`, {})
   const rows = (await expectStatus(f.api, 200, 'GET', `/api/commission-accruals?orderId=${o.id}`)).data
   expect(rows).toHaveLength(1)
   return rows[0]
@@ -45,7 +78,9 @@ const bolts = (quantity: number) => ({ productId: f.products.bolt, quantity }) /
 describe('volume tiers, marginal (the default of new plans)', () => {
   it('a new plan without a mode is marginal; an unknown mode is a 400 naming the field', async () => {
     const { planId } = await partnerWithPlan(undefined)
-    expect((await expectStatus(f.api, 200, 'GET', `/api/commission-plans/${planId}`)).tierMode).toBe('marginal')
+    expect((await expectStatus(f.api, 200, 'GET', `/api/commission-plans/${planId}`)).tierMode).toBe(
+      'marginal',
+    )
     const bad = await f.api('PATCH', `/api/commission-plans/${planId}`, { tierMode: 'whole' })
     expect(bad.status).toBe(400)
     expect(JSON.stringify(bad.body)).toContain('tierMode')
@@ -81,7 +116,11 @@ describe('volume tiers, marginal (the default of new plans)', () => {
     expect(a.details.map((d) => d.amount)).toEqual([bolt, drill])
     expect(drill).toBe('6.35')
     expect(a.amount).toBe(cents(new Decimal(bolt).plus(drill)))
-    expect(a.details[1]).toMatchObject({ base: '100.00', percent: RATE, tiers: [{ from: TIER, bonusPercent: BONUS, base: '45.00' }] })
+    expect(a.details[1]).toMatchObject({
+      base: '100.00',
+      percent: RATE,
+      tiers: [{ from: TIER, bonusPercent: BONUS, base: '45.00' }],
+    })
   })
 })
 

@@ -43,7 +43,11 @@ export async function startDemoSite(opts: DemoSiteOptions): Promise<DemoSite> {
   let minted = 0
   const mint = async (body: Record<string, unknown>) => {
     // the partner's server: its secret key, no Origin (a browser never sees this call)
-    const res = await fetch(`${opts.platformUrl}/api/embed-sessions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': opts.secretKey }, body: JSON.stringify(body) })
+    const res = await fetch(`${opts.platformUrl}/api/embed-sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': opts.secretKey },
+      body: JSON.stringify(body),
+    })
     minted += 1
     return { status: res.status, body: await res.text() }
   }
@@ -53,9 +57,18 @@ export async function startDemoSite(opts: DemoSiteOptions): Promise<DemoSite> {
       const path = (req.url ?? '/').split('?')[0]!
       res.setHeader('Content-Security-Policy', csp(opts.platformUrl))
       if (req.method === 'POST' && (path === '/plume-session' || path === '/plume-dashboard-session')) {
-        const r = await mint(path === '/plume-session' ? { scopes: ['catalog:read', 'orders:create', 'orders:read:own-customer'], customerId: opts.customerId } : { scopes: ['dashboard:read'] })
+        const r = await mint(
+          path === '/plume-session'
+            ? {
+                scopes: ['catalog:read', 'orders:create', 'orders:read:own-customer'],
+                customerId: opts.customerId,
+              }
+            : { scopes: ['dashboard:read'] },
+        )
         const token = r.status === 201 ? (JSON.parse(r.body) as { token: string }).token : undefined
-        res.writeHead(token ? 200 : 502, { 'content-type': 'application/json' }).end(JSON.stringify(token ? { token } : { error: 'could not mint a session' }))
+        res
+          .writeHead(token ? 200 : 502, { 'content-type': 'application/json' })
+          .end(JSON.stringify(token ? { token } : { error: 'could not mint a session' }))
         return
       }
       if (req.method === 'GET' && (path === '/' || path === '/index.html')) {
@@ -68,7 +81,9 @@ export async function startDemoSite(opts: DemoSiteOptions): Promise<DemoSite> {
       }
       const type = files[path]
       if (req.method === 'GET' && type) {
-        res.writeHead(200, { 'content-type': `${type}; charset=utf-8` }).end(await readFile(`${DEMO}${path.slice(1)}`))
+        res
+          .writeHead(200, { 'content-type': `${type}; charset=utf-8` })
+          .end(await readFile(`${DEMO}${path.slice(1)}`))
         return
       }
       res.writeHead(404).end('Not found')
@@ -76,7 +91,11 @@ export async function startDemoSite(opts: DemoSiteOptions): Promise<DemoSite> {
   })
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
-  return { url: `http://127.0.0.1:${port}`, minted: () => minted, close: () => new Promise((resolve) => server.close(() => resolve())) }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    minted: () => minted,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
 }
 
 /**
@@ -88,21 +107,54 @@ async function main(): Promise<void> {
   const port = Number(process.env.DEMO_PORT ?? 4040)
   const email = process.env.PLUME_ADMIN_EMAIL
   const password = process.env.PLUME_ADMIN_PASSWORD
-  if (!email || !password) throw new Error('set PLUME_ADMIN_EMAIL and PLUME_ADMIN_PASSWORD (an admin of the platform at PLUME_URL)')
+  if (!email || !password)
+    throw new Error('set PLUME_ADMIN_EMAIL and PLUME_ADMIN_PASSWORD (an admin of the platform at PLUME_URL)')
   const call = async (method: string, path: string, token: string | undefined, body?: unknown) => {
-    const res = await fetch(`${platformUrl}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) })
+    const res = await fetch(`${platformUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
     const json = (await res.json()) as Record<string, unknown>
     if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${String(json.message)}`)
     return json
   }
-  const { accessToken } = (await call('POST', '/api/authentication', undefined, { strategy: 'local', email, password })) as { accessToken: string }
-  const partner = ((await call('GET', '/api/partners?$sort[id]=1&$limit=1', accessToken)).data as Array<{ id: number; name: string }>)[0]
+  const { accessToken } = (await call('POST', '/api/authentication', undefined, {
+    strategy: 'local',
+    email,
+    password,
+  })) as { accessToken: string }
+  const partner = (
+    (await call('GET', '/api/partners?$sort[id]=1&$limit=1', accessToken)).data as Array<{
+      id: number
+      name: string
+    }>
+  )[0]
   if (!partner) throw new Error('the platform has no partner (start it with the demo data)')
-  const customer = ((await call('GET', `/api/customers?partnerId=${partner.id}&$sort[id]=1&$limit=1`, accessToken)).data as Array<{ id: number }>)[0]
+  const customer = (
+    (await call('GET', `/api/customers?partnerId=${partner.id}&$sort[id]=1&$limit=1`, accessToken))
+      .data as Array<{ id: number }>
+  )[0]
   if (!customer) throw new Error(`partner ${partner.name} has no customer`)
   const origin = `http://127.0.0.1:${port}`
-  const key = async (kind: string) => (await call('POST', '/api/api-keys', accessToken, { name: `Demo shop (${kind})`, kind, partnerId: partner.id, roles: ['partner_user'], allowedOrigins: [origin] })).key as string
-  const site = await startDemoSite({ platformUrl, publishableKey: await key('publishable'), secretKey: await key('secret'), customerId: customer.id, partnerName: partner.name, port })
+  const key = async (kind: string) =>
+    (
+      await call('POST', '/api/api-keys', accessToken, {
+        name: `Demo shop (${kind})`,
+        kind,
+        partnerId: partner.id,
+        roles: ['partner_user'],
+        allowedOrigins: [origin],
+      })
+    ).key as string
+  const site = await startDemoSite({
+    platformUrl,
+    publishableKey: await key('publishable'),
+    secretKey: await key('secret'),
+    customerId: customer.id,
+    partnerName: partner.name,
+    port,
+  })
   console.log(`demo partner shop of ${partner.name}: ${site.url} (platform ${platformUrl})`)
 }
 

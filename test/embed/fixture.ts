@@ -26,17 +26,60 @@ export async function embedFixture(p: TestPlatform, tag: string): Promise<EmbedF
   const f = await loopFixture(p, tag)
   const api = client(p, f.token)
   const tierId = ((await p.db.knex('partner_tiers').first('id')) as { id: number }).id
-  const listB = await created(api, '/api/price-lists', { code: `PLB-${tag}`, name: 'Partner B prices', currency: 'CNY' })
-  await created(api, '/api/price-list-items', { priceListId: listB, productId: f.products.widget, unitPrice: '6.66' })
-  const partnerB = await created(api, '/api/partners', { code: `PB-${tag}`, name: `Partner B ${tag}`, kind: 'reseller', tierId, priceListId: listB })
-  const customerB = await created(api, '/api/customers', { code: `CB-${tag}`, name: `Customer B ${tag}`, partnerId: partnerB })
-  const order = (customerId: number) => created(api, '/api/orders', { customerId, warehouseId: f.warehouseId, lines: [{ productId: f.products.widget, quantity: 2 }] })
+  const listB = await created(api, '/api/price-lists', {
+    code: `PLB-${tag}`,
+    name: 'Partner B prices',
+    currency: 'CNY',
+  })
+  await created(api, '/api/price-list-items', {
+    priceListId: listB,
+    productId: f.products.widget,
+    unitPrice: '6.66',
+  })
+  const partnerB = await created(api, '/api/partners', {
+    code: `PB-${tag}`,
+    name: `Partner B ${tag}`,
+    kind: 'reseller',
+    tierId,
+    priceListId: listB,
+  })
+  const customerB = await created(api, '/api/customers', {
+    code: `CB-${tag}`,
+    name: `Customer B ${tag}`,
+    partnerId: partnerB,
+  })
+  const order = (customerId: number) =>
+    created(api, '/api/orders', {
+      customerId,
+      warehouseId: f.warehouseId,
+      lines: [{ productId: f.products.widget, quantity: 2 }],
+    })
   const orderB = await order(customerB)
-  const sibling = await created(api, '/api/customers', { code: `CS-${tag}`, name: `Sibling ${tag}`, partnerId: f.partnerId })
+  const sibling = await created(api, '/api/customers', {
+    code: `CS-${tag}`,
+    name: `Sibling ${tag}`,
+    partnerId: f.partnerId,
+  })
   const siblingOrder = await order(sibling)
-  const pkA = await keyOf(p, f.token, { name: 'Shop A widgets', kind: 'publishable', partnerId: f.partnerId, allowedOrigins: [SHOP_A] })
-  const skA = await keyOf(p, f.token, { name: 'Shop A server', kind: 'secret', partnerId: f.partnerId, roles: ['partner_user'], allowedOrigins: [SHOP_A] })
-  const pkB = await keyOf(p, f.token, { name: 'Shop B widgets', kind: 'publishable', partnerId: partnerB, allowedOrigins: [SHOP_B] })
+  const pkA = await keyOf(p, f.token, {
+    name: 'Shop A widgets',
+    kind: 'publishable',
+    partnerId: f.partnerId,
+    allowedOrigins: [SHOP_A],
+  })
+  const skA = await keyOf(p, f.token, {
+    name: 'Shop A server',
+    kind: 'secret',
+    partnerId: f.partnerId,
+    roles: ['partner_user'],
+    allowedOrigins: [SHOP_A],
+  })
+  const pkB = await keyOf(p, f.token, {
+    name: 'Shop B widgets',
+    kind: 'publishable',
+    partnerId: partnerB,
+    allowedOrigins: [SHOP_B],
+  })
   return {
     ...f,
     other: { partnerId: partnerB, customerId: customerB, orderId: orderB },
@@ -56,7 +99,12 @@ export function embedCaller(p: TestPlatform, origin: string | undefined) {
     ...(auth.sk ? { 'x-api-key': auth.sk } : {}),
     ...(auth.session ? { authorization: `Bearer ${auth.session}` } : {}),
   })
-  return (method: string, path: string, auth: { pk?: string; sk?: string; session?: string }, body?: unknown) => p.http(method, path, body, undefined, headers(auth))
+  return (
+    method: string,
+    path: string,
+    auth: { pk?: string; sk?: string; session?: string },
+    body?: unknown,
+  ) => p.http(method, path, body, undefined, headers(auth))
 }
 
 /** Mints an embed session with partner A's secret key, as its server would (no Origin). */

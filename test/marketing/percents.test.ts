@@ -18,16 +18,23 @@ beforeAll(async () => {
 })
 afterAll(async () => p?.close())
 afterEach(async () => {
-  for (const id of live.splice(0)) await expectStatus(f.api, 200, 'PATCH', `/api/promotions/${id}`, { active: false })
+  for (const id of live.splice(0))
+    await expectStatus(f.api, 200, 'PATCH', `/api/promotions/${id}`, { active: false })
 })
 
 let seq = 0
 async function promotion(body: Record<string, unknown>): Promise<number> {
-  const id = await created(f.api, '/api/promotions', { code: `PCT-${++seq}`, name: `Percent ${seq}`, ...body })
+  const id = await created(f.api, '/api/promotions', {
+    code: `PCT-${++seq}`,
+    name: `Percent ${seq}`,
+    ...body,
+  })
   live.push(id)
   return id
 }
-const drillDiscount = async () => (await draftOrder(f, f.directCustomerId, [{ productId: f.products.drill, quantity: 3 }])).lines[0].discount as string
+const drillDiscount = async () =>
+  (await draftOrder(f, f.directCustomerId, [{ productId: f.products.drill, quantity: 3 }])).lines[0]
+    .discount as string
 
 describe('percents are exact decimals', () => {
   it('percentOff "12.5" and 12.5 are the same percent, stored and priced exactly', async () => {
@@ -51,16 +58,41 @@ describe('percents are exact decimals', () => {
   })
 
   it('tiers take decimal strings and numbers alike', async () => {
-    const id = await promotion({ kind: 'tiered', productId: f.products.drill, tiers: [{ minQuantity: 1, percentOff: '7.25' }, { minQuantity: 100, percentOff: 10 }] })
+    const id = await promotion({
+      kind: 'tiered',
+      productId: f.products.drill,
+      tiers: [
+        { minQuantity: 1, percentOff: '7.25' },
+        { minQuantity: 100, percentOff: 10 },
+      ],
+    })
     const got = await expectStatus(f.api, 200, 'GET', `/api/promotions/${id}`)
-    expect(got.tiers).toEqual([{ minQuantity: 1, percentOff: '7.25' }, { minQuantity: 100, percentOff: '10' }])
+    expect(got.tiers).toEqual([
+      { minQuantity: 1, percentOff: '7.25' },
+      { minQuantity: 100, percentOff: '10' },
+    ])
     expect(await drillDiscount()).toBe('21.75')
   })
 
   it('other percents: a partner tier discount and commission plan rates', async () => {
-    const tier = await created(f.api, '/api/partner-tiers', { code: 'PCT-T', name: 'Decimal tier', rank: 9, discountPercent: '7.5' })
-    expect(new Decimal((await expectStatus(f.api, 200, 'GET', `/api/partner-tiers/${tier}`)).discountPercent).eq('7.5')).toBe(true)
-    const plan = await created(f.api, '/api/commission-plans', { code: 'PCT-P', name: 'Decimal plan', defaultPercent: '2.5', categoryRates: [{ categoryId: f.categories.tools, percent: 3.75 }], volumeTiers: [{ minVolume: '1000.00', bonusPercent: '0.5' }] })
+    const tier = await created(f.api, '/api/partner-tiers', {
+      code: 'PCT-T',
+      name: 'Decimal tier',
+      rank: 9,
+      discountPercent: '7.5',
+    })
+    expect(
+      new Decimal((await expectStatus(f.api, 200, 'GET', `/api/partner-tiers/${tier}`)).discountPercent).eq(
+        '7.5',
+      ),
+    ).toBe(true)
+    const plan = await created(f.api, '/api/commission-plans', {
+      code: 'PCT-P',
+      name: 'Decimal plan',
+      defaultPercent: '2.5',
+      categoryRates: [{ categoryId: f.categories.tools, percent: 3.75 }],
+      volumeTiers: [{ minVolume: '1000.00', bonusPercent: '0.5' }],
+    })
     const got = await expectStatus(f.api, 200, 'GET', `/api/commission-plans/${plan}`)
     expect(new Decimal(got.defaultPercent).eq('2.5')).toBe(true)
     expect(got.categoryRates).toEqual([{ categoryId: f.categories.tools, percent: '3.75' }])
@@ -77,26 +109,60 @@ describe('validation errors people can read', () => {
   const DECIMAL = 'must be a decimal number such as 12.5 (at most 3 digits before the point and 4 after)'
 
   it('names the field and says what a percent must be', async () => {
-    expect((await bad({ kind: 'percent', percentOff: '12.5%' })).errors).toEqual([{ path: '/percentOff', message: DECIMAL }])
-    expect((await bad({ kind: 'percent', percentOff: '12.34567' })).errors).toEqual([{ path: '/percentOff', message: DECIMAL }])
-    expect((await bad({ kind: 'percent', percentOff: true })).errors).toEqual([{ path: '/percentOff', message: `${DECIMAL} or empty` }])
+    expect((await bad({ kind: 'percent', percentOff: '12.5%' })).errors).toEqual([
+      { path: '/percentOff', message: DECIMAL },
+    ])
+    expect((await bad({ kind: 'percent', percentOff: '12.34567' })).errors).toEqual([
+      { path: '/percentOff', message: DECIMAL },
+    ])
+    expect((await bad({ kind: 'percent', percentOff: true })).errors).toEqual([
+      { path: '/percentOff', message: `${DECIMAL} or empty` },
+    ])
     const range = await bad({ kind: 'percent', percentOff: '100.0001' })
     expect(range.errors).toEqual([{ path: '/percentOff', message: 'must be at most 100' }])
     expect(range.message).toBe('Invalid data: percentOff must be at most 100')
-    expect((await bad({ kind: 'percent', percentOff: -1 })).errors).toEqual([{ path: '/percentOff', message: 'must be at least 0' }])
-    expect((await bad({ kind: 'tiered', tiers: [{ minQuantity: 1, percentOff: '5' }, { minQuantity: 2, percentOff: 'abc' }] })).errors).toEqual([{ path: '/tiers/1/percentOff', message: DECIMAL }])
-    expect((await bad({ kind: 'tiered', tiers: [{ minQuantity: 1, percentOff: 150 }] })).errors).toEqual([{ path: '/tiers/0/percentOff', message: 'must be at most 100' }])
+    expect((await bad({ kind: 'percent', percentOff: -1 })).errors).toEqual([
+      { path: '/percentOff', message: 'must be at least 0' },
+    ])
+    expect(
+      (
+        await bad({
+          kind: 'tiered',
+          tiers: [
+            { minQuantity: 1, percentOff: '5' },
+            { minQuantity: 2, percentOff: 'abc' },
+          ],
+        })
+      ).errors,
+    ).toEqual([{ path: '/tiers/1/percentOff', message: DECIMAL }])
+    expect((await bad({ kind: 'tiered', tiers: [{ minQuantity: 1, percentOff: 150 }] })).errors).toEqual([
+      { path: '/tiers/0/percentOff', message: 'must be at most 100' },
+    ])
   })
 
   it('writes other type and range errors in words, not “must be integer,null”', async () => {
-    expect((await bad({ kind: 'buy_x_get_y', buyQuantity: 'two' })).errors).toEqual([{ path: '/buyQuantity', message: 'must be an integer or empty' }])
-    expect((await bad({ kind: 'buy_x_get_y', buyQuantity: 0 })).errors).toEqual([{ path: '/buyQuantity', message: 'must be at least 1' }])
-    expect((await bad({ kind: 'fixed', amountOff: 5 })).errors).toEqual([{ path: '/amountOff', message: 'must be a decimal string with at most 2 decimals, e.g. "12.50" or empty' }])
-    expect((await bad({ kind: 'percent', percentOff: '5', name: '' })).errors).toEqual([{ path: '/name', message: 'must not be empty' }])
+    expect((await bad({ kind: 'buy_x_get_y', buyQuantity: 'two' })).errors).toEqual([
+      { path: '/buyQuantity', message: 'must be an integer or empty' },
+    ])
+    expect((await bad({ kind: 'buy_x_get_y', buyQuantity: 0 })).errors).toEqual([
+      { path: '/buyQuantity', message: 'must be at least 1' },
+    ])
+    expect((await bad({ kind: 'fixed', amountOff: 5 })).errors).toEqual([
+      {
+        path: '/amountOff',
+        message: 'must be a decimal string with at most 2 decimals, e.g. "12.50" or empty',
+      },
+    ])
+    expect((await bad({ kind: 'percent', percentOff: '5', name: '' })).errors).toEqual([
+      { path: '/name', message: 'must not be empty' },
+    ])
   })
 
   it('answers in Chinese when the client asks for it', async () => {
-    const zh = await bad({ kind: 'percent', percentOff: '100.5' }, { 'Accept-Language': 'zh-CN,zh;q=0.9,en;q=0.5' })
+    const zh = await bad(
+      { kind: 'percent', percentOff: '100.5' },
+      { 'Accept-Language': 'zh-CN,zh;q=0.9,en;q=0.5' },
+    )
     expect(zh.errors).toEqual([{ path: '/percentOff', message: '不能大于 100' }])
     expect(zh.message).toBe('数据无效：percentOff 不能大于 100')
     const type = await bad({ kind: 'buy_x_get_y', buyQuantity: 'two' }, { 'Accept-Language': 'zh-CN' })

@@ -56,8 +56,18 @@ describe('customizing a file-made entity', { timeout: 300_000 }, () => {
     expect(got.body.ownership.kind).not.toBe('custom')
     const def = structuredClone(got.body.definition) as Record<string, unknown>
     const props = def.properties as Record<string, Record<string, unknown>>
-    props.name = { ...props.name, 'x-ui': { ...(props.name!['x-ui'] as object), label: label('Company name', '公司名称') } }
-    const next = withProperties(def, { vipLevel: { type: ['integer', 'null'], minimum: 0, maximum: 5, 'x-ui': { label: label('VIP level', '贵宾等级') } } })
+    props.name = {
+      ...props.name,
+      'x-ui': { ...(props.name!['x-ui'] as object), label: label('Company name', '公司名称') },
+    }
+    const next = withProperties(def, {
+      vipLevel: {
+        type: ['integer', 'null'],
+        minimum: 0,
+        maximum: 5,
+        'x-ui': { label: label('VIP level', '贵宾等级') },
+      },
+    })
     const r = await p.http('PATCH', '/api/entity-definitions/customer', { definition: next }, token)
     expect(r.status).toBe(200)
     expect(r.body.added).toEqual(['vipLevel'])
@@ -68,13 +78,18 @@ describe('customizing a file-made entity', { timeout: 300_000 }, () => {
     expect(after.body.file.properties.vipLevel).toBeUndefined()
     const c = await p.http('POST', '/api/customers', { code: 'V-1', name: 'Vip Co', vipLevel: 3 }, token)
     expect(c.status).toBe(201)
-    expect((await p.http('POST', '/api/customers', { code: 'V-2', name: 'Bad', vipLevel: 9 }, token)).status).toBe(400)
+    expect(
+      (await p.http('POST', '/api/customers', { code: 'V-2', name: 'Bad', vipLevel: 9 }, token)).status,
+    ).toBe(400)
     const meta = await p.http('GET', '/api/meta', undefined, token)
-    expect(meta.body.entities.find((e: { name: string }) => e.name === 'customer').fields.name.ui.label.en).toBe('Company name')
+    expect(
+      meta.body.entities.find((e: { name: string }) => e.name === 'customer').fields.name.ui.label.en,
+    ).toBe('Company name')
   })
 
   it('refuses to remove or change a field the file defines (400 naming the path)', async () => {
-    const def = (await p.http('GET', '/api/entity-definitions/customer', undefined, token)).body.definition as Record<string, unknown>
+    const def = (await p.http('GET', '/api/entity-definitions/customer', undefined, token)).body
+      .definition as Record<string, unknown>
     const removed = withProperties(def, { name: null })
     const r1 = await p.http('PATCH', '/api/entity-definitions/customer', { definition: removed }, token)
     expect(r1.status).toBe(400)
@@ -104,15 +119,30 @@ describe('snapshot, diff, apply', { timeout: 300_000 }, () => {
 
   it('brings a database back to a snapshot in one apply; the second diff and apply are empty', async () => {
     const snap = (await p.http('GET', '/api/metadata/snapshot', undefined, token)).body
-    const changed = withProperties(memo, { pinned: { type: ['boolean', 'null'], 'x-ui': { label: label('Pinned', '置顶') } } })
-    expect((await p.http('PATCH', '/api/entity-definitions/memo', { definition: changed }, token)).status).toBe(200)
+    const changed = withProperties(memo, {
+      pinned: { type: ['boolean', 'null'], 'x-ui': { label: label('Pinned', '置顶') } },
+    })
+    expect(
+      (await p.http('PATCH', '/api/entity-definitions/memo', { definition: changed }, token)).status,
+    ).toBe(200)
     expect((await p.http('POST', '/api/memos', { body: 'hello', pinned: true }, token)).status).toBe(201)
     const diff = await p.http('POST', '/api/metadata/diff', { snapshot: snap }, token)
     expect(diff.body.empty).toBe(false)
-    expect(diff.body.changes).toEqual([expect.objectContaining({ entity: 'memo', kind: 'change', plan: expect.objectContaining({ confirmRequired: ['drop-column:pinned'] }) })])
+    expect(diff.body.changes).toEqual([
+      expect.objectContaining({
+        entity: 'memo',
+        kind: 'change',
+        plan: expect.objectContaining({ confirmRequired: ['drop-column:pinned'] }),
+      }),
+    ])
     const refused = await p.http('POST', '/api/metadata/apply', { snapshot: snap }, token)
     expect(refused.status).toBe(400)
-    const applied = await p.http('POST', '/api/metadata/apply', { snapshot: snap, confirm: ['memo:drop-column:pinned'] }, token)
+    const applied = await p.http(
+      'POST',
+      '/api/metadata/apply',
+      { snapshot: snap, confirm: ['memo:drop-column:pinned'] },
+      token,
+    )
     expect(applied.status).toBe(201)
     expect(applied.body.changes).toHaveLength(1)
     expect((await p.http('POST', '/api/metadata/diff', { snapshot: snap }, token)).body.empty).toBe(true)
@@ -126,24 +156,40 @@ describe('snapshot, diff, apply', { timeout: 300_000 }, () => {
     const attachment = {
       type: 'object',
       'x-entity': { name: 'attachment', plural: 'attachments', table: 'attachments', domain: 'crm' },
-      properties: { memoId: { type: 'integer', 'x-ref': { entity: 'memo', onDelete: 'cascade' }, 'x-ui': { label: label('Memo', '备忘') } }, file: { type: 'string', maxLength: 200, 'x-ui': { label: label('File', '文件') } } },
+      properties: {
+        memoId: {
+          type: 'integer',
+          'x-ref': { entity: 'memo', onDelete: 'cascade' },
+          'x-ui': { label: label('Memo', '备忘') },
+        },
+        file: { type: 'string', maxLength: 200, 'x-ui': { label: label('File', '文件') } },
+      },
       required: ['memoId', 'file'],
       additionalProperties: false,
       'x-ui': { label: label('Attachment', '附件') },
     }
-    expect((await p.http('POST', '/api/entity-definitions', { definition: attachment }, token)).status).toBe(201)
+    expect((await p.http('POST', '/api/entity-definitions', { definition: attachment }, token)).status).toBe(
+      201,
+    )
     const both = (await p.http('GET', '/api/metadata/snapshot', undefined, token)).body
     const none = { ...both, custom: {} }
     const removed = await p.http('POST', '/api/metadata/apply', { snapshot: none }, token)
     expect(removed.status).toBe(201)
-    expect(removed.body.changes.map((c: { entity: string; kind: string }) => `${c.kind}:${c.entity}`)).toEqual(['remove:attachment', 'remove:memo'])
+    expect(
+      removed.body.changes.map((c: { entity: string; kind: string }) => `${c.kind}:${c.entity}`),
+    ).toEqual(['remove:attachment', 'remove:memo'])
     expect((await p.http('GET', '/api/memos', undefined, token)).status).toBe(404)
     const restored = await p.http('POST', '/api/metadata/apply', { snapshot: both }, token)
     expect(restored.status).toBe(201)
-    expect(restored.body.changes.map((c: { entity: string; kind: string }) => `${c.kind}:${c.entity}`)).toEqual(['create:memo', 'create:attachment'])
+    expect(
+      restored.body.changes.map((c: { entity: string; kind: string }) => `${c.kind}:${c.entity}`),
+    ).toEqual(['create:memo', 'create:attachment'])
     const memo = await p.http('GET', '/api/memos', undefined, token)
     expect(memo.body.total).toBeGreaterThanOrEqual(1)
-    expect((await p.http('POST', '/api/attachments', { memoId: memo.body.data[0].id, file: 'a.pdf' }, token)).status).toBe(201)
+    expect(
+      (await p.http('POST', '/api/attachments', { memoId: memo.body.data[0].id, file: 'a.pdf' }, token))
+        .status,
+    ).toBe(201)
     expect((await p.http('POST', '/api/metadata/diff', { snapshot: both }, token)).body.empty).toBe(true)
     expect((await p.http('POST', '/api/metadata/apply', { snapshot: before }, token)).status).toBe(201)
     expect((await p.http('POST', '/api/metadata/diff', { snapshot: before }, token)).body.empty).toBe(true)
@@ -151,10 +197,19 @@ describe('snapshot, diff, apply', { timeout: 300_000 }, () => {
 
   it('is for administrators only', async () => {
     expect((await p.http('GET', '/api/metadata/snapshot')).status).toBe(401)
-    await p.app.service('api/users').create({ email: 'rep@test.local', name: 'Rep', password: 'rep-Secret-123', roles: ['sales_rep'], locale: 'en', active: true })
+    await p.app.service('api/users').create({
+      email: 'rep@test.local',
+      name: 'Rep',
+      password: 'rep-Secret-123',
+      roles: ['sales_rep'],
+      locale: 'en',
+      active: true,
+    })
     const rep = await p.login('rep@test.local', 'rep-Secret-123')
     expect((await p.http('GET', '/api/metadata/snapshot', undefined, rep)).status).toBe(403)
-    expect((await p.http('POST', '/api/metadata/apply', { snapshot: { format: 'plume-metadata/1' } }, rep)).status).toBe(403)
+    expect(
+      (await p.http('POST', '/api/metadata/apply', { snapshot: { format: 'plume-metadata/1' } }, rep)).status,
+    ).toBe(403)
   })
 })
 
@@ -171,7 +226,11 @@ describe('after a restart', { timeout: 300_000 }, () => {
     expect((await p.http('GET', '/api/memos', undefined, token)).status).toBe(200)
     await p.close()
 
-    const env = { ...process.env, ...(database.url ? { DATABASE_URL: database.url } : { PLUME_DATA_DIR: database.dataDir }), LOG_LEVEL: 'silent' }
+    const env = {
+      ...process.env,
+      ...(database.url ? { DATABASE_URL: database.url } : { PLUME_DATA_DIR: database.dataDir }),
+      LOG_LEVEL: 'silent',
+    }
     const lines: string[] = []
     expect(await metadataCli(['metadata', 'snapshot', '--dir', snapDir], env, (s) => lines.push(s))).toBe(0)
     expect(readdirSync(join(snapDir, 'custom'))).toEqual(['memo.json'])

@@ -15,7 +15,11 @@ export function leadDefinition(extra: Record<string, unknown> = {}): Record<stri
       title: { type: 'string', maxLength: 200, 'x-ui': { label: label('Title', '标题') } },
       phone: { type: ['string', 'null'], maxLength: 40, 'x-ui': { label: label('Phone', '电话') } },
       score: { type: ['string', 'null'], maxLength: 20, 'x-ui': { label: label('Score', '评分') } },
-      customerId: { type: ['integer', 'null'], 'x-ref': { entity: 'customer', onDelete: 'set null' }, 'x-ui': { label: label('Customer', '客户') } },
+      customerId: {
+        type: ['integer', 'null'],
+        'x-ref': { entity: 'customer', onDelete: 'set null' },
+        'x-ui': { label: label('Customer', '客户') },
+      },
       ...extra,
     },
     required: ['title'],
@@ -26,7 +30,10 @@ export function leadDefinition(extra: Record<string, unknown> = {}): Record<stri
 }
 
 /** A copy of `def` with `change` applied to its properties (a `null` removes one). */
-export function withProperties(def: Record<string, unknown>, change: Record<string, unknown>): Record<string, unknown> {
+export function withProperties(
+  def: Record<string, unknown>,
+  change: Record<string, unknown>,
+): Record<string, unknown> {
   const copy = structuredClone(def)
   const props = copy.properties as Record<string, unknown>
   for (const [k, v] of Object.entries(change)) {
@@ -37,9 +44,20 @@ export function withProperties(def: Record<string, unknown>, change: Record<stri
 }
 
 /** Preview then apply with the preview's hash (and `confirm`). */
-export async function previewApply(p: TestPlatform, token: string, name: string, body: Record<string, unknown>, confirm?: string[]) {
+export async function previewApply(
+  p: TestPlatform,
+  token: string,
+  name: string,
+  body: Record<string, unknown>,
+  confirm?: string[],
+) {
   const preview = await p.http('POST', `/api/entity-definitions/${name}/preview`, body, token)
   if (preview.status !== 201) return { preview, apply: preview }
-  const apply = await p.http('POST', `/api/entity-definitions/${name}/apply`, { ...body, hash: preview.body.hash, ...(confirm ? { confirm } : {}) }, token)
+  const apply = await p.http(
+    'POST',
+    `/api/entity-definitions/${name}/apply`,
+    { ...body, hash: preview.body.hash, ...(confirm ? { confirm } : {}) },
+    token,
+  )
   return { preview, apply }
 }

@@ -26,27 +26,42 @@ afterAll(async () => {
   await drop()
 })
 
-it.skipIf(!pg)('the second instance serves a new entity and a new field within 2 s', { timeout: 300_000 }, async () => {
-  const ta = await a.login()
-  const tb = await b.login()
-  const rt = b.app.get('metadataRuntime')!
-  const revision = async () => Number(((await a.db.knex.raw('select max(id) as r from plume_entity_versions')) as { rows: Array<{ r: unknown }> }).rows[0]?.r)
-  /** Milliseconds from a's commit until b serves the new revision (b's poll and rebuild, measured in b's process). */
-  const followed = async (): Promise<number> => {
-    const target = await revision()
-    const start = Date.now()
-    while (rt.seen < target && Date.now() - start < 10_000) await new Promise((r) => setTimeout(r, 10))
-    return Date.now() - start
-  }
-  expect((await a.http('POST', '/api/entity-definitions', { definition: leadDefinition() }, ta)).status).toBe(201)
-  expect(await followed()).toBeLessThanOrEqual(2000)
-  expect((await b.http('POST', '/api/leads', { title: 'via b' }, tb)).status).toBe(201)
-  const next = withProperties(leadDefinition(), { stage: { type: ['string', 'null'], maxLength: 20, 'x-ui': { label: { en: 'Stage', 'zh-CN': '阶段' } } } })
-  expect((await a.http('PATCH', '/api/entity-definitions/lead', { definition: next }, ta)).status).toBe(200)
-  expect(await followed()).toBeLessThanOrEqual(2000)
-  expect((await b.http('POST', '/api/leads', { title: 'staged', stage: 'new' }, tb)).status).toBe(201)
-  const doc = await b.http('GET', '/api/openapi.json')
-  expect(JSON.stringify(doc.body)).toContain('"stage"')
-  const meta = await b.http('GET', '/api/meta', undefined, tb)
-  expect(meta.body.entities.find((e: { name: string }) => e.name === 'lead').fields.stage).toBeDefined()
-})
+it.skipIf(!pg)(
+  'the second instance serves a new entity and a new field within 2 s',
+  { timeout: 300_000 },
+  async () => {
+    const ta = await a.login()
+    const tb = await b.login()
+    const rt = b.app.get('metadataRuntime')!
+    const revision = async () =>
+      Number(
+        (
+          (await a.db.knex.raw('select max(id) as r from plume_entity_versions')) as {
+            rows: Array<{ r: unknown }>
+          }
+        ).rows[0]?.r,
+      )
+    /** Milliseconds from a's commit until b serves the new revision (b's poll and rebuild, measured in b's process). */
+    const followed = async (): Promise<number> => {
+      const target = await revision()
+      const start = Date.now()
+      while (rt.seen < target && Date.now() - start < 10_000) await new Promise((r) => setTimeout(r, 10))
+      return Date.now() - start
+    }
+    expect(
+      (await a.http('POST', '/api/entity-definitions', { definition: leadDefinition() }, ta)).status,
+    ).toBe(201)
+    expect(await followed()).toBeLessThanOrEqual(2000)
+    expect((await b.http('POST', '/api/leads', { title: 'via b' }, tb)).status).toBe(201)
+    const next = withProperties(leadDefinition(), {
+      stage: { type: ['string', 'null'], maxLength: 20, 'x-ui': { label: { en: 'Stage', 'zh-CN': '阶段' } } },
+    })
+    expect((await a.http('PATCH', '/api/entity-definitions/lead', { definition: next }, ta)).status).toBe(200)
+    expect(await followed()).toBeLessThanOrEqual(2000)
+    expect((await b.http('POST', '/api/leads', { title: 'staged', stage: 'new' }, tb)).status).toBe(201)
+    const doc = await b.http('GET', '/api/openapi.json')
+    expect(JSON.stringify(doc.body)).toContain('"stage"')
+    const meta = await b.http('GET', '/api/meta', undefined, tb)
+    expect(meta.body.entities.find((e: { name: string }) => e.name === 'lead').fields.stage).toBeDefined()
+  },
+)

@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { builtInEntityDirs, builtInGrants, startTestPlatform, testDatabase, type TestPlatform } from '@plume/core/testing'
+import {
+  builtInEntityDirs,
+  builtInGrants,
+  startTestPlatform,
+  testDatabase,
+  type TestPlatform,
+} from '@plume/core/testing'
 import { SYNC_CHANNEL } from '../../core/src/ops/sync.js'
 import { sealer } from '../../core/src/ops/seal.js'
 import { freePort, RedisServer } from './redis.js'
@@ -27,8 +33,17 @@ const sockets: Socket[] = []
 async function socketOn(p: TestPlatform, email: string): Promise<{ socket: Socket; seen: string[] }> {
   const socket = io(p.url, { transports: ['websocket'], forceNew: true, reconnection: false })
   sockets.push(socket)
-  await new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('connect_error', reject))
-  await new Promise((resolve, reject) => socket.emit('create', 'api/authentication', { strategy: 'local', email, password: PASSWORD }, (err: unknown, r: unknown) => (err ? reject(new Error(JSON.stringify(err))) : resolve(r))))
+  await new Promise<void>((resolve, reject) =>
+    socket.once('connect', () => resolve()).once('connect_error', reject),
+  )
+  await new Promise((resolve, reject) =>
+    socket.emit(
+      'create',
+      'api/authentication',
+      { strategy: 'local', email, password: PASSWORD },
+      (err: unknown, r: unknown) => (err ? reject(new Error(JSON.stringify(err))) : resolve(r)),
+    ),
+  )
   const seen: string[] = []
   socket.on('api/customers created', (c: Row) => seen.push(String(c.code)))
   return { socket, seen }
@@ -65,21 +80,68 @@ beforeAll(async () => {
   await redis.start()
   process.env.REDIS_URL = redis.url
   // the entities of customers and partners only: a small world, quick to migrate twice
-  const entityDirs = builtInEntityDirs().filter((d) => !/[/\\]plugins[/\\]/.test(d) || /[/\\](crm|partners|orders|inventory)[/\\]entities$/.test(d))
+  const entityDirs = builtInEntityDirs().filter(
+    (d) => !/[/\\]plugins[/\\]/.test(d) || /[/\\](crm|partners|orders|inventory)[/\\]entities$/.test(d),
+  )
   // one deployment: one JWT secret (PLUME_JWT_SECRET or the database's), which also seals the events
-  const opts = { database: shared.options, pluginDirs: [] as string[], plugins: [builtInGrants()], entityDirs, jwtSecret: randomBytes(24).toString('base64url') }
+  const opts = {
+    database: shared.options,
+    pluginDirs: [] as string[],
+    plugins: [builtInGrants()],
+    entityDirs,
+    jwtSecret: randomBytes(24).toString('base64url'),
+  }
   a = await startTestPlatform(opts)
   b = await startTestPlatform(opts)
   tokenA = await a.login()
   const svc = (name: string) => a.app.service(`api/${name}`)
-  const tier = (await svc('partner-tiers').create({ code: 'T1', name: 'Gold', rank: 1, discountPercent: 5 })) as Row
+  const tier = (await svc('partner-tiers').create({
+    code: 'T1',
+    name: 'Gold',
+    rank: 1,
+    discountPercent: 5,
+  })) as Row
   partners = {
-    A: ((await svc('partners').create({ code: 'PA', name: 'Partner A', kind: 'distributor', tierId: tier.id })) as Row).id,
-    B: ((await svc('partners').create({ code: 'PB', name: 'Partner B', kind: 'reseller', tierId: tier.id })) as Row).id,
+    A: (
+      (await svc('partners').create({
+        code: 'PA',
+        name: 'Partner A',
+        kind: 'distributor',
+        tierId: tier.id,
+      })) as Row
+    ).id,
+    B: (
+      (await svc('partners').create({
+        code: 'PB',
+        name: 'Partner B',
+        kind: 'reseller',
+        tierId: tier.id,
+      })) as Row
+    ).id,
   }
-  await svc('users').create({ email: 'staff@sync.test', name: 'Staff', password: PASSWORD, roles: ['sales_manager'], active: true })
-  await svc('users').create({ email: 'pa@sync.test', name: 'PA user', password: PASSWORD, roles: ['partner_user'], partnerId: partners.A, active: true })
-  await svc('users').create({ email: 'pb@sync.test', name: 'PB user', password: PASSWORD, roles: ['partner_user'], partnerId: partners.B, active: true })
+  await svc('users').create({
+    email: 'staff@sync.test',
+    name: 'Staff',
+    password: PASSWORD,
+    roles: ['sales_manager'],
+    active: true,
+  })
+  await svc('users').create({
+    email: 'pa@sync.test',
+    name: 'PA user',
+    password: PASSWORD,
+    roles: ['partner_user'],
+    partnerId: partners.A,
+    active: true,
+  })
+  await svc('users').create({
+    email: 'pb@sync.test',
+    name: 'PB user',
+    password: PASSWORD,
+    roles: ['partner_user'],
+    partnerId: partners.B,
+    active: true,
+  })
 }, 300_000)
 
 afterAll(async () => {
@@ -92,14 +154,19 @@ afterAll(async () => {
 })
 
 describe('several instances share service events through Redis', () => {
-  it('a socket on B receives a permitted event for a change made through A; another partner\'s socket does not', async ({ skip }) => {
+  it("a socket on B receives a permitted event for a change made through A; another partner's socket does not", async ({
+    skip,
+  }) => {
     if (shared.kind !== 'postgres') return skip()
     const staffB = await socketOn(b, 'staff@sync.test')
     const partnerA = await socketOn(b, 'pa@sync.test')
     const partnerB = await socketOn(b, 'pb@sync.test')
 
     await createCustomer('SYNC-B1', partners.B)
-    await Promise.all([heard(staffB.seen, 'SYNC-B1', staffB.socket), heard(partnerB.seen, 'SYNC-B1', partnerB.socket)])
+    await Promise.all([
+      heard(staffB.seen, 'SYNC-B1', staffB.socket),
+      heard(partnerB.seen, 'SYNC-B1', partnerB.socket),
+    ])
     // a later event for partner A: once partner A's socket has it, it would have had SYNC-B1 before it
     await createCustomer('SYNC-A1', partners.A)
     await heard(partnerA.seen, 'SYNC-A1', partnerA.socket)
@@ -112,7 +179,9 @@ describe('several instances share service events through Redis', () => {
     expect(staffB.seen).toEqual(['SYNC-B1', 'SYNC-A1', 'SYNC-A2'])
   })
 
-  it('Redis carries no record in clear, and a message not sealed with the deployment\'s secret is dropped', async ({ skip }) => {
+  it("Redis carries no record in clear, and a message not sealed with the deployment's secret is dropped", async ({
+    skip,
+  }) => {
     if (shared.kind !== 'postgres') return skip()
     const staffB = await socketOn(b, 'staff@sync.test')
     const raw: string[] = []
@@ -121,9 +190,17 @@ describe('several instances share service events through Redis', () => {
     try {
       spy.on('message', (_c: string, m: string) => raw.push(m))
       await spy.subscribe(SYNC_CHANNEL)
-      const forged = { origin: 'intruder', path: 'api/customers', event: 'created', data: { id: 999_999, code: 'FORGED', name: 'F', partnerId: partners.A } }
+      const forged = {
+        origin: 'intruder',
+        path: 'api/customers',
+        event: 'created',
+        data: { id: 999_999, code: 'FORGED', name: 'F', partnerId: partners.A },
+      }
       await other.publish(SYNC_CHANNEL, JSON.stringify(forged))
-      await other.publish(SYNC_CHANNEL, sealer('another deployment').seal({ ...forged, data: { ...forged.data, code: 'FORGED-2' } }))
+      await other.publish(
+        SYNC_CHANNEL,
+        sealer('another deployment').seal({ ...forged, data: { ...forged.data, code: 'FORGED-2' } }),
+      )
       // a real event after the forged ones: once B's socket has it, it would have had those before
       await createCustomer('SYNC-SEALED', partners.A)
       await heard(staffB.seen, 'SYNC-SEALED', staffB.socket)
@@ -135,10 +212,14 @@ describe('several instances share service events through Redis', () => {
       other.disconnect()
     }
     const inB = (await b.app.get('metrics')!.realtimeSync.get()).values
-    expect(inB.find((v) => v.labels.direction === 'in' && v.labels.outcome === 'failed')?.value).toBeGreaterThanOrEqual(2)
+    expect(
+      inB.find((v) => v.labels.direction === 'in' && v.labels.outcome === 'failed')?.value,
+    ).toBeGreaterThanOrEqual(2)
   })
 
-  it('Redis killed and restarted: writes keep committing, no instance stops, events flow again', async ({ skip }) => {
+  it('Redis killed and restarted: writes keep committing, no instance stops, events flow again', async ({
+    skip,
+  }) => {
     if (shared.kind !== 'postgres') return skip()
     const staffA = await socketOn(a, 'staff@sync.test')
     const staffB = await socketOn(b, 'staff@sync.test')
@@ -169,7 +250,9 @@ describe('several instances share service events through Redis', () => {
     await createCustomer('SYNC-AFTER', partners.A)
     await heard(staffB.seen, 'SYNC-AFTER', staffB.socket)
     expect(staffB.seen).not.toContain('SYNC-DOWN')
-    const sync = (await (a.app.get('metrics')!.realtimeSync.get())).values
-    expect(sync.find((v) => v.labels.direction === 'out' && v.labels.outcome === 'failed')?.value).toBeGreaterThanOrEqual(1)
+    const sync = (await a.app.get('metrics')!.realtimeSync.get()).values
+    expect(
+      sync.find((v) => v.labels.direction === 'out' && v.labels.outcome === 'failed')?.value,
+    ).toBeGreaterThanOrEqual(1)
   })
 })

@@ -25,11 +25,32 @@ export class RedisServer {
   }
 
   async start(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--protected-mode',
+        'yes',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
     this.child = child
     await new Promise<void>((resolve, reject) => {
       let out = ''
-      child.once('error', (err) => reject(new Error(`redis-server could not start (${err.message}): install it with apt-get install redis-server`)))
+      child.once('error', (err) =>
+        reject(
+          new Error(
+            `redis-server could not start (${err.message}): install it with apt-get install redis-server`,
+          ),
+        ),
+      )
       child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out.slice(-500)}`)))
       child.stdout!.on('data', (d: Buffer) => {
         out += d.toString()

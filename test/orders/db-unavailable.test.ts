@@ -21,7 +21,11 @@ describe('a lost database connection', () => {
   it('answers 503, leaves the order and the stock as they were, and the retry succeeds', async ({ skip }) => {
     if (!p) return skip()
     const api = client(p, f.token)
-    const order = await api('POST', '/api/orders', { customerId: f.customerId, warehouseId: f.warehouseId, lines: [{ productId: f.products.widget, quantity: 4 }] })
+    const order = await api('POST', '/api/orders', {
+      customerId: f.customerId,
+      warehouseId: f.warehouseId,
+      lines: [{ productId: f.products.widget, quantity: 4 }],
+    })
     expect(order.status).toBe(201)
     const before = await stockOf(p, f.products.widget, f.warehouseId)
     const stop = ordersApi(p.app).addTransitionHook({

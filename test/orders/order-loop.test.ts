@@ -18,37 +18,76 @@ beforeAll(async () => {
 afterAll(async () => p?.close())
 
 // partner users may name their own partner or leave it out (then it is filled in); another one is refused
-const newOrder = (lines: Array<{ productId: number; quantity: number }>, extra: Record<string, unknown> = {}) => ({ customerId: f.customerId, partnerId: f.partnerId, warehouseId: f.warehouseId, lines, ...extra })
+const newOrder = (
+  lines: Array<{ productId: number; quantity: number }>,
+  extra: Record<string, unknown> = {},
+) => ({ customerId: f.customerId, partnerId: f.partnerId, warehouseId: f.warehouseId, lines, ...extra })
 
 describe('the order-to-stock loop over HTTP', () => {
   let orderId: number
 
-  it('prices a partner user\'s order from the partner\'s price list, exactly', async () => {
-    const r = await partner('POST', '/api/orders', newOrder([{ productId: f.products.widget, quantity: 12 }, { productId: f.products.gadget, quantity: 2 }]), { 'Idempotency-Key': 'create-1' })
+  it("prices a partner user's order from the partner's price list, exactly", async () => {
+    const r = await partner(
+      'POST',
+      '/api/orders',
+      newOrder([
+        { productId: f.products.widget, quantity: 12 },
+        { productId: f.products.gadget, quantity: 2 },
+      ]),
+      { 'Idempotency-Key': 'create-1' },
+    )
     expect(r.status).toBe(201)
     orderId = r.body.id
-    expect(r.body).toMatchObject({ status: 'draft', partnerId: f.partnerId, priceListId: f.priceListId, subtotal: '273.14', discountTotal: '0.00', taxTotal: '35.51', total: '308.65' })
+    expect(r.body).toMatchObject({
+      status: 'draft',
+      partnerId: f.partnerId,
+      priceListId: f.priceListId,
+      subtotal: '273.14',
+      discountTotal: '0.00',
+      taxTotal: '35.51',
+      total: '308.65',
+    })
     expect(r.body.number).toMatch(/^SO-\d{4}-\d{6}$/)
     // 12 units reach the 7.77 volume break; 12 × 7.77 = 93.24, tax 12.12; 2 × 89.95 = 179.90, tax 23.39
-    expect(r.body.lines.map((l: Record<string, unknown>) => [l.unitPrice, l.listPrice, l.lineTotal, l.taxAmount])).toEqual([
+    expect(
+      r.body.lines.map((l: Record<string, unknown>) => [l.unitPrice, l.listPrice, l.lineTotal, l.taxAmount]),
+    ).toEqual([
       ['7.77', '10.00', '93.24', '12.12'],
       ['89.95', '99.99', '179.90', '23.39'],
     ])
   })
 
   it('replays the first answer for the same Idempotency-Key and refuses it with another body', async () => {
-    const again = await partner('POST', '/api/orders', newOrder([{ productId: f.products.widget, quantity: 12 }, { productId: f.products.gadget, quantity: 2 }]), { 'Idempotency-Key': 'create-1' })
+    const again = await partner(
+      'POST',
+      '/api/orders',
+      newOrder([
+        { productId: f.products.widget, quantity: 12 },
+        { productId: f.products.gadget, quantity: 2 },
+      ]),
+      { 'Idempotency-Key': 'create-1' },
+    )
     expect(again.status).toBe(201)
     expect(again.body.id).toBe(orderId)
     expect(again.body.number).toBeDefined()
     const count = await p.db.knex('orders').where({ customerId: f.customerId }).count({ c: '*' }).first()
     expect(Number(count?.c)).toBe(1)
-    const other = await partner('POST', '/api/orders', newOrder([{ productId: f.products.widget, quantity: 1 }]), { 'Idempotency-Key': 'create-1' })
+    const other = await partner(
+      'POST',
+      '/api/orders',
+      newOrder([{ productId: f.products.widget, quantity: 1 }]),
+      { 'Idempotency-Key': 'create-1' },
+    )
     expect(other.status).toBe(422)
   })
 
   it('binds a partner user to their own partner', async () => {
-    const other = await created('/api/partners', { code: 'P-OTHER', name: 'Other', kind: 'reseller', tierId: (await p.db.knex('partner_tiers').first('id')).id })
+    const other = await created('/api/partners', {
+      code: 'P-OTHER',
+      name: 'Other',
+      kind: 'reseller',
+      tierId: (await p.db.knex('partner_tiers').first('id')).id,
+    })
     const r = await partner('POST', '/api/orders', newOrder([], { partnerId: other }))
     expect(r.status).toBe(403)
     expect(r.body.errors).toEqual([{ path: '/partnerId', message: expect.any(String) }])
@@ -56,9 +95,17 @@ describe('the order-to-stock loop over HTTP', () => {
     const { partnerId: _omit, ...withoutPartner } = newOrder([{ productId: f.products.gadget, quantity: 1 }])
     const filled = await partner('POST', '/api/orders', withoutPartner)
     expect(filled.status).toBe(201)
-    expect(filled.body).toMatchObject({ partnerId: f.partnerId, priceListId: f.priceListId, subtotal: '89.95' })
-    expect((await p.db.knex('orders').where('id', filled.body.id).first('partnerId')).partnerId).toBe(f.partnerId)
-    expect((await p.db.knex('order_lines').where('orderId', filled.body.id).first('partnerId')).partnerId).toBe(f.partnerId)
+    expect(filled.body).toMatchObject({
+      partnerId: f.partnerId,
+      priceListId: f.priceListId,
+      subtotal: '89.95',
+    })
+    expect((await p.db.knex('orders').where('id', filled.body.id).first('partnerId')).partnerId).toBe(
+      f.partnerId,
+    )
+    expect(
+      (await p.db.knex('order_lines').where('orderId', filled.body.id).first('partnerId')).partnerId,
+    ).toBe(f.partnerId)
   })
 
   it('refuses illegal transitions with the allowed ones', async () => {
@@ -75,7 +122,12 @@ describe('the order-to-stock loop over HTTP', () => {
     expect(r.status).toBe(201)
     expect(r.body).toMatchObject({ id: orderId, status: 'submitted', total: '308.65' })
     expect(r.body.submittedAt).toBeTruthy()
-    const again = await partner('POST', `/api/orders/${orderId}/submit`, {}, { 'Idempotency-Key': 'submit-1' })
+    const again = await partner(
+      'POST',
+      `/api/orders/${orderId}/submit`,
+      {},
+      { 'Idempotency-Key': 'submit-1' },
+    )
     expect(again.status).toBe(201)
     expect(again.body).toEqual(r.body)
     const after = await stockOf(p, f.products.widget, f.warehouseId)
@@ -91,7 +143,11 @@ describe('the order-to-stock loop over HTTP', () => {
   it('locks lines once the order is submitted', async () => {
     const line = (await p.db.knex('order_lines').where({ orderId }).first('id')) as { id: number }
     expect((await admin('PATCH', `/api/order-lines/${line.id}`, { quantity: 1 })).status).toBe(409)
-    const add = await admin('POST', '/api/order-lines', { orderId, productId: f.products.widget, quantity: 1 })
+    const add = await admin('POST', '/api/order-lines', {
+      orderId,
+      productId: f.products.widget,
+      quantity: 1,
+    })
     expect(add.status).toBe(409)
     expect(add.body.message).toMatch(/lines can only be changed while the order is draft/)
   })
@@ -103,7 +159,10 @@ describe('the order-to-stock loop over HTTP', () => {
     const shipped = await admin('POST', `/api/orders/${orderId}/ship`, {})
     expect(shipped.status).toBe(201)
     expect(shipped.body.status).toBe('shipped')
-    expect(await stockOf(p, f.products.widget, f.warehouseId)).toEqual({ onHand: before.onHand - 12, reserved: before.reserved - 12 })
+    expect(await stockOf(p, f.products.widget, f.warehouseId)).toEqual({
+      onHand: before.onHand - 12,
+      reserved: before.reserved - 12,
+    })
     const moves = await movementsOf(p, orderId)
     expect(moves.filter((m) => m.kind === 'shipment').map((m) => m.quantity)).toEqual([-12, -2])
     const delivered = await admin('POST', `/api/orders/${orderId}/deliver`, {})
@@ -121,14 +180,24 @@ describe('the order-to-stock loop over HTTP', () => {
     const c = await admin('POST', `/api/orders/${o.body.id}/cancel`, { reason: 'Changed my mind' })
     expect(c.body).toMatchObject({ status: 'cancelled', cancelReason: 'Changed my mind' })
     expect(await stockOf(p, f.products.widget, f.warehouseId)).toEqual(before)
-    expect((await movementsOf(p, o.body.id)).map((m) => [m.kind, m.quantity])).toEqual([['reservation', 3], ['release', -3]])
-    expect((await admin('POST', `/api/orders/${o.body.id}/submit`, {})).body.message).toBe('Cannot submit an order in state cancelled; allowed: none')
+    expect((await movementsOf(p, o.body.id)).map((m) => [m.kind, m.quantity])).toEqual([
+      ['reservation', 3],
+      ['release', -3],
+    ])
+    expect((await admin('POST', `/api/orders/${o.body.id}/submit`, {})).body.message).toBe(
+      'Cannot submit an order in state cancelled; allowed: none',
+    )
   })
 
   it('a transition hook veto rolls back everything the transition did', async () => {
     const o = await partner('POST', '/api/orders', newOrder([{ productId: f.products.widget, quantity: 2 }]))
     const before = await stockOf(p, f.products.widget, f.warehouseId)
-    const remove = ordersApi(p.app).addTransitionHook({ actions: ['submit'], after() { throw new Conflict('Credit limit exceeded') } })
+    const remove = ordersApi(p.app).addTransitionHook({
+      actions: ['submit'],
+      after() {
+        throw new Conflict('Credit limit exceeded')
+      },
+    })
     try {
       const r = await partner('POST', `/api/orders/${o.body.id}/submit`, {})
       expect(r.status).toBe(409)
@@ -142,31 +211,73 @@ describe('the order-to-stock loop over HTTP', () => {
   })
 
   it('a failure mid-submit (second line out of stock) leaves the order draft and writes nothing', async () => {
-    const o = await partner('POST', '/api/orders', newOrder([{ productId: f.products.widget, quantity: 1 }, { productId: f.products.scarce, quantity: 5 }]))
+    const o = await partner(
+      'POST',
+      '/api/orders',
+      newOrder([
+        { productId: f.products.widget, quantity: 1 },
+        { productId: f.products.scarce, quantity: 5 },
+      ]),
+    )
     const before = await stockOf(p, f.products.widget, f.warehouseId)
     const r = await partner('POST', `/api/orders/${o.body.id}/submit`, {})
     expect(r.status).toBe(409)
-    expect(r.body.message).toBe(`Insufficient stock for product SKU-LOOP-S in warehouse WH-LOOP: requested 5, available 1`)
-    expect((await admin('GET', `/api/orders/${o.body.id}`)).body).toMatchObject({ status: 'draft', submittedAt: null })
+    expect(r.body.message).toBe(
+      `Insufficient stock for product SKU-LOOP-S in warehouse WH-LOOP: requested 5, available 1`,
+    )
+    expect((await admin('GET', `/api/orders/${o.body.id}`)).body).toMatchObject({
+      status: 'draft',
+      submittedAt: null,
+    })
     expect(await stockOf(p, f.products.widget, f.warehouseId)).toEqual(before)
     expect(await movementsOf(p, o.body.id)).toEqual([])
   })
 
   it('keeps the ledger for stock operations and shows what is available', async () => {
-    expect((await admin('POST', '/api/stock-movements', { productId: f.products.widget, warehouseId: f.warehouseId, quantity: 5, kind: 'receipt', occurredAt: new Date().toISOString() })).status).toBe(405)
+    expect(
+      (
+        await admin('POST', '/api/stock-movements', {
+          productId: f.products.widget,
+          warehouseId: f.warehouseId,
+          quantity: 5,
+          kind: 'receipt',
+          occurredAt: new Date().toISOString(),
+        })
+      ).status,
+    ).toBe(405)
     expect((await admin('PATCH', `/api/stock-levels/1`, { onHand: 5 })).status).toBe(400)
     const levels = await admin('GET', `/api/stock-levels?productId=${f.products.widget}`)
     const level = levels.body.data[0]
     expect(level.available).toBe(level.onHand - level.reserved)
-    expect((await partner('POST', '/api/stock-receipts', { productId: f.products.widget, warehouseId: f.warehouseId, quantity: 5 })).status).toBe(403)
+    expect(
+      (
+        await partner('POST', '/api/stock-receipts', {
+          productId: f.products.widget,
+          warehouseId: f.warehouseId,
+          quantity: 5,
+        })
+      ).status,
+    ).toBe(403)
     const wh2 = await created('/api/warehouses', { code: 'WH-LOOP-2', name: 'Second' })
-    const t = await admin('POST', '/api/stock-transfers', { productId: f.products.widget, fromWarehouseId: f.warehouseId, toWarehouseId: wh2, quantity: 4 })
+    const t = await admin('POST', '/api/stock-transfers', {
+      productId: f.products.widget,
+      fromWarehouseId: f.warehouseId,
+      toWarehouseId: wh2,
+      quantity: 4,
+    })
     expect(t.status).toBe(201)
     expect(t.body.reference).toMatch(/^TR-\d{4}-\d{6}$/)
     expect(await stockOf(p, f.products.widget, wh2)).toEqual({ onHand: 4, reserved: 0 })
-    const tooMuch = await admin('POST', '/api/stock-transfers', { productId: f.products.widget, fromWarehouseId: wh2, toWarehouseId: f.warehouseId, quantity: 5 })
+    const tooMuch = await admin('POST', '/api/stock-transfers', {
+      productId: f.products.widget,
+      fromWarehouseId: wh2,
+      toWarehouseId: f.warehouseId,
+      quantity: 5,
+    })
     expect(tooMuch.status).toBe(409)
-    expect(tooMuch.body.message).toBe('Insufficient stock for product SKU-LOOP-W in warehouse WH-LOOP-2: requested 5, available 4')
+    expect(tooMuch.body.message).toBe(
+      'Insufficient stock for product SKU-LOOP-W in warehouse WH-LOOP-2: requested 5, available 4',
+    )
   })
 
   it('normalises customer codes and reports purchase history exactly', async () => {
@@ -174,8 +285,17 @@ describe('the order-to-stock loop over HTTP', () => {
     expect(c.body.code).toBe('C-LOOP')
     const h = await admin('GET', `/api/customer-history/${f.customerId}`)
     expect(h.status).toBe(200)
-    expect(h.body).toMatchObject({ customerId: f.customerId, orders: 1, totalSpent: '308.65', currency: 'CNY' })
-    expect(h.body.topProducts[0]).toMatchObject({ productId: f.products.widget, quantity: 12, amount: '93.24' })
+    expect(h.body).toMatchObject({
+      customerId: f.customerId,
+      orders: 1,
+      totalSpent: '308.65',
+      currency: 'CNY',
+    })
+    expect(h.body.topProducts[0]).toMatchObject({
+      productId: f.products.widget,
+      quantity: 12,
+      amount: '93.24',
+    })
     expect(h.body.lastOrderDate).toMatch(/Z$/)
   })
 })
@@ -191,13 +311,21 @@ describe('Idempotency-Keys are remembered for a day', () => {
     const body = newOrder([{ productId: f.products.widget, quantity: 1 }])
     const first = await partner('POST', '/api/orders', body, { 'Idempotency-Key': 'expire-1' })
     expect(first.status).toBe(201)
-    const jobs = p.app.get('jobs') as { maintenance: { names(): string[]; run(now: Date): Promise<string[]> } }
+    const jobs = p.app.get('jobs') as {
+      maintenance: { names(): string[]; run(now: Date): Promise<string[]> }
+    }
     expect(jobs.maintenance.names()).toContain('orders.idempotency-expiry')
     // an hour later the key is still there
-    expect(await jobs.maintenance.run(new Date(Date.now() + 3_600_000))).toContain('orders.idempotency-expiry')
-    expect((await partner('POST', '/api/orders', body, { 'Idempotency-Key': 'expire-1' })).body.id).toBe(first.body.id)
+    expect(await jobs.maintenance.run(new Date(Date.now() + 3_600_000))).toContain(
+      'orders.idempotency-expiry',
+    )
+    expect((await partner('POST', '/api/orders', body, { 'Idempotency-Key': 'expire-1' })).body.id).toBe(
+      first.body.id,
+    )
     // a day and an hour later it is gone, and the same request is a new one
-    expect(await jobs.maintenance.run(new Date(Date.now() + 25 * 3_600_000))).toContain('orders.idempotency-expiry')
+    expect(await jobs.maintenance.run(new Date(Date.now() + 25 * 3_600_000))).toContain(
+      'orders.idempotency-expiry',
+    )
     expect(await p.db.knex('plume_idempotency').where({ key: 'expire-1' }).first()).toBeUndefined()
     const again = await partner('POST', '/api/orders', body, { 'Idempotency-Key': 'expire-1' })
     expect(again.status).toBe(201)

@@ -7,7 +7,20 @@ import { client, created, type Api } from './fixtures.js'
  * (the product's list price is 100.00): the contract wins by default; with
  * PLUME_PRICE_LIST_PRECEDENCE=partner the partner's list does.
  */
-interface World { p: TestPlatform; admin: Api; partner: Api; ids: { product: number; warehouse: number; partner: number; contracted: number; plain: number; contract: number; partnerList: number } }
+interface World {
+  p: TestPlatform
+  admin: Api
+  partner: Api
+  ids: {
+    product: number
+    warehouse: number
+    partner: number
+    contracted: number
+    plain: number
+    contract: number
+    partnerList: number
+  }
+}
 
 const started: TestPlatform[] = []
 afterAll(async () => {
@@ -29,27 +42,87 @@ async function world(precedence?: string): Promise<World> {
   const admin = client(p, await p.login())
   const warehouse = await created(admin, '/api/warehouses', { code: 'WH-PP', name: 'Main' })
   const categoryId = await created(admin, '/api/product-categories', { code: 'CAT-PP', name: 'Tools' })
-  const product = await created(admin, '/api/products', { sku: 'PP-1', name: 'Press', categoryId, listPrice: '100.00', taxRate: 0 })
-  await admin('POST', '/api/stock-receipts', { productId: product, warehouseId: warehouse, quantity: 50, reference: 'PO-PP' })
-  const partnerList = await created(admin, '/api/price-lists', { code: 'PL-PARTNER', name: 'Partner list', currency: 'CNY' })
-  await created(admin, '/api/price-list-items', { priceListId: partnerList, productId: product, unitPrice: '85.00' })
-  const contract = await created(admin, '/api/price-lists', { code: 'PL-CONTRACT', name: 'Contract of Acme', currency: 'CNY' })
-  await created(admin, '/api/price-list-items', { priceListId: contract, productId: product, unitPrice: '80.00' })
+  const product = await created(admin, '/api/products', {
+    sku: 'PP-1',
+    name: 'Press',
+    categoryId,
+    listPrice: '100.00',
+    taxRate: 0,
+  })
+  await admin('POST', '/api/stock-receipts', {
+    productId: product,
+    warehouseId: warehouse,
+    quantity: 50,
+    reference: 'PO-PP',
+  })
+  const partnerList = await created(admin, '/api/price-lists', {
+    code: 'PL-PARTNER',
+    name: 'Partner list',
+    currency: 'CNY',
+  })
+  await created(admin, '/api/price-list-items', {
+    priceListId: partnerList,
+    productId: product,
+    unitPrice: '85.00',
+  })
+  const contract = await created(admin, '/api/price-lists', {
+    code: 'PL-CONTRACT',
+    name: 'Contract of Acme',
+    currency: 'CNY',
+  })
+  await created(admin, '/api/price-list-items', {
+    priceListId: contract,
+    productId: product,
+    unitPrice: '80.00',
+  })
   const tierId = await created(admin, '/api/partner-tiers', { code: 'T-PP', name: 'Gold', rank: 1 })
-  const partner = await created(admin, '/api/partners', { code: 'P-PP', name: 'Reseller', kind: 'reseller', tierId, priceListId: partnerList })
-  const contracted = await created(admin, '/api/customers', { code: 'C-CONTRACT', name: 'Acme', partnerId: partner, priceListId: contract })
+  const partner = await created(admin, '/api/partners', {
+    code: 'P-PP',
+    name: 'Reseller',
+    kind: 'reseller',
+    tierId,
+    priceListId: partnerList,
+  })
+  const contracted = await created(admin, '/api/customers', {
+    code: 'C-CONTRACT',
+    name: 'Acme',
+    partnerId: partner,
+    priceListId: contract,
+  })
   const plain = await created(admin, '/api/customers', { code: 'C-PLAIN', name: 'Plain', partnerId: partner })
-  await created(admin, '/api/users', { email: 'buyer@pp.test', name: 'Buyer', password: 'Partner-Secret-123', roles: ['partner_user'], partnerId: partner, locale: 'en' })
+  await created(admin, '/api/users', {
+    email: 'buyer@pp.test',
+    name: 'Buyer',
+    password: 'Partner-Secret-123',
+    roles: ['partner_user'],
+    partnerId: partner,
+    locale: 'en',
+  })
   const partnerApi = client(p, await p.login('buyer@pp.test', 'Partner-Secret-123'))
-  return { p, admin, partner: partnerApi, ids: { product, warehouse, partner, contracted, plain, contract, partnerList } }
+  return {
+    p,
+    admin,
+    partner: partnerApi,
+    ids: { product, warehouse, partner, contracted, plain, contract, partnerList },
+  }
 }
 
-async function order(w: World, api: Api, customerId: number): Promise<{ priceListId: number | null; unitPrice: string; total: string }> {
-  const r = await api('POST', '/api/orders', { customerId, warehouseId: w.ids.warehouse, lines: [{ productId: w.ids.product, quantity: 1 }] })
+async function order(
+  w: World,
+  api: Api,
+  customerId: number,
+): Promise<{ priceListId: number | null; unitPrice: string; total: string }> {
+  const r = await api('POST', '/api/orders', {
+    customerId,
+    warehouseId: w.ids.warehouse,
+    lines: [{ productId: w.ids.product, quantity: 1 }],
+  })
   expect(r.status, JSON.stringify(r.body)).toBe(201)
   const submitted = await api('POST', `/api/orders/${r.body.id}/submit`, {})
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(201)
-  const line = (await w.p.db.knex('order_lines').where('orderId', r.body.id).first('unitPrice')) as { unitPrice: string }
+  const line = (await w.p.db.knex('order_lines').where('orderId', r.body.id).first('unitPrice')) as {
+    unitPrice: string
+  }
   return { priceListId: r.body.priceListId, unitPrice: String(line.unitPrice), total: submitted.body.total }
 }
 
@@ -57,12 +130,24 @@ describe('price list precedence', () => {
   it('by default the customer contract list (80.00) beats the partner list (85.00), for staff and partner users', async () => {
     const w = await world()
     for (const api of [w.admin, w.partner]) {
-      expect(await order(w, api, w.ids.contracted)).toEqual({ priceListId: w.ids.contract, unitPrice: '80.00', total: '80.00' })
+      expect(await order(w, api, w.ids.contracted)).toEqual({
+        priceListId: w.ids.contract,
+        unitPrice: '80.00',
+        total: '80.00',
+      })
       // without a contract the partner's list applies
-      expect(await order(w, api, w.ids.plain)).toEqual({ priceListId: w.ids.partnerList, unitPrice: '85.00', total: '85.00' })
+      expect(await order(w, api, w.ids.plain)).toEqual({
+        priceListId: w.ids.partnerList,
+        unitPrice: '85.00',
+        total: '85.00',
+      })
     }
     // moving a draft to the contracted customer re-resolves the list by the same rule
-    const draft = await w.admin('POST', '/api/orders', { customerId: w.ids.plain, warehouseId: w.ids.warehouse, lines: [{ productId: w.ids.product, quantity: 1 }] })
+    const draft = await w.admin('POST', '/api/orders', {
+      customerId: w.ids.plain,
+      warehouseId: w.ids.warehouse,
+      lines: [{ productId: w.ids.product, quantity: 1 }],
+    })
     const moved = await w.admin('PATCH', `/api/orders/${draft.body.id}`, { customerId: w.ids.contracted })
     expect(moved.status).toBe(200)
     expect(moved.body.priceListId).toBe(w.ids.contract)
@@ -71,7 +156,11 @@ describe('price list precedence', () => {
   it('PLUME_PRICE_LIST_PRECEDENCE=partner makes the partner list (85.00) win', async () => {
     const w = await world('partner')
     for (const api of [w.admin, w.partner]) {
-      expect(await order(w, api, w.ids.contracted)).toEqual({ priceListId: w.ids.partnerList, unitPrice: '85.00', total: '85.00' })
+      expect(await order(w, api, w.ids.contracted)).toEqual({
+        priceListId: w.ids.partnerList,
+        unitPrice: '85.00',
+        total: '85.00',
+      })
     }
   })
 
@@ -85,7 +174,14 @@ describe('price list precedence', () => {
     }
     started.push(p)
     const plugins = await p.http('GET', '/api/plugins', undefined, await p.login())
-    const list = (Array.isArray(plugins.body) ? plugins.body : plugins.body.data) as Array<{ name: string; enabled: boolean; error: string | null }>
-    expect(list.find((x) => x.name === 'orders')).toMatchObject({ enabled: false, error: 'PLUME_PRICE_LIST_PRECEDENCE must be one of customer, partner (got "cheapest")' })
+    const list = (Array.isArray(plugins.body) ? plugins.body : plugins.body.data) as Array<{
+      name: string
+      enabled: boolean
+      error: string | null
+    }>
+    expect(list.find((x) => x.name === 'orders')).toMatchObject({
+      enabled: false,
+      error: 'PLUME_PRICE_LIST_PRECEDENCE must be one of customer, partner (got "cheapest")',
+    })
   })
 })

@@ -21,8 +21,15 @@ afterAll(async () => p?.close())
 
 describe('indexes on the orders tables', () => {
   it('are created by the orders and inventory plugins, reporting absent', async () => {
-    expect((p.app.get('plugins')?.list() ?? []).map((x) => x.name).sort()).toEqual(['crm', 'inventory', 'orders', 'partners'])
-    const res = (await p.db.knex.raw(`select indexname from pg_indexes where indexname like 'plume_rep_%' order by indexname`)) as { rows: Array<{ indexname: string }> }
+    expect((p.app.get('plugins')?.list() ?? []).map((x) => x.name).sort()).toEqual([
+      'crm',
+      'inventory',
+      'orders',
+      'partners',
+    ])
+    const res = (await p.db.knex.raw(
+      `select indexname from pg_indexes where indexname like 'plume_rep_%' order by indexname`,
+    )) as { rows: Array<{ indexname: string }> }
     expect(res.rows.map((r) => r.indexname)).toEqual([
       'plume_rep_lines_promotion',
       'plume_rep_movements_outbound',
@@ -31,7 +38,15 @@ describe('indexes on the orders tables', () => {
       'plume_rep_orders_partner_date',
       'plume_rep_orders_status_date_cover',
     ])
-    const stats = (await p.db.knex.raw(`select stxname from pg_statistic_ext where stxname like 'plume_rep_orders_%' order by stxname`)) as { rows: Array<{ stxname: string }> }
-    expect(stats.rows.map((r) => r.stxname)).toEqual(['plume_rep_orders_day', 'plume_rep_orders_month', 'plume_rep_orders_quarter', 'plume_rep_orders_week', 'plume_rep_orders_year'])
+    const stats = (await p.db.knex.raw(
+      `select stxname from pg_statistic_ext where stxname like 'plume_rep_orders_%' order by stxname`,
+    )) as { rows: Array<{ stxname: string }> }
+    expect(stats.rows.map((r) => r.stxname)).toEqual([
+      'plume_rep_orders_day',
+      'plume_rep_orders_month',
+      'plume_rep_orders_quarter',
+      'plume_rep_orders_week',
+      'plume_rep_orders_year',
+    ])
   })
 })

@@ -12,7 +12,10 @@ import { ordersApi } from '@plume/plugin-orders'
 let p: TestPlatform | undefined
 const log = new Map<unknown, string[]>()
 let recording = false
-const proto = net.Socket.prototype as unknown as Record<'_write' | '_writev' | 'push', (...a: unknown[]) => unknown>
+const proto = net.Socket.prototype as unknown as Record<
+  '_write' | '_writev' | 'push',
+  (...a: unknown[]) => unknown
+>
 const originals = { _write: proto._write, _writev: proto._writev, push: proto.push }
 
 beforeAll(async () => {
@@ -25,7 +28,11 @@ beforeAll(async () => {
     if (only === undefined) delete process.env.PLUME_PLUGINS
     else process.env.PLUME_PLUGINS = only
   }
-  for (const [m, e] of [['_write', 'w'], ['_writev', 'w'], ['push', 'r']] as const) {
+  for (const [m, e] of [
+    ['_write', 'w'],
+    ['_writev', 'w'],
+    ['push', 'r'],
+  ] as const) {
     proto[m] = function (this: unknown, ...a: unknown[]) {
       if (recording) log.set(this, [...(log.get(this) ?? []), e])
       return originals[m].apply(this, a)
@@ -41,14 +48,27 @@ describe('order submit round trips (PostgreSQL)', () => {
   it('reaches the database in three round trips', async ({ skip }) => {
     if (!p) return skip()
     const k = p.db.knex
-    const [wh] = (await k('warehouses').insert({ code: 'WH-RT', name: 'RT' }).returning('id')) as Array<{ id: number }>
-    const [cat] = (await k('product_categories').insert({ code: 'CAT-RT', name: 'RT' }).returning('id')) as Array<{ id: number }>
-    const [c] = (await k('customers').insert({ code: 'C-RT', name: 'RT' }).returning('id')) as Array<{ id: number }>
-    const [pr] = (await k('products').insert({ sku: 'SKU-RT', name: 'RT', categoryId: cat!.id, listPrice: '2.50' }).returning('id')) as Array<{ id: number }>
+    const [wh] = (await k('warehouses').insert({ code: 'WH-RT', name: 'RT' }).returning('id')) as Array<{
+      id: number
+    }>
+    const [cat] = (await k('product_categories')
+      .insert({ code: 'CAT-RT', name: 'RT' })
+      .returning('id')) as Array<{ id: number }>
+    const [c] = (await k('customers').insert({ code: 'C-RT', name: 'RT' }).returning('id')) as Array<{
+      id: number
+    }>
+    const [pr] = (await k('products')
+      .insert({ sku: 'SKU-RT', name: 'RT', categoryId: cat!.id, listPrice: '2.50' })
+      .returning('id')) as Array<{ id: number }>
     await k('stock_levels').insert({ productId: pr!.id, warehouseId: wh!.id, onHand: 10 })
-    const submit = (id: number) => p!.app.service('api/orders/:id/submit').create({}, { route: { id: String(id) } }) as Promise<{ status: string }>
+    const submit = (id: number) =>
+      p!.app.service('api/orders/:id/submit').create({}, { route: { id: String(id) } }) as Promise<{
+        status: string
+      }>
     const draft = async (n: number) => {
-      const [o] = (await k('orders').insert({ number: `RT-${n}`, customerId: c!.id, warehouseId: wh!.id, status: 'draft' }).returning('id')) as Array<{ id: number }>
+      const [o] = (await k('orders')
+        .insert({ number: `RT-${n}`, customerId: c!.id, warehouseId: wh!.id, status: 'draft' })
+        .returning('id')) as Array<{ id: number }>
       await k('order_lines').insert({ orderId: o!.id, productId: pr!.id, quantity: 1 })
       return o!.id
     }
@@ -58,7 +78,11 @@ describe('order submit round trips (PostgreSQL)', () => {
     const stop = ordersApi(p.app).addTransitionHook({
       actions: ['submit'],
       async after(ctx) {
-        socket = (await (ctx.trx.client as { acquireConnection(): Promise<{ connection: { stream: unknown } }> }).acquireConnection()).connection.stream
+        socket = (
+          await (
+            ctx.trx.client as { acquireConnection(): Promise<{ connection: { stream: unknown } }> }
+          ).acquireConnection()
+        ).connection.stream
       },
     })
     const id = await draft(2)

@@ -21,31 +21,59 @@ afterAll(async () => p?.close())
 /** An approved order of 4 widgets and 2 gadgets, with its line ids. */
 async function approvedOrder(): Promise<{ id: number; widgetLine: number; gadgetLine: number }> {
   const id = await created(api, '/api/orders', { customerId: f.customerId, warehouseId: f.warehouseId })
-  const widgetLine = await created(api, '/api/order-lines', { orderId: id, productId: f.products.widget, quantity: 4 })
-  const gadgetLine = await created(api, '/api/order-lines', { orderId: id, productId: f.products.gadget, quantity: 2 })
-  for (const a of ['submit', 'approve']) expect((await api('POST', `/api/orders/${id}/${a}`, {})).status).toBe(201)
+  const widgetLine = await created(api, '/api/order-lines', {
+    orderId: id,
+    productId: f.products.widget,
+    quantity: 4,
+  })
+  const gadgetLine = await created(api, '/api/order-lines', {
+    orderId: id,
+    productId: f.products.gadget,
+    quantity: 2,
+  })
+  for (const a of ['submit', 'approve'])
+    expect((await api('POST', `/api/orders/${id}/${a}`, {})).status).toBe(201)
   return { id, widgetLine, gadgetLine }
 }
 
-const names = async (id: number) => ((await api('GET', `/api/orders/${id}/actions`)).body.actions as Array<{ name: string }>).map((a) => a.name)
+const names = async (id: number) =>
+  ((await api('GET', `/api/orders/${id}/actions`)).body.actions as Array<{ name: string }>).map((a) => a.name)
 
 describe('POST /api/orders/:id/ship with carrier, tracking number and quantities', () => {
   it('documents the input: the actions endpoint shows carrier, trackingNumber and lines', async () => {
     const o = await approvedOrder()
-    const ship = ((await api('GET', `/api/orders/${o.id}/actions`)).body.actions as Array<{ name: string; input?: { properties: Record<string, unknown> } }>).find((a) => a.name === 'ship')
+    const ship = (
+      (await api('GET', `/api/orders/${o.id}/actions`)).body.actions as Array<{
+        name: string
+        input?: { properties: Record<string, unknown> }
+      }>
+    ).find((a) => a.name === 'ship')
     expect(Object.keys(ship?.input?.properties ?? {})).toEqual(['carrier', 'trackingNumber', 'lines'])
   })
 
   it('stores carrier and tracking on the order and the shipped quantity on each line; a short line releases the rest', async () => {
     const o = await approvedOrder()
     const before = await stockOf(p, f.products.widget, f.warehouseId)
-    const r = await api('POST', `/api/orders/${o.id}/ship`, { carrier: 'SF Express', trackingNumber: 'SF123456789', lines: [{ id: o.widgetLine, quantity: 3 }] })
+    const r = await api('POST', `/api/orders/${o.id}/ship`, {
+      carrier: 'SF Express',
+      trackingNumber: 'SF123456789',
+      lines: [{ id: o.widgetLine, quantity: 3 }],
+    })
     expect(r.status).toBe(201)
     expect(r.body).toMatchObject({ status: 'shipped', carrier: 'SF Express', trackingNumber: 'SF123456789' })
-    const lines = (await api('GET', `/api/order-lines?orderId=${o.id}&$sort[id]=1`)).body.data as Array<{ id: number; shippedQuantity: number }>
-    expect(lines.map((l) => [l.id, l.shippedQuantity])).toEqual([[o.widgetLine, 3], [o.gadgetLine, 2]])
+    const lines = (await api('GET', `/api/order-lines?orderId=${o.id}&$sort[id]=1`)).body.data as Array<{
+      id: number
+      shippedQuantity: number
+    }>
+    expect(lines.map((l) => [l.id, l.shippedQuantity])).toEqual([
+      [o.widgetLine, 3],
+      [o.gadgetLine, 2],
+    ])
     // 3 left the shelf, the 4th widget's reservation is given back
-    expect(await stockOf(p, f.products.widget, f.warehouseId)).toEqual({ onHand: before.onHand - 3, reserved: before.reserved - 4 })
+    expect(await stockOf(p, f.products.widget, f.warehouseId)).toEqual({
+      onHand: before.onHand - 3,
+      reserved: before.reserved - 4,
+    })
   })
 
   it('ships every line in full without a body, as before', async () => {
@@ -53,7 +81,10 @@ describe('POST /api/orders/:id/ship with carrier, tracking number and quantities
     const r = await api('POST', `/api/orders/${o.id}/ship`, {})
     expect(r.status).toBe(201)
     expect(r.body).toMatchObject({ carrier: null, trackingNumber: null })
-    const lines = (await api('GET', `/api/order-lines?orderId=${o.id}`)).body.data as Array<{ quantity: number; shippedQuantity: number }>
+    const lines = (await api('GET', `/api/order-lines?orderId=${o.id}`)).body.data as Array<{
+      quantity: number
+      shippedQuantity: number
+    }>
     expect(lines.every((l) => l.shippedQuantity === l.quantity)).toBe(true)
   })
 
@@ -81,8 +112,16 @@ describe('credit-hold decisions are offered only on a held order', () => {
     expect(await names(o.id)).not.toContain('release-credit-hold')
     expect(await names(o.id)).not.toContain('reject-credit-hold')
     // a limit far below the order's total: submit puts it on hold
-    const customerId = await created(api, '/api/customers', { code: 'c-shp-held', name: 'Held customer', partnerId: f.partnerId })
-    await created(api, '/api/credit-limits', { customerId, amount: '1.00', validFrom: new Date().toISOString().slice(0, 10) })
+    const customerId = await created(api, '/api/customers', {
+      code: 'c-shp-held',
+      name: 'Held customer',
+      partnerId: f.partnerId,
+    })
+    await created(api, '/api/credit-limits', {
+      customerId,
+      amount: '1.00',
+      validFrom: new Date().toISOString().slice(0, 10),
+    })
     const held = await created(api, '/api/orders', { customerId, warehouseId: f.warehouseId })
     await created(api, '/api/order-lines', { orderId: held, productId: f.products.widget, quantity: 2 })
     expect((await api('POST', `/api/orders/${held}/submit`, {})).body.creditHold).toBe(true)

@@ -15,22 +15,61 @@ const ALL = [200, 200, 201, 200, 200]
 
 const EXPECTED: Record<string, Record<string, number[]>> = {
   order: {
-    admin: ALL, manager: ALL, rep: [200, 200, 201, 200, 403], warehouse: READ, finance: READ, agent: READ, auditor: READ,
-    partnerAdminA: [200, 200, 201, 200, 403], partnerUserA: [200, 200, 201, 403, 403], nobody: DENY,
+    admin: ALL,
+    manager: ALL,
+    rep: [200, 200, 201, 200, 403],
+    warehouse: READ,
+    finance: READ,
+    agent: READ,
+    auditor: READ,
+    partnerAdminA: [200, 200, 201, 200, 403],
+    partnerUserA: [200, 200, 201, 403, 403],
+    nobody: DENY,
   },
   customer: {
-    admin: ALL, manager: ALL, rep: [200, 200, 201, 200, 403], warehouse: READ, finance: [200, 200, 403, 200, 403], agent: READ, auditor: READ,
-    partnerAdminA: [200, 200, 201, 200, 403], partnerUserA: READ, nobody: DENY,
+    admin: ALL,
+    manager: ALL,
+    rep: [200, 200, 201, 200, 403],
+    warehouse: READ,
+    finance: [200, 200, 403, 200, 403],
+    agent: READ,
+    auditor: READ,
+    partnerAdminA: [200, 200, 201, 200, 403],
+    partnerUserA: READ,
+    nobody: DENY,
   },
   product: {
-    admin: ALL, manager: READ, rep: READ, warehouse: READ, finance: READ, agent: READ, auditor: READ, partnerAdminA: READ, partnerUserA: READ, nobody: DENY,
+    admin: ALL,
+    manager: READ,
+    rep: READ,
+    warehouse: READ,
+    finance: READ,
+    agent: READ,
+    auditor: READ,
+    partnerAdminA: READ,
+    partnerUserA: READ,
+    nobody: DENY,
   },
   rule: {
-    admin: ALL, manager: DENY, rep: DENY, warehouse: DENY, finance: DENY, agent: DENY, auditor: READ, partnerAdminA: DENY, partnerUserA: DENY, nobody: DENY,
+    admin: ALL,
+    manager: DENY,
+    rep: DENY,
+    warehouse: DENY,
+    finance: DENY,
+    agent: DENY,
+    auditor: READ,
+    partnerAdminA: DENY,
+    partnerUserA: DENY,
+    nobody: DENY,
   },
 }
 
-const PATHS: Record<string, string> = { order: 'api/orders', customer: 'api/customers', product: 'api/products', rule: 'api/rules' }
+const PATHS: Record<string, string> = {
+  order: 'api/orders',
+  customer: 'api/customers',
+  product: 'api/products',
+  rule: 'api/rules',
+}
 
 let w: World
 let seq = 0
@@ -46,10 +85,25 @@ async function target(entity: string): Promise<number> {
   const { ids, users } = w
   const svc = w.p.app.service(PATHS[entity]!)
   const data: Record<string, Record<string, unknown>> = {
-    order: { customerId: ids.customerA, warehouseId: ids.warehouse, partnerId: ids.partnerA, ownerId: users.rep!.id },
+    order: {
+      customerId: ids.customerA,
+      warehouseId: ids.warehouse,
+      partnerId: ids.partnerA,
+      ownerId: users.rep!.id,
+    },
     customer: { code: `T${n}`, name: `Target ${n}`, partnerId: ids.partnerA, ownerId: users.rep!.id },
     product: { sku: `T${n}`, name: `Target ${n}`, categoryId: ids.category, listPrice: '1.00' },
-    rule: { definition: { name: `target-${n}`, effect: 'allow', entities: ['territory'], actions: ['get'], conditions: { all: [{ fact: 'user', path: '$.roles', operator: 'contains', value: 'nobody-has-this' }] } } },
+    rule: {
+      definition: {
+        name: `target-${n}`,
+        effect: 'allow',
+        entities: ['territory'],
+        actions: ['get'],
+        conditions: {
+          all: [{ fact: 'user', path: '$.roles', operator: 'contains', value: 'nobody-has-this' }],
+        },
+      },
+    },
   }
   return ((await svc.create(data[entity]!)) as { id: number }).id
 }
@@ -57,17 +111,34 @@ async function target(entity: string): Promise<number> {
 function createData(entity: string, role: string): Record<string, unknown> {
   const n = ++seq
   const { ids, users } = w
-  const own = role === 'rep' ? { ownerId: users.rep!.id } : role.startsWith('partner') ? { partnerId: ids.partnerA } : {}
+  const own =
+    role === 'rep'
+      ? { ownerId: users.rep!.id }
+      : role.startsWith('partner')
+        ? { partnerId: ids.partnerA }
+        : {}
   switch (entity) {
     case 'order':
       // a relation must point at a record the writer sees: the rep orders for their own customer
-      return { customerId: role === 'rep' ? ids.customerRep : ids.customerA, warehouseId: ids.warehouse, ...own }
+      return {
+        customerId: role === 'rep' ? ids.customerRep : ids.customerA,
+        warehouseId: ids.warehouse,
+        ...own,
+      }
     case 'customer':
       return { code: `N${n}`, name: `New ${n}`, ...own }
     case 'product':
       return { sku: `N${n}`, name: `New ${n}`, categoryId: ids.category, listPrice: '2.00' }
     default:
-      return { name: `new-${n}`, effect: 'allow', entities: ['territory'], actions: ['get'], conditions: { all: [{ fact: 'user', path: '$.roles', operator: 'contains', value: 'nobody-has-this' }] } }
+      return {
+        name: `new-${n}`,
+        effect: 'allow',
+        entities: ['territory'],
+        actions: ['get'],
+        conditions: {
+          all: [{ fact: 'user', path: '$.roles', operator: 'contains', value: 'nobody-has-this' }],
+        },
+      }
   }
 }
 
@@ -86,9 +157,14 @@ async function run(call: Call): Promise<string[]> {
     for (const [role, statuses] of Object.entries(byRole)) {
       for (const [i, action] of ACTIONS.entries()) {
         const r = await call(action, entity, role)
-        if (r.status !== statuses[i]) mismatches.push(`${role} ${action} ${entity}: ${r.status} (expected ${statuses[i]}) ${r.status >= 400 ? String(r.body?.message) : ''}`)
+        if (r.status !== statuses[i])
+          mismatches.push(
+            `${role} ${action} ${entity}: ${r.status} (expected ${statuses[i]}) ${r.status >= 400 ? String(r.body?.message) : ''}`,
+          )
         if (r.status === 403 && !String(r.body?.message).includes(`${action} ${entity}`)) {
-          mismatches.push(`${role} ${action} ${entity}: 403 message does not name action and entity: ${String(r.body?.message)}`)
+          mismatches.push(
+            `${role} ${action} ${entity}: 403 message does not name action and entity: ${String(r.body?.message)}`,
+          )
         }
       }
     }
@@ -120,7 +196,8 @@ describe('permission matrix', () => {
   it('over socket.io', async () => {
     const sockets = new Map<string, Awaited<ReturnType<typeof connect>>>()
     try {
-      for (const role of Object.keys(EXPECTED.order!)) sockets.set(role, await connect(w.p, w.users[role]!.email))
+      for (const role of Object.keys(EXPECTED.order!))
+        sockets.set(role, await connect(w.p, w.users[role]!.email))
       const mismatches = await run(async (action, entity, role) => {
         const { call } = sockets.get(role)!
         const path = PATHS[entity]!
@@ -150,7 +227,9 @@ describe('permission matrix', () => {
       expect((await w.p.http('GET', `/api/orders/${other}`, undefined, t)).status).toBe(404)
       expect((await w.p.http('PATCH', `/api/orders/${other}`, { notes: 'x' }, t)).status).toBe(404)
     }
-    expect((await w.p.http('DELETE', `/api/activities/999999`, undefined, w.users.rep!.token)).status).toBe(404)
+    expect((await w.p.http('DELETE', `/api/activities/999999`, undefined, w.users.rep!.token)).status).toBe(
+      404,
+    )
   })
 
   it('users may read themselves only', async () => {
@@ -159,6 +238,8 @@ describe('permission matrix', () => {
     expect(list.body.data.map((u: { id: number }) => u.id)).toEqual([w.users.partnerUserA!.id])
     expect(list.body.data[0]).not.toHaveProperty('password')
     expect((await w.p.http('GET', `/api/users/${w.users.admin!.id}`, undefined, t)).status).toBe(404)
-    expect((await w.p.http('PATCH', `/api/users/${w.users.partnerUserA!.id}`, { roles: ['admin'] }, t)).status).toBe(403)
+    expect(
+      (await w.p.http('PATCH', `/api/users/${w.users.partnerUserA!.id}`, { roles: ['admin'] }, t)).status,
+    ).toBe(403)
   })
 })

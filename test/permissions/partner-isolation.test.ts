@@ -5,7 +5,8 @@ let w: World
 let ua: string
 let ub: string
 let pa: string
-const api = (token: string, method: string, path: string, body?: unknown) => w.p.http(method, path, body, token)
+const api = (token: string, method: string, path: string, body?: unknown) =>
+  w.p.http(method, path, body, token)
 
 beforeAll(async () => {
   w = await startWorld()
@@ -28,7 +29,9 @@ describe('partner A cannot reach partner B’s orders', () => {
     const missing = await api(ua, 'GET', '/api/orders/999999')
     expect(other.status).toBe(404)
     expect(missing.status).toBe(404)
-    expect(other.body.message.replace(String(w.ids.orderB), 'N')).toBe(missing.body.message.replace('999999', 'N'))
+    expect(other.body.message.replace(String(w.ids.orderB), 'N')).toBe(
+      missing.body.message.replace('999999', 'N'),
+    )
     expect((await api(ua, 'GET', `/api/orders/${w.ids.orderA}`)).status).toBe(200)
   })
 
@@ -53,21 +56,41 @@ describe('partner A cannot reach partner B’s orders', () => {
 
   it('cannot patch, update or remove B’s order (404) and B’s order is untouched', async () => {
     expect((await api(pa, 'PATCH', `/api/orders/${w.ids.orderB}`, { notes: 'hacked' })).status).toBe(404)
-    expect((await api(pa, 'PUT', `/api/orders/${w.ids.orderB}`, { customerId: w.ids.customerA, warehouseId: w.ids.warehouse, partnerId: w.ids.partnerA })).status).toBe(404)
+    expect(
+      (
+        await api(pa, 'PUT', `/api/orders/${w.ids.orderB}`, {
+          customerId: w.ids.customerA,
+          warehouseId: w.ids.warehouse,
+          partnerId: w.ids.partnerA,
+        })
+      ).status,
+    ).toBe(404)
     expect((await api(pa, 'DELETE', `/api/orders/${w.ids.orderB}`)).status).toBe(403) // partner admins may not delete at all
     const b = (await w.p.app.service('api/orders').get(w.ids.orderB)) as Row
     expect(b.notes).toBe('n')
   })
 
   it('refuses writing ownership fields of another partner (403 naming the field)', async () => {
-    const create = await api(ua, 'POST', '/api/orders', { customerId: w.ids.customerB, warehouseId: w.ids.warehouse, partnerId: w.ids.partnerB })
+    const create = await api(ua, 'POST', '/api/orders', {
+      customerId: w.ids.customerB,
+      warehouseId: w.ids.warehouse,
+      partnerId: w.ids.partnerB,
+    })
     expect(create.status).toBe(403)
     expect(create.body.message).toMatch(/partnerId/)
     expect(create.body.errors).toEqual([{ path: '/partnerId', message: expect.any(String) }])
-    const nullPartner = await api(ua, 'POST', '/api/orders', { customerId: w.ids.customerA, warehouseId: w.ids.warehouse, partnerId: null })
+    const nullPartner = await api(ua, 'POST', '/api/orders', {
+      customerId: w.ids.customerA,
+      warehouseId: w.ids.warehouse,
+      partnerId: null,
+    })
     expect(nullPartner.status).toBe(403)
     expect(nullPartner.body.errors).toEqual([{ path: '/partnerId', message: expect.any(String) }])
-    const own = await api(ua, 'POST', '/api/orders', { customerId: w.ids.customerA, warehouseId: w.ids.warehouse, partnerId: w.ids.partnerA })
+    const own = await api(ua, 'POST', '/api/orders', {
+      customerId: w.ids.customerA,
+      warehouseId: w.ids.warehouse,
+      partnerId: w.ids.partnerA,
+    })
     expect(own.status).toBe(201)
     const move = await api(pa, 'PATCH', `/api/orders/${own.body.id}`, { partnerId: w.ids.partnerB })
     expect(move.status).toBe(403)
@@ -78,7 +101,10 @@ describe('partner A cannot reach partner B’s orders', () => {
   })
 
   it('fills the caller’s partner into a create that leaves partnerId out (orders and customers)', async () => {
-    const order = await api(ua, 'POST', '/api/orders', { customerId: w.ids.customerA, warehouseId: w.ids.warehouse })
+    const order = await api(ua, 'POST', '/api/orders', {
+      customerId: w.ids.customerA,
+      warehouseId: w.ids.warehouse,
+    })
     expect(order.status).toBe(201)
     expect(order.body.partnerId).toBe(w.ids.partnerA)
     expect(((await w.p.app.service('api/orders').get(order.body.id)) as Row).partnerId).toBe(w.ids.partnerA)
@@ -128,7 +154,15 @@ describe('hidden fields give no oracle', () => {
     expect(r.status).toBe(200)
     expect(r.body).not.toHaveProperty('cost')
     expect(r.body.listPrice).toBe('99.00')
-    for (const q of ['cost=40.00', 'cost[$gt]=10', 'cost[$lt]=1000', '$sort[cost]=1', '$select[]=cost', '$or[0][cost]=40.00', 'cost[$in]=40.00']) {
+    for (const q of [
+      'cost=40.00',
+      'cost[$gt]=10',
+      'cost[$lt]=1000',
+      '$sort[cost]=1',
+      '$select[]=cost',
+      '$or[0][cost]=40.00',
+      'cost[$in]=40.00',
+    ]) {
       const res = await api(ua, 'GET', `/api/products?${q}`)
       expect(res.status, q).toBe(400)
       // the same answer as for a field that does not exist
@@ -155,7 +189,9 @@ describe('hidden fields give no oracle', () => {
   })
 
   it('writing a hidden field is refused (403)', async () => {
-    const r = await api(w.users.rep!.token, 'PATCH', `/api/customers/${w.ids.customerRep}`, { creditLimit: '1.00' })
+    const r = await api(w.users.rep!.token, 'PATCH', `/api/customers/${w.ids.customerRep}`, {
+      creditLimit: '1.00',
+    })
     expect(r.status).toBe(403)
   })
 })

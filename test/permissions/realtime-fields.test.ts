@@ -14,8 +14,10 @@ import { connect, startWorld, type Body, type Row, type World } from './fixture.
 let w: World
 const REVEAL = ['admin', 'finance', 'sales_manager', 'service_agent']
 
-const api = async (token: string, method: string, path: string, body?: unknown) => (await w.p.http(method, path, body, token)) as { status: number; body: Body }
-const pick = (row: Record<string, unknown>, fields: readonly string[]) => Object.fromEntries(fields.filter((f) => f in row).map((f) => [f, row[f]]))
+const api = async (token: string, method: string, path: string, body?: unknown) =>
+  (await w.p.http(method, path, body, token)) as { status: number; body: Body }
+const pick = (row: Record<string, unknown>, fields: readonly string[]) =>
+  Object.fromEntries(fields.filter((f) => f in row).map((f) => [f, row[f]]))
 
 /** The next `name` event about record `id` on a socket. */
 const nextEvent = (socket: Awaited<ReturnType<typeof connect>>['socket'], name: string, id: number) =>
@@ -32,11 +34,22 @@ beforeAll(async () => {
   w = await startWorld()
   const svc = (name: string) => w.p.app.service(`api/${name}`)
   // contact data on what the roles can see, so there is something to mask
-  for (const [i, id] of [w.ids.customerA, w.ids.customerB, w.ids.customerRep, w.ids.customerOther].entries()) {
+  for (const [i, id] of [
+    w.ids.customerA,
+    w.ids.customerB,
+    w.ids.customerRep,
+    w.ids.customerOther,
+  ].entries()) {
     await svc('customers').patch(id, { email: `buyer${i}@customer.test`, phone: `+86 21 5555 000${i}` })
-    await svc('contacts').create({ customerId: id, name: `Contact ${i}`, email: `contact${i}@customer.test`, phone: `+86 10 6666 000${i}` })
+    await svc('contacts').create({
+      customerId: id,
+      name: `Contact ${i}`,
+      email: `contact${i}@customer.test`,
+      phone: `+86 10 6666 000${i}`,
+    })
   }
-  for (const [i, id] of [w.ids.partnerA, w.ids.partnerB].entries()) await svc('partners').patch(id, { email: `sales${i}@partner.test`, phone: `+86 755 7777 000${i}` })
+  for (const [i, id] of [w.ids.partnerA, w.ids.partnerB].entries())
+    await svc('partners').patch(id, { email: `sales${i}@partner.test`, phone: `+86 755 7777 000${i}` })
 })
 afterAll(async () => w?.p.close())
 
@@ -74,17 +87,32 @@ describe('realtime events mask and hide what REST masks and hides, per recipient
     }
     // the concealed fields the issue names, and the rule-hidden ones, are among those checked
     expect(covered).toEqual(
-      expect.arrayContaining(['partnerUserA:customer', 'partnerUserA:partner', 'partnerUserB:customer', 'partnerAdminA:customer', 'partnerUserA:product', 'partnerUserA:stockLevel', 'rep:customer', 'auditor:contact']),
+      expect.arrayContaining([
+        'partnerUserA:customer',
+        'partnerUserA:partner',
+        'partnerUserB:customer',
+        'partnerAdminA:customer',
+        'partnerUserA:product',
+        'partnerUserA:stockLevel',
+        'rep:customer',
+        'auditor:contact',
+      ]),
     )
   })
 
   it('the masked sensitive values really are masked for partners and staff without a reveal role, and clear for the others', async () => {
-    const sockets = await Promise.all(['partnerUserA', 'rep', 'admin', 'finance'].map((k) => connect(w.p, w.users[k]!.email)))
+    const sockets = await Promise.all(
+      ['partnerUserA', 'rep', 'admin', 'finance'].map((k) => connect(w.p, w.users[k]!.email)),
+    )
     try {
       const [partnerSocket, , adminSocket, financeSocket] = sockets.map((s) => s.socket)
-      const events = [partnerSocket!, adminSocket!, financeSocket!].map((socket) => nextEvent(socket, 'api/customers patched', w.ids.customerA))
+      const events = [partnerSocket!, adminSocket!, financeSocket!].map((socket) =>
+        nextEvent(socket, 'api/customers patched', w.ids.customerA),
+      )
       // written over REST by a sales manager, who sees the values: a partner user's socket must not
-      const byManager = await api(w.users.manager!.token, 'PATCH', `/api/customers/${w.ids.customerA}`, { email: 'new@customer.test' })
+      const byManager = await api(w.users.manager!.token, 'PATCH', `/api/customers/${w.ids.customerA}`, {
+        email: 'new@customer.test',
+      })
       expect(byManager.status, JSON.stringify(byManager.body)).toBe(200)
       const [partner, admin, finance] = await Promise.all(events)
       expect(partner).toMatchObject({ id: w.ids.customerA, email: '***', phone: '***' })
@@ -94,11 +122,17 @@ describe('realtime events mask and hide what REST masks and hides, per recipient
       // written by a sales rep, who gets `***` back: the admin's event still carries the values
       const repEvent = nextEvent(sockets[1]!.socket, 'api/customers patched', w.ids.customerRep)
       const adminEvent = nextEvent(adminSocket!, 'api/customers patched', w.ids.customerRep)
-      const byRep = await api(w.users.rep!.token, 'PATCH', `/api/customers/${w.ids.customerRep}`, { name: 'Rep customer renamed' })
+      const byRep = await api(w.users.rep!.token, 'PATCH', `/api/customers/${w.ids.customerRep}`, {
+        name: 'Rep customer renamed',
+      })
       expect(byRep.status, JSON.stringify(byRep.body)).toBe(200)
       expect(byRep.body).toMatchObject({ email: '***', phone: '***' })
       expect(await repEvent).toMatchObject({ name: 'Rep customer renamed', email: '***', phone: '***' })
-      expect(await adminEvent).toMatchObject({ name: 'Rep customer renamed', email: 'buyer2@customer.test', phone: '+86 21 5555 0002' })
+      expect(await adminEvent).toMatchObject({
+        name: 'Rep customer renamed',
+        email: 'buyer2@customer.test',
+        phone: '+86 21 5555 0002',
+      })
     } finally {
       for (const { socket } of sockets) socket.close()
     }

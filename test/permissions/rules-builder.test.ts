@@ -100,16 +100,14 @@ describe('user attributes as rule facts', () => {
     const w2 = (await w.p.app.service('api/warehouses').create({ code: 'W2', name: 'North' })) as {
       id: number
     }
-    await w.p.app
-      .service('api/stock-levels')
-      .create({
-        productId: w.ids.product,
-        warehouseId: w2.id,
-        onHand: 5,
-        reserved: 0,
-        reorderPoint: 1,
-        reorderQuantity: 5,
-      })
+    await w.p.app.service('api/stock-levels').create({
+      productId: w.ids.product,
+      warehouseId: w2.id,
+      onHand: 5,
+      reserved: 0,
+      reorderPoint: 1,
+      reorderQuantity: 5,
+    })
     expect((await api(admin, 'POST', '/api/rules', { definition: rule('own-warehouse-stock') })).status).toBe(
       201,
     )

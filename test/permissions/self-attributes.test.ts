@@ -13,16 +13,14 @@ const OLD_READ_ONLY = ['email', 'roles', 'partnerId', 'active']
 const user = { email: 'self@attr.test', password: 'Self-Attr-Secret-1' }
 
 async function addUser(p: TestPlatform): Promise<number> {
-  const u = (await p.app
-    .service('api/users')
-    .create({
-      ...user,
-      name: 'Self',
-      roles: ['warehouse'],
-      locale: 'en',
-      active: true,
-      attributes: { warehouseId: 1 },
-    })) as { id: number }
+  const u = (await p.app.service('api/users').create({
+    ...user,
+    name: 'Self',
+    roles: ['warehouse'],
+    locale: 'en',
+    active: true,
+    attributes: { warehouseId: 1 },
+  })) as { id: number }
   return u.id
 }
 

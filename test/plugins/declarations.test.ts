@@ -29,7 +29,10 @@ function sources(dir: string): string[] {
 
 describe('built-in plugins declare what they use', () => {
   it('depend on every plugin whose package they import or whose tables they read', () => {
-    const entities = loadEntities([ENTITIES_DIR], plugins.flatMap((p) => p.entitySources))
+    const entities = loadEntities(
+      [ENTITIES_DIR],
+      plugins.flatMap((p) => p.entitySources),
+    )
     const tableOwner = new Map<string, string>()
     for (const p of plugins) for (const e of p.owns) tableOwner.set(entities.get(e)!.table, p.name)
     const byName = new Map(plugins.map((p) => [p.name, p]))
@@ -45,11 +48,17 @@ describe('built-in plugins declare what they use', () => {
         const text = readFileSync(file, 'utf8')
         const where = relative(REPO, file)
         for (const m of text.matchAll(/from '@plume\/plugin-([a-z-]+)'/g)) {
-          if (m[1] !== p.name && !deps.has(m[1]!)) undeclared.push(`${where} imports @plume/plugin-${m[1]} (plugin "${p.name}")`)
+          if (m[1] !== p.name && !deps.has(m[1]!))
+            undeclared.push(`${where} imports @plume/plugin-${m[1]} (plugin "${p.name}")`)
         }
         for (const [table, owner] of others) {
           // SQL naming the table, or a query builder call on it: knex('orders'), trx("order_lines")
-          if (new RegExp(`\\b(from|join|into|update)\\s+"?${table}"?\\b|\\(\\s*['"]${table}['"]\\s*[),]`, 'i').test(text)) {
+          if (
+            new RegExp(
+              `\\b(from|join|into|update)\\s+"?${table}"?\\b|\\(\\s*['"]${table}['"]\\s*[),]`,
+              'i',
+            ).test(text)
+          ) {
             undeclared.push(`${where} reads table ${table} of plugin "${owner}" (plugin "${p.name}")`)
           }
         }
@@ -68,9 +77,19 @@ describe('built-in plugins declare what they use', () => {
     for (const p of plugins) {
       if (!p.found.root?.startsWith(join(REPO, 'plugins'))) continue
       expect(p.def.migrations, `${p.name} lists its migrations by hand`).toBeUndefined()
-      const dir = ['migrations', 'src/migrations'].map((d) => join(p.found.root!, d)).find((d) => statSync(d, { throwIfNoEntry: false })?.isDirectory())
-      const files = dir ? readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.includes('.test.')).map((f) => f.replace(/\.ts$/, '')).sort() : []
-      expect(p.migrations.map((m) => m.name), p.name).toEqual(files)
+      const dir = ['migrations', 'src/migrations']
+        .map((d) => join(p.found.root!, d))
+        .find((d) => statSync(d, { throwIfNoEntry: false })?.isDirectory())
+      const files = dir
+        ? readdirSync(dir)
+            .filter((f) => f.endsWith('.ts') && !f.includes('.test.'))
+            .map((f) => f.replace(/\.ts$/, ''))
+            .sort()
+        : []
+      expect(
+        p.migrations.map((m) => m.name),
+        p.name,
+      ).toEqual(files)
     }
   })
 })

@@ -14,27 +14,39 @@ describe('plugin switches across instances', () => {
   it('follows a disable and an enable made through the other instance', async ({ skip }) => {
     const shared = await testDatabase()
     if (shared.kind !== 'postgres') return skip()
-    const opts = { database: shared.options, entityDirs: [BASE_ENTITIES], pluginDirs: [] as string[], plugins: [HELLO_DIR] }
+    const opts = {
+      database: shared.options,
+      entityDirs: [BASE_ENTITIES],
+      pluginDirs: [] as string[],
+      plugins: [HELLO_DIR],
+    }
     const a = await startTestPlatform(opts)
     const b = await startTestPlatform(opts)
     try {
       const [ta, tb] = [await a.login(), await b.login()]
       const follow = () => (b.app.get('plugins') as { followStore(): Promise<string[]> }).followStore()
       expect((await b.http('GET', '/api/greetings', undefined, tb)).status).toBe(200)
-      const events = async () => ((await a.db.knex('hello_log').orderBy('id').select('event')) as Array<{ event: string }>).map((r) => r.event)
+      const events = async () =>
+        ((await a.db.knex('hello_log').orderBy('id').select('event')) as Array<{ event: string }>).map(
+          (r) => r.event,
+        )
 
       expect((await a.http('PATCH', '/api/plugins/hello', { enabled: false }, ta)).status).toBe(200)
       // what the timer does (it may have done it already)
       await follow()
       expect((await b.http('GET', '/api/greetings', undefined, tb)).status).toBe(404)
-      expect((await b.http('GET', '/api/plugins/hello', undefined, tb)).body).toMatchObject({ enabled: false })
+      expect((await b.http('GET', '/api/plugins/hello', undefined, tb)).body).toMatchObject({
+        enabled: false,
+      })
       // nothing new to follow
       expect(await follow()).toEqual([])
 
       expect((await a.http('PATCH', '/api/plugins/hello', { enabled: true }, ta)).status).toBe(200)
       await follow()
       expect((await b.http('GET', '/api/greetings', undefined, tb)).status).toBe(200)
-      expect((await b.http('POST', '/api/greetings', { text: 'from b' }, tb)).body).toMatchObject({ text: 'FROM B' })
+      expect((await b.http('POST', '/api/greetings', { text: 'from b' }, tb)).body).toMatchObject({
+        text: 'FROM B',
+      })
       // the lifecycle functions ran once each, on the instance that made the switch
       expect(await events()).toEqual(['install', 'enable', 'disable', 'enable'])
     } finally {

@@ -20,7 +20,10 @@ let project: string
 
 beforeAll(() => {
   project = mkdtempSync(join(tmpdir(), 'plume-project-'))
-  execFileSync('npm', ['pack', FIXTURE, '--pack-destination', project, '--silent'], { cwd: project, stdio: 'pipe' })
+  execFileSync('npm', ['pack', FIXTURE, '--pack-destination', project, '--silent'], {
+    cwd: project,
+    stdio: 'pipe',
+  })
   const tarball = readdirSync(project).find((f) => f.endsWith('.tgz'))!
   const dest = join(project, 'node_modules', PACKAGE)
   mkdirSync(dest, { recursive: true })
@@ -31,16 +34,29 @@ beforeAll(() => {
 }, 180_000)
 afterAll(() => rmSync(project, { recursive: true, force: true }))
 
-interface Started { url: string; stop(): Promise<void> }
+interface Started {
+  url: string
+  stop(): Promise<void>
+}
 
 /** Runs `npm start`'s command (`tsx core/src/cli/start.ts`) in the project directory. */
 async function npmStart(env: Record<string, string>): Promise<Started> {
   const db = await testDatabase()
-  const dbEnv: Record<string, string> = 'url' in db.options && db.options.url ? { DATABASE_URL: db.options.url } : { PLUME_DATA_DIR: 'memory' }
+  const dbEnv: Record<string, string> =
+    'url' in db.options && db.options.url ? { DATABASE_URL: db.options.url } : { PLUME_DATA_DIR: 'memory' }
   const { PLUME_PLUGINS: _plugins, DATABASE_URL: _url, ...inherited } = process.env
   const child = spawn(join(REPO, 'node_modules/.bin/tsx'), [join(REPO, 'core/src/cli/start.ts')], {
     cwd: project,
-    env: { ...inherited, ...dbEnv, PORT: '0', LOG_LEVEL: 'info', PLUME_DEMO: '0', PLUME_ADMIN_EMAIL: ADMIN.email, PLUME_ADMIN_PASSWORD: ADMIN.password, ...env },
+    env: {
+      ...inherited,
+      ...dbEnv,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      PLUME_DEMO: '0',
+      PLUME_ADMIN_EMAIL: ADMIN.email,
+      PLUME_ADMIN_PASSWORD: ADMIN.password,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -77,8 +93,19 @@ async function failedStart(env: Record<string, string>): Promise<{ code: number 
   }
 }
 
-async function api(base: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const res = await fetch(base + path, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) })
+async function api(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(base + path, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
   return { status: res.status, body: await res.json() }
 }
 
@@ -88,15 +115,31 @@ async function useLoyaltyRoute(base: string): Promise<void> {
   expect(login.status).toBe(201)
   const token = login.body.accessToken as string
   const plugins = await api(base, 'GET', '/api/plugins', undefined, token)
-  expect(plugins.body.data ?? plugins.body).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'loyalty', enabled: true })]))
-  const customer = await api(base, 'POST', '/api/customers', { code: 'LOYAL', name: 'Loyal Buyer Ltd' }, token)
+  expect(plugins.body.data ?? plugins.body).toEqual(
+    expect.arrayContaining([expect.objectContaining({ name: 'loyalty', enabled: true })]),
+  )
+  const customer = await api(
+    base,
+    'POST',
+    '/api/customers',
+    { code: 'LOYAL', name: 'Loyal Buyer Ltd' },
+    token,
+  )
   expect(customer.status).toBe(201)
-  const card = await api(base, 'POST', '/api/loyalty-cards', { number: 'LC-0001', points: 1200, customerId: customer.body.id }, token)
+  const card = await api(
+    base,
+    'POST',
+    '/api/loyalty-cards',
+    { number: 'LC-0001', points: 1200, customerId: customer.body.id },
+    token,
+  )
   expect(card.status).toBe(201)
   // the package's hook ran: 1,200 points is the silver tier
   expect(card.body).toMatchObject({ number: 'LC-0001', points: 1200, tier: 'silver' })
   const found = await api(base, 'GET', '/api/loyalty-cards?number=LC-0001', undefined, token)
-  expect(found.body.data).toEqual([expect.objectContaining({ id: card.body.id, customerId: customer.body.id })])
+  expect(found.body.data).toEqual([
+    expect.objectContaining({ id: card.body.id, customerId: customer.body.id }),
+  ])
 }
 
 describe('npm start with a plugin installed from a packed npm package', () => {

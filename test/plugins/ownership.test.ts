@@ -31,7 +31,9 @@ interface Meta {
 /** The ids of the dashboard cards a built-in plugin ships (`plugins/<name>/admin/cards.json`). */
 function cardsOf(name: string): string[] {
   const file = fileURLToPath(new URL(`../../plugins/${name}/admin/cards.json`, import.meta.url))
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Array<{ id: string }>).map((c) => c.id) : []
+  return existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Array<{ id: string }>).map((c) => c.id)
+    : []
 }
 
 /** The names of the alert rules a built-in plugin ships enabled (`plugins/<name>/rules/alerts/*.json`). */
@@ -54,7 +56,9 @@ const announced = new Map<string, Set<unknown>>()
 const waiting: Array<{ path: string; id: unknown; resolve: () => void }> = []
 
 function call(method: string, path: string, ...args: unknown[]): Promise<unknown> {
-  return new Promise((resolve, reject) => socket.emit(method, path, ...args, (err: unknown, res: unknown) => (err ? reject(err) : resolve(res))))
+  return new Promise((resolve, reject) =>
+    socket.emit(method, path, ...args, (err: unknown, res: unknown) => (err ? reject(err) : resolve(res))),
+  )
 }
 
 /** Listens to a service's `created` events (once per path). */
@@ -78,8 +82,14 @@ beforeAll(async () => {
   token = await p.login()
   plugins = (await p.http('GET', '/api/plugins', undefined, token)).body as Info[]
   socket = io(p.url, { transports: ['websocket'], forceNew: true })
-  await new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('connect_error', reject))
-  await call('create', 'api/authentication', { strategy: 'local', email: p.adminEmail, password: p.adminPassword })
+  await new Promise<void>((resolve, reject) =>
+    socket.once('connect', () => resolve()).once('connect_error', reject),
+  )
+  await call('create', 'api/authentication', {
+    strategy: 'local',
+    email: p.adminEmail,
+    password: p.adminPassword,
+  })
 }, 600_000)
 afterAll(async () => {
   socket?.close()
@@ -98,7 +108,10 @@ function dependants(name: string): string[] {
 
 async function switchPlugin(name: string, enabled: boolean): Promise<void> {
   const r = await p.http('PATCH', `/api/plugins/${name}`, { enabled }, token)
-  expect([r.status, r.body?.enabled], `${enabled ? 'enable' : 'disable'} ${name}: ${JSON.stringify(r.body)}`).toEqual([200, enabled])
+  expect(
+    [r.status, r.body?.enabled],
+    `${enabled ? 'enable' : 'disable'} ${name}: ${JSON.stringify(r.body)}`,
+  ).toEqual([200, enabled])
 }
 
 async function served() {
@@ -109,11 +122,39 @@ async function served() {
 
 describe('a disabled plugin takes everything it contributed along', () => {
   it('covers every built-in plugin', () => {
-    expect(plugins.map((q) => q.name).sort()).toEqual(['commissions', 'crm', 'finance', 'import', 'inventory', 'marketing', 'notifications', 'orders', 'partners', 'purchasing', 'reporting', 'risk', 'service'])
+    expect(plugins.map((q) => q.name).sort()).toEqual([
+      'commissions',
+      'crm',
+      'finance',
+      'import',
+      'inventory',
+      'marketing',
+      'notifications',
+      'orders',
+      'partners',
+      'purchasing',
+      'reporting',
+      'risk',
+      'service',
+    ])
     expect(plugins.every((q) => q.enabled)).toBe(true)
   })
 
-  it.each(['inventory', 'partners', 'crm', 'orders', 'finance', 'commissions', 'marketing', 'notifications', 'purchasing', 'import', 'reporting', 'risk', 'service'])(
+  it.each([
+    'inventory',
+    'partners',
+    'crm',
+    'orders',
+    'finance',
+    'commissions',
+    'marketing',
+    'notifications',
+    'purchasing',
+    'import',
+    'reporting',
+    'risk',
+    'service',
+  ])(
     '%s: routes, OpenAPI, meta, alert rules and realtime events go while it is off; its records serve again once it is back',
     async (name) => {
       const info = plugins.find((q) => q.name === name)!
@@ -127,7 +168,8 @@ describe('a disabled plugin takes everything it contributed along', () => {
       // and how many records each of its entities holds (entities a generic sample cannot be made of too)
       const totals = async () => {
         const out: Record<string, unknown> = {}
-        for (const entity of info.entities) out[entity] = (await p.http('GET', `/api/${plural(entity)}?$limit=0`, undefined, token)).body?.total
+        for (const entity of info.entities)
+          out[entity] = (await p.http('GET', `/api/${plural(entity)}?$limit=0`, undefined, token)).body?.total
         return out
       }
       // its alert rules run while it is on
@@ -143,7 +185,8 @@ describe('a disabled plugin takes everything it contributed along', () => {
       }
       const counted = await totals()
       const before = await served()
-      for (const entity of info.entities) expect(before.paths.has(`/api/${plural(entity)}`), entity).toBe(true)
+      for (const entity of info.entities)
+        expect(before.paths.has(`/api/${plural(entity)}`), entity).toBe(true)
       const cards = cardsOf(name)
       expect(before.meta.dashboard.map((c) => c.id)).toEqual(expect.arrayContaining(cards))
 
@@ -152,31 +195,69 @@ describe('a disabled plugin takes everything it contributed along', () => {
       await switchPlugin(name, false)
       try {
         for (const entity of info.entities) {
-          expect((await p.http('GET', `/api/${plural(entity)}`, undefined, token)).status, `GET /api/${plural(entity)}`).toBe(404)
+          expect(
+            (await p.http('GET', `/api/${plural(entity)}`, undefined, token)).status,
+            `GET /api/${plural(entity)}`,
+          ).toBe(404)
         }
-        for (const a of info.actions) expect((await p.http('POST', url(a.path), {}, token)).status, a.path).toBe(404)
+        for (const a of info.actions)
+          expect((await p.http('POST', url(a.path), {}, token)).status, a.path).toBe(404)
         for (const s of info.services) {
-          for (const verb of ['GET', 'POST']) expect((await p.http(verb, url(s), verb === 'POST' ? {} : undefined, token)).status, `${verb} ${s}`).toBe(404)
+          for (const verb of ['GET', 'POST'])
+            expect(
+              (await p.http(verb, url(s), verb === 'POST' ? {} : undefined, token)).status,
+              `${verb} ${s}`,
+            ).toBe(404)
         }
         const off = await served()
         const paths = [...off.paths]
         for (const entity of info.entities) {
-          expect(paths.filter((x) => x === `/api/${plural(entity)}` || x.startsWith(`/api/${plural(entity)}/`)), entity).toEqual([])
+          expect(
+            paths.filter((x) => x === `/api/${plural(entity)}` || x.startsWith(`/api/${plural(entity)}/`)),
+            entity,
+          ).toEqual([])
           expect(off.meta.entities.map((e) => e.name)).not.toContain(entity)
-          expect(off.meta.dashboard.filter((c) => c.entity === entity), `dashboard cards of ${entity}`).toEqual([])
+          expect(
+            off.meta.dashboard.filter((c) => c.entity === entity),
+            `dashboard cards of ${entity}`,
+          ).toEqual([])
         }
-        for (const s of info.services) expect(paths.filter((x) => x === url(s).replace('/1', '/{id}') || x === url(s)), s).toEqual([])
-        expect(Object.values(off.meta.actions).flat().filter((a) => a.plugin === name)).toEqual([])
-        expect(off.meta.dashboard.filter((c) => cards.includes(c.id)), 'its dashboard cards').toEqual([])
-        expect(engine.names.filter((n) => rules.includes(n)), 'its alert rules').toEqual([])
-        if (live) await expect(call('find', live.path, {}), `socket find ${live.path}`).rejects.toMatchObject({ name: 'NotFound' })
+        for (const s of info.services)
+          expect(
+            paths.filter((x) => x === url(s).replace('/1', '/{id}') || x === url(s)),
+            s,
+          ).toEqual([])
+        expect(
+          Object.values(off.meta.actions)
+            .flat()
+            .filter((a) => a.plugin === name),
+        ).toEqual([])
+        expect(
+          off.meta.dashboard.filter((c) => cards.includes(c.id)),
+          'its dashboard cards',
+        ).toEqual([])
+        expect(
+          engine.names.filter((n) => rules.includes(n)),
+          'its alert rules',
+        ).toEqual([])
+        if (live)
+          await expect(call('find', live.path, {}), `socket find ${live.path}`).rejects.toMatchObject({
+            name: 'NotFound',
+          })
         // the plugins depending on it are off too: their routes and reports (reporting's services) go with them
         for (const d of chain) {
           const di = plugins.find((q) => q.name === d)!
-          for (const entity of di.entities) expect(paths.filter((x) => x === `/api/${plural(entity)}`), `${d}: ${entity}`).toEqual([])
-          for (const s of di.services) expect((await p.http('GET', url(s), undefined, token)).status, `${d}: GET ${s}`).toBe(404)
+          for (const entity of di.entities)
+            expect(
+              paths.filter((x) => x === `/api/${plural(entity)}`),
+              `${d}: ${entity}`,
+            ).toEqual([])
+          for (const s of di.services)
+            expect((await p.http('GET', url(s), undefined, token)).status, `${d}: GET ${s}`).toBe(404)
         }
-        expect(off.meta.plugins, 'its admin screens (the UI shows those of enabled plugins)').not.toContain(name)
+        expect(off.meta.plugins, 'its admin screens (the UI shows those of enabled plugins)').not.toContain(
+          name,
+        )
       } finally {
         await switchPlugin(name, true)
         for (const d of chain) await switchPlugin(d, true)
@@ -206,13 +287,25 @@ describe('a disabled plugin takes everything it contributed along', () => {
   it('each plugin owns the entities of its domain; the core keeps users, API keys and the partner (the tenant)', () => {
     const owned = Object.fromEntries(plugins.map((q) => [q.name, [...q.entities].sort()]))
     expect(owned).toMatchObject({
-      inventory: ['priceList', 'priceListItem', 'product', 'productCategory', 'stockLevel', 'stockMovement', 'warehouse'],
+      inventory: [
+        'priceList',
+        'priceListItem',
+        'product',
+        'productCategory',
+        'stockLevel',
+        'stockMovement',
+        'warehouse',
+      ],
       partners: ['partnerTier', 'territory'],
       crm: ['activity', 'contact', 'customer', 'segment'],
       orders: ['order', 'orderLine'],
       marketing: ['campaign', 'promotion', 'promotionRedemption'],
     })
-    for (const core of ['user', 'apiKey', 'partner']) expect(plugins.filter((q) => q.entities.includes(core)), core).toEqual([])
+    for (const core of ['user', 'apiKey', 'partner'])
+      expect(
+        plugins.filter((q) => q.entities.includes(core)),
+        core,
+      ).toEqual([])
   })
 
   it('service owns its tickets: /api/tickets goes with it', async () => {

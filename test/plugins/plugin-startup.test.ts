@@ -8,7 +8,8 @@ const BASE_ENTITIES = fileURLToPath(new URL('../fixtures/plugins/base-entities',
 const HELLO_DIR = fileURLToPath(new URL('../fixtures/plugins/hello-plugin', import.meta.url))
 const isolated = { entityDirs: [BASE_ENTITIES], pluginDirs: [] as string[] }
 
-const plugin = (name: string, dependsOn: string[] = [], extra: Partial<PluginDefinition> = {}) => definePlugin({ name, version: '1.0.0', dependsOn, ...extra })
+const plugin = (name: string, dependsOn: string[] = [], extra: Partial<PluginDefinition> = {}) =>
+  definePlugin({ name, version: '1.0.0', dependsOn, ...extra })
 
 /** Plugin problems found before the database opens stop start-up: no database needed. */
 const start = (plugins: Array<PluginDefinition | string>) =>
@@ -20,7 +21,9 @@ describe('plugin problems that stop start-up', () => {
   })
 
   it('names a missing dependency', async () => {
-    await expect(start([plugin('orders', ['inventory'])])).rejects.toThrow('Plugin "orders" depends on "inventory", which is not installed')
+    await expect(start([plugin('orders', ['inventory'])])).rejects.toThrow(
+      'Plugin "orders" depends on "inventory", which is not installed',
+    )
   })
 
   it('names a plugin defined twice', async () => {
@@ -29,7 +32,9 @@ describe('plugin problems that stop start-up', () => {
 
   it('names a module path that is not a plugin', async () => {
     await expect(start([BASE_ENTITIES])).rejects.toThrow(/no plugin entry/)
-    await expect(start(['plume-plugin-does-not-exist'])).rejects.toThrow('Plugin package "plume-plugin-does-not-exist" not found')
+    await expect(start(['plume-plugin-does-not-exist'])).rejects.toThrow(
+      'Plugin package "plume-plugin-does-not-exist" not found',
+    )
   })
 })
 
@@ -51,7 +56,10 @@ describe('a plugin that fails at start', () => {
   const badHook = plugin('bad-hook', [], { hooks: { nosuchEntity: { all: [async (_c, next) => next()] } } })
 
   beforeAll(async () => {
-    p = await startTestPlatform({ ...isolated, plugins: [HELLO_DIR, boom, child, noInstall, sneaky, badHook] })
+    p = await startTestPlatform({
+      ...isolated,
+      plugins: [HELLO_DIR, boom, child, noInstall, sneaky, badHook],
+    })
     admin = await p.login()
   })
   afterAll(async () => p?.close())
@@ -62,8 +70,16 @@ describe('a plugin that fails at start', () => {
     const byName = Object.fromEntries(r.body.map((x: { name: string }) => [x.name, x]))
     expect(byName.hello).toMatchObject({ enabled: true, error: null })
     expect(byName.broken).toMatchObject({ enabled: false, error: 'boom', installedVersion: '1.0.0' })
-    expect(byName['broken-child']).toMatchObject({ enabled: false, error: 'depends on "broken", which is not enabled', installedVersion: null })
-    expect(byName['no-install']).toMatchObject({ enabled: false, error: 'cannot install', installedVersion: null })
+    expect(byName['broken-child']).toMatchObject({
+      enabled: false,
+      error: 'depends on "broken", which is not enabled',
+      installedVersion: null,
+    })
+    expect(byName['no-install']).toMatchObject({
+      enabled: false,
+      error: 'cannot install',
+      installedVersion: null,
+    })
     expect(byName.sneaky.error).toBe('Plugin "sneaky" uses "hello" without declaring it in dependsOn')
     expect(byName['bad-hook'].error).toBe('hooks for unknown entity "nosuchEntity"')
     const rows = await p.db.knex('plume_plugins').where({ name: 'broken' }).first()
@@ -71,12 +87,19 @@ describe('a plugin that fails at start', () => {
   })
 
   it('keeps the rest serving', async () => {
-    expect((await p.http('POST', '/api/greetings', { text: 'still here' }, admin)).body.text).toBe('STILL HERE')
+    expect((await p.http('POST', '/api/greetings', { text: 'still here' }, admin)).body.text).toBe(
+      'STILL HERE',
+    )
     expect((await p.http('GET', '/ready')).status).toBe(200)
   })
 
   it('shows error details to admins only', async () => {
-    await p.http('POST', '/api/users', { email: 'viewer@test.local', name: 'Viewer', password: 'viewer-Secret-1', roles: ['sales_rep'] }, admin)
+    await p.http(
+      'POST',
+      '/api/users',
+      { email: 'viewer@test.local', name: 'Viewer', password: 'viewer-Secret-1', roles: ['sales_rep'] },
+      admin,
+    )
     const token = await p.login('viewer@test.local', 'viewer-Secret-1')
     const r = await p.http('GET', '/api/plugins/broken', undefined, token)
     expect(r.body).toMatchObject({ enabled: false, error: 'failed' })

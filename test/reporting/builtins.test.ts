@@ -29,15 +29,37 @@ const soldLines = () => {
 }
 const product = (id: number) => s.products.find((x) => x.id === id)!
 /** The sales measures of a set of orders (grossSales = Σ total, tax = Σ taxTotal, netSales = Σ net line totals). */
-const orderSales = (os: Scenario['orders']) => ({ grossSales: money(dsum(os.map((o) => o.total))), tax: money(dsum(os.map((o) => o.tax))), netSales: money(dsum(os.map((o) => o.net))) })
+const orderSales = (os: Scenario['orders']) => ({
+  grossSales: money(dsum(os.map((o) => o.total))),
+  tax: money(dsum(os.map((o) => o.tax))),
+  netSales: money(dsum(os.map((o) => o.net))),
+})
 /** The same from lines: netSales = Σ lineTotal, tax = Σ taxAmount, grossSales = netSales + tax. */
-const lineSales = (ls: Scenario['lines']) => ({ netSales: money(dsum(ls.map((l) => l.lineTotal))), tax: money(dsum(ls.map((l) => l.taxAmount))), grossSales: money(dsum(ls.map((l) => l.lineTotal)).plus(dsum(ls.map((l) => l.taxAmount)))) })
+const lineSales = (ls: Scenario['lines']) => ({
+  netSales: money(dsum(ls.map((l) => l.lineTotal))),
+  tax: money(dsum(ls.map((l) => l.taxAmount))),
+  grossSales: money(dsum(ls.map((l) => l.lineTotal)).plus(dsum(ls.map((l) => l.taxAmount)))),
+})
 
 describe('built-in reports match figures computed independently', () => {
   it('lists every built-in as a builtIn definition', async () => {
     const r = await p.http('GET', '/api/report-definitions?builtIn=true&$limit=50', undefined, token)
     expect(r.status).toBe(200)
-    expect((r.body.data as Row[]).map((d) => d.code).sort()).toEqual(['ar-aging', 'campaign-results', 'commission-statement', 'margin-by-product', 'sales-by-category', 'sales-by-partner', 'sales-by-period', 'sales-by-product', 'sales-by-territory', 'sla-compliance', 'slow-movers', 'stock-valuation', 'top-customers'])
+    expect((r.body.data as Row[]).map((d) => d.code).sort()).toEqual([
+      'ar-aging',
+      'campaign-results',
+      'commission-statement',
+      'margin-by-product',
+      'sales-by-category',
+      'sales-by-partner',
+      'sales-by-period',
+      'sales-by-product',
+      'sales-by-territory',
+      'sla-compliance',
+      'slow-movers',
+      'stock-valuation',
+      'top-customers',
+    ])
   })
 
   it('sales by period (month, quarter, date range)', async () => {
@@ -47,13 +69,21 @@ describe('built-in reports match figures computed independently', () => {
     expect(rows.map((r) => r['orderDate:month'])).toEqual([...expected.keys()].sort())
     for (const r of rows) {
       const os = expected.get(r['orderDate:month'] as string)!
-      expect(r).toEqual({ 'orderDate:month': r['orderDate:month'], orders: os.length, ...orderSales(os), averageNetSales: money(dsum(os.map((o) => o.net)).div(os.length)) })
+      expect(r).toEqual({
+        'orderDate:month': r['orderDate:month'],
+        orders: os.length,
+        ...orderSales(os),
+        averageNetSales: money(dsum(os.map((o) => o.net)).div(os.length)),
+      })
     }
     const q = await run('sales-by-period', '&period=quarter&from=2025-04-01&to=2025-12-31')
     const inRange = sold().filter((o) => o.orderDate >= '2025-04-01' && o.orderDate < '2026-01-01')
-    const quarter = (iso: string) => `${iso.slice(0, 4)}-Q${Math.floor((Number(iso.slice(5, 7)) - 1) / 3) + 1}`
+    const quarter = (iso: string) =>
+      `${iso.slice(0, 4)}-Q${Math.floor((Number(iso.slice(5, 7)) - 1) / 3) + 1}`
     const eq = groupBy(inRange, (o) => quarter(o.orderDate))
-    expect(q.rows.map((r) => [r['orderDate:quarter'], r.orders, r.netSales])).toEqual([...eq.keys()].sort().map((k) => [k, eq.get(k)!.length, money(dsum(eq.get(k)!.map((o) => o.net)))]))
+    expect(q.rows.map((r) => [r['orderDate:quarter'], r.orders, r.netSales])).toEqual(
+      [...eq.keys()].sort().map((k) => [k, eq.get(k)!.length, money(dsum(eq.get(k)!.map((o) => o.net)))]),
+    )
   })
 
   it('sales by partner, sorted by net sales', async () => {
@@ -76,13 +106,25 @@ describe('built-in reports match figures computed independently', () => {
     const byProduct = groupBy(lines, (l) => l.productId)
     expect(rows).toHaveLength(byProduct.size)
     for (const [pid, ls] of byProduct) {
-      expect(byKey(rows, 'productId').get(pid)).toEqual({ productId: pid, sku: product(pid).sku, productName: product(pid).name, units: ls.reduce((n, l) => n + l.quantity, 0), ...lineSales(ls), orders: new Set(ls.map((l) => l.orderId)).size })
+      expect(byKey(rows, 'productId').get(pid)).toEqual({
+        productId: pid,
+        sku: product(pid).sku,
+        productName: product(pid).name,
+        units: ls.reduce((n, l) => n + l.quantity, 0),
+        ...lineSales(ls),
+        orders: new Set(ls.map((l) => l.orderId)).size,
+      })
     }
     const cat = await run('sales-by-category')
     const byCat = groupBy(lines, (l) => product(l.productId).categoryId)
     expect(cat.rows).toHaveLength(byCat.size)
     for (const [cid, ls] of byCat) {
-      expect(byKey(cat.rows, 'categoryId').get(cid)).toEqual({ categoryId: cid, categoryName: s.categories.find((c) => c.id === cid)!.name, units: ls.reduce((n, l) => n + l.quantity, 0), ...lineSales(ls) })
+      expect(byKey(cat.rows, 'categoryId').get(cid)).toEqual({
+        categoryId: cid,
+        categoryName: s.categories.find((c) => c.id === cid)!.name,
+        units: ls.reduce((n, l) => n + l.quantity, 0),
+        ...lineSales(ls),
+      })
     }
   })
 
@@ -100,24 +142,47 @@ describe('built-in reports match figures computed independently', () => {
     expect(byPeriod.rows[0]!.netSales).toBe(money(dsum(soldLines().map((l) => l.lineTotal))))
     expect(byPeriod.rows[0]!.grossSales).toBe(money(dsum(sold().map((o) => o.total))))
     expect(Number(byPeriod.rows[0]!.tax)).toBeGreaterThan(0)
-    for (const code of ['sales-by-period', 'sales-by-partner', 'sales-by-product', 'sales-by-category', 'sales-by-territory', 'top-customers', 'campaign-results']) {
+    for (const code of [
+      'sales-by-period',
+      'sales-by-partner',
+      'sales-by-product',
+      'sales-by-category',
+      'sales-by-territory',
+      'top-customers',
+      'campaign-results',
+    ]) {
       const { rows, body } = await run(code)
-      for (const r of rows) expect(money(new Decimal(r.grossSales as string).minus(r.netSales as string)), code).toBe(r.tax)
+      for (const r of rows)
+        expect(money(new Decimal(r.grossSales as string).minus(r.netSales as string)), code).toBe(r.tax)
       const columns = body.columns as Array<{ key: string; label?: Record<string, string> }>
-      expect(columns.find((c) => c.key === 'netSales')?.label, code).toEqual({ en: 'Net sales (after discounts, before tax)', 'zh-CN': '销售净额（折扣后、不含税）' })
-      expect(columns.find((c) => c.key === 'grossSales')?.label, code).toEqual({ en: 'Gross sales (with tax)', 'zh-CN': '含税销售额' })
-      expect(columns.some((c) => c.key === 'revenue'), code).toBe(false)
+      expect(columns.find((c) => c.key === 'netSales')?.label, code).toEqual({
+        en: 'Net sales (after discounts, before tax)',
+        'zh-CN': '销售净额（折扣后、不含税）',
+      })
+      expect(columns.find((c) => c.key === 'grossSales')?.label, code).toEqual({
+        en: 'Gross sales (with tax)',
+        'zh-CN': '含税销售额',
+      })
+      expect(
+        columns.some((c) => c.key === 'revenue'),
+        code,
+      ).toBe(false)
     }
   })
 
   it('sales by territory (through the partner)', async () => {
     const { rows } = await run('sales-by-territory')
-    const territoryOf = (pid: number | null) => (pid === null ? null : s.partners.find((x) => x.id === pid)!.territoryId)
+    const territoryOf = (pid: number | null) =>
+      pid === null ? null : s.partners.find((x) => x.id === pid)!.territoryId
     const expected = groupBy(sold(), (o) => territoryOf(o.partnerId))
     expect(rows).toHaveLength(expected.size)
     for (const [tid, os] of expected) {
       const r = byKey(rows, 'territoryId').get(tid)!
-      expect([r.orders, r.netSales, r.tax, r.grossSales, r.territoryName]).toEqual([os.length, ...Object.values(orderSales(os)).reverse(), tid === null ? null : s.territories.find((t) => t.id === tid)!.name])
+      expect([r.orders, r.netSales, r.tax, r.grossSales, r.territoryName]).toEqual([
+        os.length,
+        ...Object.values(orderSales(os)).reverse(),
+        tid === null ? null : s.territories.find((t) => t.id === tid)!.name,
+      ])
     }
   })
 
@@ -127,7 +192,12 @@ describe('built-in reports match figures computed independently', () => {
       const revenue = dsum(ls.map((l) => l.lineTotal))
       const cost = dsum(ls.map((l) => new Decimal(product(pid).cost).mul(l.quantity)))
       const r = byKey(rows, 'productId').get(pid)!
-      expect([r.netSales, r.cost, r.margin, r.marginPct]).toEqual([money(revenue), money(cost), money(revenue.minus(cost)), revenue.minus(cost).mul(100).div(revenue).toFixed(2)])
+      expect([r.netSales, r.cost, r.margin, r.marginPct]).toEqual([
+        money(revenue),
+        money(cost),
+        money(revenue.minus(cost)),
+        revenue.minus(cost).mul(100).div(revenue).toFixed(2),
+      ])
     }
   })
 
@@ -146,23 +216,48 @@ describe('built-in reports match figures computed independently', () => {
       const is = g.get(r['dueDate:aging'] as string) ?? []
       const billed = dsum(is.map((i) => i.total))
       const paid = dsum(is.map((i) => i.amountPaid))
-      expect(r).toEqual({ 'dueDate:aging': r['dueDate:aging'], invoices: is.length, billed: money(billed), paid: money(paid), credited: '0.00', outstanding: money(billed.minus(paid)) })
+      expect(r).toEqual({
+        'dueDate:aging': r['dueDate:aging'],
+        invoices: is.length,
+        billed: money(billed),
+        paid: money(paid),
+        credited: '0.00',
+        outstanding: money(billed.minus(paid)),
+      })
     }
   })
 
   it('stock valuation = onHand × cost, and slow movers have no shipment in 90 days', async () => {
     const { rows } = await run('stock-valuation')
     for (const [wid, ss] of groupBy(s.stock, (x) => x.warehouseId)) {
-      expect(byKey(rows, 'warehouseId').get(wid)).toEqual({ warehouseId: wid, warehouseName: s.warehouses.find((w) => w.id === wid)!.name, items: ss.length, onHand: ss.reduce((n, x) => n + x.onHand, 0), value: money(dsum(ss.map((x) => new Decimal(product(x.productId).cost).mul(x.onHand)))) })
+      expect(byKey(rows, 'warehouseId').get(wid)).toEqual({
+        warehouseId: wid,
+        warehouseName: s.warehouses.find((w) => w.id === wid)!.name,
+        items: ss.length,
+        onHand: ss.reduce((n, x) => n + x.onHand, 0),
+        value: money(dsum(ss.map((x) => new Decimal(product(x.productId).cost).mul(x.onHand)))),
+      })
     }
     const since = new Date(Date.parse(`${AS_OF}T00:00:00Z`) - 90 * 86_400_000).toISOString()
-    const moved = (x: { productId: number; warehouseId: number }) => s.movements.some((m) => m.productId === x.productId && m.warehouseId === x.warehouseId && m.kind === 'shipment' && m.occurredAt >= since)
+    const moved = (x: { productId: number; warehouseId: number }) =>
+      s.movements.some(
+        (m) =>
+          m.productId === x.productId &&
+          m.warehouseId === x.warehouseId &&
+          m.kind === 'shipment' &&
+          m.occurredAt >= since,
+      )
     const slow = s.stock.filter((x) => x.onHand > 0 && !moved(x))
     const sm = await run('slow-movers')
-    expect(sm.rows.map((r) => `${r.productId}/${r.warehouseId}`).sort()).toEqual(slow.map((x) => `${x.productId}/${x.warehouseId}`).sort())
+    expect(sm.rows.map((r) => `${r.productId}/${r.warehouseId}`).sort()).toEqual(
+      slow.map((x) => `${x.productId}/${x.warehouseId}`).sort(),
+    )
     for (const r of sm.rows) {
       const x = slow.find((y) => y.productId === r.productId && y.warehouseId === r.warehouseId)!
-      expect([r.onHand, r.value]).toEqual([x.onHand, money(new Decimal(product(x.productId).cost).mul(x.onHand))])
+      expect([r.onHand, r.value]).toEqual([
+        x.onHand,
+        money(new Decimal(product(x.productId).cost).mul(x.onHand)),
+      ])
     }
     // a shorter window makes more items slow; it never makes fewer
     const shorter = await run('slow-movers', '&days=5')
@@ -171,7 +266,12 @@ describe('built-in reports match figures computed independently', () => {
 
   it('top customers: at most 10, by net sales', async () => {
     const { rows } = await run('top-customers')
-    const g = [...groupBy(sold(), (o) => o.customerId)].map(([cid, os]) => ({ customerId: cid, customerName: s.customers.find((c) => c.id === cid)!.name, orders: os.length, ...orderSales(os) }))
+    const g = [...groupBy(sold(), (o) => o.customerId)].map(([cid, os]) => ({
+      customerId: cid,
+      customerName: s.customers.find((c) => c.id === cid)!.name,
+      orders: os.length,
+      ...orderSales(os),
+    }))
     g.sort((a, b) => Number(b.netSales) - Number(a.netSales))
     expect(rows).toEqual(g.slice(0, 10))
   })
@@ -179,14 +279,29 @@ describe('built-in reports match figures computed independently', () => {
   it('campaign results: lines with a promotion of the campaign', async () => {
     const { rows } = await run('campaign-results')
     const ls = soldLines().filter((l) => l.promotionId !== null)
-    expect(rows).toEqual([{ campaignId: s.campaigns[0]!.id, campaignName: s.campaigns[0]!.name, orders: new Set(ls.map((l) => l.orderId)).size, units: ls.reduce((n, l) => n + l.quantity, 0), ...lineSales(ls), discount: money(dsum(ls.map((l) => l.discount))) }])
+    expect(rows).toEqual([
+      {
+        campaignId: s.campaigns[0]!.id,
+        campaignName: s.campaigns[0]!.name,
+        orders: new Set(ls.map((l) => l.orderId)).size,
+        units: ls.reduce((n, l) => n + l.quantity, 0),
+        ...lineSales(ls),
+        discount: money(dsum(ls.map((l) => l.discount))),
+      },
+    ])
   })
 
   it('SLA compliance per priority', async () => {
     const { rows } = await run('sla-compliance')
     for (const [priority, ts] of groupBy(s.tickets, (t) => t.priority)) {
       const met = ts.filter((t) => !t.slaBreached).length
-      expect(byKey(rows, 'priority').get(priority)).toEqual({ priority, tickets: ts.length, met, breached: ts.length - met, compliancePct: new Decimal(met).mul(100).div(ts.length).toFixed(2) })
+      expect(byKey(rows, 'priority').get(priority)).toEqual({
+        priority,
+        tickets: ts.length,
+        met,
+        breached: ts.length - met,
+        compliancePct: new Decimal(met).mul(100).div(ts.length).toFixed(2),
+      })
     }
   })
 
@@ -204,6 +319,13 @@ describe('built-in reports match figures computed independently', () => {
     const r = await p.http('POST', '/api/reports/top-customers/run', { filters: { partnerId } }, token)
     expect(r.status).toBe(200)
     const mine = sold().filter((o) => o.partnerId === partnerId)
-    expect(r.body.rows).toEqual([{ customerId: s.customers[0]!.id, customerName: s.customers[0]!.name, orders: mine.length, ...orderSales(mine) }])
+    expect(r.body.rows).toEqual([
+      {
+        customerId: s.customers[0]!.id,
+        customerName: s.customers[0]!.name,
+        orders: mine.length,
+        ...orderSales(mine),
+      },
+    ])
   })
 })

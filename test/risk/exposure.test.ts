@@ -27,7 +27,13 @@ beforeAll(async () => {
 afterAll(async () => p?.close())
 
 describe('credit exposure', () => {
-  let expected: { openOrders: string; unpaidInvoices: string; unallocatedPayments: string; unappliedCredits: string; total: string }
+  let expected: {
+    openOrders: string
+    unpaidInvoices: string
+    unallocatedPayments: string
+    unappliedCredits: string
+    total: string
+  }
 
   beforeAll(async () => {
     const w = f.products.widget
@@ -37,19 +43,48 @@ describe('credit exposure', () => {
     // neither a cancelled nor a draft order is owed
     const cancelled = await orderIn(p, f, 'submitted', [{ productId: w, quantity: 2 }])
     await p.db.knex.transaction((trx) => ordersApi(p.app).transition(trx, cancelled.id, 'cancel'))
-    await p.app.service('api/orders').create({ customerId: f.customerId, warehouseId: f.warehouseId, lines: [{ productId: w, quantity: 1 }] })
+    await p.app.service('api/orders').create({
+      customerId: f.customerId,
+      warehouseId: f.warehouseId,
+      lines: [{ productId: w, quantity: 1 }],
+    })
 
     const invoice = await post(p, f.token, '/api/invoices/from-orders', { orderIds: [invoicedOrder.id] })
     await post(p, f.token, `/api/invoices/${String(invoice.id)}/issue`, {})
     const now = new Date().toISOString()
-    const paid = await post(p, f.token, '/api/payments', { customerId: f.customerId, amount: '100.00', method: 'bank_transfer', receivedAt: now })
-    await post(p, f.token, `/api/payments/${String(paid.id)}/allocate`, { allocations: [{ invoiceId: invoice.id, amount: '100.00' }] })
-    const applied = await post(p, f.token, '/api/credit-notes', { customerId: f.customerId, invoiceId: invoice.id, amount: '20.00', reason: 'damaged on arrival' })
-    expect((await post(p, f.token, `/api/credit-notes/${String(applied.id)}/issue`, {})).status).toBe('applied')
+    const paid = await post(p, f.token, '/api/payments', {
+      customerId: f.customerId,
+      amount: '100.00',
+      method: 'bank_transfer',
+      receivedAt: now,
+    })
+    await post(p, f.token, `/api/payments/${String(paid.id)}/allocate`, {
+      allocations: [{ invoiceId: invoice.id, amount: '100.00' }],
+    })
+    const applied = await post(p, f.token, '/api/credit-notes', {
+      customerId: f.customerId,
+      invoiceId: invoice.id,
+      amount: '20.00',
+      reason: 'damaged on arrival',
+    })
+    expect((await post(p, f.token, `/api/credit-notes/${String(applied.id)}/issue`, {})).status).toBe(
+      'applied',
+    )
     // cash not yet allocated and a credit note not yet applied are the customer's credit
-    await post(p, f.token, '/api/payments', { customerId: f.customerId, amount: '50.00', method: 'cash', receivedAt: now })
-    const unapplied = await post(p, f.token, '/api/credit-notes', { customerId: f.customerId, amount: '30.00', reason: 'goodwill' })
-    expect((await post(p, f.token, `/api/credit-notes/${String(unapplied.id)}/issue`, {})).status).toBe('issued')
+    await post(p, f.token, '/api/payments', {
+      customerId: f.customerId,
+      amount: '50.00',
+      method: 'cash',
+      receivedAt: now,
+    })
+    const unapplied = await post(p, f.token, '/api/credit-notes', {
+      customerId: f.customerId,
+      amount: '30.00',
+      reason: 'goodwill',
+    })
+    expect((await post(p, f.token, `/api/credit-notes/${String(unapplied.id)}/issue`, {})).status).toBe(
+      'issued',
+    )
 
     const openOrders = new Decimal(submitted.total).plus(closedUninvoiced.total)
     const unpaidInvoices = new Decimal(invoicedOrder.total).minus('100.00').minus('20.00')
@@ -72,7 +107,11 @@ describe('credit exposure', () => {
   it('agrees with the receivables balance: exposure − open orders = /api/ar balance (open − credit)', async () => {
     const ar = await get(`/api/ar?customerId=${f.customerId}`)
     expect(ar.customers).toHaveLength(1)
-    expect(ar.customers[0]).toMatchObject({ open: expected.unpaidInvoices, credit: '80.00', balance: cents(new Decimal(expected.total).minus(expected.openOrders)) })
+    expect(ar.customers[0]).toMatchObject({
+      open: expected.unpaidInvoices,
+      credit: '80.00',
+      balance: cents(new Decimal(expected.total).minus(expected.openOrders)),
+    })
   })
 
   it('the automation facts (customerExposure, orderCredit) read the same exposure and limit', async () => {
@@ -81,11 +120,34 @@ describe('credit exposure', () => {
     // no limit in force yet: the customer is not listed, and orderCredit says so
     const none = (await facts.get('customerExposure')!.load(ctx)) as Array<{ id: number }>
     expect(none.some((c) => c.id === f.customerId)).toBe(false)
-    expect(await facts.get('orderCredit')!.load({ ...ctx, record: { id: 0, customerId: f.customerId, total: '10.00' } })).toMatchObject({ hasLimit: false, exposure: Number(expected.total) })
+    expect(
+      await facts
+        .get('orderCredit')!
+        .load({ ...ctx, record: { id: 0, customerId: f.customerId, total: '10.00' } }),
+    ).toMatchObject({ hasLimit: false, exposure: Number(expected.total) })
     await p.db.knex('customers').where('id', f.customerId).update({ creditLimit: '10000.00' })
-    const listed = (await facts.get('customerExposure')!.load(ctx)) as Array<{ id: number; creditLimit: string; exposure: string; ratio: number }>
-    expect(listed.find((c) => c.id === f.customerId)).toMatchObject({ creditLimit: '10000.00', exposure: expected.total, ratio: new Decimal(expected.total).div(100).toDecimalPlaces(2).toNumber() })
-    expect(await facts.get('orderCredit')!.load({ ...ctx, record: { id: 0, customerId: f.customerId, total: '10.00' } })).toEqual({ limit: 10000, exposure: Number(expected.total), orderTotal: 10, projected: Number(expected.total) + 10, hasLimit: true })
+    const listed = (await facts.get('customerExposure')!.load(ctx)) as Array<{
+      id: number
+      creditLimit: string
+      exposure: string
+      ratio: number
+    }>
+    expect(listed.find((c) => c.id === f.customerId)).toMatchObject({
+      creditLimit: '10000.00',
+      exposure: expected.total,
+      ratio: new Decimal(expected.total).div(100).toDecimalPlaces(2).toNumber(),
+    })
+    expect(
+      await facts
+        .get('orderCredit')!
+        .load({ ...ctx, record: { id: 0, customerId: f.customerId, total: '10.00' } }),
+    ).toEqual({
+      limit: 10000,
+      exposure: Number(expected.total),
+      orderTotal: 10,
+      projected: Number(expected.total) + 10,
+      hasLimit: true,
+    })
     await p.db.knex('customers').where('id', f.customerId).update({ creditLimit: '0.00' })
   })
 
@@ -93,19 +155,40 @@ describe('credit exposure', () => {
     const before = await get(`/api/credit-exposure?customerId=${f.customerId}`)
     expect(before).toMatchObject({ limit: null, available: null })
     const limit = cents(new Decimal(expected.total).plus('1.00'))
-    expect((await p.http('PATCH', `/api/customers/${f.customerId}`, { creditLimit: limit }, f.token)).status).toBe(200)
-    expect(await get(`/api/credit-exposure?customerId=${f.customerId}`)).toMatchObject({ limit, exposure: expected, available: '1.00' })
+    expect(
+      (await p.http('PATCH', `/api/customers/${f.customerId}`, { creditLimit: limit }, f.token)).status,
+    ).toBe(200)
+    expect(await get(`/api/credit-exposure?customerId=${f.customerId}`)).toMatchObject({
+      limit,
+      exposure: expected,
+      available: '1.00',
+    })
 
     // a submit that takes exposure over the customer's own limit is held, naming both figures
-    const order = (await p.app.service('api/orders').create({ customerId: f.customerId, warehouseId: f.warehouseId, lines: [{ productId: f.products.widget, quantity: 1 }] })) as { id: number }
+    const order = (await p.app.service('api/orders').create({
+      customerId: f.customerId,
+      warehouseId: f.warehouseId,
+      lines: [{ productId: f.products.widget, quantity: 1 }],
+    })) as { id: number }
     const r = await p.http('POST', `/api/orders/${order.id}/submit`, {}, f.token)
     expect(r.status).toBe(201)
     const after = cents(new Decimal(expected.total).plus(r.body.total))
-    expect(r.body).toMatchObject({ status: 'submitted', creditHold: true, creditHoldReason: `customer credit limit exceeded: exposure ${after} over limit ${limit}` })
+    expect(r.body).toMatchObject({
+      status: 'submitted',
+      creditHold: true,
+      creditHoldReason: `customer credit limit exceeded: exposure ${after} over limit ${limit}`,
+    })
 
     // a credit-limit record in force is the source of truth over the field
     const today = new Date().toISOString().slice(0, 10)
-    await post(p, f.token, '/api/credit-limits', { customerId: f.customerId, amount: '99999.00', validFrom: today })
-    expect(await get(`/api/credit-exposure?customerId=${f.customerId}`)).toMatchObject({ limit: '99999.00', available: cents(new Decimal('99999.00').minus(after)) })
+    await post(p, f.token, '/api/credit-limits', {
+      customerId: f.customerId,
+      amount: '99999.00',
+      validFrom: today,
+    })
+    expect(await get(`/api/credit-exposure?customerId=${f.customerId}`)).toMatchObject({
+      limit: '99999.00',
+      available: cents(new Decimal('99999.00').minus(after)),
+    })
   })
 })

@@ -5,7 +5,23 @@ import { promisify } from 'node:util'
 import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestPlatform, type TestPlatform } from '@plume/core/testing'
-import { auth, createClient, createItem, deleteItem, isPlumeError, login, logout, readItem, readItems, realtime, rest, runAction, updateItem, type PlumeError, type RealtimeClient } from '../../sdk/src/index.js'
+import {
+  auth,
+  createClient,
+  createItem,
+  deleteItem,
+  isPlumeError,
+  login,
+  logout,
+  readItem,
+  readItems,
+  realtime,
+  rest,
+  runAction,
+  updateItem,
+  type PlumeError,
+  type RealtimeClient,
+} from '../../sdk/src/index.js'
 import { sdkFixture, VEHICLE, vehicles, type SdkFixture } from './fixture.js'
 
 /**
@@ -18,7 +34,10 @@ let f: SdkFixture
 const open: Array<{ disconnect(): void }> = []
 
 beforeAll(async () => {
-  p = await startTestPlatform({ extraEntities: [{ source: 'test/sdk/vehicle.json', raw: VEHICLE }], plugins: [vehicles] })
+  p = await startTestPlatform({
+    extraEntities: [{ source: 'test/sdk/vehicle.json', raw: VEHICLE }],
+    plugins: [vehicles],
+  })
   f = await sdkFixture(p)
 })
 afterAll(async () => {
@@ -37,7 +56,11 @@ const caught = async (work: Promise<unknown>): Promise<PlumeError> => {
 }
 
 /** Records one subscription's events; `until` resolves when a matching one arrives (or has). */
-function inbox<R extends { id: number }>(client: RealtimeClient, collection: string, event: 'patched' | 'created') {
+function inbox<R extends { id: number }>(
+  client: RealtimeClient,
+  collection: string,
+  event: 'patched' | 'created',
+) {
   const seen: R[] = []
   let waiting: Array<{ test(r: R): boolean; resolve(r: R): void }> = []
   const off = client.subscribe(collection, event, (r) => {
@@ -60,7 +83,9 @@ const partnerClient = (email: string, password: string) => {
 
 describe('signing in', () => {
   it('logs in with e-mail and password on the first call and keeps the tokens', async () => {
-    const client = createClient(p.url).with(rest()).with(auth({ email: p.adminEmail, password: p.adminPassword }))
+    const client = createClient(p.url)
+      .with(rest())
+      .with(auth({ email: p.adminEmail, password: p.adminPassword }))
     expect(client.session.accessToken).toBeUndefined()
     const page = await client.request(readItems('customers', { $limit: 1 }))
     expect(page).toMatchObject({ limit: 1, skip: 0 })
@@ -73,33 +98,55 @@ describe('signing in', () => {
     const token = other.session.accessToken!
     await other.request(logout())
     expect(other.session.accessToken).toBeUndefined()
-    const revoked = await caught(createClient(p.url).with(rest()).with(auth({ token })).request(readItems('customers')))
+    const revoked = await caught(
+      createClient(p.url).with(rest()).with(auth({ token })).request(readItems('customers')),
+    )
     expect(revoked).toMatchObject({ code: 401, className: 'not-authenticated' })
   })
 
-  it('sends an API key as X-Api-Key and sees only what the key\'s partner may', async () => {
-    const admin = createClient(p.url).with(rest()).with(auth({ token: f.token }))
-    const created = await admin.request(createItem('api-keys', { name: 'SDK test', partnerId: f.partnerId, roles: ['partner_user'] }))
+  it("sends an API key as X-Api-Key and sees only what the key's partner may", async () => {
+    const admin = createClient(p.url)
+      .with(rest())
+      .with(auth({ token: f.token }))
+    const created = await admin.request(
+      createItem('api-keys', { name: 'SDK test', partnerId: f.partnerId, roles: ['partner_user'] }),
+    )
     const key = String(created.key)
     expect(key).toMatch(/^plm_/)
-    const client = createClient(p.url).with(rest()).with(auth({ apiKey: key }))
+    const client = createClient(p.url)
+      .with(rest())
+      .with(auth({ apiKey: key }))
     const page = await client.request(readItems('customers', { $sort: { code: 1 } }))
     expect(page.data.map((c) => c.code)).toEqual(['C-SDK'])
-    const bad = await caught(createClient(p.url).with(rest()).with(auth({ apiKey: `${key.slice(0, -4)}AAAA` })).request(readItems('customers')))
+    const bad = await caught(
+      createClient(p.url)
+        .with(rest())
+        .with(auth({ apiKey: `${key.slice(0, -4)}AAAA` }))
+        .request(readItems('customers')),
+    )
     expect(bad).toBeInstanceOf(Error)
     expect(bad).toMatchObject({ code: 401, name: 'NotAuthenticated' })
   })
 })
 
 describe('CRUD with typed errors', () => {
-  const admin = () => createClient(p.url).with(rest()).with(auth({ email: p.adminEmail, password: p.adminPassword }))
+  const admin = () =>
+    createClient(p.url)
+      .with(rest())
+      .with(auth({ email: p.adminEmail, password: p.adminPassword }))
 
   it('creates, reads, filters, patches with a version and deletes a customer', async () => {
     const client = admin()
-    const c = await client.request(createItem('customers', { code: 'sdk-crud', name: 'SDK Crud', creditLimit: '5000.00' }))
+    const c = await client.request(
+      createItem('customers', { code: 'sdk-crud', name: 'SDK Crud', creditLimit: '5000.00' }),
+    )
     expect(c).toMatchObject({ code: 'SDK-CRUD', creditLimit: '5000.00', version: 1 })
-    expect((await client.request(readItem('customers', c.id, { $select: ['code', 'name'] }))).name).toBe('SDK Crud')
-    const page = await client.request(readItems('customers', { code: { $in: ['SDK-CRUD', 'NONE'] }, $select: ['id', 'code'] }))
+    expect((await client.request(readItem('customers', c.id, { $select: ['code', 'name'] }))).name).toBe(
+      'SDK Crud',
+    )
+    const page = await client.request(
+      readItems('customers', { code: { $in: ['SDK-CRUD', 'NONE'] }, $select: ['id', 'code'] }),
+    )
     expect(page.data).toEqual([{ id: c.id, code: 'SDK-CRUD' }])
     const patched = await client.request(updateItem('customers', c.id, { name: 'SDK Crud Ltd', version: 1 }))
     expect(patched).toMatchObject({ name: 'SDK Crud Ltd', version: 2 })
@@ -109,11 +156,16 @@ describe('CRUD with typed errors', () => {
     expect(stale.message).toMatch(/version/i)
 
     expect((await client.request(deleteItem('customers', c.id))).id).toBe(c.id)
-    expect(await caught(client.request(readItem('customers', c.id)))).toMatchObject({ code: 404, className: 'not-found' })
+    expect(await caught(client.request(readItem('customers', c.id)))).toMatchObject({
+      code: 404,
+      className: 'not-found',
+    })
   })
 
   it('turns a validation error into a PlumeError with field paths', async () => {
-    const e = await caught(admin().request(createItem('customers', { code: 'SDK-BAD', creditLimit: 'lots', bogus: 1 })))
+    const e = await caught(
+      admin().request(createItem('customers', { code: 'SDK-BAD', creditLimit: 'lots', bogus: 1 })),
+    )
     expect(e).toMatchObject({ code: 400, className: 'bad-request', name: 'BadRequest' })
     const fields = e.fieldErrors()
     expect(Object.keys(fields)).toEqual(expect.arrayContaining(['/name', '/creditLimit', '/bogus']))
@@ -124,7 +176,11 @@ describe('CRUD with typed errors', () => {
 })
 
 describe('actions and realtime', () => {
-  const newOrder = (customerId: number, quantity: number) => ({ customerId, warehouseId: f.warehouseId, lines: [{ productId: f.products.widget, quantity }] })
+  const newOrder = (customerId: number, quantity: number) => ({
+    customerId,
+    warehouseId: f.warehouseId,
+    lines: [{ productId: f.products.widget, quantity }],
+  })
 
   it('creates an order with lines, submits it, and only its partner hears of it', async () => {
     const buyer = partnerClient(f.partnerEmail, f.partnerPassword)
@@ -137,7 +193,9 @@ describe('actions and realtime', () => {
     expect(order).toMatchObject({ status: 'draft', partnerId: f.partnerId, subtotal: '93.24' })
     const submitted = await buyer.request(runAction('orders', order.id, 'submit', {}))
     expect(submitted).toMatchObject({ id: order.id, status: 'submitted' })
-    expect(await mine.until((o) => o.id === order.id && o.status === 'submitted')).toMatchObject({ partnerId: f.partnerId })
+    expect(await mine.until((o) => o.id === order.id && o.status === 'submitted')).toMatchObject({
+      partnerId: f.partnerId,
+    })
 
     // the other partner's own submit arrives on its socket; the first partner's event never did
     const own = await other.request(createItem('orders', newOrder(f.other.customerId, 1)))
@@ -169,23 +227,35 @@ describe('actions and realtime', () => {
 
     // an anonymous connection would get no order events: this one does, so it signed in again
     await buyer.request(runAction('orders', order.id, 'submit'))
-    expect(await events.until((o) => o.id === order.id && o.status === 'submitted')).toMatchObject({ id: order.id })
+    expect(await events.until((o) => o.id === order.id && o.status === 'submitted')).toMatchObject({
+      id: order.id,
+    })
     events.off()
   })
 
   it('refuses realtime for an API key with a typed error (the server takes keys on REST only)', async () => {
-    const c = createClient(p.url).with(rest()).with(auth({ apiKey: 'plm_x' })).with(realtime())
+    const c = createClient(p.url)
+      .with(rest())
+      .with(auth({ apiKey: 'plm_x' }))
+      .with(realtime())
     open.push(c)
-    expect(await caught(c.connect())).toMatchObject({ code: 401, message: expect.stringMatching(/REST only/) })
+    expect(await caught(c.connect())).toMatchObject({
+      code: 401,
+      message: expect.stringMatching(/REST only/),
+    })
   })
 })
 
 describe('a custom entity through the SDK', () => {
   it('creates a vehicle and runs its action', async () => {
-    const client = createClient(p.url).with(rest()).with(auth({ token: f.token }))
+    const client = createClient(p.url)
+      .with(rest())
+      .with(auth({ token: f.token }))
     const v = await client.request(createItem('vehicles', { plate: 'SDK-1', capacityKg: 900 }))
     expect(v).toMatchObject({ plate: 'SDK-1', odometerKm: 0 })
-    expect(await client.request(runAction('vehicles', v.id, 'service', { kilometres: 1200 }))).toMatchObject({ odometerKm: 1200 })
+    expect(await client.request(runAction('vehicles', v.id, 'service', { kilometres: 1200 }))).toMatchObject({
+      odometerKm: 1200,
+    })
     const bad = await caught(client.request(runAction('vehicles', v.id, 'service', { kilometres: -1 })))
     expect(bad.code).toBe(400)
     expect(bad.errors.map((x) => x.path)).toContain('/kilometres')
@@ -200,7 +270,18 @@ describe('the type generator', () => {
     await mkdir(dir, { recursive: true })
     const out = join(dir, 'plume-types.ts')
     const sdk = relative(dir, 'sdk/src').split('\\').join('/')
-    const run = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'sdk/src/generate/cli.ts', 'generate', '--url', p.url, '--out', out, '--types-module', `${sdk}/types.js`])
+    const run = await promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      'sdk/src/generate/cli.ts',
+      'generate',
+      '--url',
+      p.url,
+      '--out',
+      out,
+      '--types-module',
+      `${sdk}/types.js`,
+    ])
     expect(run.stdout).toMatch(/^wrote /)
     const source = await readFile(out, 'utf8')
     expect(source).toContain('export interface Vehicle {')
@@ -249,7 +330,9 @@ describe('the type generator', () => {
       skipLibCheck: true,
       noEmit: true,
     })
-    const problems = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)
+    const problems = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)
     expect(problems).toEqual([])
   })
 })

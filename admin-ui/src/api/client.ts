@@ -67,11 +67,20 @@ export const api = {
     return client.service(`api/${path}`).remove(id) as Promise<T>
   },
   /** `POST /api/<plural>/:id/<action>` */
-  action<T = unknown>(plural: string, id: number | string, action: string, data: Record<string, unknown> = {}): Promise<T> {
+  action<T = unknown>(
+    plural: string,
+    id: number | string,
+    action: string,
+    data: Record<string, unknown> = {},
+  ): Promise<T> {
     return client.service(`api/${plural}/${id}/${action}`).create(data) as Promise<T>
   },
   /** Every page of a query, `$limit` rows at a time, up to `max` rows. */
-  async findAll<T = Row>(path: string, query: Query, opts: { pageSize?: number; max?: number; onPage?: (n: number) => void } = {}): Promise<{ rows: T[]; complete: boolean }> {
+  async findAll<T = Row>(
+    path: string,
+    query: Query,
+    opts: { pageSize?: number; max?: number; onPage?: (n: number) => void } = {},
+  ): Promise<{ rows: T[]; complete: boolean }> {
     const pageSize = opts.pageSize ?? 500
     const max = opts.max ?? 100_000
     const rows: T[] = []
@@ -86,8 +95,14 @@ export const api = {
 }
 
 /** `POST /api/authentication` with email and password. */
-export async function authenticate(email: string, password: string): Promise<{ accessToken: string; user: Row }> {
-  return client.service('api/authentication').create({ strategy: 'local', email, password }) as Promise<{ accessToken: string; user: Row }>
+export async function authenticate(
+  email: string,
+  password: string,
+): Promise<{ accessToken: string; user: Row }> {
+  return client.service('api/authentication').create({ strategy: 'local', email, password }) as Promise<{
+    accessToken: string
+    user: Row
+  }>
 }
 
 let socket: Socket | undefined
@@ -97,7 +112,8 @@ export function realtime(): Socket {
   if (socket) return socket
   socket = io(location.origin, { transports: ['websocket'], autoConnect: true })
   socket.on('connect', () => {
-    if (token) socket?.emit('create', 'api/authentication', { strategy: 'jwt', accessToken: token }, () => undefined)
+    if (token)
+      socket?.emit('create', 'api/authentication', { strategy: 'jwt', accessToken: token }, () => undefined)
   })
   return socket
 }

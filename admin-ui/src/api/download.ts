@@ -17,15 +17,27 @@ export function saveBlob(blob: Blob, filename: string): void {
  * server gives (`content-disposition`); returns that name. A non-2xx answer throws its message.
  * @example await downloadFile('reports/sales-by-partner/run', { format: 'csv', labels: 'zh-CN' })
  */
-export async function downloadFile(path: string, query: Record<string, string | number | undefined> = {}): Promise<string> {
-  const qs = new URLSearchParams(Object.entries(query).filter((e): e is [string, string | number] => e[1] !== undefined).map(([k, v]) => [k, String(v)]))
+export async function downloadFile(
+  path: string,
+  query: Record<string, string | number | undefined> = {},
+): Promise<string> {
+  const qs = new URLSearchParams(
+    Object.entries(query)
+      .filter((e): e is [string, string | number] => e[1] !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  )
   const token = getToken()
-  const res = await fetch(`/api/${path}${qs.size ? `?${qs.toString()}` : ''}`, { headers: token ? { authorization: `Bearer ${token}` } : {} })
+  const res = await fetch(`/api/${path}${qs.size ? `?${qs.toString()}` : ''}`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  })
   if (!res.ok) {
     const body = (await res.json().catch(() => ({}))) as { message?: string }
     throw new Error(body.message ?? `HTTP ${res.status}`)
   }
-  const filename = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? path.split('/').pop() ?? 'download'
+  const filename =
+    /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ??
+    path.split('/').pop() ??
+    'download'
   saveBlob(await res.blob(), filename)
   return filename
 }

@@ -12,11 +12,23 @@ type Text = Record<Locale, string>
 
 /** Texts per `data.reason`, with `{param}` from the error's data. */
 const REASONS: Record<string, Text> = {
-  state: { en: 'Cannot {action} in state {status}; allowed now: {allowed}', 'zh-CN': '当前状态“{status}”下不能执行“{action}”；现在可执行：{allowed}' },
+  state: {
+    en: 'Cannot {action} in state {status}; allowed now: {allowed}',
+    'zh-CN': '当前状态“{status}”下不能执行“{action}”；现在可执行：{allowed}',
+  },
   'not-on-credit-hold': { en: 'The order is not on credit hold', 'zh-CN': '该订单未处于信用冻结状态' },
-  'plugin-dependents': { en: 'Cannot disable it: enabled plugins depend on it: {dependents}', 'zh-CN': '无法停用：以下已启用的插件依赖它：{dependents}' },
-  'plugin-dependencies': { en: 'Cannot enable it: it depends on {dependsOn}, which is not enabled', 'zh-CN': '无法启用：它依赖的插件 {dependsOn} 尚未启用' },
-  'password-change-required': { en: 'Your password was reset: change it first', 'zh-CN': '您的密码已被重置，请先修改密码' },
+  'plugin-dependents': {
+    en: 'Cannot disable it: enabled plugins depend on it: {dependents}',
+    'zh-CN': '无法停用：以下已启用的插件依赖它：{dependents}',
+  },
+  'plugin-dependencies': {
+    en: 'Cannot enable it: it depends on {dependsOn}, which is not enabled',
+    'zh-CN': '无法启用：它依赖的插件 {dependsOn} 尚未启用',
+  },
+  'password-change-required': {
+    en: 'Your password was reset: change it first',
+    'zh-CN': '您的密码已被重置，请先修改密码',
+  },
 }
 
 /** Texts per Feathers `className`, for zh-CN (and for English when the server said nothing). */
@@ -25,11 +37,20 @@ const CLASSES: Record<string, Text> = {
   'not-authenticated': { en: 'Please sign in again', 'zh-CN': '请重新登录' },
   forbidden: { en: 'You do not have permission to do this', 'zh-CN': '您没有执行此操作的权限' },
   'not-found': { en: 'Not found, or not visible to you', 'zh-CN': '记录不存在，或您无权查看' },
-  conflict: { en: 'This conflicts with the current state of the data; reload and try again', 'zh-CN': '与数据的当前状态冲突，请刷新后重试' },
+  conflict: {
+    en: 'This conflicts with the current state of the data; reload and try again',
+    'zh-CN': '与数据的当前状态冲突，请刷新后重试',
+  },
   unprocessable: { en: 'The request cannot be processed', 'zh-CN': '无法处理该请求' },
   'too-many-requests': { en: 'Too many requests; please wait a moment', 'zh-CN': '请求过于频繁，请稍后再试' },
-  unavailable: { en: 'The service is not available right now; please retry', 'zh-CN': '服务暂不可用，请稍后重试' },
-  'general-error': { en: 'Something went wrong on the server; please retry', 'zh-CN': '服务器出错，请稍后重试' },
+  unavailable: {
+    en: 'The service is not available right now; please retry',
+    'zh-CN': '服务暂不可用，请稍后重试',
+  },
+  'general-error': {
+    en: 'Something went wrong on the server; please retry',
+    'zh-CN': '服务器出错，请稍后重试',
+  },
   network: { en: 'The server cannot be reached', 'zh-CN': '无法连接服务器' },
 }
 
@@ -43,7 +64,8 @@ interface ErrorLike {
   data?: unknown
 }
 
-const fill = (text: string, params: Record<string, string>) => text.replace(/\{(\w+)\}/g, (_m, k: string) => params[k] ?? '')
+const fill = (text: string, params: Record<string, string>) =>
+  text.replace(/\{(\w+)\}/g, (_m, k: string) => params[k] ?? '')
 
 function paramsOf(data: Record<string, unknown>, locale: Locale, label?: CodeLabel): Record<string, string> {
   const out: Record<string, string> = {}
@@ -77,9 +99,11 @@ export function errorText(err: unknown, locale: Locale, label?: CodeLabel): stri
   const reason = typeof data.reason === 'string' ? REASONS[data.reason] : undefined
   if (reason) return fill(reason[locale], paramsOf(data, locale, label))
   const fields = fieldText(e.errors ?? data.errors)
-  const className = typeof e.className === 'string' ? e.className : e instanceof TypeError ? 'network' : undefined
+  const className =
+    typeof e.className === 'string' ? e.className : e instanceof TypeError ? 'network' : undefined
   const known = className ? CLASSES[className] : undefined
-  if (locale === 'en') return typeof e.message === 'string' && e.message ? e.message : (known?.en ?? String(err))
+  if (locale === 'en')
+    return typeof e.message === 'string' && e.message ? e.message : (known?.en ?? String(err))
   if (fields) return known ? `${known['zh-CN']}：${fields}` : fields
   return known?.['zh-CN'] ?? CLASSES['general-error']!['zh-CN']
 }

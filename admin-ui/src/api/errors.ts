@@ -5,7 +5,10 @@ import { errorText, type CodeLabel } from './error-text'
 
 /** The field a JSON pointer names: `/address/city` → `address`, `/a~1b` → `a/b`. */
 export function pointerField(path: unknown): string {
-  const first = String(path ?? '').replace(/^\//, '').split('/')[0] ?? ''
+  const first =
+    String(path ?? '')
+      .replace(/^\//, '')
+      .split('/')[0] ?? ''
   return first.replace(/~1/g, '/').replace(/~0/g, '~')
 }
 
@@ -15,7 +18,10 @@ export function pointerField(path: unknown): string {
  * @example formErrors({ errors: [{ path: '/name', message: 'is required' }, { path: '', message: 'bad' }] }, ['name'])
  *   // { fields: { name: 'is required' }, other: ['bad'] }
  */
-export function formErrors(err: unknown, onForm: readonly string[]): { fields: Record<string, string>; other: string[] } {
+export function formErrors(
+  err: unknown,
+  onForm: readonly string[],
+): { fields: Record<string, string>; other: string[] } {
   const list = (err as ApiError | undefined)?.errors
   const fields: Record<string, string> = {}
   const other: string[] = []

@@ -2,7 +2,11 @@ import type { EntityMeta, FieldMeta } from '../types/meta'
 import { tr } from '../i18n'
 
 /** Fields in the entity's `x-ui.groups`, then the rest under "Other". */
-export function groupFields(e: EntityMeta, fields: FieldMeta[], otherLabel: string): Array<{ name: string; label: string; fields: FieldMeta[] }> {
+export function groupFields(
+  e: EntityMeta,
+  fields: FieldMeta[],
+  otherLabel: string,
+): Array<{ name: string; label: string; fields: FieldMeta[] }> {
   const byName = new Map(fields.map((f) => [f.name, f]))
   const used = new Set<string>()
   const out: Array<{ name: string; label: string; fields: FieldMeta[] }> = []

@@ -9,7 +9,10 @@ export type RealtimeEvent = 'created' | 'patched' | 'updated' | 'removed'
  * (and follows `plural` when it changes).
  * @example useRealtime(() => 'customers', (event, row) => …)
  */
-export function useRealtime(plural: Ref<string | undefined> | (() => string | undefined), handler: (event: RealtimeEvent, row: Row) => void): void {
+export function useRealtime(
+  plural: Ref<string | undefined> | (() => string | undefined),
+  handler: (event: RealtimeEvent, row: Row) => void,
+): void {
   const socket = realtime()
   const events: RealtimeEvent[] = ['created', 'patched', 'updated', 'removed']
   let bound: Array<[string, (row: Row) => void]> = []

@@ -24,14 +24,24 @@ function dateCondition(e: EntityMeta, field: string | undefined, r: Range): Reco
   if (!field || !e.fields[field]) return {}
   const f = e.fields[field]!
   if (f.format === 'date') {
-    const day = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+    const day = (d: Date) =>
+      `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
     return { [field]: { $gte: day(r.from), $lt: day(r.to) } }
   }
   return { [field]: { $gte: r.from.toISOString(), $lt: r.to.toISOString() } }
 }
 
-async function rows(e: EntityMeta, card: DashboardCard, r: Range | undefined, select: string[]): Promise<{ rows: Row[]; complete: boolean }> {
-  const q = { ...(card.where ?? {}), ...(r ? dateCondition(e, card.dateField, r) : {}), $select: ['id', ...select.filter((s) => s && e.fields[s])] }
+async function rows(
+  e: EntityMeta,
+  card: DashboardCard,
+  r: Range | undefined,
+  select: string[],
+): Promise<{ rows: Row[]; complete: boolean }> {
+  const q = {
+    ...(card.where ?? {}),
+    ...(r ? dateCondition(e, card.dateField, r) : {}),
+    $select: ['id', ...select.filter((s) => s && e.fields[s])],
+  }
   return api.findAll(e.plural, q, { pageSize: 500, max: WINDOW })
 }
 
@@ -60,7 +70,12 @@ export function measureToken(m: Measure): { token: string; key: string } {
  * Figures computed by the server with the caller's permissions (`GET /api/aggregates`): the
  * dashboard never downloads records to sum them.
  */
-async function aggregate(e: EntityMeta, card: DashboardCard, r: Range | undefined, extra: Record<string, unknown>): Promise<Aggregated> {
+async function aggregate(
+  e: EntityMeta,
+  card: DashboardCard,
+  r: Range | undefined,
+  extra: Record<string, unknown>,
+): Promise<Aggregated> {
   const { token } = measureToken(card.measure ?? { op: 'count' })
   const query: Record<string, unknown> = { entity: e.name, measure: token, ...extra }
   if (card.where && Object.keys(card.where).length) query.filters = JSON.stringify(card.where)
@@ -77,42 +92,74 @@ export async function measure(e: EntityMeta, card: DashboardCard, r: Range | und
   const v = got.rows[0]?.[measureToken(m).key]
   if (m.op === 'count') return { value: Number(v ?? 0), complete: true }
   const field = e.fields[m.field ?? '']
-  const value = field?.xType === 'money' || field?.type === 'string' ? centsToString(cents(v)) : Number(v ?? 0)
+  const value =
+    field?.xType === 'money' || field?.type === 'string' ? centsToString(cents(v)) : Number(v ?? 0)
   return { value, complete: true }
 }
 
 const pad = (n: number) => String(n).padStart(2, '0')
 
 /** Daily (≤ 62 days) or monthly buckets of the measure (UTC, as the server labels them). */
-export async function trend(e: EntityMeta, card: DashboardCard, r: Range): Promise<{ labels: string[]; values: number[]; complete: boolean }> {
+export async function trend(
+  e: EntityMeta,
+  card: DashboardCard,
+  r: Range,
+): Promise<{ labels: string[]; values: number[]; complete: boolean }> {
   const dateField = card.dateField ?? 'createdAt'
   const monthly = (r.to.getTime() - r.from.getTime()) / 86_400_000 > 62
   const period = monthly ? 'month' : 'day'
-  const keyOf = (d: Date) => (monthly ? `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}` : `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`)
+  const keyOf = (d: Date) =>
+    monthly
+      ? `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}`
+      : `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
   const buckets = new Map<string, bigint>()
-  for (let d = new Date(r.from); d < r.to; monthly ? d.setUTCMonth(d.getUTCMonth() + 1, 1) : d.setUTCDate(d.getUTCDate() + 1)) buckets.set(keyOf(d), 0n)
+  for (
+    let d = new Date(r.from);
+    d < r.to;
+    monthly ? d.setUTCMonth(d.getUTCMonth() + 1, 1) : d.setUTCDate(d.getUTCDate() + 1)
+  )
+    buckets.set(keyOf(d), 0n)
   const got = await aggregate(e, card, r, { period, dateField })
   const { key } = measureToken(card.measure ?? { op: 'count' })
   for (const row of got.rows) {
     const label = String(row[`${dateField}:${period}`] ?? '')
     if (!label) continue
     const v = row[key]
-    buckets.set(label, (buckets.get(label) ?? 0n) + (key === 'count' ? BigInt(Number(v ?? 0)) * 100n : cents(v)))
+    buckets.set(
+      label,
+      (buckets.get(label) ?? 0n) + (key === 'count' ? BigInt(Number(v ?? 0)) * 100n : cents(v)),
+    )
   }
-  return { labels: [...buckets.keys()], values: [...buckets.values()].map((c) => Number(c) / 100), complete: !got.truncated }
+  return {
+    labels: [...buckets.keys()],
+    values: [...buckets.values()].map((c) => Number(c) / 100),
+    complete: !got.truncated,
+  }
 }
 
 /** Top N values of `groupBy` by the measure (sorted and cut by the server). */
-export async function top(e: EntityMeta, card: DashboardCard, r: Range): Promise<{ items: Array<{ id: unknown; value: number }>; complete: boolean }> {
+export async function top(
+  e: EntityMeta,
+  card: DashboardCard,
+  r: Range,
+): Promise<{ items: Array<{ id: unknown; value: number }>; complete: boolean }> {
   const by = card.groupBy ?? ''
   const { key } = measureToken(card.measure ?? { op: 'count' })
   const got = await aggregate(e, card, r, { groupBy: by, sort: `-${key}`, limit: card.limit ?? 5 })
-  const items = got.rows.filter((row) => row[by] !== null && row[by] !== undefined).map((row) => ({ id: row[by], value: key === 'count' ? Number(row[key] ?? 0) : Number(cents(row[key])) / 100 }))
+  const items = got.rows
+    .filter((row) => row[by] !== null && row[by] !== undefined)
+    .map((row) => ({
+      id: row[by],
+      value: key === 'count' ? Number(row[key] ?? 0) : Number(cents(row[key])) / 100,
+    }))
   return { items, complete: true }
 }
 
 /** Exact counts per value of an enum field (one aggregate grouped by it). */
-export async function breakdown(e: EntityMeta, card: DashboardCard): Promise<Array<{ value: string | number; count: number }>> {
+export async function breakdown(
+  e: EntityMeta,
+  card: DashboardCard,
+): Promise<Array<{ value: string | number; count: number }>> {
   const by = card.groupBy ?? ''
   const values = card.values ?? e.fields[by]?.enum ?? []
   const got = await aggregate(e, { ...card, measure: { op: 'count' } }, undefined, { groupBy: by })
@@ -121,7 +168,10 @@ export async function breakdown(e: EntityMeta, card: DashboardCard): Promise<Arr
 }
 
 /** Rows where `field` < `than` (two columns: compared client side over the window). */
-export async function below(e: EntityMeta, card: DashboardCard): Promise<{ rows: Row[]; count: number; complete: boolean }> {
+export async function below(
+  e: EntityMeta,
+  card: DashboardCard,
+): Promise<{ rows: Row[]; count: number; complete: boolean }> {
   const f = card.field ?? ''
   const th = card.than ?? ''
   const got = await rows(e, card, undefined, [...new Set([f, th, ...(card.show ?? [])])])

@@ -14,4 +14,7 @@ export function rowCents(m: Measure, row: Row): bigint {
 }
 
 /** The fields a card's measure reads. */
-export const measureFields = (card: DashboardCard): string[] => [card.measure?.field ?? '', ...(card.measure?.minus ? [card.measure.minus] : [])]
+export const measureFields = (card: DashboardCard): string[] => [
+  card.measure?.field ?? '',
+  ...(card.measure?.minus ? [card.measure.minus] : []),
+]

@@ -7,9 +7,14 @@ import type { RouteRecordRaw } from 'vue-router'
 import { i18n } from '../i18n'
 import type { AdminExtension, AdminScreen, DetailPanel } from './types'
 
-const modules = import.meta.glob<AdminExtension>('../../../plugins/*/admin/index.ts', { eager: true, import: 'default' })
+const modules = import.meta.glob<AdminExtension>('../../../plugins/*/admin/index.ts', {
+  eager: true,
+  import: 'default',
+})
 
-export const extensions: AdminExtension[] = Object.values(modules).sort((a, b) => a.plugin.localeCompare(b.plugin))
+export const extensions: AdminExtension[] = Object.values(modules).sort((a, b) =>
+  a.plugin.localeCompare(b.plugin),
+)
 
 for (const ext of extensions) {
   if (!ext.messages) continue
@@ -20,7 +25,12 @@ for (const ext of extensions) {
 /** Routes for every extension screen, as children of the app shell. */
 export function extensionRoutes(): RouteRecordRaw[] {
   return extensions.flatMap((ext) =>
-    (ext.screens ?? []).map((s) => ({ path: `x/${ext.plugin}/${s.path}`, name: s.name, component: s.component, meta: { plugin: ext.plugin } })),
+    (ext.screens ?? []).map((s) => ({
+      path: `x/${ext.plugin}/${s.path}`,
+      name: s.name,
+      component: s.component,
+      meta: { plugin: ext.plugin },
+    })),
   )
 }
 
@@ -33,7 +43,11 @@ export function menuScreens(enabled: readonly string[]): Array<AdminScreen & { p
 }
 
 /** The route that replaces a generic screen of `entity`, when an enabled plugin provides one. */
-export function replacement(entity: string, screen: 'create' | 'edit' | 'detail', enabled: readonly string[]): string | undefined {
+export function replacement(
+  entity: string,
+  screen: 'create' | 'edit' | 'detail',
+  enabled: readonly string[],
+): string | undefined {
   for (const ext of extensions) {
     const name = enabled.includes(ext.plugin) ? ext.replaces?.[entity]?.[screen] : undefined
     if (name) return name

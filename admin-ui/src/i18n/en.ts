@@ -1,6 +1,13 @@
 /** UI strings in English. Entity and field labels come from metadata, not from here. */
 export default {
-  app: { name: 'Plume', home: 'Dashboard', language: 'Language', logout: 'Log out', menu: 'Menu', skip: 'Skip to content' },
+  app: {
+    name: 'Plume',
+    home: 'Dashboard',
+    language: 'Language',
+    logout: 'Log out',
+    menu: 'Menu',
+    skip: 'Skip to content',
+  },
   login: {
     title: 'Sign in to Plume',
     email: 'Email',
@@ -82,7 +89,8 @@ export default {
     leave: 'Leave',
     stay: 'Stay',
     conflictTitle: 'Changed by someone else',
-    conflict: 'This record was changed after you opened it. Reload it to see the latest version (your changes will be lost), or keep editing.',
+    conflict:
+      'This record was changed after you opened it. Reload it to see the latest version (your changes will be lost), or keep editing.',
     keepEditing: 'Keep editing',
     jsonInvalid: 'Not valid JSON',
     selectPlaceholder: 'Select',

@@ -15,16 +15,25 @@ export const LOCALES: Array<{ code: Locale; name: string }> = [
 // guarded so that pure modules using `tr` can be unit-tested outside a browser
 const stored = typeof localStorage === 'undefined' ? null : localStorage.getItem('plume.locale')
 const browserLang = typeof navigator === 'undefined' ? 'en' : navigator.language
-const initial: Locale = stored === 'zh-CN' || stored === 'en' ? stored : browserLang.startsWith('zh') ? 'zh-CN' : 'en'
+const initial: Locale =
+  stored === 'zh-CN' || stored === 'en' ? stored : browserLang.startsWith('zh') ? 'zh-CN' : 'en'
 
-export const i18n = createI18n({ legacy: false, locale: initial, fallbackLocale: 'en', messages: { en, 'zh-CN': zhCN } })
+export const i18n = createI18n({
+  legacy: false,
+  locale: initial,
+  fallbackLocale: 'en',
+  messages: { en, 'zh-CN': zhCN },
+})
 
 export const locale = ref<Locale>(initial)
 /** Element Plus strings (pagination, date picker…), loaded on demand. */
 export const elementLocale = shallowRef<Language | undefined>()
 
 async function loadElementLocale(code: Locale): Promise<Language> {
-  const mod = code === 'zh-CN' ? await import('element-plus/es/locale/lang/zh-cn.mjs') : await import('element-plus/es/locale/lang/en.mjs')
+  const mod =
+    code === 'zh-CN'
+      ? await import('element-plus/es/locale/lang/zh-cn.mjs')
+      : await import('element-plus/es/locale/lang/en.mjs')
   return mod.default
 }
 

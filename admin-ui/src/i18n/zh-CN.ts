@@ -2,7 +2,14 @@ import type en from './en'
 
 /** 简体中文界面文字。实体和字段的名称来自元数据。 */
 const zh: typeof en = {
-  app: { name: 'Plume', home: '仪表盘', language: '语言', logout: '退出登录', menu: '菜单', skip: '跳到主要内容' },
+  app: {
+    name: 'Plume',
+    home: '仪表盘',
+    language: '语言',
+    logout: '退出登录',
+    menu: '菜单',
+    skip: '跳到主要内容',
+  },
   login: {
     title: '登录 Plume',
     email: '邮箱',

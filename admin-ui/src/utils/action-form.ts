@@ -29,7 +29,8 @@ export interface ActionRow {
   values: Record<string, number | null>
 }
 
-const typesOf = (s: Schema): string[] => (Array.isArray(s.type) ? (s.type as string[]) : typeof s.type === 'string' ? [s.type] : [])
+const typesOf = (s: Schema): string[] =>
+  Array.isArray(s.type) ? (s.type as string[]) : typeof s.type === 'string' ? [s.type] : []
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined)
 
 /**
@@ -45,18 +46,34 @@ export function inputFields(schema: Schema | undefined, relations: readonly stri
     if (s.deprecated === true) continue
     const types = typesOf(s)
     const base = { name, required: required.has(name) }
-    if (Array.isArray(s.enum)) out.push({ ...base, kind: 'enum', options: (s.enum as Array<string | number | null>).filter((v): v is string | number => v !== null) })
+    if (Array.isArray(s.enum))
+      out.push({
+        ...base,
+        kind: 'enum',
+        options: (s.enum as Array<string | number | null>).filter((v): v is string | number => v !== null),
+      })
     else if (types.includes('boolean')) out.push({ ...base, kind: 'boolean' })
     else if (types.includes('integer') || types.includes('number'))
-      out.push({ ...base, kind: types.includes('integer') ? 'integer' : 'number', minimum: num(s.minimum), maximum: num(s.maximum) })
+      out.push({
+        ...base,
+        kind: types.includes('integer') ? 'integer' : 'number',
+        minimum: num(s.minimum),
+        maximum: num(s.maximum),
+      })
     else if (types.includes('string')) {
       const maxLength = num(s.maxLength)
-      out.push({ ...base, kind: maxLength !== undefined && maxLength <= 200 ? 'text' : 'textarea', maxLength })
+      out.push({
+        ...base,
+        kind: maxLength !== undefined && maxLength <= 200 ? 'text' : 'textarea',
+        maxLength,
+      })
     } else if (types.includes('array') && relations.includes(name)) {
       const item = (s.items ?? {}) as Schema
       const itemProps = (item.properties ?? {}) as Record<string, Schema>
       if (!('id' in itemProps)) continue
-      const columns = Object.keys(itemProps).filter((k) => k !== 'id' && typesOf(itemProps[k]!).some((t) => t === 'integer' || t === 'number'))
+      const columns = Object.keys(itemProps).filter(
+        (k) => k !== 'id' && typesOf(itemProps[k]!).some((t) => t === 'integer' || t === 'number'),
+      )
       out.push({ ...base, kind: 'rows', columns, minimum: num(itemProps[columns[0] ?? '']?.minimum) })
     }
   }
@@ -68,7 +85,9 @@ export function rowsFrom(field: InputField, related: ReadonlyArray<Record<string
   return related.map((record) => ({
     id: Number(record.id),
     record,
-    values: Object.fromEntries((field.columns ?? []).map((c) => [c, typeof record[c] === 'number' ? (record[c] as number) : null])),
+    values: Object.fromEntries(
+      (field.columns ?? []).map((c) => [c, typeof record[c] === 'number' ? (record[c] as number) : null]),
+    ),
   }))
 }
 
@@ -83,9 +102,11 @@ export function checkValue(field: InputField, value: unknown): Problem | undefin
   const empty = value === undefined || value === null || value === ''
   if (empty) return field.required ? { key: 'required' } : undefined
   if (field.kind === 'text' || field.kind === 'textarea') {
-    if (field.maxLength !== undefined && String(value).length > field.maxLength) return { key: 'maxLength', params: { limit: field.maxLength } }
+    if (field.maxLength !== undefined && String(value).length > field.maxLength)
+      return { key: 'maxLength', params: { limit: field.maxLength } }
   }
-  if (field.kind === 'integer' || field.kind === 'number') return checkNumber(Number(value), field.kind === 'integer', field.minimum, field.maximum)
+  if (field.kind === 'integer' || field.kind === 'number')
+    return checkNumber(Number(value), field.kind === 'integer', field.minimum, field.maximum)
   return undefined
 }
 
@@ -102,23 +123,34 @@ export function checkNumber(n: number, integer: boolean, min?: number, max?: num
  * that differ from their related record, so "ship everything" sends no rows).
  * @example actionBody(fields, { carrier: ' SF ', trackingNumber: '' }, {}) // { carrier: 'SF' }
  */
-export function actionBody(fields: readonly InputField[], values: Record<string, unknown>, rows: Record<string, ActionRow[]>): Record<string, unknown> {
+export function actionBody(
+  fields: readonly InputField[],
+  values: Record<string, unknown>,
+  rows: Record<string, ActionRow[]>,
+): Record<string, unknown> {
   const body: Record<string, unknown> = {}
   for (const f of fields) {
     if (f.kind === 'rows') {
-      const changed = (rows[f.name] ?? []).filter((r) => (f.columns ?? []).some((c) => r.values[c] !== r.record[c]))
+      const changed = (rows[f.name] ?? []).filter((r) =>
+        (f.columns ?? []).some((c) => r.values[c] !== r.record[c]),
+      )
       if (changed.length) body[f.name] = changed.map((r) => ({ id: r.id, ...r.values }))
       continue
     }
     const v = values[f.name]
     if (v === undefined || v === null || v === '') continue
-    body[f.name] = typeof v === 'string' ? v.trim() : f.kind === 'integer' || f.kind === 'number' ? Number(v) : v
+    body[f.name] =
+      typeof v === 'string' ? v.trim() : f.kind === 'integer' || f.kind === 'number' ? Number(v) : v
   }
   return body
 }
 
 /** The first problem of every input and row cell, keyed `name` or `name/<row id>/<column>`. */
-export function problems(fields: readonly InputField[], values: Record<string, unknown>, rows: Record<string, ActionRow[]>): Record<string, Problem> {
+export function problems(
+  fields: readonly InputField[],
+  values: Record<string, unknown>,
+  rows: Record<string, ActionRow[]>,
+): Record<string, Problem> {
   const out: Record<string, Problem> = {}
   for (const f of fields) {
     if (f.kind !== 'rows') {
@@ -130,7 +162,10 @@ export function problems(fields: readonly InputField[], values: Record<string, u
       for (const c of f.columns ?? []) {
         const max = typeof r.record[c] === 'number' ? (r.record[c] as number) : undefined
         const v = r.values[c]
-        const p = v === null || v === undefined ? ({ key: 'required' } as const) : checkNumber(v, true, f.minimum, max)
+        const p =
+          v === null || v === undefined
+            ? ({ key: 'required' } as const)
+            : checkNumber(v, true, f.minimum, max)
         if (p) out[`${f.name}/${r.id}/${c}`] = p
       }
     }

@@ -20,7 +20,8 @@ export function csvCell(s: string): string {
 }
 
 /** Rows as CSV text: CRLF line ends, a BOM so Excel reads UTF-8 (Chinese) correctly. */
-export const toCsv = (lines: string[][]): string => '\ufeff' + lines.map((line) => line.map(csvCell).join(',')).join('\r\n')
+export const toCsv = (lines: string[][]): string =>
+  '\ufeff' + lines.map((line) => line.map(csvCell).join(',')).join('\r\n')
 
 /**
  * A cell's text in an export: references by title, money and numbers machine-readable (`1200.50`,

@@ -15,4 +15,5 @@ export function centsToString(c: bigint): string {
 }
 
 /** `sumMoney(['1.10', '2.20'])` → `"3.30"` */
-export const sumMoney = (values: unknown[]): string => centsToString(values.reduce<bigint>((s, v) => s + toCents(v), 0n))
+export const sumMoney = (values: unknown[]): string =>
+  centsToString(values.reduce<bigint>((s, v) => s + toCents(v), 0n))

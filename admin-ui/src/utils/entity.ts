@@ -3,7 +3,8 @@ import type { EntityMeta, FieldMeta, Row } from '../types/meta'
 import { tr } from '../i18n'
 
 export const entityLabel = (e: EntityMeta | undefined): string => (e ? tr(e.ui.label, e.name) : '')
-export const entityPluralLabel = (e: EntityMeta | undefined): string => (e ? tr(e.ui.pluralLabel ?? e.ui.label, e.plural) : '')
+export const entityPluralLabel = (e: EntityMeta | undefined): string =>
+  e ? tr(e.ui.pluralLabel ?? e.ui.label, e.plural) : ''
 
 /** The field that names a record: `titleField`, else `name`, `code`, `number`, else `id`. */
 export function titleField(e: EntityMeta): string {
@@ -24,7 +25,9 @@ export const visibleFields = (e: EntityMeta): FieldMeta[] =>
 
 /** Fields a user fills in a form. */
 export const editableFields = (e: EntityMeta): FieldMeta[] =>
-  e.fieldOrder.map((n) => e.fields[n]).filter((f): f is FieldMeta => !!f && !f.readOnly && !f.serverManaged && !f.ui.hidden)
+  e.fieldOrder
+    .map((n) => e.fields[n])
+    .filter((f): f is FieldMeta => !!f && !f.readOnly && !f.serverManaged && !f.ui.hidden)
 
 export function defaultColumns(e: EntityMeta): string[] {
   if (e.ui.listColumns?.length) return e.ui.listColumns
@@ -41,13 +44,23 @@ const TEXT_FORMATS = new Set(['email', 'uri', 'hostname'])
  * dates or enums, and not sensitive fields (encrypted at rest, so not searchable).
  */
 export const ilikeable = (f: FieldMeta): boolean =>
-  f.type === 'string' && f.xType !== 'money' && f.xType !== 'percent' && (!f.format || TEXT_FORMATS.has(f.format)) && !f.enum && !f.writeOnly && !f.sensitive
+  f.type === 'string' &&
+  f.xType !== 'money' &&
+  f.xType !== 'percent' &&
+  (!f.format || TEXT_FORMATS.has(f.format)) &&
+  !f.enum &&
+  !f.writeOnly &&
+  !f.sensitive
 
 /** Searchable text fields: `searchFields`, else `x-search` ones, else the title field. */
 export function searchFields(e: EntityMeta): string[] {
   const text = (names: string[]) => names.filter((n) => !!e.fields[n] && ilikeable(e.fields[n]))
   if (e.ui.searchFields?.length) return text(e.ui.searchFields)
-  const s = text(Object.values(e.fields).filter((f) => f.searchable).map((f) => f.name))
+  const s = text(
+    Object.values(e.fields)
+      .filter((f) => f.searchable)
+      .map((f) => f.name),
+  )
   if (s.length) return s
   return text([titleField(e)])
 }

@@ -18,20 +18,28 @@ export function filterKind(f: FieldMeta): FilterValue['kind'] | undefined {
   if (f.enum) return 'enum'
   if (f.type === 'boolean') return 'bool'
   if (f.format === 'date' || f.format === 'date-time') return 'dateRange'
-  if (f.type === 'integer' || f.type === 'number' || f.xType === 'money' || f.xType === 'percent') return 'range'
+  if (f.type === 'integer' || f.type === 'number' || f.xType === 'money' || f.xType === 'percent')
+    return 'range'
   if (f.type === 'string') return 'text'
   return undefined
 }
 
 export function emptyFilter(f: FieldMeta): FilterValue | undefined {
   switch (filterKind(f)) {
-    case 'text': return { kind: 'text', value: '' }
-    case 'range': return { kind: 'range', min: null, max: null }
-    case 'dateRange': return { kind: 'dateRange', from: null, to: null }
-    case 'enum': return { kind: 'enum', values: [] }
-    case 'bool': return { kind: 'bool', value: null }
-    case 'ref': return { kind: 'ref', ids: [] }
-    default: return undefined
+    case 'text':
+      return { kind: 'text', value: '' }
+    case 'range':
+      return { kind: 'range', min: null, max: null }
+    case 'dateRange':
+      return { kind: 'dateRange', from: null, to: null }
+    case 'enum':
+      return { kind: 'enum', values: [] }
+    case 'bool':
+      return { kind: 'bool', value: null }
+    case 'ref':
+      return { kind: 'ref', ids: [] }
+    default:
+      return undefined
   }
 }
 

@@ -18,7 +18,8 @@ export function formatMoney(value: unknown, currency?: string): string {
   if (value === null || value === undefined || value === '') return ''
   const n = Number(value)
   if (!Number.isFinite(n)) return String(value)
-  if (currency && /^[A-Z]{3}$/.test(currency)) return numberFormat(`cur-${currency}`, { style: 'currency', currency }).format(n)
+  if (currency && /^[A-Z]{3}$/.test(currency))
+    return numberFormat(`cur-${currency}`, { style: 'currency', currency }).format(n)
   return numberFormat('money', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n)
 }
 
@@ -26,7 +27,10 @@ export function formatNumber(value: unknown, digits?: number): string {
   if (value === null || value === undefined || value === '') return ''
   const n = Number(value)
   if (!Number.isFinite(n)) return String(value)
-  return numberFormat(`n${digits ?? ''}`, digits === undefined ? {} : { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n)
+  return numberFormat(
+    `n${digits ?? ''}`,
+    digits === undefined ? {} : { minimumFractionDigits: digits, maximumFractionDigits: digits },
+  ).format(n)
 }
 
 export function formatDate(value: unknown, withTime = false): string {
@@ -35,7 +39,10 @@ export function formatDate(value: unknown, withTime = false): string {
   // a plain date is a calendar day, not an instant: do not shift it by the time zone
   const d = /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(`${s}T00:00:00`) : new Date(s)
   if (Number.isNaN(d.getTime())) return s
-  return new Intl.DateTimeFormat(locale.value, withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' }).format(d)
+  return new Intl.DateTimeFormat(
+    locale.value,
+    withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' },
+  ).format(d)
 }
 
 /**
@@ -56,21 +63,25 @@ export function formatValue(field: FieldMeta | undefined, value: unknown, row?: 
   if (value === null || value === undefined || value === '') return ''
   if (!field) return typeof value === 'object' ? JSON.stringify(value) : String(value)
   if (field.type === 'boolean') return i18n.global.t(value ? 'common.yes' : 'common.no')
-  if (field.xType === 'money') return formatMoney(value, typeof row?.currency === 'string' ? row.currency : undefined)
+  if (field.xType === 'money')
+    return formatMoney(value, typeof row?.currency === 'string' ? row.currency : undefined)
   if (field.xType === 'percent') return `${formatNumber(value)} %`
   if (field.format === 'date') return formatDate(value)
   if (field.format === 'date-time') return formatDate(value, true)
   if (field.enum) return enumLabel(value, field)
-  if ((field.type === 'integer' || field.type === 'number') && !field.ref && field.name !== 'id') return formatNumber(value)
+  if ((field.type === 'integer' || field.type === 'number') && !field.ref && field.name !== 'id')
+    return formatNumber(value)
   if (field.type === 'object' && field.properties && typeof value === 'object') {
     return Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== null && v !== '')
       .map(([, v]) => String(v))
       .join(', ')
   }
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ')
+  if (Array.isArray(value))
+    return value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ')
   if (typeof value === 'object') return JSON.stringify(value)
   return String(value)
 }
 
-export const fieldLabel = (field: FieldMeta | undefined, name = ''): string => tr(field?.ui.label, name || field?.name || '')
+export const fieldLabel = (field: FieldMeta | undefined, name = ''): string =>
+  tr(field?.ui.label, name || field?.name || '')

@@ -63,7 +63,12 @@ export interface PagerState {
  * pages come back full, so paging never depends on a count.
  * @example pagerState({ total: -1, estimated: false, key: '' }, 2, 25, 25) // { total: undefined, hasMore: true, hasPrev: true, … }
  */
-export function pagerState(known: KnownTotal | undefined, page: number, pageSize: number, rowsOnPage: number): PagerState {
+export function pagerState(
+  known: KnownTotal | undefined,
+  page: number,
+  pageSize: number,
+  rowsOnPage: number,
+): PagerState {
   const full = rowsOnPage >= pageSize
   const total = known && known.total >= 0 ? known.total : undefined
   const exact = total !== undefined && !known?.estimated
@@ -81,7 +86,12 @@ export function pagerState(known: KnownTotal | undefined, page: number, pageSize
  * The page to go back to when a page came back empty (rows deleted meanwhile), or undefined when
  * the page is fine as it is.
  */
-export function pageAfterEmpty(page: number, pageSize: number, rowsOnPage: number, known?: KnownTotal): number | undefined {
+export function pageAfterEmpty(
+  page: number,
+  pageSize: number,
+  rowsOnPage: number,
+  known?: KnownTotal,
+): number | undefined {
   if (rowsOnPage > 0 || page <= 1) return undefined
   const last = known && known.total > 0 && !known.estimated ? Math.ceil(known.total / pageSize) : page - 1
   return Math.max(1, Math.min(page - 1, last))

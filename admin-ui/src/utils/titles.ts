@@ -78,7 +78,12 @@ async function flush(): Promise<void> {
       for (let i = 0; i < list.length; i += BATCH) {
         const chunk = list.slice(i, i + BATCH)
         try {
-          const res = await api.find(plural, { id: { $in: chunk }, $limit: chunk.length, $select: tf === 'id' ? ['id'] : ['id', tf], $total: false })
+          const res = await api.find(plural, {
+            id: { $in: chunk },
+            $limit: chunk.length,
+            $select: tf === 'id' ? ['id'] : ['id', tf],
+            $total: false,
+          })
           for (const row of res.data) rememberTitle(target, row)
         } catch {
           /* no access to the target: "Not available" below */

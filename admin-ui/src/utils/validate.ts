@@ -17,10 +17,16 @@ function validatorFor(e: EntityMeta, mode: 'create' | 'edit'): ValidateFunction 
   const key = `${e.name}:${mode}:${JSON.stringify(e.schema).length}`
   const hit = cache.get(key)
   if (hit !== undefined) return hit
-  const schema = JSON.parse(JSON.stringify(e.schema)) as { properties: Record<string, unknown>; required?: string[]; $schema?: string }
+  const schema = JSON.parse(JSON.stringify(e.schema)) as {
+    properties: Record<string, unknown>
+    required?: string[]
+    $schema?: string
+  }
   delete schema.$schema
   for (const f of Object.values(e.fields)) if (f.readOnly || f.serverManaged) delete schema.properties[f.name]
-  schema.required = (schema.required ?? []).filter((n) => schema.properties[n] && !(mode === 'edit' && e.fields[n]?.writeOnly))
+  schema.required = (schema.required ?? []).filter(
+    (n) => schema.properties[n] && !(mode === 'edit' && e.fields[n]?.writeOnly),
+  )
   const fn = compile(schema)
   cache.set(key, fn)
   return fn
@@ -45,26 +51,43 @@ function message(e: EntityMeta, err: ErrorObject): string {
   const field = e.fields[fieldOf(err)]
   const p = err.params as Record<string, unknown>
   switch (err.keyword) {
-    case 'required': return t('validation.required')
-    case 'minLength': return Number(p.limit) === 1 ? t('validation.required') : t('validation.minLength', { n: p.limit })
-    case 'maxLength': return t('validation.maxLength', { n: p.limit })
-    case 'minimum': case 'exclusiveMinimum': return t('validation.minimum', { n: p.limit })
-    case 'maximum': case 'exclusiveMaximum': return t('validation.maximum', { n: p.limit })
-    case 'pattern': return field?.xType === 'money' ? t('validation.money') : t('validation.pattern')
-    case 'format': return t('validation.format', { format: String(p.format) })
-    case 'enum': return t('validation.enum')
-    case 'type': return t('validation.type', { type: String(p.type) })
-    default: return err.message ?? err.keyword
+    case 'required':
+      return t('validation.required')
+    case 'minLength':
+      return Number(p.limit) === 1 ? t('validation.required') : t('validation.minLength', { n: p.limit })
+    case 'maxLength':
+      return t('validation.maxLength', { n: p.limit })
+    case 'minimum':
+    case 'exclusiveMinimum':
+      return t('validation.minimum', { n: p.limit })
+    case 'maximum':
+    case 'exclusiveMaximum':
+      return t('validation.maximum', { n: p.limit })
+    case 'pattern':
+      return field?.xType === 'money' ? t('validation.money') : t('validation.pattern')
+    case 'format':
+      return t('validation.format', { format: String(p.format) })
+    case 'enum':
+      return t('validation.enum')
+    case 'type':
+      return t('validation.type', { type: String(p.type) })
+    default:
+      return err.message ?? err.keyword
   }
 }
 
 function fieldOf(err: ErrorObject): string {
-  if (err.keyword === 'required' && err.instancePath === '') return String((err.params as { missingProperty?: string }).missingProperty ?? '')
+  if (err.keyword === 'required' && err.instancePath === '')
+    return String((err.params as { missingProperty?: string }).missingProperty ?? '')
   return err.instancePath.split('/')[1] ?? ''
 }
 
 /** Field → first error message; empty when valid. */
-export function validateRecord(e: EntityMeta, data: Record<string, unknown>, mode: 'create' | 'edit'): Record<string, string> {
+export function validateRecord(
+  e: EntityMeta,
+  data: Record<string, unknown>,
+  mode: 'create' | 'edit',
+): Record<string, string> {
   const fn = validatorFor(e, mode)
   if (!fn || fn(data)) return {}
   const out: Record<string, string> = {}

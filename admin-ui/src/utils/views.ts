@@ -11,4 +11,5 @@ export const loadColumns = (userId: unknown, entity: string): string[] | undefin
     return undefined
   }
 }
-export const storeColumns = (userId: unknown, entity: string, cols: string[]) => localStorage.setItem(colKey(userId, entity), JSON.stringify(cols))
+export const storeColumns = (userId: unknown, entity: string, cols: string[]) =>
+  localStorage.setItem(colKey(userId, entity), JSON.stringify(cols))

@@ -16,7 +16,22 @@ import object from './object'
 import tags from './tags'
 import password from './password'
 
-export const WIDGETS: WidgetDefinition[] = [text, textarea, number, money, percent, date, datetime, enumWidget, boolean, relation, json, object, tags, password]
+export const WIDGETS: WidgetDefinition[] = [
+  text,
+  textarea,
+  number,
+  money,
+  percent,
+  date,
+  datetime,
+  enumWidget,
+  boolean,
+  relation,
+  json,
+  object,
+  tags,
+  password,
+]
 
 const byId = new Map(WIDGETS.map((w) => [w.id, w]))
 

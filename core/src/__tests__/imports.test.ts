@@ -11,12 +11,14 @@ import { describe, expect, it } from 'vitest'
  */
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const KERNEL = join(SRC, 'kernel')
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|(?:^|\n)\s*import\s*['"](\.{1,2}\/[^'"]+)['"]/g
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|(?:^|\n)\s*import\s*['"](\.{1,2}\/[^'"]+)['"]/g
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name)
-    if (statSync(path).isDirectory()) return name === '__tests__' || name === 'node_modules' ? [] : sources(path)
+    if (statSync(path).isDirectory())
+      return name === '__tests__' || name === 'node_modules' ? [] : sources(path)
     return path.endsWith('.ts') && !path.endsWith('.test.ts') && !path.endsWith('.d.ts') ? [path] : []
   })
 }
@@ -99,12 +101,18 @@ describe('core import graph', () => {
   })
 
   it('kernel files import nothing outside the kernel', () => {
-    const outside = [...graph].filter(([file]) => file.startsWith(KERNEL + '/')).flatMap(([file, deps]) => deps.filter((d) => !d.startsWith(KERNEL + '/')).map((d) => `${rel(file)} imports ${rel(d)}`))
+    const outside = [...graph]
+      .filter(([file]) => file.startsWith(KERNEL + '/'))
+      .flatMap(([file, deps]) =>
+        deps.filter((d) => !d.startsWith(KERNEL + '/')).map((d) => `${rel(file)} imports ${rel(d)}`),
+      )
     expect(outside).toEqual([])
   })
 
   it('the plugin host does not import the app assembly', () => {
-    const host = [...graph].filter(([file]) => rel(file).startsWith('plugins/')).flatMap(([file, deps]) => deps.filter((d) => rel(d) === 'app/create-app.ts').map(() => rel(file)))
+    const host = [...graph]
+      .filter(([file]) => rel(file).startsWith('plugins/'))
+      .flatMap(([file, deps]) => deps.filter((d) => rel(d) === 'app/create-app.ts').map(() => rel(file)))
     expect(host).toEqual([])
   })
 })

@@ -13,7 +13,12 @@ function exportedNames(source: string): string[] {
   const names: string[] = []
   for (const m of source.replace(/\/\*[\s\S]*?\*\//g, '').matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)) {
     for (const part of m[1]!.split(',')) {
-      const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()!.trim()
+      const name = part
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop()!
+        .trim()
       if (name) names.push(name)
     }
   }

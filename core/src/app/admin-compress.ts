@@ -45,7 +45,10 @@ const memory = new Map<string, Cached>()
 let memoryBytes = 0
 
 const compressors: Record<Encoding, (b: Buffer) => Promise<Buffer>> = {
-  br: (b) => promisify(brotliCompress)(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: b.length } }),
+  br: (b) =>
+    promisify(brotliCompress)(b, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: b.length },
+    }),
   gzip: (b) => promisify(gzip)(b, { level: 9 }),
 }
 

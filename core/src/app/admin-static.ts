@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url'
 import type { Middleware } from 'koa'
 
 /** `<repo>/admin-ui/dist`, or `PLUME_ADMIN_DIST` when set. */
-export const ADMIN_DIST = resolve(process.env.PLUME_ADMIN_DIST ?? fileURLToPath(new URL('../../../admin-ui/dist', import.meta.url)))
+export const ADMIN_DIST = resolve(
+  process.env.PLUME_ADMIN_DIST ?? fileURLToPath(new URL('../../../admin-ui/dist', import.meta.url)),
+)
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -50,7 +52,11 @@ const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.svg', '
 export function adminStatic(dist: string = ADMIN_DIST, base = '/admin'): Middleware {
   const root = resolve(dist)
   return async (ctx, next) => {
-    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || (ctx.path !== base && !ctx.path.startsWith(base + '/'))) return next()
+    if (
+      (ctx.method !== 'GET' && ctx.method !== 'HEAD') ||
+      (ctx.path !== base && !ctx.path.startsWith(base + '/'))
+    )
+      return next()
     if (ctx.path === base) {
       ctx.redirect(base + '/' + (ctx.querystring ? `?${ctx.querystring}` : ''))
       return
@@ -83,7 +89,8 @@ export function adminStatic(dist: string = ADMIN_DIST, base = '/admin'): Middlew
       if (size === undefined) {
         ctx.status = 503
         ctx.type = 'text/plain'
-        ctx.body = 'The admin UI is not built: run `npm run build -w admin-ui` (npm start does it when dist is missing).'
+        ctx.body =
+          'The admin UI is not built: run `npm run build -w admin-ui` (npm start does it when dist is missing).'
         return
       }
     }
@@ -98,7 +105,12 @@ export function adminStatic(dist: string = ADMIN_DIST, base = '/admin'): Middlew
     const tag = `W/"${size.toString(36)}-${(sent?.mtimeMs ?? (await stat(file)).mtimeMs).toString(36)}${sent ? `-${sent.encoding}` : ''}"`
     ctx.set('ETag', tag)
     if (sent) ctx.set('Content-Encoding', sent.encoding)
-    if (ctx.get('If-None-Match').split(/\s*,\s*/).includes(tag)) {
+    if (
+      ctx
+        .get('If-None-Match')
+        .split(/\s*,\s*/)
+        .includes(tag)
+    ) {
       ctx.status = 304
       return
     }

@@ -10,7 +10,9 @@ import type { HookContext, NextFunction } from '@feathersjs/feathers'
 export function rethrowBodyError(err: Error): never {
   const status = (err as { status?: unknown }).status
   if (typeof status === 'number' && status >= 400 && status < 500) throw err
-  throw new BadRequest('Malformed request: the body could not be decoded; check its Content-Encoding', { errors: [{ path: '', message: 'could not be decoded' }] })
+  throw new BadRequest('Malformed request: the body could not be decoded; check its Content-Encoding', {
+    errors: [{ path: '', message: 'could not be decoded' }],
+  })
 }
 
 const NUL = '\u0000'
@@ -49,6 +51,9 @@ export const rejectNulText = () => async (context: HookContext, next: NextFuncti
 }
 
 const nulError = (where: 'query' | 'data', paths: string[]) =>
-  new BadRequest(`Invalid ${where}: ${paths[0]!.slice(1) || 'the value'} must not contain a NUL character (\\u0000)`, {
-    errors: paths.map((path) => ({ path, message: 'must not contain a NUL character (\\u0000)' })),
-  })
+  new BadRequest(
+    `Invalid ${where}: ${paths[0]!.slice(1) || 'the value'} must not contain a NUL character (\\u0000)`,
+    {
+      errors: paths.map((path) => ({ path, message: 'must not contain a NUL character (\\u0000)' })),
+    },
+  )

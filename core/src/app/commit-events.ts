@@ -19,7 +19,10 @@ const held = new WeakMap<Knex.Transaction, HeldEvent[]>()
  * transaction hook of entity writes and the action service open their transactions with it.
  * @example await withCommitEvents(knex, (trx) => app.service('api/invoices').patch(7, data, { transaction: trx }))
  */
-export async function withCommitEvents<T>(knex: Knex, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+export async function withCommitEvents<T>(
+  knex: Knex,
+  work: (trx: Knex.Transaction) => Promise<T>,
+): Promise<T> {
   let own: Knex.Transaction | undefined
   try {
     const result = await inTransaction(knex, (trx) => {
@@ -44,7 +47,9 @@ export function holdEvent(context: HookContext, trx: Knex.Transaction): void {
   const event = context.event
   if (!queue || typeof event !== 'string') return
   context.event = null
-  const results: unknown[] = Array.isArray(context.result) ? [...(context.result as unknown[])] : [context.result]
+  const results: unknown[] = Array.isArray(context.result)
+    ? [...(context.result as unknown[])]
+    : [context.result]
   for (const data of results) {
     const id = data && typeof data === 'object' ? (data as { id?: unknown }).id : undefined
     queue.push({ path: context.path, id, event, emit: () => void context.self.emit(event, data, context) })
@@ -60,7 +65,9 @@ export function supersedeHeldEvents(trx: Knex.Transaction, path: string, id: num
   if (!queue) return
   held.set(
     trx,
-    queue.filter((e) => !(e.path === path && Number(e.id) === id && (e.event === 'patched' || e.event === 'updated'))),
+    queue.filter(
+      (e) => !(e.path === path && Number(e.id) === id && (e.event === 'patched' || e.event === 'updated')),
+    ),
   )
 }
 
@@ -74,11 +81,23 @@ export function heldEventCount(trx: Knex.Transaction): number {
  * `from` by one event `event` with `data` (emitted by `emit` after the commit): a bulk write of many records
  * tells listeners once. Answers whether there was a queue to change.
  */
-export function summarizeHeldEvents(trx: Knex.Transaction, from: number, path: string, event: string, data: unknown, emit: (event: string, data: unknown) => void): boolean {
+export function summarizeHeldEvents(
+  trx: Knex.Transaction,
+  from: number,
+  path: string,
+  event: string,
+  data: unknown,
+  emit: (event: string, data: unknown) => void,
+): boolean {
   const queue = held.get(trx)
   if (!queue) return false
   // an earlier summary of the same write is replaced too
-  const kept = queue.filter((e, i) => i < from || e.path !== path || !(e.event === 'created' || e.event === 'patched' || e.event === 'updated' || e.event === event))
+  const kept = queue.filter(
+    (e, i) =>
+      i < from ||
+      e.path !== path ||
+      !(e.event === 'created' || e.event === 'patched' || e.event === 'updated' || e.event === event),
+  )
   kept.push({ path, id: undefined, event, emit: () => emit(event, data) })
   held.set(trx, kept)
   return true

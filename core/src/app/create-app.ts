@@ -11,7 +11,15 @@ import { servicePath } from '../kernel/paths.js'
 import { errorHandler } from '../errors/handler.js'
 import { EntityService } from '../service/entity-service.js'
 import { BULK_EVENT } from '../service/bulk.js'
-import { authEntityHooks, authWriteGuards, requireAuth, setupAuthentication, setupSessions, socketClientIp, jwtSecret } from '../auth/setup.js'
+import {
+  authEntityHooks,
+  authWriteGuards,
+  requireAuth,
+  setupAuthentication,
+  setupSessions,
+  socketClientIp,
+  jwtSecret,
+} from '../auth/setup.js'
 import { clientSafeErrors, transaction, validateData } from './hooks.js'
 import { rejectNulText, rethrowBodyError } from './client-input.js'
 import { hardenRoutes } from './route-table.js'
@@ -48,20 +56,52 @@ export { servicePath }
  * Reads get only what applies to them (no transaction, audit, validation or automation layer):
  * the hot path of every screen and widget stays short.
  */
-export function registerEntityService(app: PlumeApp, entity: EntityDefinition, around: AroundHook[] = []): EntityService {
+export function registerEntityService(
+  app: PlumeApp,
+  entity: EntityDefinition,
+  around: AroundHook[] = [],
+): EntityService {
   const paginate = app.get('paginate')
-  const service = new EntityService(app.get('db').knex, entity, { defaultLimit: paginate.default, maxLimit: paginate.max })
+  const service = new EntityService(app.get('db').knex, entity, {
+    defaultLimit: paginate.default,
+    maxLimit: paginate.max,
+  })
   const path = servicePath(entity)
   // `imported`: the one event of a large bulk write (service/bulk.ts)
-  app.use(path, service, { methods: ['find', 'get', 'create', 'update', 'patch', 'remove'], events: [BULK_EVENT] })
+  app.use(path, service, {
+    methods: ['find', 'get', 'create', 'update', 'patch', 'remove'],
+    events: [BULK_EVENT],
+  })
   const guard: AroundHook[] = [clientSafeErrors(), requireAuth(), ...authorizeHooks(app, entity)]
   const audit = auditHooks(app, entity)
   // after-rules run once the whole write is done (plugin hooks included), on the row as it will commit:
   // read without hooks, with the mounted service as `this` (it holds the encryption codec)
-  const stored = (id: number, trx: Knex | Knex.Transaction) => service.get.call(app.service(path), id, { transaction: trx as Knex.Transaction }).catch((err: unknown) => (err instanceof NotFound ? undefined : Promise.reject(err as Error)))
-  const write: AroundHook[] = [...guard, ...authWriteGuards(entity), transaction(), automationEvents(app, stored), ...audit.all, validateData(entity), ...authEntityHooks(entity), pluginHooks(entity.name), automationHook(app, entity, stored), ...around]
-  const read: AroundHook[] = [...guard, ...audit.reads, ...authEntityHooks(entity), pluginHooks(entity.name), ...around]
-  app.service(path).hooks({ around: { find: read, get: read, create: write, update: write, patch: write, remove: write } })
+  const stored = (id: number, trx: Knex | Knex.Transaction) =>
+    service.get
+      .call(app.service(path), id, { transaction: trx as Knex.Transaction })
+      .catch((err: unknown) => (err instanceof NotFound ? undefined : Promise.reject(err as Error)))
+  const write: AroundHook[] = [
+    ...guard,
+    ...authWriteGuards(entity),
+    transaction(),
+    automationEvents(app, stored),
+    ...audit.all,
+    validateData(entity),
+    ...authEntityHooks(entity),
+    pluginHooks(entity.name),
+    automationHook(app, entity, stored),
+    ...around,
+  ]
+  const read: AroundHook[] = [
+    ...guard,
+    ...audit.reads,
+    ...authEntityHooks(entity),
+    pluginHooks(entity.name),
+    ...around,
+  ]
+  app
+    .service(path)
+    .hooks({ around: { find: read, get: read, create: write, update: write, patch: write, remove: write } })
   return service
 }
 

@@ -2,7 +2,10 @@ import type { EntityDefinition } from '@plume/metadata'
 import type { Json } from './openapi/types.js'
 
 const esc = (s: unknown) =>
-  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+  String(s ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  )
 
 const VERBS = ['get', 'post', 'put', 'patch', 'delete'] as const
 
@@ -15,8 +18,17 @@ function endpointIndex(doc: Json): string {
       if (!op) continue
       const tag = String((op.tags as string[] | undefined)?.[0] ?? '')
       const states = op['x-plume-states'] as string[] | undefined
-      const notes = [op.security && (op.security as unknown[]).length === 0 ? 'public' : '', op['x-plume-permission'] ? `permission ${String(op['x-plume-permission'])}` : '', states ? `states: ${states.join(', ')}` : ''].filter(Boolean).join(' · ')
-      rows.push({ tag, html: `<tr><td>${esc(tag)}</td><td><code>${verb.toUpperCase()} ${esc(path)}</code></td><td>${esc(op.summary)}</td><td>${esc(notes)}</td></tr>` })
+      const notes = [
+        op.security && (op.security as unknown[]).length === 0 ? 'public' : '',
+        op['x-plume-permission'] ? `permission ${String(op['x-plume-permission'])}` : '',
+        states ? `states: ${states.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join(' · ')
+      rows.push({
+        tag,
+        html: `<tr><td>${esc(tag)}</td><td><code>${verb.toUpperCase()} ${esc(path)}</code></td><td>${esc(op.summary)}</td><td>${esc(notes)}</td></tr>`,
+      })
     }
   }
   rows.sort((a, b) => a.tag.localeCompare(b.tag))
@@ -39,7 +51,13 @@ export function docsPage(all: EntityDefinition[], doc: Json): string {
         .map((n) => {
           const f = e.fields[n]!
           const type = f.xType ?? (f.format ? `${f.type} (${f.format})` : f.type)
-          const notes = [f.required ? 'required' : '', f.readOnly || f.serverManaged ? 'read-only' : '', f.unique ? 'unique' : '', f.ref ? `→ ${f.ref.entity}` : '', f.enum ? f.enum.join(' | ') : '']
+          const notes = [
+            f.required ? 'required' : '',
+            f.readOnly || f.serverManaged ? 'read-only' : '',
+            f.unique ? 'unique' : '',
+            f.ref ? `→ ${f.ref.entity}` : '',
+            f.enum ? f.enum.join(' | ') : '',
+          ]
             .filter(Boolean)
             .join(', ')
           return `<tr><td><code>${esc(n)}</code></td><td>${esc(type)}${f.nullable ? ' | null' : ''}</td><td>${esc(f.ui.label?.en ?? '')} / ${esc(f.ui.label?.['zh-CN'] ?? '')}</td><td>${esc(notes)}</td></tr>`
@@ -50,7 +68,10 @@ export function docsPage(all: EntityDefinition[], doc: Json): string {
 <table><thead><tr><th>Field</th><th>Type</th><th>Label</th><th>Notes</th></tr></thead><tbody>${rows}</tbody></table></section>`
     })
     .join('\n')
-  const toc = [...entities].sort((a, b) => a.name.localeCompare(b.name)).map((e) => `<a href="#${esc(e.name)}">${esc(e.plural)}</a>`).join(' ')
+  const toc = [...entities]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((e) => `<a href="#${esc(e.name)}">${esc(e.plural)}</a>`)
+    .join(' ')
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Plume API</title>
 <style>body{font:14px/1.5 system-ui,sans-serif;margin:2rem;max-width:70rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left}small{color:#888}nav a{margin-right:.5rem}</style></head>
 <body><h1>Plume API</h1><p>Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1). Query syntax: <code>$limit $skip $sort $select $in $nin $lt $lte $gt $gte $ne $or $like $ilike</code>. Money is an exact decimal string; times are UTC ISO-8601.</p>

@@ -36,12 +36,16 @@ export const transaction = () => async (context: HookContext, next: NextFunction
 }
 
 /** Validates data from clients against the entity schema (internal calls are trusted). */
-export const validateData = (entity: EntityDefinition) => async (context: HookContext, next: NextFunction) => {
-  if (context.params.provider && (context.method === 'create' || context.method === 'update' || context.method === 'patch')) {
-    assertValidData(entity, context.method as DataMode, context.data, localeOf(context.params.headers))
+export const validateData =
+  (entity: EntityDefinition) => async (context: HookContext, next: NextFunction) => {
+    if (
+      context.params.provider &&
+      (context.method === 'create' || context.method === 'update' || context.method === 'patch')
+    ) {
+      assertValidData(entity, context.method as DataMode, context.data, localeOf(context.params.headers))
+    }
+    return next()
   }
-  return next()
-}
 
 /** Any error leaving a service is a Feathers error safe for clients (no SQL, no stack). */
 export const clientSafeErrors = () => async (context: HookContext, next: NextFunction) => {

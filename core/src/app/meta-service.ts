@@ -56,7 +56,14 @@ export interface EntityMeta {
 export type DashboardCard = Record<string, unknown> & { id: string; kind: string }
 
 export interface MetaResponse {
-  user: { id: number; email?: unknown; name?: unknown; roles: string[]; locale?: unknown; partnerId?: number | null }
+  user: {
+    id: number
+    email?: unknown
+    name?: unknown
+    roles: string[]
+    locale?: unknown
+    partnerId?: number | null
+  }
   entities: EntityMeta[]
   actions: Record<string, Array<Pick<ActionInfo, 'name' | 'plugin' | 'permission' | 'label' | 'path'>>>
   dashboard: DashboardCard[]
@@ -96,7 +103,10 @@ function fieldMeta(f: FieldDefinition): FieldMeta {
     ...(nested && typeof nested === 'object'
       ? {
           properties: Object.fromEntries(
-            Object.entries(nested).map(([k, v]) => [k, { type: v.type, ...(v['x-ui'] ? { ui: v['x-ui'] as FieldDefinition['ui'] } : {}) }]),
+            Object.entries(nested).map(([k, v]) => [
+              k,
+              { type: v.type, ...(v['x-ui'] ? { ui: v['x-ui'] as FieldDefinition['ui'] } : {}) },
+            ]),
           ),
         }
       : {}),
@@ -112,7 +122,9 @@ export function entityMeta(def: EntityDefinition): EntityMeta {
     ...(def.description ? { description: def.description } : {}),
     versioned: def.versioned,
     fieldOrder: [...def.fieldOrder],
-    fields: Object.fromEntries(def.fieldOrder.flatMap((n) => (def.fields[n] ? [[n, fieldMeta(def.fields[n])]] : []))),
+    fields: Object.fromEntries(
+      def.fieldOrder.flatMap((n) => (def.fields[n] ? [[n, fieldMeta(def.fields[n])]] : [])),
+    ),
     relations: def.relations,
     ui: def.ui,
     schema: entityJsonSchema(def),
@@ -138,11 +150,24 @@ export class MetaService {
     const actions: MetaResponse['actions'] = {}
     for (const [entity, list] of all) {
       if (!visible.has(entity)) continue
-      actions[entity] = list.map((a) => ({ name: a.name, plugin: a.plugin, permission: a.permission, path: a.path, ...(a.label ? { label: a.label } : {}) }))
+      actions[entity] = list.map((a) => ({
+        name: a.name,
+        plugin: a.plugin,
+        permission: a.permission,
+        path: a.path,
+        ...(a.label ? { label: a.label } : {}),
+      }))
     }
     return {
       user: user
-        ? { id: user.id, email: user.email, name: user.name, roles: user.roles ?? [], locale: user.locale, partnerId: user.partnerId ?? null }
+        ? {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            roles: user.roles ?? [],
+            locale: user.locale,
+            partnerId: user.partnerId ?? null,
+          }
         : { id: 0, roles: [] },
       entities,
       actions,
@@ -168,9 +193,19 @@ const metaDocs: ServiceDocs = {
   tag: 'Metadata',
   operations: {
     find: {
-      summary: 'What the admin UI builds its screens from: the entities the caller may see, actions per entity, dashboard cards',
+      summary:
+        'What the admin UI builds its screens from: the entities the caller may see, actions per entity, dashboard cards',
       query: { type: 'object', properties: {}, additionalProperties: false },
-      result: { type: 'object', properties: { user: { type: 'object' }, entities: { type: 'array', items: { type: 'object' } }, actions: { type: 'object' }, dashboard: { type: 'array', items: { type: 'object' } }, plugins: { type: 'array', items: { type: 'string' } } } },
+      result: {
+        type: 'object',
+        properties: {
+          user: { type: 'object' },
+          entities: { type: 'array', items: { type: 'object' } },
+          actions: { type: 'object' },
+          dashboard: { type: 'array', items: { type: 'object' } },
+          plugins: { type: 'array', items: { type: 'string' } },
+        },
+      },
     },
   },
 }
@@ -180,6 +215,9 @@ const metaDocs: ServiceDocs = {
  * @example setupMetaService(app) // GET /api/meta → { user, entities, actions, dashboard }
  */
 export function setupMetaService(app: PlumeApp): void {
-  app.use('api/meta', Object.assign(new MetaService(app), { docs: metaDocs }), { methods: ['find'], events: [] })
+  app.use('api/meta', Object.assign(new MetaService(app), { docs: metaDocs }), {
+    methods: ['find'],
+    events: [],
+  })
   app.service('api/meta').hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
 }

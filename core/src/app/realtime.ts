@@ -13,7 +13,8 @@ export function setupRealtime(app: PlumeApp): void {
     app.channel('anonymous').leave(connection as never)
     app.channel('authenticated').join(connection as never)
     // per-user channel: lets authentication cut a user's connections off (deactivation, password change)
-    if (result?.user?.id !== undefined) app.channel(`users/${String(result.user.id)}`).join(connection as never)
+    if (result?.user?.id !== undefined)
+      app.channel(`users/${String(result.user.id)}`).join(connection as never)
   })
   app.on('logout', (_result: unknown, { connection }: { connection?: unknown }) => {
     if (!connection) return

@@ -27,14 +27,30 @@ export function systemRouteTable(app: PlumeApp): SystemRoute[] {
   const table: SystemRoute[] = [
     {
       path: '/health',
-      docs: { summary: 'Liveness', public: true, result: { type: 'object', properties: { status: { const: 'ok' }, uptime: { type: 'integer' } } } },
+      docs: {
+        summary: 'Liveness',
+        public: true,
+        result: { type: 'object', properties: { status: { const: 'ok' }, uptime: { type: 'integer' } } },
+      },
       handle(ctx) {
         ctx.body = { status: 'ok', uptime: Math.round(process.uptime()) }
       },
     },
     {
       path: '/ready',
-      docs: { summary: 'Readiness: migrations applied and the database reachable (503 otherwise)', public: true, result: { type: 'object', properties: { status: { enum: ['ready', 'not ready'] }, database: { enum: ['ok', 'unreachable'] }, migrations: { enum: ['applied', 'pending'] } } }, errors: { 503: 'Not ready' } },
+      docs: {
+        summary: 'Readiness: migrations applied and the database reachable (503 otherwise)',
+        public: true,
+        result: {
+          type: 'object',
+          properties: {
+            status: { enum: ['ready', 'not ready'] },
+            database: { enum: ['ok', 'unreachable'] },
+            migrations: { enum: ['applied', 'pending'] },
+          },
+        },
+        errors: { 503: 'Not ready' },
+      },
       async handle(ctx) {
         let ok = app.get('ready') === true
         let database = 'ok'
@@ -45,7 +61,11 @@ export function systemRouteTable(app: PlumeApp): SystemRoute[] {
           database = 'unreachable'
         }
         ctx.status = ok ? 200 : 503
-        ctx.body = { status: ok ? 'ready' : 'not ready', database, migrations: app.get('ready') ? 'applied' : 'pending' }
+        ctx.body = {
+          status: ok ? 'ready' : 'not ready',
+          database,
+          migrations: app.get('ready') ? 'applied' : 'pending',
+        }
       },
     },
     {

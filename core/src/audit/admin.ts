@@ -7,7 +7,8 @@ import { recordAuditEvent } from './record.js'
 
 type Plain = Record<string, unknown>
 
-const plain = (v: unknown): v is Plain => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
+const plain = (v: unknown): v is Plain =>
+  !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
 
 /** Secret-looking keys masked at every depth (a webhook action's `secret` inside a rule definition). */
 function maskDeep(value: unknown, depth = 0): unknown {
@@ -19,16 +20,23 @@ function maskDeep(value: unknown, depth = 0): unknown {
   return masked
 }
 
-const same = (a: unknown, b: unknown) => canonicalJson(jsonSafe(a ?? null)) === canonicalJson(jsonSafe(b ?? null))
+const same = (a: unknown, b: unknown) =>
+  canonicalJson(jsonSafe(a ?? null)) === canonicalJson(jsonSafe(b ?? null))
 
 /** `{ key: { before?, after? } }` of the keys that differ (absent `before`: created; absent `after`: removed). */
-function diff(before: Plain | undefined, after: Plain | undefined): Record<string, { before?: unknown; after?: unknown }> {
+function diff(
+  before: Plain | undefined,
+  after: Plain | undefined,
+): Record<string, { before?: unknown; after?: unknown }> {
   const out: Record<string, { before?: unknown; after?: unknown }> = {}
   for (const key of new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])) {
     const b = before?.[key]
     const a = after?.[key]
     if (before && after && same(b, a)) continue
-    out[key] = { ...(before && b !== undefined ? { before: maskDeep(b) } : {}), ...(after && a !== undefined ? { after: maskDeep(a) } : {}) }
+    out[key] = {
+      ...(before && b !== undefined ? { before: maskDeep(b) } : {}),
+      ...(after && a !== undefined ? { after: maskDeep(a) } : {}),
+    }
   }
   return out
 }
@@ -52,8 +60,22 @@ export interface AdminChange {
  * depth). With `trx` it commits or rolls back with the change.
  * @example await auditAdminChange(app, { action: 'patch', entity: 'permissionRule', recordId: 7, before, after, params }, trx)
  */
-export async function auditAdminChange(app: PlumeApp, change: AdminChange, trx?: Knex.Transaction): Promise<void> {
-  await recordAuditEvent(app, { action: change.action, entity: change.entity, recordId: change.recordId, changes: diff(change.before, change.after), ...(change.params ? { params: change.params } : {}) }, trx)
+export async function auditAdminChange(
+  app: PlumeApp,
+  change: AdminChange,
+  trx?: Knex.Transaction,
+): Promise<void> {
+  await recordAuditEvent(
+    app,
+    {
+      action: change.action,
+      entity: change.entity,
+      recordId: change.recordId,
+      changes: diff(change.before, change.after),
+      ...(change.params ? { params: change.params } : {}),
+    },
+    trx,
+  )
 }
 
 interface RuleRow {
@@ -67,15 +89,42 @@ interface RuleRow {
 
 /** The audited view of a stored rule (`plume_rules`): its name, kind, state, version and definition. */
 const ruleState = (r: RuleRow | undefined): Plain | undefined =>
-  r && { name: r.name, ...(r.kind ? { kind: r.kind } : {}), enabled: r.enabled, version: r.version, definition: typeof r.definition === 'string' ? (JSON.parse(r.definition) as unknown) : r.definition }
+  r && {
+    name: r.name,
+    ...(r.kind ? { kind: r.kind } : {}),
+    enabled: r.enabled,
+    version: r.version,
+    definition: typeof r.definition === 'string' ? (JSON.parse(r.definition) as unknown) : r.definition,
+  }
 
 /**
  * Audits a change of a stored rule, in the change's transaction.
  * @example await auditRuleChange(app, trx, { action: 'create', entity: 'alertRule', after: row, params })
  */
-export async function auditRuleChange(app: PlumeApp, trx: Knex.Transaction, c: { action: string; entity: 'permissionRule' | 'alertRule'; before?: RuleRow; after?: RuleRow; params?: Params }): Promise<void> {
+export async function auditRuleChange(
+  app: PlumeApp,
+  trx: Knex.Transaction,
+  c: {
+    action: string
+    entity: 'permissionRule' | 'alertRule'
+    before?: RuleRow
+    after?: RuleRow
+    params?: Params
+  },
+): Promise<void> {
   const id = (c.after ?? c.before)!.id
   const before = ruleState(c.before)
   const after = ruleState(c.after)
-  await auditAdminChange(app, { action: c.action, entity: c.entity, recordId: id, ...(before ? { before } : {}), ...(after ? { after } : {}), ...(c.params ? { params: c.params } : {}) }, trx)
+  await auditAdminChange(
+    app,
+    {
+      action: c.action,
+      entity: c.entity,
+      recordId: id,
+      ...(before ? { before } : {}),
+      ...(after ? { after } : {}),
+      ...(c.params ? { params: c.params } : {}),
+    },
+    trx,
+  )
 }

@@ -55,7 +55,10 @@ export const contentText = (c: AuditContent): string =>
  * `sha256(prev_hash + canonical JSON of the content)`, hex.
  * @example rowHash(GENESIS_HASH, content)
  */
-export const rowHash = (prevHash: string, content: AuditContent): string => createHash('sha256').update(prevHash + contentText(content), 'utf8').digest('hex')
+export const rowHash = (prevHash: string, content: AuditContent): string =>
+  createHash('sha256')
+    .update(prevHash + contentText(content), 'utf8')
+    .digest('hex')
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
@@ -65,6 +68,9 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  */
 export function jsonSafe(value: unknown): unknown {
   if (value === undefined) return null
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'string' ? v.replace(LONE_SURROGATE, '\uFFFD') : v)) ?? 'null') as unknown
+  return JSON.parse(
+    JSON.stringify(value, (_k, v: unknown) =>
+      typeof v === 'string' ? v.replace(LONE_SURROGATE, '\uFFFD') : v,
+    ) ?? 'null',
+  ) as unknown
 }
-

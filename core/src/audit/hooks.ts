@@ -18,15 +18,27 @@ interface QueryError {
   message: string
 }
 
-function findEncrypted(query: unknown, fields: ReadonlySet<string>, base: string, out: QueryError[], depth = 0): void {
+function findEncrypted(
+  query: unknown,
+  fields: ReadonlySet<string>,
+  base: string,
+  out: QueryError[],
+  depth = 0,
+): void {
   if (!query || typeof query !== 'object' || depth > 5) return
   for (const [key, value] of Object.entries(query as Record<string, unknown>)) {
     const path = `${base}/${key}`
     if (key === '$or' || key === '$and') {
-      const items = Array.isArray(value) ? value : value && typeof value === 'object' ? Object.values(value) : []
+      const items = Array.isArray(value)
+        ? value
+        : value && typeof value === 'object'
+          ? Object.values(value)
+          : []
       items.forEach((item, i) => findEncrypted(item, fields, `${path}/${i}`, out, depth + 1))
     } else if (key === '$sort' && value && typeof value === 'object') {
-      for (const name of Object.keys(value)) if (fields.has(name)) out.push({ path: `${path}/${name}`, message: 'is encrypted and cannot be sorted on' })
+      for (const name of Object.keys(value))
+        if (fields.has(name))
+          out.push({ path: `${path}/${name}`, message: 'is encrypted and cannot be sorted on' })
     } else if (fields.has(key)) out.push({ path, message: 'is encrypted and cannot be filtered on' })
   }
 }
@@ -41,11 +53,20 @@ export const protectEncrypted = (app: PlumeApp, fields: readonly string[]) => {
   return async (context: HookContext, next: NextFunction) => {
     const errors: QueryError[] = []
     findEncrypted(context.params.query, set, '', errors)
-    if (errors.length) throw new BadRequest(`Invalid query: ${errors[0]!.path.slice(1)} ${errors[0]!.message}`, { errors })
+    if (errors.length)
+      throw new BadRequest(`Invalid query: ${errors[0]!.path.slice(1)} ${errors[0]!.message}`, { errors })
     await next()
-    if (!context.params.provider || mayReveal((context.params.user as { roles?: unknown } | undefined)?.roles, revealRoles(app))) return
+    if (
+      !context.params.provider ||
+      mayReveal((context.params.user as { roles?: unknown } | undefined)?.roles, revealRoles(app))
+    )
+      return
     const result = context.result as unknown
-    const rows = Array.isArray(result) ? result : result && typeof result === 'object' && Array.isArray((result as { data?: unknown }).data) ? (result as { data: unknown[] }).data : [result]
+    const rows = Array.isArray(result)
+      ? result
+      : result && typeof result === 'object' && Array.isArray((result as { data?: unknown }).data)
+        ? (result as { data: unknown[] }).data
+        : [result]
     // a write's result is also its realtime event: the clear values stay with it for per-recipient masking
     const mask = WRITES.has(context.method) ? maskRowKeepingClear : maskRow
     for (const row of rows) mask(row, fields)
@@ -67,11 +88,22 @@ declare module '../service/entity-service.js' {
  * The stored row before a change, locked (`FOR UPDATE`) and decoded like the service's results:
  * the caller's locked row when it hands one over (`params.before`), read otherwise.
  */
-async function rowBefore(trx: Knex.Transaction, entity: EntityDefinition, columns: string[], key: number, params: EntityParams, decode?: (row: Row) => Row): Promise<Row | undefined> {
-  const given = !params.provider && params.before && Number(params.before.id) === key ? params.before : undefined
-  const row = given ? Object.fromEntries(columns.map((c) => [c, given[c]])) : ((await trx(entity.table).select(columns).where('id', key).forUpdate().first()) as Row | undefined)
+async function rowBefore(
+  trx: Knex.Transaction,
+  entity: EntityDefinition,
+  columns: string[],
+  key: number,
+  params: EntityParams,
+  decode?: (row: Row) => Row,
+): Promise<Row | undefined> {
+  const given =
+    !params.provider && params.before && Number(params.before.id) === key ? params.before : undefined
+  const row = given
+    ? Object.fromEntries(columns.map((c) => [c, given[c]]))
+    : ((await trx(entity.table).select(columns).where('id', key).forUpdate().first()) as Row | undefined)
   if (!row) return undefined
-  for (const c of columns) if (entity.fields[c]?.type === 'number' && typeof row[c] === 'string') row[c] = Number(row[c])
+  for (const c of columns)
+    if (entity.fields[c]?.type === 'number' && typeof row[c] === 'string') row[c] = Number(row[c])
   return decode ? decode(row) : row
 }
 
@@ -92,17 +124,23 @@ export const auditTrail = (app: PlumeApp, entity: EntityDefinition, encrypted: r
     if (params.provider && !params.requestId) params.requestId = randomUUID()
     const text = context.id === null || context.id === undefined ? '' : String(context.id)
     const key = context.method !== 'create' && ID.test(text) ? Number(text) : undefined
-    const before = key === undefined ? undefined : await rowBefore(trx, entity, columns, key, params, codec?.decode)
-    await auditScope(trx, requestInfo(params), () => next(), () => {
-      const result = context.result as Row | undefined
-      const after = context.method === 'remove' ? undefined : result
-      return {
-        action: context.method,
-        entity: entity.name,
-        recordId: key ?? (result?.id as number | undefined) ?? null,
-        changes: fieldChanges(entity, masker, before, after, context.data as Row | undefined),
-        params,
-      }
-    })
+    const before =
+      key === undefined ? undefined : await rowBefore(trx, entity, columns, key, params, codec?.decode)
+    await auditScope(
+      trx,
+      requestInfo(params),
+      () => next(),
+      () => {
+        const result = context.result as Row | undefined
+        const after = context.method === 'remove' ? undefined : result
+        return {
+          action: context.method,
+          entity: entity.name,
+          recordId: key ?? (result?.id as number | undefined) ?? null,
+          changes: fieldChanges(entity, masker, before, after, context.data as Row | undefined),
+          params,
+        }
+      },
+    )
   }
 }

@@ -22,7 +22,15 @@ export type { ChainReport, TamperReason } from './verify.js'
 export { AuditService, DEFAULT_AUDIT_ROLES } from './service.js'
 export type { AuditRecord } from './service.js'
 export { canonicalJson, rowHash, GENESIS_HASH } from './canonical.js'
-export { AUDIT_TABLE, AUDIT_HEAD_TABLE, AUDIT_PENDING_TABLE, AUDIT_TRIGGER, AUDIT_SEAL_TRIGGER, AUDIT_LOCK_KEY, ensureAuditSchema } from './schema.js'
+export {
+  AUDIT_TABLE,
+  AUDIT_HEAD_TABLE,
+  AUDIT_PENDING_TABLE,
+  AUDIT_TRIGGER,
+  AUDIT_SEAL_TRIGGER,
+  AUDIT_LOCK_KEY,
+  ensureAuditSchema,
+} from './schema.js'
 export { SECRET, fieldChanges } from './mask.js'
 export { auditState, revealRoles } from './state.js'
 export type { AuditState } from './state.js'
@@ -42,7 +50,12 @@ export async function setupAudit(app: PlumeApp): Promise<void> {
   const ring = await loadKeyRing(knex, configured, (msg) => {
     if (anyEncrypted) app.get('logger').warn(msg)
   })
-  const state: AuditState = { masker, ring, encryptedFields: new Map(), revealRoles: parseRoles(app.get('revealRoles')?.join(',')) }
+  const state: AuditState = {
+    masker,
+    ring,
+    encryptedFields: new Map(),
+    revealRoles: parseRoles(app.get('revealRoles')?.join(',')),
+  }
   app.set('audit', state)
   installRequestContext(app)
   mountAuditServices(app)
@@ -53,7 +66,10 @@ export async function setupAudit(app: PlumeApp): Promise<void> {
  * (query refusal, masking for roles without reveal) outside, the audit trail inside. Also gives
  * the service its encryption codec. `all` is the chain for writes, `reads` for find and get.
  */
-export function auditHooks(app: PlumeApp, entity: EntityDefinition): { all: AroundHook[]; reads: AroundHook[] } {
+export function auditHooks(
+  app: PlumeApp,
+  entity: EntityDefinition,
+): { all: AroundHook[]; reads: AroundHook[] } {
   const state = auditState(app)
   const encrypted = encryptedFields(entity)
   if (!encrypted.length) return { all: [auditTrail(app, entity, encrypted)], reads: [] }

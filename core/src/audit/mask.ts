@@ -12,7 +12,8 @@ const SECRET_KEY = /(password|secret|token)$|^(api)?key$|^authorization$/i
 /** Copy of an object with secret-looking keys (`password`, `token`, `apiKey` …) masked, one level deep. */
 export function maskSecrets(obj: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(obj)) out[k] = SECRET_KEY.test(k) && v !== null && v !== undefined ? SECRET : v
+  for (const [k, v] of Object.entries(obj))
+    out[k] = SECRET_KEY.test(k) && v !== null && v !== undefined ? SECRET : v
   return out
 }
 
@@ -39,7 +40,10 @@ export async function loadAuditMasker(knex: Knex): Promise<AuditMasker> {
   await knex.raw('create table if not exists plume_settings (key text primary key, value text not null)')
   let row = (await knex('plume_settings').where({ key: MASK_KEY }).first()) as { value: string } | undefined
   if (!row) {
-    await knex('plume_settings').insert({ key: MASK_KEY, value: randomBytes(32).toString('base64') }).onConflict('key').ignore()
+    await knex('plume_settings')
+      .insert({ key: MASK_KEY, value: randomBytes(32).toString('base64') })
+      .onConflict('key')
+      .ignore()
     row = (await knex('plume_settings').where({ key: MASK_KEY }).first()) as { value: string }
   }
   return new AuditMasker(Buffer.from(row.value, 'base64'))
@@ -48,25 +52,34 @@ export async function loadAuditMasker(knex: Knex): Promise<AuditMasker> {
 export type FieldChange = { before?: unknown; after?: unknown }
 export type Changes = Record<string, FieldChange>
 
-const same = (a: unknown, b: unknown) => canonicalJson(jsonSafe(a ?? null)) === canonicalJson(jsonSafe(b ?? null))
+const same = (a: unknown, b: unknown) =>
+  canonicalJson(jsonSafe(a ?? null)) === canonicalJson(jsonSafe(b ?? null))
 
 /**
  * The changed fields of one write, sensitive values masked. `before` is absent on create,
  * `after` on remove; server-managed fields (id, timestamps, version) are left out.
  * @example fieldChanges(customer, masker, { name: 'A' }, { name: 'B' }, { name: 'B' }) // { name: { before: 'A', after: 'B' } }
  */
-export function fieldChanges(entity: EntityDefinition, masker: AuditMasker, before: Row | undefined, after: Row | undefined, written: Row | undefined): Changes {
+export function fieldChanges(
+  entity: EntityDefinition,
+  masker: AuditMasker,
+  before: Row | undefined,
+  after: Row | undefined,
+  written: Row | undefined,
+): Changes {
   const changes: Changes = {}
   for (const name of entity.fieldOrder) {
     const f = entity.fields[name]
     if (!f || f.serverManaged) continue
     if (f.writeOnly) {
-      if (written && written[name] !== undefined) changes[name] = before ? { before: SECRET, after: SECRET } : { after: SECRET }
+      if (written && written[name] !== undefined)
+        changes[name] = before ? { before: SECRET, after: SECRET } : { after: SECRET }
       continue
     }
     const show = (v: unknown) => (f.sensitive ? masker.mark(v) : (v ?? null))
     if (!before) {
-      if (after && after[name] !== null && after[name] !== undefined) changes[name] = { after: show(after[name]) }
+      if (after && after[name] !== null && after[name] !== undefined)
+        changes[name] = { after: show(after[name]) }
     } else if (!after) {
       if (before[name] !== null && before[name] !== undefined) changes[name] = { before: show(before[name]) }
     } else if (name in after && !same(before[name], after[name])) {

@@ -54,7 +54,8 @@ interface Batch {
   request: RequestInfo
 }
 
-const text = (v: unknown, max = 500): string | null => (v === null || v === undefined || v === '' ? null : String(v).slice(0, max))
+const text = (v: unknown, max = 500): string | null =>
+  v === null || v === undefined || v === '' ? null : String(v).slice(0, max)
 
 /**
  * Actor, via, ip and request id of a call.
@@ -68,7 +69,8 @@ export function requestInfo(params: Params | undefined): RequestInfo {
   const via: AuditVia = apiKey ? 'api-key' : p.provider === 'rest' ? 'rest' : p.provider ? 'socket' : 'system'
   return {
     actorId: text(user?.id, 64),
-    actor: text(user?.email, 254) ?? (apiKeyId !== undefined ? `api-key:${String(apiKeyId).slice(0, 64)}` : null),
+    actor:
+      text(user?.email, 254) ?? (apiKeyId !== undefined ? `api-key:${String(apiKeyId).slice(0, 64)}` : null),
     via,
     ip: text(p.ip, 64),
     requestId: text(p.requestId, 128),
@@ -84,7 +86,13 @@ function toEntry(event: AuditEvent, outer?: RequestInfo): Entry {
   // an internal call inside an audited request acts for that request's caller
   const req = outer && isInternal(event.params) ? outer : own
   const at = event.at === undefined ? new Date() : new Date(event.at)
-  const details = event.details || event.apiKeyId !== undefined ? maskSecrets({ ...event.details, ...(event.apiKeyId !== undefined ? { apiKeyId: event.apiKeyId } : {}) }) : undefined
+  const details =
+    event.details || event.apiKeyId !== undefined
+      ? maskSecrets({
+          ...event.details,
+          ...(event.apiKeyId !== undefined ? { apiKeyId: event.apiKeyId } : {}),
+        })
+      : undefined
   const changes = event.changes !== undefined ? event.changes : details
   const content: AuditContent = {
     at: (Number.isNaN(at.getTime()) ? new Date() : at).toISOString(),
@@ -103,7 +111,8 @@ function toEntry(event: AuditEvent, outer?: RequestInfo): Entry {
 
 async function append(db: Knex | Knex.Transaction, entries: Array<Entry | null>): Promise<void> {
   const list = entries.filter((e): e is Entry => e !== null)
-  if (list.length) await prepared(db, db.raw('select plume_audit_append(?::jsonb)', [JSON.stringify(list)]), 'audit_append')
+  if (list.length)
+    await prepared(db, db.raw('select plume_audit_append(?::jsonb)', [JSON.stringify(list)]), 'audit_append')
 }
 
 const batches = new WeakMap<Knex.Transaction, Batch>()
@@ -116,7 +125,12 @@ const batches = new WeakMap<Knex.Transaction, Batch>()
  * the outer batch.
  * @example await auditScope(trx, requestInfo(params), () => handler(), (result) => ({ action: 'submit', entity: 'order', recordId: id }))
  */
-export async function auditScope<T>(trx: Knex.Transaction, request: RequestInfo, work: () => Promise<T>, own: (result: T) => AuditEvent | null): Promise<T> {
+export async function auditScope<T>(
+  trx: Knex.Transaction,
+  request: RequestInfo,
+  work: () => Promise<T>,
+  own: (result: T) => AuditEvent | null,
+): Promise<T> {
   const outer = batches.get(trx)
   const batch = outer ?? { entries: [], request }
   if (!outer) batches.set(trx, batch)
@@ -138,7 +152,11 @@ export async function auditScope<T>(trx: Knex.Transaction, request: RequestInfo,
  * it); without, it is written at once in its own transaction.
  * @example await recordAuditEvent(app, { action: 'permission.denied', entity: 'order', recordId: 7, params }, trx)
  */
-export async function recordAuditEvent(app: PlumeApp, event: AuditEvent, trx?: Knex.Transaction): Promise<void> {
+export async function recordAuditEvent(
+  app: PlumeApp,
+  event: AuditEvent,
+  trx?: Knex.Transaction,
+): Promise<void> {
   const batch = trx ? batches.get(trx) : undefined
   const entry = toEntry(event, batch?.request)
   if (batch) batch.entries.push(entry)

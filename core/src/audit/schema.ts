@@ -14,7 +14,8 @@ export const AUDIT_SEAL_TRIGGER = 'plume_audit_seal_at_commit'
 export const AUDIT_LOCK_KEY = 7205113002
 const SETUP_LOCK_KEY = 7205113003
 
-const TABLES = [`
+const TABLES = [
+  `
 create table if not exists ${AUDIT_TABLE} (
   id bigserial primary key,
   at timestamptz not null,
@@ -112,12 +113,22 @@ export async function ensureAuditSchema(knex: Knex): Promise<void> {
     // an older install's append took the lock itself: replace it only after the seal exists
     await trx.raw(SEAL)
     await trx.raw(APPEND)
-    const has = async (name: string, table: string) => ((await trx.raw('select 1 from pg_trigger where tgname = ? and tgrelid = ?::regclass', [name, table])) as { rows: unknown[] }).rows.length > 0
+    const has = async (name: string, table: string) =>
+      (
+        (await trx.raw('select 1 from pg_trigger where tgname = ? and tgrelid = ?::regclass', [
+          name,
+          table,
+        ])) as { rows: unknown[] }
+      ).rows.length > 0
     if (!(await has(AUDIT_TRIGGER, AUDIT_TABLE))) {
-      await trx.raw(`create trigger ${AUDIT_TRIGGER} before update or delete or truncate on ${AUDIT_TABLE} for each statement execute function plume_audit_refuse_change()`)
+      await trx.raw(
+        `create trigger ${AUDIT_TRIGGER} before update or delete or truncate on ${AUDIT_TABLE} for each statement execute function plume_audit_refuse_change()`,
+      )
     }
     if (!(await has(AUDIT_SEAL_TRIGGER, AUDIT_PENDING_TABLE))) {
-      await trx.raw(`create constraint trigger ${AUDIT_SEAL_TRIGGER} after insert on ${AUDIT_PENDING_TABLE} deferrable initially deferred for each row execute function plume_audit_seal()`)
+      await trx.raw(
+        `create constraint trigger ${AUDIT_SEAL_TRIGGER} after insert on ${AUDIT_PENDING_TABLE} deferrable initially deferred for each row execute function plume_audit_seal()`,
+      )
     }
   })
 }

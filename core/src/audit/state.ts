@@ -25,4 +25,9 @@ export function revealRoles(app: PlumeApp): readonly string[] {
 }
 
 export const parseRoles = (text: string | undefined): readonly string[] =>
-  text && text.trim() ? text.split(',').map((s) => s.trim()).filter(Boolean) : DEFAULT_REVEAL_ROLES
+  text && text.trim()
+    ? text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : DEFAULT_REVEAL_ROLES

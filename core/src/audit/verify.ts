@@ -55,7 +55,11 @@ const BATCH = 2000
 async function* rowsOf(trx: Knex.Transaction): AsyncGenerator<StoredRow> {
   let after: string | number = -1
   for (;;) {
-    const rows = (await trx(AUDIT_TABLE).select('*').where('id', '>', after).orderBy('id').limit(BATCH)) as StoredRow[]
+    const rows = (await trx(AUDIT_TABLE)
+      .select('*')
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(BATCH)) as StoredRow[]
     for (const r of rows) yield r
     if (rows.length < BATCH) return
     after = rows[rows.length - 1]!.id
@@ -69,13 +73,18 @@ async function* rowsOf(trx: Knex.Transaction): AsyncGenerator<StoredRow> {
 export async function verifyAuditChain(knex: Knex): Promise<ChainReport> {
   return knex.transaction(async (trx) => {
     await trx.raw('set transaction isolation level repeatable read')
-    const head = (await trx(AUDIT_HEAD_TABLE).where('id', 1).first()) as { last_id: string | number; last_hash: string } | undefined
+    const head = (await trx(AUDIT_HEAD_TABLE).where('id', 1).first()) as
+      { last_id: string | number; last_hash: string } | undefined
     const headId = head ? Number(head.last_id) : 0
     let expected = GENESIS_HASH
     let prevId = 0
     let checked = 0
     let current: StoredRow | undefined
-    const bad = (id: number, reason: TamperReason, message: string): ChainReport => ({ ok: false, checked, firstBad: { id, reason, message } })
+    const bad = (id: number, reason: TamperReason, message: string): ChainReport => ({
+      ok: false,
+      checked,
+      firstBad: { id, reason, message },
+    })
     const it = rowsOf(trx)
     let next = (await it.next()).value as StoredRow | undefined
     while ((current = next)) {
@@ -85,7 +94,8 @@ export async function verifyAuditChain(knex: Knex): Promise<ChainReport> {
       const selfOk = rowHash(current.prev_hash, contentOf(current)) === current.hash
       const linkOk = current.prev_hash === expected
       // the chain goes on from the row before as if this one were not there, or it lies past the head
-      if ((next && next.prev_hash === expected) || (head && id > headId)) return bad(id, 'inserted', `audit row ${id} was not written by Plume`)
+      if ((next && next.prev_hash === expected) || (head && id > headId))
+        return bad(id, 'inserted', `audit row ${id} was not written by Plume`)
       if (selfOk && linkOk) {
         expected = current.hash
         prevId = id

@@ -22,7 +22,11 @@ export const hashApiKey = hashToken
  * and long, so a slow password hash would add nothing but latency on every request.
  * @example const { key, prefix, hash } = generateApiKey()
  */
-export function generateApiKey(kind: ApiKeyKind | 'session' = 'api'): { key: string; prefix: string; hash: string } {
+export function generateApiKey(kind: ApiKeyKind | 'session' = 'api'): {
+  key: string
+  prefix: string
+  hash: string
+} {
   return mintToken(kind === 'session' ? 'pes' : LABELS[kind])
 }
 
@@ -79,32 +83,62 @@ export class ApiKeyAuthenticator {
     const m = KEY.exec(key.trim())
     if (!m) throw new NotAuthenticated('Invalid API key')
     const hash = hashApiKey(key.trim())
-    const row = await this.cache.get(hash, async () =>
-      (await this.knex(this.entity.table)
-        .select('id', 'keyHash', 'roles', 'partnerId', 'allowedOrigins', 'expiresAt', 'revokedAt', 'revoked', 'createdById', 'kind')
-        .where({ prefix: m[2] })
-        .first()) as KeyRow | undefined,
+    const row = await this.cache.get(
+      hash,
+      async () =>
+        (await this.knex(this.entity.table)
+          .select(
+            'id',
+            'keyHash',
+            'roles',
+            'partnerId',
+            'allowedOrigins',
+            'expiresAt',
+            'revokedAt',
+            'revoked',
+            'createdById',
+            'kind',
+          )
+          .where({ prefix: m[2] })
+          .first()) as KeyRow | undefined,
     )
     if (!row || !sameHash(row.keyHash, hash)) {
       throw new NotAuthenticated('Invalid API key')
     }
     // the label is part of the hashed key; a key used under another kind's label never matches
-    if ((row.kind ?? 'api') !== Object.keys(LABELS).find((k) => LABELS[k as ApiKeyKind] === m[1])) throw new NotAuthenticated('Invalid API key')
-    if (row.revokedAt || row.revoked || this.runtime.revocations.has('apiKey', String(row.id))) throw new NotAuthenticated('API key revoked')
-    if (row.expiresAt && new Date(row.expiresAt).getTime() <= Date.now()) throw new NotAuthenticated('API key expired')
-    const allowed = Array.isArray(row.allowedOrigins) ? row.allowedOrigins.filter((o): o is string => typeof o === 'string') : []
+    if ((row.kind ?? 'api') !== Object.keys(LABELS).find((k) => LABELS[k as ApiKeyKind] === m[1]))
+      throw new NotAuthenticated('Invalid API key')
+    if (row.revokedAt || row.revoked || this.runtime.revocations.has('apiKey', String(row.id)))
+      throw new NotAuthenticated('API key revoked')
+    if (row.expiresAt && new Date(row.expiresAt).getTime() <= Date.now())
+      throw new NotAuthenticated('API key expired')
+    const allowed = Array.isArray(row.allowedOrigins)
+      ? row.allowedOrigins.filter((o): o is string => typeof o === 'string')
+      : []
     // a secret key's origins are those its embed sessions may serve; a publishable key without any serves none
     const checked = row.kind !== 'secret' && (allowed.length > 0 || row.kind === 'publishable')
     if (checked && (!origin || !allowed.map(normalizeOrigin).includes(normalizeOrigin(origin)))) {
       throw new Forbidden('Origin not allowed for this API key')
     }
     // a browser always sends Origin on a cross-site call: a secret key there has leaked
-    if (row.kind === 'secret' && origin) throw new Forbidden('Secret keys (sk_) are for servers; use a publishable key (pk_) or an embed session in a web page')
+    if (row.kind === 'secret' && origin)
+      throw new Forbidden(
+        'Secret keys (sk_) are for servers; use a publishable key (pk_) or an embed session in a web page',
+      )
     await this.touch(row)
     const roles = Array.isArray(row.roles) ? row.roles.filter((r): r is string => typeof r === 'string') : []
-    const principal: ApiKeyPrincipal = { id: row.createdById ?? null, apiKeyId: row.id, roles, partnerId: row.partnerId ?? null }
+    const principal: ApiKeyPrincipal = {
+      id: row.createdById ?? null,
+      apiKeyId: row.id,
+      roles,
+      partnerId: row.partnerId ?? null,
+    }
     // a publishable key acts as the narrowest partner role, limited further to the public scopes
-    if (row.kind === 'publishable') Object.assign(principal, { roles: ['partner_user'], embed: { kind: 'publishable', scopes: [...PUBLISHABLE_SCOPES], customerId: null } })
+    if (row.kind === 'publishable')
+      Object.assign(principal, {
+        roles: ['partner_user'],
+        embed: { kind: 'publishable', scopes: [...PUBLISHABLE_SCOPES], customerId: null },
+      })
     if (row.kind === 'secret') principal.secretKey = true
     return principal
   }
@@ -117,10 +151,13 @@ export class ApiKeyAuthenticator {
     this.touched.set(row.id, Date.now())
     const updated = (await this.knex(this.entity.table)
       .where({ id: row.id })
-      .andWhere((q) => q.whereNull('lastUsedAt').orWhereRaw(`?? < now() - ? * interval '1 second'`, ['lastUsedAt', every]))
+      .andWhere((q) =>
+        q.whereNull('lastUsedAt').orWhereRaw(`?? < now() - ? * interval '1 second'`, ['lastUsedAt', every]),
+      )
       .update({ lastUsedAt: this.knex.fn.now() })
       .returning('id')) as unknown[]
-    if (updated.length) await this.runtime.audit({ action: 'auth.api_key_used', actorId: row.createdById, apiKeyId: row.id })
+    if (updated.length)
+      await this.runtime.audit({ action: 'auth.api_key_used', actorId: row.createdById, apiKeyId: row.id })
   }
 }
 

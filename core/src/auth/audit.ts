@@ -37,7 +37,11 @@ export interface AuthAuditEvent {
  */
 export async function auditAuth(app: PlumeApp, event: AuthAuditEvent, trx?: Knex.Transaction): Promise<void> {
   const { email, ...rest } = event
-  const entry = { entity: 'authentication', ...rest, ...(email !== undefined ? { email: email.slice(0, 254) } : {}) }
+  const entry = {
+    entity: 'authentication',
+    ...rest,
+    ...(email !== undefined ? { email: email.slice(0, 254) } : {}),
+  }
   if (trx) return recordAuditEvent(app, entry, trx)
   try {
     await recordAuditEvent(app, entry)

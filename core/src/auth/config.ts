@@ -33,7 +33,8 @@ export function parseDuration(value: string | number): number {
   if (typeof value === 'number' && Number.isFinite(value) && value > 0) return Math.floor(value)
   const m = /^\s*(\d+)\s*([smhd]?)\s*$/.exec(String(value))
   const n = m ? Number(m[1]) * (UNITS[m[2] || 's'] ?? 1) : NaN
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`Invalid duration "${String(value)}" (use e.g. 900, 15m, 1h, 30d)`)
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`Invalid duration "${String(value)}" (use e.g. 900, 15m, 1h, 30d)`)
   return n
 }
 

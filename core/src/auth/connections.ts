@@ -12,7 +12,12 @@ export const userChannel = (userId: number | string) => `users/${userId}`
 
 const claimsOf = (token: string | undefined): { iat?: unknown; iatMs?: unknown; fam?: unknown } => {
   try {
-    return token ? (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>) : {}
+    return token
+      ? (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
+          string,
+          unknown
+        >)
+      : {}
   } catch {
     return {}
   }
@@ -25,7 +30,11 @@ const claimsOf = (token: string | undefined): { iat?: unknown; iatMs?: unknown; 
  * `issuedBeforeMs`, so a session opened after the change stays.
  * @example dropConnections(app, 7, { issuedBeforeMs: Date.now() })
  */
-export function dropConnections(app: PlumeApp, userId: number, which: { token?: string; family?: string; issuedBeforeMs?: number } = {}): number {
+export function dropConnections(
+  app: PlumeApp,
+  userId: number,
+  which: { token?: string; family?: string; issuedBeforeMs?: number } = {},
+): number {
   if (typeof app.channel !== 'function') return 0
   const channel = app.channel(userChannel(userId))
   let dropped = 0

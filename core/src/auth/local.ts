@@ -1,5 +1,9 @@
 import { NotAuthenticated } from '@feathersjs/errors'
-import { AuthenticationBaseStrategy, type AuthenticationRequest, type AuthenticationResult } from '@feathersjs/authentication'
+import {
+  AuthenticationBaseStrategy,
+  type AuthenticationRequest,
+  type AuthenticationResult,
+} from '@feathersjs/authentication'
 import type { Params } from '@feathersjs/feathers'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { PlumeApp } from '../kernel/types.js'
@@ -34,19 +38,36 @@ export class PlumeLocalStrategy extends AuthenticationBaseStrategy {
     try {
       await rt.throttle.assertOpen(keys)
     } catch (err) {
-      await rt.audit({ action: 'auth.login_locked', email: typeof email === 'string' ? email : undefined, ip, params })
+      await rt.audit({
+        action: 'auth.login_locked',
+        email: typeof email === 'string' ? email : undefined,
+        ip,
+        params,
+      })
       throw err
     }
     const knex = app.get('db').knex
     const row =
       typeof email === 'string' && email
-        ? ((await knex('users').select('id', 'password', 'active').whereRaw('lower(??) = lower(?)', ['email', email]).first()) as UserRow | undefined)
+        ? ((await knex('users')
+            .select('id', 'password', 'active')
+            .whereRaw('lower(??) = lower(?)', ['email', email])
+            .first()) as UserRow | undefined)
         : undefined
     const pw = typeof password === 'string' ? password : ''
-    const ok = row && row.active !== false && row.password && pw ? await verifyPassword(pw, row.password) : await verifyDummy(pw)
+    const ok =
+      row && row.active !== false && row.password && pw
+        ? await verifyPassword(pw, row.password)
+        : await verifyDummy(pw)
     if (!ok || !row) {
       const failures = await rt.throttle.failed(keys)
-      await rt.audit({ action: 'auth.login_failed', actorId: row?.id ?? null, email: typeof email === 'string' ? email : undefined, ip, params })
+      await rt.audit({
+        action: 'auth.login_failed',
+        actorId: row?.id ?? null,
+        email: typeof email === 'string' ? email : undefined,
+        ip,
+        params,
+      })
       await sleep(rt.throttle.delayFor(failures))
       throw new NotAuthenticated('Invalid login')
     }

@@ -12,7 +12,12 @@ const KIND = Symbol('passwordWrite')
 /** What a password write is: the caller's own change, or someone else's reset of it. */
 export type PasswordWrite = 'own' | 'reset'
 
-type GuardParams = Record<PropertyKey, unknown> & { provider?: string; user?: { id?: unknown }; ip?: unknown; [KIND]?: PasswordWrite }
+type GuardParams = Record<PropertyKey, unknown> & {
+  provider?: string
+  user?: { id?: unknown }
+  ip?: unknown
+  [KIND]?: PasswordWrite
+}
 
 /** The kind of password write the guard found on this call, if any. */
 export const passwordWriteOf = (params: unknown): PasswordWrite | undefined => (params as GuardParams)[KIND]
@@ -28,7 +33,14 @@ export const passwordWriteOf = (params: unknown): PasswordWrite | undefined => (
 export const passwordWriteGuard = () => async (context: HookContext, next: NextFunction) => {
   const params = context.params as GuardParams
   const data = context.data as Record<string, unknown> | undefined
-  if (!params.provider || (context.method !== 'patch' && context.method !== 'update') || !data || typeof data !== 'object' || Array.isArray(data)) return next()
+  if (
+    !params.provider ||
+    (context.method !== 'patch' && context.method !== 'update') ||
+    !data ||
+    typeof data !== 'object' ||
+    Array.isArray(data)
+  )
+    return next()
   const { currentPassword: current, ...rest } = data
   context.data = rest
   const id = Number(context.id)
@@ -42,24 +54,35 @@ export const passwordWriteGuard = () => async (context: HookContext, next: NextF
   return next()
 }
 
-async function assertCurrentPassword(app: PlumeApp, id: number, current: unknown, params: GuardParams, next: unknown): Promise<void> {
+async function assertCurrentPassword(
+  app: PlumeApp,
+  id: number,
+  current: unknown,
+  params: GuardParams,
+  next: unknown,
+): Promise<void> {
   if (typeof current !== 'string' || current === '') {
     throw new BadRequest('Invalid data: currentPassword is required to change your own password', {
       errors: [{ path: '/currentPassword', message: 'is required to change your own password' }],
     })
   }
-  const row = (await app.get('db').knex('users').select('email', 'password').where({ id }).first()) as { email: string; password: string | null } | undefined
+  const row = (await app.get('db').knex('users').select('email', 'password').where({ id }).first()) as
+    { email: string; password: string | null } | undefined
   const rt = authRuntime(app)
   const keys = LoginThrottle.keys(row?.email, typeof params.ip === 'string' ? params.ip : undefined)
   await rt.throttle.assertOpen(keys)
   if (!row?.password || !(await verifyPassword(current, row.password))) {
     await rt.throttle.failed(keys)
     await rt.audit({ action: 'auth.password_change_failed', actorId: id, params })
-    throw new Forbidden('currentPassword is not your current password', { errors: [{ path: '/currentPassword', message: 'is not your current password' }] })
+    throw new Forbidden('currentPassword is not your current password', {
+      errors: [{ path: '/currentPassword', message: 'is not your current password' }],
+    })
   }
   await rt.throttle.succeeded(keys)
   if (next === current) {
-    throw new BadRequest('Invalid data: password must differ from the current password', { errors: [{ path: '/password', message: 'must differ from the current password' }] })
+    throw new BadRequest('Invalid data: password must differ from the current password', {
+      errors: [{ path: '/password', message: 'must differ from the current password' }],
+    })
   }
 }
 
@@ -67,7 +90,13 @@ async function assertCurrentPassword(app: PlumeApp, id: number, current: unknown
  * After the write (same transaction): a reset makes the user change the password at the next
  * login; their own change clears that. Both are audited. (The sessions were revoked by the caller.)
  */
-export async function afterPasswordWrite(app: PlumeApp, kind: PasswordWrite, id: number, actorId: number | null, trx?: Knex.Transaction): Promise<void> {
+export async function afterPasswordWrite(
+  app: PlumeApp,
+  kind: PasswordWrite,
+  id: number,
+  actorId: number | null,
+  trx?: Knex.Transaction,
+): Promise<void> {
   const db = trx ?? app.get('db').knex
   const must = kind === 'reset'
   await db('plume_user_sessions')
@@ -76,11 +105,21 @@ export async function afterPasswordWrite(app: PlumeApp, kind: PasswordWrite, id:
     .merge(['must_change_password'])
   const rt = authRuntime(app)
   rt.sessions().forgetUser(id)
-  await rt.audit({ action: must ? 'auth.password_reset' : 'auth.password_changed', actorId, details: { userId: id, changeAtNextLogin: must } }, trx)
+  await rt.audit(
+    {
+      action: must ? 'auth.password_reset' : 'auth.password_changed',
+      actorId,
+      details: { userId: id, changeAtNextLogin: must },
+    },
+    trx,
+  )
 }
 
 /** Whether a user must change their password before anything else (set by an admin's reset). */
 export async function mustChangePassword(db: Knex, userId: number): Promise<boolean> {
-  const row = (await db('plume_user_sessions').select('must_change_password').where({ user_id: userId }).first()) as { must_change_password: boolean } | undefined
+  const row = (await db('plume_user_sessions')
+    .select('must_change_password')
+    .where({ user_id: userId })
+    .first()) as { must_change_password: boolean } | undefined
   return row?.must_change_password === true
 }

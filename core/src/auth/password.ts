@@ -14,7 +14,11 @@ const P = 3
 const KEY_LEN = 32
 
 function scrypt(password: string, salt: Buffer, keyLen: number, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scryptCb(password.normalize('NFKC'), salt, keyLen, opts, (err, key) => (err ? reject(err) : resolve(key))))
+  return new Promise((resolve, reject) =>
+    scryptCb(password.normalize('NFKC'), salt, keyLen, opts, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
+  )
 }
 
 const maxmem = (logN: number, r: number) => 256 * 2 ** logN * r
@@ -39,7 +43,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
     const [logN, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])]
     if (logN < 10 || logN > 20 || r < 1 || p < 1) return false
     const expected = Buffer.from(m[5]!, 'base64url')
-    const key = await scrypt(password, Buffer.from(m[4]!, 'base64url'), expected.length, { N: 2 ** logN, r, p, maxmem: maxmem(logN, r) })
+    const key = await scrypt(password, Buffer.from(m[4]!, 'base64url'), expected.length, {
+      N: 2 ** logN,
+      r,
+      p,
+      maxmem: maxmem(logN, r),
+    })
     return key.length === expected.length && timingSafeEqual(key, expected)
   }
   if (/^\$2[aby]\$\d\d\$/.test(stored)) {
@@ -73,14 +82,19 @@ export const PASSWORD_MIN_LENGTH = 10
  */
 export function passwordProblem(password: unknown, email?: unknown): string | undefined {
   if (typeof password !== 'string') return 'must be a string'
-  if ([...password].length < PASSWORD_MIN_LENGTH) return `must be at least ${PASSWORD_MIN_LENGTH} characters long`
+  if ([...password].length < PASSWORD_MIN_LENGTH)
+    return `must be at least ${PASSWORD_MIN_LENGTH} characters long`
   if (!/\p{L}/u.test(password) || !/\p{Nd}/u.test(password)) return 'must contain both letters and digits'
-  if (typeof email === 'string' && password.trim().toLowerCase() === email.trim().toLowerCase()) return 'must not be the email address'
+  if (typeof email === 'string' && password.trim().toLowerCase() === email.trim().toLowerCase())
+    return 'must not be the email address'
   return undefined
 }
 
 /** Throws 400 naming `/password` when the policy refuses `password`. */
 export function assertPasswordPolicy(password: unknown, email?: unknown): void {
   const problem = passwordProblem(password, email)
-  if (problem) throw new BadRequest(`Invalid data: password ${problem}`, { errors: [{ path: '/password', message: problem }] })
+  if (problem)
+    throw new BadRequest(`Invalid data: password ${problem}`, {
+      errors: [{ path: '/password', message: problem }],
+    })
 }

@@ -1,5 +1,9 @@
 import { NotAuthenticated } from '@feathersjs/errors'
-import { AuthenticationBaseStrategy, type AuthenticationRequest, type AuthenticationResult } from '@feathersjs/authentication'
+import {
+  AuthenticationBaseStrategy,
+  type AuthenticationRequest,
+  type AuthenticationResult,
+} from '@feathersjs/authentication'
 import type { Params } from '@feathersjs/feathers'
 import { createHash, randomBytes } from 'node:crypto'
 import type { Knex } from 'knex'
@@ -46,7 +50,10 @@ export class RefreshTokens {
    * Marks the token used and returns its user and family. Refuses (401) unknown, expired and
    * revoked tokens; a token used twice revokes its family (`onReuse` is told).
    */
-  async consume(token: unknown, onReuse: (family: string, userId: number) => Promise<void>): Promise<{ userId: number; family: string }> {
+  async consume(
+    token: unknown,
+    onReuse: (family: string, userId: number) => Promise<void>,
+  ): Promise<{ userId: number; family: string }> {
     if (typeof token !== 'string' || !TOKEN.test(token)) throw new NotAuthenticated('Invalid refresh token')
     const hash = sha256(token)
     // one statement: of two concurrent uses only one can win the rotation
@@ -72,11 +79,17 @@ export class RefreshTokens {
   }
 
   async revokeFamily(family: string, trx?: Knex.Transaction): Promise<void> {
-    await (trx ?? this.knex())('plume_refresh_tokens').where({ family }).whereNull('revoked_at').update({ revoked_at: this.knex().fn.now() })
+    await (trx ?? this.knex())('plume_refresh_tokens')
+      .where({ family })
+      .whereNull('revoked_at')
+      .update({ revoked_at: this.knex().fn.now() })
   }
 
   async revokeUser(userId: number, trx?: Knex.Transaction): Promise<void> {
-    await (trx ?? this.knex())('plume_refresh_tokens').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: this.knex().fn.now() })
+    await (trx ?? this.knex())('plume_refresh_tokens')
+      .where({ user_id: userId })
+      .whereNull('revoked_at')
+      .update({ revoked_at: this.knex().fn.now() })
   }
 
   /** Drops tokens that expired more than a day ago. */
@@ -90,7 +103,9 @@ export class RefreshTokens {
  * access + refresh pair of the same family (the service issues them).
  */
 export class RefreshStrategy extends AuthenticationBaseStrategy {
-  constructor(private readonly runtime: () => AuthCore & { refresh: RefreshTokens; sessions(): SessionCache }) {
+  constructor(
+    private readonly runtime: () => AuthCore & { refresh: RefreshTokens; sessions(): SessionCache },
+  ) {
     super()
   }
 

@@ -89,7 +89,9 @@ export class RevocationLog {
       this.sync().catch(onError)
       if (Date.now() - this.lastPurge > PURGE_EVERY_MS) {
         this.lastPurge = Date.now()
-        this.knex().raw(`delete from plume_auth_revocations where expires_at < now() - interval '1 hour'`).catch(onError)
+        this.knex()
+          .raw(`delete from plume_auth_revocations where expires_at < now() - interval '1 hour'`)
+          .catch(onError)
       }
     }, this.syncMs)
     this.timer.unref()
@@ -119,7 +121,8 @@ export class RevocationLog {
   }
 
   private async dbNow(): Promise<Date> {
-    const now = ((await this.knex().raw('select now() as now')) as { rows: Array<{ now: Date | string }> }).rows[0]?.now
+    const now = ((await this.knex().raw('select now() as now')) as { rows: Array<{ now: Date | string }> })
+      .rows[0]?.now
     return now ? new Date(now) : new Date()
   }
 

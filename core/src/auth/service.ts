@@ -1,5 +1,11 @@
 import { NotAuthenticated } from '@feathersjs/errors'
-import { AuthenticationService, JWTStrategy, type AuthenticationRequest, type AuthenticationResult, type AuthenticationParams } from '@feathersjs/authentication'
+import {
+  AuthenticationService,
+  JWTStrategy,
+  type AuthenticationRequest,
+  type AuthenticationResult,
+  type AuthenticationParams,
+} from '@feathersjs/authentication'
 import type { Params } from '@feathersjs/feathers'
 import { randomUUID } from 'node:crypto'
 import type { PlumeApp } from '../kernel/types.js'
@@ -9,7 +15,10 @@ import { mustChangePassword } from './password-change.js'
 
 const decodePayload = (token: string): Record<string, unknown> => {
   try {
-    return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>
+    return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >
   } catch {
     return {}
   }
@@ -29,7 +38,10 @@ export class PlumeAuthenticationService extends AuthenticationService {
     super(app, 'authentication')
   }
 
-  override async create(data: AuthenticationRequest, params?: AuthenticationParams): Promise<AuthenticationResult> {
+  override async create(
+    data: AuthenticationRequest,
+    params?: AuthenticationParams,
+  ): Promise<AuthenticationResult> {
     const p = params ?? {}
     const strategies = p.authStrategies || this.configuration.authStrategies
     if (!strategies.length) throw new NotAuthenticated('No authentication strategies allowed')
@@ -38,7 +50,8 @@ export class PlumeAuthenticationService extends AuthenticationService {
     if (result.accessToken) return result
     const user = result.user as { id: number } | undefined
     if (!user) throw new NotAuthenticated('Invalid login')
-    const family = typeof result.authentication?.family === 'string' ? result.authentication.family : randomUUID()
+    const family =
+      typeof result.authentication?.family === 'string' ? result.authentication.family : randomUUID()
     const payload = { fam: family, iatMs: Date.now() }
     const accessToken = await this.createAccessToken(payload, { subject: String(user.id) })
     const refreshToken = await this.runtime.refresh.issue(user.id, family)
@@ -58,7 +71,12 @@ export class PlumeAuthenticationService extends AuthenticationService {
     const token = authentication?.accessToken
     if (!token || (id !== null && id !== token)) throw new NotAuthenticated('Invalid access token')
     const result = await this.authenticate({ strategy: 'jwt', accessToken: token }, params ?? {}, 'jwt')
-    const payload = (result.authentication?.payload ?? {}) as { jti?: string; exp?: number; fam?: string; sub?: string }
+    const payload = (result.authentication?.payload ?? {}) as {
+      jti?: string
+      exp?: number
+      fam?: string
+      sub?: string
+    }
     const rt = this.runtime
     if (payload.jti && payload.exp) await rt.revocations.add('jti', payload.jti, new Date(payload.exp * 1000))
     if (payload.fam) {
@@ -67,7 +85,8 @@ export class PlumeAuthenticationService extends AuthenticationService {
     }
     rt.sessions().revoke(token)
     const userId = Number(payload.sub)
-    if (Number.isInteger(userId)) dropConnections(this.app as unknown as PlumeApp, userId, { family: payload.fam, token })
+    if (Number.isInteger(userId))
+      dropConnections(this.app as unknown as PlumeApp, userId, { family: payload.fam, token })
     await rt.audit({ action: 'auth.logout', actorId: Number.isInteger(userId) ? userId : null })
     return result
   }
@@ -106,6 +125,10 @@ export class PlumeJwtStrategy extends JWTStrategy {
     const { accessToken } = authentication
     if (typeof accessToken !== 'string' || !accessToken) throw new NotAuthenticated('No access token')
     const { user } = await this.runtime().sessions().authenticate(accessToken)
-    return { accessToken, authentication: { strategy: 'jwt', accessToken, payload: decodePayload(accessToken) }, user }
+    return {
+      accessToken,
+      authentication: { strategy: 'jwt', accessToken, payload: decodePayload(accessToken) },
+      user,
+    }
   }
 }

@@ -4,7 +4,12 @@ import type { AuthenticationService } from '@feathersjs/authentication'
 import type { PlumeApp } from '../kernel/types.js'
 import type { AuthCore } from './core.js'
 
-export type SessionUser = Record<string, unknown> & { id: number; roles?: string[]; partnerId?: number | null; active?: boolean }
+export type SessionUser = Record<string, unknown> & {
+  id: number
+  roles?: string[]
+  partnerId?: number | null
+  active?: boolean
+}
 
 /**
  * Who is calling, as `params.user`: a user (signed in with a token) or an API key acting for its
@@ -62,7 +67,10 @@ export function issuedAtMs(payload: { iat?: unknown; iatMs?: unknown }): number 
  */
 export class SessionCache {
   private tokens = new Map<string, AccessClaims>()
-  private users = new Map<number, { user: SessionUser; validAfterMs: number; at: number; mustChange: boolean }>()
+  private users = new Map<
+    number,
+    { user: SessionUser; validAfterMs: number; at: number; mustChange: boolean }
+  >()
 
   constructor(
     private readonly app: PlumeApp,
@@ -104,10 +112,21 @@ export class SessionCache {
       const auth = this.app.service('api/authentication') as unknown as AuthenticationService
       const payload = (await auth.verifyAccessToken(token)) as Record<string, unknown>
       const sub = Number(payload.sub)
-      if (!Number.isInteger(sub) || typeof payload.exp !== 'number' || typeof payload.jti !== 'string' || typeof payload.iat !== 'number') {
+      if (
+        !Number.isInteger(sub) ||
+        typeof payload.exp !== 'number' ||
+        typeof payload.jti !== 'string' ||
+        typeof payload.iat !== 'number'
+      ) {
         throw new NotAuthenticated('Invalid token')
       }
-      claims = { sub, jti: payload.jti, exp: payload.exp, fam: typeof payload.fam === 'string' ? payload.fam : undefined, issuedMs: issuedAtMs(payload) }
+      claims = {
+        sub,
+        jti: payload.jti,
+        exp: payload.exp,
+        fam: typeof payload.fam === 'string' ? payload.fam : undefined,
+        issuedMs: issuedAtMs(payload),
+      }
       if (this.tokens.size >= MAX_TOKENS) this.tokens.clear()
       this.tokens.set(token, claims)
     }
@@ -124,9 +143,19 @@ export class SessionCache {
     if (hit && Date.now() - hit.at < USER_TTL_MS) return hit
     const [user, row] = await Promise.all([
       this.app.service('api/users').get(id) as Promise<SessionUser>,
-      this.app.get('db').knex('plume_user_sessions').select('tokens_valid_after', 'must_change_password').where({ user_id: id }).first() as Promise<{ tokens_valid_after: Date | string; must_change_password: boolean } | undefined>,
+      this.app
+        .get('db')
+        .knex('plume_user_sessions')
+        .select('tokens_valid_after', 'must_change_password')
+        .where({ user_id: id })
+        .first() as Promise<{ tokens_valid_after: Date | string; must_change_password: boolean } | undefined>,
     ])
-    const entry = { user, validAfterMs: row ? new Date(row.tokens_valid_after).getTime() : 0, at: Date.now(), mustChange: row?.must_change_password === true }
+    const entry = {
+      user,
+      validAfterMs: row ? new Date(row.tokens_valid_after).getTime() : 0,
+      at: Date.now(),
+      mustChange: row?.must_change_password === true,
+    }
     this.users.set(id, entry)
     return entry
   }
@@ -139,7 +168,14 @@ export class SessionCache {
   cached(token: string): SessionUser | undefined {
     const claims = this.tokens.get(token)
     const hit = claims && this.users.get(claims.sub)
-    if (!claims || !hit || claims.exp <= Date.now() / 1000 || Date.now() - hit.at >= USER_TTL_MS || this.runtime.revocations.isStale()) return undefined
+    if (
+      !claims ||
+      !hit ||
+      claims.exp <= Date.now() / 1000 ||
+      Date.now() - hit.at >= USER_TTL_MS ||
+      this.runtime.revocations.isStale()
+    )
+      return undefined
     if (this.isRevoked(claims)) return undefined
     return usable(claims, hit) ? hit.user : undefined
   }
@@ -161,8 +197,17 @@ export class SessionCache {
 }
 
 /** Whether a token's user may act: active, and the token not issued before their tokens were voided. */
-function usable(claims: AccessClaims, entry: { user: SessionUser; validAfterMs: number }, raise = false): boolean {
-  const why = entry.user.active === false ? 'User is deactivated' : claims.issuedMs < entry.validAfterMs ? 'Token revoked' : undefined
+function usable(
+  claims: AccessClaims,
+  entry: { user: SessionUser; validAfterMs: number },
+  raise = false,
+): boolean {
+  const why =
+    entry.user.active === false
+      ? 'User is deactivated'
+      : claims.issuedMs < entry.validAfterMs
+        ? 'Token revoked'
+        : undefined
   if (why && raise) throw new NotAuthenticated(why)
   return !why
 }
@@ -174,10 +219,15 @@ const header = (headers: unknown, name: string): string | undefined => {
 
 /** Reading or patching one's own user record: all a user whose password was reset may do. */
 const ownUserRecord = (context: HookContext, id: number) =>
-  context.path === 'api/users' && (context.method === 'get' || context.method === 'patch') && String(context.id) === String(id)
+  context.path === 'api/users' &&
+  (context.method === 'get' || context.method === 'patch') &&
+  String(context.id) === String(id)
 
 const passwordChangeRequired = (id: number) =>
-  new Forbidden(`Your password was reset: change it first (PATCH /api/users/${id} with password and currentPassword)`, { reason: 'password-change-required' })
+  new Forbidden(
+    `Your password was reset: change it first (PATCH /api/users/${id} with password and currentPassword)`,
+    { reason: 'password-change-required' },
+  )
 
 /**
  * Requires a caller on calls from outside and puts it on `params.user`: a bearer token (REST
@@ -225,4 +275,5 @@ export const requireAuth = () => async (context: HookContext, next: NextFunction
   return next()
 }
 
-const isKeyPrincipal = (user: unknown): user is ApiKeyPrincipal => typeof user === 'object' && user !== null && typeof (user as { apiKeyId?: unknown }).apiKeyId === 'number'
+const isKeyPrincipal = (user: unknown): user is ApiKeyPrincipal =>
+  typeof user === 'object' && user !== null && typeof (user as { apiKeyId?: unknown }).apiKeyId === 'number'

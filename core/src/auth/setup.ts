@@ -25,7 +25,8 @@ export async function jwtSecret(app: PlumeApp, fromEnv?: string): Promise<string
   if (fromEnv) return fromEnv
   const { knex } = app.get('db')
   await knex.raw('create table if not exists plume_settings (key text primary key, value text not null)')
-  const row = (await knex('plume_settings').where({ key: 'jwtSecret' }).first()) as { value: string } | undefined
+  const row = (await knex('plume_settings').where({ key: 'jwtSecret' }).first()) as
+    { value: string } | undefined
   if (row) return row.value
   const value = randomBytes(48).toString('base64url')
   await knex('plume_settings').insert({ key: 'jwtSecret', value }).onConflict('key').ignore()
@@ -39,7 +40,11 @@ export async function jwtSecret(app: PlumeApp, fromEnv?: string): Promise<string
  * for `accessTokenTtl` (else `PLUME_ACCESS_TTL`, default 15 min).
  * @example await setupAuthentication(app, secret)
  */
-export async function setupAuthentication(app: PlumeApp, secret: string, accessTokenTtl?: string): Promise<void> {
+export async function setupAuthentication(
+  app: PlumeApp,
+  secret: string,
+  accessTokenTtl?: string,
+): Promise<void> {
   const config = authConfig(process.env, accessTokenTtl)
   await ensureAuthTables(app.get('db').knex)
   const runtime = createRuntime(app, config)
@@ -50,7 +55,13 @@ export async function setupAuthentication(app: PlumeApp, secret: string, accessT
     entity: 'user',
     service: 'api/users',
     authStrategies: ['jwt', 'local', 'refresh'],
-    jwtOptions: { header: { typ: 'access' }, audience: 'plume', issuer: 'plume', algorithm: 'HS256', expiresIn: config.accessTtl },
+    jwtOptions: {
+      header: { typ: 'access' },
+      audience: 'plume',
+      issuer: 'plume',
+      algorithm: 'HS256',
+      expiresIn: config.accessTtl,
+    },
   })
   const auth = new PlumeAuthenticationService(app, runtime)
   auth.register('jwt', new PlumeJwtStrategy(() => runtime))

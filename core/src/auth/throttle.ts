@@ -29,7 +29,8 @@ export class LoginThrottle {
   /** The counters a login attempt touches: the (lower-cased) email and, if known, the address. */
   static keys(email: unknown, ip: unknown): ThrottleKey[] {
     const keys: ThrottleKey[] = []
-    if (typeof email === 'string' && email.trim()) keys.push({ scope: 'account', key: email.trim().toLowerCase().slice(0, 320) })
+    if (typeof email === 'string' && email.trim())
+      keys.push({ scope: 'account', key: email.trim().toLowerCase().slice(0, 320) })
     if (typeof ip === 'string' && ip) keys.push({ scope: 'ip', key: ip })
     return keys
   }
@@ -40,7 +41,10 @@ export class LoginThrottle {
     const rows = (await this.knex()
       .select(this.knex().raw('ceil(extract(epoch from locked_until - now())) as retry'))
       .from('plume_login_attempts')
-      .whereIn(['scope', 'key'], keys.map((k) => [k.scope, k.key]))
+      .whereIn(
+        ['scope', 'key'],
+        keys.map((k) => [k.scope, k.key]),
+      )
       .andWhereRaw('locked_until > now()')) as Row[]
     const retry = Math.max(0, ...rows.map((r) => Number(r.retry ?? 0)))
     if (rows.length) throw tooMany(Math.max(1, retry))
@@ -82,7 +86,9 @@ export class LoginThrottle {
 
   /** Lifts a lock by hand (an admin unlocking an account). */
   async reset(scope: ThrottleScope, key: string): Promise<void> {
-    await this.knex()('plume_login_attempts').where({ scope, key: scope === 'account' ? key.trim().toLowerCase() : key }).delete()
+    await this.knex()('plume_login_attempts')
+      .where({ scope, key: scope === 'account' ? key.trim().toLowerCase() : key })
+      .delete()
   }
 
   /** Drops counters whose window and lock are both over. */

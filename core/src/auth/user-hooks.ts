@@ -21,27 +21,42 @@ interface UserState {
  * Returns `{path, message}` for the first problem.
  * @example rolesProblem(['partner_user'], null) // { path: '/partnerId', … }
  */
-export function rolesProblem(roles: unknown, partnerId: unknown, hasPartnerField = true): { path: string; message: string } | undefined {
+export function rolesProblem(
+  roles: unknown,
+  partnerId: unknown,
+  hasPartnerField = true,
+): { path: string; message: string } | undefined {
   const list = Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : []
   const partner = list.filter((r) => PARTNER_ROLES.has(r))
   if (partner.length && partner.length < list.length) {
-    return { path: '/roles', message: 'cannot mix partner roles (partner_admin, partner_user) with staff roles' }
+    return {
+      path: '/roles',
+      message: 'cannot mix partner roles (partner_admin, partner_user) with staff roles',
+    }
   }
   if (!hasPartnerField) return undefined
   const hasPartner = partnerId !== null && partnerId !== undefined
-  if (partner.length && !hasPartner) return { path: '/partnerId', message: 'is required for partner roles (partner_admin, partner_user)' }
-  if (!partner.length && hasPartner) return { path: '/partnerId', message: 'must be empty for users without a partner role' }
+  if (partner.length && !hasPartner)
+    return { path: '/partnerId', message: 'is required for partner roles (partner_admin, partner_user)' }
+  if (!partner.length && hasPartner)
+    return { path: '/partnerId', message: 'must be empty for users without a partner role' }
   return undefined
 }
 
-const sameRoles = (a: unknown, b: unknown) => JSON.stringify([...((a as string[] | undefined) ?? [])].sort()) === JSON.stringify([...((b as string[] | undefined) ?? [])].sort())
+const sameRoles = (a: unknown, b: unknown) =>
+  JSON.stringify([...((a as string[] | undefined) ?? [])].sort()) ===
+  JSON.stringify([...((b as string[] | undefined) ?? [])].sort())
 
 /**
  * Voids every token of a user issued until now: access tokens (via `tokensValidAfter`), refresh
  * tokens, and this instance's realtime connections; other instances follow the revocation log.
  * Runs inside `trx` when given, so it commits with the change that caused it.
  */
-export async function revokeUserSessions(app: PlumeApp, userId: number, trx?: Knex.Transaction): Promise<void> {
+export async function revokeUserSessions(
+  app: PlumeApp,
+  userId: number,
+  trx?: Knex.Transaction,
+): Promise<void> {
   const rt = authRuntime(app)
   const db = trx ?? app.get('db').knex
   const now = Date.now()
@@ -61,9 +76,14 @@ export async function revokeUserSessions(app: PlumeApp, userId: number, trx?: Kn
  * who is not an admin never writes their own, whatever the stored rules say (fail closed — an
  * older database may hold a self-service rule from before the field existed).
  */
-function assertNotOwnAttributes(params: HookContext['params'], id: number | undefined, data: Record<string, unknown>): void {
+function assertNotOwnAttributes(
+  params: HookContext['params'],
+  id: number | undefined,
+  data: Record<string, unknown>,
+): void {
   const caller = (params as { user?: { id?: unknown; roles?: unknown } }).user
-  if (!params.provider || !('attributes' in data) || caller?.id === undefined || Number(caller.id) !== id) return
+  if (!params.provider || !('attributes' in data) || caller?.id === undefined || Number(caller.id) !== id)
+    return
   if (Array.isArray(caller.roles) && caller.roles.includes('admin')) return
   throw new Forbidden('You may not change your own attributes: field "attributes" is set by administrators', {
     errors: [{ path: '/attributes', message: 'is set by administrators' }],
@@ -86,7 +106,12 @@ export const userSecurity = () => async (context: HookContext, next: NextFunctio
   const id = context.id === null || context.id === undefined ? undefined : Number(context.id)
   let revoke = false
   const data = context.data as Record<string, unknown> | undefined
-  if ((method === 'create' || method === 'update' || method === 'patch') && data && typeof data === 'object' && !Array.isArray(data)) {
+  if (
+    (method === 'create' || method === 'update' || method === 'patch') &&
+    data &&
+    typeof data === 'object' &&
+    !Array.isArray(data)
+  ) {
     if (method !== 'create') assertNotOwnAttributes(params, id, data)
     let current: UserState | undefined
     if (method !== 'create' && id !== undefined && Number.isInteger(id)) {
@@ -100,18 +125,24 @@ export const userSecurity = () => async (context: HookContext, next: NextFunctio
     }
     if (method !== 'patch' || 'roles' in data || 'partnerId' in data) {
       const problem = rolesProblem(merged.roles, merged.partnerId, hasPartnerField)
-      if (problem) throw new BadRequest(`Invalid data: ${problem.path.slice(1)} ${problem.message}`, { errors: [problem] })
+      if (problem)
+        throw new BadRequest(`Invalid data: ${problem.path.slice(1)} ${problem.message}`, {
+          errors: [problem],
+        })
     }
     if (current) {
       revoke =
         'password' in data ||
         ('roles' in data && !sameRoles(data.roles, current.roles)) ||
-        (hasPartnerField && 'partnerId' in data && (data.partnerId ?? null) !== (current.partnerId ?? null)) ||
+        (hasPartnerField &&
+          'partnerId' in data &&
+          (data.partnerId ?? null) !== (current.partnerId ?? null)) ||
         ('active' in data && data.active === false && current.active !== false)
     }
   }
   await next()
-  if (id !== undefined && Number.isInteger(id) && (revoke || method === 'remove')) await revokeUserSessions(app, id, trx)
+  if (id !== undefined && Number.isInteger(id) && (revoke || method === 'remove'))
+    await revokeUserSessions(app, id, trx)
   // an admin's reset makes the user change it at next login; their own change clears that
   const kind = passwordWriteOf(params)
   if (kind && id !== undefined && Number.isInteger(id)) {

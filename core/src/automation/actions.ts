@@ -16,11 +16,15 @@ function entityOf(spec: ActionSpec, ctx: { rule: ActionValidationContext['rule']
 }
 
 function fieldErrors(app: PlumeApp, entityName: string | undefined, data: unknown, at: string): FieldError[] {
-  if (!entityName) return [{ path: '/entity', message: 'is required (schedule rules have no triggering record)' }]
+  if (!entityName)
+    return [{ path: '/entity', message: 'is required (schedule rules have no triggering record)' }]
   const entity = app.get('entities').get(entityName)
   if (!entity) return [{ path: '/entity', message: `unknown entity "${entityName}"` }]
-  if (!plain(data) || Object.keys(data).length === 0) return [{ path: at, message: 'must be an object with at least one field' }]
-  return Object.keys(data).filter((k) => !entity.fields[k] || entity.fields[k]!.serverManaged).map((k) => ({ path: `${at}/${k}`, message: `unknown or server-managed field "${k}" of ${entity.name}` }))
+  if (!plain(data) || Object.keys(data).length === 0)
+    return [{ path: at, message: 'must be an object with at least one field' }]
+  return Object.keys(data)
+    .filter((k) => !entity.fields[k] || entity.fields[k]!.serverManaged)
+    .map((k) => ({ path: `${at}/${k}`, message: `unknown or server-managed field "${k}" of ${entity.name}` }))
 }
 
 /** Service params of a write made by an action: internal (trusted) and carrying the loop depth. */
@@ -28,7 +32,8 @@ export const actionParams = (run: ActionRun) => ({ automation: { depth: run.dept
 
 /** A Feathers 4xx from a write will fail the same way on every retry. */
 const permanent = (err: unknown): never => {
-  if (err instanceof FeathersError && err.code >= 400 && err.code < 500) throw new PermanentJobError(`${err.name}: ${err.message}`)
+  if (err instanceof FeathersError && err.code >= 400 && err.code < 500)
+    throw new PermanentJobError(`${err.name}: ${err.message}`)
   throw err
 }
 
@@ -47,7 +52,9 @@ export const updateAction: ActionExecutor = {
     if (!entity) throw new PermanentJobError(`unknown entity ${p.entity}`)
     try {
       assertValidData(entity, 'patch', p.set)
-      const row = (await run.app.service(`api/${entity.plural}`).patch(p.id as number, p.set, actionParams(run))) as { id?: unknown }
+      const row = (await run.app
+        .service(`api/${entity.plural}`)
+        .patch(p.id as number, p.set, actionParams(run))) as { id?: unknown }
       return { entity: p.entity, id: row?.id ?? p.id }
     } catch (err) {
       return permanent(err)
@@ -59,7 +66,10 @@ export const updateAction: ActionExecutor = {
 export const createAction: ActionExecutor = {
   type: 'create',
   kinds: ['automation'],
-  validate: (spec, ctx) => (typeof spec.entity === 'string' ? fieldErrors(ctx.app, spec.entity, spec.data, '/data') : [{ path: '/entity', message: 'is required' }]),
+  validate: (spec, ctx) =>
+    typeof spec.entity === 'string'
+      ? fieldErrors(ctx.app, spec.entity, spec.data, '/data')
+      : [{ path: '/entity', message: 'is required' }],
   async preview(spec, run) {
     return { entity: spec.entity, data: fill(spec.data, run.context) }
   },
@@ -69,7 +79,9 @@ export const createAction: ActionExecutor = {
     const data = fill(spec.data, run.context) as Record<string, unknown>
     try {
       assertValidData(entity, 'create', data)
-      const row = (await run.app.service(`api/${entity.plural}`).create(data, actionParams(run))) as { id?: unknown }
+      const row = (await run.app.service(`api/${entity.plural}`).create(data, actionParams(run))) as {
+        id?: unknown
+      }
       return { entity: entity.name, id: row?.id }
     } catch (err) {
       return permanent(err)
@@ -83,8 +95,10 @@ export const holdAction: ActionExecutor = {
   kinds: ['automation'],
   validate: (spec) => {
     const errs: FieldError[] = []
-    if (typeof spec.message !== 'string' || spec.message.length === 0 || spec.message.length > 500) errs.push({ path: '/message', message: 'must be a text of 1 to 500 characters' })
-    if (spec.status !== undefined && spec.status !== 409 && spec.status !== 422) errs.push({ path: '/status', message: 'must be 409 or 422' })
+    if (typeof spec.message !== 'string' || spec.message.length === 0 || spec.message.length > 500)
+      errs.push({ path: '/message', message: 'must be a text of 1 to 500 characters' })
+    if (spec.status !== undefined && spec.status !== 409 && spec.status !== 422)
+      errs.push({ path: '/status', message: 'must be 409 or 422' })
     return errs
   },
   async preview(spec, run) {
@@ -105,7 +119,12 @@ export function actionJob(app: PlumeApp, engine: () => AutomationEngine) {
       app,
       db: app.get('db').knex,
       firingId: Number(payload.firingId),
-      rule: { id: Number(payload.ruleId), name: String(payload.ruleName), version: Number(payload.ruleVersion), kind: payload.ruleKind as RuleKind },
+      rule: {
+        id: Number(payload.ruleId),
+        name: String(payload.ruleName),
+        version: Number(payload.ruleVersion),
+        kind: payload.ruleKind as RuleKind,
+      },
       context: (payload.context ?? {}) as Record<string, unknown>,
       entities: (payload.entities ?? {}) as Record<string, string>,
       depth: Number(payload.depth ?? 1),
@@ -122,22 +141,30 @@ export function actionJob(app: PlumeApp, engine: () => AutomationEngine) {
 /** `{en, 'zh-CN'}` of an outcome that reached nobody (`notify`/`email` answer `noRecipients`). */
 function nobodyOf(result: unknown): { en: string; 'zh-CN': string } | undefined {
   const n = plain(result) ? result.noRecipients : undefined
-  return plain(n) && typeof n.en === 'string' && typeof n['zh-CN'] === 'string' ? { en: n.en, 'zh-CN': n['zh-CN'] } : undefined
+  return plain(n) && typeof n.en === 'string' && typeof n['zh-CN'] === 'string'
+    ? { en: n.en, 'zh-CN': n['zh-CN'] }
+    : undefined
 }
 
 /**
  * Writes a job's outcome into its firing (`actions[index]`). An action that reached nobody says
  * so: its entry gets `reason: {en, 'zh-CN'}` and the firing's `message` the English text.
  */
-export async function recordOutcome(app: PlumeApp, event: { job: JobRow; outcome: 'done' | 'retry' | 'dead'; error?: string; result?: unknown }): Promise<void> {
+export async function recordOutcome(
+  app: PlumeApp,
+  event: { job: JobRow; outcome: 'done' | 'retry' | 'dead'; error?: string; result?: unknown },
+): Promise<void> {
   const { job } = event
   const firingId = Number(job.payload.firingId)
   const index = Number(job.payload.index)
   if (!Number.isInteger(firingId) || !Number.isInteger(index)) return
   await app.get('db').knex.transaction(async (trx) => {
-    const row = (await trx(FIRINGS_TABLE).where({ id: firingId }).forUpdate().first('actions', 'message')) as { actions: unknown; message: string | null } | undefined
+    const row = (await trx(FIRINGS_TABLE).where({ id: firingId }).forUpdate().first('actions', 'message')) as
+      { actions: unknown; message: string | null } | undefined
     if (!row) return
-    const actions = (typeof row.actions === 'string' ? JSON.parse(row.actions) : row.actions) as Array<Record<string, unknown>>
+    const actions = (typeof row.actions === 'string' ? JSON.parse(row.actions) : row.actions) as Array<
+      Record<string, unknown>
+    >
     const status = event.outcome === 'retry' ? 'retrying' : event.outcome
     actions[index] = {
       ...(actions[index] ?? {}),
@@ -150,8 +177,13 @@ export async function recordOutcome(app: PlumeApp, event: { job: JobRow; outcome
     }
     const nobody = event.outcome === 'done' ? nobodyOf(event.result) : undefined
     if (nobody) actions[index]!.reason = nobody
-    const message = nobody && !(row.message ?? '').includes(nobody.en) ? [row.message, nobody.en].filter(Boolean).join('; ') : row.message
-    await trx(FIRINGS_TABLE).where({ id: firingId }).update({ actions: JSON.stringify(actions), message })
+    const message =
+      nobody && !(row.message ?? '').includes(nobody.en)
+        ? [row.message, nobody.en].filter(Boolean).join('; ')
+        : row.message
+    await trx(FIRINGS_TABLE)
+      .where({ id: firingId })
+      .update({ actions: JSON.stringify(actions), message })
   })
 }
 

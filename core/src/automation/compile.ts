@@ -19,7 +19,8 @@ export interface CompiledRule {
 }
 
 /** `<phase>|<entity>|<on>|<action or *>` */
-export const eventKey = (phase: 'before' | 'after', entity: string, on: string, action?: string) => `${phase}|${entity}|${on}|${action ?? '*'}`
+export const eventKey = (phase: 'before' | 'after', entity: string, on: string, action?: string) =>
+  `${phase}|${entity}|${on}|${action ?? '*'}`
 
 /**
  * Compiles one stored rule (throws when its conditions or cron do not compile).
@@ -29,12 +30,20 @@ export function compileRule(stored: StoredAutomationRule): CompiledRule {
   const rule = stored.definition
   const condition = compile(rule.conditions)
   const templateReads = new Set<string>()
-  for (const a of rule.actions) for (const { template } of templatesIn(a)) for (const f of templateFacts(template)) templateReads.add(f)
+  for (const a of rule.actions)
+    for (const { template } of templatesIn(a)) for (const f of templateFacts(template)) templateReads.add(f)
   const reads = new Set<string>([...condition.facts, ...templateReads])
   if (rule.forEach) reads.add(rule.forEach)
   const t = rule.trigger
   if (t.type === 'event') {
-    return { stored, rule, condition, reads, templateReads, key: eventKey(t.phase ?? 'after', t.entity, t.on, t.on === 'transition' ? t.action : undefined) }
+    return {
+      stored,
+      rule,
+      condition,
+      reads,
+      templateReads,
+      key: eventKey(t.phase ?? 'after', t.entity, t.on, t.on === 'transition' ? t.action : undefined),
+    }
   }
   const tz = t.timezone ?? 'UTC'
   CronExpressionParser.parse(t.cron, { tz })
@@ -42,13 +51,17 @@ export function compileRule(stored: StoredAutomationRule): CompiledRule {
 }
 
 /** Registered (aggregate) facts a rule needs loaded. */
-export const aggregateFacts = (c: CompiledRule): string[] => [...c.reads].filter((f) => f !== 'item' && !EVENT_FACTS.has(f))
+export const aggregateFacts = (c: CompiledRule): string[] =>
+  [...c.reads].filter((f) => f !== 'item' && !EVENT_FACTS.has(f))
 
 /**
  * The latest scheduled time at or before `now` in the rule's time zone.
  * @example lastSlot({ cron: '0 8 * * *', tz: 'Europe/Paris' }, new Date('2026-03-10T09:00:00Z')) // 2026-03-10T07:00:00Z
  */
 export function lastSlot(schedule: { cron: string; tz: string }, now: Date): Date {
-  const e = CronExpressionParser.parse(schedule.cron, { tz: schedule.tz, currentDate: new Date(now.getTime() + 1000) })
+  const e = CronExpressionParser.parse(schedule.cron, {
+    tz: schedule.tz,
+    currentDate: new Date(now.getTime() + 1000),
+  })
   return e.prev().toDate()
 }

@@ -1,5 +1,11 @@
-
-import { compileCondition, explain as explainWith, type CompiledCondition, type Condition, type Facts, type LeafResult } from '../rules/conditions.js'
+import {
+  compileCondition,
+  explain as explainWith,
+  type CompiledCondition,
+  type Condition,
+  type Facts,
+  type LeafResult,
+} from '../rules/conditions.js'
 import { DECIMAL_OPERATORS } from '../rules/operators.js'
 
 /**
@@ -9,7 +15,15 @@ import { DECIMAL_OPERATORS } from '../rules/operators.js'
  * firing leaf by leaf and serves the dry run. A fact or path that resolves to `undefined` throws
  * {@link MissingFact} — an alert then does not fire and a hold rule holds (fail closed).
  */
-export { FACT_NAME, FACT_PATH, isFactRef, MissingFact, resolvePath, type Facts, type LeafResult } from '../rules/conditions.js'
+export {
+  FACT_NAME,
+  FACT_PATH,
+  isFactRef,
+  MissingFact,
+  resolvePath,
+  type Facts,
+  type LeafResult,
+} from '../rules/conditions.js'
 export const OPERATORS = DECIMAL_OPERATORS
 
 export type Compiled = CompiledCondition
@@ -24,7 +38,8 @@ export const compile = (node: Condition): Compiled => compileCondition(node, DEC
  * Evaluates every leaf (no short-circuit) and reports each: what a firing records as "matched".
  * @example explain(rule.conditions, facts) // [{ path: '/all/0', fact: 'item', result: true, … }]
  */
-export const explain = (node: Condition, facts: Facts): LeafResult[] => explainWith(node, facts, DECIMAL_OPERATORS)
+export const explain = (node: Condition, facts: Facts): LeafResult[] =>
+  explainWith(node, facts, DECIMAL_OPERATORS)
 
 const comparable = (v: unknown): string => JSON.stringify(v instanceof Date ? v.toISOString() : (v ?? null))
 
@@ -34,7 +49,10 @@ const comparable = (v: unknown): string => JSON.stringify(v instanceof Date ? v.
  * after the change are left out.
  * @example changesOf({ status: 'draft', total: '5.00' }, { status: 'submitted', total: '5.00' }) // { status: { from: 'draft', to: 'submitted' } }
  */
-export function changesOf(previous: Record<string, unknown>, record: Record<string, unknown>): Record<string, { from: unknown; to: unknown }> {
+export function changesOf(
+  previous: Record<string, unknown>,
+  record: Record<string, unknown>,
+): Record<string, { from: unknown; to: unknown }> {
   const out: Record<string, { from: unknown; to: unknown }> = {}
   for (const [k, to] of Object.entries(record)) {
     if (!Object.prototype.hasOwnProperty.call(previous, k) || k === 'updatedAt' || k === 'version') continue

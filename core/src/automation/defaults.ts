@@ -14,14 +14,23 @@ import { validateAutomationRule } from './validate.js'
  * engine when one was added. Answers how many were stored.
  * @example await storeDefaultRules(app, engine, [{ source: 'plugin:notifications', rules }])
  */
-export async function storeDefaultRules(app: PlumeApp, engine: AutomationEngine, files: readonly AlertRuleFile[]): Promise<number> {
+export async function storeDefaultRules(
+  app: PlumeApp,
+  engine: AutomationEngine,
+  files: readonly AlertRuleFile[],
+): Promise<number> {
   const logger = app.get('logger')
   const valid: Array<{ kind: RuleKind; enabled: boolean; definition: AutomationRule }> = []
   for (const file of files) {
     file.rules.forEach((raw, i) => {
       const entry = entryOf(raw)
-      const errs = validateAutomationRule(entry.definition, { app, registry: engine.registry, kind: entry.kind })
-      if (errs.length) logger.error({ source: file.source, index: i, errors: errs }, 'default alert rule skipped: invalid')
+      const errs = validateAutomationRule(entry.definition, {
+        app,
+        registry: engine.registry,
+        kind: entry.kind,
+      })
+      if (errs.length)
+        logger.error({ source: file.source, index: i, errors: errs }, 'default alert rule skipped: invalid')
       else valid.push(entry as { kind: RuleKind; enabled: boolean; definition: AutomationRule })
     })
   }
@@ -50,7 +59,9 @@ export function pluginAlertsRegistrar(app: PlumeApp, engine: AutomationEngine) {
   return async (plugin: string, rules: unknown[], active: boolean): Promise<void> => {
     if (active) {
       engine.suspend(plugin, [])
-      await storeDefaultRules(app, engine, [{ source: `plugin:${plugin}`, rules: rules as AlertRuleFile['rules'] }])
+      await storeDefaultRules(app, engine, [
+        { source: `plugin:${plugin}`, rules: rules as AlertRuleFile['rules'] },
+      ])
     } else engine.suspend(plugin, namesOf(rules))
   }
 }

@@ -7,7 +7,15 @@ const TAG = 'Alerts and automation'
 const ID = { type: 'integer', minimum: 1 }
 const stored = { $ref: '#/components/schemas/StoredAutomationRule' }
 const body = (required: string[]) =>
-  objectSchema({ kind: { enum: ['alert', 'automation'] }, definition: { $ref: '#/components/schemas/AutomationRule' }, enabled: { type: 'boolean' }, version: { type: 'integer', description: 'Expected version (optimistic concurrency)' } }, required)
+  objectSchema(
+    {
+      kind: { enum: ['alert', 'automation'] },
+      definition: { $ref: '#/components/schemas/AutomationRule' },
+      enabled: { type: 'boolean' },
+      version: { type: 'integer', description: 'Expected version (optimistic concurrency)' },
+    },
+    required,
+  )
 
 export const alertRulesDocs: ServiceDocs = {
   tag: TAG,
@@ -15,14 +23,39 @@ export const alertRulesDocs: ServiceDocs = {
   id: ID,
   schemas: {
     AutomationRule: automationRuleSchema,
-    StoredAutomationRule: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, kind: { enum: ['alert', 'automation'] }, enabled: { type: 'boolean' }, version: { type: 'integer' }, definition: { $ref: '#/components/schemas/AutomationRule' } } },
+    StoredAutomationRule: {
+      type: 'object',
+      properties: {
+        id: { type: 'integer' },
+        name: { type: 'string' },
+        kind: { enum: ['alert', 'automation'] },
+        enabled: { type: 'boolean' },
+        version: { type: 'integer' },
+        definition: { $ref: '#/components/schemas/AutomationRule' },
+      },
+    },
   },
   operations: {
     find: { summary: 'List alert and automation rules', result: { type: 'array', items: stored } },
     get: { summary: 'Get a rule', result: stored },
-    create: { summary: 'Add a rule', body: body(['definition']), result: stored, errors: { 409: 'A rule with that name exists' } },
-    update: { summary: 'Replace a rule', body: body(['definition']), result: stored, errors: { 409: 'Version conflict or name taken' } },
-    patch: { summary: 'Change a rule (enable, disable, edit)', body: body([]), result: stored, errors: { 409: 'Version conflict or name taken' } },
+    create: {
+      summary: 'Add a rule',
+      body: body(['definition']),
+      result: stored,
+      errors: { 409: 'A rule with that name exists' },
+    },
+    update: {
+      summary: 'Replace a rule',
+      body: body(['definition']),
+      result: stored,
+      errors: { 409: 'Version conflict or name taken' },
+    },
+    patch: {
+      summary: 'Change a rule (enable, disable, edit)',
+      body: body([]),
+      result: stored,
+      errors: { 409: 'Version conflict or name taken' },
+    },
     remove: { summary: 'Delete a rule', result: stored },
   },
 }
@@ -31,7 +64,7 @@ export const dryRunDocs: ServiceDocs = {
   tag: TAG,
   operations: {
     create: {
-      summary: "Dry-run a rule: whether it matches and what each action would do (nothing changes)",
+      summary: 'Dry-run a rule: whether it matches and what each action would do (nothing changes)',
       description: 'Needs `dryRun` on the `alertRules` resource (admins have it).',
       body: objectSchema({
         record: { type: 'object', description: 'The record as the trigger would see it' },
@@ -40,7 +73,19 @@ export const dryRunDocs: ServiceDocs = {
         at: { type: 'string', format: 'date-time', description: 'Evaluate as of this time' },
         action: { type: 'string', description: 'The transition to evaluate (submit, ship …)' },
       }),
-      result: { type: 'object', properties: { rule: { type: 'object' }, trigger: {}, now: { type: 'string' }, matched: { type: 'boolean' }, evaluations: { type: 'array', items: { type: 'object' } }, actions: { type: 'array', items: { type: 'object' } }, error: { type: 'string' }, changed: { const: false } } },
+      result: {
+        type: 'object',
+        properties: {
+          rule: { type: 'object' },
+          trigger: {},
+          now: { type: 'string' },
+          matched: { type: 'boolean' },
+          evaluations: { type: 'array', items: { type: 'object' } },
+          actions: { type: 'array', items: { type: 'object' } },
+          error: { type: 'string' },
+          changed: { const: false },
+        },
+      },
     },
   },
 }
@@ -51,7 +96,14 @@ export const firingsDocs: ServiceDocs = {
   operations: {
     find: {
       summary: 'Rule firings, newest first: trigger, matched conditions, each action and its outcome',
-      query: objectSchema({ ...PAGING, ruleId: ID, ruleName: { type: 'string' }, ruleKind: { enum: ['alert', 'automation'] }, status: { type: 'string' }, recordId: { type: 'string' } }),
+      query: objectSchema({
+        ...PAGING,
+        ruleId: ID,
+        ruleName: { type: 'string' },
+        ruleKind: { enum: ['alert', 'automation'] },
+        status: { type: 'string' },
+        recordId: { type: 'string' },
+      }),
       result: pageOf({ type: 'object' }),
     },
     get: { summary: 'One firing', result: { type: 'object' } },
@@ -62,9 +114,17 @@ export const deadLettersDocs: ServiceDocs = {
   tag: TAG,
   id: ID,
   operations: {
-    find: { summary: 'Rule actions that failed for good', query: objectSchema(PAGING), result: { type: 'array', items: { type: 'object' } } },
+    find: {
+      summary: 'Rule actions that failed for good',
+      query: objectSchema(PAGING),
+      result: { type: 'array', items: { type: 'object' } },
+    },
     get: { summary: 'One dead letter', result: { type: 'object' } },
-    patch: { summary: 'Replay a dead letter', body: objectSchema({ replay: { const: true } }, ['replay']), result: { type: 'object' } },
+    patch: {
+      summary: 'Replay a dead letter',
+      body: objectSchema({ replay: { const: true } }, ['replay']),
+      result: { type: 'object' },
+    },
     remove: { summary: 'Discard a dead letter', result: { type: 'object' } },
   },
 }

@@ -27,16 +27,25 @@ export interface EmitOptions {
   now?: Date
 }
 
-export const nowFact = (now: Date) => ({ iso: now.toISOString(), epoch: now.getTime(), date: now.toISOString().slice(0, 10) })
+export const nowFact = (now: Date) => ({
+  iso: now.toISOString(),
+  epoch: now.getTime(),
+  date: now.toISOString().slice(0, 10),
+})
 
 export function provenanceOf(params: Record<string, unknown> | undefined): Provenance {
   const a = params?.automation as Partial<Provenance> | undefined
-  return { depth: typeof a?.depth === 'number' ? a.depth : 0, chain: Array.isArray(a?.chain) ? a.chain.filter((c): c is string => typeof c === 'string') : [] }
+  return {
+    depth: typeof a?.depth === 'number' ? a.depth : 0,
+    chain: Array.isArray(a?.chain) ? a.chain.filter((c): c is string => typeof c === 'string') : [],
+  }
 }
 
 const actorOf = (params: Record<string, unknown> | undefined) => {
   const u = userFact(params?.user)
-  return u ? { id: u.id, roles: u.roles, partnerId: u.partnerId, ...(u.email ? { email: u.email } : {}) } : { id: 0, roles: ['system'], partnerId: null }
+  return u
+    ? { id: u.id, roles: u.roles, partnerId: u.partnerId, ...(u.email ? { email: u.email } : {}) }
+    : { id: 0, roles: ['system'], partnerId: null }
 }
 
 /**
@@ -83,7 +92,10 @@ export class AutomationEngine {
       try {
         rules.push(compileRule(s))
       } catch (err) {
-        this.logger.error({ rule: s.name, err: (err as Error).message }, 'automation rule left out: it does not compile')
+        this.logger.error(
+          { rule: s.name, err: (err as Error).message },
+          'automation rule left out: it does not compile',
+        )
       }
     }
     const index = new Map<string, CompiledRule[]>()
@@ -146,14 +158,26 @@ export class AutomationEngine {
   /** The template context kept with each action job: the record facts and what templates read. */
   private contextOf(cr: CompiledRule, facts: Facts): TemplateContext {
     const ctx: TemplateContext = {}
-    for (const k of ['record', 'previous', 'changes', 'data', 'event', 'now', 'item', 'user', ...cr.templateReads]) if (facts[k] !== undefined) ctx[k] = facts[k]
+    for (const k of [
+      'record',
+      'previous',
+      'changes',
+      'data',
+      'event',
+      'now',
+      'item',
+      'user',
+      ...cr.templateReads,
+    ])
+      if (facts[k] !== undefined) ctx[k] = facts[k]
     return ctx
   }
 
   private entitiesOf(cr: CompiledRule): Record<string, string> {
     const out: Record<string, string> = {}
     const t = cr.rule.trigger
-    if (t.type === 'event') Object.assign(out, { record: t.entity, previous: t.entity, changes: t.entity, data: t.entity })
+    if (t.type === 'event')
+      Object.assign(out, { record: t.entity, previous: t.entity, changes: t.entity, data: t.entity })
     const itemEntity = cr.rule.forEach ? this.registry.facts.get(cr.rule.forEach)?.entity : undefined
     if (itemEntity) out.item = itemEntity
     for (const name of cr.templateReads) {
@@ -167,12 +191,23 @@ export class AutomationEngine {
     const limit = cr.rule.rateLimit
     if (!limit) return false
     const since = new Date(now.getTime() - limit.perSeconds * 1000)
-    const row = (await db(FIRINGS_TABLE).where({ ruleId: cr.stored.id, status: 'fired' }).where('createdAt', '>', since).count({ n: '*' }).first()) as { n: string | number } | undefined
+    const row = (await db(FIRINGS_TABLE)
+      .where({ ruleId: cr.stored.id, status: 'fired' })
+      .where('createdAt', '>', since)
+      .count({ n: '*' })
+      .first()) as { n: string | number } | undefined
     return Number(row?.n ?? 0) >= limit.max
   }
 
   /** Records one firing and queues its actions, all in `db` (the caller's transaction). */
-  private async fire(cr: CompiledRule, match: Match, db: Knex | Knex.Transaction, trigger: Record<string, unknown>, prov: Provenance, now: Date): Promise<number> {
+  private async fire(
+    cr: CompiledRule,
+    match: Match,
+    db: Knex | Knex.Transaction,
+    trigger: Record<string, unknown>,
+    prov: Provenance,
+    now: Date,
+  ): Promise<number> {
     const { stored } = cr
     const record = match.facts.record as { id?: unknown } | undefined
     const base = {
@@ -191,14 +226,25 @@ export class AutomationEngine {
       const chain = [...prov.chain, stored.name]
       const message = `loop stopped at depth ${prov.depth}: ${chain.join(' → ')}`
       this.logger.warn({ rule: stored.name, chain }, `automation: ${message}`)
-      const [row] = (await db(FIRINGS_TABLE).insert({ ...base, status: 'loop', message, actions: '[]' }).returning('id')) as Array<{ id: number | string }>
+      const [row] = (await db(FIRINGS_TABLE)
+        .insert({ ...base, status: 'loop', message, actions: '[]' })
+        .returning('id')) as Array<{ id: number | string }>
       return Number(row!.id)
     }
     if (await this.rateLimited(cr, db, now)) {
-      const [row] = (await db(FIRINGS_TABLE).insert({ ...base, status: 'rate_limited', message: `more than ${cr.rule.rateLimit!.max} firings in ${cr.rule.rateLimit!.perSeconds} s`, actions: '[]' }).returning('id')) as Array<{ id: number | string }>
+      const [row] = (await db(FIRINGS_TABLE)
+        .insert({
+          ...base,
+          status: 'rate_limited',
+          message: `more than ${cr.rule.rateLimit!.max} firings in ${cr.rule.rateLimit!.perSeconds} s`,
+          actions: '[]',
+        })
+        .returning('id')) as Array<{ id: number | string }>
       return Number(row!.id)
     }
-    const [row] = (await db(FIRINGS_TABLE).insert({ ...base, status: 'fired', actions: '[]' }).returning('id')) as Array<{ id: number | string }>
+    const [row] = (await db(FIRINGS_TABLE)
+      .insert({ ...base, status: 'fired', actions: '[]' })
+      .returning('id')) as Array<{ id: number | string }>
     const firingId = Number(row!.id)
     const context = this.contextOf(cr, match.facts)
     const entities = this.entitiesOf(cr)
@@ -206,18 +252,40 @@ export class AutomationEngine {
     for (const [index, spec] of cr.rule.actions.entries()) {
       const exec = this.registry.executors.get(spec.type)
       const retry = exec?.retry ?? { maxAttempts: 5, backoffMs: 30_000 }
-      const payload = { firingId, ruleId: stored.id, ruleName: stored.name, ruleKind: stored.kind, ruleVersion: stored.version, index, action: spec, context, entities, depth: prov.depth + 1, chain: [...prov.chain, stored.name].slice(-20), now: now.toISOString() }
+      const payload = {
+        firingId,
+        ruleId: stored.id,
+        ruleName: stored.name,
+        ruleKind: stored.kind,
+        ruleVersion: stored.version,
+        index,
+        action: spec,
+        context,
+        entities,
+        depth: prov.depth + 1,
+        chain: [...prov.chain, stored.name].slice(-20),
+        now: now.toISOString(),
+      }
       const jobId = await this.queue.enqueue(ACTION_JOB, payload, { trx: db, ...retry })
       actions.push({ type: spec.type, jobId, status: 'queued', attempts: 0 })
     }
-    await db(FIRINGS_TABLE).where({ id: firingId }).update({ actions: JSON.stringify(actions) })
+    await db(FIRINGS_TABLE)
+      .where({ id: firingId })
+      .update({ actions: JSON.stringify(actions) })
     return firingId
   }
 
-  private baseFacts(event: TriggerEvent, params: Record<string, unknown> | undefined, now: Date, phase: 'before' | 'after'): Facts {
+  private baseFacts(
+    event: TriggerEvent,
+    params: Record<string, unknown> | undefined,
+    now: Date,
+    phase: 'before' | 'after',
+  ): Facts {
     return {
       record: event.record,
-      ...(event.previous ? { previous: event.previous, changes: changesOf(event.previous, event.record) } : {}),
+      ...(event.previous
+        ? { previous: event.previous, changes: changesOf(event.previous, event.record) }
+        : {}),
       ...(event.data ? { data: event.data } : {}),
       event: { entity: event.entity, on: event.on, phase, ...(event.action ? { action: event.action } : {}) },
       user: actorOf(params),
@@ -236,11 +304,24 @@ export class AutomationEngine {
     const now = opts.now ?? new Date()
     const prov = provenanceOf(opts.params)
     const run = async (tx: Knex | Knex.Transaction) => {
-      const evals = await this.evaluator.evaluate(rules, this.baseFacts(event, opts.params, now, 'after'), { app: this.app, db: tx, now, record: event.record, event })
+      const evals = await this.evaluator.evaluate(rules, this.baseFacts(event, opts.params, now, 'after'), {
+        app: this.app,
+        db: tx,
+        now,
+        record: event.record,
+        event,
+      })
       const ids: number[] = []
       for (const ev of evals) {
-        if (ev.error) this.logger.debug({ rule: ev.cr.stored.name, error: ev.error }, 'automation: rule not evaluated')
-        const trigger = { type: 'event', entity: event.entity, on: event.on, ...(event.action ? { action: event.action } : {}), recordId: event.record.id ?? null }
+        if (ev.error)
+          this.logger.debug({ rule: ev.cr.stored.name, error: ev.error }, 'automation: rule not evaluated')
+        const trigger = {
+          type: 'event',
+          entity: event.entity,
+          on: event.on,
+          ...(event.action ? { action: event.action } : {}),
+          recordId: event.record.id ?? null,
+        }
         for (const m of ev.matches) ids.push(await this.fire(ev.cr, m, tx, trigger, prov, now))
       }
       return ids
@@ -249,7 +330,10 @@ export class AutomationEngine {
       // a savepoint: a failing fact query must not abort the change's transaction on PostgreSQL
       return 'isTransaction' in db && db.isTransaction ? await db.transaction((sp) => run(sp)) : await run(db)
     } catch (err) {
-      this.logger.error({ err: (err as Error).message, entity: event.entity, on: event.on }, 'automation: evaluation failed')
+      this.logger.error(
+        { err: (err as Error).message, entity: event.entity, on: event.on },
+        'automation: evaluation failed',
+      )
       return []
     }
   }
@@ -263,22 +347,58 @@ export class AutomationEngine {
     if (rules.length === 0) return
     const now = opts.now ?? new Date()
     const facts = this.baseFacts(event, opts.params, now, 'before')
-    const evals = await this.evaluator.evaluate(rules, facts, { app: this.app, db, now, record: event.record, event })
+    const evals = await this.evaluator.evaluate(rules, facts, {
+      app: this.app,
+      db,
+      now,
+      record: event.record,
+      event,
+    })
     for (const ev of evals) {
       const { stored } = ev.cr
-      const trigger = { type: 'event', entity: event.entity, on: event.on, phase: 'before', ...(event.action ? { action: event.action } : {}), recordId: event.record.id ?? null }
+      const trigger = {
+        type: 'event',
+        entity: event.entity,
+        on: event.on,
+        phase: 'before',
+        ...(event.action ? { action: event.action } : {}),
+        recordId: event.record.id ?? null,
+      }
       if (ev.error) {
-        this.record({ ruleId: stored.id, ruleName: stored.name, ruleKind: stored.kind, ruleVersion: stored.version, trigger: JSON.stringify(trigger), status: 'error', message: ev.error, matched: '[]', actions: '[]', createdAt: now })
+        this.record({
+          ruleId: stored.id,
+          ruleName: stored.name,
+          ruleKind: stored.kind,
+          ruleVersion: stored.version,
+          trigger: JSON.stringify(trigger),
+          status: 'error',
+          message: ev.error,
+          matched: '[]',
+          actions: '[]',
+          createdAt: now,
+        })
         throw new Conflict(`Held by rule "${stored.name}": it could not be evaluated`, { rule: stored.name })
       }
       const match = ev.matches[0]
       if (!match) continue
       const spec = ev.cr.rule.actions.find((a) => a.type === 'hold')!
-      const message = render(typeof spec.message === 'string' ? spec.message : `Held by rule ${stored.name}`, match.facts, 'plain')
+      const message = render(
+        typeof spec.message === 'string' ? spec.message : `Held by rule ${stored.name}`,
+        match.facts,
+        'plain',
+      )
       this.record({
-        ruleId: stored.id, ruleName: stored.name, ruleKind: stored.kind, ruleVersion: stored.version, trigger: JSON.stringify(trigger), status: 'held', message,
-        matched: JSON.stringify(explain(ev.cr.rule.conditions, match.facts).filter((l) => l.result)), recordId: event.record.id === undefined ? null : String(event.record.id),
-        actions: JSON.stringify([{ type: 'hold', status: 'done', outcome: message }]), createdAt: now,
+        ruleId: stored.id,
+        ruleName: stored.name,
+        ruleKind: stored.kind,
+        ruleVersion: stored.version,
+        trigger: JSON.stringify(trigger),
+        status: 'held',
+        message,
+        matched: JSON.stringify(explain(ev.cr.rule.conditions, match.facts).filter((l) => l.result)),
+        recordId: event.record.id === undefined ? null : String(event.record.id),
+        actions: JSON.stringify([{ type: 'hold', status: 'done', outcome: message }]),
+        createdAt: now,
       })
       const data = { rule: stored.name, errors: [{ path: '', message }] }
       throw spec.status === 422 ? new Unprocessable(message, data) : new Conflict(message, data)
@@ -292,7 +412,9 @@ export class AutomationEngine {
   private record(row: Record<string, unknown>): void {
     const p = this.knex(FIRINGS_TABLE)
       .insert(row)
-      .catch((err: unknown) => this.logger.error({ err: (err as Error).message }, 'automation: could not record a held firing'))
+      .catch((err: unknown) =>
+        this.logger.error({ err: (err as Error).message }, 'automation: could not record a held firing'),
+      )
       .finally(() => this.pending.delete(p))
     this.pending.add(p)
   }
@@ -314,16 +436,36 @@ export class AutomationEngine {
       const slot = lastSlot(cr.schedule!, now)
       try {
         fired += await this.knex.transaction(async (trx) => {
-          const claimed = (await trx(SLOTS_TABLE).insert({ ruleId: cr.stored.id, slot }).onConflict(['ruleId', 'slot']).ignore().returning('ruleId')) as unknown[]
+          const claimed = (await trx(SLOTS_TABLE)
+            .insert({ ruleId: cr.stored.id, slot })
+            .onConflict(['ruleId', 'slot'])
+            .ignore()
+            .returning('ruleId')) as unknown[]
           if (claimed.length === 0) return 0
-          const [ev] = await this.evaluator.evaluate([cr], { now: nowFact(now) }, { app: this.app, db: trx, now })
-          if (ev!.error) this.logger.warn({ rule: cr.stored.name, error: ev!.error }, 'automation: schedule rule not evaluated')
-          const trigger = { type: 'schedule', cron: cr.schedule!.cron, timezone: cr.schedule!.tz, slot: slot.toISOString() }
+          const [ev] = await this.evaluator.evaluate(
+            [cr],
+            { now: nowFact(now) },
+            { app: this.app, db: trx, now },
+          )
+          if (ev!.error)
+            this.logger.warn(
+              { rule: cr.stored.name, error: ev!.error },
+              'automation: schedule rule not evaluated',
+            )
+          const trigger = {
+            type: 'schedule',
+            cron: cr.schedule!.cron,
+            timezone: cr.schedule!.tz,
+            slot: slot.toISOString(),
+          }
           for (const m of ev!.matches) await this.fire(cr, m, trx, trigger, { depth: 0, chain: [] }, now)
           return ev!.matches.length
         })
       } catch (err) {
-        this.logger.error({ rule: cr.stored.name, err: (err as Error).message }, 'automation: schedule run failed')
+        this.logger.error(
+          { rule: cr.stored.name, err: (err as Error).message },
+          'automation: schedule run failed',
+        )
       }
     }
     return fired
@@ -333,11 +475,29 @@ export class AutomationEngine {
    * What a rule would do on a record (event rules) or at a time (schedule rules), without
    * acting: every condition with its value and result, and a preview of each action.
    */
-  async dryRun(stored: StoredAutomationRule, input: { record?: Record<string, unknown>; previous?: Record<string, unknown>; data?: Record<string, unknown>; at?: Date; action?: string; params?: Record<string, unknown> }): Promise<DryRunResult> {
+  async dryRun(
+    stored: StoredAutomationRule,
+    input: {
+      record?: Record<string, unknown>
+      previous?: Record<string, unknown>
+      data?: Record<string, unknown>
+      at?: Date
+      action?: string
+      params?: Record<string, unknown>
+    },
+  ): Promise<DryRunResult> {
     const cr = compileRule(stored)
     const now = input.at ?? new Date()
     const t = cr.rule.trigger
-    const result: DryRunResult = { rule: { id: stored.id, name: stored.name, kind: stored.kind, version: stored.version }, trigger: t, now: now.toISOString(), matched: false, evaluations: [], actions: [], changed: false }
+    const result: DryRunResult = {
+      rule: { id: stored.id, name: stored.name, kind: stored.kind, version: stored.version },
+      trigger: t,
+      now: now.toISOString(),
+      matched: false,
+      evaluations: [],
+      actions: [],
+      changed: false,
+    }
     const trx = await this.knex.transaction()
     try {
       let facts: Facts = { now: nowFact(now) }
@@ -347,13 +507,29 @@ export class AutomationEngine {
         let record = input.record ?? {}
         const id = record.id
         if (entity && id !== undefined && Object.keys(record).length === 1) {
-          record = ((await trx(entity.table).where('id', id as number).first()) as Record<string, unknown> | undefined) ?? record
+          record =
+            ((await trx(entity.table)
+              .where('id', id as number)
+              .first()) as Record<string, unknown> | undefined) ?? record
         }
         const action = t.action ?? (t.on === 'transition' ? input.action : undefined)
-        event = { entity: t.entity, on: t.on, ...(action ? { action } : {}), record, ...(input.previous ? { previous: input.previous } : {}), ...(input.data ? { data: input.data } : {}) }
+        event = {
+          entity: t.entity,
+          on: t.on,
+          ...(action ? { action } : {}),
+          record,
+          ...(input.previous ? { previous: input.previous } : {}),
+          ...(input.data ? { data: input.data } : {}),
+        }
         facts = this.baseFacts(event, input.params, now, t.phase ?? 'after')
       }
-      const [ev] = await this.evaluator.evaluate([cr], facts, { app: this.app, db: trx, now, ...(event ? { record: event.record, event } : {}) }, true, 200)
+      const [ev] = await this.evaluator.evaluate(
+        [cr],
+        facts,
+        { app: this.app, db: trx, now, ...(event ? { record: event.record, event } : {}) },
+        true,
+        200,
+      )
       if (ev!.error) result.error = ev!.error
       for (const m of ev!.matches) {
         const conditions = explain(cr.rule.conditions, m.facts)
@@ -364,10 +540,27 @@ export class AutomationEngine {
         } catch (err) {
           error = (err as Error).message
         }
-        result.evaluations.push({ ...(m.item !== undefined ? { item: m.item } : {}), matched, conditions, ...(error ? { error } : {}) })
+        result.evaluations.push({
+          ...(m.item !== undefined ? { item: m.item } : {}),
+          matched,
+          conditions,
+          ...(error ? { error } : {}),
+        })
         if (!matched) continue
         result.matched = true
-        const run: ActionRun = { app: this.app, db: trx, firingId: null, rule: { id: stored.id, name: stored.name, version: stored.version, kind: stored.kind }, context: this.contextOf(cr, m.facts), entities: this.entitiesOf(cr), depth: 0, chain: [], now, dryRun: true, attempt: 0 }
+        const run: ActionRun = {
+          app: this.app,
+          db: trx,
+          firingId: null,
+          rule: { id: stored.id, name: stored.name, version: stored.version, kind: stored.kind },
+          context: this.contextOf(cr, m.facts),
+          entities: this.entitiesOf(cr),
+          depth: 0,
+          chain: [],
+          now,
+          dryRun: true,
+          attempt: 0,
+        }
         for (const spec of cr.rule.actions) {
           const exec = this.registry.executors.get(spec.type)
           let wouldDo: unknown

@@ -56,13 +56,17 @@ export class RuleEvaluator {
     if (rules.length === 1) return rules[0]!.rule.forEach ? undefined : this.engineOf(rules[0]!)
     if (this.groups.has(rules)) return this.groups.get(rules)
     const plain = rules.filter((r) => !r.rule.forEach)
-    const jre = plain.length === 0 ? undefined : plain.length === 1 ? this.engineOf(plain[0]!) : this.newEngine(plain)
+    const jre =
+      plain.length === 0 ? undefined : plain.length === 1 ? this.engineOf(plain[0]!) : this.newEngine(plain)
     this.groups.set(rules, jre)
     return jre
   }
 
   private newEngine(rules: CompiledRule[]): RuleEngine {
-    return new RuleEngine(rules.map((r) => ({ name: r.stored.name, conditions: r.rule.conditions })), { operators: DECIMAL_OPERATORS, cheap: RUNTIME_FACTS })
+    return new RuleEngine(
+      rules.map((r) => ({ name: r.stored.name, conditions: r.rule.conditions })),
+      { operators: DECIMAL_OPERATORS, cheap: RUNTIME_FACTS },
+    )
   }
 
   /**
@@ -72,7 +76,13 @@ export class RuleEvaluator {
    * fact, a fact that threw) does not match and carries its error (fail closed). `withExplain`
    * (dry run) loads every fact the rule reads and lists each item without deciding.
    */
-  async evaluate(rules: CompiledRule[], base: Facts, ctx: FactContext, withExplain = false, maxItems = Infinity): Promise<Evaluation[]> {
+  async evaluate(
+    rules: CompiledRule[],
+    base: Facts,
+    ctx: FactContext,
+    withExplain = false,
+    maxItems = Infinity,
+  ): Promise<Evaluation[]> {
     const loaded = new Map<string, Promise<unknown>>()
     const load = (name: string): Promise<unknown> => {
       let p = loaded.get(name)
@@ -124,7 +134,11 @@ export class RuleEvaluator {
   }
 
   /** One rule on one set of facts, on json-rules-engine; throws the rule's error. */
-  async holds(cr: CompiledRule, facts: Facts, load: (name: string) => Promise<unknown> = (name) => Promise.reject(new MissingFact(name))): Promise<boolean> {
+  async holds(
+    cr: CompiledRule,
+    facts: Facts,
+    load: (name: string) => Promise<unknown> = (name) => Promise.reject(new MissingFact(name)),
+  ): Promise<boolean> {
     const one = await this.engineOf(cr).run(facts, load)
     const error = one.errors.get(cr.stored.name)
     if (error !== undefined) throw new Error(error)

@@ -4,7 +4,12 @@ import type { Knex } from 'knex'
 import type { AroundHook, PlumeApp } from '../kernel/types.js'
 import type { EntityEvent, TriggerEvent } from './types.js'
 
-const EVENTS: Record<string, EntityEvent> = { create: 'created', patch: 'patched', update: 'updated', remove: 'removed' }
+const EVENTS: Record<string, EntityEvent> = {
+  create: 'created',
+  patch: 'patched',
+  update: 'updated',
+  remove: 'removed',
+}
 
 type Row = Record<string, unknown>
 /** Reads one stored row as the entity service returns it (in the write's transaction); undefined when gone. */
@@ -15,11 +20,16 @@ const PENDING = Symbol('plume.automation.pending')
 type Waiting = HookContext & { [PENDING]?: TriggerEvent[] }
 
 const rows = (result: unknown): Row[] => {
-  const list = Array.isArray(result) ? result : Array.isArray((result as { data?: unknown })?.data) ? (result as { data: unknown[] }).data : [result]
+  const list = Array.isArray(result)
+    ? result
+    : Array.isArray((result as { data?: unknown })?.data)
+      ? (result as { data: unknown[] }).data
+      : [result]
   return list.filter((r): r is Row => !!r && typeof r === 'object')
 }
 
-const dbOf = (app: PlumeApp, context: HookContext): Knex | Knex.Transaction => (context.params as { transaction?: Knex.Transaction }).transaction ?? app.get('db').knex
+const dbOf = (app: PlumeApp, context: HookContext): Knex | Knex.Transaction =>
+  (context.params as { transaction?: Knex.Transaction }).transaction ?? app.get('db').knex
 
 /**
  * The automation hook of one entity service, innermost in its chain (after permissions,
@@ -29,30 +39,50 @@ const dbOf = (app: PlumeApp, context: HookContext): Knex | Knex.Transaction => (
  * plugin hook has finished — or evaluated here when that hook is not in the chain.
  * @example chain.push(automationHook(app, entity, read))
  */
-export const automationHook = (app: PlumeApp, entity: EntityDefinition, read?: RowReader): AroundHook => async (context: HookContext, next: NextFunction) => {
-  const on = EVENTS[context.method]
-  const engine = app.get('automation')
-  if (!on || !engine) return next()
-  const before = engine.listens('before', entity.name, on)
-  const after = engine.listens('after', entity.name, on)
-  if (!before && !after) return next()
-  const params = context.params as Row
-  const db = dbOf(app, context)
-  const single = context.id !== null && context.id !== undefined
-  let previous: Row | undefined
-  if (single && on !== 'created') previous = read ? await read(Number(context.id), db) : ((await db(entity.table).where('id', context.id as number).first()) as Row | undefined)
-  const data = context.data && typeof context.data === 'object' && !Array.isArray(context.data) ? (context.data as Row) : undefined
-  if (before) {
-    const record = on === 'created' ? { ...(data ?? {}) } : { ...(previous ?? {}), ...(data ?? {}) }
-    await engine.hold({ entity: entity.name, on, record, ...(previous ? { previous } : {}), ...(data ? { data } : {}) }, db, { params })
+export const automationHook =
+  (app: PlumeApp, entity: EntityDefinition, read?: RowReader): AroundHook =>
+  async (context: HookContext, next: NextFunction) => {
+    const on = EVENTS[context.method]
+    const engine = app.get('automation')
+    if (!on || !engine) return next()
+    const before = engine.listens('before', entity.name, on)
+    const after = engine.listens('after', entity.name, on)
+    if (!before && !after) return next()
+    const params = context.params as Row
+    const db = dbOf(app, context)
+    const single = context.id !== null && context.id !== undefined
+    let previous: Row | undefined
+    if (single && on !== 'created')
+      previous = read
+        ? await read(Number(context.id), db)
+        : ((await db(entity.table)
+            .where('id', context.id as number)
+            .first()) as Row | undefined)
+    const data =
+      context.data && typeof context.data === 'object' && !Array.isArray(context.data)
+        ? (context.data as Row)
+        : undefined
+    if (before) {
+      const record = on === 'created' ? { ...(data ?? {}) } : { ...(previous ?? {}), ...(data ?? {}) }
+      await engine.hold(
+        { entity: entity.name, on, record, ...(previous ? { previous } : {}), ...(data ? { data } : {}) },
+        db,
+        { params },
+      )
+    }
+    await next()
+    if (!after) return
+    const events = rows(context.result).map((record): TriggerEvent => ({
+      entity: entity.name,
+      on,
+      record,
+      ...(previous ? { previous } : {}),
+      ...(data ? { data } : {}),
+    }))
+    const waiting = (context as Waiting)[PENDING]
+    if (waiting) waiting.push(...events)
+    else for (const event of events) await engine.emit(event, db, { params })
   }
-  await next()
-  if (!after) return
-  const events = rows(context.result).map((record): TriggerEvent => ({ entity: entity.name, on, record, ...(previous ? { previous } : {}), ...(data ? { data } : {}) }))
-  const waiting = (context as Waiting)[PENDING]
-  if (waiting) waiting.push(...events)
-  else for (const event of events) await engine.emit(event, db, { params })
-}
 
 /**
  * Evaluates the after-rules of a write once the whole write is done — plugin hooks included (an
@@ -62,21 +92,23 @@ export const automationHook = (app: PlumeApp, entity: EntityDefinition, read?: R
  * reached the database (an idempotent replay answered from its key) evaluates nothing.
  * @example [transaction(), automationEvents(app, entity, read), …, automationHook(app, entity, read)]
  */
-export const automationEvents = (app: PlumeApp, read: RowReader): AroundHook => async (context: HookContext, next: NextFunction) => {
-  if (!EVENTS[context.method] || !app.get('automation')) return next()
-  const waiting: TriggerEvent[] = []
-  ;(context as Waiting)[PENDING] = waiting
-  try {
-    await next()
-  } finally {
-    delete (context as Waiting)[PENDING]
+export const automationEvents =
+  (app: PlumeApp, read: RowReader): AroundHook =>
+  async (context: HookContext, next: NextFunction) => {
+    if (!EVENTS[context.method] || !app.get('automation')) return next()
+    const waiting: TriggerEvent[] = []
+    ;(context as Waiting)[PENDING] = waiting
+    try {
+      await next()
+    } finally {
+      delete (context as Waiting)[PENDING]
+    }
+    const engine = app.get('automation')
+    if (waiting.length === 0 || !engine) return
+    const db = dbOf(app, context)
+    for (const event of waiting) {
+      const id = Number(event.record.id)
+      const fresh = event.on !== 'removed' && Number.isInteger(id) ? await read(id, db) : undefined
+      await engine.emit(fresh ? { ...event, record: fresh } : event, db, { params: context.params as Row })
+    }
   }
-  const engine = app.get('automation')
-  if (waiting.length === 0 || !engine) return
-  const db = dbOf(app, context)
-  for (const event of waiting) {
-    const id = Number(event.record.id)
-    const fresh = event.on !== 'removed' && Number.isInteger(id) ? await read(id, db) : undefined
-    await engine.emit(fresh ? { ...event, record: fresh } : event, db, { params: context.params as Row })
-  }
-}

@@ -12,7 +12,15 @@ import { DRY_RUN_PATH, dryRunService } from './services/dry-run.js'
 import { DEAD_LETTERS_PATH, deadLettersService, FIRINGS_PATH, firingsService } from './services/firings.js'
 import { alertRulesDocs, deadLettersDocs, dryRunDocs, firingsDocs } from './docs.js'
 
-export { AutomationEngine, ACTION_JOB, DEFAULT_MAX_DEPTH, nowFact, provenanceOf, type DryRunResult, type Provenance } from './engine.js'
+export {
+  AutomationEngine,
+  ACTION_JOB,
+  DEFAULT_MAX_DEPTH,
+  nowFact,
+  provenanceOf,
+  type DryRunResult,
+  type Provenance,
+} from './engine.js'
 export { AutomationRegistry, EVENT_FACTS, SCHEDULE_FACTS } from './registry.js'
 export { automationEvents, automationHook, type RowReader } from './hooks.js'
 export { validateAutomationRule } from './validate.js'
@@ -32,7 +40,10 @@ export function automationOf(app: PlumeApp): AutomationEngine {
   return engine
 }
 
-const flag = (name: string, fallback: boolean) => (process.env[name] === undefined ? fallback : !['0', 'false', 'off'].includes(process.env[name]!.toLowerCase()))
+const flag = (name: string, fallback: boolean) =>
+  process.env[name] === undefined
+    ? fallback
+    : !['0', 'false', 'off'].includes(process.env[name]!.toLowerCase())
 
 /**
  * Called once by createApp: the job table and worker, the firing log, the engine with the core
@@ -47,43 +58,73 @@ export async function setupAutomation(app: PlumeApp): Promise<AutomationEngine> 
   await ensureJobTable(knex)
   await ensureAutomationTables(knex)
   const retainDays = Number(process.env.PLUME_JOBS_RETAIN_DAYS)
-  const queue = new JobQueue(knex, { logger, pollMs: Number(process.env.PLUME_JOBS_POLL_MS ?? 500), ...(retainDays > 0 ? { retainDoneMs: retainDays * 86_400_000 } : {}) })
+  const queue = new JobQueue(knex, {
+    logger,
+    pollMs: Number(process.env.PLUME_JOBS_POLL_MS ?? 500),
+    ...(retainDays > 0 ? { retainDoneMs: retainDays * 86_400_000 } : {}),
+  })
   const engine = new AutomationEngine(app, queue, logger)
   for (const a of CORE_ACTIONS) engine.registry.action(a)
   app.set('automation', engine)
   app.set('registerPluginAlerts', pluginAlertsRegistrar(app, engine))
   app.set('jobs', queue)
-  queue.register(ACTION_JOB, actionJob(app, () => engine))
+  queue.register(
+    ACTION_JOB,
+    actionJob(app, () => engine),
+  )
   queue.onOutcome((e) => (e.job.name === ACTION_JOB ? recordOutcome(app, e) : undefined))
   await engine.reload()
 
   const rules = new AlertRulesService(app, () => engine)
   const guarded = { around: { all: [clientSafeErrors(), requireAuth()] } }
-  app.use(ALERT_RULES_PATH, Object.assign(rules, { docs: alertRulesDocs }), { methods: ['find', 'get', 'create', 'update', 'patch', 'remove'] })
+  app.use(ALERT_RULES_PATH, Object.assign(rules, { docs: alertRulesDocs }), {
+    methods: ['find', 'get', 'create', 'update', 'patch', 'remove'],
+  })
   app.service(ALERT_RULES_PATH).hooks(guarded)
-  app.use(DRY_RUN_PATH, Object.assign(dryRunService(app, rules, () => engine), { docs: dryRunDocs }), { methods: ['create'], events: [] })
+  app.use(
+    DRY_RUN_PATH,
+    Object.assign(
+      dryRunService(app, rules, () => engine),
+      { docs: dryRunDocs },
+    ),
+    { methods: ['create'], events: [] },
+  )
   app.service(DRY_RUN_PATH).hooks(guarded)
-  app.use(FIRINGS_PATH, Object.assign(firingsService(app), { docs: firingsDocs }), { methods: ['find', 'get'], events: [] })
+  app.use(FIRINGS_PATH, Object.assign(firingsService(app), { docs: firingsDocs }), {
+    methods: ['find', 'get'],
+    events: [],
+  })
   app.service(FIRINGS_PATH).hooks(guarded)
-  app.use(DEAD_LETTERS_PATH, Object.assign(deadLettersService(app, queue), { docs: deadLettersDocs }), { methods: ['find', 'get', 'patch', 'remove'], events: [] })
+  app.use(DEAD_LETTERS_PATH, Object.assign(deadLettersService(app, queue), { docs: deadLettersDocs }), {
+    methods: ['find', 'get', 'patch', 'remove'],
+    events: [],
+  })
   app.service(DEAD_LETTERS_PATH).hooks(guarded)
 
   // background work stops with the app (no methods: nothing is exposed over REST or socket.io);
   // the scheduler first, so that its tick is over before the queue stops
   if (flag('PLUME_SCHEDULER', true)) {
-    whileRunning(app, 'plume-automation-scheduler', msFromEnv('PLUME_SCHEDULER_INTERVAL_MS', 30_000), () => engine.refresh().then(() => engine.runSchedules(new Date())), (err) =>
-      logger.debug({ err: (err as Error).message }, 'automation: scheduler tick failed'),
+    whileRunning(
+      app,
+      'plume-automation-scheduler',
+      msFromEnv('PLUME_SCHEDULER_INTERVAL_MS', 30_000),
+      () => engine.refresh().then(() => engine.runSchedules(new Date())),
+      (err) => logger.debug({ err: (err as Error).message }, 'automation: scheduler tick failed'),
     )
   }
-  app.use('plume-automation-runtime', {
-    async setup() {
-      if (flag('PLUME_JOBS', true)) queue.start()
-    },
-    async teardown() {
-      await queue.stop()
-      await engine.flush()
-    },
-  } as never, { methods: [], events: [] })
+  app.use(
+    'plume-automation-runtime',
+    {
+      async setup() {
+        if (flag('PLUME_JOBS', true)) queue.start()
+      },
+      async teardown() {
+        await queue.stop()
+        await engine.flush()
+      },
+    } as never,
+    { methods: [], events: [] },
+  )
   return engine
 }
 

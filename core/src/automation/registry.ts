@@ -1,7 +1,15 @@
 import type { ActionExecutor, FactDefinition } from './types.js'
 
 /** Facts every event rule may read, besides registered ones. */
-export const EVENT_FACTS: ReadonlySet<string> = new Set(['record', 'previous', 'changes', 'data', 'event', 'user', 'now'])
+export const EVENT_FACTS: ReadonlySet<string> = new Set([
+  'record',
+  'previous',
+  'changes',
+  'data',
+  'event',
+  'user',
+  'now',
+])
 /** Facts every schedule rule may read. */
 export const SCHEDULE_FACTS: ReadonlySet<string> = new Set(['now'])
 

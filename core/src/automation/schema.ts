@@ -37,12 +37,24 @@ export const automationRuleSchema = {
     },
     forEach: { type: 'string', pattern: IDENT },
     conditions: { $ref: '#/$defs/top' },
-    actions: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'object', required: ['type'], properties: { type: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,40}$' } } } },
+    actions: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 20,
+      items: {
+        type: 'object',
+        required: ['type'],
+        properties: { type: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,40}$' } },
+      },
+    },
     rateLimit: {
       type: 'object',
       additionalProperties: false,
       required: ['max', 'perSeconds'],
-      properties: { max: { type: 'integer', minimum: 1, maximum: 100000 }, perSeconds: { type: 'integer', minimum: 1, maximum: 31_536_000 } },
+      properties: {
+        max: { type: 'integer', minimum: 1, maximum: 100000 },
+        perSeconds: { type: 'integer', minimum: 1, maximum: 31_536_000 },
+      },
     },
   },
   $defs: conditionDefs({ type: 'string', pattern: IDENT }),

@@ -74,7 +74,8 @@ export function fill(value: unknown, context: Record<string, unknown>, channel: 
     return render(value, context, channel)
   }
   if (Array.isArray(value)) return value.map((v) => fill(v, context, channel))
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, context, channel)]))
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, context, channel)]))
   return value
 }
 
@@ -82,6 +83,7 @@ export function fill(value: unknown, context: Record<string, unknown>, channel: 
 export function templatesIn(value: unknown, path = ''): Array<{ path: string; template: string }> {
   if (typeof value === 'string') return value.includes('{{') ? [{ path, template: value }] : []
   if (Array.isArray(value)) return value.flatMap((v, i) => templatesIn(v, `${path}/${i}`))
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => templatesIn(v, `${path}/${k}`))
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => templatesIn(v, `${path}/${k}`))
   return []
 }

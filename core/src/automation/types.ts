@@ -12,7 +12,13 @@ export type RuleKind = 'alert' | 'automation'
 export const RULE_KINDS: readonly RuleKind[] = ['alert', 'automation']
 
 export type EntityEvent = 'created' | 'patched' | 'updated' | 'removed' | 'transition'
-export const ENTITY_EVENTS: readonly EntityEvent[] = ['created', 'patched', 'updated', 'removed', 'transition']
+export const ENTITY_EVENTS: readonly EntityEvent[] = [
+  'created',
+  'patched',
+  'updated',
+  'removed',
+  'transition',
+]
 
 /** An entity event: a service write (after commit of its data, inside its transaction) or a state transition. */
 export interface EventTrigger {

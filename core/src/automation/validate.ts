@@ -48,9 +48,15 @@ export function validateAutomationRule(value: unknown, ctx: AutomationRuleContex
     if (t.on === 'transition') {
       const actions = registry.transitions.get(t.entity)
       if (!actions) errs.push({ path: '/trigger/on', message: `${t.entity} has no state transitions` })
-      else if (t.action && !actions.has(t.action)) errs.push({ path: '/trigger/action', message: `unknown transition "${t.action}" of ${t.entity}: ${[...actions].join(', ')}` })
-    } else if (t.action) errs.push({ path: '/trigger/action', message: 'only transition triggers take an action' })
-    if (t.phase === 'before' && !rule.actions.every((a) => a.type === 'hold')) errs.push({ path: '/actions', message: 'a before-rule may only hold the operation (type "hold")' })
+      else if (t.action && !actions.has(t.action))
+        errs.push({
+          path: '/trigger/action',
+          message: `unknown transition "${t.action}" of ${t.entity}: ${[...actions].join(', ')}`,
+        })
+    } else if (t.action)
+      errs.push({ path: '/trigger/action', message: 'only transition triggers take an action' })
+    if (t.phase === 'before' && !rule.actions.every((a) => a.type === 'hold'))
+      errs.push({ path: '/actions', message: 'a before-rule may only hold the operation (type "hold")' })
   } else {
     const tz = t.timezone ?? 'UTC'
     if (!validTimeZone(tz)) errs.push({ path: '/trigger/timezone', message: `unknown time zone "${tz}"` })
@@ -74,7 +80,8 @@ export function validateAutomationRule(value: unknown, ctx: AutomationRuleContex
       errs.push(unknownFact(name, at))
       return false
     }
-    if (def.scope === 'event' && t.type !== 'event') errs.push({ path: at, message: `fact "${name}" needs an event (the triggering record)` })
+    if (def.scope === 'event' && t.type !== 'event')
+      errs.push({ path: at, message: `fact "${name}" needs an event (the triggering record)` })
     return true
   }
   const fieldOk = (name: string, path: string | undefined, at: string) => {
@@ -86,29 +93,55 @@ export function validateAutomationRule(value: unknown, ctx: AutomationRuleContex
       return
     }
     const def = registry.facts.get(name === 'item' ? (rule.forEach ?? '') : name)
-    if (def?.fields && !def.fields.includes(first)) errs.push({ path: at, message: `unknown field "${first}" of fact ${def.name}: ${def.fields.join(', ')}` })
+    if (def?.fields && !def.fields.includes(first))
+      errs.push({
+        path: at,
+        message: `unknown field "${first}" of fact ${def.name}: ${def.fields.join(', ')}`,
+      })
   }
   if (rule.forEach) {
     const def = registry.facts.get(rule.forEach)
-    if (factOk(rule.forEach, '/forEach') && def && !def.list) errs.push({ path: '/forEach', message: `fact "${rule.forEach}" is not a list` })
-    if (!def && base.has(rule.forEach)) errs.push({ path: '/forEach', message: `fact "${rule.forEach}" is not a list` })
+    if (factOk(rule.forEach, '/forEach') && def && !def.list)
+      errs.push({ path: '/forEach', message: `fact "${rule.forEach}" is not a list` })
+    if (!def && base.has(rule.forEach))
+      errs.push({ path: '/forEach', message: `fact "${rule.forEach}" is not a list` })
   }
   for (const { leaf, path } of leavesOf(rule.conditions, '/conditions')) {
     if (factOk(leaf.fact, `${path}/fact`)) fieldOk(leaf.fact, leaf.path, `${path}/path`)
-    if (isFactRef(leaf.value) && factOk(leaf.value.fact, `${path}/value/fact`)) fieldOk(leaf.value.fact, leaf.value.path, `${path}/value/path`)
-    if ((leaf.operator === 'in' || leaf.operator === 'notIn') && !Array.isArray(leaf.value) && !isFactRef(leaf.value)) errs.push({ path: `${path}/value`, message: `${leaf.operator} needs a list` })
+    if (isFactRef(leaf.value) && factOk(leaf.value.fact, `${path}/value/fact`))
+      fieldOk(leaf.value.fact, leaf.value.path, `${path}/value/path`)
+    if (
+      (leaf.operator === 'in' || leaf.operator === 'notIn') &&
+      !Array.isArray(leaf.value) &&
+      !isFactRef(leaf.value)
+    )
+      errs.push({ path: `${path}/value`, message: `${leaf.operator} needs a list` })
   }
   rule.actions.forEach((action, i) => {
     const at = `/actions/${i}`
     const exec = registry.executors.get(action.type)
-    if (!exec) return errs.push({ path: `${at}/type`, message: `unknown action "${action.type}": ${[...registry.executors.keys()].join(', ')}` })
-    if (exec.kinds && !exec.kinds.includes(ctx.kind)) errs.push({ path: `${at}/type`, message: `"${action.type}" is for ${exec.kinds.join('/')} rules, not ${ctx.kind}` })
-    if (action.type === 'hold' && (t.type !== 'event' || t.phase !== 'before')) errs.push({ path: `${at}/type`, message: 'hold needs an event trigger with phase "before"' })
+    if (!exec)
+      return errs.push({
+        path: `${at}/type`,
+        message: `unknown action "${action.type}": ${[...registry.executors.keys()].join(', ')}`,
+      })
+    if (exec.kinds && !exec.kinds.includes(ctx.kind))
+      errs.push({
+        path: `${at}/type`,
+        message: `"${action.type}" is for ${exec.kinds.join('/')} rules, not ${ctx.kind}`,
+      })
+    if (action.type === 'hold' && (t.type !== 'event' || t.phase !== 'before'))
+      errs.push({ path: `${at}/type`, message: 'hold needs an event trigger with phase "before"' })
     for (const { path, template } of templatesIn(action)) {
       for (const m of templateErrors(template)) errs.push({ path: `${at}${path}`, message: m })
       for (const f of templateFacts(template)) factOk(f, `${at}${path}`)
     }
-    errs.push(...(exec.validate?.(action, { app: ctx.app, rule, kind: ctx.kind }) ?? []).map((e) => ({ path: `${at}${e.path === '/' ? '' : e.path}`, message: e.message })))
+    errs.push(
+      ...(exec.validate?.(action, { app: ctx.app, rule, kind: ctx.kind }) ?? []).map((e) => ({
+        path: `${at}${e.path === '/' ? '' : e.path}`,
+        message: e.message,
+      })),
+    )
   })
   return errs
 }

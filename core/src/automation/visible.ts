@@ -21,7 +21,12 @@ export function visibleTo(app: PlumeApp, entity: string, user: unknown, record: 
  * is known (`record`, `item`, …) goes through {@link visibleTo}; `null` when the recipient may not
  * read the record the message is about (the message is then not sent to them).
  */
-export function contextFor(app: PlumeApp, user: unknown, context: Record<string, unknown>, entities: Record<string, string>): Record<string, unknown> | null {
+export function contextFor(
+  app: PlumeApp,
+  user: unknown,
+  context: Record<string, unknown>,
+  entities: Record<string, string>,
+): Record<string, unknown> | null {
   const out: Record<string, unknown> = { ...context }
   for (const [key, entity] of Object.entries(entities)) {
     const value = context[key]

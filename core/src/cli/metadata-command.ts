@@ -20,7 +20,11 @@ function option(args: string[], name: string): string | undefined {
 }
 
 /** Runs one command; answers the exit code. */
-export async function metadataCli(args: string[], env: NodeJS.ProcessEnv = process.env, print: (s: string) => void = console.log): Promise<number> {
+export async function metadataCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  print: (s: string) => void = console.log,
+): Promise<number> {
   const [topic, command] = args
   if (topic !== 'metadata' || !command || !['snapshot', 'diff', 'apply'].includes(command)) {
     print(USAGE)
@@ -41,7 +45,9 @@ export async function metadataCli(args: string[], env: NodeJS.ProcessEnv = proce
     if (command === 'snapshot') {
       const snap = await takeSnapshot(rt)
       writeSnapshotFiles(dir, snap)
-      print(`wrote ${Object.keys(snap.custom).length} custom entities and ${Object.keys(snap.customizations).length} customizations to ${dir}`)
+      print(
+        `wrote ${Object.keys(snap.custom).length} custom entities and ${Object.keys(snap.customizations).length} customizations to ${dir}`,
+      )
       return 0
     }
     const result = await runSnapshot(rt, readSnapshotFiles(dir), { apply: command === 'apply', confirm })

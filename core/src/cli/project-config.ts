@@ -32,11 +32,17 @@ export function readProjectConfig(dir: string = process.cwd()): ProjectConfig {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'))
   } catch (err) {
-    throw new ProjectConfigError(`${file}: invalid JSON (${err instanceof Error ? err.message : String(err)})`)
+    throw new ProjectConfigError(
+      `${file}: invalid JSON (${err instanceof Error ? err.message : String(err)})`,
+    )
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ProjectConfigError(`${file}: must hold a JSON object such as {"plugins": ["@acme/plume-plugin-loyalty"]}`)
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ProjectConfigError(
+      `${file}: must hold a JSON object such as {"plugins": ["@acme/plume-plugin-loyalty"]}`,
+    )
   const unknown = Object.keys(raw).filter((k) => !KNOWN.includes(k))
-  if (unknown.length) throw new ProjectConfigError(`${file}: unknown setting "${unknown[0]}" (known: ${KNOWN.join(', ')})`)
+  if (unknown.length)
+    throw new ProjectConfigError(`${file}: unknown setting "${unknown[0]}" (known: ${KNOWN.join(', ')})`)
   const plugins = (raw as { plugins?: unknown }).plugins ?? []
   if (!Array.isArray(plugins) || plugins.some((p) => typeof p !== 'string' || !p.trim())) {
     throw new ProjectConfigError(`${file}: "plugins" must be a list of npm package names or paths`)

@@ -16,10 +16,16 @@ async function main(): Promise<void> {
   const db = await connectDatabase(databaseOptionsFromEnv(env))
   try {
     const plugins = await loadPlugins({ only: env.PLUME_PLUGINS, plugins: readProjectConfig().plugins })
-    const entities = loadEntities([ENTITIES_DIR], plugins.flatMap((p) => p.entitySources))
+    const entities = loadEntities(
+      [ENTITIES_DIR],
+      plugins.flatMap((p) => p.entitySources),
+    )
     const ring = await loadKeyRing(db.knex, env.PLUME_ENCRYPTION_KEYS, (msg) => console.error(msg))
     const batchSize = env.PLUME_ROTATE_BATCH ? Number(env.PLUME_ROTATE_BATCH) : undefined
-    const report = await rotateKeys(db.knex, entities.values(), ring, { batchSize, log: (msg) => console.error(msg) })
+    const report = await rotateKeys(db.knex, entities.values(), ring, {
+      batchSize,
+      log: (msg) => console.error(msg),
+    })
     console.log(JSON.stringify(report))
   } finally {
     await db.close()

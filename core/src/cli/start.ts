@@ -39,9 +39,13 @@ async function main(): Promise<void> {
     log.info(`plugins: ${on.length} enabled — ${on.map((p) => `${p.name} ${p.def.version}`).join(', ')}`)
   }
   if (platform.generatedAdminPassword) {
-    log.warn(`first admin created: ${env.PLUME_ADMIN_EMAIL ?? 'admin@plume.local'} / ${platform.generatedAdminPassword} (shown once; set PLUME_ADMIN_EMAIL and PLUME_ADMIN_PASSWORD to choose)`)
+    log.warn(
+      `first admin created: ${env.PLUME_ADMIN_EMAIL ?? 'admin@plume.local'} / ${platform.generatedAdminPassword} (shown once; set PLUME_ADMIN_EMAIL and PLUME_ADMIN_PASSWORD to choose)`,
+    )
   }
-  log.info(`Plume listening on ${platform.app.get('ops')?.tls ? 'https' : 'http'}://${host}:${(server.address() as AddressInfo).port} (${platform.db.kind}) — API /api, docs /api/docs, admin /admin`)
+  log.info(
+    `Plume listening on ${platform.app.get('ops')?.tls ? 'https' : 'http'}://${host}:${(server.address() as AddressInfo).port} (${platform.db.kind}) — API /api, docs /api/docs, admin /admin`,
+  )
   const stop = async () => {
     await platform.close()
     process.exit(0)
@@ -51,7 +55,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const plain = err instanceof DefinitionLoadError || err instanceof PluginLoadError || err instanceof ProjectConfigError || (err instanceof Error && PLAIN_ERRORS.includes(err.name))
+  const plain =
+    err instanceof DefinitionLoadError ||
+    err instanceof PluginLoadError ||
+    err instanceof ProjectConfigError ||
+    (err instanceof Error && PLAIN_ERRORS.includes(err.name))
   console.error(plain ? (err as Error).message : err)
   process.exit(1)
 })

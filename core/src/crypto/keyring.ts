@@ -12,7 +12,8 @@ export class EncryptionKeyError extends Error {
 }
 
 /** True for a value written by {@link KeyRing.encrypt}. */
-export const isEncrypted = (value: unknown): value is string => typeof value === 'string' && value.startsWith(ENCRYPTED_PREFIX)
+export const isEncrypted = (value: unknown): value is string =>
+  typeof value === 'string' && value.startsWith(ENCRYPTED_PREFIX)
 
 /** The key id of an encrypted value (`enc:v1:k2:…` → `k2`). */
 export function keyIdOf(value: string): string | undefined {
@@ -27,14 +28,24 @@ export function keyIdOf(value: string): string | undefined {
  */
 export function parseKeys(text: string): Array<{ id: string; key: Buffer }> {
   const keys: Array<{ id: string; key: Buffer }> = []
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const at = part.indexOf(':')
     const id = at < 0 ? '' : part.slice(0, at)
-    if (!KEY_ID.test(id)) throw new EncryptionKeyError(`PLUME_ENCRYPTION_KEYS: "${id || part.slice(0, 8)}…" is not a valid key id (letters, digits, _ and -, up to 32)`)
+    if (!KEY_ID.test(id))
+      throw new EncryptionKeyError(
+        `PLUME_ENCRYPTION_KEYS: "${id || part.slice(0, 8)}…" is not a valid key id (letters, digits, _ and -, up to 32)`,
+      )
     // Node's base64 decoder reads the URL-safe alphabet too
     const key = Buffer.from(part.slice(at + 1), 'base64')
-    if (key.length !== 32) throw new EncryptionKeyError(`PLUME_ENCRYPTION_KEYS: key "${id}" must be 32 bytes (base64), got ${key.length}`)
-    if (keys.some((k) => k.id === id)) throw new EncryptionKeyError(`PLUME_ENCRYPTION_KEYS: key id "${id}" appears twice`)
+    if (key.length !== 32)
+      throw new EncryptionKeyError(
+        `PLUME_ENCRYPTION_KEYS: key "${id}" must be 32 bytes (base64), got ${key.length}`,
+      )
+    if (keys.some((k) => k.id === id))
+      throw new EncryptionKeyError(`PLUME_ENCRYPTION_KEYS: key id "${id}" appears twice`)
     keys.push({ id, key })
   }
   if (!keys.length) throw new EncryptionKeyError('PLUME_ENCRYPTION_KEYS holds no key')
@@ -72,16 +83,25 @@ export class KeyRing {
     const parts = value.slice(ENCRYPTED_PREFIX.length).split(':')
     const [id, iv, tag, ct] = parts
     const key = id === undefined ? undefined : this.keys.get(id)
-    if (parts.length !== 4 || !key) throw new EncryptionKeyError(`cannot decrypt a value encrypted with key "${String(id).slice(0, 32)}": the key is not configured`)
+    if (parts.length !== 4 || !key)
+      throw new EncryptionKeyError(
+        `cannot decrypt a value encrypted with key "${String(id).slice(0, 32)}": the key is not configured`,
+      )
     try {
       // the full 16-byte tag only: GCM would otherwise accept a truncated (forgeable) tag
       const authTag = Buffer.from(tag!, 'base64url')
       if (authTag.length !== TAG_BYTES) throw new Error('short tag')
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv!, 'base64url'), { authTagLength: TAG_BYTES })
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv!, 'base64url'), {
+        authTagLength: TAG_BYTES,
+      })
       decipher.setAuthTag(authTag)
-      return Buffer.concat([decipher.update(Buffer.from(ct!, 'base64url')), decipher.final()]).toString('utf8')
+      return Buffer.concat([decipher.update(Buffer.from(ct!, 'base64url')), decipher.final()]).toString(
+        'utf8',
+      )
     } catch {
-      throw new EncryptionKeyError(`cannot decrypt a value encrypted with key "${id}": it was altered or the key is wrong`)
+      throw new EncryptionKeyError(
+        `cannot decrypt a value encrypted with key "${id}": it was altered or the key is wrong`,
+      )
     }
   }
 
@@ -98,9 +118,14 @@ const DEV_KEY = 'encryptionDevKey'
  * `plume_settings` (with a warning). A stored development key stays usable for decryption after
  * real keys are configured, so `rotate-keys` can move its values over.
  */
-export async function loadKeyRing(knex: Knex, configured: string | undefined, warn: (msg: string) => void = () => undefined): Promise<KeyRing> {
+export async function loadKeyRing(
+  knex: Knex,
+  configured: string | undefined,
+  warn: (msg: string) => void = () => undefined,
+): Promise<KeyRing> {
   await knex.raw('create table if not exists plume_settings (key text primary key, value text not null)')
-  const stored = (await knex('plume_settings').where({ key: DEV_KEY }).first()) as { value: string } | undefined
+  const stored = (await knex('plume_settings').where({ key: DEV_KEY }).first()) as
+    { value: string } | undefined
   if (configured && configured.trim()) {
     const keys = parseKeys(configured)
     if (stored) for (const k of parseKeys(stored.value)) if (!keys.some((c) => c.id === k.id)) keys.push(k)
@@ -111,6 +136,8 @@ export async function loadKeyRing(knex: Knex, configured: string | undefined, wa
     await knex('plume_settings').insert({ key: DEV_KEY, value }).onConflict('key').ignore()
   }
   const row = (await knex('plume_settings').where({ key: DEV_KEY }).first()) as { value: string }
-  warn('PLUME_ENCRYPTION_KEYS is not set: sensitive fields are encrypted with a development key stored in the database itself. Set PLUME_ENCRYPTION_KEYS in production (docs/audit.md).')
+  warn(
+    'PLUME_ENCRYPTION_KEYS is not set: sensitive fields are encrypted with a development key stored in the database itself. Set PLUME_ENCRYPTION_KEYS in production (docs/audit.md).',
+  )
   return new KeyRing(parseKeys(row.value))
 }

@@ -27,7 +27,12 @@ type Row = Record<string, unknown> & { id: number }
  * encrypted too. Timestamps and versions are left alone: the data did not change.
  * @example await rotateKeys(knex, entities.values(), await loadKeyRing(knex, process.env.PLUME_ENCRYPTION_KEYS))
  */
-export async function rotateKeys(knex: Knex, entities: Iterable<EntityDefinition>, ring: KeyRing, opts: RotationOptions = {}): Promise<RotationReport> {
+export async function rotateKeys(
+  knex: Knex,
+  entities: Iterable<EntityDefinition>,
+  ring: KeyRing,
+  opts: RotationOptions = {},
+): Promise<RotationReport> {
   const batchSize = opts.batchSize ?? 500
   const current = `${ENCRYPTED_PREFIX}${ring.currentId}:`
   const report: RotationReport = { key: ring.currentId, entities: {}, values: 0 }
@@ -35,12 +40,20 @@ export async function rotateKeys(knex: Knex, entities: Iterable<EntityDefinition
   // refuse before changing anything: ciphertext must not meet a column it does not fit in
   const tables = new Set<string>()
   for (const entity of list) {
-    const cols = (await knex('information_schema.columns').select('column_name', 'data_type').where({ table_schema: knex.raw('current_schema()'), table_name: entity.table })) as Array<{ column_name: string; data_type: string }>
+    const cols = (await knex('information_schema.columns')
+      .select('column_name', 'data_type')
+      .where({ table_schema: knex.raw('current_schema()'), table_name: entity.table })) as Array<{
+      column_name: string
+      data_type: string
+    }>
     if (!cols.length) continue
     tables.add(entity.table)
     for (const f of encryptedFields(entity)) {
       const col = cols.find((c) => c.column_name === f)
-      if (col?.data_type !== 'text') throw new Error(`${entity.table}.${f} is ${col ? col.data_type : 'missing'}, not text: start Plume once so it migrates, then rotate`)
+      if (col?.data_type !== 'text')
+        throw new Error(
+          `${entity.table}.${f} is ${col ? col.data_type : 'missing'}, not text: start Plume once so it migrates, then rotate`,
+        )
     }
   }
   for (const entity of list) {
@@ -54,7 +67,8 @@ export async function rotateKeys(knex: Knex, entities: Iterable<EntityDefinition
           .select('id', ...fields)
           .where('id', '>', after)
           .andWhere((q) => {
-            for (const f of fields) q.orWhereRaw('?? is not null and left(??, ?) <> ?', [f, f, current.length, current])
+            for (const f of fields)
+              q.orWhereRaw('?? is not null and left(??, ?) <> ?', [f, f, current.length, current])
           })
           .orderBy('id')
           .limit(batchSize)
@@ -77,6 +91,11 @@ export async function rotateKeys(knex: Knex, entities: Iterable<EntityDefinition
     report.values += count
     opts.log?.(`${entity.name}: ${count} value(s) re-encrypted with key ${ring.currentId}`)
   }
-  if (report.values) await appendAuditEvent(knex, { action: 'rotate-keys', via: 'system', changes: { key: report.key, entities: report.entities } })
+  if (report.values)
+    await appendAuditEvent(knex, {
+      action: 'rotate-keys',
+      via: 'system',
+      changes: { key: report.key, entities: report.entities },
+    })
   return report
 }

@@ -43,7 +43,8 @@ function track(d: Deferred, sent: PromiseLike<unknown>): void {
   )
 }
 
-const isQuery = (w: unknown): w is Knex.QueryBuilder | Knex.Raw => typeof (w as { toSQL?: unknown })?.toSQL === 'function'
+const isQuery = (w: unknown): w is Knex.QueryBuilder | Knex.Raw =>
+  typeof (w as { toSQL?: unknown })?.toSQL === 'function'
 
 /**
  * Sends a write and lets the caller go on without waiting for its answer, when `trx` is one
@@ -56,7 +57,10 @@ const isQuery = (w: unknown): w is Knex.QueryBuilder | Knex.Raw => typeof (w as 
  * already sent — through `prepared`/`statement`, which hand them to the connection at the call.
  * @example await defer(trx, queue.enqueue('risk.assess', { customerId }, { trx }))
  */
-export async function defer(trx: Knex.Transaction | Knex, write: PromiseLike<unknown> | Knex.QueryBuilder | Knex.Raw): Promise<void> {
+export async function defer(
+  trx: Knex.Transaction | Knex,
+  write: PromiseLike<unknown> | Knex.QueryBuilder | Knex.Raw,
+): Promise<void> {
   const d = owned.get(trx as Knex.Transaction)
   if (!d) {
     await write

@@ -68,5 +68,9 @@ export async function connectDatabase(opts: DatabaseOptions = {}): Promise<Datab
 /** Database options from the environment (`DATABASE_URL`, `PLUME_DATA_DIR`, `PLUME_DB_POOL_MAX`). */
 export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseOptions {
   const max = Number(env.PLUME_DB_POOL_MAX)
-  return { url: env.DATABASE_URL || undefined, dataDir: env.PLUME_DATA_DIR || './data', ...(Number.isInteger(max) && max > 0 ? { pool: { max } } : {}) }
+  return {
+    url: env.DATABASE_URL || undefined,
+    dataDir: env.PLUME_DATA_DIR || './data',
+    ...(Number.isInteger(max) && max > 0 ? { pool: { max } } : {}),
+  }
 }

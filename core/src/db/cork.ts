@@ -27,6 +27,7 @@ export function corkPerTurn(socket: Writable): void {
 /** knex `pool.afterCreate` for node-postgres: the client's socket is corked per turn. */
 export function corkPgClient(conn: unknown, done: (err: Error | null, conn: unknown) => void): void {
   // off when the start-up check found no socket to cork (patches.ts); checked per client too
-  if (patchState.cork && !corkShapeProblem(conn)) corkPerTurn((conn as { connection: { stream: Writable } }).connection.stream)
+  if (patchState.cork && !corkShapeProblem(conn))
+    corkPerTurn((conn as { connection: { stream: Writable } }).connection.stream)
   done(null, conn)
 }

@@ -30,7 +30,12 @@ export function beginShapeProblem(trx: unknown): string | undefined {
 /** Corking wraps `write` of the pg client's socket, `connection.stream`. */
 export function corkShapeProblem(conn: unknown): string | undefined {
   const stream = (conn as { connection?: { stream?: Shape } } | undefined)?.connection?.stream
-  if (!stream || typeof stream.cork !== 'function' || typeof stream.uncork !== 'function' || typeof stream.write !== 'function') {
+  if (
+    !stream ||
+    typeof stream.cork !== 'function' ||
+    typeof stream.uncork !== 'function' ||
+    typeof stream.write !== 'function'
+  ) {
     return 'a pg client has no connection.stream with cork, uncork and write'
   }
   return undefined
@@ -39,7 +44,8 @@ export function corkShapeProblem(conn: unknown): string | undefined {
 /** Prepared statements borrow a connection from knex's client and submit a `pg.Query` to it. */
 export function preparedShapeProblem(client: unknown, conn: unknown): string | undefined {
   const c = client as Shape
-  if (!c || typeof c.acquireConnection !== 'function' || typeof c.releaseConnection !== 'function') return 'the knex client has no acquireConnection or releaseConnection'
+  if (!c || typeof c.acquireConnection !== 'function' || typeof c.releaseConnection !== 'function')
+    return 'the knex client has no acquireConnection or releaseConnection'
   if (typeof (conn as Shape)?.query !== 'function') return 'a pg client has no query(query)'
   if (typeof pg.Query !== 'function') return 'pg exports no Query'
   return undefined

@@ -1,5 +1,11 @@
 import type { Knex } from 'knex'
-import { beginShapeProblem, corkShapeProblem, patchState, preparedShapeProblem, type PatchState } from './patch-shapes.js'
+import {
+  beginShapeProblem,
+  corkShapeProblem,
+  patchState,
+  preparedShapeProblem,
+  type PatchState,
+} from './patch-shapes.js'
 import { pipelineBegin } from './pipelined-begin.js'
 import { statement } from './prepared.js'
 
@@ -25,9 +31,15 @@ export async function installPatches(k: Knex, warn: (msg: string) => void): Prom
   const off = (patch: keyof PatchState, problem: string) => {
     patchState[patch] = false
     problems.push(`${patch}: ${problem}`)
-    warn(`database patch "${patch}" is off, plain knex/pg behaviour is used: ${problem} (knex or pg changed?)`)
+    warn(
+      `database patch "${patch}" is off, plain knex/pg behaviour is used: ${problem} (knex or pg changed?)`,
+    )
   }
-  const client = k.client as { acquireConnection?(): Promise<unknown>; releaseConnection?(c: unknown): Promise<void>; transaction(...args: unknown[]): unknown }
+  const client = k.client as {
+    acquireConnection?(): Promise<unknown>
+    releaseConnection?(c: unknown): Promise<void>
+    transaction(...args: unknown[]): unknown
+  }
   let conn: unknown
   if (typeof client.acquireConnection === 'function') conn = await client.acquireConnection()
   try {
@@ -42,7 +54,9 @@ export async function installPatches(k: Knex, warn: (msg: string) => void): Prom
   }
   if (patchState.prepared) {
     // the shapes are there; one named statement shows the driver still takes them
-    const rows = await PROBE.rows<{ one: number }>(k, []).catch((err: unknown) => [{ one: (err as Error).message }])
+    const rows = await PROBE.rows<{ one: number }>(k, []).catch((err: unknown) => [
+      { one: (err as Error).message },
+    ])
     if (rows[0]?.one !== 1) off('prepared', `a named statement did not answer (${String(rows[0]?.one)})`)
   }
   const begin = beginShapeProblem((await probeTransaction(k)).made)

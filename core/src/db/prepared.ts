@@ -31,7 +31,11 @@ function hashText(text: string): string {
  * Runs a named statement. The query object is made from the text (not from a config object,
  * which the driver would copy property by property on every call) and given its name after.
  */
-function execute<T>(conn: PgConnection, p: { name: string; text: string }, values: readonly unknown[]): Promise<T[]> {
+function execute<T>(
+  conn: PgConnection,
+  p: { name: string; text: string },
+  values: readonly unknown[],
+): Promise<T[]> {
   return new Promise((resolve, reject) => {
     const q = new pg.Query(p.text, values as unknown[])
     // the typings know neither the name nor the callback of a query object the client submits
@@ -58,14 +62,18 @@ function numbered(sql: string): string {
 export function statement(name: string, sql: string): Statement {
   const text = numbered(sql)
   // the text is part of the name: a changed statement is prepared anew on open connections
-  const prepared = { name: `plume_${name.replace(/[^a-zA-Z0-9_]/g, '_').slice(0, 40)}_${hashText(text)}`, text }
+  const prepared = {
+    name: `plume_${name.replace(/[^a-zA-Z0-9_]/g, '_').slice(0, 40)}_${hashText(text)}`,
+    text,
+  }
   return {
     sql,
     async rows<T>(db: Knex | Knex.Transaction, values: readonly unknown[]): Promise<T[]> {
       const client = db.client as ClientInternals
       const own = pinned.get(db)
       if (own) return execute<T>(own, prepared, values)
-      if (client.config?.client !== 'pg' || !patchState.prepared) return ((await db.raw(sql, values as Knex.RawBinding[])) as { rows: T[] }).rows
+      if (client.config?.client !== 'pg' || !patchState.prepared)
+        return ((await db.raw(sql, values as Knex.RawBinding[])) as { rows: T[] }).rows
       const conn = await client.acquireConnection()
       try {
         return await execute<T>(conn, prepared, values)
@@ -108,7 +116,11 @@ const byText = new Map<string, Statement>()
  * builder still compiles the query; PostgreSQL no longer parses and plans it every time.
  * @example const [order] = await prepared(trx, trx('orders').where('id', id).forUpdate().first())
  */
-export async function prepared<T = Row>(db: Knex | Knex.Transaction, query: Knex.QueryBuilder | Knex.Raw, name = 'q'): Promise<T[]> {
+export async function prepared<T = Row>(
+  db: Knex | Knex.Transaction,
+  query: Knex.QueryBuilder | Knex.Raw,
+  name = 'q',
+): Promise<T[]> {
   const { sql, bindings } = query.toSQL()
   let s = byText.get(sql)
   if (!s) {

@@ -26,7 +26,9 @@ export class EmbedRateLimit {
     w.count += 1
     if (w.count > this.perMinute) {
       const retryAfter = Math.max(1, Math.ceil((w.start + 60_000 - now) / 1000))
-      throw new TooManyRequests('Too many requests for this embed key or session. Try again later.', { retryAfter })
+      throw new TooManyRequests('Too many requests for this embed key or session. Try again later.', {
+        retryAfter,
+      })
     }
   }
 }
@@ -40,7 +42,8 @@ function entityAt(app: PlumeApp, path: string): EntityDefinition | undefined {
   return undefined
 }
 
-const forbidField = (path: string, message: string) => new Forbidden(`Not allowed: ${path.slice(1)} ${message}`, { errors: [{ path, message }] })
+const forbidField = (path: string, message: string) =>
+  new Forbidden(`Not allowed: ${path.slice(1)} ${message}`, { errors: [{ path, message }] })
 
 /**
  * A session bound to one customer sees and writes that customer's records only: every entity
@@ -55,22 +58,36 @@ async function pinCustomer(app: PlumeApp, context: HookContext, customerId: numb
   const body = data && typeof data === 'object' && !Array.isArray(data) ? data : undefined
   if (context.path.includes('/:id/')) {
     if (!entity?.fields.customerId) throw new Forbidden('This embed session may not run actions here')
-    const row = (await app.get('db').knex(entity.table).select('customerId').where({ id: Number(routeId(context)) }).first()) as { customerId: number | null } | undefined
-    if (!row || Number(row.customerId) !== customerId) throw new NotFound(`No ${entity.name} with id ${String(routeId(context))}`)
+    const row = (await app
+      .get('db')
+      .knex(entity.table)
+      .select('customerId')
+      .where({ id: Number(routeId(context)) })
+      .first()) as { customerId: number | null } | undefined
+    if (!row || Number(row.customerId) !== customerId)
+      throw new NotFound(`No ${entity.name} with id ${String(routeId(context))}`)
     return
   }
   const field = entity?.name === 'customer' ? 'id' : 'customerId'
   // records that name no customer are the partner's catalog, or out of a one-customer session's reach (fail closed)
-  if (entity && field === 'customerId' && !entity.fields.customerId && !allowedByScopes(context.path, context.method, PUBLISHABLE_SCOPES)) {
-    throw new Forbidden(`This embed session is for one customer: ${entity.plural} are not bound to a customer`)
+  if (
+    entity &&
+    field === 'customerId' &&
+    !entity.fields.customerId &&
+    !allowedByScopes(context.path, context.method, PUBLISHABLE_SCOPES)
+  ) {
+    throw new Forbidden(
+      `This embed session is for one customer: ${entity.plural} are not bound to a customer`,
+    )
   }
   if (entity && (field === 'id' || entity.fields.customerId)) {
     const column = `${entity.table}.${field}`
     params.scope = andScope(params.scope, (qb) => void qb.where(column, customerId))
   }
   // writes and custom services taking a customer (a price quote) act for the bound customer only
-  if (body && context.method !== 'find' && context.method !== 'get' && (field === 'customerId')) {
-    if ('customerId' in body && body.customerId !== customerId) throw forbidField('/customerId', 'must be the customer of this embed session')
+  if (body && context.method !== 'find' && context.method !== 'get' && field === 'customerId') {
+    if ('customerId' in body && body.customerId !== customerId)
+      throw forbidField('/customerId', 'must be the customer of this embed session')
     if (context.method === 'create') body.customerId = customerId
   }
 }
@@ -86,7 +103,9 @@ export function embedGate(app: PlumeApp, limit: EmbedRateLimit) {
     const grant = user.embed as EmbedGrant
     const what = grant.kind === 'publishable' ? 'publishable key' : 'embed session'
     if (!allowedByScopes(context.path, context.method, grant.scopes)) {
-      throw new Forbidden(`This ${what} may not ${context.method} ${context.path} (scopes: ${grant.scopes.join(', ') || 'none'})`)
+      throw new Forbidden(
+        `This ${what} may not ${context.method} ${context.path} (scopes: ${grant.scopes.join(', ') || 'none'})`,
+      )
     }
     limit.hit(grant.kind === 'publishable' ? `k${user.apiKeyId}` : `s${String(grant.sessionId)}`)
     if (grant.customerId != null) await pinCustomer(app, context, grant.customerId)

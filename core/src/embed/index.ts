@@ -30,10 +30,18 @@ export async function setupEmbed(app: PlumeApp, rateLimit = embedRateLimit()): P
   await ensureEmbedTables(app.get('db').knex)
   const runtime = authRuntime(app)
   const sessions = new EmbedSessionAuthenticator(app, runtime, apiKey.table)
-  runtime.embed = { isToken: isEmbedToken, authenticate: (t, o) => sessions.authenticate(t, o), gate: embedGate(app, new EmbedRateLimit(rateLimit)) }
+  runtime.embed = {
+    isToken: isEmbedToken,
+    authenticate: (t, o) => sessions.authenticate(t, o),
+    gate: embedGate(app, new EmbedRateLimit(rateLimit)),
+  }
   runtime.revocations.onRevoked((kind) => {
     if (kind === 'apiKey' || kind === 'embedSession') sessions.forget()
   })
-  app.use(EMBED_SESSIONS_PATH, embedSessionService(app, runtime, apiKey.table, app.get('entities').get('customer')?.table), { methods: ['create', 'find', 'remove'] })
+  app.use(
+    EMBED_SESSIONS_PATH,
+    embedSessionService(app, runtime, apiKey.table, app.get('entities').get('customer')?.table),
+    { methods: ['create', 'find', 'remove'] },
+  )
   app.service(EMBED_SESSIONS_PATH).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
 }

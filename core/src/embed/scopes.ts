@@ -4,9 +4,22 @@
  * keys, meta or audit — and the permission rules of its partner roles still apply on top, so a
  * scope can only narrow what the partner's own users may do, never widen it.
  */
-export type EmbedScope = 'catalog:read' | 'orders:create' | 'orders:read' | 'orders:read:own-customer' | 'dashboard:read' | 'invoices:read'
+export type EmbedScope =
+  | 'catalog:read'
+  | 'orders:create'
+  | 'orders:read'
+  | 'orders:read:own-customer'
+  | 'dashboard:read'
+  | 'invoices:read'
 
-export const EMBED_SCOPES: readonly EmbedScope[] = ['catalog:read', 'orders:create', 'orders:read', 'orders:read:own-customer', 'dashboard:read', 'invoices:read']
+export const EMBED_SCOPES: readonly EmbedScope[] = [
+  'catalog:read',
+  'orders:create',
+  'orders:read',
+  'orders:read:own-customer',
+  'dashboard:read',
+  'invoices:read',
+]
 
 /** What a publishable key (`pk_…`) may do: the partner's public catalog, prices and availability. */
 export const PUBLISHABLE_SCOPES: readonly EmbedScope[] = ['catalog:read']
@@ -27,10 +40,21 @@ const ORDERS_READ: Record<string, string[]> = { 'api/orders': READ, 'api/order-l
 
 const TABLE: Record<EmbedScope, Record<string, string[]>> = {
   'catalog:read': CATALOG,
-  'orders:create': { 'api/orders': ['create'], 'api/orders/:id/submit': ['create'], 'api/order-quotes': ['create'], 'api/customers': READ },
+  'orders:create': {
+    'api/orders': ['create'],
+    'api/orders/:id/submit': ['create'],
+    'api/order-quotes': ['create'],
+    'api/customers': READ,
+  },
   'orders:read': ORDERS_READ,
   'orders:read:own-customer': ORDERS_READ,
-  'dashboard:read': { ...ORDERS_READ, 'api/aggregates': READ, 'api/partners': READ, 'api/commission-accruals': READ, 'api/invoices': READ },
+  'dashboard:read': {
+    ...ORDERS_READ,
+    'api/aggregates': READ,
+    'api/partners': READ,
+    'api/commission-accruals': READ,
+    'api/invoices': READ,
+  },
   'invoices:read': { 'api/invoices': READ, 'api/invoice-lines': READ },
 }
 
@@ -43,4 +67,5 @@ export function allowedByScopes(path: string, method: string, scopes: readonly s
 }
 
 /** Whether `value` is a known scope. */
-export const isEmbedScope = (value: unknown): value is EmbedScope => typeof value === 'string' && (EMBED_SCOPES as readonly string[]).includes(value)
+export const isEmbedScope = (value: unknown): value is EmbedScope =>
+  typeof value === 'string' && (EMBED_SCOPES as readonly string[]).includes(value)

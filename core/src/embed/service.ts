@@ -11,7 +11,8 @@ import { sessionOut, stringList, type EmbedSessionRow } from './tables.js'
 
 type Caller = Params & { user?: Principal; via?: string }
 
-const keyOf = (user: Principal | undefined): ApiKeyPrincipal | undefined => (user && typeof user.apiKeyId === 'number' ? (user as ApiKeyPrincipal) : undefined)
+const keyOf = (user: Principal | undefined): ApiKeyPrincipal | undefined =>
+  user && typeof user.apiKeyId === 'number' ? (user as ApiKeyPrincipal) : undefined
 
 interface KeyRow {
   partnerId: number | null
@@ -39,7 +40,10 @@ const pageParam = (query: Record<string, unknown>, name: '$limit' | '$skip', fal
   const v = query[name]
   if (v === undefined) return fallback
   const n = Number(v)
-  if (!Number.isInteger(n) || n < 0) throw new BadRequest(`${name} must be a non-negative integer`, { errors: [{ path: `/${name}`, message: 'must be a non-negative integer' }] })
+  if (!Number.isInteger(n) || n < 0)
+    throw new BadRequest(`${name} must be a non-negative integer`, {
+      errors: [{ path: `/${name}`, message: 'must be a non-negative integer' }],
+    })
   return n
 }
 
@@ -48,39 +52,77 @@ const pageParam = (query: Record<string, unknown>, name: '$limit' | '$skip', fal
  * scope-limited token for the widgets on one page (create), lists them (find) and revokes one
  * at once (remove). Audited; tokens are stored hashed and shown once.
  */
-export function embedSessionService(app: PlumeApp, runtime: AuthRuntime, keyTable: string, customerTable: string | undefined) {
+export function embedSessionService(
+  app: PlumeApp,
+  runtime: AuthRuntime,
+  keyTable: string,
+  customerTable: string | undefined,
+) {
   const knex = (): Knex => app.get('db').knex
   return {
     docs: embedSessionDocs,
 
     async create(data: unknown, params: Caller): Promise<EmbedSessionRow & { token: string }> {
       const user = keyOf(params.user)
-      if (!user || !user.secretKey || typeof user.partnerId !== 'number') throw new Forbidden('Embed sessions are minted with a secret key (sk_…) of a partner')
+      if (!user || !user.secretKey || typeof user.partnerId !== 'number')
+        throw new Forbidden('Embed sessions are minted with a secret key (sk_…) of a partner')
       const input = readSessionInput(data)
-      const key = (await knex()(keyTable).select('partnerId', 'allowedOrigins', 'kind').where({ id: user.apiKeyId }).first()) as KeyRow | undefined
-      if (!key || key.kind !== 'secret' || key.partnerId !== user.partnerId) throw new Forbidden('Embed sessions are minted with a secret key (sk_…) of a partner')
+      const key = (await knex()(keyTable)
+        .select('partnerId', 'allowedOrigins', 'kind')
+        .where({ id: user.apiKeyId })
+        .first()) as KeyRow | undefined
+      if (!key || key.kind !== 'secret' || key.partnerId !== user.partnerId)
+        throw new Forbidden('Embed sessions are minted with a secret key (sk_…) of a partner')
       const allowed = stringList(key.allowedOrigins).map(normalizeOrigin)
       const origins = (input.origins ?? allowed).map(normalizeOrigin)
       if (!origins.length) throw badField('/origins', 'is required: the secret key lists no allowed origins')
       origins.forEach((o, i) => {
-        if (!allowed.includes(o)) throw new Forbidden(`Not allowed: origins/${i} is not one of the secret key's allowed origins`, { errors: [{ path: `/origins/${i}`, message: "must be one of the secret key's allowed origins" }] })
+        if (!allowed.includes(o))
+          throw new Forbidden(`Not allowed: origins/${i} is not one of the secret key's allowed origins`, {
+            errors: [{ path: `/origins/${i}`, message: "must be one of the secret key's allowed origins" }],
+          })
       })
       if (input.customerId !== null) {
-        const own = customerTable && (await knex()(customerTable).where({ id: input.customerId, partnerId: user.partnerId }).first('id'))
+        const own =
+          customerTable &&
+          (await knex()(customerTable).where({ id: input.customerId, partnerId: user.partnerId }).first('id'))
         // another partner's customer and a missing one answer alike (no oracle)
-        if (!own) throw new Forbidden('Not allowed: customerId must be a customer of the key\'s partner', { errors: [{ path: '/customerId', message: "must be a customer of the key's partner" }] })
+        if (!own)
+          throw new Forbidden("Not allowed: customerId must be a customer of the key's partner", {
+            errors: [{ path: '/customerId', message: "must be a customer of the key's partner" }],
+          })
       }
       const { key: token, prefix, hash } = generateApiKey('session')
       const row = await knex().transaction(async (trx) => {
         const [inserted] = (await trx('plume_embed_sessions')
           .insert({
-            prefix, token_hash: hash, api_key_id: user.apiKeyId, partner_id: user.partnerId, customer_id: input.customerId,
-            scopes: JSON.stringify(input.scopes), origins: JSON.stringify([...new Set(origins)]),
+            prefix,
+            token_hash: hash,
+            api_key_id: user.apiKeyId,
+            partner_id: user.partnerId,
+            customer_id: input.customerId,
+            scopes: JSON.stringify(input.scopes),
+            origins: JSON.stringify([...new Set(origins)]),
             expires_at: trx.raw(`now() + ? * interval '1 second'`, [input.ttlSeconds]),
           })
           .returning('*')) as Array<Record<string, unknown>>
         const out = sessionOut(inserted!)
-        await runtime.audit({ action: 'auth.embed_session_created', actorId: user.id, apiKeyId: user.apiKeyId, params, details: { sessionId: out.id, scopes: out.scopes, customerId: out.customerId, origins: out.origins, expiresAt: out.expiresAt } }, trx)
+        await runtime.audit(
+          {
+            action: 'auth.embed_session_created',
+            actorId: user.id,
+            apiKeyId: user.apiKeyId,
+            params,
+            details: {
+              sessionId: out.id,
+              scopes: out.scopes,
+              customerId: out.customerId,
+              origins: out.origins,
+              expiresAt: out.expiresAt,
+            },
+          },
+          trx,
+        )
         return out
       })
       return { ...row, token }
@@ -89,12 +131,21 @@ export function embedSessionService(app: PlumeApp, runtime: AuthRuntime, keyTabl
     async find(params: Caller) {
       const partnerId = partnerScope(params)
       const query = (params.query ?? {}) as Record<string, unknown>
-      for (const k of Object.keys(query)) if (k !== '$limit' && k !== '$skip') throw new BadRequest(`Invalid query: ${k} is not a known field`, { errors: [{ path: `/${k}`, message: 'is not a known field' }] })
+      for (const k of Object.keys(query))
+        if (k !== '$limit' && k !== '$skip')
+          throw new BadRequest(`Invalid query: ${k} is not a known field`, {
+            errors: [{ path: `/${k}`, message: 'is not a known field' }],
+          })
       const limit = Math.min(pageParam(query, '$limit', PAGE.default), PAGE.max)
       const skip = pageParam(query, '$skip', 0)
-      const base = () => (partnerId === undefined ? knex()('plume_embed_sessions') : knex()('plume_embed_sessions').where({ partner_id: partnerId }))
+      const base = () =>
+        partnerId === undefined
+          ? knex()('plume_embed_sessions')
+          : knex()('plume_embed_sessions').where({ partner_id: partnerId })
       const [rows, count] = await Promise.all([
-        base().select('*').orderBy('id', 'desc').limit(limit).offset(skip) as Promise<Array<Record<string, unknown>>>,
+        base().select('*').orderBy('id', 'desc').limit(limit).offset(skip) as Promise<
+          Array<Record<string, unknown>>
+        >,
         base().count({ n: '*' }).first() as Promise<{ n: number | string } | undefined>,
       ])
       return { total: Number(count?.n ?? 0), limit, skip, data: rows.map(sessionOut) }
@@ -103,16 +154,35 @@ export function embedSessionService(app: PlumeApp, runtime: AuthRuntime, keyTabl
     async remove(id: unknown, params: Caller): Promise<EmbedSessionRow> {
       const partnerId = partnerScope(params)
       const n = Number(id)
-      if (!Number.isInteger(n) || n < 1) throw new BadRequest('Invalid id', { errors: [{ path: '/id', message: 'must be a positive integer' }] })
+      if (!Number.isInteger(n) || n < 1)
+        throw new BadRequest('Invalid id', {
+          errors: [{ path: '/id', message: 'must be a positive integer' }],
+        })
       return knex().transaction(async (trx) => {
         const q = trx('plume_embed_sessions').where({ id: n })
         if (partnerId !== undefined) q.where({ partner_id: partnerId })
-        const [row] = (await q.update({ revoked_at: trx.raw('coalesce(revoked_at, now())') }).returning('*')) as Array<Record<string, unknown>>
+        const [row] = (await q
+          .update({ revoked_at: trx.raw('coalesce(revoked_at, now())') })
+          .returning('*')) as Array<Record<string, unknown>>
         if (!row) throw new NotFound(`No embed session with id ${n}`)
         const out = sessionOut(row)
         const key = keyOf(params.user)
-        await runtime.audit({ action: 'auth.embed_session_revoked', actorId: params.user?.id ?? null, ...(key ? { apiKeyId: key.apiKeyId } : {}), params, details: { sessionId: n } }, trx)
-        await runtime.revocations.add('embedSession', String(n), new Date(new Date(out.expiresAt).getTime() + 60_000), trx)
+        await runtime.audit(
+          {
+            action: 'auth.embed_session_revoked',
+            actorId: params.user?.id ?? null,
+            ...(key ? { apiKeyId: key.apiKeyId } : {}),
+            params,
+            details: { sessionId: n },
+          },
+          trx,
+        )
+        await runtime.revocations.add(
+          'embedSession',
+          String(n),
+          new Date(new Date(out.expiresAt).getTime() + 60_000),
+          trx,
+        )
         return out
       })
     },

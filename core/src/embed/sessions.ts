@@ -59,23 +59,45 @@ export class EmbedSessionAuthenticator {
     const m = TOKEN.exec(token)
     if (!m) throw new NotAuthenticated('Invalid embed session')
     const hash = hashApiKey(token)
-    const row = await this.cache.get(hash, async () =>
-      (await this.knex('plume_embed_sessions as s')
-        .join(`${this.keyTable} as k`, 'k.id', 's.api_key_id')
-        .select('s.id', 's.token_hash', 's.api_key_id', 's.partner_id', 's.customer_id', 's.scopes', 's.origins', 's.expires_at', 's.revoked_at')
-        .select({ key_revoked: 'k.revoked', key_expires_at: 'k.expiresAt', key_created_by: 'k.createdById' })
-        .where('s.prefix', m[2])
-        .first()) as SessionRow | undefined,
+    const row = await this.cache.get(
+      hash,
+      async () =>
+        (await this.knex('plume_embed_sessions as s')
+          .join(`${this.keyTable} as k`, 'k.id', 's.api_key_id')
+          .select(
+            's.id',
+            's.token_hash',
+            's.api_key_id',
+            's.partner_id',
+            's.customer_id',
+            's.scopes',
+            's.origins',
+            's.expires_at',
+            's.revoked_at',
+          )
+          .select({
+            key_revoked: 'k.revoked',
+            key_expires_at: 'k.expiresAt',
+            key_created_by: 'k.createdById',
+          })
+          .where('s.prefix', m[2])
+          .first()) as SessionRow | undefined,
     )
     if (!row || !sameHash(row.token_hash, hash)) throw new NotAuthenticated('Invalid embed session')
     const log = this.runtime.revocations
-    if (row.revoked_at || log.has('embedSession', String(row.id))) throw new NotAuthenticated('Embed session revoked')
-    if (row.key_revoked || log.has('apiKey', String(row.api_key_id))) throw new NotAuthenticated('Embed session revoked: its secret key was revoked')
+    if (row.revoked_at || log.has('embedSession', String(row.id)))
+      throw new NotAuthenticated('Embed session revoked')
+    if (row.key_revoked || log.has('apiKey', String(row.api_key_id)))
+      throw new NotAuthenticated('Embed session revoked: its secret key was revoked')
     const now = Date.now()
-    if (new Date(row.expires_at).getTime() <= now || (row.key_expires_at && new Date(row.key_expires_at).getTime() <= now)) {
+    if (
+      new Date(row.expires_at).getTime() <= now ||
+      (row.key_expires_at && new Date(row.key_expires_at).getTime() <= now)
+    ) {
       throw new NotAuthenticated('Embed session expired', { reason: 'embed-session-expired' })
     }
-    if (!origin || !stringList(row.origins).map(normalizeOrigin).includes(normalizeOrigin(origin))) throw new Forbidden('Origin not allowed for this embed session')
+    if (!origin || !stringList(row.origins).map(normalizeOrigin).includes(normalizeOrigin(origin)))
+      throw new Forbidden('Origin not allowed for this embed session')
     const id = Number(row.id)
     await this.touch(id)
     return {
@@ -84,7 +106,12 @@ export class EmbedSessionAuthenticator {
       // an embed acts as the narrowest partner role, never as a partner admin
       roles: ['partner_user'],
       partnerId: Number(row.partner_id),
-      embed: { kind: 'session', scopes: stringList(row.scopes), customerId: row.customer_id == null ? null : Number(row.customer_id), sessionId: id },
+      embed: {
+        kind: 'session',
+        scopes: stringList(row.scopes),
+        customerId: row.customer_id == null ? null : Number(row.customer_id),
+        sessionId: id,
+      },
     }
   }
 

@@ -5,7 +5,9 @@ import type { Middleware } from 'koa'
 import { adminStatic } from '../app/admin-static.js'
 
 /** `<repo>/sdk/dist/cdn` (written by `npm run build:widgets -w @plume/sdk`), or `PLUME_SDK_DIST`. */
-export const SDK_DIST = resolve(process.env.PLUME_SDK_DIST ?? fileURLToPath(new URL('../../../sdk/dist/cdn', import.meta.url)))
+export const SDK_DIST = resolve(
+  process.env.PLUME_SDK_DIST ?? fileURLToPath(new URL('../../../sdk/dist/cdn', import.meta.url)),
+)
 
 /**
  * `GET /sdk/<file>`: the widget bundle and its source map, revalidated by ETag (the name is

@@ -9,7 +9,9 @@ interface PgLikeError {
 }
 
 const isPgError = (e: unknown): e is PgLikeError & Error =>
-  e instanceof Error && typeof (e as PgLikeError).code === 'string' && /^[0-9A-Z]{5}$/.test((e as PgLikeError).code ?? '')
+  e instanceof Error &&
+  typeof (e as PgLikeError).code === 'string' &&
+  /^[0-9A-Z]{5}$/.test((e as PgLikeError).code ?? '')
 
 /**
  * SQLSTATE of a business conflict raised by the database itself, e.g. by a trigger that settles
@@ -26,8 +28,14 @@ function dbConflict(detail: string | undefined): Conflict {
   } catch {
     parsed = undefined
   }
-  const message = typeof parsed?.message === 'string' ? parsed.message : 'The change conflicts with the current state of the data'
-  const data = parsed?.data && typeof parsed.data === 'object' && !Array.isArray(parsed.data) ? (parsed.data as Record<string, unknown>) : undefined
+  const message =
+    typeof parsed?.message === 'string'
+      ? parsed.message
+      : 'The change conflicts with the current state of the data'
+  const data =
+    parsed?.data && typeof parsed.data === 'object' && !Array.isArray(parsed.data)
+      ? (parsed.data as Record<string, unknown>)
+      : undefined
   return new Conflict(message, data)
 }
 
@@ -43,7 +51,8 @@ function fieldFromConstraint(err: PgLikeError, fields: readonly string[]): strin
 /** SQLSTATE classes and codes of a database that is going away, restarting or full of connections. */
 const UNAVAILABLE_CODES = /^(08...|57P0[1-3]|53300)$/
 /** What the driver and the pool say when the connection is lost or none can be had. */
-const UNAVAILABLE_MESSAGES = /Connection terminated|Connection ended unexpectedly|not queryable|Timeout acquiring a connection|ECONNREFUSED|ECONNRESET/
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|Connection ended unexpectedly|not queryable|Timeout acquiring a connection|ECONNREFUSED|ECONNRESET/
 
 /**
  * A lost or refused database connection: nothing the client did wrong, and a retry may succeed.
@@ -52,7 +61,11 @@ const UNAVAILABLE_MESSAGES = /Connection terminated|Connection ended unexpectedl
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false
   const code = (err as { code?: unknown }).code
-  return (typeof code === 'string' && (UNAVAILABLE_CODES.test(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET')) || UNAVAILABLE_MESSAGES.test(err.message)
+  return (
+    (typeof code === 'string' &&
+      (UNAVAILABLE_CODES.test(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET')) ||
+    UNAVAILABLE_MESSAGES.test(err.message)
+  )
 }
 
 /**
@@ -62,7 +75,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
  */
 export function toClientError(err: unknown, fields: readonly string[] = []): FeathersError {
   if (err instanceof FeathersError) return err
-  if (isDatabaseUnavailable(err)) return new Unavailable('The database is not available right now; please retry')
+  if (isDatabaseUnavailable(err))
+    return new Unavailable('The database is not available right now; please retry')
   if (!isPgError(err)) return new GeneralError('Internal error')
   const field = fieldFromConstraint(err, fields)
   const path = field ? `/${field}` : ''
@@ -73,7 +87,9 @@ export function toClientError(err: unknown, fields: readonly string[] = []): Fea
       })
     case '23503':
       return new Conflict(
-        field ? `${field} refers to a record that does not exist or is still referenced` : 'Record is referenced by other records',
+        field
+          ? `${field} refers to a record that does not exist or is still referenced`
+          : 'Record is referenced by other records',
         { errors: [{ path, message: 'reference violation' }] },
       )
     case '23514':
@@ -81,13 +97,17 @@ export function toClientError(err: unknown, fields: readonly string[] = []): Fea
         errors: [{ path, message: 'violates a check constraint' }],
       })
     case '23502':
-      return new BadRequest(`${field ?? 'A field'} is required`, { errors: [{ path, message: 'must not be null' }] })
+      return new BadRequest(`${field ?? 'A field'} is required`, {
+        errors: [{ path, message: 'must not be null' }],
+      })
     case '22P02':
     case '22003':
     case '22007':
     case '22008':
     case '22001':
-      return new BadRequest(`Invalid value${field ? ` for ${field}` : ''}`, { errors: [{ path, message: 'invalid value' }] })
+      return new BadRequest(`Invalid value${field ? ` for ${field}` : ''}`, {
+        errors: [{ path, message: 'invalid value' }],
+      })
     case DB_CONFLICT:
       return dbConflict(err.detail)
     case '40001':

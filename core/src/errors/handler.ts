@@ -20,7 +20,8 @@ export const errorHandler =
         logger?.error({ err: error, path: ctx.path }, 'unhandled error')
         fe = new GeneralError('Internal error')
       }
-      if (fe.code >= 500 && error instanceof FeathersError) logger?.error({ err: error, path: ctx.path }, 'server error')
+      if (fe.code >= 500 && error instanceof FeathersError)
+        logger?.error({ err: error, path: ctx.path }, 'server error')
       ctx.status = fe.code
       const body = fe.toJSON() as unknown as Record<string, unknown>
       delete body.stack
@@ -37,12 +38,21 @@ interface KoaClientError {
   expose?: boolean
 }
 const isKoaClientError = (e: unknown): e is KoaClientError =>
-  typeof e === 'object' && e !== null && typeof (e as KoaClientError).status === 'number' &&
-  (e as KoaClientError).status >= 400 && (e as KoaClientError).status < 500
+  typeof e === 'object' &&
+  e !== null &&
+  typeof (e as KoaClientError).status === 'number' &&
+  (e as KoaClientError).status >= 400 &&
+  (e as KoaClientError).status < 500
 
 class FeathersErrorFromStatus extends FeathersError {
   constructor(status: number, message: string) {
     // body parser errors (bad JSON, too large) are client errors; keep their short message only
-    super(status === 413 ? 'Payload too large' : 'Malformed request: ' + message.split('\n')[0], 'BadRequest', status, status === 413 ? 'payload-too-large' : 'bad-request', {})
+    super(
+      status === 413 ? 'Payload too large' : 'Malformed request: ' + message.split('\n')[0],
+      'BadRequest',
+      status,
+      status === 413 ? 'payload-too-large' : 'bad-request',
+      {},
+    )
   }
 }

@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto'
 import type { Knex } from 'knex'
 import type { Logger } from 'pino'
 import { JOBS_TABLE } from './schema.js'
-import { PermanentJobError, type EnqueueOptions, type JobHandler, type JobListener, type JobRow } from './types.js'
+import {
+  PermanentJobError,
+  type EnqueueOptions,
+  type JobHandler,
+  type JobListener,
+  type JobRow,
+} from './types.js'
 import { prepared } from '../db/prepared.js'
 import { Maintenance } from './maintenance.js'
 
@@ -24,7 +30,8 @@ const DAY_MS = 86_400_000
 const HOUR_MS = 3_600_000
 
 /** Delay before retry `attempt` (1-based): `base · 2^(attempt-1)`, capped at one hour. */
-export const backoffDelay = (baseMs: number, attempt: number): number => Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.max(0, attempt - 1))
+export const backoffDelay = (baseMs: number, attempt: number): number =>
+  Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.max(0, attempt - 1))
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 2000)
 
@@ -61,7 +68,9 @@ export class JobQueue {
     this.pollMs = opts.pollMs ?? 500
     this.retainDoneMs = opts.retainDoneMs ?? 7 * DAY_MS
     this.maintenance = new Maintenance(opts.logger)
-    this.maintenance.every('jobs.retention', HOUR_MS, (now) => this.prune(new Date(now.getTime() - this.retainDoneMs)))
+    this.maintenance.every('jobs.retention', HOUR_MS, (now) =>
+      this.prune(new Date(now.getTime() - this.retainDoneMs)),
+    )
   }
 
   /**
@@ -87,7 +96,11 @@ export class JobQueue {
    * Returns the job id, or `undefined` when `key` was already used.
    * @example await queue.enqueue('webhook', { url }, { trx, maxAttempts: 8 })
    */
-  async enqueue(name: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<number | undefined> {
+  async enqueue(
+    name: string,
+    payload: Record<string, unknown>,
+    opts: EnqueueOptions = {},
+  ): Promise<number | undefined> {
     const db = opts.trx ?? this.knex
     const row = {
       name,
@@ -98,7 +111,11 @@ export class JobQueue {
       key: opts.key ?? null,
     }
     const q = db(JOBS_TABLE).insert(row)
-    const rows = await prepared<{ id: number | string }>(db, (opts.key ? q.onConflict('key').ignore() : q).returning('id'), 'jobs_enqueue')
+    const rows = await prepared<{ id: number | string }>(
+      db,
+      (opts.key ? q.onConflict('key').ignore() : q).returning('id'),
+      'jobs_enqueue',
+    )
     const id = rows[0]?.id
     if (id !== undefined) this.kick()
     return id === undefined ? undefined : Number(id)
@@ -125,21 +142,57 @@ export class JobQueue {
     return ((res as { rows: JobRow[] }).rows ?? []).map(normalize)
   }
 
-  private async finish(job: JobRow, now: Date, outcome: { result?: unknown; error?: unknown }): Promise<void> {
+  private async finish(
+    job: JobRow,
+    now: Date,
+    outcome: { result?: unknown; error?: unknown },
+  ): Promise<void> {
     const owned = this.knex(JOBS_TABLE).where({ id: job.id, lockedBy: this.instanceId, status: 'running' })
     if (outcome.error === undefined) {
       const result = outcome.result === undefined ? null : JSON.stringify(outcome.result)
-      const n = await owned.update({ status: 'done', result, lockedBy: null, lockedUntil: null, finishedAt: new Date(), updatedAt: new Date(), lastError: null })
-      if (n) await this.emit({ job: { ...job, status: 'done', result: outcome.result }, outcome: 'done', result: outcome.result })
+      const n = await owned.update({
+        status: 'done',
+        result,
+        lockedBy: null,
+        lockedUntil: null,
+        finishedAt: new Date(),
+        updatedAt: new Date(),
+        lastError: null,
+      })
+      if (n)
+        await this.emit({
+          job: { ...job, status: 'done', result: outcome.result },
+          outcome: 'done',
+          result: outcome.result,
+        })
       return
     }
     const error = message(outcome.error)
     const dead = outcome.error instanceof PermanentJobError || job.attempts >= job.maxAttempts
     const set = dead
-      ? { status: 'dead', lastError: error, lockedBy: null, lockedUntil: null, finishedAt: new Date(), updatedAt: new Date() }
-      : { status: 'pending', lastError: error, lockedBy: null, lockedUntil: null, runAt: new Date(now.getTime() + backoffDelay(job.backoffMs, job.attempts)), updatedAt: new Date() }
+      ? {
+          status: 'dead',
+          lastError: error,
+          lockedBy: null,
+          lockedUntil: null,
+          finishedAt: new Date(),
+          updatedAt: new Date(),
+        }
+      : {
+          status: 'pending',
+          lastError: error,
+          lockedBy: null,
+          lockedUntil: null,
+          runAt: new Date(now.getTime() + backoffDelay(job.backoffMs, job.attempts)),
+          updatedAt: new Date(),
+        }
     const n = await owned.update(set)
-    if (n) await this.emit({ job: { ...job, status: dead ? 'dead' : 'pending', lastError: error }, outcome: dead ? 'dead' : 'retry', error })
+    if (n)
+      await this.emit({
+        job: { ...job, status: dead ? 'dead' : 'pending', lastError: error },
+        outcome: dead ? 'dead' : 'retry',
+        error,
+      })
   }
 
   private async emit(event: Parameters<JobListener>[0]): Promise<void> {
@@ -159,8 +212,13 @@ export class JobQueue {
       const result = await handler(job.payload, { job, attempt: job.attempts, now })
       await this.finish(job, now, { result })
     } catch (err) {
-      this.opts.logger?.warn({ job: job.id, name: job.name, attempt: job.attempts, err: message(err) }, 'jobs: attempt failed')
-      await this.finish(job, now, { error: err ?? new Error('failed') }).catch((e: unknown) => this.opts.logger?.error({ err: e }, 'jobs: could not record a failure'))
+      this.opts.logger?.warn(
+        { job: job.id, name: job.name, attempt: job.attempts, err: message(err) },
+        'jobs: attempt failed',
+      )
+      await this.finish(job, now, { error: err ?? new Error('failed') }).catch((e: unknown) =>
+        this.opts.logger?.error({ err: e }, 'jobs: could not record a failure'),
+      )
     }
   }
 
@@ -241,7 +299,14 @@ export class JobQueue {
 
   /** Puts a dead (or done) job back in the queue with fresh attempts. */
   async replay(id: number): Promise<boolean> {
-    const n = await this.knex(JOBS_TABLE).where({ id }).whereIn('status', ['dead', 'done']).update({ status: 'pending', attempts: 0, runAt: new Date(), lastError: null, finishedAt: null, updatedAt: new Date() })
+    const n = await this.knex(JOBS_TABLE).where({ id }).whereIn('status', ['dead', 'done']).update({
+      status: 'pending',
+      attempts: 0,
+      runAt: new Date(),
+      lastError: null,
+      finishedAt: null,
+      updatedAt: new Date(),
+    })
     if (n) this.kick()
     return n > 0
   }
@@ -256,6 +321,7 @@ function normalize(row: JobRow): JobRow {
   return {
     ...row,
     id: Number(row.id),
-    payload: typeof row.payload === 'string' ? (JSON.parse(row.payload) as Record<string, unknown>) : row.payload,
+    payload:
+      typeof row.payload === 'string' ? (JSON.parse(row.payload) as Record<string, unknown>) : row.payload,
   }
 }

@@ -55,4 +55,9 @@ export class PermanentJobError extends Error {
 }
 
 /** Called after a job's final outcome (done or dead) or after a failed attempt that will retry. */
-export type JobListener = (event: { job: JobRow; outcome: 'done' | 'retry' | 'dead'; error?: string; result?: unknown }) => Promise<void> | void
+export type JobListener = (event: {
+  job: JobRow
+  outcome: 'done' | 'retry' | 'dead'
+  error?: string
+  result?: unknown
+}) => Promise<void> | void

@@ -68,7 +68,11 @@ export type EnvSettings = Pick<PlumeSettings, 'encryptionKeys' | 'revealRoles' |
   trustProxy: boolean
 }
 
-const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+const list = (v: string | undefined) =>
+  (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
 
 /**
  * Reads the app's settings from the environment (README, "Configuration").

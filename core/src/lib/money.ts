@@ -10,7 +10,8 @@ export type MoneyInput = Money | string | number
  * A numeric string with 2 decimals, rounded half up.
  * @example money('12.345') // '12.35'
  */
-export const money = (v: MoneyInput): string => new Money(v).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2)
+export const money = (v: MoneyInput): string =>
+  new Money(v).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2)
 
 /** Exact decimal from a database value (numeric columns arrive as strings; numbers via String). */
 export const dec = (v: unknown): Money => new Money(v === null || v === undefined || v === '' ? 0 : String(v))

@@ -48,7 +48,9 @@ export async function insertRows<R extends Record<string, unknown>>(
 ): Promise<R[]> {
   const out: R[] = []
   for (let i = 0; i < rows.length; i += chunk) {
-    const part = (await trx(table).insert(rows.slice(i, i + chunk)).returning(returning)) as R[]
+    const part = (await trx(table)
+      .insert(rows.slice(i, i + chunk))
+      .returning(returning)) as R[]
     out.push(...part)
   }
   return out

@@ -14,15 +14,32 @@ type Kind = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp' |
 function kindOf(t: ColumnType): Kind {
   if (t.array) return 'other'
   switch (t.base) {
-    case 'text': case 'character varying': case 'character': return 'string'
-    case 'smallint': case 'integer': case 'bigint': return 'integer'
-    case 'numeric': case 'real': case 'double precision': return 'number'
-    case 'boolean': return 'boolean'
-    case 'date': return 'date'
-    case 'timestamp with time zone': case 'timestamp without time zone': return 'timestamp'
-    case 'jsonb': case 'json': return 'json'
-    case 'uuid': return 'uuid'
-    default: return 'other'
+    case 'text':
+    case 'character varying':
+    case 'character':
+      return 'string'
+    case 'smallint':
+    case 'integer':
+    case 'bigint':
+      return 'integer'
+    case 'numeric':
+    case 'real':
+    case 'double precision':
+      return 'number'
+    case 'boolean':
+      return 'boolean'
+    case 'date':
+      return 'date'
+    case 'timestamp with time zone':
+    case 'timestamp without time zone':
+      return 'timestamp'
+    case 'jsonb':
+    case 'json':
+      return 'json'
+    case 'uuid':
+      return 'uuid'
+    default:
+      return 'other'
   }
 }
 
@@ -54,22 +71,39 @@ export function castClass(fromSql: string, toSql: string): CastClass {
  * How many rows hold a value that would not convert to `toSql` (the whole change would abort).
  * Each distinct value is tried once through its current type, in a function of this session.
  */
-export async function countFailingCasts(knex: Knex, table: string, column: string, fromSql: string, toSql: string): Promise<number> {
+export async function countFailingCasts(
+  knex: Knex,
+  table: string,
+  column: string,
+  fromSql: string,
+  toSql: string,
+): Promise<number> {
   const from = parseColumnType(fromSql).text
   const to = parseColumnType(toSql).text
   await knex.raw(`create or replace function pg_temp.plume_castable(v text, t1 text, t2 text) returns boolean language plpgsql as $body$
     begin execute format('select %L::%s::%s', v, t1, t2); return true; exception when others then return false; end $body$`)
-  const rows = rowsOf(await knex.raw(
-    `select coalesce(sum(n), 0) as n from (select ${ident(column)}::text as v, count(*) as n from ${ident(table)} where ${ident(column)} is not null group by 1) as s
+  const rows = rowsOf(
+    await knex.raw(
+      `select coalesce(sum(n), 0) as n from (select ${ident(column)}::text as v, count(*) as n from ${ident(table)} where ${ident(column)} is not null group by 1) as s
      where not pg_temp.plume_castable(s.v, '${from}', '${to}')`,
-  ))
+    ),
+  )
   return Number(rows[0]?.n ?? 0)
 }
 
 /** How many rows hold a value that a change to `toSql` would alter (truncate, round, drop the time). */
-export async function countChangedValues(knex: Knex, table: string, column: string, toSql: string): Promise<number> {
+export async function countChangedValues(
+  knex: Knex,
+  table: string,
+  column: string,
+  toSql: string,
+): Promise<number> {
   const to = parseColumnType(toSql).text
   const col = ident(column)
-  const rows = rowsOf(await knex.raw(`select count(*) as n from ${ident(table)} where ${col} is not null and ${col}::${to}::text is distinct from ${col}::text`))
+  const rows = rowsOf(
+    await knex.raw(
+      `select count(*) as n from ${ident(table)} where ${col} is not null and ${col}::${to}::text is distinct from ${col}::text`,
+    ),
+  )
   return Number(rows[0]?.n ?? 0)
 }

@@ -20,7 +20,11 @@ export function metadataGuard(app: PlumeApp, action?: string): AroundHook[] {
     if (!context.params.provider) return next()
     const act = action ?? context.method
     const user = callerOf(context.params, act, METADATA_RESOURCE)
-    if (!user.roles.includes('admin')) throw new Forbidden(`Only administrators may ${act} entity definitions`, { action: act, entity: METADATA_RESOURCE })
+    if (!user.roles.includes('admin'))
+      throw new Forbidden(`Only administrators may ${act} entity definitions`, {
+        action: act,
+        entity: METADATA_RESOURCE,
+      })
     const d = engineOf(app).decide(METADATA_RESOURCE, act, user)
     if (!d.allowed) throw forbid(d, act, METADATA_RESOURCE)
     return next()

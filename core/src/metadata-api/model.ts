@@ -3,12 +3,19 @@
  * custom entities and customizations of file-made ones — built by the same loader, validated by
  * the same metaschema.
  */
-import { buildEntities, DefinitionLoadError, type DefinitionError, type EntityDefinition, type EntitySource } from '@plume/metadata'
+import {
+  buildEntities,
+  DefinitionLoadError,
+  type DefinitionError,
+  type EntityDefinition,
+  type EntitySource,
+} from '@plume/metadata'
 import { applyCustomization } from './customize.js'
 import type { Customization, StoredDefinition } from './store.js'
 
 /** The source name a stored definition gets in the loader (and in its error messages). */
-export const storedSource = (s: Pick<StoredDefinition, 'name' | 'kind'>): string => (s.kind === 'custom' ? `db:${s.name}` : `db:customization:${s.name}`)
+export const storedSource = (s: Pick<StoredDefinition, 'name' | 'kind'>): string =>
+  s.kind === 'custom' ? `db:${s.name}` : `db:customization:${s.name}`
 
 const meta = (raw: unknown): { name?: unknown; extends?: unknown } => {
   const r = (raw ?? {}) as Record<string, unknown>
@@ -20,18 +27,31 @@ const meta = (raw: unknown): { name?: unknown; extends?: unknown } => {
  * extensions already merged, from `files`) becomes the customized definition, and the custom
  * entities after them.
  */
-export function sourcesWith(files: readonly EntitySource[], built: ReadonlyMap<string, EntityDefinition>, stored: ReadonlyMap<string, StoredDefinition>): EntitySource[] {
-  const customized = new Map([...stored.values()].filter((s) => s.kind === 'customization' && built.has(s.name)).map((s) => [s.name, s]))
+export function sourcesWith(
+  files: readonly EntitySource[],
+  built: ReadonlyMap<string, EntityDefinition>,
+  stored: ReadonlyMap<string, StoredDefinition>,
+): EntitySource[] {
+  const customized = new Map(
+    [...stored.values()]
+      .filter((s) => s.kind === 'customization' && built.has(s.name))
+      .map((s) => [s.name, s]),
+  )
   const out: EntitySource[] = []
   for (const s of files) {
     const m = meta(s.raw)
     if (typeof m.extends === 'string' && customized.has(m.extends)) continue
     const c = typeof m.name === 'string' ? customized.get(m.name) : undefined
     const file = c ? built.get(c.name) : undefined
-    if (c && file) out.push({ source: storedSource(c), raw: applyCustomization(file.schema, c.definition as unknown as Customization) })
+    if (c && file)
+      out.push({
+        source: storedSource(c),
+        raw: applyCustomization(file.schema, c.definition as unknown as Customization),
+      })
     else out.push(s)
   }
-  for (const s of stored.values()) if (s.kind === 'custom') out.push({ source: storedSource(s), raw: s.definition })
+  for (const s of stored.values())
+    if (s.kind === 'custom') out.push({ source: storedSource(s), raw: s.definition })
   return out
 }
 
@@ -48,7 +68,10 @@ export interface Model {
  * that no longer fits is left out and reported, so start-up never fails on data.
  * @example const { entities } = buildModel(fileSources, await readStored(knex))
  */
-export function buildModel(files: readonly EntitySource[], stored: ReadonlyMap<string, StoredDefinition>): Model {
+export function buildModel(
+  files: readonly EntitySource[],
+  stored: ReadonlyMap<string, StoredDefinition>,
+): Model {
   const base = buildEntities(files)
   if (base.errors.length > 0) throw new DefinitionLoadError(base.errors)
   const all = buildEntities(sourcesWith(files, base.entities, stored))
@@ -69,6 +92,13 @@ export function buildModel(files: readonly EntitySource[], stored: ReadonlyMap<s
     }
     pending = next
   }
-  const rejected = pending.map((s) => ({ name: s.name, errors: buildEntities(sourcesWith(files, base.entities, new Map(kept).set(s.name, s))).errors }))
-  return { entities: buildEntities(sourcesWith(files, base.entities, kept)).entities, files: base.entities, rejected }
+  const rejected = pending.map((s) => ({
+    name: s.name,
+    errors: buildEntities(sourcesWith(files, base.entities, new Map(kept).set(s.name, s))).errors,
+  }))
+  return {
+    entities: buildEntities(sourcesWith(files, base.entities, kept)).entities,
+    files: base.entities,
+    rejected,
+  }
 }

@@ -68,14 +68,35 @@ function closure(target: EntityDefinition, all: ReadonlyMap<string, EntityDefini
  * Plans `target` (the whole model in `all`) against the schema seen through `trx`, after running
  * the `renames` (old → new field name) in it. Nothing else is written.
  */
-export async function planDefinition(trx: Knex.Transaction, target: EntityDefinition, all: ReadonlyMap<string, EntityDefinition>, renames: Record<string, string>): Promise<PlanBody> {
+export async function planDefinition(
+  trx: Knex.Transaction,
+  target: EntityDefinition,
+  all: ReadonlyMap<string, EntityDefinition>,
+  renames: Record<string, string>,
+): Promise<PlanBody> {
   const table = target.table
   const before = (await readTables(trx, [table])).get(table)
-  const body: PlanBody = { entity: target.name, table, statements: [], added: [], renamed: [], retyped: [], dropped: [], destructive: [], dataLost: [], warnings: [], blocked: [] }
+  const body: PlanBody = {
+    entity: target.name,
+    table,
+    statements: [],
+    added: [],
+    renamed: [],
+    retyped: [],
+    dropped: [],
+    destructive: [],
+    dataLost: [],
+    warnings: [],
+    blocked: [],
+  }
   for (const [from, to] of Object.entries(renames)) {
-    const bad = (message: string) => new BadRequest(`Cannot rename ${from} to ${to}: ${message}`, { errors: [{ path: `/renames/${from}`, message }] })
+    const bad = (message: string) =>
+      new BadRequest(`Cannot rename ${from} to ${to}: ${message}`, {
+        errors: [{ path: `/renames/${from}`, message }],
+      })
     if (!before?.columns.has(from)) throw bad(`"${from}" is not a column of ${table}`)
-    if (!target.fields[to] || target.fields[to].serverManaged) throw bad(`the new definition has no field "${to}"`)
+    if (!target.fields[to] || target.fields[to].serverManaged)
+      throw bad(`the new definition has no field "${to}"`)
     if (target.fields[from]) throw bad(`the new definition still has a field "${from}"`)
     if (before.columns.has(to)) throw bad(`${table} already has a column "${to}"`)
     const sql = `alter table ${ident(table)} rename column ${ident(from)} to ${ident(to)}`
@@ -89,7 +110,11 @@ export async function planDefinition(trx: Knex.Transaction, target: EntityDefini
   body.statements.push(...(mine?.statements ?? []), ...(mine?.foreignKeys ?? []))
   body.warnings.push(...plan.warnings.filter((w) => w.startsWith(`${table}.`)))
   for (const d of plan.destructive.filter((x) => x.entity === target.name)) {
-    body.destructive.push({ step: `${d.kind}:${d.column ?? table}`, ...(d.column ? { field: d.column } : {}), detail: d.detail })
+    body.destructive.push({
+      step: `${d.kind}:${d.column ?? table}`,
+      ...(d.column ? { field: d.column } : {}),
+      detail: d.detail,
+    })
   }
   for (const f of Object.values(target.fields)) {
     if (f.serverManaged) continue
@@ -101,17 +126,37 @@ export async function planDefinition(trx: Knex.Transaction, target: EntityDefini
     const cast = castClass(col.type, f.column)
     if (cast === 'same') continue
     const r: Retype = { field: f.name, from: col.type, to: f.column, cast, rowsFailing: 0, rowsChanged: 0 }
-    if (cast === 'refused') body.blocked.push({ path: `/properties/${f.name}/type`, message: `changing ${f.name} from ${col.type} to ${f.column} is not in the safe-cast matrix` })
+    if (cast === 'refused')
+      body.blocked.push({
+        path: `/properties/${f.name}/type`,
+        message: `changing ${f.name} from ${col.type} to ${f.column} is not in the safe-cast matrix`,
+      })
     else if (cast !== 'widen') {
       r.rowsFailing = await countFailingCasts(trx, table, f.name, col.type, f.column)
-      if (r.rowsFailing > 0) body.blocked.push({ path: `/properties/${f.name}/type`, message: `${r.rowsFailing} row(s) hold a value of ${f.name} that cannot convert to ${f.column}; correct them first` })
+      if (r.rowsFailing > 0)
+        body.blocked.push({
+          path: `/properties/${f.name}/type`,
+          message: `${r.rowsFailing} row(s) hold a value of ${f.name} that cannot convert to ${f.column}; correct them first`,
+        })
       else r.rowsChanged = await countChangedValues(trx, table, f.name, f.column)
-      if (r.rowsChanged > 0) body.dataLost.push(`${f.name}: ${r.rowsChanged} value(s) would change when converted from ${col.type} to ${f.column}`)
+      if (r.rowsChanged > 0)
+        body.dataLost.push(
+          `${f.name}: ${r.rowsChanged} value(s) would change when converted from ${col.type} to ${f.column}`,
+        )
     }
     // one step per type change, named after the field: widening needs no confirmation, whatever the migrator's own caution says
-    const detail = body.destructive.find((d) => d.step === `narrow-type:${f.name}` || d.step === `incompatible-type:${f.name}`)?.detail
-    body.destructive = body.destructive.filter((d) => d.step !== `narrow-type:${f.name}` && d.step !== `incompatible-type:${f.name}`)
-    if (cast === 'narrow' || cast === 'convert') body.destructive.push({ step: `retype:${f.name}`, field: f.name, detail: `${f.name} converts from ${col.type} to ${f.column} (${r.rowsChanged} value(s) change)${detail ? `; ${detail}` : ''}` })
+    const detail = body.destructive.find(
+      (d) => d.step === `narrow-type:${f.name}` || d.step === `incompatible-type:${f.name}`,
+    )?.detail
+    body.destructive = body.destructive.filter(
+      (d) => d.step !== `narrow-type:${f.name}` && d.step !== `incompatible-type:${f.name}`,
+    )
+    if (cast === 'narrow' || cast === 'convert')
+      body.destructive.push({
+        step: `retype:${f.name}`,
+        field: f.name,
+        detail: `${f.name} converts from ${col.type} to ${f.column} (${r.rowsChanged} value(s) change)${detail ? `; ${detail}` : ''}`,
+      })
     body.retyped.push(r)
   }
   if (actual) {

@@ -43,7 +43,13 @@ export class MetadataRuntime {
     this.files = model.files
     this.stored = stored
     this.seen = seen
-    for (const r of model.rejected) this.app.get('logger').error({ entity: r.name, errors: r.errors }, `stored definition of ${r.name} left out: it no longer fits the entity files`)
+    for (const r of model.rejected)
+      this.app
+        .get('logger')
+        .error(
+          { entity: r.name, errors: r.errors },
+          `stored definition of ${r.name} left out: it no longer fits the entity files`,
+        )
   }
 
   /** Core, a plugin (by the loaded plugins' entity files) or custom (made through the API). */
@@ -85,7 +91,9 @@ export class MetadataRuntime {
       if (old && fingerprint(old) === fingerprint(def) && old.source === def.source) continue
       const path = servicePath(def)
       // a disabled plugin's entity stays unmounted; a new (custom) one is mounted
-      const serve = old ? path in this.app.services : this.ownership(name).kind !== 'plugin' || this.pluginEnabled(name)
+      const serve = old
+        ? path in this.app.services
+        : this.ownership(name).kind !== 'plugin' || this.pluginEnabled(name)
       entities.set(name, def)
       if (old) await unmountService(this.app, servicePath(old))
       if (serve && mount) mount(def)

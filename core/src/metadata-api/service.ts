@@ -5,7 +5,13 @@
 import type { Id, Params } from '@feathersjs/feathers'
 import { NotFound, BadRequest } from '@feathersjs/errors'
 import { servicePath } from '../kernel/paths.js'
-import { applyChangeIn, previewChange, type ApplyResult, type ChangeRequest, type PlanResult } from './change.js'
+import {
+  applyChangeIn,
+  previewChange,
+  type ApplyResult,
+  type ChangeRequest,
+  type PlanResult,
+} from './change.js'
 import { bodyOf, changeRequest, routeName } from './requests.js'
 import { rollbackRequest } from './rollback.js'
 import type { MetadataRuntime, Ownership } from './runtime.js'
@@ -35,7 +41,11 @@ export interface DefinitionDetail extends DefinitionSummary {
 }
 
 /** Applies a change in one transaction, then serves it (this instance at once, the others on their next poll). */
-export async function commitChange(rt: MetadataRuntime, req: ChangeRequest, params?: Params): Promise<ApplyResult> {
+export async function commitChange(
+  rt: MetadataRuntime,
+  req: ChangeRequest,
+  params?: Params,
+): Promise<ApplyResult> {
   const { knex } = rt.app.get('db')
   const result = await knex.transaction((trx) => applyChangeIn(trx, rt.app, rt, req, params))
   await rt.refresh()
@@ -71,18 +81,32 @@ export class EntityDefinitionsService {
     const s = await this.summary(name)
     const def = this.rt.app.get('entities').get(name)!
     const stored = this.rt.stored.get(name)
-    return { ...s, definition: def.schema, ...(s.ownership.kind !== 'custom' ? { file: this.rt.files.get(name)?.schema ?? {} } : {}), ...(stored?.kind === 'customization' ? { customization: stored.definition } : {}) }
+    return {
+      ...s,
+      definition: def.schema,
+      ...(s.ownership.kind !== 'custom' ? { file: this.rt.files.get(name)?.schema ?? {} } : {}),
+      ...(stored?.kind === 'customization' ? { customization: stored.definition } : {}),
+    }
   }
 
   /** A custom entity: validated, its table created, served at once. */
   async create(data: unknown, params?: Params): Promise<ApplyResult> {
-    return commitChange(this.rt, changeRequest(this.rt, '', data, { create: true, keys: ['definition', 'confirm'] }), params)
+    return commitChange(
+      this.rt,
+      changeRequest(this.rt, '', data, { create: true, keys: ['definition', 'confirm'] }),
+      params,
+    )
   }
 
   /** Changes a definition (custom: whole; file-made: a customization); destructive steps need `confirm`. */
   async patch(id: Id | null, data: unknown, params?: Params): Promise<ApplyResult> {
-    if (id === null) throw new BadRequest('Change one definition at a time: PATCH /api/entity-definitions/<name>')
-    return commitChange(this.rt, changeRequest(this.rt, String(id), data, { keys: ['definition', 'renames', 'confirm'] }), params)
+    if (id === null)
+      throw new BadRequest('Change one definition at a time: PATCH /api/entity-definitions/<name>')
+    return commitChange(
+      this.rt,
+      changeRequest(this.rt, String(id), data, { keys: ['definition', 'renames', 'confirm'] }),
+      params,
+    )
   }
 
   /** Removes a custom entity's definition (its table and rows stay; a rollback serves them again), or a file-made entity's customization. */
@@ -91,11 +115,20 @@ export class EntityDefinitionsService {
     if (!this.rt.app.get('entities').has(name)) throw new NotFound(`No entity definition named "${name}"`)
     const owner = this.rt.ownership(name)
     if (owner.kind !== 'custom' && this.rt.stored.get(name)?.kind !== 'customization') {
-      throw new BadRequest(`"${name}" is defined by ${owner.kind === 'plugin' ? `plugin ${owner.plugin}` : 'the core'} and has no customization to remove`)
+      throw new BadRequest(
+        `"${name}" is defined by ${owner.kind === 'plugin' ? `plugin ${owner.plugin}` : 'the core'} and has no customization to remove`,
+      )
     }
-    const referrers = [...this.rt.app.get('entities').values()].filter((e) => e.name !== name && Object.values(e.fields).some((f) => f.ref?.entity === name)).map((e) => e.name)
-    if (owner.kind === 'custom' && referrers.length) throw new BadRequest(`"${name}" cannot be removed: ${referrers.join(', ')} refer to it`, { errors: [{ path: '', message: `referred to by ${referrers.join(', ')}` }] })
-    const confirm = String((params?.query as Record<string, unknown> | undefined)?.confirm ?? '').split(',').filter(Boolean)
+    const referrers = [...this.rt.app.get('entities').values()]
+      .filter((e) => e.name !== name && Object.values(e.fields).some((f) => f.ref?.entity === name))
+      .map((e) => e.name)
+    if (owner.kind === 'custom' && referrers.length)
+      throw new BadRequest(`"${name}" cannot be removed: ${referrers.join(', ')} refer to it`, {
+        errors: [{ path: '', message: `referred to by ${referrers.join(', ')}` }],
+      })
+    const confirm = String((params?.query as Record<string, unknown> | undefined)?.confirm ?? '')
+      .split(',')
+      .filter(Boolean)
     return commitChange(this.rt, { entity: name, next: null, renames: {}, kind: 'remove', confirm }, params)
   }
 }
@@ -106,8 +139,13 @@ export class PreviewService {
   async create(data: unknown, params: Params): Promise<PlanResult> {
     const name = routeName(params)
     const body = bodyOf(data, ['definition', 'renames'])
-    const req = this.rt.app.get('entities').has(name) ? changeRequest(this.rt, name, body, { keys: ['definition', 'renames'] }) : changeRequest(this.rt, '', body, { create: true, keys: ['definition', 'renames'] })
-    if (req.entity !== name) throw new BadRequest(`Invalid definition: /x-entity/name must be "${name}"`, { errors: [{ path: '/x-entity/name', message: `must be "${name}"` }] })
+    const req = this.rt.app.get('entities').has(name)
+      ? changeRequest(this.rt, name, body, { keys: ['definition', 'renames'] })
+      : changeRequest(this.rt, '', body, { create: true, keys: ['definition', 'renames'] })
+    if (req.entity !== name)
+      throw new BadRequest(`Invalid definition: /x-entity/name must be "${name}"`, {
+        errors: [{ path: '/x-entity/name', message: `must be "${name}"` }],
+      })
     return previewChange(this.rt.app.get('db').knex, this.rt, req)
   }
 }
@@ -118,8 +156,13 @@ export class ApplyService {
   async create(data: unknown, params: Params): Promise<ApplyResult> {
     const name = routeName(params)
     const keys = ['definition', 'renames', 'confirm', 'hash'] as const
-    const req = this.rt.app.get('entities').has(name) ? changeRequest(this.rt, name, data, { keys }) : changeRequest(this.rt, '', data, { create: true, keys })
-    if (req.entity !== name) throw new BadRequest(`Invalid definition: /x-entity/name must be "${name}"`, { errors: [{ path: '/x-entity/name', message: `must be "${name}"` }] })
+    const req = this.rt.app.get('entities').has(name)
+      ? changeRequest(this.rt, name, data, { keys })
+      : changeRequest(this.rt, '', data, { create: true, keys })
+    if (req.entity !== name)
+      throw new BadRequest(`Invalid definition: /x-entity/name must be "${name}"`, {
+        errors: [{ path: '/x-entity/name', message: `must be "${name}"` }],
+      })
     return commitChange(this.rt, req, params)
   }
 }
@@ -130,7 +173,8 @@ export class VersionsService {
   async find(params: Params): Promise<VersionRow[]> {
     const name = routeName(params)
     const versions = await readVersions(this.rt.app.get('db').knex, name)
-    if (versions.length === 0 && !this.rt.app.get('entities').has(name)) throw new NotFound(`No entity definition named "${name}"`)
+    if (versions.length === 0 && !this.rt.app.get('entities').has(name))
+      throw new NotFound(`No entity definition named "${name}"`)
     return versions
   }
 }
@@ -141,7 +185,9 @@ export class RollbackService {
   async create(data: unknown, params: Params): Promise<ApplyResult> {
     const name = routeName(params)
     const body = bodyOf(data, ['version', 'confirm'])
-    const confirm = Array.isArray(body.confirm) ? body.confirm.filter((s): s is string => typeof s === 'string') : []
+    const confirm = Array.isArray(body.confirm)
+      ? body.confirm.filter((s): s is string => typeof s === 'string')
+      : []
     const versions = await readVersions(this.rt.app.get('db').knex, name)
     return commitChange(this.rt, rollbackRequest(name, versions, body.version, confirm), params)
   }

@@ -46,22 +46,35 @@ const same = (a: unknown, b: unknown) => stableStringify(a) === stableStringify(
 export async function takeSnapshot(rt: MetadataRuntime): Promise<Snapshot> {
   const stored = await readStored(rt.app.get('db').knex)
   const snap: Snapshot = { format: SNAPSHOT_FORMAT, custom: {}, customizations: {}, files: {} }
-  for (const s of stored.values()) (s.kind === 'custom' ? snap.custom : snap.customizations)[s.name] = s.definition
-  for (const [name, def] of rt.files) snap.files[name] = { ownership: rt.ownership(name), hash: hashOf(def.schema) }
+  for (const s of stored.values())
+    (s.kind === 'custom' ? snap.custom : snap.customizations)[s.name] = s.definition
+  for (const [name, def] of rt.files)
+    snap.files[name] = { ownership: rt.ownership(name), hash: hashOf(def.schema) }
   return snap
 }
 
 const record = (v: unknown, path: string): Record<string, Record<string, unknown>> => {
   if (v === undefined) return {}
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new BadRequest(`Invalid snapshot: ${path} must be an object`, { errors: [{ path, message: 'must be an object' }] })
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new BadRequest(`Invalid snapshot: ${path} must be an object`, {
+      errors: [{ path, message: 'must be an object' }],
+    })
   return v as Record<string, Record<string, unknown>>
 }
 
 /** Reads a snapshot from a request body (`{ snapshot, confirm?, renames? }`). */
 export function parseSnapshot(v: unknown): Snapshot {
   const body = bodyOf(v, ['format', 'custom', 'customizations', 'files'])
-  if (body.format !== SNAPSHOT_FORMAT) throw new BadRequest(`Invalid snapshot: /format must be "${SNAPSHOT_FORMAT}"`, { errors: [{ path: '/snapshot/format', message: `must be "${SNAPSHOT_FORMAT}"` }] })
-  return { format: SNAPSHOT_FORMAT, custom: record(body.custom, '/snapshot/custom'), customizations: record(body.customizations, '/snapshot/customizations'), files: record(body.files, '/snapshot/files') as Snapshot['files'] }
+  if (body.format !== SNAPSHOT_FORMAT)
+    throw new BadRequest(`Invalid snapshot: /format must be "${SNAPSHOT_FORMAT}"`, {
+      errors: [{ path: '/snapshot/format', message: `must be "${SNAPSHOT_FORMAT}"` }],
+    })
+  return {
+    format: SNAPSHOT_FORMAT,
+    custom: record(body.custom, '/snapshot/custom'),
+    customizations: record(body.customizations, '/snapshot/customizations'),
+    files: record(body.files, '/snapshot/files') as Snapshot['files'],
+  }
 }
 
 /** Custom entities in an order where each comes after the custom entities it refers to. */
@@ -72,7 +85,8 @@ function byReferences(custom: Snapshot['custom']): string[] {
     if (out.includes(name) || visiting.has(name)) return
     visiting.add(name)
     const props = (custom[name]?.properties ?? {}) as Record<string, { 'x-ref'?: { entity?: string } }>
-    for (const p of Object.values(props)) if (p['x-ref']?.entity && p['x-ref'].entity in custom) visit(p['x-ref'].entity)
+    for (const p of Object.values(props))
+      if (p['x-ref']?.entity && p['x-ref'].entity in custom) visit(p['x-ref'].entity)
     out.push(name)
   }
   for (const name of Object.keys(custom).sort()) visit(name)
@@ -80,7 +94,12 @@ function byReferences(custom: Snapshot['custom']): string[] {
 }
 
 /** The change requests that make `stored` match the snapshot, in the order they can run. */
-function requestsFor(rt: MetadataRuntime, snap: Snapshot, stored: Map<string, StoredDefinition>, renames: Record<string, Record<string, string>>): { requests: ChangeRequest[]; warnings: string[] } {
+function requestsFor(
+  rt: MetadataRuntime,
+  snap: Snapshot,
+  stored: Map<string, StoredDefinition>,
+  renames: Record<string, Record<string, string>>,
+): { requests: ChangeRequest[]; warnings: string[] } {
   const requests: ChangeRequest[] = []
   const warnings: string[] = []
   for (const name of byReferences(snap.custom)) {
@@ -88,32 +107,55 @@ function requestsFor(rt: MetadataRuntime, snap: Snapshot, stored: Map<string, St
     const definition = snap.custom[name]!
     if (now?.kind === 'custom' && same(now.definition, definition)) continue
     if (!now && rt.files.has(name)) {
-      warnings.push(`${name}: the snapshot has it as a custom entity, but here it is defined by files; left alone`)
+      warnings.push(
+        `${name}: the snapshot has it as a custom entity, but here it is defined by files; left alone`,
+      )
       continue
     }
-    requests.push({ entity: name, next: { name, kind: 'custom', definition }, renames: renames[name] ?? {}, kind: now ? 'change' : 'create' })
+    requests.push({
+      entity: name,
+      next: { name, kind: 'custom', definition },
+      renames: renames[name] ?? {},
+      kind: now ? 'change' : 'create',
+    })
   }
-  for (const [name, definition] of Object.entries(snap.customizations).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, definition] of Object.entries(snap.customizations).sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
     if (!rt.files.has(name)) {
       warnings.push(`${name}: the snapshot customizes it, but no file defines it here; left alone`)
       continue
     }
     const now = stored.get(name)
     if (now?.kind === 'customization' && same(now.definition, definition)) continue
-    requests.push({ entity: name, next: { name, kind: 'customization', definition }, renames: renames[name] ?? {}, kind: 'snapshot' })
+    requests.push({
+      entity: name,
+      next: { name, kind: 'customization', definition },
+      renames: renames[name] ?? {},
+      kind: 'snapshot',
+    })
   }
   // customizations first (they may refer to custom entities), then custom entities, those referring to others before them
   for (const s of stored.values()) {
-    if (s.kind === 'customization' && !(s.name in snap.customizations)) requests.push({ entity: s.name, next: null, renames: renames[s.name] ?? {}, kind: 'snapshot' })
+    if (s.kind === 'customization' && !(s.name in snap.customizations))
+      requests.push({ entity: s.name, next: null, renames: renames[s.name] ?? {}, kind: 'snapshot' })
   }
-  const custom = Object.fromEntries([...stored.values()].filter((s) => s.kind === 'custom').map((s) => [s.name, s.definition]))
+  const custom = Object.fromEntries(
+    [...stored.values()].filter((s) => s.kind === 'custom').map((s) => [s.name, s.definition]),
+  )
   for (const name of byReferences(custom).reverse()) {
     if (!(name in snap.custom)) requests.push({ entity: name, next: null, renames: {}, kind: 'remove' })
   }
   for (const [name, f] of Object.entries(snap.files)) {
     const here = rt.files.get(name)
-    if (!here) warnings.push(`${name}: defined by files where the snapshot was taken (${f.ownership.kind}), missing here`)
-    else if (hashOf(here.schema) !== f.hash) warnings.push(`${name}: its file definition differs from the snapshot's (deploy the same code to compare)`)
+    if (!here)
+      warnings.push(
+        `${name}: defined by files where the snapshot was taken (${f.ownership.kind}), missing here`,
+      )
+    else if (hashOf(here.schema) !== f.hash)
+      warnings.push(
+        `${name}: its file definition differs from the snapshot's (deploy the same code to compare)`,
+      )
   }
   return { requests, warnings }
 }
@@ -128,14 +170,31 @@ class Undo extends Error {
  * Plans (dry run, rolled back) or applies (one transaction) a snapshot. `confirm` names
  * destructive steps as `<entity>:<step>`; `renames` maps, per entity, old field names to new.
  */
-export async function runSnapshot(rt: MetadataRuntime, snap: Snapshot, opts: { apply: boolean; confirm?: string[]; renames?: Record<string, Record<string, string>>; params?: Params }): Promise<DiffResult> {
+export async function runSnapshot(
+  rt: MetadataRuntime,
+  snap: Snapshot,
+  opts: {
+    apply: boolean
+    confirm?: string[]
+    renames?: Record<string, Record<string, string>>
+    params?: Params
+  },
+): Promise<DiffResult> {
   const knex: Knex = rt.app.get('db').knex
   const work = async (trx: Knex.Transaction): Promise<DiffResult> => {
     const { requests, warnings } = requestsFor(rt, snap, await readStored(trx), opts.renames ?? {})
     const changes: SnapshotChange[] = []
     for (const req of requests) {
-      const confirm = (opts.confirm ?? []).filter((c) => c.startsWith(`${req.entity}:`)).map((c) => c.slice(req.entity.length + 1))
-      const result = await applyChangeIn(trx, rt.app, rt, { ...req, confirm, dryRun: !opts.apply }, opts.params)
+      const confirm = (opts.confirm ?? [])
+        .filter((c) => c.startsWith(`${req.entity}:`))
+        .map((c) => c.slice(req.entity.length + 1))
+      const result = await applyChangeIn(
+        trx,
+        rt.app,
+        rt,
+        { ...req, confirm, dryRun: !opts.apply },
+        opts.params,
+      )
       changes.push({ entity: req.entity, kind: req.kind, plan: result })
     }
     return { empty: changes.length === 0, changes, warnings }

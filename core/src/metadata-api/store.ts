@@ -57,13 +57,17 @@ export interface ReversePlan {
 
 /** Creates the two tables when missing. */
 export async function ensureMetadataTables(knex: Knex): Promise<void> {
-  await knex.raw(`create table if not exists ?? (
+  await knex.raw(
+    `create table if not exists ?? (
     name text primary key,
     kind text not null check (kind in ('custom', 'customization')),
     definition jsonb not null,
     updated_at timestamptz not null default now()
-  )`, [DEFINITIONS_TABLE])
-  await knex.raw(`create table if not exists ?? (
+  )`,
+    [DEFINITIONS_TABLE],
+  )
+  await knex.raw(
+    `create table if not exists ?? (
     id serial primary key,
     entity text not null,
     version integer not null,
@@ -76,7 +80,9 @@ export async function ensureMetadataTables(knex: Knex): Promise<void> {
     actor text,
     applied_at timestamptz not null default now(),
     unique (entity, version)
-  )`, [VERSIONS_TABLE])
+  )`,
+    [VERSIONS_TABLE],
+  )
 }
 
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T))
@@ -84,13 +90,28 @@ const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T)
 /** Every stored definition, custom entities and customizations, by name. */
 export async function readStored(knex: Knex): Promise<Map<string, StoredDefinition>> {
   const rows = await knex(DEFINITIONS_TABLE).select('name', 'kind', 'definition').orderBy('name')
-  return new Map(rows.map((r: Record<string, unknown>) => [String(r.name), { name: String(r.name), kind: r.kind as StoredKind, definition: json<Record<string, unknown>>(r.definition) }]))
+  return new Map(
+    rows.map((r: Record<string, unknown>) => [
+      String(r.name),
+      {
+        name: String(r.name),
+        kind: r.kind as StoredKind,
+        definition: json<Record<string, unknown>>(r.definition),
+      },
+    ]),
+  )
 }
 
 /** Writes (or, with `null`, deletes) one stored definition. */
 export async function writeStored(knex: Knex, name: string, value: StoredDefinition | null): Promise<void> {
   await knex(DEFINITIONS_TABLE).where({ name }).delete()
-  if (value) await knex(DEFINITIONS_TABLE).insert({ name, kind: value.kind, definition: JSON.stringify(value.definition), updated_at: knex.fn.now() })
+  if (value)
+    await knex(DEFINITIONS_TABLE).insert({
+      name,
+      kind: value.kind,
+      definition: JSON.stringify(value.definition),
+      updated_at: knex.fn.now(),
+    })
 }
 
 const toVersion = (r: Record<string, unknown>): VersionRow => ({
@@ -115,7 +136,8 @@ export async function readVersions(knex: Knex, entity: string): Promise<VersionR
 
 /** The latest version number of an entity (0 when none). */
 export async function latestVersion(knex: Knex, entity: string): Promise<number> {
-  const row = (await knex(VERSIONS_TABLE).where({ entity }).max({ v: 'version' }).first()) as { v: unknown } | undefined
+  const row = (await knex(VERSIONS_TABLE).where({ entity }).max({ v: 'version' }).first()) as
+    { v: unknown } | undefined
   return Number(row?.v ?? 0)
 }
 

@@ -46,19 +46,30 @@ export function setupOps(app: PlumeApp, settings: OpsSettings = opsSettingsFromE
   const sampler = new SystemSampler(app.get('db').knex, settings.dataDir, metrics)
   app.set('systemSampler', sampler)
   automationOf(app).registry.fact(sampler.fact())
-  whileRunning(app, 'plume-ops-sampler', settings.systemSampleMs, () => sampler.sample(), (err) => logger.debug({ err: (err as Error).message }, 'ops: system sample failed'))
+  whileRunning(
+    app,
+    'plume-ops-sampler',
+    settings.systemSampleMs,
+    () => sampler.sample(),
+    (err) => logger.debug({ err: (err as Error).message }, 'ops: system sample failed'),
+  )
 
   const sync = settings.redisUrl ? shareServiceEvents(app, settings.redisUrl, logger, metrics) : undefined
   let listener: Server | undefined
-  app.use('plume-ops-runtime', {
-    async setup() {
-      if (settings.metricsListen) listener = await metricsListener(app, settings.metricsListen.host, settings.metricsListen.port)
-      await sync?.start()
-    },
-    async teardown() {
-      sampler.stop()
-      await sync?.stop()
-      await new Promise((resolve) => (listener ? listener.close(resolve) : resolve(undefined)))
-    },
-  } as never, { methods: [], events: [] })
+  app.use(
+    'plume-ops-runtime',
+    {
+      async setup() {
+        if (settings.metricsListen)
+          listener = await metricsListener(app, settings.metricsListen.host, settings.metricsListen.port)
+        await sync?.start()
+      },
+      async teardown() {
+        sampler.stop()
+        await sync?.stop()
+        await new Promise((resolve) => (listener ? listener.close(resolve) : resolve(undefined)))
+      },
+    } as never,
+    { methods: [], events: [] },
+  )
 }

@@ -1,7 +1,14 @@
 import { Writable } from 'node:stream'
 import { pino, type Logger } from 'pino'
 
-const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' }
+const LEVELS: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO ',
+  40: 'WARN ',
+  50: 'ERROR',
+  60: 'FATAL',
+}
 const SKIP = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'module'])
 
 /**
@@ -32,7 +39,10 @@ export function humanLine(json: string): string {
  * `LOG_LEVEL` sets the level (`info`).
  * @example const logger = createLogger()
  */
-export function createLogger(env: NodeJS.ProcessEnv = process.env, out: NodeJS.WriteStream = process.stdout): Logger {
+export function createLogger(
+  env: NodeJS.ProcessEnv = process.env,
+  out: NodeJS.WriteStream = process.stdout,
+): Logger {
   const level = env.LOG_LEVEL ?? 'info'
   const pretty = env.PLUME_LOG_FORMAT === 'pretty' || (env.PLUME_LOG_FORMAT !== 'json' && out.isTTY === true)
   if (!pretty) return pino({ level })

@@ -29,15 +29,24 @@ export function metricsRoute(app: PlumeApp) {
       summary: 'Prometheus metrics (text format); needs `Authorization: Bearer <PLUME_METRICS_TOKEN>`',
       public: true,
       result: { type: 'string' },
-      errors: { 401: 'Missing or wrong metrics token', 403: 'No PLUME_METRICS_TOKEN set: metrics are served on PLUME_METRICS_LISTEN only' },
+      errors: {
+        401: 'Missing or wrong metrics token',
+        403: 'No PLUME_METRICS_TOKEN set: metrics are served on PLUME_METRICS_LISTEN only',
+      },
     },
     async handle(ctx: Context) {
       const token = app.get('ops')?.metricsToken
-      if (!token) throw new Forbidden('Metrics are off on this address: set PLUME_METRICS_TOKEN, or scrape PLUME_METRICS_LISTEN', { 'zh-CN': '此地址未开放监控指标：请设置 PLUME_METRICS_TOKEN，或从 PLUME_METRICS_LISTEN 采集' })
+      if (!token)
+        throw new Forbidden(
+          'Metrics are off on this address: set PLUME_METRICS_TOKEN, or scrape PLUME_METRICS_LISTEN',
+          { 'zh-CN': '此地址未开放监控指标：请设置 PLUME_METRICS_TOKEN，或从 PLUME_METRICS_LISTEN 采集' },
+        )
       const given = /^Bearer (.+)$/i.exec(ctx.get('Authorization'))?.[1] ?? ''
       if (!sameToken(given, token)) {
         ctx.set('WWW-Authenticate', 'Bearer realm="metrics"')
-        throw new NotAuthenticated('A valid metrics token is required (Authorization: Bearer …)', { 'zh-CN': '需要有效的监控令牌（Authorization: Bearer …）' })
+        throw new NotAuthenticated('A valid metrics token is required (Authorization: Bearer …)', {
+          'zh-CN': '需要有效的监控令牌（Authorization: Bearer …）',
+        })
       }
       const { type, text } = await exposition(app)
       ctx.type = type
@@ -62,6 +71,8 @@ export async function metricsListener(app: PlumeApp, host: string, port: number)
       () => res.writeHead(503, { 'content-type': 'text/plain' }).end('metrics unavailable\n'),
     )
   })
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, () => resolve()))
+  await new Promise<void>((resolve, reject) =>
+    server.once('error', reject).listen(port, host, () => resolve()),
+  )
   return server
 }

@@ -30,7 +30,18 @@ export async function diskOf(dir: string): Promise<{ free: number; total: number
 }
 
 /** First word of a statement, as a bounded label (`select`, `insert`, … else `other`). */
-const KINDS = new Set(['select', 'insert', 'update', 'delete', 'with', 'begin', 'commit', 'rollback', 'savepoint', 'release'])
+const KINDS = new Set([
+  'select',
+  'insert',
+  'update',
+  'delete',
+  'with',
+  'begin',
+  'commit',
+  'rollback',
+  'savepoint',
+  'release',
+])
 function kindOf(sql: unknown): string {
   const word = typeof sql === 'string' ? /^\s*(\w+)/.exec(sql)?.[1]?.toLowerCase() : undefined
   return word && KINDS.has(word) ? word : 'other'
@@ -57,13 +68,48 @@ export function createMetrics(knex: Knex, dataDir: string): Metrics {
   const labelNames = ['method', 'route', 'status'] as const
   const m: Metrics = {
     registry,
-    httpRequests: new Counter({ name: 'plume_http_requests_total', help: 'HTTP requests answered, by method, route template and status class', labelNames, registers: [registry] }),
-    httpDuration: new Histogram({ name: 'plume_http_request_duration_seconds', help: 'HTTP request duration', labelNames, buckets: SECONDS, registers: [registry] }),
-    dbQueryDuration: new Histogram({ name: 'plume_db_query_duration_seconds', help: 'Database statement duration, by statement kind and outcome', labelNames: ['kind', 'outcome'], buckets: SECONDS, registers: [registry] }),
-    realtimeConnections: new Gauge({ name: 'plume_realtime_connections', help: 'Open socket.io connections on this instance', registers: [registry] }),
-    realtimeEvents: new Counter({ name: 'plume_realtime_events_total', help: 'Service events published to this instance\'s sockets', labelNames: ['event'], registers: [registry] }),
-    realtimeDeliveries: new Counter({ name: 'plume_realtime_deliveries_total', help: 'Event messages sent to sockets (one per recipient connection)', registers: [registry] }),
-    realtimeSync: new Counter({ name: 'plume_realtime_sync_messages_total', help: 'Service events shared through Redis, by direction (out|in) and outcome (ok|failed)', labelNames: ['direction', 'outcome'], registers: [registry] }),
+    httpRequests: new Counter({
+      name: 'plume_http_requests_total',
+      help: 'HTTP requests answered, by method, route template and status class',
+      labelNames,
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'plume_http_request_duration_seconds',
+      help: 'HTTP request duration',
+      labelNames,
+      buckets: SECONDS,
+      registers: [registry],
+    }),
+    dbQueryDuration: new Histogram({
+      name: 'plume_db_query_duration_seconds',
+      help: 'Database statement duration, by statement kind and outcome',
+      labelNames: ['kind', 'outcome'],
+      buckets: SECONDS,
+      registers: [registry],
+    }),
+    realtimeConnections: new Gauge({
+      name: 'plume_realtime_connections',
+      help: 'Open socket.io connections on this instance',
+      registers: [registry],
+    }),
+    realtimeEvents: new Counter({
+      name: 'plume_realtime_events_total',
+      help: "Service events published to this instance's sockets",
+      labelNames: ['event'],
+      registers: [registry],
+    }),
+    realtimeDeliveries: new Counter({
+      name: 'plume_realtime_deliveries_total',
+      help: 'Event messages sent to sockets (one per recipient connection)',
+      registers: [registry],
+    }),
+    realtimeSync: new Counter({
+      name: 'plume_realtime_sync_messages_total',
+      help: 'Service events shared through Redis, by direction (out|in) and outcome (ok|failed)',
+      labelNames: ['direction', 'outcome'],
+      registers: [registry],
+    }),
   }
   const started = new Map<string, [number, number]>()
   knex.on('query', (q: { __knexQueryUid?: string }) => {
@@ -150,10 +196,15 @@ export function queueFigures(knex: Knex | Knex.Transaction): Promise<QueueFigure
          coalesce(extract(epoch from now() - min("runAt") filter (where status = 'pending' and "runAt" <= now())), 0)::float8 as age
        from plume_jobs`,
     )
-    .then((r: { rows: Array<{ due: number; later: number; running: number; dead: number; age: number }> }) => {
-      const row = r.rows[0]!
-      return { counts: { due: row.due, later: row.later, running: row.running, dead: row.dead }, oldestDueAgeSeconds: Number(row.age) }
-    })
+    .then(
+      (r: { rows: Array<{ due: number; later: number; running: number; dead: number; age: number }> }) => {
+        const row = r.rows[0]!
+        return {
+          counts: { due: row.due, later: row.later, running: row.running, dead: row.dead },
+          oldestDueAgeSeconds: Number(row.age),
+        }
+      },
+    )
     .catch(() => ({ counts: { due: 0, later: 0, running: 0, dead: 0 }, oldestDueAgeSeconds: 0 }))
   cache = { at: now, knex, value }
   return value

@@ -76,10 +76,24 @@ export function observeRequests(app: PlumeApp, metrics: Metrics, logger: Logger)
     } finally {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9
       const status = ctx.status
-      const labels = { method: ctx.method, route: routeOf(ctx, paths), status: `${Math.floor(status / 100)}xx` }
+      const labels = {
+        method: ctx.method,
+        route: routeOf(ctx, paths),
+        status: `${Math.floor(status / 100)}xx`,
+      }
       metrics.httpRequests.inc(labels)
       metrics.httpDuration.observe(labels, seconds)
-      log.info({ reqId: ctx.response.get('X-Request-Id') || undefined, user: observed.user, method: ctx.method, route: labels.route, status, ms: Math.round(seconds * 10_000) / 10 }, 'request')
+      log.info(
+        {
+          reqId: ctx.response.get('X-Request-Id') || undefined,
+          user: observed.user,
+          method: ctx.method,
+          route: labels.route,
+          status,
+          ms: Math.round(seconds * 10_000) / 10,
+        },
+        'request',
+      )
     }
   }
 }

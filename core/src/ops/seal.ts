@@ -23,7 +23,9 @@ export function sealer(secret: string) {
         if (buf.length < 29) return undefined
         const decipher = createDecipheriv('aes-256-gcm', key, buf.subarray(0, 12))
         decipher.setAuthTag(buf.subarray(12, 28))
-        return JSON.parse(Buffer.concat([decipher.update(buf.subarray(28)), decipher.final()]).toString('utf8'))
+        return JSON.parse(
+          Buffer.concat([decipher.update(buf.subarray(28)), decipher.final()]).toString('utf8'),
+        )
       } catch {
         return undefined
       }

@@ -18,7 +18,9 @@ export async function listenApp(app: PlumeApp, port: number, host: string): Prom
       cert = readFileSync(tls.certFile)
       key = readFileSync(tls.keyFile)
     } catch (err) {
-      throw new Error(`PLUME_TLS_CERT / PLUME_TLS_KEY: cannot read ${(err as { path?: string }).path ?? 'the files'} (${(err as { code?: string }).code ?? 'error'})`)
+      throw new Error(
+        `PLUME_TLS_CERT / PLUME_TLS_KEY: cannot read ${(err as { path?: string }).path ?? 'the files'} (${(err as { code?: string }).code ?? 'error'})`,
+      )
     }
     const https = createHttps({ cert, key }, app.callback())
     ;(app as unknown as { server: Server }).server = https
@@ -27,6 +29,7 @@ export async function listenApp(app: PlumeApp, port: number, host: string): Prom
   } else {
     server = await app.listen(port, host)
   }
-  if (!server.listening) await new Promise((resolve, reject) => server.once('listening', resolve).once('error', reject))
+  if (!server.listening)
+    await new Promise((resolve, reject) => server.once('listening', resolve).once('error', reject))
   return server
 }

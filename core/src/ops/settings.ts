@@ -31,17 +31,25 @@ declare module '../kernel/settings.js' {
  * @example opsSettingsFromEnv({ PLUME_METRICS_TOKEN: 's3cret' }).metricsToken // 's3cret'
  */
 export function opsSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): OpsSettings {
-  const out: OpsSettings = { systemSampleMs: Number(env.PLUME_SYSTEM_SAMPLE_MS) > 0 ? Number(env.PLUME_SYSTEM_SAMPLE_MS) : 60_000, dataDir: dataDirOf(env) }
+  const out: OpsSettings = {
+    systemSampleMs: Number(env.PLUME_SYSTEM_SAMPLE_MS) > 0 ? Number(env.PLUME_SYSTEM_SAMPLE_MS) : 60_000,
+    dataDir: dataDirOf(env),
+  }
   if (env.PLUME_METRICS_TOKEN) out.metricsToken = env.PLUME_METRICS_TOKEN
   if (env.PLUME_METRICS_LISTEN) {
     const m = /^(.*):(\d{1,5})$/.exec(env.PLUME_METRICS_LISTEN)
     const port = Number(m?.[2])
-    if (!m || port > 65535) throw new Error(`PLUME_METRICS_LISTEN must be host:port (e.g. 127.0.0.1:9464), not "${env.PLUME_METRICS_LISTEN}"`)
+    if (!m || port > 65535)
+      throw new Error(
+        `PLUME_METRICS_LISTEN must be host:port (e.g. 127.0.0.1:9464), not "${env.PLUME_METRICS_LISTEN}"`,
+      )
     out.metricsListen = { host: m[1] || '127.0.0.1', port }
   }
   if (env.REDIS_URL) out.redisUrl = env.REDIS_URL
-  if (Boolean(env.PLUME_TLS_CERT) !== Boolean(env.PLUME_TLS_KEY)) throw new Error('PLUME_TLS_CERT and PLUME_TLS_KEY go together: set both (PEM files) or neither')
-  if (env.PLUME_TLS_CERT && env.PLUME_TLS_KEY) out.tls = { certFile: env.PLUME_TLS_CERT, keyFile: env.PLUME_TLS_KEY }
+  if (Boolean(env.PLUME_TLS_CERT) !== Boolean(env.PLUME_TLS_KEY))
+    throw new Error('PLUME_TLS_CERT and PLUME_TLS_KEY go together: set both (PEM files) or neither')
+  if (env.PLUME_TLS_CERT && env.PLUME_TLS_KEY)
+    out.tls = { certFile: env.PLUME_TLS_CERT, keyFile: env.PLUME_TLS_KEY }
   return out
 }
 

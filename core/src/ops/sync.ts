@@ -8,7 +8,8 @@ import type { Metrics } from './metrics.js'
 import { sealer } from './seal.js'
 
 /** The events a service emits, from the options Feathers keeps on it (`getServiceOptions` is not a named export Node's ESM loader sees). */
-const serviceEvents = (service: object): string[] | undefined => (service as Record<symbol, { serviceEvents?: string[] } | undefined>)[SERVICE_OPTIONS]?.serviceEvents
+const serviceEvents = (service: object): string[] | undefined =>
+  (service as Record<symbol, { serviceEvents?: string[] } | undefined>)[SERVICE_OPTIONS]?.serviceEvents
 
 /** The Redis channel all instances of one deployment publish their service events on. */
 export const SYNC_CHANNEL = 'plume:service-events'
@@ -53,7 +54,8 @@ const START_WAIT_MS = 5000
 export function shareServiceEvents(app: PlumeApp, url: string, logger: Logger, metrics?: Metrics) {
   const origin = randomUUID()
   const secret = app.get('authentication')?.secret
-  if (typeof secret !== 'string' || !secret) throw new Error('REDIS_URL: events are shared sealed with the JWT secret, which is not set up yet')
+  if (typeof secret !== 'string' || !secret)
+    throw new Error('REDIS_URL: events are shared sealed with the JWT secret, which is not set up yet')
   const seal = sealer(secret)
   const log = logger.child({ module: 'redis-sync' })
   let pub: Redis | undefined
@@ -70,17 +72,18 @@ export function shareServiceEvents(app: PlumeApp, url: string, logger: Logger, m
     log.info('redis: connection back; sharing events again')
   }
 
-  const share = (path: string, event: string) => (data: unknown, hook?: { [REMOTE]?: boolean; method?: string }) => {
-    if (!pub || hook?.[REMOTE]) return
-    const message: SyncMessage = { origin, path, event, method: hook?.method, data: withClearValues(data) }
-    pub.publish(SYNC_CHANNEL, seal.seal(message)).then(
-      () => metrics?.realtimeSync.inc({ direction: 'out', outcome: 'ok' }),
-      (err: unknown) => {
-        metrics?.realtimeSync.inc({ direction: 'out', outcome: 'failed' })
-        lost(err)
-      },
-    )
-  }
+  const share =
+    (path: string, event: string) => (data: unknown, hook?: { [REMOTE]?: boolean; method?: string }) => {
+      if (!pub || hook?.[REMOTE]) return
+      const message: SyncMessage = { origin, path, event, method: hook?.method, data: withClearValues(data) }
+      pub.publish(SYNC_CHANNEL, seal.seal(message)).then(
+        () => metrics?.realtimeSync.inc({ direction: 'out', outcome: 'ok' }),
+        (err: unknown) => {
+          metrics?.realtimeSync.inc({ direction: 'out', outcome: 'failed' })
+          lost(err)
+        },
+      )
+    }
   const attach = (service: object, path: string) => {
     const events = serviceEvents(service) ?? []
     for (const event of events) (service as Emitter).on(event, share(path, event))
@@ -99,7 +102,18 @@ export function shareServiceEvents(app: PlumeApp, url: string, logger: Logger, m
     // a service this instance does not run (a plugin switched off here) has nobody to tell
     if (!service || !(serviceEvents(service) ?? []).includes(m.event)) return
     metrics?.realtimeSync.inc({ direction: 'in', outcome: 'ok' })
-    const hook = { app, service, self: service, path: m.path, method: m.method, event: m.event, type: 'around', params: {}, result: m.data, [REMOTE]: true }
+    const hook = {
+      app,
+      service,
+      self: service,
+      path: m.path,
+      method: m.method,
+      event: m.event,
+      type: 'around',
+      params: {},
+      result: m.data,
+      [REMOTE]: true,
+    }
     service.emit(m.event, m.data, hook)
   }
 
@@ -111,17 +125,30 @@ export function shareServiceEvents(app: PlumeApp, url: string, logger: Logger, m
      */
     async start(): Promise<void> {
       // the publisher never queues: an event while Redis is away is dropped, not piled up in memory
-      const p = (pub = new Redis(url, { ...OPTIONS, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: `plume-pub-${origin}` }))
-      const s = (sub = new Redis(url, { ...OPTIONS, maxRetriesPerRequest: null, connectionName: `plume-sub-${origin}` }))
+      const p = (pub = new Redis(url, {
+        ...OPTIONS,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        connectionName: `plume-pub-${origin}`,
+      }))
+      const s = (sub = new Redis(url, {
+        ...OPTIONS,
+        maxRetriesPerRequest: null,
+        connectionName: `plume-sub-${origin}`,
+      }))
       for (const c of [p, s]) {
         c.on('error', lost)
         c.on('ready', back)
       }
       s.on('message', receive)
       const subscribed = s.subscribe(SYNC_CHANNEL)
-      const publisherReady = new Promise<void>((resolve) => (p.status === 'ready' ? resolve() : p.once('ready', () => resolve())))
+      const publisherReady = new Promise<void>((resolve) =>
+        p.status === 'ready' ? resolve() : p.once('ready', () => resolve()),
+      )
       let timer: NodeJS.Timeout | undefined
-      const waited = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), START_WAIT_MS)))
+      const waited = new Promise<'timeout'>(
+        (resolve) => (timer = setTimeout(() => resolve('timeout'), START_WAIT_MS)),
+      )
       const outcome = await Promise.race([Promise.all([subscribed, publisherReady]).catch(lost), waited])
       clearTimeout(timer)
       if (outcome === 'timeout') lost(new Error(`no answer from Redis within ${START_WAIT_MS / 1000} s`))

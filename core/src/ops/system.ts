@@ -24,7 +24,18 @@ export interface SystemSample {
   queueOldestAgeSeconds: number
 }
 
-const KEYS = ['cpuPct', 'memoryPct', 'rssBytes', 'diskFreePct', 'diskFreeBytes', 'eventLoopLagMs', 'errorRatePct', 'requests', 'queueDepth', 'queueOldestAgeSeconds'] as const
+const KEYS = [
+  'cpuPct',
+  'memoryPct',
+  'rssBytes',
+  'diskFreePct',
+  'diskFreeBytes',
+  'eventLoopLagMs',
+  'errorRatePct',
+  'requests',
+  'queueDepth',
+  'queueOldestAgeSeconds',
+] as const
 const WINDOWS = { '5m': 5 * 60_000, '15m': 15 * 60_000 } as const
 const KEEP_MS = 16 * 60_000
 const round = (n: number) => Math.round(n * 100) / 100
@@ -55,11 +66,19 @@ export class SystemSampler {
    * Measures now and keeps the sample; `injected` values replace measured ones (tests, drills:
    * "what if the disk were 95 % full") and `at` dates it.
    */
-  async sample(injected: Partial<SystemSample> = {}, at = new Date(), db: Knex | Knex.Transaction = this.knex): Promise<SystemSample> {
+  async sample(
+    injected: Partial<SystemSample> = {},
+    at = new Date(),
+    db: Knex | Knex.Transaction = this.knex,
+  ): Promise<SystemSample> {
     const value = { ...(await this.measure(db)), ...injected }
     this.samples.push({ at: at.getTime(), value })
     this.samples.sort((a, b) => a.at - b.at)
-    while (this.samples.length > 0 && this.samples[this.samples.length - 1]!.at - this.samples[0]!.at > KEEP_MS) this.samples.shift()
+    while (
+      this.samples.length > 0 &&
+      this.samples[this.samples.length - 1]!.at - this.samples[0]!.at > KEEP_MS
+    )
+      this.samples.shift()
     return value
   }
 
@@ -67,7 +86,11 @@ export class SystemSampler {
   snapshot(now: Date): Record<string, unknown> | undefined {
     const last = this.samples[this.samples.length - 1]
     if (!last) return undefined
-    const out: Record<string, unknown> = { ...last.value, sampledAt: new Date(last.at).toISOString(), samples: this.samples.length }
+    const out: Record<string, unknown> = {
+      ...last.value,
+      sampledAt: new Date(last.at).toISOString(),
+      samples: this.samples.length,
+    }
     const first = this.samples[0]!
     for (const [name, ms] of Object.entries(WINDOWS)) {
       const since = now.getTime() - ms
@@ -93,7 +116,8 @@ export class SystemSampler {
   fact(): FactDefinition {
     return {
       name: 'system',
-      description: 'This instance: CPU, memory, disk free, event-loop lag, error rate, job backlog (latest sample and 5/15-minute minima and maxima)',
+      description:
+        'This instance: CPU, memory, disk free, event-loop lag, error rate, job backlog (latest sample and 5/15-minute minima and maxima)',
       fields: [...KEYS, 'sampledAt', 'samples', 'min5m', 'max5m', 'min15m', 'max15m'],
       // the evaluation's own connection (PGlite has one, held by the schedule slot's transaction)
       load: async ({ now, db }) => {

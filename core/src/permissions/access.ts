@@ -26,7 +26,12 @@ const NONE = (): Set<string> => new Set()
  * A caller without a user, or an app without permissions set up, is not allowed.
  * @example const a = await readAccess(app, params, 'order'); if (!a.allowed) throw new Forbidden(a.reason); knex('orders').where(a.scope ?? {})
  */
-export async function readAccess(app: PlumeApp, params: { provider?: string; user?: unknown }, entityName: string, action = 'find'): Promise<ReadAccess> {
+export async function readAccess(
+  app: PlumeApp,
+  params: { provider?: string; user?: unknown },
+  entityName: string,
+  action = 'find',
+): Promise<ReadAccess> {
   if (!params.provider) return { allowed: true, hidden: NONE() }
   const user = userFact(params.user)
   if (!user) return { allowed: false, reason: `You may not ${action} ${entityName}: no user`, hidden: NONE() }
@@ -37,7 +42,8 @@ export async function readAccess(app: PlumeApp, params: { provider?: string; use
     return { allowed: false, reason: (err as Error).message, hidden: NONE() }
   }
   const d = engine.decide(entityName, action, user)
-  if (!d.allowed) return { allowed: false, reason: d.reason ?? `You may not ${action} ${entityName}`, hidden: NONE() }
+  if (!d.allowed)
+    return { allowed: false, reason: d.reason ?? `You may not ${action} ${entityName}`, hidden: NONE() }
   const hidden = new Set(union(d.hidden, new Set(d.guarded.keys())))
   return { allowed: true, scope: d.scope, hidden }
 }

@@ -4,4 +4,12 @@
  * path (`__tests__/conditions.test.ts` checks it against json-rules-engine itself). A fact or path
  * that resolves to `undefined` throws {@link MissingFact}, which the permission engine turns into a deny.
  */
-export { compileCondition, FACT_PATH, isFactRef as isFactValueRef, MissingFact, pathSegments, resolvePath, type CompiledCondition } from '../rules/conditions.js'
+export {
+  compileCondition,
+  FACT_PATH,
+  isFactRef as isFactValueRef,
+  MissingFact,
+  pathSegments,
+  resolvePath,
+  type CompiledCondition,
+} from '../rules/conditions.js'

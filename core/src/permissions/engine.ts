@@ -62,7 +62,10 @@ export function userFact(user: unknown): UserFact | undefined {
   if (!Number.isInteger(id)) return undefined
   const roles = Array.isArray(u.roles) ? u.roles.filter((r): r is string => typeof r === 'string') : []
   const partnerId = typeof u.partnerId === 'number' ? u.partnerId : null
-  const attributes = u.attributes && typeof u.attributes === 'object' && !Array.isArray(u.attributes) ? (u.attributes as Record<string, unknown>) : {}
+  const attributes =
+    u.attributes && typeof u.attributes === 'object' && !Array.isArray(u.attributes)
+      ? (u.attributes as Record<string, unknown>)
+      : {}
   return { id, roles, partnerId, ...(typeof u.email === 'string' ? { email: u.email } : {}), attributes }
 }
 
@@ -137,7 +140,8 @@ export class PermissionEngine {
     let b = this.buckets.get(key)
     if (b) return b
     const seen = new Set<CompiledRule>()
-    for (const k of [key, `${entity}|*`, `*|${action}`, '*|*']) for (const c of this.index.get(k) ?? []) seen.add(c)
+    for (const k of [key, `${entity}|*`, `*|${action}`, '*|*'])
+      for (const c of this.index.get(k) ?? []) seen.add(c)
     const rules = [...seen].sort((x, y) => (y.rule.priority ?? 0) - (x.rule.priority ?? 0))
     const paths = new Map<string, string[]>()
     for (const c of rules) {
@@ -152,14 +156,22 @@ export class PermissionEngine {
   /** Whether a decision on (entity, action) may read `data` / `record` (the caller must supply them). */
   needs(entity: string, action: string): { data: boolean; record: boolean } {
     const rules = this.bucket(entity, action).rules
-    return { data: rules.some((c) => c.condition.facts.has('data')), record: rules.some((c) => c.condition.facts.has('record')) }
+    return {
+      data: rules.some((c) => c.condition.facts.has('data')),
+      record: rules.some((c) => c.condition.facts.has('record')),
+    }
   }
 
   /**
    * Decides one call. Deny wins; no matching allow → deny; an allow that errors grants nothing, a
    * deny that errors denies (fail closed, logged).
    */
-  decide(entity: string, action: string, user: UserFact, extra: { data?: Record<string, unknown>; record?: Record<string, unknown> } = {}): Decision {
+  decide(
+    entity: string,
+    action: string,
+    user: UserFact,
+    extra: { data?: Record<string, unknown>; record?: Record<string, unknown> } = {},
+  ): Decision {
     const b = this.bucket(entity, action)
     let key: string | undefined
     if (!b.dynamic) {
@@ -176,7 +188,13 @@ export class PermissionEngine {
     return d
   }
 
-  private evaluate(entity: string, action: string, user: UserFact, b: Bucket, extra: { data?: Record<string, unknown>; record?: Record<string, unknown> }): Decision {
+  private evaluate(
+    entity: string,
+    action: string,
+    user: UserFact,
+    b: Bucket,
+    extra: { data?: Record<string, unknown>; record?: Record<string, unknown> },
+  ): Decision {
     const facts: Facts = { user, action, entity, ...extra }
     const matched: Decision['matched'] = []
     const errors: Decision['errors'] = []
@@ -187,9 +205,13 @@ export class PermissionEngine {
       try {
         hit = c.condition.evaluate(facts)
       } catch (err) {
-        const message = err instanceof MissingFact ? err.message : `evaluation failed: ${(err as Error).message}`
+        const message =
+          err instanceof MissingFact ? err.message : `evaluation failed: ${(err as Error).message}`
         errors.push({ rule: c.rule.name, message })
-        this.logger.warn({ rule: c.rule.name, entity, action, user: user.id, err: message }, 'permission rule failed: treated as deny')
+        this.logger.warn(
+          { rule: c.rule.name, entity, action, user: user.id, err: message },
+          'permission rule failed: treated as deny',
+        )
         if (c.rule.effect === 'deny') {
           matched.push({ rule: c.rule.name, effect: 'deny' })
           denied ??= c.rule.name
@@ -218,19 +240,26 @@ export class PermissionEngine {
       let filter: FilterGroup | null = null
       if (c.rule.row) {
         try {
-          filter = c.staticRows.get(entity) ?? (def ? parseRow(def, resolveRow(c.rule.row, user) as Record<string, unknown>) : null)
+          filter =
+            c.staticRows.get(entity) ??
+            (def ? parseRow(def, resolveRow(c.rule.row, user) as Record<string, unknown>) : null)
           if (!def) throw new Error(`${entity} has no rows`)
         } catch (err) {
-          const message = err instanceof MissingFact ? err.message : `row condition failed: ${(err as Error).message}`
+          const message =
+            err instanceof MissingFact ? err.message : `row condition failed: ${(err as Error).message}`
           errors.push({ rule: c.rule.name, message })
-          this.logger.warn({ rule: c.rule.name, entity, action, user: user.id, err: message }, 'permission grant void: row condition cannot be resolved')
+          this.logger.warn(
+            { rule: c.rule.name, entity, action, user: user.id, err: message },
+            'permission grant void: row condition cannot be resolved',
+          )
           continue
         }
         if (filter && isEmptyFilter(filter)) filter = null
       }
       grants.push({ rule: c.rule.name, filter, hidden: c.hidden, readOnly: c.readOnly })
     }
-    if (grants.length === 0) return refuse(allows.length ? 'no usable grant (see the log)' : 'no rule allows it')
+    if (grants.length === 0)
+      return refuse(allows.length ? 'no usable grant (see the log)' : 'no rule allows it')
     return combine(matched, errors, grants)
   }
 }
@@ -246,9 +275,22 @@ export function combine(matched: Decision['matched'], errors: Decision['errors']
   for (const field of all) {
     const showing = grants.filter((g) => !g.hidden.has(field))
     if (showing.length === 0) hidden.add(field)
-    else if (!showing.some((g) => g.filter === null)) guarded.set(field, showing.map((g) => g.filter!))
+    else if (!showing.some((g) => g.filter === null))
+      guarded.set(
+        field,
+        showing.map((g) => g.filter!),
+      )
   }
-  return { allowed: true, matched, errors, grants, filters, scope: filters ? toScope(filters) : undefined, hidden, guarded }
+  return {
+    allowed: true,
+    matched,
+    errors,
+    grants,
+    filters,
+    scope: filters ? toScope(filters) : undefined,
+    hidden,
+    guarded,
+  }
 }
 
 /** Fields a row needs for the in-memory checks of a decision. */

@@ -26,9 +26,17 @@ export function union(a: ReadonlySet<string> | undefined, b: ReadonlySet<string>
  * Removes the fields a grant hides on rows that no grant showing them covers (in place).
  * A row lacking the columns a check needs (e.g. after `$select`) loses the field: fail closed.
  */
-export function stripGuarded(entity: EntityDefinition, guarded: ReadonlyMap<string, FilterGroup[]>, result: unknown): void {
+export function stripGuarded(
+  entity: EntityDefinition,
+  guarded: ReadonlyMap<string, FilterGroup[]>,
+  result: unknown,
+): void {
   if (guarded.size === 0 || !result || typeof result !== 'object') return
-  const rows: unknown[] = Array.isArray(result) ? result : Array.isArray((result as { data?: unknown }).data) ? ((result as { data: unknown[] }).data) : [result]
+  const rows: unknown[] = Array.isArray(result)
+    ? result
+    : Array.isArray((result as { data?: unknown }).data)
+      ? (result as { data: unknown[] }).data
+      : [result]
   for (const r of rows) {
     if (!r || typeof r !== 'object') continue
     const row = r as Row
@@ -41,7 +49,8 @@ export function stripGuarded(entity: EntityDefinition, guarded: ReadonlyMap<stri
 /** A copy of a record as `get` would show it to the holder of a decision (`undefined`: not at all). */
 export function visibleCopy(entity: EntityDefinition | undefined, d: Decision, record: unknown): unknown {
   if (!d.allowed) return undefined
-  if (!entity || !record || typeof record !== 'object' || Array.isArray(record)) return d.filters === null ? record : undefined
+  if (!entity || !record || typeof record !== 'object' || Array.isArray(record))
+    return d.filters === null ? record : undefined
   const row = record as Row
   if (d.filters && !d.filters.some((g) => matchesRow(entity, row, g))) return undefined
   if (d.hidden.size === 0 && d.guarded.size === 0) return record
@@ -57,13 +66,29 @@ export function writableGrants(grants: Grant[], keys: string[]): Grant[] {
 }
 
 /** 403 naming the first field no grant lets the caller write. */
-export function readOnlyError(entity: EntityDefinition, action: string, grants: Grant[], keys: string[]): Forbidden {
-  const field = keys.find((k) => grants.every((g) => g.readOnly.has(k) || g.hidden.has(k))) ?? keys.find((k) => grants.some((g) => g.readOnly.has(k) || g.hidden.has(k))) ?? keys[0] ?? ''
-  return new Forbidden(`You may not ${action} ${entity.name}: field "${field}" is read-only for you`, { errors: [{ path: `/${field}`, message: 'is read-only for you' }] })
+export function readOnlyError(
+  entity: EntityDefinition,
+  action: string,
+  grants: Grant[],
+  keys: string[],
+): Forbidden {
+  const field =
+    keys.find((k) => grants.every((g) => g.readOnly.has(k) || g.hidden.has(k))) ??
+    keys.find((k) => grants.some((g) => g.readOnly.has(k) || g.hidden.has(k))) ??
+    keys[0] ??
+    ''
+  return new Forbidden(`You may not ${action} ${entity.name}: field "${field}" is read-only for you`, {
+    errors: [{ path: `/${field}`, message: 'is read-only for you' }],
+  })
 }
 
 /** 403 naming the field that puts written data outside every grant's rows. */
-export function scopeError(entity: EntityDefinition, action: string, filters: FilterGroup[], data: Row): Forbidden {
+export function scopeError(
+  entity: EntityDefinition,
+  action: string,
+  filters: FilterGroup[],
+  data: Row,
+): Forbidden {
   let field = ''
   for (const g of filters) {
     const bad = g.conditions.find((c) => !matchesRow(entity, data, { conditions: [c], or: [] }))
@@ -73,9 +98,12 @@ export function scopeError(entity: EntityDefinition, action: string, filters: Fi
     }
   }
   field ||= filters[0]?.conditions[0]?.field ?? ''
-  return new Forbidden(`You may not ${action} ${entity.name} with this ${field}: the record would be outside what you may access`, {
-    errors: [{ path: `/${field}`, message: 'is outside what you may access' }],
-  })
+  return new Forbidden(
+    `You may not ${action} ${entity.name} with this ${field}: the record would be outside what you may access`,
+    {
+      errors: [{ path: `/${field}`, message: 'is outside what you may access' }],
+    },
+  )
 }
 
 /** The record a PUT would leave behind (absent fields fall back to their default, or null). */

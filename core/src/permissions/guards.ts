@@ -25,7 +25,10 @@ export function actionGuard(app: PlumeApp): ActionGuard {
     const fact = callerOf({ user }, action.permission, entity.name)
     const engine = engineOf(app)
     const needs = engine.needs(entity.name, action.permission)
-    const d = engine.decide(entity.name, action.permission, fact, { ...(needs.data ? { data } : {}), ...(needs.record ? { record } : {}) })
+    const d = engine.decide(entity.name, action.permission, fact, {
+      ...(needs.data ? { data } : {}),
+      ...(needs.record ? { record } : {}),
+    })
     const inRows = d.allowed && (!d.filters || d.filters.some((f) => matchesRow(entity, record, f)))
     return { d, inRows }
   }

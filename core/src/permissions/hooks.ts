@@ -6,7 +6,16 @@ import type { EntityParams, Row } from '../service/entity-service.js'
 import { parseQuery } from '../service/query.js'
 import { userFact, type Decision } from './engine.js'
 import { engineOf } from './engine-of.js'
-import { afterCreate, afterUpdate, andScope, readOnlyError, scopeError, stripGuarded, union, writableGrants } from './fields.js'
+import {
+  afterCreate,
+  afterUpdate,
+  andScope,
+  readOnlyError,
+  scopeError,
+  stripGuarded,
+  union,
+  writableGrants,
+} from './fields.js'
 import { fillOwnership } from './ownership.js'
 import { assertVisibleRefs } from './refs.js'
 import { filterFields, matchesRow, toScope } from './row.js'
@@ -26,8 +35,15 @@ export const forbid = (d: Decision, action: string, entity: string) =>
 const plainObject = (v: unknown): v is Row => !!v && typeof v === 'object' && !Array.isArray(v)
 
 /** Current record for rules reading `record` (internal call: no permission check of its own). */
-async function currentRecord(app: PlumeApp, entity: EntityDefinition, id: unknown, params: EntityParams): Promise<Row> {
-  return (await app.service(`api/${entity.plural}`).get(id as number, { transaction: params.transaction, scope: params.scope })) as Row
+async function currentRecord(
+  app: PlumeApp,
+  entity: EntityDefinition,
+  id: unknown,
+  params: EntityParams,
+): Promise<Row> {
+  return (await app
+    .service(`api/${entity.plural}`)
+    .get(id as number, { transaction: params.transaction, scope: params.scope })) as Row
 }
 
 /**
@@ -36,45 +52,70 @@ async function currentRecord(app: PlumeApp, entity: EntityDefinition, id: unknow
  * `params.hidden`, read-only and ownership checks on writes.
  * @example app.service('api/orders').hooks({ around: { all: [requireAuth(), authorize(app, order)] } })
  */
-export const authorize = (app: PlumeApp, entity: EntityDefinition): AroundHook => async (context: HookContext, next: NextFunction) => {
-  const params = context.params as EntityParams & { user?: unknown }
-  if (!params.provider) return next()
-  const engine = engineOf(app)
-  const method = context.method
-  const user = callerOf(params, method, entity.name)
-  const data = plainObject(context.data) ? context.data : undefined
-  const needs = engine.needs(entity.name, method)
-  const record = needs.record && context.id !== null && context.id !== undefined ? await currentRecord(app, entity, context.id, params) : undefined
-  const d = engine.decide(entity.name, method, user, { ...(needs.data ? { data: data ?? {} } : {}), ...(record ? { record } : {}) })
-  if (!d.allowed) throw forbid(d, method, entity.name)
-  params.hidden = union(params.hidden, d.hidden)
-  if (method === 'create') checkCreate(entity, d, data)
-  let narrowed = false
-  if (method === 'patch' || method === 'update') {
-    narrowed = await narrowWrite(app, entity, d, params, method, context.id, data ?? {})
-  } else params.scope = andScope(params.scope, d.scope)
-  if ((method === 'find' || method === 'get') && d.guarded.size > 0) refuseGuardedInQuery(entity, params, d)
-  try {
-    if (data && (method === 'create' || method === 'patch' || method === 'update')) {
-      const one = method !== 'create' && context.id !== null && context.id !== undefined
-      await assertVisibleRefs(app, entity, method, params, data, one ? () => currentRecord(app, entity, context.id, params) : undefined)
+export const authorize =
+  (app: PlumeApp, entity: EntityDefinition): AroundHook =>
+  async (context: HookContext, next: NextFunction) => {
+    const params = context.params as EntityParams & { user?: unknown }
+    if (!params.provider) return next()
+    const engine = engineOf(app)
+    const method = context.method
+    const user = callerOf(params, method, entity.name)
+    const data = plainObject(context.data) ? context.data : undefined
+    const needs = engine.needs(entity.name, method)
+    const record =
+      needs.record && context.id !== null && context.id !== undefined
+        ? await currentRecord(app, entity, context.id, params)
+        : undefined
+    const d = engine.decide(entity.name, method, user, {
+      ...(needs.data ? { data: data ?? {} } : {}),
+      ...(record ? { record } : {}),
+    })
+    if (!d.allowed) throw forbid(d, method, entity.name)
+    params.hidden = union(params.hidden, d.hidden)
+    if (method === 'create') checkCreate(entity, d, data)
+    let narrowed = false
+    if (method === 'patch' || method === 'update') {
+      narrowed = await narrowWrite(app, entity, d, params, method, context.id, data ?? {})
+    } else params.scope = andScope(params.scope, d.scope)
+    if ((method === 'find' || method === 'get') && d.guarded.size > 0) refuseGuardedInQuery(entity, params, d)
+    try {
+      if (data && (method === 'create' || method === 'patch' || method === 'update')) {
+        const one = method !== 'create' && context.id !== null && context.id !== undefined
+        await assertVisibleRefs(
+          app,
+          entity,
+          method,
+          params,
+          data,
+          one ? () => currentRecord(app, entity, context.id, params) : undefined,
+        )
+      }
+      await next()
+    } catch (err) {
+      // the record is visible but the fields written are read-only there: say so rather than 404
+      if (narrowed && err instanceof NotFound && d.scope) {
+        const visible = await app
+          .service(`api/${entity.plural}`)
+          .get(context.id as number, { scope: d.scope })
+          .then(
+            () => true,
+            () => false,
+          )
+        if (visible) throw readOnlyError(entity, method, d.grants, Object.keys(data ?? {}))
+      }
+      throw err
     }
-    await next()
-  } catch (err) {
-    // the record is visible but the fields written are read-only there: say so rather than 404
-    if (narrowed && err instanceof NotFound && d.scope) {
-      const visible = await app.service(`api/${entity.plural}`).get(context.id as number, { scope: d.scope }).then(() => true, () => false)
-      if (visible) throw readOnlyError(entity, method, d.grants, Object.keys(data ?? {}))
-    }
-    throw err
+    stripGuarded(entity, d.guarded, context.result)
   }
-  stripGuarded(entity, d.guarded, context.result)
-}
 
 /** Filtering or sorting on a field visible only on some rows would leak it elsewhere: refused (400, as unknown). */
 function refuseGuardedInQuery(entity: EntityDefinition, params: EntityParams, d: Decision): void {
   const { $select: _s, $limit: _l, $skip: _k, ...rest } = (params.query ?? {}) as Record<string, unknown>
-  parseQuery(entity, rest, { defaultLimit: 1, maxLimit: 1, hidden: union(params.hidden, new Set(d.guarded.keys())) })
+  parseQuery(entity, rest, {
+    defaultLimit: 1,
+    maxLimit: 1,
+    hidden: union(params.hidden, new Set(d.guarded.keys())),
+  })
 }
 
 function checkCreate(entity: EntityDefinition, d: Decision, data: Row | undefined): void {
@@ -97,7 +138,15 @@ function checkCreate(entity: EntityDefinition, d: Decision, data: Row | undefine
  * that would move the record out of those rows (e.g. `partnerId` of another partner) is refused.
  * Returns whether the scope is narrower than the read scope.
  */
-async function narrowWrite(app: PlumeApp, entity: EntityDefinition, d: Decision, params: EntityParams, method: string, id: unknown, data: Row): Promise<boolean> {
+async function narrowWrite(
+  app: PlumeApp,
+  entity: EntityDefinition,
+  d: Decision,
+  params: EntityParams,
+  method: string,
+  id: unknown,
+  data: Row,
+): Promise<boolean> {
   const keys = Object.keys(data).filter((k) => k !== 'version')
   const grants = writableGrants(d.grants, keys)
   if (grants.length === 0) throw readOnlyError(entity, method, d.grants, keys)

@@ -9,7 +9,12 @@ import { actionGuard, guardServices } from './guards.js'
 import { authorize, engineOf } from './hooks.js'
 import { EXPLAIN_PATH, knownResources, RULES_PATH, waitingResources } from './resources.js'
 import { RulesService } from './rules-service.js'
-import { RULE_VERSIONS_PATH, RULES_VALIDATE_PATH, rulesValidateService, ruleVersionsService } from './rules-tools.js'
+import {
+  RULE_VERSIONS_PATH,
+  RULES_VALIDATE_PATH,
+  rulesValidateService,
+  ruleVersionsService,
+} from './rules-tools.js'
 import { RuleSync } from './sync.js'
 import { msFromEnv, whileRunning } from '../app/background.js'
 import { ensureRuleTables, loadEnabledRules, readRuleFiles, RuleFileError, seedRules } from './store.js'
@@ -58,14 +63,26 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
       const errs = validateRule(rule, ctx)
       if (errs.length === 0) defaults.push(rule as PermissionRule)
       // a malformed file stops start-up; a rule naming entities this deployment lacks waits (seeded once they exist)
-      else if (!isRuleShape(rule)) problems.push(...errs.map((e) => ({ source: file.source, path: `/${i}${e.path === '/' ? '' : e.path}`, message: e.message })))
-      else logger.debug({ rule: (rule as PermissionRule).name, errors: errs }, 'default permission rule not stored: it does not fit this deployment')
+      else if (!isRuleShape(rule))
+        problems.push(
+          ...errs.map((e) => ({
+            source: file.source,
+            path: `/${i}${e.path === '/' ? '' : e.path}`,
+            message: e.message,
+          })),
+        )
+      else
+        logger.debug(
+          { rule: (rule as PermissionRule).name, errors: errs },
+          'default permission rule not stored: it does not fit this deployment',
+        )
     })
   }
   if (problems.length) throw new RuleFileError(problems)
   const added = await seedRules(knex, defaults)
   if (added) logger.info(`permissions: ${added} default rule(s) stored`)
-  if (await upgradeUneditedRules(knex, defaults)) logger.info('permissions: unedited default rule(s) upgraded')
+  if (await upgradeUneditedRules(knex, defaults))
+    logger.info('permissions: unedited default rule(s) upgraded')
   const reload = async (opts: { startup?: boolean } = {}) => {
     const rules = await loadEnabledRules(knex)
     // stored rules were validated on save; re-check against today's registry (an entity may be gone)
@@ -82,7 +99,10 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
       }
       const errs = validateRule(r, { entities: app.get('entities'), resources })
       if (errs.length === 0) return true
-      logger[opts.startup ? 'debug' : 'error']({ rule: r.name, errors: errs }, 'permission rule left out: no longer valid')
+      logger[opts.startup ? 'debug' : 'error'](
+        { rule: r.name, errors: errs },
+        'permission rule left out: no longer valid',
+      )
       return false
     })
     engine.load(usable)
@@ -93,30 +113,49 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
   const sync = new RuleSync(knex, () => reload())
   await sync.check()
   app.set('permissionSync', sync)
-  whileRunning(app, 'plume-permission-sync', msFromEnv('PLUME_RULES_SYNC_MS', 2000), () => sync.check(), (err) =>
-    logger.warn({ err: (err as Error).message }, 'permissions: rule sync failed'),
+  whileRunning(
+    app,
+    'plume-permission-sync',
+    msFromEnv('PLUME_RULES_SYNC_MS', 2000),
+    () => sync.check(),
+    (err) => logger.warn({ err: (err as Error).message }, 'permissions: rule sync failed'),
   )
   // plugins ship rules as data too: validated against this deployment, seeded once by name
-  app.set('registerPluginRules', async (source: string, rules: unknown[], opts: { reload?: boolean } = {}) => {
-    const ctxNow = { entities: app.get('entities'), resources: knownResources(app) }
-    const valid: PermissionRule[] = []
-    rules.forEach((rule, i) => {
-      const errs = validateRule(rule, ctxNow)
-      if (errs.length === 0) valid.push(rule as PermissionRule)
-      else logger.warn({ source, index: i, errors: errs }, 'plugin permission rule not stored')
-    })
-    await seedRules(knex, valid)
-    // rules stored on an earlier run name services that exist only from now on; at start-up the
-    // host reloads once, after every plugin is mounted (`reloadPermissions`)
-    if (opts.reload !== false) await reload()
-  })
+  app.set(
+    'registerPluginRules',
+    async (source: string, rules: unknown[], opts: { reload?: boolean } = {}) => {
+      const ctxNow = { entities: app.get('entities'), resources: knownResources(app) }
+      const valid: PermissionRule[] = []
+      rules.forEach((rule, i) => {
+        const errs = validateRule(rule, ctxNow)
+        if (errs.length === 0) valid.push(rule as PermissionRule)
+        else logger.warn({ source, index: i, errors: errs }, 'plugin permission rule not stored')
+      })
+      await seedRules(knex, valid)
+      // rules stored on an earlier run name services that exist only from now on; at start-up the
+      // host reloads once, after every plugin is mounted (`reloadPermissions`)
+      if (opts.reload !== false) await reload()
+    },
+  )
 
-  app.use(RULES_PATH, Object.assign(new RulesService(app, reload), { docs: rulesDocs }), { methods: ['find', 'get', 'create', 'update', 'patch', 'remove'] })
+  app.use(RULES_PATH, Object.assign(new RulesService(app, reload), { docs: rulesDocs }), {
+    methods: ['find', 'get', 'create', 'update', 'patch', 'remove'],
+  })
   app.service(RULES_PATH).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
-  app.use(RULES_VALIDATE_PATH, Object.assign(rulesValidateService(app), { docs: rulesValidateDocs }), { methods: ['create'], events: [] })
-  app.use(RULE_VERSIONS_PATH, Object.assign(ruleVersionsService(app), { docs: ruleVersionsDocs }), { methods: ['find'], events: [] })
-  for (const path of [RULES_VALIDATE_PATH, RULE_VERSIONS_PATH]) app.service(path).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
-  app.use(EXPLAIN_PATH, Object.assign(new ExplainService(app, () => engineOf(app)), { docs: explainDocs }), { methods: ['find'], events: [] })
+  app.use(RULES_VALIDATE_PATH, Object.assign(rulesValidateService(app), { docs: rulesValidateDocs }), {
+    methods: ['create'],
+    events: [],
+  })
+  app.use(RULE_VERSIONS_PATH, Object.assign(ruleVersionsService(app), { docs: ruleVersionsDocs }), {
+    methods: ['find'],
+    events: [],
+  })
+  for (const path of [RULES_VALIDATE_PATH, RULE_VERSIONS_PATH])
+    app.service(path).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
+  app.use(EXPLAIN_PATH, Object.assign(new ExplainService(app, () => engineOf(app)), { docs: explainDocs }), {
+    methods: ['find'],
+    events: [],
+  })
   app.service(EXPLAIN_PATH).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
   // every non-entity service (rules, explain, plugins, audit, custom services) and every action
   // app-level around hooks run before every service's own hooks
@@ -136,7 +175,9 @@ function metaFilter(app: PlumeApp) {
     const user = userFact(rawUser)
     if (!user) return null
     const engine = engineOf(app)
-    const d = [engine.decide(meta.name, 'find', user), engine.decide(meta.name, 'get', user)].find((x) => x.allowed)
+    const d = [engine.decide(meta.name, 'find', user), engine.decide(meta.name, 'get', user)].find(
+      (x) => x.allowed,
+    )
     if (!d) return null
     if (d.hidden.size === 0) return meta
     return {

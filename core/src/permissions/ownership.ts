@@ -4,7 +4,8 @@ import type { Grant } from './engine.js'
 import { afterCreate } from './fields.js'
 import { matchesRow } from './row.js'
 
-const scalar = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+const scalar = (v: unknown): v is string | number | boolean =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
 
 /**
  * Ownership values a create may be given by the server: the fields a grant's row pins to exactly
@@ -20,10 +21,22 @@ export function fillOwnership(entity: EntityDefinition, grants: Grant[], data: R
     const fill: Row = {}
     for (const c of g.filter.conditions) {
       const field = entity.fields[c.field]
-      if (c.op !== '$eq' || !scalar(c.value) || c.field in data || !field || field.readOnly || field.serverManaged) continue
+      if (
+        c.op !== '$eq' ||
+        !scalar(c.value) ||
+        c.field in data ||
+        !field ||
+        field.readOnly ||
+        field.serverManaged
+      )
+        continue
       fill[c.field] = c.value
     }
-    if (Object.keys(fill).length > 0 && matchesRow(entity, afterCreate(entity, { ...data, ...fill }), g.filter)) return fill
+    if (
+      Object.keys(fill).length > 0 &&
+      matchesRow(entity, afterCreate(entity, { ...data, ...fill }), g.filter)
+    )
+      return fill
   }
   return undefined
 }

@@ -14,8 +14,14 @@ interface Connection {
 }
 
 /** Encrypted fields as `***` for a recipient without a reveal role, exactly as REST answers them (a copy). */
-function masked(record: unknown, encrypted: readonly string[], roles: unknown, reveal: readonly string[]): unknown {
-  if (encrypted.length === 0 || !record || typeof record !== 'object' || mayReveal(roles, reveal)) return record
+function masked(
+  record: unknown,
+  encrypted: readonly string[],
+  roles: unknown,
+  reveal: readonly string[],
+): unknown {
+  if (encrypted.length === 0 || !record || typeof record !== 'object' || mayReveal(roles, reveal))
+    return record
   const copy = { ...(record as Record<string, unknown>) }
   maskRow(copy, encrypted)
   return copy
@@ -48,11 +54,18 @@ export function permissionPublisher(app: PlumeApp) {
         if (!Number.isInteger(id) || !sessions) continue
         // the current user (roles may have changed since the login), from the session cache
         const entry = await sessions.user(id)
-        const current = ('user' in entry && entry.user && typeof entry.user === 'object' ? entry.user : entry) as SessionUser
+        const current = (
+          'user' in entry && entry.user && typeof entry.user === 'object' ? entry.user : entry
+        ) as SessionUser
         if (current.active === false) continue
         const user = userFact(current)
         if (!user) continue
-        const payload = masked(visibleCopy(entity, engine.decide(resource, 'get', user), record), encrypted, current.roles, reveal)
+        const payload = masked(
+          visibleCopy(entity, engine.decide(resource, 'get', user), record),
+          encrypted,
+          current.roles,
+          reveal,
+        )
         if (payload !== undefined) out.push(new Channel([connection as never], payload))
       } catch {
         // anything unexpected: this connection gets nothing (fail closed)

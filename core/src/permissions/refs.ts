@@ -41,7 +41,14 @@ function writtenRefs(entity: EntityDefinition, data: Row, current: Row | undefin
  * unchanged relations alone.
  * @example await assertVisibleRefs(app, order, 'patch', params, { customerId: 42 }, () => service.get(7, params))
  */
-export async function assertVisibleRefs(app: PlumeApp, entity: EntityDefinition, action: string, params: EntityParams & { user?: unknown }, data: Row, current?: () => Promise<Row>): Promise<void> {
+export async function assertVisibleRefs(
+  app: PlumeApp,
+  entity: EntityDefinition,
+  action: string,
+  params: EntityParams & { user?: unknown },
+  data: Row,
+  current?: () => Promise<Row>,
+): Promise<void> {
   if (!params.provider) return
   let refs = writtenRefs(entity, data, undefined)
   if (refs.length === 0) return
@@ -54,10 +61,13 @@ export async function assertVisibleRefs(app: PlumeApp, entity: EntityDefinition,
     const target = entities.get(ref.entity)
     const access = target ? await readAccess(app, params, ref.entity, 'get') : undefined
     let visible = access?.allowed === true
-    if (visible && access?.scope && target) visible = !!(await knex(target.table).where('id', ref.id).where(access.scope).first('id'))
+    if (visible && access?.scope && target)
+      visible = !!(await knex(target.table).where('id', ref.id).where(access.scope).first('id'))
     if (!visible) errors.push({ path: `/${ref.field}`, message: `must refer to a ${ref.entity} you may see` })
   }
   if (errors.length === 0) return
   const first = errors[0]!.path.slice(1)
-  throw new Forbidden(`You may not ${action} ${entity.name}: field "${first}" ${errors[0]!.message}`, { errors })
+  throw new Forbidden(`You may not ${action} ${entity.name}: field "${first}" ${errors[0]!.message}`, {
+    errors,
+  })
 }

@@ -37,7 +37,13 @@ export function knownResources(app: PlumeApp): Set<string> {
   const entityPaths = entityByPath(app)
   for (const e of entityPaths.values()) names.add(e.name)
   for (const path of Object.keys(app.services)) {
-    if (path.startsWith('api/') && !path.includes(':') && !entityPaths.has(path) && path !== 'api/authentication') names.add(resourceOf(path))
+    if (
+      path.startsWith('api/') &&
+      !path.includes(':') &&
+      !entityPaths.has(path) &&
+      path !== 'api/authentication'
+    )
+      names.add(resourceOf(path))
   }
   return names
 }

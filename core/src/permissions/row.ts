@@ -16,7 +16,11 @@ import type { UserFact } from './types.js'
 export const ROW_FACT = /^user(\.[A-Za-z_][A-Za-z0-9_]{0,62}){1,3}$/
 
 export const isRowFactRef = (v: unknown): v is { $fact: string } =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { $fact?: unknown }).$fact === 'string' && Object.keys(v).length === 1
+  v !== null &&
+  typeof v === 'object' &&
+  !Array.isArray(v) &&
+  typeof (v as { $fact?: unknown }).$fact === 'string' &&
+  Object.keys(v).length === 1
 
 /** Every `$fact` reference in a row query. */
 export function rowFactRefs(row: unknown, out: string[] = []): string[] {
@@ -35,7 +39,8 @@ export function resolveRow(row: unknown, user: UserFact): unknown {
     return v
   }
   if (Array.isArray(row)) return row.map((v) => resolveRow(v, user))
-  if (row && typeof row === 'object') return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, resolveRow(v, user)]))
+  if (row && typeof row === 'object')
+    return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, resolveRow(v, user)]))
   return row
 }
 

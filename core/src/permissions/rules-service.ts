@@ -3,7 +3,13 @@ import type { Knex } from 'knex'
 import type { PlumeApp } from '../kernel/types.js'
 import type { FieldError } from '../validation/ajv.js'
 import { knownResources } from './resources.js'
-import { getRule, invalidRule as invalid, parseRuleId as parseId, queryRules, shapeStored as shape } from '../rules/store.js'
+import {
+  getRule,
+  invalidRule as invalid,
+  parseRuleId as parseId,
+  queryRules,
+  shapeStored as shape,
+} from '../rules/store.js'
 import { changeRule, createRule, removeRule, type RuleChange, type RuleScope } from '../rules/versions.js'
 import type { PermissionRule, StoredRule } from './types.js'
 import { validateRule } from './validate.js'
@@ -27,21 +33,34 @@ export class RulesService {
   }
 
   /** Body → (definition, enabled), validated; `partial` for patch. */
-  private body(data: unknown, partial: boolean): { definition?: PermissionRule; enabled?: boolean; version?: number } {
-    if (!data || typeof data !== 'object' || Array.isArray(data)) throw invalid([{ path: '', message: 'must be an object' }])
+  private body(
+    data: unknown,
+    partial: boolean,
+  ): { definition?: PermissionRule; enabled?: boolean; version?: number } {
+    if (!data || typeof data !== 'object' || Array.isArray(data))
+      throw invalid([{ path: '', message: 'must be an object' }])
     let body = data as Record<string, unknown>
     // the rule itself is accepted as the body, too
     if (!('definition' in body) && 'effect' in body) body = { definition: body }
     const errors: FieldError[] = []
-    for (const k of Object.keys(body)) if (!BODY_KEYS.has(k)) errors.push({ path: `/${k}`, message: 'is not allowed' })
-    if (body.kind !== undefined && body.kind !== 'permission') errors.push({ path: '/kind', message: 'must be "permission"' })
-    if (body.enabled !== undefined && typeof body.enabled !== 'boolean') errors.push({ path: '/enabled', message: 'must be boolean' })
-    if (body.version !== undefined && !Number.isInteger(body.version)) errors.push({ path: '/version', message: 'must be an integer' })
+    for (const k of Object.keys(body))
+      if (!BODY_KEYS.has(k)) errors.push({ path: `/${k}`, message: 'is not allowed' })
+    if (body.kind !== undefined && body.kind !== 'permission')
+      errors.push({ path: '/kind', message: 'must be "permission"' })
+    if (body.enabled !== undefined && typeof body.enabled !== 'boolean')
+      errors.push({ path: '/enabled', message: 'must be boolean' })
+    if (body.version !== undefined && !Number.isInteger(body.version))
+      errors.push({ path: '/version', message: 'must be an integer' })
     if (body.definition === undefined) {
       if (!partial) errors.push({ path: '/definition', message: 'is required' })
     } else {
       const ctx = { entities: this.app.get('entities'), resources: knownResources(this.app) }
-      errors.push(...validateRule(body.definition, ctx).map((e) => ({ path: `/definition${e.path === '/' ? '' : e.path}`, message: e.message })))
+      errors.push(
+        ...validateRule(body.definition, ctx).map((e) => ({
+          path: `/definition${e.path === '/' ? '' : e.path}`,
+          message: e.message,
+        })),
+      )
     }
     if (errors.length) throw invalid(errors)
     return {
@@ -52,7 +71,9 @@ export class RulesService {
   }
 
   async find(params: Params = {}): Promise<StoredRule[]> {
-    return ((await queryRules(this.knex, (params.query ?? {}) as Record<string, unknown>)) as StoredRule[]).map(shape)
+    return (
+      (await queryRules(this.knex, (params.query ?? {}) as Record<string, unknown>)) as StoredRule[]
+    ).map(shape)
   }
 
   async get(id: Id): Promise<StoredRule> {
@@ -61,7 +82,12 @@ export class RulesService {
 
   async create(data: unknown, params: Params = {}): Promise<StoredRule> {
     const { definition, enabled = true } = this.body(data, false)
-    const row = await createRule<StoredRule>(this.app, SCOPE, { kind: 'permission', definition: definition!, enabled }, params)
+    const row = await createRule<StoredRule>(
+      this.app,
+      SCOPE,
+      { kind: 'permission', definition: definition!, enabled },
+      params,
+    )
     await this.reload()
     return row
   }
@@ -74,7 +100,12 @@ export class RulesService {
     return this.change(parseId(id), this.body(data, false), params, 'update')
   }
 
-  private async change(key: number, body: RuleChange, params: Params, action: 'patch' | 'update'): Promise<StoredRule> {
+  private async change(
+    key: number,
+    body: RuleChange,
+    params: Params,
+    action: 'patch' | 'update',
+  ): Promise<StoredRule> {
     const row = await changeRule<StoredRule>(this.app, SCOPE, key, body, params, action)
     await this.reload()
     return row
@@ -86,5 +117,3 @@ export class RulesService {
     return row
   }
 }
-
-

@@ -16,16 +16,38 @@ export const permissionRuleSchema = {
     name: { type: 'string', pattern: RULE_NAME },
     description: { type: 'string', maxLength: 1000 },
     effect: { enum: ['allow', 'deny'] },
-    entities: { type: 'array', minItems: 1, maxItems: 200, uniqueItems: true, items: { type: 'string', pattern: '^(\\*|[a-z][A-Za-z0-9]{0,62})$' } },
-    actions: { type: 'array', minItems: 1, maxItems: 200, uniqueItems: true, items: { type: 'string', pattern: '^(\\*|[a-z][A-Za-z0-9_-]{0,62}(:[a-z][A-Za-z0-9_-]{0,62})?)$' } },
+    entities: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 200,
+      uniqueItems: true,
+      items: { type: 'string', pattern: '^(\\*|[a-z][A-Za-z0-9]{0,62})$' },
+    },
+    actions: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 200,
+      uniqueItems: true,
+      items: { type: 'string', pattern: '^(\\*|[a-z][A-Za-z0-9_-]{0,62}(:[a-z][A-Za-z0-9_-]{0,62})?)$' },
+    },
     conditions: { $ref: '#/$defs/top' },
     row: { $ref: '#/$defs/query' },
     fields: {
       type: 'object',
       additionalProperties: false,
       properties: {
-        hidden: { type: 'array', uniqueItems: true, maxItems: 500, items: { type: 'string', pattern: IDENT } },
-        readOnly: { type: 'array', uniqueItems: true, maxItems: 500, items: { type: 'string', pattern: IDENT } },
+        hidden: {
+          type: 'array',
+          uniqueItems: true,
+          maxItems: 500,
+          items: { type: 'string', pattern: IDENT },
+        },
+        readOnly: {
+          type: 'array',
+          uniqueItems: true,
+          maxItems: 500,
+          items: { type: 'string', pattern: IDENT },
+        },
       },
     },
     priority: { type: 'integer', minimum: -1000, maximum: 1000 },
@@ -56,8 +78,18 @@ export const permissionRuleSchema = {
             $like: { type: 'string' },
             $ilike: { type: 'string' },
             $notlike: { type: 'string' },
-            $in: { anyOf: [{ type: 'array', maxItems: 1000, items: { $ref: '#/$defs/value' } }, { $ref: '#/$defs/factRef' }] },
-            $nin: { anyOf: [{ type: 'array', maxItems: 1000, items: { $ref: '#/$defs/value' } }, { $ref: '#/$defs/factRef' }] },
+            $in: {
+              anyOf: [
+                { type: 'array', maxItems: 1000, items: { $ref: '#/$defs/value' } },
+                { $ref: '#/$defs/factRef' },
+              ],
+            },
+            $nin: {
+              anyOf: [
+                { type: 'array', maxItems: 1000, items: { $ref: '#/$defs/value' } },
+                { $ref: '#/$defs/factRef' },
+              ],
+            },
           },
         },
       ],

@@ -25,7 +25,8 @@ export class RuleSync {
   }
 
   private async compare(): Promise<boolean> {
-    const row = (await this.knex(VERSIONS_TABLE).max({ v: 'id' }).first()) as { v: number | string | null } | undefined
+    const row = (await this.knex(VERSIONS_TABLE).max({ v: 'id' }).first()) as
+      { v: number | string | null } | undefined
     const latest = Number(row?.v ?? 0)
     const first = this.seen === undefined
     if (!first && latest === this.seen) return false

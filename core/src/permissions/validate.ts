@@ -16,7 +16,12 @@ const WRITES_WITH_RECORD: ReadonlySet<string> = new Set(['update', 'patch', 'rem
 /** `user` paths a rule may read (`$.attributes.<name>` for anything site-specific). */
 const USER_PATHS = /^\$(\.(id|roles|partnerId|email)|\.attributes(\.[A-Za-z_][A-Za-z0-9_]{0,62}){1,2})?$/
 const ROW_USER_REF = /^user\.(id|partnerId|email|roles|attributes(\.[A-Za-z_][A-Za-z0-9_]{0,62}){1,2})$/
-const NUMERIC_OPS: ReadonlySet<string> = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'])
+const NUMERIC_OPS: ReadonlySet<string> = new Set([
+  'lessThan',
+  'lessThanInclusive',
+  'greaterThan',
+  'greaterThanInclusive',
+])
 
 export interface RuleContext {
   entities: Map<string, EntityDefinition>
@@ -65,24 +70,44 @@ function withPlaceholders(row: unknown, entity: EntityDefinition, field?: string
 
 function rowRefErrors(row: unknown, path: string, errs: FieldError[]): void {
   if (isRowFactRef(row)) {
-    if (!ROW_USER_REF.test(row.$fact)) errs.push({ path, message: `unknown fact reference "${row.$fact}": use user.id, user.partnerId, user.email, user.roles or user.attributes.<name>` })
+    if (!ROW_USER_REF.test(row.$fact))
+      errs.push({
+        path,
+        message: `unknown fact reference "${row.$fact}": use user.id, user.partnerId, user.email, user.roles or user.attributes.<name>`,
+      })
   } else if (Array.isArray(row)) row.forEach((v, i) => rowRefErrors(v, `${path}/${i}`, errs))
-  else if (row && typeof row === 'object') for (const [k, v] of Object.entries(row)) rowRefErrors(v, `${path}/${k}`, errs)
+  else if (row && typeof row === 'object')
+    for (const [k, v] of Object.entries(row)) rowRefErrors(v, `${path}/${k}`, errs)
 }
 
-function leafErrors(leaf: LeafCondition, path: string, rule: PermissionRule, ctx: RuleContext, errs: FieldError[]): void {
+function leafErrors(
+  leaf: LeafCondition,
+  path: string,
+  rule: PermissionRule,
+  ctx: RuleContext,
+  errs: FieldError[],
+): void {
   const checkFact = (fact: string, p: string | undefined, at: string) => {
-    if (p !== undefined && !FACT_PATH.test(p)) return errs.push({ path: at, message: 'must be a path of the form $.name or $.name.sub' })
+    if (p !== undefined && !FACT_PATH.test(p))
+      return errs.push({ path: at, message: 'must be a path of the form $.name or $.name.sub' })
     if (fact === 'user' && !USER_PATHS.test(p ?? '$')) {
-      return errs.push({ path: at, message: `unknown fact path user${(p ?? '$').slice(1)}: use $.id, $.roles, $.partnerId, $.email or $.attributes.<name>` })
+      return errs.push({
+        path: at,
+        message: `unknown fact path user${(p ?? '$').slice(1)}: use $.id, $.roles, $.partnerId, $.email or $.attributes.<name>`,
+      })
     }
-    if ((fact === 'action' || fact === 'entity') && p !== undefined && p !== '$') return errs.push({ path: at, message: `the ${fact} fact is a string: no path` })
+    if ((fact === 'action' || fact === 'entity') && p !== undefined && p !== '$')
+      return errs.push({ path: at, message: `the ${fact} fact is a string: no path` })
     if (fact === 'data' || fact === 'record') {
       const allowedActions = fact === 'data' ? WRITES_WITH_DATA : WRITES_WITH_RECORD
       if (!rule.actions.every((a) => allowedActions.has(a) || isCustomAction(a))) {
-        return errs.push({ path: at, message: `the ${fact} fact exists only for ${[...allowedActions].join('/')} and custom actions; list only those in "actions"` })
+        return errs.push({
+          path: at,
+          message: `the ${fact} fact exists only for ${[...allowedActions].join('/')} and custom actions; list only those in "actions"`,
+        })
       }
-      if (p === undefined || p === '$') return errs.push({ path: at, message: `give the field of ${fact} to read, e.g. $.status` })
+      if (p === undefined || p === '$')
+        return errs.push({ path: at, message: `give the field of ${fact} to read, e.g. $.status` })
       if (!rule.entities.includes('*')) {
         for (const name of rule.entities) {
           const e = ctx.entities.get(name)
@@ -94,12 +119,21 @@ function leafErrors(leaf: LeafCondition, path: string, rule: PermissionRule, ctx
   }
   checkFact(leaf.fact, leaf.path, `${path}/path`)
   if (isFactValueRef(leaf.value)) checkFact(leaf.value.fact, leaf.value.path, `${path}/value/path`)
-  else if ((leaf.operator === 'in' || leaf.operator === 'notIn') && !Array.isArray(leaf.value)) errs.push({ path: `${path}/value`, message: `${leaf.operator} needs a list` })
-  else if (NUMERIC_OPS.has(leaf.operator) && typeof leaf.value !== 'number') errs.push({ path: `${path}/value`, message: `${leaf.operator} needs a number` })
-  else if ((leaf.operator === 'contains' || leaf.operator === 'doesNotContain') && Array.isArray(leaf.value)) errs.push({ path: `${path}/value`, message: `${leaf.operator} takes one value` })
+  else if ((leaf.operator === 'in' || leaf.operator === 'notIn') && !Array.isArray(leaf.value))
+    errs.push({ path: `${path}/value`, message: `${leaf.operator} needs a list` })
+  else if (NUMERIC_OPS.has(leaf.operator) && typeof leaf.value !== 'number')
+    errs.push({ path: `${path}/value`, message: `${leaf.operator} needs a number` })
+  else if ((leaf.operator === 'contains' || leaf.operator === 'doesNotContain') && Array.isArray(leaf.value))
+    errs.push({ path: `${path}/value`, message: `${leaf.operator} takes one value` })
 }
 
-function conditionErrors(node: ConditionNode, path: string, rule: PermissionRule, ctx: RuleContext, errs: FieldError[]): void {
+function conditionErrors(
+  node: ConditionNode,
+  path: string,
+  rule: PermissionRule,
+  ctx: RuleContext,
+  errs: FieldError[],
+): void {
   for (const { leaf, path: at } of leavesOf(node, path)) leafErrors(leaf, at, rule, ctx, errs)
 }
 
@@ -114,11 +148,13 @@ export function validateRule(value: unknown, ctx: RuleContext): FieldError[] {
   const errs: FieldError[] = []
   const star = rule.entities.includes('*')
   if (star && rule.entities.length > 1) errs.push({ path: '/entities', message: '"*" stands alone' })
-  if (rule.actions.includes('*') && rule.actions.length > 1) errs.push({ path: '/actions', message: '"*" stands alone' })
+  if (rule.actions.includes('*') && rule.actions.length > 1)
+    errs.push({ path: '/actions', message: '"*" stands alone' })
   const entityDefs: EntityDefinition[] = []
   rule.entities.forEach((name, i) => {
     if (name === '*') return
-    if (!ctx.resources.has(name) && !ctx.entities.has(name)) errs.push({ path: `/entities/${i}`, message: `unknown entity "${name}"` })
+    if (!ctx.resources.has(name) && !ctx.entities.has(name))
+      errs.push({ path: `/entities/${i}`, message: `unknown entity "${name}"` })
     const e = ctx.entities.get(name)
     if (e) entityDefs.push(e)
   })
@@ -126,18 +162,30 @@ export function validateRule(value: unknown, ctx: RuleContext): FieldError[] {
     const [prefix] = action.split(':')
     if (!action.includes(':')) return
     const plurals = star ? [...ctx.entities.values()].map((e) => e.plural) : entityDefs.map((e) => e.plural)
-    if (!plurals.includes(prefix!)) errs.push({ path: `/actions/${i}`, message: `action "${action}" does not belong to ${rule.entities.join(', ')}` })
+    if (!plurals.includes(prefix!))
+      errs.push({
+        path: `/actions/${i}`,
+        message: `action "${action}" does not belong to ${rule.entities.join(', ')}`,
+      })
   })
   conditionErrors(rule.conditions, '/conditions', rule, ctx, errs)
-  const needsFields = rule.row !== undefined || (rule.fields?.hidden?.length ?? 0) > 0 || (rule.fields?.readOnly?.length ?? 0) > 0
+  const needsFields =
+    rule.row !== undefined ||
+    (rule.fields?.hidden?.length ?? 0) > 0 ||
+    (rule.fields?.readOnly?.length ?? 0) > 0
   if (needsFields && (star || entityDefs.length !== rule.entities.length)) {
-    errs.push({ path: rule.row !== undefined ? '/row' : '/fields', message: 'row and field rules need entities (not "*" or admin resources)' })
+    errs.push({
+      path: rule.row !== undefined ? '/row' : '/fields',
+      message: 'row and field rules need entities (not "*" or admin resources)',
+    })
   } else {
     for (const e of entityDefs) {
       for (const kind of ['hidden', 'readOnly'] as const) {
         rule.fields?.[kind]?.forEach((f, i) => {
-          if (!e.fields[f] || e.fields[f]!.schema.writeOnly === true) errs.push({ path: `/fields/${kind}/${i}`, message: `unknown field "${f}" of ${e.name}` })
-          else if (f === 'id') errs.push({ path: `/fields/${kind}/${i}`, message: 'id cannot be hidden or read-only' })
+          if (!e.fields[f] || e.fields[f]!.schema.writeOnly === true)
+            errs.push({ path: `/fields/${kind}/${i}`, message: `unknown field "${f}" of ${e.name}` })
+          else if (f === 'id')
+            errs.push({ path: `/fields/${kind}/${i}`, message: 'id cannot be hidden or read-only' })
         })
       }
       if (rule.row !== undefined) {
@@ -145,7 +193,9 @@ export function validateRule(value: unknown, ctx: RuleContext): FieldError[] {
         try {
           parseRow(e, withPlaceholders(rule.row, e) as Record<string, unknown>)
         } catch (err) {
-          const list = ((err as { errors?: FieldError[] }).errors ?? [{ path: '', message: String(err) }]).map((x) => ({
+          const list = (
+            (err as { errors?: FieldError[] }).errors ?? [{ path: '', message: String(err) }]
+          ).map((x) => ({
             path: `/row${x.path}`,
             message: `${x.message}${entityDefs.length > 1 ? ` (${e.name})` : ''}`,
           }))
@@ -154,7 +204,12 @@ export function validateRule(value: unknown, ctx: RuleContext): FieldError[] {
       }
     }
   }
-  if (rule.row !== undefined && rule.effect === 'deny') errs.push({ path: '/row', message: 'only allow rules carry a row condition (a deny applies to the whole action)' })
-  if (rule.fields && rule.effect === 'deny') errs.push({ path: '/fields', message: 'only allow rules carry field rules' })
+  if (rule.row !== undefined && rule.effect === 'deny')
+    errs.push({
+      path: '/row',
+      message: 'only allow rules carry a row condition (a deny applies to the whole action)',
+    })
+  if (rule.fields && rule.effect === 'deny')
+    errs.push({ path: '/fields', message: 'only allow rules carry field rules' })
   return errs
 }

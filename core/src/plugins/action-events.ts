@@ -27,14 +27,21 @@ const NONE: RecordWatch = { reread: async () => undefined, emit: async () => und
  * (an idempotent replay) emits nothing. Call right after sending the lock.
  * @example const watch = watchRecord(app, entity, trx, id) // then: handler, watch.reread(), commit, await watch.emit(params)
  */
-export function watchRecord(app: PlumeApp, entity: EntityDefinition, trx: Knex.Transaction, id: number): RecordWatch {
+export function watchRecord(
+  app: PlumeApp,
+  entity: EntityDefinition,
+  trx: Knex.Transaction,
+  id: number,
+): RecordWatch {
   const path = `api/${entity.plural}`
   const service: unknown = app.services[path]
   if (!(service instanceof EntityService)) return NONE
   // the service's own get, without hooks (the mounted object's prototype is the instance)
   const get = (Object.getPrototypeOf(service) as EntityService).get
   const read = (): Promise<Row | undefined> => {
-    const p = get.call(service, id, { transaction: trx }).catch((err: unknown) => (err instanceof NotFound ? undefined : Promise.reject(err as Error)))
+    const p = get
+      .call(service, id, { transaction: trx })
+      .catch((err: unknown) => (err instanceof NotFound ? undefined : Promise.reject(err as Error)))
     p.catch(() => undefined)
     return p
   }
@@ -54,8 +61,23 @@ export function watchRecord(app: PlumeApp, entity: EntityDefinition, trx: Knex.T
       if (!after) return
       const [was, now] = await Promise.all([before, after])
       if (!now || (was && JSON.stringify(was) === JSON.stringify(now))) return
-      const context = { app, service, path, method: 'patch', type: 'around', event: 'patched', id, data: undefined, params, result: now } as unknown as HookContext
-      ;(service as unknown as { emit(event: string, data: unknown, context: HookContext): void }).emit('patched', now, context)
+      const context = {
+        app,
+        service,
+        path,
+        method: 'patch',
+        type: 'around',
+        event: 'patched',
+        id,
+        data: undefined,
+        params,
+        result: now,
+      } as unknown as HookContext
+      ;(service as unknown as { emit(event: string, data: unknown, context: HookContext): void }).emit(
+        'patched',
+        now,
+        context,
+      )
     },
   }
 }

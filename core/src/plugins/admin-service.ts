@@ -11,12 +11,13 @@ import { auditAdminChange } from '../audit/admin.js'
 export const PLUGINS_PATH = 'api/plugins'
 
 const isAdmin = (params: Params) => {
-  const roles = ((params as { user?: { roles?: unknown } }).user)?.roles
+  const roles = (params as { user?: { roles?: unknown } }).user?.roles
   return Array.isArray(roles) && roles.includes('admin')
 }
 
 /** Errors may name what a plugin did wrong: only admins (and internal calls) see them. */
-const visible = (info: PluginInfo, params: Params): PluginInfo => (!params.provider || isAdmin(params) ? info : { ...info, error: info.error === null ? null : 'failed' })
+const visible = (info: PluginInfo, params: Params): PluginInfo =>
+  !params.provider || isAdmin(params) ? info : { ...info, error: info.error === null ? null : 'failed' }
 
 /**
  * The admin API over the plugin host.
@@ -38,13 +39,17 @@ export class PluginAdminService {
   }
 
   async patch(id: Id | null, data: unknown, params: Params = {}): Promise<PluginInfo> {
-    if (params.provider && !isAdmin(params)) throw new Forbidden('Only administrators may enable or disable plugins')
+    if (params.provider && !isAdmin(params))
+      throw new Forbidden('Only administrators may enable or disable plugins')
     if (id === null) throw new BadRequest('Patch one plugin at a time: PATCH /api/plugins/<name>')
     const body = data as Record<string, unknown> | null
     const extra = body && typeof body === 'object' ? Object.keys(body).filter((k) => k !== 'enabled') : []
     if (!body || typeof body.enabled !== 'boolean' || extra.length > 0) {
       throw new BadRequest('Send { "enabled": true } or { "enabled": false }', {
-        errors: [...(typeof body?.enabled === 'boolean' ? [] : [{ path: '/enabled', message: 'must be boolean' }]), ...extra.map((k) => ({ path: `/${k}`, message: 'is not allowed' }))],
+        errors: [
+          ...(typeof body?.enabled === 'boolean' ? [] : [{ path: '/enabled', message: 'must be boolean' }]),
+          ...extra.map((k) => ({ path: `/${k}`, message: 'is not allowed' })),
+        ],
       })
     }
     const name = String(id)
@@ -52,7 +57,14 @@ export class PluginAdminService {
     const info = body.enabled ? await this.host.enable(name) : await this.host.disable(name)
     // the switch spans migrations and lifecycle steps in their own transactions: audited once done
     if (this.app && info.enabled !== was) {
-      await auditAdminChange(this.app, { action: body.enabled ? 'enable' : 'disable', entity: 'plugin', recordId: name, before: { enabled: was }, after: { enabled: info.enabled }, params })
+      await auditAdminChange(this.app, {
+        action: body.enabled ? 'enable' : 'disable',
+        entity: 'plugin',
+        recordId: name,
+        before: { enabled: was },
+        after: { enabled: info.enabled },
+        params,
+      })
     }
     return info
   }
@@ -60,6 +72,8 @@ export class PluginAdminService {
 
 /** Mounts `api/plugins` with authentication for external calls. */
 export function mountPluginAdmin(app: PlumeApp, host: PluginHost): void {
-  app.use(PLUGINS_PATH, Object.assign(new PluginAdminService(host, app), { docs: pluginsDocs }), { methods: ['find', 'get', 'patch'] })
+  app.use(PLUGINS_PATH, Object.assign(new PluginAdminService(host, app), { docs: pluginsDocs }), {
+    methods: ['find', 'get', 'patch'],
+  })
   app.service(PLUGINS_PATH).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
 }

@@ -34,13 +34,20 @@ export const allowedActionsPath = (entity: EntityDefinition) => `api/${entity.pl
  * action takes inside its transaction). A record the caller may not read is a 404.
  * @example await allowedActions(app, order, 7, { provider: 'rest', user }) // { id: 7, status: 'draft', actions: [{ name: 'submit', … }] }
  */
-export async function allowedActions(app: PlumeApp, entity: EntityDefinition, id: number, params: Params & { user?: unknown } = {}): Promise<AllowedActions> {
+export async function allowedActions(
+  app: PlumeApp,
+  entity: EntityDefinition,
+  id: number,
+  params: Params & { user?: unknown } = {},
+): Promise<AllowedActions> {
   // the caller's own read: 404 for a record outside their rows, exactly as GET /api/<plural>/:id
   await app.service(`api/${entity.plural}`).get(id, { ...params, query: {} })
   // the decision needs every field of the row (a rule may read one hidden from this caller)
-  const record = (await app.get('db').knex(entity.table).where('id', id).first()) as Record<string, unknown> | undefined
+  const record = (await app.get('db').knex(entity.table).where('id', id).first()) as
+    Record<string, unknown> | undefined
   if (!record) return { id, actions: [] }
-  const status = 'status' in entity.fields ? ((record.status as string | null | undefined) ?? null) : undefined
+  const status =
+    'status' in entity.fields ? ((record.status as string | null | undefined) ?? null) : undefined
   const guard = app.get('actionGuard')
   const checked = !!(guard && (params.provider || params.user))
   const inState = (info: ActionInfo) => !info.states || (status != null && info.states.includes(status))
@@ -51,12 +58,14 @@ export async function allowedActions(app: PlumeApp, entity: EntityDefinition, id
     (!checked || guard!.allows({ entity, action: info, user: params.user, record, data: {} }))
   const all = app.get('actions')?.get(entity.name) ?? []
   const keep = await Promise.all(all.map(offered))
-  const actions = all.filter((_, i) => keep[i]).map((info) => ({
-    name: info.name,
-    ...(info.label ? { label: info.label } : {}),
-    permission: info.permission,
-    ...(info.input ? { input: info.input } : {}),
-  }))
+  const actions = all
+    .filter((_, i) => keep[i])
+    .map((info) => ({
+      name: info.name,
+      ...(info.label ? { label: info.label } : {}),
+      permission: info.permission,
+      ...(info.input ? { input: info.input } : {}),
+    }))
   return { id, ...(status !== undefined ? { status } : {}), actions }
 }
 
@@ -78,7 +87,12 @@ const docs = (entity: EntityDefinition): ServiceDocs => ({
             items: {
               type: 'object',
               required: ['name', 'permission'],
-              properties: { name: { type: 'string' }, label: { type: 'object' }, permission: { type: 'string' }, input: { type: 'object' } },
+              properties: {
+                name: { type: 'string' },
+                label: { type: 'object' },
+                permission: { type: 'string' },
+                input: { type: 'object' },
+              },
             },
           },
         },
@@ -92,7 +106,11 @@ const docs = (entity: EntityDefinition): ServiceDocs => ({
 export function mountAllowedActions(app: PlumeApp, entity: EntityDefinition): void {
   const path = allowedActionsPath(entity)
   if (path in app.services) return
-  const service = { find: (params: Params) => allowedActions(app, app.get('entities').get(entity.name) ?? entity, recordId(params), params), docs: docs(entity) }
+  const service = {
+    find: (params: Params) =>
+      allowedActions(app, app.get('entities').get(entity.name) ?? entity, recordId(params), params),
+    docs: docs(entity),
+  }
   app.use(path, service, { methods: ['find'], events: [] })
   app.service(path).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
 }

@@ -47,7 +47,11 @@ function stateOf(app: PlumeApp): DemoState {
 export async function createDemoUsers(app: PlumeApp, users: readonly DemoUser[]): Promise<number[]> {
   const s = stateOf(app)
   // together: the password hashing (scrypt on the libuv pool) dominates and runs in parallel
-  const rows = (await Promise.all(users.map((u) => app.service('api/users').create({ locale: 'en', ...u, password: s.password, active: true })))) as Array<{ id: number }>
+  const rows = (await Promise.all(
+    users.map((u) =>
+      app.service('api/users').create({ locale: 'en', ...u, password: s.password, active: true }),
+    ),
+  )) as Array<{ id: number }>
   rows.forEach((row, i) => s.logins.push({ id: row.id, email: users[i]!.email, roles: [...users[i]!.roles] }))
   return rows.map((r) => r.id)
 }
@@ -69,7 +73,10 @@ export function demoLoginLines(app: PlumeApp): string[] {
   s.printed = s.logins.length
   const byRole = new Map<string, string[]>()
   for (const l of fresh) for (const role of l.roles) byRole.set(role, [...(byRole.get(role) ?? []), l.email])
-  return [`demo logins (shown once), password for all of them: ${s.password}`, ...[...byRole].map(([role, emails]) => `demo login ${role}: ${emails.join(', ')}`)]
+  return [
+    `demo logins (shown once), password for all of them: ${s.password}`,
+    ...[...byRole].map(([role, emails]) => `demo login ${role}: ${emails.join(', ')}`),
+  ]
 }
 
 /**
@@ -78,8 +85,12 @@ export function demoLoginLines(app: PlumeApp): string[] {
  * @example const approver = await firstUserWithRole(ctx.knex, 'finance', 'admin')
  */
 export async function firstUserWithRole(knex: Knex, ...roles: string[]): Promise<number | null> {
-  const users = (await knex('users').select('id', 'roles').orderBy('id')) as Array<{ id: number; roles: string[] | string | null }>
-  const rolesOf = (u: { roles: string[] | string | null }) => (typeof u.roles === 'string' ? (JSON.parse(u.roles) as string[]) : (u.roles ?? []))
+  const users = (await knex('users').select('id', 'roles').orderBy('id')) as Array<{
+    id: number
+    roles: string[] | string | null
+  }>
+  const rolesOf = (u: { roles: string[] | string | null }) =>
+    typeof u.roles === 'string' ? (JSON.parse(u.roles) as string[]) : (u.roles ?? [])
   for (const role of roles) {
     const hit = users.find((u) => rolesOf(u).includes(role))
     if (hit) return hit.id

@@ -42,7 +42,8 @@ function entryOf(dir: string): string | undefined {
   const named = pkg.plume?.plugin
   if (named !== undefined) {
     const file = resolve(dir, named)
-    if (!existsSync(file)) throw new PluginLoadError(`${join(dir, 'package.json')}: plume.plugin "${named}" does not exist`)
+    if (!existsSync(file))
+      throw new PluginLoadError(`${join(dir, 'package.json')}: plume.plugin "${named}" does not exist`)
     return file
   }
   const file = join(dir, DEFAULT_ENTRY)
@@ -66,7 +67,10 @@ export function isPluginDefinition(value: unknown): value is PluginDefinition {
 async function importDefinition(file: string, origin: string): Promise<FoundPlugin> {
   const mod = (await import(pathToFileURL(file).href)) as { default?: unknown }
   const def = mod.default
-  if (!isPluginDefinition(def)) throw new PluginLoadError(`${origin}: the module does not export a plugin definition (definePlugin({ name, version, … })) as default export`)
+  if (!isPluginDefinition(def))
+    throw new PluginLoadError(
+      `${origin}: the module does not export a plugin definition (definePlugin({ name, version, … })) as default export`,
+    )
   return { def, root: packageRoot(file), origin }
 }
 
@@ -82,7 +86,8 @@ export async function loadPluginModule(spec: string): Promise<FoundPlugin> {
     if (!existsSync(abs)) throw new PluginLoadError(`Plugin "${spec}" not found`)
     if (statSync(abs).isDirectory()) {
       const entry = entryOf(abs)
-      if (!entry) throw new PluginLoadError(`${abs}: no plugin entry (package.json "plume.plugin" or ${DEFAULT_ENTRY})`)
+      if (!entry)
+        throw new PluginLoadError(`${abs}: no plugin entry (package.json "plume.plugin" or ${DEFAULT_ENTRY})`)
       return { ...(await importDefinition(entry, abs)), root: abs }
     }
     return importDefinition(abs, abs)
@@ -100,7 +105,9 @@ export async function loadPluginModule(spec: string): Promise<FoundPlugin> {
   try {
     resolved = require.resolve(spec)
   } catch {
-    throw new PluginLoadError(`Plugin package "${spec}" not found from ${process.cwd()} (install it there: npm install ${spec})`)
+    throw new PluginLoadError(
+      `Plugin package "${spec}" not found from ${process.cwd()} (install it there: npm install ${spec})`,
+    )
   }
   return importDefinition(resolved, spec)
 }
@@ -109,11 +116,16 @@ export async function loadPluginModule(spec: string): Promise<FoundPlugin> {
  * Every plugin folder under `dirs` (`<dir>/<name>/package.json` with a plugin entry).
  * `only` (from `PLUME_PLUGINS`) keeps the named ones.
  */
-export async function discoverPlugins(dirs: readonly string[], only?: ReadonlySet<string>): Promise<FoundPlugin[]> {
+export async function discoverPlugins(
+  dirs: readonly string[],
+  only?: ReadonlySet<string>,
+): Promise<FoundPlugin[]> {
   const found: FoundPlugin[] = []
   for (const dir of dirs) {
     if (!existsSync(dir)) continue
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       if (!entry.isDirectory()) continue
       const folder = join(dir, entry.name)
       const file = entryOf(folder)
@@ -131,7 +143,11 @@ export async function discoverPlugins(dirs: readonly string[], only?: ReadonlySe
  * `PLUME_PLUGINS=crm,@acme/plume-plugin-loyalty` runs crm and that package.
  * @example await findPlugins({ dirs: [PLUGINS_DIR], explicit: ['plume-plugin-hello'] })
  */
-export async function findPlugins(opts: { dirs?: readonly string[]; explicit?: ReadonlyArray<PluginDefinition | string>; only?: ReadonlySet<string> }): Promise<FoundPlugin[]> {
+export async function findPlugins(opts: {
+  dirs?: readonly string[]
+  explicit?: ReadonlyArray<PluginDefinition | string>
+  only?: ReadonlySet<string>
+}): Promise<FoundPlugin[]> {
   const all = await discoverPlugins(opts.dirs ?? [PLUGINS_DIR], opts.only)
   const packages = [...(opts.only ?? [])].filter((name) => !all.some((p) => p.def.name === name))
   const specs = new Set<string>()
@@ -145,9 +161,11 @@ export async function findPlugins(opts: { dirs?: readonly string[]; explicit?: R
   }
   const seen = new Map<string, FoundPlugin>()
   for (const p of all) {
-    if (!NAME.test(p.def.name)) throw new PluginLoadError(`${p.origin}: plugin name "${p.def.name}" must match ${NAME.source}`)
+    if (!NAME.test(p.def.name))
+      throw new PluginLoadError(`${p.origin}: plugin name "${p.def.name}" must match ${NAME.source}`)
     const first = seen.get(p.def.name)
-    if (first) throw new PluginLoadError(`Plugin "${p.def.name}" is defined twice: ${first.origin} and ${p.origin}`)
+    if (first)
+      throw new PluginLoadError(`Plugin "${p.def.name}" is defined twice: ${first.origin} and ${p.origin}`)
     seen.set(p.def.name, p)
   }
   return all

@@ -8,7 +8,8 @@ export interface HookSource {
   hooksFor(entity: string, method: string): readonly PluginHook[]
 }
 
-const isHookSource = (v: unknown): v is HookSource => typeof (v as HookSource | undefined)?.hooksFor === 'function'
+const isHookSource = (v: unknown): v is HookSource =>
+  typeof (v as HookSource | undefined)?.hooksFor === 'function'
 
 /**
  * Runs the hooks of the plugins that are enabled right now, so disabling a plugin removes its

@@ -20,7 +20,11 @@ export interface PluginInfo {
 type PluginDescription = LoadedPlugin['def']['description'] | null
 
 /** A plugin as `api/plugins` shows it: its definition, whether it runs, its last error. */
-export function describePlugin(app: PlumeApp, state: { plugin: LoadedPlugin; active: boolean; error: string | null }, installedVersion: string | null): PluginInfo {
+export function describePlugin(
+  app: PlumeApp,
+  state: { plugin: LoadedPlugin; active: boolean; error: string | null },
+  installedVersion: string | null,
+): PluginInfo {
   const { plugin } = state
   const def = plugin.def
   return {

@@ -53,7 +53,15 @@ export class PluginHost implements HookSource {
     readonly plugins: readonly LoadedPlugin[],
   ) {
     this.logger = app.get('logger')
-    for (const plugin of plugins) this.states.set(plugin.name, { plugin, active: false, api: undefined, error: null, mounted: [], justInstalled: false })
+    for (const plugin of plugins)
+      this.states.set(plugin.name, {
+        plugin,
+        active: false,
+        api: undefined,
+        error: null,
+        mounted: [],
+        justInstalled: false,
+      })
     app.set('plugins', this)
     app.set('actions', this.actions)
   }
@@ -76,7 +84,8 @@ export class PluginHost implements HookSource {
         if (disabled || blocked !== undefined) {
           await this.unmountEntities(plugin)
           await this.registerAlerts(plugin, false)
-          if (!disabled && blocked !== undefined) await this.fail(state, new Error(`depends on "${blocked}", which is not enabled`))
+          if (!disabled && blocked !== undefined)
+            await this.fail(state, new Error(`depends on "${blocked}", which is not enabled`))
           continue
         }
         try {
@@ -103,7 +112,10 @@ export class PluginHost implements HookSource {
       for (const p of this.plugins) {
         const hooks = p.def.hooks?.[entity]
         if (!hooks || !this.state(p.name).active) continue
-        list.push(...(hooks.all ?? []), ...((hooks as Record<string, PluginHook[] | undefined>)[method] ?? []))
+        list.push(
+          ...(hooks.all ?? []),
+          ...((hooks as Record<string, PluginHook[] | undefined>)[method] ?? []),
+        )
       }
       this.hookCache.set(key, list)
     }
@@ -117,7 +129,9 @@ export class PluginHost implements HookSource {
 
   /** What the plugins that are not serving would add: their entities and custom service paths. */
   inactive(): Array<{ name: string; entities: string[]; services: string[] }> {
-    return this.plugins.filter((p) => !this.isEnabled(p.name)).map((p) => ({ name: p.name, entities: [...p.owns], services: Object.keys(p.def.services ?? {}) }))
+    return this.plugins
+      .filter((p) => !this.isEnabled(p.name))
+      .map((p) => ({ name: p.name, entities: [...p.owns], services: Object.keys(p.def.services ?? {}) }))
   }
 
   /** Rules (as data) shipped by the enabled plugins. */
@@ -142,7 +156,11 @@ export class PluginHost implements HookSource {
       if (!state) throw new NotFound(`No plugin named "${name}"`)
       if (state.active) return this.info(name)
       const blocked = state.plugin.dependsOn.filter((d) => !this.state(d).active)
-      if (blocked.length > 0) throw new Conflict(`Cannot enable "${name}": it depends on ${blocked.map((b) => `"${b}"`).join(', ')}, which ${blocked.length === 1 ? 'is' : 'are'} not enabled`, { reason: 'plugin-dependencies', dependsOn: blocked })
+      if (blocked.length > 0)
+        throw new Conflict(
+          `Cannot enable "${name}": it depends on ${blocked.map((b) => `"${b}"`).join(', ')}, which ${blocked.length === 1 ? 'is' : 'are'} not enabled`,
+          { reason: 'plugin-dependencies', dependsOn: blocked },
+        )
       try {
         await this.activate(state, true)
       } catch (err) {
@@ -159,8 +177,14 @@ export class PluginHost implements HookSource {
     return this.serial(async () => {
       const state = this.states.get(name)
       if (!state) throw new NotFound(`No plugin named "${name}"`)
-      const users = this.plugins.filter((p) => p.dependsOn.includes(name) && this.state(p.name).active).map((p) => p.name)
-      if (users.length > 0) throw new Conflict(`Cannot disable "${name}": enabled plugins depend on it: ${users.join(', ')}`, { reason: 'plugin-dependents', dependents: users })
+      const users = this.plugins
+        .filter((p) => p.dependsOn.includes(name) && this.state(p.name).active)
+        .map((p) => p.name)
+      if (users.length > 0)
+        throw new Conflict(`Cannot disable "${name}": enabled plugins depend on it: ${users.join(', ')}`, {
+          reason: 'plugin-dependents',
+          dependents: users,
+        })
       const wasActive = state.active
       await this.deactivate(state)
       if (wasActive) {
@@ -198,7 +222,8 @@ export class PluginHost implements HookSource {
       this.records = stored
       const previous = new Map(this.followed)
       for (const [name, rec] of stored) this.followed.set(name, rec.enabled)
-      const turned = (name: string, on: boolean) => previous.get(name) === !on && stored.get(name)?.enabled === on
+      const turned = (name: string, on: boolean) =>
+        previous.get(name) === !on && stored.get(name)?.enabled === on
       const switched: string[] = []
       for (const p of [...this.plugins].reverse()) {
         const state = this.state(p.name)
@@ -218,7 +243,10 @@ export class PluginHost implements HookSource {
         } catch (err) {
           await this.deactivate(state)
           state.error = (err as Error).message
-          this.logger.error({ err, plugin: p.name }, `plugin ${p.name} could not follow the switch made through another instance`)
+          this.logger.error(
+            { err, plugin: p.name },
+            `plugin ${p.name} could not follow the switch made through another instance`,
+          )
         }
       }
       return switched
@@ -234,7 +262,8 @@ export class PluginHost implements HookSource {
       logger: this.logger.child({ plugin: plugin.name }),
       entities: app.get('entities'),
       use: <T = unknown>(dep: string): T => {
-        if (!plugin.dependsOn.includes(dep)) throw new Error(`Plugin "${plugin.name}" uses "${dep}" without declaring it in dependsOn`)
+        if (!plugin.dependsOn.includes(dep))
+          throw new Error(`Plugin "${plugin.name}" uses "${dep}" without declaring it in dependsOn`)
         const state = this.states.get(dep)
         if (!state?.active) throw new Error(`Plugin "${dep}" is not enabled`)
         return state.api as T
@@ -254,9 +283,17 @@ export class PluginHost implements HookSource {
     return run
   }
 
-  private async save(name: string, change: { version?: string | null; enabled: boolean; error: string | null }): Promise<void> {
+  private async save(
+    name: string,
+    change: { version?: string | null; enabled: boolean; error: string | null },
+  ): Promise<void> {
     const version = change.version !== undefined ? change.version : (this.records.get(name)?.version ?? null)
-    await savePluginRecord(this.app.get('db').knex, { name, version, enabled: change.enabled, error: change.error })
+    await savePluginRecord(this.app.get('db').knex, {
+      name,
+      version,
+      enabled: change.enabled,
+      error: change.error,
+    })
     this.followed.set(name, change.enabled)
     this.records = await readPluginRecords(this.app.get('db').knex)
   }
@@ -304,7 +341,11 @@ export class PluginHost implements HookSource {
       this.logger.info(`plugin ${name} upgraded from ${installed} to ${def.version}`)
     }
     // the version is recorded now, so a failing setup does not install or upgrade twice
-    await this.save(name, { version: def.version, enabled: false, error: this.records.get(name)?.error ?? null })
+    await this.save(name, {
+      version: def.version,
+      enabled: false,
+      error: this.records.get(name)?.error ?? null,
+    })
     state.api = await def.setup?.(ctx)
     if (switchingOn) await def.enable?.(ctx)
     this.mount(state, ctx)

@@ -3,7 +3,14 @@ import type { EntitySource } from '@plume/metadata'
 import { findPlugins, PLUGINS_DIR, type FoundPlugin } from './discover.js'
 import { orderPlugins } from './order.js'
 import { assertOwnedReferences } from './ownership.js'
-import { ownedEntityNames, pluginAdmin, pluginAlertRules, pluginEntitySources, pluginGrants, pluginMigrations } from './sources.js'
+import {
+  ownedEntityNames,
+  pluginAdmin,
+  pluginAlertRules,
+  pluginEntitySources,
+  pluginGrants,
+  pluginMigrations,
+} from './sources.js'
 import type { PluginDefinition, PluginMigration } from './types.js'
 
 /** A plugin ready for the host: its definition and what it brings. */
@@ -43,7 +50,14 @@ export interface LoadPluginsOptions {
  * @example const plugins = await loadPlugins({ plugins: ['plume-plugin-hello'] })
  */
 export async function loadPlugins(opts: LoadPluginsOptions = {}): Promise<LoadedPlugin[]> {
-  const only = opts.only?.trim() ? new Set(opts.only.split(',').map((s) => s.trim()).filter(Boolean)) : undefined
+  const only = opts.only?.trim()
+    ? new Set(
+        opts.only
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+    : undefined
   const found = await findPlugins({ dirs: opts.pluginDirs ?? [PLUGINS_DIR], explicit: opts.plugins, only })
   const loaded: LoadedPlugin[] = []
   for (const f of found) {

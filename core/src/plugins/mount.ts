@@ -33,7 +33,9 @@ export async function unmountService(app: PlumeApp, path: string): Promise<void>
   const holder = app as unknown as { routes: RouteTable }
   const fresh = new (holder.routes.constructor as new () => RouteTable)()
   for (const [p, svc] of Object.entries(services)) {
-    const routeParams = (svc as { [SERVICE_OPTIONS]?: { routeParams?: Record<string, string> } })[SERVICE_OPTIONS]?.routeParams ?? {}
+    const routeParams =
+      (svc as { [SERVICE_OPTIONS]?: { routeParams?: Record<string, string> } })[SERVICE_OPTIONS]
+        ?.routeParams ?? {}
     fresh.insert(p, { service: svc, params: routeParams })
     fresh.insert(`${p}/:__id`, { service: svc, params: routeParams })
   }

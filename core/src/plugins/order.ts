@@ -24,7 +24,8 @@ export function orderPlugins<T extends Dependent>(plugins: readonly T[]): T[] {
   for (const p of plugins) byName.set(p.name, p)
   for (const p of plugins) {
     for (const dep of p.dependsOn ?? []) {
-      if (!byName.has(dep)) throw new PluginDependencyError(`Plugin "${p.name}" depends on "${dep}", which is not installed`)
+      if (!byName.has(dep))
+        throw new PluginDependencyError(`Plugin "${p.name}" depends on "${dep}", which is not installed`)
     }
   }
   const done = new Set<string>()

@@ -15,7 +15,8 @@ interface Owner {
 }
 
 type Json = Record<string, unknown>
-const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined)
+const obj = (v: unknown): Json | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined
 
 /** The entities an entity file names, with where: `properties/<field>` (x-ref), `x-relations/<name>`, `x-refs/<field>`, `x-extends`. */
 export function referencedEntities(raw: unknown): Array<{ entity: string; where: string }> {
@@ -58,9 +59,14 @@ export function assertOwnedReferences(plugins: readonly Owner[]): void {
       for (const { entity, where } of referencedEntities(s.raw)) {
         const o = owner.get(entity)
         if (o === undefined || o === p.name || deps.has(o)) continue
-        problems.push(`${s.source} ${where}: refers to entity "${entity}" of plugin "${o}", which plugin "${p.name}" does not list in dependsOn`)
+        problems.push(
+          `${s.source} ${where}: refers to entity "${entity}" of plugin "${o}", which plugin "${p.name}" does not list in dependsOn`,
+        )
       }
     }
   }
-  if (problems.length > 0) throw new PluginDependencyError(`A plugin may only refer to entities of the plugins it depends on:\n${problems.join('\n')}`)
+  if (problems.length > 0)
+    throw new PluginDependencyError(
+      `A plugin may only refer to entities of the plugins it depends on:\n${problems.join('\n')}`,
+    )
 }

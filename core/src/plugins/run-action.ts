@@ -14,7 +14,9 @@ export interface RunAction extends ActionCall {
 }
 
 const isActionService = (v: unknown): v is ActionService =>
-  !!v && typeof (v as Partial<ActionService>).run === 'function' && typeof (v as Partial<ActionService>).create === 'function'
+  !!v &&
+  typeof (v as Partial<ActionService>).run === 'function' &&
+  typeof (v as Partial<ActionService>).create === 'function'
 
 /**
  * Runs a declared action from inside the server exactly as REST and socket.io do: input schema,

@@ -19,7 +19,11 @@ function readJson(file: string): EntitySource {
   try {
     return { source: file, raw: JSON.parse(readFileSync(file, 'utf8')) as unknown }
   } catch (err) {
-    return { source: file, raw: undefined, parseError: `invalid JSON: ${err instanceof Error ? err.message : String(err)}` }
+    return {
+      source: file,
+      raw: undefined,
+      parseError: `invalid JSON: ${err instanceof Error ? err.message : String(err)}`,
+    }
   }
 }
 
@@ -57,7 +61,8 @@ export function ownedEntityNames(sources: readonly EntitySource[]): string[] {
   return names
 }
 
-const isMigration = (v: unknown): v is { up: unknown; name?: unknown } => typeof v === 'object' && v !== null && typeof (v as { up?: unknown }).up === 'function'
+const isMigration = (v: unknown): v is { up: unknown; name?: unknown } =>
+  typeof v === 'object' && v !== null && typeof (v as { up?: unknown }).up === 'function'
 
 /**
  * The `up` of a migration module: its default export (an `up` function or `{ up }`), an exported
@@ -66,11 +71,18 @@ const isMigration = (v: unknown): v is { up: unknown; name?: unknown } => typeof
  */
 function migrationUp(file: string, name: string, mod: Record<string, unknown>): PluginMigration['up'] {
   const objects = Object.values(mod).filter(isMigration)
-  const exported = mod.default ?? (typeof mod.up === 'function' ? mod.up : objects.length === 1 ? objects[0] : undefined)
+  const exported =
+    mod.default ?? (typeof mod.up === 'function' ? mod.up : objects.length === 1 ? objects[0] : undefined)
   const up = typeof exported === 'function' ? exported : isMigration(exported) ? exported.up : undefined
-  if (typeof up !== 'function') throw new Error(`${file}: a migration must export \`up(ctx, trx)\` (a default export, an \`up\` function or one \`{ name, up }\` object)`)
+  if (typeof up !== 'function')
+    throw new Error(
+      `${file}: a migration must export \`up(ctx, trx)\` (a default export, an \`up\` function or one \`{ name, up }\` object)`,
+    )
   const declared = isMigration(exported) ? exported.name : undefined
-  if (declared !== undefined && declared !== name) throw new Error(`${file}: the migration is named "${String(declared)}", but its file "${name}": the file name is the name recorded`)
+  if (declared !== undefined && declared !== name)
+    throw new Error(
+      `${file}: the migration is named "${String(declared)}", but its file "${name}": the file name is the name recorded`,
+    )
   return up as PluginMigration['up']
 }
 
@@ -85,7 +97,9 @@ export async function pluginMigrations(p: FoundPlugin): Promise<PluginMigration[
     list = []
     for (const dir of p.root ? MIGRATION_DIRS.map((d) => join(p.root!, d)) : []) {
       if (!existsSync(dir)) continue
-      for (const file of readdirSync(dir).filter((f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith('.d.ts') && !f.includes('.test.'))) {
+      for (const file of readdirSync(dir).filter(
+        (f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith('.d.ts') && !f.includes('.test.'),
+      )) {
         const mod = (await import(pathToFileURL(join(dir, file)).href)) as Record<string, unknown>
         const name = file.replace(/\.(ts|js|mjs)$/, '')
         list.push({ name, up: migrationUp(join(dir, file), name, mod) })

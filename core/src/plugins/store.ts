@@ -46,12 +46,25 @@ export async function ensurePluginTables(knex: Knex): Promise<void> {
 export async function readPluginRecords(knex: Knex): Promise<Map<string, PluginRecord>> {
   const rows = (await knex(PLUGINS_TABLE).select('*')) as Row[]
   return new Map(
-    rows.map((r) => [r.name, { name: r.name, version: r.version, enabled: r.enabled, installedAt: iso(r.installed_at), updatedAt: iso(r.updated_at), error: r.error }]),
+    rows.map((r) => [
+      r.name,
+      {
+        name: r.name,
+        version: r.version,
+        enabled: r.enabled,
+        installedAt: iso(r.installed_at),
+        updatedAt: iso(r.updated_at),
+        error: r.error,
+      },
+    ]),
   )
 }
 
 /** Inserts or updates a plugin's row; `installed_at` is set the first time a version is recorded. */
-export async function savePluginRecord(knex: Knex, rec: { name: string; version: string | null; enabled: boolean; error: string | null }): Promise<void> {
+export async function savePluginRecord(
+  knex: Knex,
+  rec: { name: string; version: string | null; enabled: boolean; error: string | null },
+): Promise<void> {
   await knex(PLUGINS_TABLE)
     .insert({ ...rec, installed_at: rec.version === null ? null : knex.fn.now(), updated_at: knex.fn.now() })
     .onConflict('name')
@@ -65,7 +78,9 @@ export async function savePluginRecord(knex: Knex, rec: { name: string; version:
 }
 
 export async function appliedMigrations(knex: Knex, plugin: string): Promise<Set<string>> {
-  const rows = (await knex(PLUGIN_MIGRATIONS_TABLE).where({ plugin }).select('name')) as Array<{ name: string }>
+  const rows = (await knex(PLUGIN_MIGRATIONS_TABLE).where({ plugin }).select('name')) as Array<{
+    name: string
+  }>
   return new Set(rows.map((r) => r.name))
 }
 

@@ -7,6 +7,9 @@ import type { HookContext, NextFunction } from '@feathersjs/feathers'
  * @example hooks: { creditHold: { create: [systemOnly()], patch: [systemOnly()] } }
  */
 export const systemOnly = () => async (context: HookContext, next: NextFunction) => {
-  if (context.params.provider) throw new MethodNotAllowed(`${context.path.replace(/^api\//, '')} are written by the system; clients can only read them`)
+  if (context.params.provider)
+    throw new MethodNotAllowed(
+      `${context.path.replace(/^api\//, '')} are written by the system; clients can only read them`,
+    )
   return next()
 }

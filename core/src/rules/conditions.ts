@@ -29,7 +29,8 @@ export interface Leaf<F extends string = string> {
 }
 
 /** json-rules-engine's `TopLevelCondition` (without named shared conditions). */
-export type Condition<F extends string = string> = { all: Condition<F>[] } | { any: Condition<F>[] } | { not: Condition<F> } | Leaf<F>
+export type Condition<F extends string = string> =
+  { all: Condition<F>[] } | { any: Condition<F>[] } | { not: Condition<F> } | Leaf<F>
 
 export type Facts = Record<string, unknown>
 
@@ -37,10 +38,12 @@ export const FACT_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 /** `$`, `$.a` … `$.a.b.c.d`: the only JSONPath forms a rule may use (every kind: depth ≤ 4). */
 export const FACT_PATH = /^\$(\.[A-Za-z_][A-Za-z0-9_]{0,62}){0,4}$/
 
-export const pathSegments = (path: string | undefined): string[] => (path && path !== '$' ? path.slice(2).split('.') : [])
+export const pathSegments = (path: string | undefined): string[] =>
+  path && path !== '$' ? path.slice(2).split('.') : []
 
 /** `record.status` for (`record`, `$.status`): how a missing fact is named. */
-export const factLabel = (fact: string, path: string | undefined): string => `${fact}${path && path !== '$' ? path.slice(1) : ''}`
+export const factLabel = (fact: string, path: string | undefined): string =>
+  `${fact}${path && path !== '$' ? path.slice(1) : ''}`
 
 /** Reads own properties only (no prototype walk: `constructor`, `__proto__` resolve to undefined). */
 export function resolvePath(value: unknown, segments: readonly string[]): unknown {
@@ -53,10 +56,17 @@ export function resolvePath(value: unknown, segments: readonly string[]): unknow
 }
 
 export const isFactRef = (v: unknown): v is FactRef =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { fact?: unknown }).fact === 'string'
+  v !== null &&
+  typeof v === 'object' &&
+  !Array.isArray(v) &&
+  typeof (v as { fact?: unknown }).fact === 'string'
 
 /** Every leaf of a tree with its JSON pointer (`/conditions/all/0`), for validation. */
-export function leavesOf<F extends string>(node: Condition<F>, path: string, out: Array<{ leaf: Leaf<F>; path: string }> = []): Array<{ leaf: Leaf<F>; path: string }> {
+export function leavesOf<F extends string>(
+  node: Condition<F>,
+  path: string,
+  out: Array<{ leaf: Leaf<F>; path: string }> = [],
+): Array<{ leaf: Leaf<F>; path: string }> {
   if ('all' in node) node.all.forEach((n, i) => leavesOf(n, `${path}/all/${i}`, out))
   else if ('any' in node) node.any.forEach((n, i) => leavesOf(n, `${path}/any/${i}`, out))
   else if ('not' in node) leavesOf(node.not, `${path}/not`, out)
@@ -87,7 +97,12 @@ function reader(fact: string, path: string | undefined, used: Set<string>, userP
   }
 }
 
-function compileNode(node: Condition, ops: OperatorTable, used: Set<string>, userPaths: Set<string>): (f: Facts) => boolean {
+function compileNode(
+  node: Condition,
+  ops: OperatorTable,
+  used: Set<string>,
+  userPaths: Set<string>,
+): (f: Facts) => boolean {
   if ('all' in node) {
     const parts = node.all.map((n) => compileNode(n, ops, used, userPaths))
     return (f) => parts.every((p) => p(f))
@@ -140,15 +155,32 @@ export interface LeafResult {
  * Evaluates every leaf (no short-circuit) and reports each: what a firing records as "matched".
  * @example explain(rule.conditions, facts, DECIMAL_OPERATORS) // [{ path: '/all/0', fact: 'item', result: true, … }]
  */
-export function explain(node: Condition, facts: Facts, ops: OperatorTable = EXACT_OPERATORS, path = ''): LeafResult[] {
+export function explain(
+  node: Condition,
+  facts: Facts,
+  ops: OperatorTable = EXACT_OPERATORS,
+  path = '',
+): LeafResult[] {
   if ('all' in node) return node.all.flatMap((n, i) => explain(n, facts, ops, `${path}/all/${i}`))
   if ('any' in node) return node.any.flatMap((n, i) => explain(n, facts, ops, `${path}/any/${i}`))
   if ('not' in node) return explain(node.not, facts, ops, `${path}/not`)
   const leaf = node as Leaf
-  const out: LeafResult = { path: path || '/', fact: leaf.fact, ...(leaf.path ? { factPath: leaf.path } : {}), operator: leaf.operator, value: leaf.value, factValue: undefined, result: false }
+  const out: LeafResult = {
+    path: path || '/',
+    fact: leaf.fact,
+    ...(leaf.path ? { factPath: leaf.path } : {}),
+    operator: leaf.operator,
+    value: leaf.value,
+    factValue: undefined,
+    result: false,
+  }
   try {
     out.factValue = resolvePath(facts[leaf.fact], pathSegments(leaf.path))
-    if (isFactRef(leaf.value)) out.value = { ...leaf.value, resolved: resolvePath(facts[leaf.value.fact], pathSegments(leaf.value.path)) }
+    if (isFactRef(leaf.value))
+      out.value = {
+        ...leaf.value,
+        resolved: resolvePath(facts[leaf.value.fact], pathSegments(leaf.value.path)),
+      }
     out.result = compileCondition(leaf, ops).evaluate(facts)
   } catch (err) {
     out.error = (err as Error).message

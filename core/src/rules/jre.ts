@@ -1,6 +1,15 @@
 import { Almanac, Engine, Fact } from 'json-rules-engine'
 import type { TopLevelCondition } from 'json-rules-engine'
-import { factLabel, isFactRef, leavesOf, MissingFact, pathSegments, resolvePath, type Condition, type Facts } from './conditions.js'
+import {
+  factLabel,
+  isFactRef,
+  leavesOf,
+  MissingFact,
+  pathSegments,
+  resolvePath,
+  type Condition,
+  type Facts,
+} from './conditions.js'
 import type { OperatorTable } from './operators.js'
 
 /** Computes a fact the rules of an evaluation read (an aggregate query…); memoised by the caller. */
@@ -92,7 +101,9 @@ export class RuleEngine {
         return outcome
       }
       // one engine rule whose branches are the rules: json-rules-engine records each branch's result
-      const branches = ((results[0] ?? failureResults[0])?.conditions as unknown as { any: Array<{ result?: boolean }> }).any
+      const branches = (
+        (results[0] ?? failureResults[0])?.conditions as unknown as { any: Array<{ result?: boolean }> }
+      ).any
       this.rules.forEach((r, i) => branches[i]?.result === true && outcome.matched.add(r.name))
       return outcome
     } catch (err) {
@@ -101,7 +112,9 @@ export class RuleEngine {
         return outcome
       }
     }
-    const singles = (this.singles ??= new Map(this.rules.map((r) => [r.name, new RuleEngine([r], this.opts)])))
+    const singles = (this.singles ??= new Map(
+      this.rules.map((r) => [r.name, new RuleEngine([r], this.opts)]),
+    ))
     await Promise.all(
       [...singles.entries()].map(async ([name, single]) => {
         const one = await single.run(facts, load)
@@ -114,19 +127,34 @@ export class RuleEngine {
   }
 }
 
-function newEngine(rules: readonly RuleSpec[], reads: readonly string[], opts: { operators: OperatorTable; cheap: ReadonlySet<string> }): Engine {
+function newEngine(
+  rules: readonly RuleSpec[],
+  reads: readonly string[],
+  opts: { operators: OperatorTable; cheap: ReadonlySet<string> },
+): Engine {
   const engine = new Engine([], { allowUndefinedFacts: false })
   // json-rules-engine keeps one `status` per engine and skips the rules of a run once another run
   // of the same engine finished: runs here are concurrent (one per event), so each run is its own
-  engine.run = Engine.prototype.run.bind(new Proxy(engine, {
-    set: (target, key, value) => (key === 'status' ? true : Reflect.set(target, key, value)),
-    get: (target, key) => (key === 'status' ? 'RUNNING' : Reflect.get(target, key)),
-  }))
+  engine.run = Engine.prototype.run.bind(
+    new Proxy(engine, {
+      set: (target, key, value) => (key === 'status' ? true : Reflect.set(target, key, value)),
+      get: (target, key) => (key === 'status' ? 'RUNNING' : Reflect.get(target, key)),
+    }),
+  )
   for (const [name, op] of Object.entries(opts.operators)) engine.addOperator(name, op)
   // several rules: one engine rule `{ any: [rule₁, rule₂ …] }` — every branch is evaluated (one
   // priority set) and its result recorded; one rule result instead of one per rule
   const conditions = rules.length === 1 ? rules[0]!.conditions : { any: rules.map((r) => r.conditions) }
-  engine.addRule({ name: rules.length === 1 ? rules[0]!.name : '*', conditions: conditions as TopLevelCondition, event: { type: 'match' } })
-  for (const name of reads) engine.addFact(new Fact(name, (_p, almanac) => (almanac as RuleAlmanac).load(name), { priority: opts.cheap.has(name) ? 2 : 1 }))
+  engine.addRule({
+    name: rules.length === 1 ? rules[0]!.name : '*',
+    conditions: conditions as TopLevelCondition,
+    event: { type: 'match' },
+  })
+  for (const name of reads)
+    engine.addFact(
+      new Fact(name, (_p, almanac) => (almanac as RuleAlmanac).load(name), {
+        priority: opts.cheap.has(name) ? 2 : 1,
+      }),
+    )
   return engine
 }

@@ -8,8 +8,16 @@
  *   under the same names (see `jre.ts`).
  */
 export const OPERATOR_NAMES = [
-  'equal', 'notEqual', 'in', 'notIn', 'contains', 'doesNotContain',
-  'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive',
+  'equal',
+  'notEqual',
+  'in',
+  'notIn',
+  'contains',
+  'doesNotContain',
+  'lessThan',
+  'lessThanInclusive',
+  'greaterThan',
+  'greaterThanInclusive',
 ] as const
 export type Operator = (typeof OPERATOR_NAMES)[number]
 export type OperatorTable = Readonly<Record<Operator, (a: unknown, b: unknown) => boolean>>
@@ -46,7 +54,8 @@ const cmp = (test: (a: number, b: number) => boolean) => (a: unknown, b: unknown
   return x !== undefined && y !== undefined && test(x, y)
 }
 
-const same = (a: unknown, b: unknown) => a === b || (numeric(a) !== undefined && typeof b === 'number' && numeric(a) === b)
+const same = (a: unknown, b: unknown) =>
+  a === b || (numeric(a) !== undefined && typeof b === 'number' && numeric(a) === b)
 
 export const DECIMAL_OPERATORS: OperatorTable = {
   equal: same,

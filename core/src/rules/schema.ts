@@ -26,7 +26,11 @@ export function conditionDefs(fact: Record<string, unknown>) {
         not: { $ref: '#/$defs/node' },
       },
     },
-    node: { if: { type: 'object', required: ['fact'] }, then: { $ref: '#/$defs/leaf' }, else: { $ref: '#/$defs/top' } },
+    node: {
+      if: { type: 'object', required: ['fact'] },
+      then: { $ref: '#/$defs/leaf' },
+      else: { $ref: '#/$defs/top' },
+    },
     leaf: {
       type: 'object',
       additionalProperties: false,
@@ -39,7 +43,12 @@ export function conditionDefs(fact: Record<string, unknown>) {
           anyOf: [
             scalar,
             { type: 'array', maxItems: 1000, items: scalar },
-            { type: 'object', additionalProperties: false, required: ['fact'], properties: { fact, path: { type: 'string', pattern: PATH } } },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['fact'],
+              properties: { fact, path: { type: 'string', pattern: PATH } },
+            },
           ],
         },
       },
@@ -55,8 +64,13 @@ export const ruleShape = <T>(schema: object): ValidateFunction<T> => ajv.compile
 
 /** Ajv's errors of a shape check as `{path, message}` (`if` only repeats the error of its branch). */
 export function shapeErrors(check: ValidateFunction): FieldError[] {
-  return (check.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => ({
-    path: e.instancePath || '/',
-    message: e.keyword === 'additionalProperties' ? `unknown property "${String((e.params as { additionalProperty?: string }).additionalProperty)}"` : (e.message ?? 'is invalid'),
-  }))
+  return (check.errors ?? [])
+    .filter((e) => e.keyword !== 'if')
+    .map((e) => ({
+      path: e.instancePath || '/',
+      message:
+        e.keyword === 'additionalProperties'
+          ? `unknown property "${String((e.params as { additionalProperty?: string }).additionalProperty)}"`
+          : (e.message ?? 'is invalid'),
+    }))
 }

@@ -16,30 +16,34 @@ export const VERSIONS_TABLE = 'plume_rule_versions'
 /** Creates `plume_rules` and `plume_rule_versions` when missing. */
 export async function ensureRuleTables(knex: Knex): Promise<void> {
   if (!(await knex.schema.hasTable(RULES_TABLE))) {
-    await knex.schema.createTable(RULES_TABLE, (t) => {
-      t.increments('id').primary()
-      t.text('name').notNullable().unique()
-      t.text('kind').notNullable().defaultTo('permission')
-      t.jsonb('definition').notNullable()
-      t.integer('version').notNullable().defaultTo(1)
-      t.boolean('enabled').notNullable().defaultTo(true)
-      t.timestamp('updatedAt', { useTz: true }).notNullable().defaultTo(knex.fn.now())
-      t.integer('updatedBy').nullable()
-    }).catch(ignoreRace)
+    await knex.schema
+      .createTable(RULES_TABLE, (t) => {
+        t.increments('id').primary()
+        t.text('name').notNullable().unique()
+        t.text('kind').notNullable().defaultTo('permission')
+        t.jsonb('definition').notNullable()
+        t.integer('version').notNullable().defaultTo(1)
+        t.boolean('enabled').notNullable().defaultTo(true)
+        t.timestamp('updatedAt', { useTz: true }).notNullable().defaultTo(knex.fn.now())
+        t.integer('updatedBy').nullable()
+      })
+      .catch(ignoreRace)
   }
   if (!(await knex.schema.hasTable(VERSIONS_TABLE))) {
-    await knex.schema.createTable(VERSIONS_TABLE, (t) => {
-      t.increments('id').primary()
-      t.integer('ruleId').notNullable()
-      t.text('name').notNullable()
-      t.integer('version').notNullable()
-      t.text('change').notNullable()
-      t.jsonb('definition').notNullable()
-      t.boolean('enabled').notNullable()
-      t.timestamp('updatedAt', { useTz: true }).notNullable().defaultTo(knex.fn.now())
-      t.integer('updatedBy').nullable()
-      t.index(['ruleId', 'version'])
-    }).catch(ignoreRace)
+    await knex.schema
+      .createTable(VERSIONS_TABLE, (t) => {
+        t.increments('id').primary()
+        t.integer('ruleId').notNullable()
+        t.text('name').notNullable()
+        t.integer('version').notNullable()
+        t.text('change').notNullable()
+        t.jsonb('definition').notNullable()
+        t.boolean('enabled').notNullable()
+        t.timestamp('updatedAt', { useTz: true }).notNullable().defaultTo(knex.fn.now())
+        t.integer('updatedBy').nullable()
+        t.index(['ruleId', 'version'])
+      })
+      .catch(ignoreRace)
   }
 }
 
@@ -57,7 +61,9 @@ export interface RuleFile {
 export function readRuleFiles(dir: string): RuleFile[] {
   let names: string[]
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort()
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort()
   } catch {
     return []
   }
@@ -90,7 +96,10 @@ export const shapeStored = <R extends { definition: unknown }>(row: R): R => ({
  * Stores default rules whose names were never stored (a default an admin deleted stays deleted:
  * its name is in the history). Runs on every start; a no-op once seeded.
  */
-export async function seedStoredRules(knex: Knex, rules: Array<{ name: string; kind: string; enabled: boolean; definition: unknown }>): Promise<number> {
+export async function seedStoredRules(
+  knex: Knex,
+  rules: Array<{ name: string; kind: string; enabled: boolean; definition: unknown }>,
+): Promise<number> {
   if (rules.length === 0) return 0
   const known = new Set<string>([
     ...((await knex(RULES_TABLE).pluck('name')) as string[]),
@@ -101,7 +110,14 @@ export async function seedStoredRules(knex: Knex, rules: Array<{ name: string; k
     if (known.has(r.name)) continue
     await knex.transaction(async (trx) => {
       const rows = (await trx(RULES_TABLE)
-        .insert({ name: r.name, kind: r.kind, definition: JSON.stringify(r.definition), version: 1, enabled: r.enabled, updatedBy: null })
+        .insert({
+          name: r.name,
+          kind: r.kind,
+          definition: JSON.stringify(r.definition),
+          version: 1,
+          enabled: r.enabled,
+          updatedBy: null,
+        })
         .onConflict('name')
         .ignore()
         .returning('*')) as StoredRuleRow[]
@@ -115,17 +131,25 @@ export async function seedStoredRules(knex: Knex, rules: Array<{ name: string; k
 }
 
 /** Enabled rules of some kinds, oldest first. */
-export async function loadStoredRules<R extends StoredRuleRow>(knex: Knex, kinds: readonly string[]): Promise<R[]> {
-  const rows = (await knex(RULES_TABLE).whereIn('kind', [...kinds]).where('enabled', true).orderBy('id')) as R[]
+export async function loadStoredRules<R extends StoredRuleRow>(
+  knex: Knex,
+  kinds: readonly string[],
+): Promise<R[]> {
+  const rows = (await knex(RULES_TABLE)
+    .whereIn('kind', [...kinds])
+    .where('enabled', true)
+    .orderBy('id')) as R[]
   return rows.map(shapeStored)
 }
 
 /** A cheap fingerprint of the stored rules of some kinds: other instances reload when it changes. */
 export async function rulesStamp(knex: Knex, kinds: readonly string[]): Promise<string> {
-  const row = (await knex(RULES_TABLE).whereIn('kind', [...kinds]).select(knex.raw('count(*)::int as n, max("updatedAt") as at, sum(version)::int as v')).first()) as { n: number; at: unknown; v: number } | undefined
+  const row = (await knex(RULES_TABLE)
+    .whereIn('kind', [...kinds])
+    .select(knex.raw('count(*)::int as n, max("updatedAt") as at, sum(version)::int as v'))
+    .first()) as { n: number; at: unknown; v: number } | undefined
   return `${row?.n}|${String(row?.at)}|${row?.v}`
 }
-
 
 /*
  * Pieces shared by every service over the rule store (`api/rules`, `api/alert-rules`): the id,
@@ -142,7 +166,10 @@ export function invalidRule(errors: FieldError[]): BadRequest {
 
 /** A rule id from a route: a positive integer, else 400. */
 export function parseRuleId(id: NullableId): number {
-  if (id === null || !RULE_ID.test(String(id)) || Number(id) < 1) throw new BadRequest('Invalid id: must be a positive integer', { errors: [{ path: '/id', message: 'must be a positive integer' }] })
+  if (id === null || !RULE_ID.test(String(id)) || Number(id) < 1)
+    throw new BadRequest('Invalid id: must be a positive integer', {
+      errors: [{ path: '/id', message: 'must be a positive integer' }],
+    })
   return Number(id)
 }
 
@@ -175,19 +202,31 @@ export async function writeRuleHistory(trx: Knex.Transaction, r: RuleRow, change
 }
 
 /** Rules filtered by the whitelisted query keys (name, kind, enabled), optionally of some kinds only. */
-export function queryRules(knex: Knex, query: Record<string, unknown>, kinds?: readonly string[]): Knex.QueryBuilder {
+export function queryRules(
+  knex: Knex,
+  query: Record<string, unknown>,
+  kinds?: readonly string[],
+): Knex.QueryBuilder {
   const qb = knex(RULES_TABLE).orderBy('id')
   if (kinds) qb.whereIn('kind', [...kinds])
   for (const [k, v] of Object.entries(query)) {
     if (k === 'name' || k === 'kind') qb.where(k, String(v))
     else if (k === 'enabled') qb.where('enabled', v === true || v === 'true')
-    else throw new BadRequest(`Invalid query: ${k} is not supported`, { errors: [{ path: `/${k}`, message: 'is not supported (name, kind, enabled)' }] })
+    else
+      throw new BadRequest(`Invalid query: ${k} is not supported`, {
+        errors: [{ path: `/${k}`, message: 'is not supported (name, kind, enabled)' }],
+      })
   }
   return qb
 }
 
 /** One stored rule by id (optionally of some kinds only), else 404. */
-export async function getRule<T>(knex: Knex, id: NullableId, what: string, kinds?: readonly string[]): Promise<T> {
+export async function getRule<T>(
+  knex: Knex,
+  id: NullableId,
+  what: string,
+  kinds?: readonly string[],
+): Promise<T> {
   const key = parseRuleId(id)
   const qb = knex(RULES_TABLE).where({ id: key })
   if (kinds) qb.whereIn('kind', [...kinds])

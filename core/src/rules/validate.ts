@@ -11,7 +11,11 @@ import { pathSegments } from './conditions.js'
 export const firstField = (path: string | undefined): string | undefined => pathSegments(path)[0]
 
 /** `unknown field "x" of order` when the path reads a field the entity lacks (`id` is always there). */
-export function unknownField(entity: EntityDefinition, path: string | undefined, at: string): FieldError | undefined {
+export function unknownField(
+  entity: EntityDefinition,
+  path: string | undefined,
+  at: string,
+): FieldError | undefined {
   const first = firstField(path)
   if (!first || first === 'id' || entity.fields[first]) return undefined
   return { path: at, message: `unknown field "${first}" of ${entity.name}` }

@@ -84,10 +84,15 @@ export class EntityService {
     this.fieldNames = entity.fieldOrder
     // writeOnly fields (passwords) are never selected
     this.columns = entity.fieldOrder.filter((n) => entity.fields[n]?.schema.writeOnly !== true)
-    this.numericNumbers = Object.values(entity.fields).filter((f) => f.type === 'number' && f.column.startsWith('numeric')).map((f) => f.name)
+    this.numericNumbers = Object.values(entity.fields)
+      .filter((f) => f.type === 'number' && f.column.startsWith('numeric'))
+      .map((f) => f.name)
     this.defaultLimit = opts.defaultLimit ?? 25
     this.maxLimit = opts.maxLimit ?? 500
-    this.getStatement = statement(`get_${entity.table}`, knex(entity.table).select(this.columns).where('id', 0).limit(1).toSQL().sql)
+    this.getStatement = statement(
+      `get_${entity.table}`,
+      knex(entity.table).select(this.columns).where('id', 0).limit(1).toSQL().sql,
+    )
   }
 
   db(params?: EntityParams): Knex | Knex.Transaction {
@@ -101,9 +106,13 @@ export class EntityService {
   }
 
   protected parseId(id: NullableId): number {
-    if (id === null || id === undefined) throw new MethodNotAllowed('Operations on several records at once are not allowed here')
+    if (id === null || id === undefined)
+      throw new MethodNotAllowed('Operations on several records at once are not allowed here')
     const text = String(id)
-    if (!ID.test(text)) throw new BadRequest(`Invalid id "${text.slice(0, 40)}": must be a positive integer`, { errors: [{ path: '/id', message: 'must be a positive integer' }] })
+    if (!ID.test(text))
+      throw new BadRequest(`Invalid id "${text.slice(0, 40)}": must be a positive integer`, {
+        errors: [{ path: '/id', message: 'must be a positive integer' }],
+      })
     return Number(text)
   }
 
@@ -154,7 +163,13 @@ export class EntityService {
       const estimate = q.total === 'estimate' && unfiltered ? await this.estimateRows(db) : undefined
       if (estimate !== undefined) {
         const data = q.limit === 0 ? [] : ((await page) as Row[])
-        return { total: estimate, limit: q.limit, skip: q.skip, data: this.shapeAll(data), totalEstimated: true }
+        return {
+          total: estimate,
+          limit: q.limit,
+          skip: q.skip,
+          data: this.shapeAll(data),
+          totalEstimated: true,
+        }
       }
       let rows: Row[]
       let total = -1
@@ -205,7 +220,10 @@ export class EntityService {
       if (!params?.scope && !params?.hidden?.size && !params?.forUpdate) {
         row = (await this.getStatement.rows(params?.transaction ?? this.knex, [key, 1]))[0]
       } else {
-        const qb = this.db(params)(this.entity.table).select(this.selectColumns(params)).where('id', key).first()
+        const qb = this.db(params)(this.entity.table)
+          .select(this.selectColumns(params))
+          .where('id', key)
+          .first()
         if (params?.scope) qb.where(params.scope)
         if (params?.forUpdate) qb.forUpdate()
         row = (await qb) as Row | undefined
@@ -218,11 +236,19 @@ export class EntityService {
   }
 
   async create(data: Row, params?: EntityParams): Promise<Row> {
-    if (Array.isArray(data)) throw new BadRequest('Create one record per request', { errors: [{ path: '', message: 'must be an object' }] })
+    if (Array.isArray(data))
+      throw new BadRequest('Create one record per request', {
+        errors: [{ path: '', message: 'must be an object' }],
+      })
     const values = this.writable(data)
     try {
-      if (params?.bulk) return this.shape(await params.bulk.insert(this.entity.table, values, this.selectColumns(params), this.db(params)))
-      const rows = (await this.db(params)(this.entity.table).insert(values).returning(this.selectColumns(params))) as Row[]
+      if (params?.bulk)
+        return this.shape(
+          await params.bulk.insert(this.entity.table, values, this.selectColumns(params), this.db(params)),
+        )
+      const rows = (await this.db(params)(this.entity.table)
+        .insert(values)
+        .returning(this.selectColumns(params))) as Row[]
       return this.shape(rows[0]!)
     } catch (err) {
       this.fail(err)
@@ -270,14 +296,20 @@ export class EntityService {
     return this.codec ? this.codec.encode(out) : out
   }
 
-  private async write(key: number, values: Row, expectedVersion: unknown, params?: EntityParams): Promise<Row> {
+  private async write(
+    key: number,
+    values: Row,
+    expectedVersion: unknown,
+    params?: EntityParams,
+  ): Promise<Row> {
     const db = this.db(params)
     const set: Row = { ...this.writable(values), updatedAt: db.fn.now() }
     if (this.entity.versioned) set.version = db.raw('?? + 1', ['version'])
     try {
       const qb = db(this.entity.table).where('id', key)
       if (params?.scope) qb.where(params.scope)
-      if (this.entity.versioned && expectedVersion !== undefined) qb.where('version', expectedVersion as number)
+      if (this.entity.versioned && expectedVersion !== undefined)
+        qb.where('version', expectedVersion as number)
       const rows = (await qb.update(set).returning(this.selectColumns(params))) as Row[]
       if (rows[0]) return this.shape(rows[0])
     } catch (err) {

@@ -7,10 +7,12 @@ export type TextCase = 'upper' | 'lower'
  * A value as it is stored in a field normalised to `how`.
  * @example normalizeText(' c-001 ', 'upper') // 'C-001'
  */
-export const normalizeText = (text: string, how: TextCase): string => (how === 'upper' ? text.trim().toUpperCase() : text.trim().toLowerCase())
+export const normalizeText = (text: string, how: TextCase): string =>
+  how === 'upper' ? text.trim().toUpperCase() : text.trim().toLowerCase()
 
 // a pattern keeps its spaces (they are part of what it matches); only the case follows the field
-const normalizePattern = (pattern: string, how: TextCase): string => (how === 'upper' ? pattern.toUpperCase() : pattern.toLowerCase())
+const normalizePattern = (pattern: string, how: TextCase): string =>
+  how === 'upper' ? pattern.toUpperCase() : pattern.toLowerCase()
 
 const PATTERN_OPS: ReadonlySet<string> = new Set(['$like', '$ilike', '$notlike'])
 const LIST_OPS: ReadonlySet<string> = new Set(['$in', '$nin'])
@@ -19,18 +21,25 @@ function normalizeValue(value: unknown, how: TextCase, op: string): unknown {
   if (typeof value === 'string') {
     if (PATTERN_OPS.has(op)) return normalizePattern(value, how)
     // `code[$in]=a,b`: each listed value is normalised on its own
-    return LIST_OPS.has(op) ? value.split(',').map((v) => normalizeText(v, how)).join(',') : normalizeText(value, how)
+    return LIST_OPS.has(op)
+      ? value
+          .split(',')
+          .map((v) => normalizeText(v, how))
+          .join(',')
+      : normalizeText(value, how)
   }
   // `$in` lists: an array, or an object keyed by index past the query-string parser's array limit
   if (LIST_OPS.has(op) && value !== null && typeof value === 'object') {
     const out: Record<string, unknown> | unknown[] = Array.isArray(value) ? [] : {}
-    for (const [k, v] of Object.entries(value)) (out as Record<string, unknown>)[k] = typeof v === 'string' ? normalizeText(v, how) : v
+    for (const [k, v] of Object.entries(value))
+      (out as Record<string, unknown>)[k] = typeof v === 'string' ? normalizeText(v, how) : v
     return out
   }
   return value
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v)
 
 function normalizeCondition(raw: unknown, how: TextCase): unknown {
   if (!isObject(raw)) return normalizeValue(raw, how, '$eq')
@@ -43,13 +52,18 @@ function normalizeCondition(raw: unknown, how: TextCase): unknown {
  * `$or`/`$and` branches are normalised too; everything else is left as it is.
  * @example normalizeQuery({ code: 'acme', $limit: '5' }, { code: 'upper' }) // { code: 'ACME', $limit: '5' }
  */
-export function normalizeQuery(query: Record<string, unknown>, fields: Readonly<Record<string, TextCase>>): Record<string, unknown> {
+export function normalizeQuery(
+  query: Record<string, unknown>,
+  fields: Readonly<Record<string, TextCase>>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [key, raw] of Object.entries(query)) {
     const how = Object.hasOwn(fields, key) ? fields[key] : undefined
     if (how) out[key] = normalizeCondition(raw, how)
     else if ((key === '$or' || key === '$and') && raw !== null && typeof raw === 'object') {
-      const branches = Object.entries(raw).map(([k, item]: [string, unknown]) => [k, isObject(item) ? normalizeQuery(item, fields) : item] as const)
+      const branches = Object.entries(raw).map(
+        ([k, item]: [string, unknown]) => [k, isObject(item) ? normalizeQuery(item, fields) : item] as const,
+      )
       out[key] = Array.isArray(raw) ? branches.map(([, item]) => item) : Object.fromEntries(branches)
     } else out[key] = raw
   }
@@ -61,15 +75,16 @@ export function normalizeQuery(query: Record<string, unknown>, fields: Readonly<
  * filters on them the same way (find queries), so a value found is the value typed.
  * @example hooks: { customer: { all: [normalizeFields({ code: 'upper', email: 'lower' })] } }
  */
-export const normalizeFields = (fields: Readonly<Record<string, TextCase>>) => async (context: HookContext, next: NextFunction) => {
-  const data: unknown = context.data
-  if (isObject(data)) {
-    for (const [field, how] of Object.entries(fields)) {
-      const v = data[field]
-      if (typeof v === 'string') data[field] = normalizeText(v, how)
+export const normalizeFields =
+  (fields: Readonly<Record<string, TextCase>>) => async (context: HookContext, next: NextFunction) => {
+    const data: unknown = context.data
+    if (isObject(data)) {
+      for (const [field, how] of Object.entries(fields)) {
+        const v = data[field]
+        if (typeof v === 'string') data[field] = normalizeText(v, how)
+      }
     }
+    const query: unknown = context.params.query
+    if (isObject(query)) context.params.query = normalizeQuery(query, fields)
+    return next()
   }
-  const query: unknown = context.params.query
-  if (isObject(query)) context.params.query = normalizeQuery(query, fields)
-  return next()
-}

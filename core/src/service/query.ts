@@ -8,7 +8,8 @@ import type { FieldError } from '../validation/ajv.js'
  * unknown field, operator or malformed value is a 400 — never a silently dropped filter.
  */
 
-export type Operator = '$eq' | '$ne' | '$in' | '$nin' | '$lt' | '$lte' | '$gt' | '$gte' | '$like' | '$ilike' | '$notlike'
+export type Operator =
+  '$eq' | '$ne' | '$in' | '$nin' | '$lt' | '$lte' | '$gt' | '$gte' | '$like' | '$ilike' | '$notlike'
 
 export interface Condition {
   field: string
@@ -78,7 +79,8 @@ function indexedList(value: unknown): unknown[] | undefined {
 }
 
 /** The values of `$in`/`$nin`: a list, a comma-separated string or one value. */
-const listOf = (value: unknown): unknown[] => indexedList(value) ?? (typeof value === 'string' ? value.split(',') : [value])
+const listOf = (value: unknown): unknown[] =>
+  indexedList(value) ?? (typeof value === 'string' ? value.split(',') : [value])
 
 function coerce(f: FieldDefinition, raw: unknown, path: string, errs: QueryErrors): unknown {
   if (raw === null || raw === 'null') return null
@@ -103,7 +105,8 @@ function coerce(f: FieldDefinition, raw: unknown, path: string, errs: QueryError
       return errs.add(path, 'must be true or false')
     }
     case 'string': {
-      if (f.xType === 'money' && !MONEY.test(text)) return errs.add(path, 'must be a decimal amount, e.g. 12.50')
+      if (f.xType === 'money' && !MONEY.test(text))
+        return errs.add(path, 'must be a decimal amount, e.g. 12.50')
       if ((f.format === 'date-time' || f.format === 'date') && Number.isNaN(Date.parse(text))) {
         return errs.add(path, `must be an ISO-8601 ${f.format}`)
       }
@@ -116,7 +119,13 @@ function coerce(f: FieldDefinition, raw: unknown, path: string, errs: QueryError
   }
 }
 
-function fieldFor(entity: EntityDefinition, name: string, opts: QueryOptions, path: string, errs: QueryErrors) {
+function fieldFor(
+  entity: EntityDefinition,
+  name: string,
+  opts: QueryOptions,
+  path: string,
+  errs: QueryErrors,
+) {
   const f = entity.fields[name]
   if (!f || f.schema.writeOnly === true || opts.hidden?.has(name)) {
     errs.add(path, 'is not a known field')
@@ -125,7 +134,15 @@ function fieldFor(entity: EntityDefinition, name: string, opts: QueryOptions, pa
   return f
 }
 
-function parseFieldFilter(entity: EntityDefinition, name: string, raw: unknown, opts: QueryOptions, path: string, errs: QueryErrors, out: Condition[]) {
+function parseFieldFilter(
+  entity: EntityDefinition,
+  name: string,
+  raw: unknown,
+  opts: QueryOptions,
+  path: string,
+  errs: QueryErrors,
+  out: Condition[],
+) {
   const f = fieldFor(entity, name, opts, path, errs)
   if (!f) return
   if (f.type === 'object' || f.type === 'array') return errs.add(path, 'cannot be filtered on')
@@ -163,7 +180,14 @@ function parseFieldFilter(entity: EntityDefinition, name: string, raw: unknown, 
   }
 }
 
-function parseFilter(entity: EntityDefinition, query: Record<string, unknown>, opts: QueryOptions, base: string, errs: QueryErrors, depth: number): FilterGroup {
+function parseFilter(
+  entity: EntityDefinition,
+  query: Record<string, unknown>,
+  opts: QueryOptions,
+  base: string,
+  errs: QueryErrors,
+  depth: number,
+): FilterGroup {
   const group: FilterGroup = { conditions: [], or: [] }
   for (const [key, raw] of Object.entries(query)) {
     const path = `${base}/${key}`
@@ -206,7 +230,11 @@ function parseInt0(raw: unknown, path: string, errs: QueryErrors): number | unde
   return Number(text)
 }
 
-function readPage(query: Record<string, unknown>, opts: Pick<QueryOptions, 'defaultLimit' | 'maxLimit'>, errs: QueryErrors): { limit: number; skip: number } {
+function readPage(
+  query: Record<string, unknown>,
+  opts: Pick<QueryOptions, 'defaultLimit' | 'maxLimit'>,
+  errs: QueryErrors,
+): { limit: number; skip: number } {
   let limit = opts.defaultLimit
   if (query.$limit !== undefined) {
     const n = parseInt0(query.$limit, '/$limit', errs)
@@ -221,7 +249,8 @@ function readPage(query: Record<string, unknown>, opts: Pick<QueryOptions, 'defa
 
 function throwIfAny(errs: QueryErrors): void {
   const first = errs.list[0]
-  if (first) throw new BadRequest(`Invalid query: ${first.path.slice(1)} ${first.message}`, { errors: errs.list })
+  if (first)
+    throw new BadRequest(`Invalid query: ${first.path.slice(1)} ${first.message}`, { errors: errs.list })
 }
 
 /**
@@ -229,7 +258,10 @@ function throwIfAny(errs: QueryErrors): void {
  * services check them: a 400 naming the parameter, never a silently ignored or negative value.
  * @example parsePage({ $limit: '10' }, { defaultLimit: 25, maxLimit: 200 }) // { limit: 10, skip: 0 }
  */
-export function parsePage(query: Record<string, unknown> | undefined, opts: Pick<QueryOptions, 'defaultLimit' | 'maxLimit'>): { limit: number; skip: number } {
+export function parsePage(
+  query: Record<string, unknown> | undefined,
+  opts: Pick<QueryOptions, 'defaultLimit' | 'maxLimit'>,
+): { limit: number; skip: number } {
   const errs = new QueryErrors()
   const page = readPage(query ?? {}, opts, errs)
   throwIfAny(errs)
@@ -240,14 +272,19 @@ export function parsePage(query: Record<string, unknown> | undefined, opts: Pick
  * Parses and whitelists a Feathers query.
  * @example parseQuery(customer, { name: { $ilike: 'acme%' }, $sort: { name: 1 }, $limit: '10' }, opts)
  */
-export function parseQuery(entity: EntityDefinition, query: Record<string, unknown> | undefined, opts: QueryOptions): ParsedQuery {
+export function parseQuery(
+  entity: EntityDefinition,
+  query: Record<string, unknown> | undefined,
+  opts: QueryOptions,
+): ParsedQuery {
   const errs = new QueryErrors()
   const q = query ?? {}
   const { $limit: _limit, $skip: _skip, $sort, $select, $total, ...rest } = q
   const { limit, skip } = readPage(q, opts, errs)
   const sort: Array<[string, 'asc' | 'desc']> = []
   if ($sort !== undefined) {
-    if (!$sort || typeof $sort !== 'object' || Array.isArray($sort)) errs.add('/$sort', 'must be an object of field: 1 | -1')
+    if (!$sort || typeof $sort !== 'object' || Array.isArray($sort))
+      errs.add('/$sort', 'must be an object of field: 1 | -1')
     else {
       for (const [name, dir] of Object.entries($sort as Record<string, unknown>)) {
         const f = fieldFor(entity, name, opts, `/$sort/${name}`, errs)

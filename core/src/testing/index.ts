@@ -10,7 +10,11 @@ import type { TestPlatform } from './types.js'
  * A database for one test file: a fresh database on the PostgreSQL server named by
  * `DATABASE_URL` (so parallel files never collide), or an in-memory PGlite.
  */
-export async function testDatabase(): Promise<{ options: DatabaseOptions; drop(): Promise<void>; kind: 'postgres' | 'pglite' }> {
+export async function testDatabase(): Promise<{
+  options: DatabaseOptions
+  drop(): Promise<void>
+  kind: 'postgres' | 'pglite'
+}> {
   const url = process.env.DATABASE_URL
   if (!url) return { options: { dataDir: 'memory' }, drop: async () => undefined, kind: 'pglite' }
   const name = `plume_t_${randomBytes(6).toString('hex')}`
@@ -71,7 +75,11 @@ export async function startTestPlatform(opts: PlatformOptions = {}): Promise<Tes
   const http: TestPlatform['http'] = async (method, path, body, token, headers = {}) => {
     const res = await fetch(url + path, {
       method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     })
     const text = await res.text()

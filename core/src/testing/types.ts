@@ -10,5 +10,11 @@ export interface TestPlatform extends Platform {
   /** Logs in and returns a bearer token. */
   login(email?: string, password?: string): Promise<string>
   /** fetch against the server with JSON in and out. */
-  http(method: string, path: string, body?: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }> // eslint-disable-line @typescript-eslint/no-explicit-any
+  http(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }> // eslint-disable-line @typescript-eslint/no-explicit-any
 }

@@ -7,7 +7,9 @@ import type { FieldError } from './field-error.js'
 import { formatMessage, text, typeMessage, type Locale } from './messages.js'
 
 // ajv-formats ships CJS; under ESM the callable is either the module or its default.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => void
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  a: Ajv2020,
+) => void
 
 /** Strict Ajv for data: no coercion, every error reported. Compiled validators are cached per entity. */
 export const dataAjv = new Ajv2020({ allErrors: true, strict: true, coerceTypes: false, useDefaults: false })
@@ -31,9 +33,13 @@ export interface DataValidators {
 /** Builds the three data validators of an entity once (create/update: full; patch: partial). */
 export function compileDataValidators(entity: EntityDefinition): DataValidators {
   const writable = Object.values(entity.fields).filter((f) => !f.readOnly && !f.serverManaged)
-  const properties: Record<string, unknown> = Object.fromEntries(writable.map((f) => [f.name, fieldSchema(f)]))
+  const properties: Record<string, unknown> = Object.fromEntries(
+    writable.map((f) => [f.name, fieldSchema(f)]),
+  )
   const required = writable.filter((f) => f.required && f.default === undefined).map((f) => f.name)
-  const versioned: Record<string, unknown> = entity.versioned ? { version: { type: 'integer', minimum: 1 } } : {}
+  const versioned: Record<string, unknown> = entity.versioned
+    ? { version: { type: 'integer', minimum: 1 } }
+    : {}
   const make = (props: Record<string, unknown>, req: string[]) =>
     dataAjv.compile({ type: 'object', properties: props, required: req, additionalProperties: false })
   return {
@@ -48,7 +54,12 @@ export type { FieldError } from './field-error.js'
 const params = <T>(e: ErrorObject) => e.params as T
 
 /** The message for a money or percent written as a decimal string, or undefined for other fields. */
-function decimalMessage(entity: EntityDefinition | undefined, path: string, locale: Locale, nullable: boolean): string | undefined {
+function decimalMessage(
+  entity: EntityDefinition | undefined,
+  path: string,
+  locale: Locale,
+  nullable: boolean,
+): string | undefined {
   const raw = entity ? schemaAt(entity, path) : undefined
   const xType = raw?.['x-type']
   if (xType !== 'money' && xType !== 'percent') return undefined
@@ -66,21 +77,35 @@ function message(e: ErrorObject, path: string, entity: EntityDefinition | undefi
     case 'pattern':
       return decimalMessage(entity, path, locale, false) ?? text(locale, 'pattern')
     case 'enum':
-      return text(locale, 'oneOf', { list: (params<{ allowedValues?: unknown[] }>(e).allowedValues ?? []).map((v) => (v === null ? 'null' : String(v))).join(', ') })
-    case 'minimum': return text(locale, 'atLeast', { limit: String(params<{ limit: number }>(e).limit) })
-    case 'exclusiveMinimum': return text(locale, 'above', { limit: String(params<{ limit: number }>(e).limit) })
-    case 'maximum': return text(locale, 'atMost', { limit: String(params<{ limit: number }>(e).limit) })
-    case 'exclusiveMaximum': return text(locale, 'below', { limit: String(params<{ limit: number }>(e).limit) })
+      return text(locale, 'oneOf', {
+        list: (params<{ allowedValues?: unknown[] }>(e).allowedValues ?? [])
+          .map((v) => (v === null ? 'null' : String(v)))
+          .join(', '),
+      })
+    case 'minimum':
+      return text(locale, 'atLeast', { limit: String(params<{ limit: number }>(e).limit) })
+    case 'exclusiveMinimum':
+      return text(locale, 'above', { limit: String(params<{ limit: number }>(e).limit) })
+    case 'maximum':
+      return text(locale, 'atMost', { limit: String(params<{ limit: number }>(e).limit) })
+    case 'exclusiveMaximum':
+      return text(locale, 'below', { limit: String(params<{ limit: number }>(e).limit) })
     case 'minLength': {
       const limit = params<{ limit: number }>(e).limit
       return limit === 1 ? text(locale, 'notEmpty') : text(locale, 'minLength', { limit: String(limit) })
     }
-    case 'maxLength': return text(locale, 'maxLength', { limit: String(params<{ limit: number }>(e).limit) })
-    case 'minItems': return text(locale, 'minItems', { limit: String(params<{ limit: number }>(e).limit) })
-    case 'maxItems': return text(locale, 'maxItems', { limit: String(params<{ limit: number }>(e).limit) })
-    case 'uniqueItems': return text(locale, 'uniqueItems')
-    case 'format': return formatMessage(locale, params<{ format: string }>(e).format)
-    default: return e.message ?? text(locale, 'invalid')
+    case 'maxLength':
+      return text(locale, 'maxLength', { limit: String(params<{ limit: number }>(e).limit) })
+    case 'minItems':
+      return text(locale, 'minItems', { limit: String(params<{ limit: number }>(e).limit) })
+    case 'maxItems':
+      return text(locale, 'maxItems', { limit: String(params<{ limit: number }>(e).limit) })
+    case 'uniqueItems':
+      return text(locale, 'uniqueItems')
+    case 'format':
+      return formatMessage(locale, params<{ format: string }>(e).format)
+    default:
+      return e.message ?? text(locale, 'invalid')
   }
 }
 
@@ -90,7 +115,11 @@ function message(e: ErrorObject, path: string, entity: EntityDefinition | undefi
  * percents, limits spelled out.
  * @example formatAjvErrors(validate.errors, entity) // [{ path: '/percentOff', message: 'must be a decimal number such as 12.5 …' }]
  */
-export function formatAjvErrors(errors: ErrorObject[] | null | undefined, entity?: EntityDefinition, locale: Locale = 'en'): FieldError[] {
+export function formatAjvErrors(
+  errors: ErrorObject[] | null | undefined,
+  entity?: EntityDefinition,
+  locale: Locale = 'en',
+): FieldError[] {
   const out: FieldError[] = []
   for (const e of errors ?? []) {
     let path = e.instancePath || ''

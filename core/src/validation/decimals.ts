@@ -14,7 +14,8 @@ type Node = Record<string, unknown>
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 const isDecimalPercent = (schema: Node): boolean =>
-  schema['x-type'] === 'percent' && (schema.type === 'string' || (Array.isArray(schema.type) && schema.type.includes('string')))
+  schema['x-type'] === 'percent' &&
+  (schema.type === 'string' || (Array.isArray(schema.type) && schema.type.includes('string')))
 
 type Visit = (schema: Node, value: unknown, path: string, set: (v: unknown) => void) => void
 
@@ -26,7 +27,8 @@ function walk(schema: Node, value: unknown, path: string, set: (v: unknown) => v
     value.forEach((v, i) => walk(items, v, `${path}/${i}`, (nv) => (value[i] = nv), visit))
   } else if (isNode(value) && isNode(schema.properties)) {
     for (const [name, sub] of Object.entries(schema.properties)) {
-      if (isNode(sub) && name in value) walk(sub, value[name], `${path}/${name}`, (nv) => (value[name] = nv), visit)
+      if (isNode(sub) && name in value)
+        walk(sub, value[name], `${path}/${name}`, (nv) => (value[name] = nv), visit)
     }
   }
 }
@@ -62,7 +64,11 @@ const RANGE = [
  * strings are skipped (the schema's pattern reports them).
  * @example percentRangeErrors(promotion, { percentOff: '100.5' }) // [{ path: '/percentOff', message: 'must be at most 100' }]
  */
-export function percentRangeErrors(entity: EntityDefinition, data: Node, locale: Locale = 'en'): FieldError[] {
+export function percentRangeErrors(
+  entity: EntityDefinition,
+  data: Node,
+  locale: Locale = 'en',
+): FieldError[] {
   const out: FieldError[] = []
   walkEntity(entity, data, (schema, value, path) => {
     if (typeof value !== 'string') return
@@ -92,7 +98,12 @@ export function schemaAt(entity: EntityDefinition, pointer: string): Node | unde
   for (const token of rest) {
     if (!node) return undefined
     const props: unknown = node.properties
-    node = /^\d+$/.test(token) && isNode(node.items) ? node.items : isNode(props) && isNode(props[token]) ? props[token] : undefined
+    node =
+      /^\d+$/.test(token) && isNode(node.items)
+        ? node.items
+        : isNode(props) && isNode(props[token])
+          ? props[token]
+          : undefined
   }
   return node
 }

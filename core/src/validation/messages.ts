@@ -12,8 +12,14 @@ const CATALOG = {
   serverManaged: { en: 'is managed by the server and cannot be written', 'zh-CN': '由服务器管理，不能写入' },
   mustBe: { en: 'must be {what}', 'zh-CN': '必须是{what}' },
   oneOf: { en: 'must be one of: {list}', 'zh-CN': '必须是以下之一：{list}' },
-  money: { en: 'must be a decimal string with at most 2 decimals, e.g. "12.50"', 'zh-CN': '必须是最多两位小数的金额字符串，例如 "12.50"' },
-  percent: { en: 'must be a decimal number such as 12.5 (at most 3 digits before the point and 4 after)', 'zh-CN': '必须是小数，例如 12.5（整数部分最多 3 位，小数部分最多 4 位）' },
+  money: {
+    en: 'must be a decimal string with at most 2 decimals, e.g. "12.50"',
+    'zh-CN': '必须是最多两位小数的金额字符串，例如 "12.50"',
+  },
+  percent: {
+    en: 'must be a decimal number such as 12.5 (at most 3 digits before the point and 4 after)',
+    'zh-CN': '必须是小数，例如 12.5（整数部分最多 3 位，小数部分最多 4 位）',
+  },
   pattern: { en: 'is not in the expected format', 'zh-CN': '格式不正确' },
   atLeast: { en: 'must be at least {limit}', 'zh-CN': '不能小于 {limit}' },
   above: { en: 'must be greater than {limit}', 'zh-CN': '必须大于 {limit}' },
@@ -55,13 +61,18 @@ const TYPE_WORDS: Record<string, Record<Locale, string>> = {
  * @example typeMessage('en', ['number', 'null']) // 'must be a number or empty'
  */
 export function typeMessage(locale: Locale, types: string | string[]): string {
-  const list = (Array.isArray(types) ? types : String(types).split(',')).map((t) => TYPE_WORDS[t]?.[locale] ?? t)
+  const list = (Array.isArray(types) ? types : String(types).split(',')).map(
+    (t) => TYPE_WORDS[t]?.[locale] ?? t,
+  )
   return text(locale, 'mustBe', { what: list.join(locale === 'en' ? ' or ' : '或') })
 }
 
 const FORMAT_WORDS: Record<string, Record<Locale, string>> = {
   email: { en: 'an email address', 'zh-CN': '邮箱地址' },
-  'date-time': { en: 'a date and time such as 2026-01-05T10:00:00Z', 'zh-CN': '日期时间，例如 2026-01-05T10:00:00Z' },
+  'date-time': {
+    en: 'a date and time such as 2026-01-05T10:00:00Z',
+    'zh-CN': '日期时间，例如 2026-01-05T10:00:00Z',
+  },
   date: { en: 'a date such as 2026-01-05', 'zh-CN': '日期，例如 2026-01-05' },
   time: { en: 'a time such as 10:00:00', 'zh-CN': '时间，例如 10:00:00' },
   uri: { en: 'a URL', 'zh-CN': '网址' },
@@ -70,7 +81,9 @@ const FORMAT_WORDS: Record<string, Record<Locale, string>> = {
 
 /** "must be an email address" for a `format` error. */
 export function formatMessage(locale: Locale, format: string): string {
-  return text(locale, 'format', { what: FORMAT_WORDS[format]?.[locale] ?? (locale === 'en' ? `a valid ${format}` : `有效的 ${format}`) })
+  return text(locale, 'format', {
+    what: FORMAT_WORDS[format]?.[locale] ?? (locale === 'en' ? `a valid ${format}` : `有效的 ${format}`),
+  })
 }
 
 /**

@@ -1,7 +1,9 @@
 /** Small valid definitions for tests; each test breaks one thing. */
 import type { EntitySource } from '../registry.js'
 
-export const label = (en: string, zh: string): { label: { en: string; 'zh-CN': string } } => ({ label: { en, 'zh-CN': zh } })
+export const label = (en: string, zh: string): { label: { en: string; 'zh-CN': string } } => ({
+  label: { en, 'zh-CN': zh },
+})
 
 type Json = Record<string, unknown>
 
@@ -32,9 +34,16 @@ export function src(name: string, raw: unknown): EntitySource {
 export function pair(customerExtra: Json = {}, customerProps: Json = {}): EntitySource[] {
   return [
     src('partner', entityFile('partner')),
-    src('customer', entityFile('customer', customerExtra, {
-      partnerId: { type: ['integer', 'null'], 'x-ref': { entity: 'partner', onDelete: 'set null' }, 'x-ui': label('Partner', '合作伙伴') },
-      ...customerProps,
-    })),
+    src(
+      'customer',
+      entityFile('customer', customerExtra, {
+        partnerId: {
+          type: ['integer', 'null'],
+          'x-ref': { entity: 'partner', onDelete: 'set null' },
+          'x-ui': label('Partner', '合作伙伴'),
+        },
+        ...customerProps,
+      }),
+    ),
   ]
 }

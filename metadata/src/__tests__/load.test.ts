@@ -40,7 +40,10 @@ describe('loadEntityFiles', () => {
 
   it('reports a missing directory', () => {
     const [file] = loadEntityFiles(['/nonexistent/plume/entities'])
-    expect(file).toMatchObject({ source: '/nonexistent/plume/entities', parseError: 'entity directory does not exist' })
+    expect(file).toMatchObject({
+      source: '/nonexistent/plume/entities',
+      parseError: 'entity directory does not exist',
+    })
   })
 })
 
@@ -54,7 +57,9 @@ describe('loadEntities', () => {
 
   it('throws DefinitionLoadError listing every error, one per line', () => {
     const dir = tempDir({
-      'x/alpha.json': JSON.stringify(entityFile('alpha', {}, { total: { type: 'number', 'x-type': 'money' } })),
+      'x/alpha.json': JSON.stringify(
+        entityFile('alpha', {}, { total: { type: 'number', 'x-type': 'money' } }),
+      ),
       'x/broken.json': '{ nope',
     })
     let caught: unknown
@@ -71,7 +76,9 @@ describe('loadEntities', () => {
     ])
     const lines = err.message.split('\n')
     expect(lines[0]).toBe('2 entity definition errors:')
-    expect(lines[1]).toBe(`${join(dir, 'x/alpha.json')} /properties/total/type: money must be a decimal string: declare "type": "string" (or ["string", "null"]), e.g. "12.50"`)
+    expect(lines[1]).toBe(
+      `${join(dir, 'x/alpha.json')} /properties/total/type: money must be a decimal string: declare "type": "string" (or ["string", "null"]), e.g. "12.50"`,
+    )
     expect(lines[2]).toBe(`${join(dir, 'x/broken.json')}: invalid JSON at line 1 column 3: unexpected "n"`)
   })
 

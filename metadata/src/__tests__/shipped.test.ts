@@ -10,12 +10,27 @@ import { entityJsonSchema } from '../schema.js'
 
 // the core's entities and those the repository's plugins own (`plugins/<name>/entities/`)
 const PLUGINS = fileURLToPath(new URL('../../../plugins', import.meta.url))
-const PLUGIN_DIRS = readdirSync(PLUGINS).map((p) => join(PLUGINS, p, 'entities')).filter((d) => existsSync(d)).sort()
+const PLUGIN_DIRS = readdirSync(PLUGINS)
+  .map((p) => join(PLUGINS, p, 'entities'))
+  .filter((d) => existsSync(d))
+  .sort()
 const files = loadEntityFiles([ENTITIES_DIR, ...PLUGIN_DIRS])
 const { entities, errors } = buildEntities(files)
 const isExtension = (raw: unknown) => isObject(raw) && 'x-extends' in raw
 
-const DOMAINS = ['catalog', 'crm', 'finance', 'identity', 'inventory', 'marketing', 'orders', 'partners', 'reporting', 'risk', 'service']
+const DOMAINS = [
+  'catalog',
+  'crm',
+  'finance',
+  'identity',
+  'inventory',
+  'marketing',
+  'orders',
+  'partners',
+  'reporting',
+  'risk',
+  'service',
+]
 
 type Json = Record<string, unknown>
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -24,7 +39,14 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 function labelProblems(raw: unknown, at: string): string[] {
   const problems: string[] = []
   const text = (v: unknown, where: string): void => {
-    if (!isObject(v) || typeof v.en !== 'string' || v.en === '' || typeof v['zh-CN'] !== 'string' || v['zh-CN'] === '') problems.push(where)
+    if (
+      !isObject(v) ||
+      typeof v.en !== 'string' ||
+      v.en === '' ||
+      typeof v['zh-CN'] !== 'string' ||
+      v['zh-CN'] === ''
+    )
+      problems.push(where)
   }
   const walkProperties = (props: unknown, where: string): void => {
     if (!isObject(props)) return
@@ -40,10 +62,12 @@ function labelProblems(raw: unknown, at: string): string[] {
           for (const [value, t] of Object.entries(ui.enumLabels)) {
             text(t, `${where}/${name} enumLabels.${value}`)
             // a label for a value the enum does not have is a typo
-            if (!values.includes(value)) problems.push(`${where}/${name} enumLabels.${value} (not an enum value)`)
+            if (!values.includes(value))
+              problems.push(`${where}/${name} enumLabels.${value} (not an enum value)`)
           }
           // a partly labelled enum shows raw values next to translated ones
-          for (const v of values) if (!(v in ui.enumLabels)) problems.push(`${where}/${name} enumLabels misses ${v}`)
+          for (const v of values)
+            if (!(v in ui.enumLabels)) problems.push(`${where}/${name} enumLabels misses ${v}`)
         }
       }
       walkProperties(p.properties, `${where}/${name}/properties`)
@@ -54,7 +78,8 @@ function labelProblems(raw: unknown, at: string): string[] {
   const ui = raw['x-ui']
   text(isObject(ui) ? ui.label : undefined, `${at} x-ui.label`)
   text(isObject(ui) ? ui.pluralLabel : undefined, `${at} x-ui.pluralLabel`)
-  if (isObject(ui) && Array.isArray(ui.groups)) ui.groups.forEach((g, i) => text(isObject(g) ? g.label : undefined, `${at} group ${i}`))
+  if (isObject(ui) && Array.isArray(ui.groups))
+    ui.groups.forEach((g, i) => text(isObject(g) ? g.label : undefined, `${at} group ${i}`))
   walkProperties(raw.properties, `${at} /properties`)
   return problems
 }
@@ -65,7 +90,7 @@ describe('shipped definitions', () => {
     expect(errors).toEqual([])
   })
 
-  it('cover every domain, one file per entity: core ones at <domain>/<name>.json, a plugin\'s in its entities/', () => {
+  it("cover every domain, one file per entity: core ones at <domain>/<name>.json, a plugin's in its entities/", () => {
     expect(DOMAINS.every((d) => [...entities.values()].some((e) => e.domain === d))).toBe(true)
     for (const e of entities.values()) {
       const core = relative(ENTITIES_DIR, e.source).split(sep)
@@ -84,24 +109,48 @@ describe('shipped definitions', () => {
 
   it('label in both languages the enum values users see most', () => {
     const wanted: Array<[string, string]> = [
-      ['order', 'status'], ['customer', 'status'], ['customer', 'type'], ['partner', 'kind'], ['partner', 'status'],
-      ['ticket', 'status'], ['ticket', 'priority'], ['ticket', 'channel'], ['invoice', 'status'], ['stockMovement', 'kind'],
-      ['product', 'unit'], ['promotion', 'kind'], ['campaign', 'status'],
+      ['order', 'status'],
+      ['customer', 'status'],
+      ['customer', 'type'],
+      ['partner', 'kind'],
+      ['partner', 'status'],
+      ['ticket', 'status'],
+      ['ticket', 'priority'],
+      ['ticket', 'channel'],
+      ['invoice', 'status'],
+      ['stockMovement', 'kind'],
+      ['product', 'unit'],
+      ['promotion', 'kind'],
+      ['campaign', 'status'],
     ]
     for (const [entity, field] of wanted) {
       const f = entities.get(entity)?.fields[field]
-      expect(Object.keys(f?.ui.enumLabels ?? {}).sort(), `${entity}.${field}`).toEqual((f?.enum ?? []).map(String).sort())
+      expect(Object.keys(f?.ui.enumLabels ?? {}).sort(), `${entity}.${field}`).toEqual(
+        (f?.enum ?? []).map(String).sort(),
+      )
     }
   })
 
   it('give every entity and every property (nested too) en and zh-CN labels', () => {
-    const problems = files.flatMap((f) => (isExtension(f.raw) ? [] : labelProblems(f.raw, relative(ENTITIES_DIR, f.source))))
+    const problems = files.flatMap((f) =>
+      isExtension(f.raw) ? [] : labelProblems(f.raw, relative(ENTITIES_DIR, f.source)),
+    )
     expect(problems).toEqual([])
   })
 
   it('serve the routes the platform contract names', () => {
     const routes = new Set([...entities.values()].map((e) => e.plural))
-    for (const r of ['customers', 'products', 'orders', 'order-lines', 'partners', 'users', 'invoices', 'tickets', 'stock-levels']) {
+    for (const r of [
+      'customers',
+      'products',
+      'orders',
+      'order-lines',
+      'partners',
+      'users',
+      'invoices',
+      'tickets',
+      'stock-levels',
+    ]) {
       expect(routes.has(r), r).toBe(true)
     }
   })
@@ -109,7 +158,8 @@ describe('shipped definitions', () => {
   it('declare money as decimal strings and refs as integers', () => {
     for (const e of entities.values()) {
       for (const f of Object.values(e.fields)) {
-        if (f.xType === 'money') expect([e.name, f.name, f.type, f.column]).toEqual([e.name, f.name, 'string', 'numeric(14,2)'])
+        if (f.xType === 'money')
+          expect([e.name, f.name, f.type, f.column]).toEqual([e.name, f.name, 'string', 'numeric(14,2)'])
         if (f.ref) expect([e.name, f.name, f.type]).toEqual([e.name, f.name, 'integer'])
       }
     }
@@ -123,8 +173,14 @@ describe('shipped definitions', () => {
     expect(f('stockLevel', 'onHand')).toMatchObject({ readOnly: true, minimum: 0 })
     expect(f('orderLine', 'orderId')?.ref).toEqual({ entity: 'order', onDelete: 'cascade' })
     expect(f('order', 'customerId')?.ref).toEqual({ entity: 'customer', onDelete: 'restrict' })
-    expect(entities.get('stockLevel')?.indexes).toContainEqual({ fields: ['productId', 'warehouseId'], unique: true })
-    expect(entities.get('priceListItem')?.indexes).toContainEqual({ fields: ['priceListId', 'productId', 'minQuantity'], unique: true })
+    expect(entities.get('stockLevel')?.indexes).toContainEqual({
+      fields: ['productId', 'warehouseId'],
+      unique: true,
+    })
+    expect(entities.get('priceListItem')?.indexes).toContainEqual({
+      fields: ['priceListId', 'productId', 'minQuantity'],
+      unique: true,
+    })
     expect(entities.get('stockMovement')?.versioned).toBe(false)
   })
 

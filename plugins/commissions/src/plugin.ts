@@ -3,7 +3,12 @@ import { definePlugin, firstUserWithRole, systemOnly } from '@plume/core'
 import type { OrdersApi } from '@plume/plugin-orders'
 import { accrueOrder, reverseOrder } from './accrue.js'
 import { approveBatch, payBatch, reverseCommission } from './actions.js'
-import { accrueOnDelivery, accrueOnPayment, reverseOnCancel, reverseOnCreditNote } from './hooks/order-events.js'
+import {
+  accrueOnDelivery,
+  accrueOnPayment,
+  reverseOnCancel,
+  reverseOnCreditNote,
+} from './hooks/order-events.js'
 import { payoutBatch } from './hooks/payout-batch.js'
 import { seedCommissions } from './seed/accruals.js'
 
@@ -31,13 +36,20 @@ const paid = [accrueOnPayment()]
 export default definePlugin<CommissionsApi>({
   name: 'commissions',
   version: '1.0.0',
-  description: { en: 'Partner commissions: plans, accruals, payout batches', 'zh-CN': '合作伙伴佣金：方案、计提与结算' },
+  description: {
+    en: 'Partner commissions: plans, accruals, payout batches',
+    'zh-CN': '合作伙伴佣金：方案、计提与结算',
+  },
   dependsOn: ['partners', 'orders', 'finance'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
   hooks: {
     commissionAccrual: { create: guard, update: guard, patch: guard, remove: guard },
     payoutBatch: { create: batch, update: batch, patch: batch, remove: batch },
-    creditNote: { create: [reverseOnCreditNote()], patch: [reverseOnCreditNote()], update: [reverseOnCreditNote()] },
+    creditNote: {
+      create: [reverseOnCreditNote()],
+      patch: [reverseOnCreditNote()],
+      update: [reverseOnCreditNote()],
+    },
     payment: { create: paid },
     paymentAllocation: { create: paid },
     invoice: { patch: paid, update: paid },
@@ -49,7 +61,10 @@ export default definePlugin<CommissionsApi>({
   setup(ctx) {
     for (const remove of removers.get(ctx.app) ?? []) remove()
     const orders = ctx.use<OrdersApi>('orders')
-    removers.set(ctx.app, [orders.addTransitionHook(accrueOnDelivery()), orders.addTransitionHook(reverseOnCancel())])
+    removers.set(ctx.app, [
+      orders.addTransitionHook(accrueOnDelivery()),
+      orders.addTransitionHook(reverseOnCancel()),
+    ])
     return { accrueOrder, reverseOrder }
   },
   disable(ctx) {
@@ -61,6 +76,8 @@ export default definePlugin<CommissionsApi>({
     const started = performance.now()
     const approver = await firstUserWithRole(ctx.knex, 'finance', 'admin')
     const n = await ctx.knex.transaction((trx) => seedCommissions(trx, approver))
-    ctx.logger.info(`commissions demo data (${n.plans} plans, ${n.accruals} accruals and reversals, ${n.batches} payout batches) in ${Math.round(performance.now() - started)} ms`)
+    ctx.logger.info(
+      `commissions demo data (${n.plans} plans, ${n.accruals} accruals and reversals, ${n.batches} payout batches) in ${Math.round(performance.now() - started)} ms`,
+    )
   },
 })

@@ -13,7 +13,9 @@ export type TierMode = (typeof TIER_MODES)[number]
 
 /** Tiers by threshold, lowest first. */
 const sortedTiers = (plan: Pick<CommissionPlan, 'volumeTiers'>) =>
-  plan.volumeTiers.map((t) => ({ min: new Money(t.minVolume), bonus: new Money(String(t.bonusPercent)) })).sort((a, b) => a.min.comparedTo(b.min))
+  plan.volumeTiers
+    .map((t) => ({ min: new Money(t.minVolume), bonus: new Money(String(t.bonusPercent)) }))
+    .sort((a, b) => a.min.comparedTo(b.min))
 
 export interface TierSlice {
   /** The tier's threshold (`minVolume`). */
@@ -35,7 +37,8 @@ export function tierSlices(plan: Pick<CommissionPlan, 'volumeTiers'>, start: Mon
     const upper = tiers[i + 1]?.min
     const lo = Money.max(start, t.min)
     const hi = upper ? Money.min(end, upper) : end
-    if (hi.greaterThan(lo) && !t.bonus.isZero()) out.push({ from: money(t.min), bonusPercent: t.bonus.toString(), base: money(hi.minus(lo)) })
+    if (hi.greaterThan(lo) && !t.bonus.isZero())
+      out.push({ from: money(t.min), bonusPercent: t.bonus.toString(), base: money(hi.minus(lo)) })
   })
   return out
 }
@@ -52,7 +55,11 @@ const baseRate = (plan: CommissionPlan, categoryId: number | null): Money => {
  * Exact decimals, rounded half up to cents once per line.
  * @example marginalCommissions(plan, [{ id: 1, categoryId: null, lineTotal: '12000.00' }], new Money(0)) // amount '660.00' with 5 % + 3 % above 10,000
  */
-export function marginalCommissions(plan: CommissionPlan, lines: Array<{ id: number; categoryId: number | null; lineTotal: string }>, before: Money): LineCommission[] {
+export function marginalCommissions(
+  plan: CommissionPlan,
+  lines: Array<{ id: number; categoryId: number | null; lineTotal: string }>,
+  before: Money,
+): LineCommission[] {
   let at = before
   return lines.map((l) => {
     const base = new Money(l.lineTotal)
@@ -60,8 +67,18 @@ export function marginalCommissions(plan: CommissionPlan, lines: Array<{ id: num
     at = at.plus(base)
     const percent = baseRate(plan, l.categoryId)
     const slices = tierSlices(plan, start, at)
-    const exact = slices.reduce((s, t) => s.plus(new Money(t.base).times(t.bonusPercent).div(100)), base.times(percent).div(100))
-    return { orderLineId: l.id, categoryId: l.categoryId, base: money(base), percent: percent.toString(), amount: money(exact), ...(slices.length ? { tiers: slices } : {}) }
+    const exact = slices.reduce(
+      (s, t) => s.plus(new Money(t.base).times(t.bonusPercent).div(100)),
+      base.times(percent).div(100),
+    )
+    return {
+      orderLineId: l.id,
+      categoryId: l.categoryId,
+      base: money(base),
+      percent: percent.toString(),
+      amount: money(exact),
+      ...(slices.length ? { tiers: slices } : {}),
+    }
   })
 }
 

@@ -12,22 +12,36 @@ export { normalizeCode } from './hooks/normalize-customer.js'
 export default definePlugin({
   name: 'crm',
   version: '1.0.0',
-  description: { en: 'Customers, contacts, activities and segments', 'zh-CN': '客户、联系人、跟进活动与客户分群' },
+  description: {
+    en: 'Customers, contacts, activities and segments',
+    'zh-CN': '客户、联系人、跟进活动与客户分群',
+  },
   // customers are seeded against the demo partners and price lists
   dependsOn: ['partners'],
   hooks: {
-    customer: { all: [normalizeFields(CUSTOMER_TEXT)], create: [normalizeCustomer()], update: [normalizeCustomer()], patch: [normalizeCustomer()] },
+    customer: {
+      all: [normalizeFields(CUSTOMER_TEXT)],
+      create: [normalizeCustomer()],
+      update: [normalizeCustomer()],
+      patch: [normalizeCustomer()],
+    },
   },
   async seed(ctx) {
     const started = performance.now()
     const [manager, ...reps] = await createDemoUsers(ctx.app, [
       { email: 'sales.manager@demo.plume.local', name: 'Sales manager', roles: ['sales_manager'] },
-      ...[1, 2, 3].map((i) => ({ email: `sales.rep${i}@demo.plume.local`, name: `Sales rep ${i}`, roles: ['sales_rep'] })),
+      ...[1, 2, 3].map((i) => ({
+        email: `sales.rep${i}@demo.plume.local`,
+        name: `Sales rep ${i}`,
+        roles: ['sales_rep'],
+      })),
     ])
     const n = await ctx.knex.transaction(async (trx) => {
       const customers = await seedCustomers(trx, 1000, reps)
       return { customers, activities: await seedActivities(trx, { reps, manager }) }
     })
-    ctx.logger.info(`crm demo data (${n.customers} customers, ${n.activities} activities) in ${Math.round(performance.now() - started)} ms`)
+    ctx.logger.info(
+      `crm demo data (${n.customers} customers, ${n.activities} activities) in ${Math.round(performance.now() - started)} ms`,
+    )
   },
 })

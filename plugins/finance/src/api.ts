@@ -15,9 +15,19 @@ export interface FinanceApi {
   /** A draft invoice from delivered orders of one customer, inside `trx` (as `POST /api/invoices/from-orders`). */
   invoiceOrders(trx: Knex.Transaction, orderIds: number[], params?: FinanceParams): Promise<InvoiceWithLines>
   /** Issues a draft invoice inside `trx` (as `POST /api/invoices/:id/issue`). */
-  issueInvoice(trx: Knex.Transaction, invoiceId: number, data?: { issueDate?: string }, params?: FinanceParams): Promise<InvoiceRow>
+  issueInvoice(
+    trx: Knex.Transaction,
+    invoiceId: number,
+    data?: { issueDate?: string },
+    params?: FinanceParams,
+  ): Promise<InvoiceRow>
   /** Allocates a payment (given amounts or `'auto'`, oldest first) inside `trx`. */
-  allocatePayment(trx: Knex.Transaction, paymentId: number, allocations: AllocationRequest[] | 'auto', params?: FinanceParams): Promise<AllocationResult>
+  allocatePayment(
+    trx: Knex.Transaction,
+    paymentId: number,
+    allocations: AllocationRequest[] | 'auto',
+    params?: FinanceParams,
+  ): Promise<AllocationResult>
   /** Receivables per customer and partner with aging buckets, as of a date. */
   agingReport(filter: AgingFilter, db?: Knex | Knex.Transaction): Promise<AgingReport>
   /** A customer's statement with its running balance. */
@@ -35,10 +45,14 @@ export function financeApi(app: PlumeApp): FinanceApi {
   return {
     invoiceOrders: (trx, orderIds, params = {}) => invoiceOrders(app, trx, orderIds, params),
     issueInvoice: (trx, invoiceId, data = {}, params = {}) => issueInvoice(app, trx, invoiceId, data, params),
-    allocatePayment: (trx, paymentId, allocations, params = {}) => allocatePayment(app, trx, paymentId, allocations, params),
+    allocatePayment: (trx, paymentId, allocations, params = {}) =>
+      allocatePayment(app, trx, paymentId, allocations, params),
     agingReport: (filter, db = knex()) => agingReport(db, filter),
     async statement(customerId, range = {}, db = knex()) {
-      const customer = (await db('customers').select('id', 'code', 'name', 'currency').where('id', customerId).first()) as { id: number; code: string; name: string; currency: string } | undefined
+      const customer = (await db('customers')
+        .select('id', 'code', 'name', 'currency')
+        .where('id', customerId)
+        .first()) as { id: number; code: string; name: string; currency: string } | undefined
       if (!customer) throw new NotFound(`No customer with id ${customerId}`)
       return customerStatement(db, customer, range)
     },

@@ -22,13 +22,18 @@ export function requireStaff(params: FinanceParams | undefined, what: string): v
 }
 
 /** The partner a partner user is bound to (external calls only). */
-export const callerPartner = (params: FinanceParams | undefined): number | undefined => (params?.provider ? (params.user?.partnerId ?? undefined) : undefined)
+export const callerPartner = (params: FinanceParams | undefined): number | undefined =>
+  params?.provider ? (params.user?.partnerId ?? undefined) : undefined
 
 /** A 400 naming one field, in the platform's `{path, message}` shape. */
 export const invalid = invalidField
 
 /** Runs `fn` in the caller's transaction, or in a new one. */
-export async function inTransaction<T>(knex: Knex, params: FinanceParams | undefined, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  knex: Knex,
+  params: FinanceParams | undefined,
+  fn: (trx: Knex.Transaction) => Promise<T>,
+): Promise<T> {
   if (params?.transaction) return fn(params.transaction)
   return knex.transaction(fn)
 }
@@ -42,6 +47,9 @@ export function onlyKeys(data: Record<string, unknown>, allowed: readonly string
 /** A plain-object request body. */
 export function bodyOf(data: unknown): Record<string, unknown> {
   if (data === undefined || data === null) return {}
-  if (typeof data !== 'object' || Array.isArray(data)) throw new BadRequest('Request body must be a JSON object', { errors: [{ path: '', message: 'must be an object' }] })
+  if (typeof data !== 'object' || Array.isArray(data))
+    throw new BadRequest('Request body must be a JSON object', {
+      errors: [{ path: '', message: 'must be an object' }],
+    })
   return data as Record<string, unknown>
 }

@@ -10,13 +10,18 @@ export const dec = (v: unknown): Money => new Money(v === null || v === undefine
  * to cents; the invoice tax is the sum of the rounded line taxes (never re-rounded on the total).
  * @example lineTax('93.24', 13) // '12.12'
  */
-export const lineTax = (lineTotal: Money | string, taxRate: Money | string | number): string => money(dec(lineTotal).times(dec(taxRate)).div(100))
+export const lineTax = (lineTotal: Money | string, taxRate: Money | string | number): string =>
+  money(dec(lineTotal).times(dec(taxRate)).div(100))
 
 /**
  * A line's net amount: unit price × quantity rounded half up to cents, minus the line discount.
  * @example lineNet('9.99', 3) // '29.97'
  */
-export const lineNet = (unitPrice: Money | string, quantity: number, discount: Money | string = '0'): string => money(new Money(money(dec(unitPrice).times(quantity))).minus(dec(discount)))
+export const lineNet = (
+  unitPrice: Money | string,
+  quantity: number,
+  discount: Money | string = '0',
+): string => money(new Money(money(dec(unitPrice).times(quantity))).minus(dec(discount)))
 
 export interface InvoiceTotals {
   subtotal: string
@@ -29,7 +34,9 @@ export interface InvoiceTotals {
  * taxes, total = subtotal + taxTotal.
  * @example invoiceTotals([{ lineTotal: '93.24', taxAmount: '12.12' }]) // { subtotal: '93.24', taxTotal: '12.12', total: '105.36' }
  */
-export function invoiceTotals(lines: ReadonlyArray<{ lineTotal: unknown; taxAmount: unknown }>): InvoiceTotals {
+export function invoiceTotals(
+  lines: ReadonlyArray<{ lineTotal: unknown; taxAmount: unknown }>,
+): InvoiceTotals {
   let subtotal = new Money(0)
   let tax = new Money(0)
   for (const l of lines) {
@@ -45,13 +52,18 @@ export type SettledStatus = 'issued' | 'partially_paid' | 'paid'
  * What is still owed on an invoice: total − paid − credited.
  * @example openAmount({ total: '100.00', amountPaid: '30.00', creditTotal: '10.00' }).toFixed(2) // '60.00'
  */
-export const openAmount = (inv: { total: unknown; amountPaid: unknown; creditTotal: unknown }): Money => dec(inv.total).minus(dec(inv.amountPaid)).minus(dec(inv.creditTotal))
+export const openAmount = (inv: { total: unknown; amountPaid: unknown; creditTotal: unknown }): Money =>
+  dec(inv.total).minus(dec(inv.amountPaid)).minus(dec(inv.creditTotal))
 
 /**
  * The status of an issued invoice from what settled it (payments and credit notes).
  * @example settledStatus({ total: '100.00', amountPaid: '40.00', creditTotal: '0.00' }) // 'partially_paid'
  */
-export function settledStatus(inv: { total: unknown; amountPaid: unknown; creditTotal: unknown }): SettledStatus {
+export function settledStatus(inv: {
+  total: unknown
+  amountPaid: unknown
+  creditTotal: unknown
+}): SettledStatus {
   if (openAmount(inv).lte(0)) return 'paid'
   return dec(inv.amountPaid).plus(dec(inv.creditTotal)).gt(0) ? 'partially_paid' : 'issued'
 }

@@ -8,7 +8,8 @@ export type Series = 'INV' | 'CN'
 /**
  * @example formatDocumentNumber('INV', 2026, 1) // 'INV-2026-000001'
  */
-export const formatDocumentNumber = (series: Series, year: number, n: number): string => `${series}-${year}-${String(n).padStart(6, '0')}`
+export const formatDocumentNumber = (series: Series, year: number, n: number): string =>
+  `${series}-${year}-${String(n).padStart(6, '0')}`
 
 /**
  * The next gap-free number of a series for the year of `at` (UTC). The counter row is locked
@@ -17,10 +18,19 @@ export const formatDocumentNumber = (series: Series, year: number, n: number): s
  * Call it as late as possible in the transaction: the row stays locked until commit.
  * @example const number = await nextDocumentNumber(trx, 'INV') // 'INV-2026-000042'
  */
-export async function nextDocumentNumber(trx: Knex.Transaction, series: Series, at: Date = new Date()): Promise<string> {
+export async function nextDocumentNumber(
+  trx: Knex.Transaction,
+  series: Series,
+  at: Date = new Date(),
+): Promise<string> {
   const year = at.getUTCFullYear()
-  await trx.raw(`insert into ${COUNTER_TABLE} (series, year, last) values (?, ?, 0) on conflict (series, year) do nothing`, [series, year])
-  const row = (await trx(COUNTER_TABLE).select('last').where({ series, year }).forUpdate().first()) as { last: number }
+  await trx.raw(
+    `insert into ${COUNTER_TABLE} (series, year, last) values (?, ?, 0) on conflict (series, year) do nothing`,
+    [series, year],
+  )
+  const row = (await trx(COUNTER_TABLE).select('last').where({ series, year }).forUpdate().first()) as {
+    last: number
+  }
   const n = row.last + 1
   await trx(COUNTER_TABLE).where({ series, year }).update({ last: n })
   return formatDocumentNumber(series, year, n)

@@ -8,15 +8,27 @@ const role = (r: string) => ({ fact: 'user', path: '$.roles', operator: 'contain
 export const FINANCE_RULES = [
   {
     name: 'finance-actions',
-    description: 'Finance issues and voids invoices and credit notes, allocates payments, invoices orders and reads receivables',
+    description:
+      'Finance issues and voids invoices and credit notes, allocates payments, invoices orders and reads receivables',
     effect: 'allow',
     entities: ['invoice', 'payment', 'creditNote', 'invoicesFromOrders', 'ar', 'arStatements'],
-    actions: ['invoices:issue', 'invoices:void', 'payments:allocate', 'credit-notes:issue', 'credit-notes:apply', 'credit-notes:void', 'create', 'find', 'get'],
+    actions: [
+      'invoices:issue',
+      'invoices:void',
+      'payments:allocate',
+      'credit-notes:issue',
+      'credit-notes:apply',
+      'credit-notes:void',
+      'create',
+      'find',
+      'get',
+    ],
     conditions: { all: [role('finance')] },
   },
   {
     name: 'partner-receivables',
-    description: "Partner users read their own partner's receivables and customer statements (the services scope them)",
+    description:
+      "Partner users read their own partner's receivables and customer statements (the services scope them)",
     effect: 'allow',
     entities: ['ar', 'arStatements'],
     actions: ['find', 'get'],

@@ -11,7 +11,8 @@ export const CREDIT_NOTE_ACTIONS: Machine = { issue: ['draft'], apply: ['issued'
  * Actions allowed in a state.
  * @example allowedIn(INVOICE_ACTIONS, 'draft') // ['issue', 'void']
  */
-export const allowedIn = (machine: Machine, status: string): string[] => Object.keys(machine).filter((a) => machine[a]!.includes(status))
+export const allowedIn = (machine: Machine, status: string): string[] =>
+  Object.keys(machine).filter((a) => machine[a]!.includes(status))
 
 /**
  * Throws 409 unless `action` may run in `status`, listing the allowed ones.
@@ -20,5 +21,8 @@ export const allowedIn = (machine: Machine, status: string): string[] => Object.
 export function assertAction(machine: Machine, what: string, action: string, status: string): void {
   if (machine[action]?.includes(status)) return
   const allowed = allowedIn(machine, status)
-  throw new Conflict(`Cannot ${action} ${what} in state ${status}; allowed: ${allowed.length ? allowed.join(', ') : 'none'}`, { status, action, allowed })
+  throw new Conflict(
+    `Cannot ${action} ${what} in state ${status}; allowed: ${allowed.length ? allowed.join(', ') : 'none'}`,
+    { status, action, allowed },
+  )
 }

@@ -14,7 +14,8 @@ export default defineAdminExtension({
   messages: {
     en: {
       title: 'Import from CSV or Excel',
-      intro: 'Choose what to import and a CSV or XLSX file whose first row names the columns. Check the columns, run a check (nothing is written), correct the rows it lists, then import: all rows or none.',
+      intro:
+        'Choose what to import and a CSV or XLSX file whose first row names the columns. Check the columns, run a check (nothing is written), correct the rows it lists, then import: all rows or none.',
       target: 'Import into',
       openingStock: 'Opening stock',
       file: 'File',
@@ -35,7 +36,8 @@ export default defineAdminExtension({
       commit: 'Import',
       running: 'Working… {done} of {total} rows',
       queued: 'Waiting to start…',
-      checkedOk: 'Check passed: {created} new and {updated} updated records would be written. Nothing was written yet.',
+      checkedOk:
+        'Check passed: {created} new and {updated} updated records would be written. Nothing was written yet.',
       checkedErrors: '{n} rows need correcting. Nothing was written.',
       failed: 'Not imported: {n} rows need correcting. Nothing was written.',
       done: 'Imported: {created} new and {updated} updated records.',
@@ -50,7 +52,8 @@ export default defineAdminExtension({
     },
     'zh-CN': {
       title: '从 CSV 或 Excel 导入',
-      intro: '选择导入对象和首行为列名的 CSV 或 XLSX 文件。核对列对应关系，先试运行检查（不写入任何数据），按提示修正行，再导入：要么全部导入，要么一行也不写入。',
+      intro:
+        '选择导入对象和首行为列名的 CSV 或 XLSX 文件。核对列对应关系，先试运行检查（不写入任何数据），按提示修正行，再导入：要么全部导入，要么一行也不写入。',
       target: '导入到',
       openingStock: '期初库存',
       file: '文件',

@@ -10,7 +10,11 @@ export interface Caller {
  * Params of a service call made for the importing user: an external call (`provider`), so every
  * permission, validation and hook applies as if the user had sent it; the answer in their language.
  */
-export function callerParams(caller: Caller, trx?: Knex.Transaction, query?: Record<string, unknown>): Record<string, unknown> {
+export function callerParams(
+  caller: Caller,
+  trx?: Knex.Transaction,
+  query?: Record<string, unknown>,
+): Record<string, unknown> {
   return {
     provider: 'rest',
     authenticated: true,

@@ -13,8 +13,14 @@ import type { ImportTarget } from './targets.js'
 export function checkUpsertKey(target: ImportTarget, key: unknown): string[] {
   if (key === undefined || key === null) return target.defaultKey
   const list = typeof key === 'string' ? [key] : key
-  if (!Array.isArray(list) || list.some((k) => typeof k !== 'string' || !target.fields.includes(k)) || list.length > 4) {
-    throw new BadRequest('Invalid import: upsertKey must list fields of the entity', { errors: [{ path: '/upsertKey', message: 'must list fields of the entity (at most 4)' }] })
+  if (
+    !Array.isArray(list) ||
+    list.some((k) => typeof k !== 'string' || !target.fields.includes(k)) ||
+    list.length > 4
+  ) {
+    throw new BadRequest('Invalid import: upsertKey must list fields of the entity', {
+      errors: [{ path: '/upsertKey', message: 'must list fields of the entity (at most 4)' }],
+    })
   }
   return list as string[]
 }
@@ -27,7 +33,14 @@ const looseText = (text: string) => text.normalize('NFKC').toLowerCase()
  * caller may read) and flags a key repeated in the file: a row repeating an earlier one's key is
  * an error, so a file never writes one record twice. Answers row index → existing record id.
  */
-export async function matchExisting(app: PlumeApp, caller: Caller, target: ImportTarget, key: string[], rows: PreparedRow[], headerOf: Map<string, string>): Promise<Map<number, number>> {
+export async function matchExisting(
+  app: PlumeApp,
+  caller: Caller,
+  target: ImportTarget,
+  key: string[],
+  rows: PreparedRow[],
+  headerOf: Map<string, string>,
+): Promise<Map<number, number>> {
   const out = new Map<number, number>()
   if (key.length === 0) return out
   const seen = new Map<string, number>()
@@ -38,7 +51,11 @@ export async function matchExisting(app: PlumeApp, caller: Caller, target: Impor
     const text = keyText(values)
     const first = seen.get(text)
     if (first !== undefined) {
-      r.errors.push({ row: r.row, column: headerOf.get(key[0]!) ?? '', message: say(caller.locale, 'duplicate', { row: String(first) }) })
+      r.errors.push({
+        row: r.row,
+        column: headerOf.get(key[0]!) ?? '',
+        message: say(caller.locale, 'duplicate', { row: String(first) }),
+      })
       return
     }
     seen.set(text, r.row)
@@ -47,7 +64,15 @@ export async function matchExisting(app: PlumeApp, caller: Caller, target: Impor
   if (keyed.length === 0) return out
   const first = key[0]!
   const firstValues = [...new Set(keyed.map(([i]) => rows[i]!.data[first]))]
-  const found = await findIn(app, caller, target.readPath, first, firstValues, key.slice(1), target.lookupFilter)
+  const found = await findIn(
+    app,
+    caller,
+    target.readPath,
+    first,
+    firstValues,
+    key.slice(1),
+    target.lookupFilter,
+  )
   const ids = new Map<string, number>()
   // a service may store a key normalised (a customer's code in upper case): the file's `c-1`
   // finds the stored `C-1`, and is matched to it when no other record reads the same loosely

@@ -15,7 +15,8 @@ const norm = (s: string) => s.toLowerCase().replace(/[\s_\-/／.·:：()（）]+
 export function suggestMapping(header: string[], columns: ImportColumn[]): Mapping {
   const byName = new Map<string, string>()
   for (const c of columns) {
-    for (const k of [c.path, c.label.en, c.label['zh-CN']]) if (!byName.has(norm(k))) byName.set(norm(k), c.path)
+    for (const k of [c.path, c.label.en, c.label['zh-CN']])
+      if (!byName.has(norm(k))) byName.set(norm(k), c.path)
   }
   const used = new Set<string>()
   const out: Mapping = {}
@@ -32,7 +33,10 @@ export function suggestMapping(header: string[], columns: ImportColumn[]): Mappi
  * 400 naming `mapping/<header>` for an unknown header, an unknown column or a column mapped twice.
  */
 export function checkMapping(mapping: unknown, header: string[], columns: ImportColumn[]): Mapping {
-  if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) throw new BadRequest('Invalid import: mapping must be an object', { errors: [{ path: '/mapping', message: 'must be an object' }] })
+  if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping))
+    throw new BadRequest('Invalid import: mapping must be an object', {
+      errors: [{ path: '/mapping', message: 'must be an object' }],
+    })
   const paths = new Set(columns.map((c) => c.path))
   const seen = new Set<string>()
   const errors: Array<{ path: string; message: string }> = []
@@ -40,13 +44,17 @@ export function checkMapping(mapping: unknown, header: string[], columns: Import
     const at = `/mapping/${h}`
     if (!header.includes(h)) errors.push({ path: at, message: 'is not a column of the file' })
     else if (p === null) continue
-    else if (typeof p !== 'string' || !paths.has(p)) errors.push({ path: at, message: 'must name a field of the entity, or be null' })
-    else if (seen.has(p)) errors.push({ path: at, message: `maps to ${p}, which another column already fills` })
+    else if (typeof p !== 'string' || !paths.has(p))
+      errors.push({ path: at, message: 'must name a field of the entity, or be null' })
+    else if (seen.has(p))
+      errors.push({ path: at, message: `maps to ${p}, which another column already fills` })
     else seen.add(p)
   }
-  if (errors.length) throw new BadRequest(`Invalid import: ${errors[0]!.path.slice(1)} ${errors[0]!.message}`, { errors })
+  if (errors.length)
+    throw new BadRequest(`Invalid import: ${errors[0]!.path.slice(1)} ${errors[0]!.message}`, { errors })
   const out: Mapping = {}
-  for (const h of header) out[h] = ((mapping as Record<string, unknown>)[h] as string | null | undefined) ?? null
+  for (const h of header)
+    out[h] = ((mapping as Record<string, unknown>)[h] as string | null | undefined) ?? null
   return out
 }
 

@@ -2,7 +2,10 @@
 export type Locale = 'en' | 'zh-CN'
 
 const TEXTS = {
-  notFound: { en: 'no {entity} with id or key "{value}" that you may see', 'zh-CN': '找不到 id 或唯一键为“{value}”且您有权查看的{entity}' },
+  notFound: {
+    en: 'no {entity} with id or key "{value}" that you may see',
+    'zh-CN': '找不到 id 或唯一键为“{value}”且您有权查看的{entity}',
+  },
   ambiguous: { en: '"{value}" matches more than one {entity}', 'zh-CN': '“{value}”匹配到多个{entity}' },
   duplicate: { en: 'the same key as row {row}', 'zh-CN': '与第 {row} 行的键相同' },
   notJson: { en: 'must be JSON', 'zh-CN': '必须是 JSON' },

@@ -12,7 +12,8 @@ export interface Table {
 
 export const MAX_ROWS = 200_000
 
-const bad = (message: string) => new BadRequest(`Invalid file: ${message}`, { errors: [{ path: '/file', message }] })
+const bad = (message: string) =>
+  new BadRequest(`Invalid file: ${message}`, { errors: [{ path: '/file', message }] })
 
 function cellText(v: ExcelJS.CellValue): string {
   if (v === null || v === undefined) return ''
@@ -49,7 +50,12 @@ async function readXlsx(buf: Buffer): Promise<string[][]> {
 
 function readCsv(buf: Buffer): string[][] {
   try {
-    return parse(buf, { bom: true, relax_column_count: true, skip_empty_lines: false, trim: true }) as string[][]
+    return parse(buf, {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: false,
+      trim: true,
+    }) as string[][]
   } catch (err) {
     throw bad(`not valid CSV (${(err as Error).message.slice(0, 120)})`)
   }
@@ -60,7 +66,10 @@ function readCsv(buf: Buffer): string[][] {
  * Blank rows are dropped, but row numbers elsewhere count them: `rowNumbers[i]` is the file row of `rows[i]`.
  * @example const t = await readTable(buf, 'csv') // { header: ['code', 'name'], rows: [['C-1', 'ACME']], rowNumbers: [2] }
  */
-export async function readTable(buf: Buffer, format: ImportFormat): Promise<Table & { rowNumbers: number[] }> {
+export async function readTable(
+  buf: Buffer,
+  format: ImportFormat,
+): Promise<Table & { rowNumbers: number[] }> {
   const all = format === 'xlsx' ? await readXlsx(buf) : readCsv(buf)
   const header = (all[0] ?? []).map((h) => h.trim())
   if (header.length === 0 || header.every((h) => h === '')) throw bad('the first row must name the columns')

@@ -20,7 +20,10 @@ export type { RowError } from './rows.js'
 export default definePlugin({
   name: 'import',
   version: '1.0.0',
-  description: { en: 'Import of CSV and XLSX files with a dry run', 'zh-CN': 'CSV 与 XLSX 文件导入（含试运行）' },
+  description: {
+    en: 'Import of CSV and XLSX files with a dry run',
+    'zh-CN': 'CSV 与 XLSX 文件导入（含试运行）',
+  },
   dependsOn: [],
   services: {
     'api/imports': importsService,
@@ -30,7 +33,8 @@ export default definePlugin({
   rules: [
     {
       name: 'imports-own',
-      description: 'Signed-in users may upload and run imports; every row is written with their own permissions, and they see only their own imports',
+      description:
+        'Signed-in users may upload and run imports; every row is written with their own permissions, and they see only their own imports',
       effect: 'allow',
       entities: ['imports'],
       actions: ['find', 'get', 'create', 'patch'],
@@ -42,7 +46,9 @@ export default definePlugin({
     if (!jobs) throw new Error('import: the job queue is not set up')
     jobs.register(IMPORT_JOB, async (payload, job) => {
       const out = await runImport(ctx.app, Number(payload.importId), job.job.id)
-      return out ? { status: out.status, created: out.created, updated: out.updated, errorCount: out.errorCount } : null
+      return out
+        ? { status: out.status, created: out.created, updated: out.updated, errorCount: out.errorCount }
+        : null
     })
   },
 })

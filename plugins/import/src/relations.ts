@@ -17,10 +17,25 @@ type Found = Array<Record<string, unknown>>
  * row conditions apply: a partner user resolves only their own partner's records). A caller who
  * may not read the entity at all finds nothing.
  */
-export async function findIn(app: PlumeApp, caller: Caller, path: string, field: string, values: unknown[], select: string[], extra: Record<string, unknown> = {}): Promise<Found> {
+export async function findIn(
+  app: PlumeApp,
+  caller: Caller,
+  path: string,
+  field: string,
+  values: unknown[],
+  select: string[],
+  extra: Record<string, unknown> = {},
+): Promise<Found> {
   const out: Found = []
   for (let i = 0; i < values.length; i += CHUNK) {
-    const query = { ...extra, [field]: { $in: values.slice(i, i + CHUNK) }, $select: [...new Set(['id', field, ...select])], $limit: PAGE, $total: false, $sort: { id: 1 } }
+    const query = {
+      ...extra,
+      [field]: { $in: values.slice(i, i + CHUNK) },
+      $select: [...new Set(['id', field, ...select])],
+      $limit: PAGE,
+      $total: false,
+      $sort: { id: 1 },
+    }
     // a key of several fields is looked up by its first: one chunk may find more than a page
     for (let skip = 0; ; skip += PAGE) {
       let page: unknown
@@ -44,8 +59,18 @@ export async function findIn(app: PlumeApp, caller: Caller, path: string, field:
  * text key of the related entity (a customer's code, a product's SKU, a partner's code …), among
  * the records the caller may read. A value that finds nothing, or several records, is a row error.
  */
-export async function resolveRelations(app: PlumeApp, caller: Caller, target: ImportTarget, rows: PreparedRow[], mapping: Mapping): Promise<void> {
-  const headerOf = new Map(Object.entries(mapping).filter(([, p]) => p).map(([h, p]) => [p!, h]))
+export async function resolveRelations(
+  app: PlumeApp,
+  caller: Caller,
+  target: ImportTarget,
+  rows: PreparedRow[],
+  mapping: Mapping,
+): Promise<void> {
+  const headerOf = new Map(
+    Object.entries(mapping)
+      .filter(([, p]) => p)
+      .map(([h, p]) => [p!, h]),
+  )
   for (const [field, header] of headerOf) {
     const f = target.entity.fields[field]
     if (!f?.ref) continue
@@ -71,8 +96,18 @@ export async function resolveRelations(app: PlumeApp, caller: Caller, target: Im
       const text = r.refs.get(field)
       if (text === undefined) continue
       const ids = matches.get(text)
-      if (!ids || ids.size === 0) r.errors.push({ row: r.row, column: header, message: say(caller.locale, 'notFound', { entity: label, value: text }) })
-      else if (ids.size > 1) r.errors.push({ row: r.row, column: header, message: say(caller.locale, 'ambiguous', { entity: label, value: text }) })
+      if (!ids || ids.size === 0)
+        r.errors.push({
+          row: r.row,
+          column: header,
+          message: say(caller.locale, 'notFound', { entity: label, value: text }),
+        })
+      else if (ids.size > 1)
+        r.errors.push({
+          row: r.row,
+          column: header,
+          message: say(caller.locale, 'ambiguous', { entity: label, value: text }),
+        })
       else r.data[field] = [...ids][0]
     }
   }

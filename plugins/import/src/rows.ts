@@ -40,7 +40,8 @@ export function cellValue(f: FieldDefinition, text: string): { value: unknown } 
     if (FALSE.has(t)) return { value: false }
   }
   if (f.type === 'array' || f.type === 'object') {
-    if (f.type === 'array' && !text.startsWith('[')) return { value: text.split(/\s*[,;，；]\s*/).filter((s) => s !== '') }
+    if (f.type === 'array' && !text.startsWith('['))
+      return { value: text.split(/\s*[,;，；]\s*/).filter((s) => s !== '') }
     try {
       return { value: JSON.parse(text) as unknown }
     } catch {
@@ -55,7 +56,14 @@ export function cellValue(f: FieldDefinition, text: string): { value: unknown } 
  * field keeps its default, or its stored value on an update); `parent.child` columns fill one
  * property of an object field; relation columns are kept as text for `resolveRelations`.
  */
-export function prepareRows(entity: EntityDefinition, header: string[], rows: string[][], rowNumbers: number[], mapping: Mapping, locale: Locale): PreparedRow[] {
+export function prepareRows(
+  entity: EntityDefinition,
+  header: string[],
+  rows: string[][],
+  rowNumbers: number[],
+  mapping: Mapping,
+  locale: Locale,
+): PreparedRow[] {
   const cols = header.map((h) => mapping[h] ?? null)
   const out: PreparedRow[] = []
   for (let i = 0; i < rows.length; i++) {

@@ -2,7 +2,8 @@ import type { Knex } from 'knex'
 import type { RowError } from './rows.js'
 import { IMPORTS_TABLE } from './migrations/20261207180000-imports.js'
 
-export type ImportStatus = 'uploading' | 'uploaded' | 'queued' | 'running' | 'checked' | 'failed' | 'done' | 'error'
+export type ImportStatus =
+  'uploading' | 'uploaded' | 'queued' | 'running' | 'checked' | 'failed' | 'done' | 'error'
 
 /** An import as stored, without its file. */
 export interface ImportRecord {
@@ -32,9 +33,35 @@ export interface ImportRecord {
   updatedAt: string
 }
 
-export const COLUMNS = ['id', 'userId', 'entity', 'format', 'filename', 'locale', 'uploaded', 'header', 'sample', 'mapping', 'upsertKey', 'status', 'mode', 'jobId', 'total', 'processed', 'created', 'updated', 'errorCount', 'errors', 'startedAt', 'finishedAt', 'createdAt', 'updatedAt']
+export const COLUMNS = [
+  'id',
+  'userId',
+  'entity',
+  'format',
+  'filename',
+  'locale',
+  'uploaded',
+  'header',
+  'sample',
+  'mapping',
+  'upsertKey',
+  'status',
+  'mode',
+  'jobId',
+  'total',
+  'processed',
+  'created',
+  'updated',
+  'errorCount',
+  'errors',
+  'startedAt',
+  'finishedAt',
+  'createdAt',
+  'updatedAt',
+]
 
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v))
+const iso = (v: unknown) =>
+  v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v)
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T))
 
 /** A stored row with JSON parsed, numbers as numbers and times as UTC ISO text. */
@@ -55,8 +82,15 @@ export function shape(row: Record<string, unknown>): ImportRecord {
   }
 }
 
-export async function readImport(db: Knex | Knex.Transaction, id: number, withFile = false): Promise<(ImportRecord & { file?: Buffer }) | undefined> {
-  const row = (await db(IMPORTS_TABLE).select(withFile ? [...COLUMNS, 'file'] : COLUMNS).where('id', id).first()) as Record<string, unknown> | undefined
+export async function readImport(
+  db: Knex | Knex.Transaction,
+  id: number,
+  withFile = false,
+): Promise<(ImportRecord & { file?: Buffer }) | undefined> {
+  const row = (await db(IMPORTS_TABLE)
+    .select(withFile ? [...COLUMNS, 'file'] : COLUMNS)
+    .where('id', id)
+    .first()) as Record<string, unknown> | undefined
   if (!row) return undefined
   const out = shape(row) as ImportRecord & { file?: Buffer }
   if (withFile) out.file = Buffer.from(row.file as Uint8Array)
@@ -64,9 +98,14 @@ export async function readImport(db: Knex | Knex.Transaction, id: number, withFi
 }
 
 /** Writes some fields of an import (JSON ones as JSON text). */
-export async function saveImport(db: Knex | Knex.Transaction, id: number, set: Partial<Omit<ImportRecord, 'id'>>): Promise<void> {
+export async function saveImport(
+  db: Knex | Knex.Transaction,
+  id: number,
+  set: Partial<Omit<ImportRecord, 'id'>>,
+): Promise<void> {
   const row: Record<string, unknown> = { ...set, updatedAt: new Date() }
-  for (const k of ['header', 'sample', 'mapping', 'upsertKey', 'errors'] as const) if (k in set) row[k] = JSON.stringify(set[k])
+  for (const k of ['header', 'sample', 'mapping', 'upsertKey', 'errors'] as const)
+    if (k in set) row[k] = JSON.stringify(set[k])
   await db(IMPORTS_TABLE).where('id', id).update(row)
 }
 

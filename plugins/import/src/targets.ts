@@ -71,7 +71,10 @@ export function targetOf(app: PlumeApp, name: unknown): ImportTarget {
 }
 
 const unknownTarget = (name: unknown) =>
-  new BadRequest(`Invalid import: entity "${String(name).slice(0, 60)}" is not an entity that can be imported`, { errors: [{ path: '/entity', message: 'is not an entity that can be imported' }] })
+  new BadRequest(
+    `Invalid import: entity "${String(name).slice(0, 60)}" is not an entity that can be imported`,
+    { errors: [{ path: '/entity', message: 'is not an entity that can be imported' }] },
+  )
 
 /** A column the file may hold: a field, or one property of an object field (`billingAddress.city`). */
 export interface ImportColumn {
@@ -82,7 +85,8 @@ export interface ImportColumn {
   ref?: { entity: string; keys: string[] }
 }
 
-const labelOf = (name: string, ui?: { label?: LocalizedText }): LocalizedText => ui?.label ?? { en: name, 'zh-CN': name }
+const labelOf = (name: string, ui?: { label?: LocalizedText }): LocalizedText =>
+  ui?.label ?? { en: name, 'zh-CN': name }
 
 /** Unique text keys a relation value may be given by (e.g. a customer's `code`, a product's `sku`). */
 export function refKeys(app: PlumeApp, entityName: string): string[] {
@@ -94,19 +98,33 @@ export function refKeys(app: PlumeApp, entityName: string): string[] {
 /** Every column a file for `target` may have, with labels in both languages. */
 export function columnsOf(app: PlumeApp, target: ImportTarget): ImportColumn[] {
   const out: ImportColumn[] = []
-  const required = new Set(target.schemaChecked ? target.entity.required : ['productId', 'warehouseId', 'quantity'])
+  const required = new Set(
+    target.schemaChecked ? target.entity.required : ['productId', 'warehouseId', 'quantity'],
+  )
   for (const name of target.fields) {
     const f = target.entity.fields[name]!
-    const props = f.type === 'object' ? (f.schema.properties as Record<string, { 'x-ui'?: { label?: LocalizedText } }> | undefined) : undefined
+    const props =
+      f.type === 'object'
+        ? (f.schema.properties as Record<string, { 'x-ui'?: { label?: LocalizedText } }> | undefined)
+        : undefined
     if (props) {
       const parent = labelOf(name, f.ui)
       for (const [sub, s] of Object.entries(props)) {
         const l = labelOf(sub, s['x-ui'])
-        out.push({ path: `${name}.${sub}`, label: { en: `${parent.en} / ${l.en}`, 'zh-CN': `${parent['zh-CN']} / ${l['zh-CN']}` }, required: false })
+        out.push({
+          path: `${name}.${sub}`,
+          label: { en: `${parent.en} / ${l.en}`, 'zh-CN': `${parent['zh-CN']} / ${l['zh-CN']}` },
+          required: false,
+        })
       }
       continue
     }
-    out.push({ path: name, label: labelOf(name, f.ui), required: required.has(name) && f.default === undefined, ...(f.ref ? { ref: { entity: f.ref.entity, keys: refKeys(app, f.ref.entity) } } : {}) })
+    out.push({
+      path: name,
+      label: labelOf(name, f.ui),
+      required: required.has(name) && f.default === undefined,
+      ...(f.ref ? { ref: { entity: f.ref.entity, keys: refKeys(app, f.ref.entity) } } : {}),
+    })
   }
   return out
 }

@@ -20,7 +20,10 @@ export function rowErrorsOf(err: unknown, row: number, headerOf: Map<string, str
   const list = (Array.isArray(e?.errors) ? e.errors : undefined) ?? e?.data?.errors ?? []
   const out: RowError[] = []
   for (const fe of list) {
-    const path = (fe.path ?? '').replace(/^\//, '').split('/').filter((s) => !/^\d+$/.test(s))
+    const path = (fe.path ?? '')
+      .replace(/^\//, '')
+      .split('/')
+      .filter((s) => !/^\d+$/.test(s))
     const column = headerOf.get(path.join('.')) ?? headerOf.get(path[0] ?? '') ?? path.join('.')
     out.push({ row, column, message: String(fe.message ?? e.message ?? 'is invalid') })
   }
@@ -33,7 +36,13 @@ export function rowErrorsOf(err: unknown, row: number, headerOf: Map<string, str
  * messages, in the caller's language): a new record as a create, a matched one as a patch. A
  * field already in error (a relation that found nothing) is not reported twice.
  */
-export function validateRows(target: ImportTarget, rows: PreparedRow[], existing: Map<number, number>, headerOf: Map<string, string>, locale: 'en' | 'zh-CN'): void {
+export function validateRows(
+  target: ImportTarget,
+  rows: PreparedRow[],
+  existing: Map<number, number>,
+  headerOf: Map<string, string>,
+  locale: 'en' | 'zh-CN',
+): void {
   if (!target.schemaChecked) return
   rows.forEach((r, i) => {
     try {

@@ -8,13 +8,19 @@ export default defineAdminExtension({
       name: 'stock-operations',
       path: 'stock-operations',
       component: () => import('./StockOperations.vue'),
-      menu: { domain: 'inventory', label: { en: 'Stock operations', 'zh-CN': '库存作业' }, position: 10, entity: 'stockLevel' },
+      menu: {
+        domain: 'inventory',
+        label: { en: 'Stock operations', 'zh-CN': '库存作业' },
+        position: 10,
+        entity: 'stockLevel',
+      },
     },
   ],
   messages: {
     en: {
       title: 'Stock operations',
-      intro: 'Record goods received, moved between warehouses, or counted. Enter one line per product: its SKU, then the quantity. Press Enter to add a line.',
+      intro:
+        'Record goods received, moved between warehouses, or counted. Enter one line per product: its SKU, then the quantity. Press Enter to add a line.',
       receipt: 'Receipt',
       transfer: 'Transfer',
       adjustment: 'Adjustment',

@@ -8,10 +8,27 @@ import { stockReceiptsService } from './services/stock-receipts.js'
 import { stockTransfersService } from './services/stock-transfers.js'
 import { createInventoryApi, type InventoryApi } from './stock.js'
 
-export type { InventoryApi, MovementKind, StockAdjustment, StockChange, StockResult, StockTransfer } from './stock.js'
+export type {
+  InventoryApi,
+  MovementKind,
+  StockAdjustment,
+  StockChange,
+  StockResult,
+  StockTransfer,
+} from './stock.js'
 export { createInventoryApi, insufficientStock } from './stock.js'
 export { seededRandom, insertRows, type Random } from './seed/random.js'
-export { forecastSeries, policy, suggestQuantity, stockoutPeriod, inventoryPosition, classify, type ForecastResult, type Policy, type Position } from './forecast/index.js'
+export {
+  forecastSeries,
+  policy,
+  suggestQuantity,
+  stockoutPeriod,
+  inventoryPosition,
+  classify,
+  type ForecastResult,
+  type Policy,
+  type Position,
+} from './forecast/index.js'
 export { STOCK_CHECKS, addStockChecks } from './migrations/20260101000000-stock-level-checks.js'
 
 /**
@@ -46,7 +63,11 @@ export default definePlugin<InventoryApi>({
   async seed(ctx) {
     const started = performance.now()
     await ctx.knex.transaction((trx) => seedCatalog(trx))
-    await createDemoUsers(ctx.app, [{ email: 'warehouse@demo.plume.local', name: 'Warehouse clerk', roles: ['warehouse'] }])
-    ctx.logger.info(`inventory demo data (3 warehouses, 200 products, opening stock) in ${Math.round(performance.now() - started)} ms`)
+    await createDemoUsers(ctx.app, [
+      { email: 'warehouse@demo.plume.local', name: 'Warehouse clerk', roles: ['warehouse'] },
+    ])
+    ctx.logger.info(
+      `inventory demo data (3 warehouses, 200 products, opening stock) in ${Math.round(performance.now() - started)} ms`,
+    )
   },
 })

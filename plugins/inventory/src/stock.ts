@@ -4,7 +4,8 @@ import { PENDING_RESERVATIONS } from './migrations/20261206000000-reserve-at-com
 import { announceAfterCommit, prepared, type PlumeApp } from '@plume/core'
 
 /** Kinds of the stock ledger (`stock_movements.kind`). */
-export type MovementKind = 'receipt' | 'reservation' | 'release' | 'shipment' | 'adjustment' | 'transfer_in' | 'transfer_out'
+export type MovementKind =
+  'receipt' | 'reservation' | 'release' | 'shipment' | 'adjustment' | 'transfer_in' | 'transfer_out'
 
 /** One stock change for one product in one warehouse. `quantity` is a positive number of units. */
 export interface StockChange {
@@ -93,10 +94,13 @@ interface LevelRow {
 }
 
 function assertQuantity(q: unknown, signed = false): asserts q is number {
-  const ok = typeof q === 'number' && Number.isInteger(q) && Math.abs(q) <= 1_000_000_000 && (signed ? q !== 0 : q > 0)
+  const ok =
+    typeof q === 'number' && Number.isInteger(q) && Math.abs(q) <= 1_000_000_000 && (signed ? q !== 0 : q > 0)
   if (!ok) {
     throw new BadRequest(`Invalid quantity: must be a ${signed ? 'non-zero' : 'positive'} whole number`, {
-      errors: [{ path: '/quantity', message: signed ? 'must be a non-zero integer' : 'must be a positive integer' }],
+      errors: [
+        { path: '/quantity', message: signed ? 'must be a non-zero integer' : 'must be a positive integer' },
+      ],
     })
   }
 }
@@ -105,7 +109,9 @@ function assertIds(c: { productId: unknown; warehouseId?: unknown }): void {
   for (const key of ['productId', 'warehouseId'] as const) {
     const v = c[key]
     if (key in c && !(typeof v === 'number' && Number.isInteger(v) && v > 0)) {
-      throw new BadRequest(`Invalid ${key}: must be a positive integer`, { errors: [{ path: `/${key}`, message: 'must be a positive integer' }] })
+      throw new BadRequest(`Invalid ${key}: must be a positive integer`, {
+        errors: [{ path: `/${key}`, message: 'must be a positive integer' }],
+      })
     }
   }
 }
@@ -165,17 +171,33 @@ async function change(
   return (res as { rows: LevelRow[] }).rows[0]
 }
 
-const occurred = (c: StockChange): string => (c.occurredAt instanceof Date ? c.occurredAt.toISOString() : (c.occurredAt ?? new Date().toISOString()))
+const occurred = (c: StockChange): string =>
+  c.occurredAt instanceof Date ? c.occurredAt.toISOString() : (c.occurredAt ?? new Date().toISOString())
 
 /** Labels for messages: `SKU-0001`, `WH-NORTH` (falls back to ids for unknown records). */
-async function labels(db: Knex | Knex.Transaction, productId: number, warehouseId: number): Promise<{ sku: string; wh: string; level?: { onHand: number; reserved: number } }> {
+async function labels(
+  db: Knex | Knex.Transaction,
+  productId: number,
+  warehouseId: number,
+): Promise<{ sku: string; wh: string; level?: { onHand: number; reserved: number } }> {
   const res = await db.raw(
     `select (select sku from products where id = ?) as sku, (select code from warehouses where id = ?) as wh,
             (select json_build_object('onHand', "onHand", 'reserved', reserved) from stock_levels where "productId" = ? and "warehouseId" = ?) as level`,
     [productId, warehouseId, productId, warehouseId],
   )
-  const row = (res as { rows: Array<{ sku: string | null; wh: string | null; level: { onHand: number; reserved: number } | string | null }> }).rows[0]
-  const level = typeof row?.level === 'string' ? (JSON.parse(row.level) as { onHand: number; reserved: number }) : (row?.level ?? undefined)
+  const row = (
+    res as {
+      rows: Array<{
+        sku: string | null
+        wh: string | null
+        level: { onHand: number; reserved: number } | string | null
+      }>
+    }
+  ).rows[0]
+  const level =
+    typeof row?.level === 'string'
+      ? (JSON.parse(row.level) as { onHand: number; reserved: number })
+      : (row?.level ?? undefined)
   return { sku: row?.sku ?? `#${productId}`, wh: row?.wh ?? `#${warehouseId}`, level }
 }
 
@@ -183,12 +205,15 @@ async function labels(db: Knex | Knex.Transaction, productId: number, warehouseI
 export async function insufficientStock(db: Knex | Knex.Transaction, c: StockChange): Promise<Conflict> {
   const { sku, wh, level } = await labels(db, c.productId, c.warehouseId)
   const available = level ? level.onHand - level.reserved : 0
-  return new Conflict(`Insufficient stock for product ${sku} in warehouse ${wh}: requested ${c.quantity}, available ${available}`, {
-    productId: c.productId,
-    warehouseId: c.warehouseId,
-    requested: c.quantity,
-    available,
-  })
+  return new Conflict(
+    `Insufficient stock for product ${sku} in warehouse ${wh}: requested ${c.quantity}, available ${available}`,
+    {
+      productId: c.productId,
+      warehouseId: c.warehouseId,
+      requested: c.quantity,
+      available,
+    },
+  )
 }
 
 /** `reserveAll` in one round trip; the lines share warehouse, order, reference and time. */
@@ -211,12 +236,25 @@ async function reserveLines(trx: Knex.Transaction, lines: StockChange[]): Promis
        returning id, "productId"
      )
      select s.*, (select min(m.id) from m where m."productId" = s."productId") as "movementId" from s order by s."productId"`,
-    [...lines.flatMap((c) => [c.productId, c.quantity]), first.warehouseId, first.warehouseId, first.warehouseId, first.reference ?? null, first.orderId ?? null, first.note ?? null, occurred(first)],
+    [
+      ...lines.flatMap((c) => [c.productId, c.quantity]),
+      first.warehouseId,
+      first.warehouseId,
+      first.warehouseId,
+      first.reference ?? null,
+      first.orderId ?? null,
+      first.note ?? null,
+      occurred(first),
+    ],
   )
   const rows = (res as { rows: LevelRow[] }).rows
   const done = new Set(rows.map((r) => r.productId))
   const short = lines.find((c) => !done.has(c.productId))
-  if (short) throw await insufficientStock(trx, { ...short, quantity: lines.filter((c) => c.productId === short.productId).reduce((n, c) => n + c.quantity, 0) })
+  if (short)
+    throw await insufficientStock(trx, {
+      ...short,
+      quantity: lines.filter((c) => c.productId === short.productId).reduce((n, c) => n + c.quantity, 0),
+    })
   return rows
 }
 
@@ -234,7 +272,17 @@ async function addOnHand(trx: Knex.Transaction, c: StockChange, kind: MovementKi
        returning id
      )
      select s.*, (select id from m) as "movementId" from s`,
-    [c.productId, c.warehouseId, c.quantity, c.quantity, kind, c.reference ?? null, c.orderId ?? null, c.note ?? null, occurred(c)],
+    [
+      c.productId,
+      c.warehouseId,
+      c.quantity,
+      c.quantity,
+      kind,
+      c.reference ?? null,
+      c.orderId ?? null,
+      c.note ?? null,
+      occurred(c),
+    ],
   )
   return (res as { rows: LevelRow[] }).rows[0]!
 }
@@ -253,7 +301,16 @@ export function createInventoryApi(app?: PlumeApp): InventoryApi {
     async reserve(trx, c) {
       assertIds(c)
       assertQuantity(c.quantity)
-      const row = await change(trx, 'reserved = reserved + ?', '"onHand" - reserved >= ?', [c.quantity], [c.quantity], c, 'reservation', c.quantity)
+      const row = await change(
+        trx,
+        'reserved = reserved + ?',
+        '"onHand" - reserved >= ?',
+        [c.quantity],
+        [c.quantity],
+        c,
+        'reservation',
+        c.quantity,
+      )
       if (!row) throw await insufficientStock(trx, c)
       return told(trx, row)
     },
@@ -263,7 +320,8 @@ export function createInventoryApi(app?: PlumeApp): InventoryApi {
       for (const c of lines) {
         assertIds(c)
         assertQuantity(c.quantity)
-        if (c.warehouseId !== lines[0]!.warehouseId) throw new BadRequest('reserveAtCommit: every line must be of one warehouse')
+        if (c.warehouseId !== lines[0]!.warehouseId)
+          throw new BadRequest('reserveAtCommit: every line must be of one warehouse')
         const seen = byProduct.get(c.productId)
         if (seen) seen.quantities.push(c.quantity)
         else byProduct.set(c.productId, { ...c, quantities: [c.quantity] })
@@ -273,31 +331,37 @@ export function createInventoryApi(app?: PlumeApp): InventoryApi {
       const rows = [...byProduct.values()].sort((a, b) => a.productId - b.productId)
       // one array per column, passed to the driver as one binding each (knex's binding type has no
       // arrays that hold nulls)
-      const col = (f: (c: StockChange & { quantities: number[] }) => unknown) => rows.map(f) as unknown as Knex.RawBinding
+      const col = (f: (c: StockChange & { quantities: number[] }) => unknown) =>
+        rows.map(f) as unknown as Knex.RawBinding
       // one statement text whatever the number of products (arrays, not a VALUES list): prepared once;
       // each product's quantities travel as an array literal (a cast, not a sub-select per row,
       // so PostgreSQL settles on one generic plan instead of planning it on every submit)
-      await prepared(trx, trx.raw(
-        `insert into ${PENDING_RESERVATIONS} ("productId", "warehouseId", quantities, "orderId", reference, note, "occurredAt")
+      await prepared(
+        trx,
+        trx.raw(
+          `insert into ${PENDING_RESERVATIONS} ("productId", "warehouseId", quantities, "orderId", reference, note, "occurredAt")
          select p, w, q::integer[], o, r, n, t
            from unnest(?::integer[], ?::integer[], ?::text[], ?::integer[], ?::text[], ?::text[], ?::timestamptz[]) with ordinality as x(p, w, q, o, r, n, t, i)
           order by i`,
-        [
-          col((c) => c.productId),
-          col((c) => c.warehouseId),
-          col((c) => `{${c.quantities.join(',')}}`),
-          col((c) => c.orderId ?? null),
-          col((c) => c.reference ?? null),
-          col((c) => c.note ?? null),
-          col((c) => occurred(c)),
-        ],
-      ), 'inventory_reserve_at_commit')
+          [
+            col((c) => c.productId),
+            col((c) => c.warehouseId),
+            col((c) => `{${c.quantities.join(',')}}`),
+            col((c) => c.orderId ?? null),
+            col((c) => c.reference ?? null),
+            col((c) => c.note ?? null),
+            col((c) => occurred(c)),
+          ],
+        ),
+        'inventory_reserve_at_commit',
+      )
     },
     async reserveAll(trx, lines) {
       for (const c of lines) {
         assertIds(c)
         assertQuantity(c.quantity)
-        if (c.warehouseId !== lines[0]!.warehouseId) throw new BadRequest('reserveAll: every line must be of one warehouse')
+        if (c.warehouseId !== lines[0]!.warehouseId)
+          throw new BadRequest('reserveAll: every line must be of one warehouse')
       }
       if (lines.length === 0) return []
       if (lines.length === 1) return [await this.reserve(trx, lines[0]!)]
@@ -307,10 +371,21 @@ export function createInventoryApi(app?: PlumeApp): InventoryApi {
     async release(trx, c) {
       assertIds(c)
       assertQuantity(c.quantity)
-      const row = await change(trx, 'reserved = reserved - ?', 'reserved >= ?', [c.quantity], [c.quantity], c, 'release', -c.quantity)
+      const row = await change(
+        trx,
+        'reserved = reserved - ?',
+        'reserved >= ?',
+        [c.quantity],
+        [c.quantity],
+        c,
+        'release',
+        -c.quantity,
+      )
       if (!row) {
         const { sku, wh, level } = await labels(trx, c.productId, c.warehouseId)
-        throw new Conflict(`Cannot release ${c.quantity} of product ${sku} in warehouse ${wh}: only ${level?.reserved ?? 0} reserved`)
+        throw new Conflict(
+          `Cannot release ${c.quantity} of product ${sku} in warehouse ${wh}: only ${level?.reserved ?? 0} reserved`,
+        )
       }
       return told(trx, row)
     },
@@ -318,10 +393,21 @@ export function createInventoryApi(app?: PlumeApp): InventoryApi {
     async ship(trx, c) {
       assertIds(c)
       assertQuantity(c.quantity)
-      const row = await change(trx, '"onHand" = "onHand" - ?, reserved = reserved - ?', 'reserved >= ?', [c.quantity, c.quantity], [c.quantity], c, 'shipment', -c.quantity)
+      const row = await change(
+        trx,
+        '"onHand" = "onHand" - ?, reserved = reserved - ?',
+        'reserved >= ?',
+        [c.quantity, c.quantity],
+        [c.quantity],
+        c,
+        'shipment',
+        -c.quantity,
+      )
       if (!row) {
         const { sku, wh, level } = await labels(trx, c.productId, c.warehouseId)
-        throw new Conflict(`Cannot ship ${c.quantity} of product ${sku} from warehouse ${wh}: only ${level?.reserved ?? 0} reserved`)
+        throw new Conflict(
+          `Cannot ship ${c.quantity} of product ${sku} from warehouse ${wh}: only ${level?.reserved ?? 0} reserved`,
+        )
       }
       return told(trx, row)
     },
@@ -337,11 +423,22 @@ export function createInventoryApi(app?: PlumeApp): InventoryApi {
       assertQuantity(c.quantity, true)
       if (c.quantity > 0) return told(trx, await addOnHand(trx, c, 'adjustment'))
       const q = -c.quantity
-      const row = await change(trx, '"onHand" = "onHand" - ?', '"onHand" - reserved >= ?', [q], [q], c, 'adjustment', c.quantity)
+      const row = await change(
+        trx,
+        '"onHand" = "onHand" - ?',
+        '"onHand" - reserved >= ?',
+        [q],
+        [q],
+        c,
+        'adjustment',
+        c.quantity,
+      )
       if (!row) {
         const { sku, wh, level } = await labels(trx, c.productId, c.warehouseId)
         const free = level ? level.onHand - level.reserved : 0
-        throw new Conflict(`Cannot remove ${q} of product ${sku} in warehouse ${wh}: only ${free} on hand are not reserved`)
+        throw new Conflict(
+          `Cannot remove ${q} of product ${sku} in warehouse ${wh}: only ${free} on hand are not reserved`,
+        )
       }
       return told(trx, row)
     },
@@ -351,9 +448,16 @@ export function createInventoryApi(app?: PlumeApp): InventoryApi {
       assertIds({ productId: t.productId, warehouseId: t.toWarehouseId })
       assertQuantity(t.quantity)
       if (t.fromWarehouseId === t.toWarehouseId) {
-        throw new BadRequest('Invalid transfer: source and destination warehouses are the same', { errors: [{ path: '/toWarehouseId', message: 'must differ from fromWarehouseId' }] })
+        throw new BadRequest('Invalid transfer: source and destination warehouses are the same', {
+          errors: [{ path: '/toWarehouseId', message: 'must differ from fromWarehouseId' }],
+        })
       }
-      const base = { productId: t.productId, quantity: t.quantity, reference: t.reference ?? null, note: t.note ?? null }
+      const base = {
+        productId: t.productId,
+        quantity: t.quantity,
+        reference: t.reference ?? null,
+        note: t.note ?? null,
+      }
       const out = { ...base, warehouseId: t.fromWarehouseId }
       // lock order by warehouse id: two opposite transfers cannot deadlock
       const first = Math.min(t.fromWarehouseId, t.toWarehouseId)
@@ -361,7 +465,16 @@ export function createInventoryApi(app?: PlumeApp): InventoryApi {
       let to: StockResult | undefined
       for (const wh of first === t.fromWarehouseId ? ['from', 'to'] : ['to', 'from']) {
         if (wh === 'from') {
-          const row = await change(trx, '"onHand" = "onHand" - ?', '"onHand" - reserved >= ?', [t.quantity], [t.quantity], out, 'transfer_out', -t.quantity)
+          const row = await change(
+            trx,
+            '"onHand" = "onHand" - ?',
+            '"onHand" - reserved >= ?',
+            [t.quantity],
+            [t.quantity],
+            out,
+            'transfer_out',
+            -t.quantity,
+          )
           if (!row) throw await insufficientStock(trx, out)
           from = told(trx, row)
         } else {
@@ -372,7 +485,10 @@ export function createInventoryApi(app?: PlumeApp): InventoryApi {
     },
 
     async available(db, productId, warehouseId) {
-      const row = (await db('stock_levels').select('onHand', 'reserved').where({ productId, warehouseId }).first()) as { onHand: number; reserved: number } | undefined
+      const row = (await db('stock_levels')
+        .select('onHand', 'reserved')
+        .where({ productId, warehouseId })
+        .first()) as { onHand: number; reserved: number } | undefined
       return row ? row.onHand - row.reserved : 0
     },
   }

@@ -27,7 +27,10 @@ const guard = [systemOnly()]
 export default definePlugin<MarketingApi>({
   name: 'marketing',
   version: '1.0.0',
-  description: { en: 'Campaigns, promotions and coupons in order pricing', 'zh-CN': '营销活动、促销与优惠码定价' },
+  description: {
+    en: 'Campaigns, promotions and coupons in order pricing',
+    'zh-CN': '营销活动、促销与优惠码定价',
+  },
   dependsOn: ['orders', 'crm', 'partners'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
   hooks: {
@@ -40,7 +43,12 @@ export default definePlugin<MarketingApi>({
     // setup runs on every start and on re-enable: drop what an earlier setup of this app added
     for (const remove of removers.get(ctx.app) ?? []) remove()
     const orders = ctx.use<OrdersApi>('orders')
-    removers.set(ctx.app, [orders.addPricingStep(promotionsStep), orders.addTransitionHook(checkCoupons()), orders.addTransitionHook(redeemPromotions()), orders.addTransitionHook(releasePromotions())])
+    removers.set(ctx.app, [
+      orders.addPricingStep(promotionsStep),
+      orders.addTransitionHook(checkCoupons()),
+      orders.addTransitionHook(redeemPromotions()),
+      orders.addTransitionHook(releasePromotions()),
+    ])
     return { pricingStep: promotionsStep.name }
   },
   disable(ctx) {
@@ -51,6 +59,8 @@ export default definePlugin<MarketingApi>({
   async seed(ctx) {
     const started = performance.now()
     const n = await ctx.knex.transaction((trx) => seedCampaigns(trx))
-    ctx.logger.info(`marketing demo data (${n.campaigns} campaigns, ${n.promotions} promotions) in ${Math.round(performance.now() - started)} ms`)
+    ctx.logger.info(
+      `marketing demo data (${n.campaigns} campaigns, ${n.promotions} promotions) in ${Math.round(performance.now() - started)} ms`,
+    )
   },
 })

@@ -18,7 +18,15 @@ export { sign, verify } from './webhooks/sign.js'
 export { deliver } from './webhooks/deliver.js'
 export { ALLOWLIST_PATH, ALLOWLIST_TABLE } from './webhooks/allowlist.js'
 
-const FACTS = [orderStock, lowStock, overdueInvoices, customerExposure, orderCredit, partnerMonthlySales, slaBreaches]
+const FACTS = [
+  orderStock,
+  lowStock,
+  overdueInvoices,
+  customerExposure,
+  orderCredit,
+  partnerMonthlySales,
+  slaBreaches,
+]
 const EXECUTORS = [notifyAction, emailAction, webhookAction]
 
 const removers = new WeakMap<object, () => void>()
@@ -32,7 +40,10 @@ const removers = new WeakMap<object, () => void>()
 export default definePlugin({
   name: 'notifications',
   version: '1.0.0',
-  description: { en: 'Alerts: in-app notifications, e-mail and webhooks', 'zh-CN': '提醒：站内通知、邮件与 Webhook' },
+  description: {
+    en: 'Alerts: in-app notifications, e-mail and webhooks',
+    'zh-CN': '提醒：站内通知、邮件与 Webhook',
+  },
   // it reads risk's exposure SQL and its facts read finance's invoices and service's tickets
   dependsOn: ['orders', 'risk', 'service'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],

@@ -10,11 +10,26 @@ export function orderTransitionTriggers(orders: OrdersApi, engine: AutomationEng
   return orders.addTransitionHook({
     name: 'automation',
     async before(tc) {
-      await engine.hold({ entity: 'order', on: 'transition', action: tc.action, record: tc.order, data: tc.data }, tc.trx, { params: tc.params })
+      await engine.hold(
+        { entity: 'order', on: 'transition', action: tc.action, record: tc.order, data: tc.data },
+        tc.trx,
+        { params: tc.params },
+      )
     },
     async after(tc) {
       if (!tc.result) return
-      await engine.emit({ entity: 'order', on: 'transition', action: tc.action, record: tc.result, previous: tc.order, data: tc.data }, tc.trx, { params: tc.params })
+      await engine.emit(
+        {
+          entity: 'order',
+          on: 'transition',
+          action: tc.action,
+          record: tc.result,
+          previous: tc.order,
+          data: tc.data,
+        },
+        tc.trx,
+        { params: tc.params },
+      )
     },
   })
 }

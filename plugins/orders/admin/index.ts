@@ -5,7 +5,17 @@ import { messages } from './messages'
 export default defineAdminExtension({
   plugin: 'orders',
   screens: [
-    { name: 'order-entry', path: 'orders/new', component: () => import('./OrderEntry.vue'), menu: { domain: 'orders', label: { en: 'New order', 'zh-CN': '新建订单' }, entity: 'order', position: 10 } },
+    {
+      name: 'order-entry',
+      path: 'orders/new',
+      component: () => import('./OrderEntry.vue'),
+      menu: {
+        domain: 'orders',
+        label: { en: 'New order', 'zh-CN': '新建订单' },
+        entity: 'order',
+        position: 10,
+      },
+    },
     { name: 'order-entry-edit', path: 'orders/:id/edit', component: () => import('./OrderEntry.vue') },
   ],
   // the generic create and edit of an order open the order entry screen

@@ -45,7 +45,21 @@ let nextKey = 1
 
 /** An empty line (the one at the bottom where the next SKU is typed). */
 export function emptyLine(): EntryLine {
-  return { key: nextKey++, sku: '', product: null, quantity: null, unitPrice: null, discount: '0.00', taxRate: '0', grossCents: 0n, lineTotalCents: 0n, taxCents: 0n, available: null, priced: false, promotions: [] }
+  return {
+    key: nextKey++,
+    sku: '',
+    product: null,
+    quantity: null,
+    unitPrice: null,
+    discount: '0.00',
+    taxRate: '0',
+    grossCents: 0n,
+    lineTotalCents: 0n,
+    taxCents: 0n,
+    available: null,
+    priced: false,
+    promotions: [],
+  }
 }
 
 /** A rate like `"13"` or `"6.5"` in ten-thousandths of a percent, exactly. */
@@ -64,10 +78,16 @@ const mulDivHalfUp = (a: bigint, b: bigint, d: bigint): bigint => (a * b * 2n + 
  * @example withFigures({ ...line, unitPrice: '7.77', quantity: 12, taxRate: '13' }) // lineTotalCents 9324n, taxCents 1212n
  */
 export function withFigures(line: EntryLine): EntryLine {
-  if (!line.product || line.unitPrice === null || !line.quantity) return { ...line, grossCents: 0n, lineTotalCents: 0n, taxCents: 0n }
+  if (!line.product || line.unitPrice === null || !line.quantity)
+    return { ...line, grossCents: 0n, lineTotalCents: 0n, taxCents: 0n }
   const gross = toCents(line.unitPrice) * BigInt(line.quantity)
   const net = gross - toCents(line.discount) > 0n ? gross - toCents(line.discount) : 0n
-  return { ...line, grossCents: gross, lineTotalCents: net, taxCents: mulDivHalfUp(net, rateUnits(line.taxRate), 1_000_000n) }
+  return {
+    ...line,
+    grossCents: gross,
+    lineTotalCents: net,
+    taxCents: mulDivHalfUp(net, rateUnits(line.taxRate), 1_000_000n),
+  }
 }
 
 export interface EntryTotals {
@@ -101,11 +121,21 @@ export function entryTotals(lines: readonly EntryLine[], orderDiscount = '0.00')
   const orderOff = wanted < net ? wanted : net
   const discount = gross - net + orderOff
   const total = gross - discount + tax
-  return { subtotal: centsToString(gross), discountTotal: centsToString(discount), taxTotal: centsToString(tax), total: centsToString(total > 0n ? total : 0n), lines: count, quantity }
+  return {
+    subtotal: centsToString(gross),
+    discountTotal: centsToString(discount),
+    taxTotal: centsToString(tax),
+    total: centsToString(total > 0n ? total : 0n),
+    lines: count,
+    quantity,
+  }
 }
 
 /** The lines a quote or a save sends, with the grid positions they came from. */
-export function pricedInput(lines: readonly EntryLine[]): { at: number[]; lines: Array<{ productId: number; quantity: number }> } {
+export function pricedInput(lines: readonly EntryLine[]): {
+  at: number[]
+  lines: Array<{ productId: number; quantity: number }>
+} {
   const at: number[] = []
   const out: Array<{ productId: number; quantity: number }> = []
   lines.forEach((l, i) => {
@@ -133,8 +163,13 @@ export interface ServerLine {
 
 /** A grid line with the server's figures (kept only when it still shows that product and quantity). */
 export function applyServerLine(line: EntryLine, s: ServerLine): EntryLine {
-  if (!line.product || line.product.id !== Number(s.productId) || line.quantity !== Number(s.quantity)) return line
-  const adjustments = s.adjustments ?? (Array.isArray(s.pricingAdjustments) ? (s.pricingAdjustments as Array<{ kind: string; description?: string }>) : [])
+  if (!line.product || line.product.id !== Number(s.productId) || line.quantity !== Number(s.quantity))
+    return line
+  const adjustments =
+    s.adjustments ??
+    (Array.isArray(s.pricingAdjustments)
+      ? (s.pricingAdjustments as Array<{ kind: string; description?: string }>)
+      : [])
   const gross = toCents(s.unitPrice) * BigInt(line.quantity)
   return {
     ...line,
@@ -153,12 +188,29 @@ export function applyServerLine(line: EntryLine, s: ServerLine): EntryLine {
 
 /** A product put on a line: priced at its list price until the quote answers. */
 export function withProduct(line: EntryLine, product: EntryProduct): EntryLine {
-  return withFigures({ ...line, sku: product.sku, product, unitPrice: line.product?.id === product.id ? line.unitPrice : product.listPrice, discount: '0.00', taxRate: product.taxRate, priced: false, available: line.product?.id === product.id ? line.available : null, promotions: [], error: undefined, quantity: line.quantity ?? 1 })
+  return withFigures({
+    ...line,
+    sku: product.sku,
+    product,
+    unitPrice: line.product?.id === product.id ? line.unitPrice : product.listPrice,
+    discount: '0.00',
+    taxRate: product.taxRate,
+    priced: false,
+    available: line.product?.id === product.id ? line.available : null,
+    promotions: [],
+    error: undefined,
+    quantity: line.quantity ?? 1,
+  })
 }
 
 /** The line with a new quantity (figures recomputed from its last price; the quote follows). */
 export function withQuantity(line: EntryLine, quantity: number | null): EntryLine {
-  return withFigures({ ...line, quantity, priced: false, error: line.error?.field === 'quantity' ? undefined : line.error })
+  return withFigures({
+    ...line,
+    quantity,
+    priced: false,
+    error: line.error?.field === 'quantity' ? undefined : line.error,
+  })
 }
 
 /** One pasted row: a SKU and a quantity, with the row number it had in the paste. */
@@ -187,7 +239,7 @@ export function parsePaste(text: string): { rows: PastedRow[]; bad: Array<{ row:
     if (qtyText === '') return void rows.push({ row: i + 1, sku, quantity: 1 })
     if (!/^\d+(\.0+)?$/.test(qtyText) || Number(qtyText) < 1) {
       // a first row like "SKU  Quantity" is a header, not a mistake
-      if (i === 0 || rows.length === 0 && bad.length === 0 && !/\d/.test(qtyText)) return
+      if (i === 0 || (rows.length === 0 && bad.length === 0 && !/\d/.test(qtyText))) return
       return void bad.push({ row: i + 1, text: raw })
     }
     rows.push({ row: i + 1, sku, quantity: Number(qtyText) })

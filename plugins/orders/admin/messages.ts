@@ -30,7 +30,8 @@ const en = {
   addLine: 'Add line',
   paste: 'Paste rows',
   pasteTitle: 'Paste rows from a spreadsheet',
-  pasteHelp: 'One row per line: SKU, then quantity (copied cells are separated by tabs). A missing quantity is 1.',
+  pasteHelp:
+    'One row per line: SKU, then quantity (copied cells are separated by tabs). A missing quantity is 1.',
   pasteAdd: 'Add rows',
   pasted: '{n} rows added',
   unknownSkus: 'Unknown SKUs (added as lines to correct or remove): {list}',

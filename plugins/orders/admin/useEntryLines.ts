@@ -7,7 +7,17 @@ import { computed, ref, shallowRef } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { errorMessage, type ApiError } from '@plume/admin-ui/kit'
 import { orderDiscountOf, productsByCode, quote } from './entry-api'
-import { applyServerLine, emptyLine, entryTotals, parsePaste, pricedInput, withProduct, withQuantity, type EntryLine, type ServerLine } from './lines'
+import {
+  applyServerLine,
+  emptyLine,
+  entryTotals,
+  parsePaste,
+  pricedInput,
+  withProduct,
+  withQuantity,
+  type EntryLine,
+  type ServerLine,
+} from './lines'
 
 /** Where a quote is priced: the buyer (customer, or partner alone) and the warehouse. */
 export interface QuoteTarget {
@@ -55,7 +65,11 @@ export function useEntryLines(target: () => QuoteTarget, onOtherError: (message:
       const m = /^\/lines\/(\d+)(?:\/(\w+))?/.exec(String(e.path))
       const pos = m ? at[Number(m[1])] : undefined
       const line = pos === undefined ? undefined : next[pos]
-      if (line && pos !== undefined) next[pos] = { ...line, error: { field: m?.[2] === 'quantity' ? 'quantity' : 'sku', message: e.message } }
+      if (line && pos !== undefined)
+        next[pos] = {
+          ...line,
+          error: { field: m?.[2] === 'quantity' ? 'quantity' : 'sku', message: e.message },
+        }
       else other.push(String(e.path).startsWith('/lines') ? `${e.path} ${e.message}` : '')
     }
     lines.value = next
@@ -73,7 +87,15 @@ export function useEntryLines(target: () => QuoteTarget, onOtherError: (message:
     const sent = version
     quoting.value = true
     try {
-      const q = await quote({ ...(where.customerId ? { customerId: where.customerId } : where.partnerId && !where.partnerUser ? { partnerId: where.partnerId } : {}), ...(where.warehouseId ? { warehouseId: where.warehouseId } : {}), lines: body })
+      const q = await quote({
+        ...(where.customerId
+          ? { customerId: where.customerId }
+          : where.partnerId && !where.partnerUser
+            ? { partnerId: where.partnerId }
+            : {}),
+        ...(where.warehouseId ? { warehouseId: where.warehouseId } : {}),
+        lines: body,
+      })
       if (sent !== version) return
       const next = lines.value.slice()
       at.forEach((pos, k) => {
@@ -104,19 +126,28 @@ export function useEntryLines(target: () => QuoteTarget, onOtherError: (message:
     const found = (await productsByCode([code])).get(code)
     const current = lines.value[i] ?? line
     if (found) setLine(i, withProduct(current, found))
-    else setLine(i, { ...current, sku: code, product: null, priced: false, error: { field: 'sku', message: t('orders.unknownSku') } })
+    else
+      setLine(i, {
+        ...current,
+        sku: code,
+        product: null,
+        priced: false,
+        error: { field: 'sku', message: t('orders.unknownSku') },
+      })
     return !!found
   }
 
   function setQuantity(i: number, quantity: number | null): void {
     const line = lines.value[i]
     if (!line) return
-    if (quantity !== null && (!Number.isInteger(quantity) || quantity < 1)) return setLine(i, { ...line, error: { field: 'quantity', message: t('orders.badQuantity') } })
+    if (quantity !== null && (!Number.isInteger(quantity) || quantity < 1))
+      return setLine(i, { ...line, error: { field: 'quantity', message: t('orders.badQuantity') } })
     setLine(i, withQuantity(line, quantity))
   }
 
   const append = () => set([...lines.value, emptyLine()], false)
-  const remove = (i: number) => set(lines.value.length > 1 ? lines.value.filter((_, k) => k !== i) : [emptyLine()])
+  const remove = (i: number) =>
+    set(lines.value.length > 1 ? lines.value.filter((_, k) => k !== i) : [emptyLine()])
   const pick = (i: number, product: Parameters<typeof withProduct>[1]) => {
     const line = lines.value[i]
     if (line) setLine(i, withProduct(line, product))
@@ -126,17 +157,26 @@ export function useEntryLines(target: () => QuoteTarget, onOtherError: (message:
    * Rows pasted from a spreadsheet, from line `i` on (an empty trailing line is reused). Unknown
    * SKUs become lines marked with the error, so nothing is dropped silently.
    */
-  async function paste(i: number, text: string): Promise<{ added: number; unknown: string[]; bad: number[] }> {
+  async function paste(
+    i: number,
+    text: string,
+  ): Promise<{ added: number; unknown: string[]; bad: number[] }> {
     const { rows, bad } = parsePaste(text)
     const found = await productsByCode(rows.map((r) => r.sku))
     const pasted = rows.map((r) => {
       const p = found.get(r.sku)
       const line = { ...emptyLine(), sku: r.sku, quantity: r.quantity }
-      return p ? withProduct(line, p) : { ...line, error: { field: 'sku' as const, message: t('orders.unknownSku') } }
+      return p
+        ? withProduct(line, p)
+        : { ...line, error: { field: 'sku' as const, message: t('orders.unknownSku') } }
     })
     const before = lines.value.slice(0, i).concat(lines.value.slice(i).filter((l) => l.product || l.sku))
     set([...before, ...pasted, emptyLine()])
-    return { added: pasted.length, unknown: rows.filter((r) => !found.has(r.sku)).map((r) => r.sku), bad: bad.map((b) => b.row) }
+    return {
+      added: pasted.length,
+      unknown: rows.filter((r) => !found.has(r.sku)).map((r) => r.sku),
+      bad: bad.map((b) => b.row),
+    }
   }
 
   /** Lines of a saved order (its figures as stored), then a quote for stock and current prices when it is a draft. */
@@ -155,5 +195,22 @@ export function useEntryLines(target: () => QuoteTarget, onOtherError: (message:
     lines.value = next
   }
 
-  return { lines, totals, quoting, quoteBlocked, orderDiscount, schedule, resolveSku, setQuantity, append, remove, pick, paste, load, saved, showErrors, withQuantity }
+  return {
+    lines,
+    totals,
+    quoting,
+    quoteBlocked,
+    orderDiscount,
+    schedule,
+    resolveSku,
+    setQuantity,
+    append,
+    remove,
+    pick,
+    paste,
+    load,
+    saved,
+    showErrors,
+    withQuantity,
+  }
 }

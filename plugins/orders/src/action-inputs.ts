@@ -14,5 +14,12 @@ export const ORDER_ACTION_INPUTS: Readonly<Record<OrderAction, Record<string, un
   ship: SHIP_INPUT,
   deliver: NONE,
   close: NONE,
-  cancel: { type: 'object', properties: { reason: REASON, cancelReason: { ...REASON, deprecated: true, description: 'Older name of `reason`' } }, additionalProperties: false },
+  cancel: {
+    type: 'object',
+    properties: {
+      reason: REASON,
+      cancelReason: { ...REASON, deprecated: true, description: 'Older name of `reason`' },
+    },
+    additionalProperties: false,
+  },
 }

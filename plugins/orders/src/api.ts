@@ -18,7 +18,13 @@ export interface OrdersApi {
    * Runs an order action in-process inside `trx` through the action layer (`runAction`): the
    * same path as `POST /api/orders/:id/<action>`, authorized as `params.user` when given.
    */
-  transition(trx: Knex.Transaction, orderId: number, action: OrderAction, data?: Record<string, unknown>, params?: Record<string, unknown>): Promise<OrderRow>
+  transition(
+    trx: Knex.Transaction,
+    orderId: number,
+    action: OrderAction,
+    data?: Record<string, unknown>,
+    params?: Record<string, unknown>,
+  ): Promise<OrderRow>
   allowedActions(status: string): OrderAction[]
   /** Names of the pricing steps in the order they run (`100:base-price` …). */
   pricingSteps(): string[]
@@ -39,7 +45,8 @@ export function ordersApi(app: PlumeApp): OrdersApi {
       }
     },
     reprice: (trx, orderId) => registry.pipeline.reprice(trx, orderId),
-    transition: (trx, orderId, action, data = {}, params = {}) => runAction<OrderRow>(app, { entity: 'order', id: orderId, action, data, params, trx }),
+    transition: (trx, orderId, action, data = {}, params = {}) =>
+      runAction<OrderRow>(app, { entity: 'order', id: orderId, action, data, params, trx }),
     allowedActions,
     pricingSteps: () => registry.pipeline.names(),
   }

@@ -23,11 +23,22 @@ export type { Adjustment, PricedLine, PricingContext, PricingStep } from './pric
 export type { OrderTotals } from './pricing/totals.js'
 export type { TransitionContext, TransitionHook, TransitionReads, OrderRow } from './transitions.js'
 export type { PurchaseHistory } from './customer-history/service.js'
-export { allowedActions, assertTransition, TRANSITIONS, type OrderAction, type OrderStatus } from './state-machine.js'
+export {
+  allowedActions,
+  assertTransition,
+  TRANSITIONS,
+  type OrderAction,
+  type OrderStatus,
+} from './state-machine.js'
 export { idempotent, idempotencyKey, expireIdempotencyKeys, idempotencyTtlMs } from './hooks/idempotency.js'
 import { expireIdempotencyKeys } from './hooks/idempotency.js'
 export { Money, money } from './money.js'
-export { pickPriceList, priceListPrecedence, resolvePriceList, type PriceListPrecedence } from './pricing/resolve.js'
+export {
+  pickPriceList,
+  priceListPrecedence,
+  resolvePriceList,
+  type PriceListPrecedence,
+} from './pricing/resolve.js'
 
 const LABELS: Record<OrderAction, { en: string; 'zh-CN': string }> = {
   submit: { en: 'Submit', 'zh-CN': '提交' },
@@ -61,7 +72,10 @@ const lineHooks = [draftOnlyLines()]
 export default definePlugin<OrdersApi>({
   name: 'orders',
   version: '1.0.0',
-  description: { en: 'Sales orders: pricing, state machine, stock reservation', 'zh-CN': '销售订单：定价、状态流转、库存预留' },
+  description: {
+    en: 'Sales orders: pricing, state machine, stock reservation',
+    'zh-CN': '销售订单：定价、状态流转、库存预留',
+  },
   dependsOn: ['inventory', 'partners', 'crm'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
   // its permission rules (grants on its entities and services) are data: rules/grants.json, loaded by the host
@@ -79,7 +93,10 @@ export default definePlugin<OrdersApi>({
   actions: { order: actions },
   // price quotes: the create path and pricing pipeline in a transaction that rolls back;
   // a customer's purchase history (its orders)
-  services: { 'api/order-quotes': orderQuoteService, 'api/customer-history': (ctx) => customerHistoryService(ctx.knex) },
+  services: {
+    'api/order-quotes': orderQuoteService,
+    'api/customer-history': (ctx) => customerHistoryService(ctx.knex),
+  },
   setup(ctx) {
     const registry = registryOf(ctx.app)
     registry.inventory = ctx.use<InventoryApi>('inventory')
@@ -88,7 +105,9 @@ export default definePlugin<OrdersApi>({
     // Idempotency-Keys are remembered for a day (PLUME_IDEMPOTENCY_TTL_HOURS), then forgotten
     const jobs = ctx.app.get('jobs')
     registry.stopMaintenance?.()
-    registry.stopMaintenance = jobs?.maintenance.every('orders.idempotency-expiry', 3_600_000, (now) => expireIdempotencyKeys(ctx.knex, now))
+    registry.stopMaintenance = jobs?.maintenance.every('orders.idempotency-expiry', 3_600_000, (now) =>
+      expireIdempotencyKeys(ctx.knex, now),
+    )
     return ordersApi(ctx.app)
   },
   async disable(ctx) {
@@ -99,6 +118,8 @@ export default definePlugin<OrdersApi>({
   async seed(ctx) {
     const started = performance.now()
     const counts = await ctx.knex.transaction((trx) => seedOrders(trx))
-    ctx.logger.info(`orders demo data (${counts.orders} orders, ${counts.lines} lines, ${counts.movements} stock movements) in ${Math.round(performance.now() - started)} ms`)
+    ctx.logger.info(
+      `orders demo data (${counts.orders} orders, ${counts.lines} lines, ${counts.movements} stock movements) in ${Math.round(performance.now() - started)} ms`,
+    )
   },
 })

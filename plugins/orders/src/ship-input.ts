@@ -19,7 +19,10 @@ export const SHIP_INPUT = {
       description: 'Quantity shipped per order line (default: every line in full)',
       items: {
         type: 'object',
-        properties: { id: { type: 'integer', minimum: 1, description: 'Order line id' }, quantity: { type: 'integer', minimum: 0, description: 'Quantity shipped' } },
+        properties: {
+          id: { type: 'integer', minimum: 1, description: 'Order line id' },
+          quantity: { type: 'integer', minimum: 0, description: 'Quantity shipped' },
+        },
         required: ['id', 'quantity'],
         additionalProperties: false,
       },
@@ -48,10 +51,14 @@ export function shipment(data: Record<string, unknown>, lines: readonly OrderLin
   const seen = new Set<number>()
   asked.forEach((item, i) => {
     const line = lines.find((l) => l.id === item.id)
-    const bad = (path: string, message: string) => new BadRequest(`Invalid data: lines/${i}/${path} ${message}`, { errors: [{ path: `/lines/${i}/${path}`, message }] })
+    const bad = (path: string, message: string) =>
+      new BadRequest(`Invalid data: lines/${i}/${path} ${message}`, {
+        errors: [{ path: `/lines/${i}/${path}`, message }],
+      })
     if (!line) throw bad('id', 'is not a line of this order')
     if (seen.has(item.id)) throw bad('id', 'is listed twice')
-    if (item.quantity > line.quantity) throw bad('quantity', `must be at most ${line.quantity} (the quantity ordered)`)
+    if (item.quantity > line.quantity)
+      throw bad('quantity', `must be at most ${line.quantity} (the quantity ordered)`)
     seen.add(item.id)
     shipped.set(item.id, item.quantity)
   })

@@ -1,6 +1,7 @@
 import { Conflict } from '@feathersjs/errors'
 
-export type OrderStatus = 'draft' | 'submitted' | 'approved' | 'shipped' | 'delivered' | 'closed' | 'cancelled'
+export type OrderStatus =
+  'draft' | 'submitted' | 'approved' | 'shipped' | 'delivered' | 'closed' | 'cancelled'
 export type OrderAction = 'submit' | 'approve' | 'ship' | 'deliver' | 'close' | 'cancel'
 
 export interface Transition {
@@ -38,7 +39,10 @@ export function assertTransition(action: OrderAction, status: string): Transitio
   const t = TRANSITIONS[action]
   if (!(t.from as readonly string[]).includes(status)) {
     const allowed = allowedActions(status)
-    throw new Conflict(`Cannot ${action} an order in state ${status}; allowed: ${allowed.length ? allowed.join(', ') : 'none'}`, { reason: 'state', status, action, allowed })
+    throw new Conflict(
+      `Cannot ${action} an order in state ${status}; allowed: ${allowed.length ? allowed.join(', ') : 'none'}`,
+      { reason: 'state', status, action, allowed },
+    )
   }
   return t
 }

@@ -8,7 +8,13 @@ import { registryOf } from './registry.js'
 import { assertTransition, type OrderAction, type OrderStatus } from './state-machine.js'
 import { shipment } from './ship-input.js'
 
-export type OrderRow = Record<string, unknown> & { id: number; number: string; status: OrderStatus; partnerId: number | null; warehouseId: number }
+export type OrderRow = Record<string, unknown> & {
+  id: number
+  number: string
+  status: OrderStatus
+  partnerId: number | null
+  warehouseId: number
+}
 export interface OrderLineRow {
   id: number
   productId: number
@@ -65,10 +71,16 @@ export interface TransitionReads {
   hooks: Map<TransitionHook, Promise<unknown>>
 }
 
-const hooksFor = (app: PlumeApp, action: OrderAction) => registryOf(app).transitionHooks.filter((h) => !h.actions || h.actions.includes(action))
+const hooksFor = (app: PlumeApp, action: OrderAction) =>
+  registryOf(app).transitionHooks.filter((h) => !h.actions || h.actions.includes(action))
 
 /** Starts the reads of a transition (not awaited): the action layer sends them behind its lock (`prefetch`). */
-export function transitionReads(app: PlumeApp, action: OrderAction, trx: Knex.Transaction, id: number): TransitionReads {
+export function transitionReads(
+  app: PlumeApp,
+  action: OrderAction,
+  trx: Knex.Transaction,
+  id: number,
+): TransitionReads {
   const settle = <T>(p: Promise<T>) => (p.catch(() => undefined), p)
   const hooks = new Map<TransitionHook, Promise<unknown>>()
   const loaded = action === 'submit' ? settle(registryOf(app).pipeline.load(trx, id)) : undefined
@@ -87,7 +99,10 @@ interface Caller {
 function cancelReason(data: Record<string, unknown>): string | null | undefined {
   const r = data.reason ?? data.cancelReason
   if (r === undefined || r === null) return undefined
-  if (typeof r !== 'string' || r.length > 500) throw new BadRequest('Invalid data: reason must be a string of at most 500 characters', { errors: [{ path: '/reason', message: 'must be a string of at most 500 characters' }] })
+  if (typeof r !== 'string' || r.length > 500)
+    throw new BadRequest('Invalid data: reason must be a string of at most 500 characters', {
+      errors: [{ path: '/reason', message: 'must be a string of at most 500 characters' }],
+    })
   return r
 }
 
@@ -96,12 +111,23 @@ function cancelReason(data: Record<string, unknown>): string | null | undefined 
  * checks the state machine, runs the transition hooks, reserves/ships/releases stock, stamps
  * the order. Idempotent with a key.
  */
-export async function runTransition(action: OrderAction, data: Record<string, unknown>, ctx: ActionContext): Promise<OrderRow> {
-  const { result } = await idempotent({ trx: ctx.trx, params: ctx.params, route: `POST /api/orders/${ctx.record.id}/${action}`, body: data }, () => transition(action, data, ctx))
+export async function runTransition(
+  action: OrderAction,
+  data: Record<string, unknown>,
+  ctx: ActionContext,
+): Promise<OrderRow> {
+  const { result } = await idempotent(
+    { trx: ctx.trx, params: ctx.params, route: `POST /api/orders/${ctx.record.id}/${action}`, body: data },
+    () => transition(action, data, ctx),
+  )
   return result
 }
 
-async function transition(action: OrderAction, data: Record<string, unknown>, run: ActionContext): Promise<OrderRow> {
+async function transition(
+  action: OrderAction,
+  data: Record<string, unknown>,
+  run: ActionContext,
+): Promise<OrderRow> {
   const { app, trx, params } = run
   const registry = registryOf(app)
   const inventory = registry.inventory
@@ -111,8 +137,10 @@ async function transition(action: OrderAction, data: Record<string, unknown>, ru
   const id = order.id
   const sent = (await run.prefetched) as TransitionReads | undefined
   const caller = params as Caller
-  if (caller.provider && caller.user?.partnerId && order.partnerId !== caller.user.partnerId) throw new NotFound(`No order with id ${id}`)
-  if (caller.provider && caller.user?.partnerId && !PARTNER_ACTIONS.includes(action)) throw new Forbidden(`Partner users cannot ${action} orders`)
+  if (caller.provider && caller.user?.partnerId && order.partnerId !== caller.user.partnerId)
+    throw new NotFound(`No order with id ${id}`)
+  if (caller.provider && caller.user?.partnerId && !PARTNER_ACTIONS.includes(action))
+    throw new Forbidden(`Partner users cannot ${action} orders`)
   const t = assertTransition(action, order.status)
   const reason = action === 'cancel' ? cancelReason(data) : undefined
   // the reads sent behind the lock (the lines as pricing reads them for submit, the hooks' own);
@@ -120,9 +148,25 @@ async function transition(action: OrderAction, data: Record<string, unknown>, ru
   const reads = sent?.trx === trx ? sent : transitionReads(app, action, trx, id)
   const loaded = await reads.loaded
   const lines = loaded
-    ? loaded.rows.map((r) => ({ id: r.id, productId: r.productId, quantity: r.quantity })).sort((a, b) => a.productId - b.productId || a.id - b.id)
-    : ((await trx('order_lines').select('id', 'productId', 'quantity').where('orderId', id).orderBy([{ column: 'productId' }, { column: 'id' }])) as OrderLineRow[])
-  const ctx: TransitionContext = { app, trx, params, action, from: order.status, to: t.to, order, lines, data, afterCommit: run.afterCommit }
+    ? loaded.rows
+        .map((r) => ({ id: r.id, productId: r.productId, quantity: r.quantity }))
+        .sort((a, b) => a.productId - b.productId || a.id - b.id)
+    : ((await trx('order_lines')
+        .select('id', 'productId', 'quantity')
+        .where('orderId', id)
+        .orderBy([{ column: 'productId' }, { column: 'id' }])) as OrderLineRow[])
+  const ctx: TransitionContext = {
+    app,
+    trx,
+    params,
+    action,
+    from: order.status,
+    to: t.to,
+    order,
+    lines,
+    data,
+    afterCommit: run.afterCommit,
+  }
   const hooks = hooksFor(app, action)
   const prefetched = new Map<TransitionHook, unknown>()
   for (const [h, p] of reads.hooks) prefetched.set(h, await p)
@@ -131,7 +175,11 @@ async function transition(action: OrderAction, data: Record<string, unknown>, ru
     await h.before?.(ctx)
   }
 
-  const set: Record<string, unknown> = { status: t.to, version: trx.raw('version + 1'), updatedAt: trx.fn.now() }
+  const set: Record<string, unknown> = {
+    status: t.to,
+    version: trx.raw('version + 1'),
+    updatedAt: trx.fn.now(),
+  }
   if (action === 'submit') {
     if (lines.length === 0) throw new Conflict(`Cannot submit order ${order.number}: it has no lines`)
     // final prices: whatever the price list says now is locked on the lines
@@ -142,10 +190,17 @@ async function transition(action: OrderAction, data: Record<string, unknown>, ru
   if (reason !== undefined) set.cancelReason = reason
   const shipped = action === 'ship' ? shipment(data, lines) : undefined
   if (shipped) Object.assign(set, { carrier: shipped.carrier, trackingNumber: shipped.trackingNumber })
-  const [updated] = await prepared<OrderRow>(trx, trx('orders').where('id', id).update(set).returning('*'), 'orders_transition')
+  const [updated] = await prepared<OrderRow>(
+    trx,
+    trx('orders').where('id', id).update(set).returning('*'),
+    'orders_transition',
+  )
   // the lines carry their order's status for reports and partner scopes (orderLine-order-facts.json);
   // submit's pricing already wrote it with the prices
-  if (action !== 'submit') await trx('order_lines').where('orderId', id).update({ status: t.to, ...(shipped ? { shippedQuantity: trx.ref('quantity') } : {}) })
+  if (action !== 'submit')
+    await trx('order_lines')
+      .where('orderId', id)
+      .update({ status: t.to, ...(shipped ? { shippedQuantity: trx.ref('quantity') } : {}) })
 
   const stock = { warehouseId: order.warehouseId, orderId: id, reference: order.number }
   if (shipped) {
@@ -158,8 +213,9 @@ async function transition(action: OrderAction, data: Record<string, unknown>, ru
         await trx('order_lines').where('id', l.id).update({ shippedQuantity: quantity })
       }
     }
-  }
-  else if (action === 'cancel' && order.status !== 'draft') for (const l of lines) await inventory.release(trx, { ...stock, productId: l.productId, quantity: l.quantity })
+  } else if (action === 'cancel' && order.status !== 'draft')
+    for (const l of lines)
+      await inventory.release(trx, { ...stock, productId: l.productId, quantity: l.quantity })
 
   ctx.result = updated
   for (const h of hooks) {
@@ -169,6 +225,13 @@ async function transition(action: OrderAction, data: Record<string, unknown>, ru
   // the reservation is settled inside the COMMIT: a hot stock row is locked for microseconds,
   // not across round trips; a shortage fails the commit and rolls back everything above.
   // Staging it is deferred: it travels with the COMMIT.
-  if (action === 'submit') await defer(trx, inventory.reserveAtCommit(trx, lines.map((l) => ({ ...stock, productId: l.productId, quantity: l.quantity }))))
+  if (action === 'submit')
+    await defer(
+      trx,
+      inventory.reserveAtCommit(
+        trx,
+        lines.map((l) => ({ ...stock, productId: l.productId, quantity: l.quantity })),
+      ),
+    )
   return updated!
 }

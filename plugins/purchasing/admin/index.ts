@@ -9,7 +9,12 @@ export default defineAdminExtension({
       name: 'replenishment',
       path: 'replenishment',
       component: () => import('./ReplenishmentScreen.vue'),
-      menu: { domain: 'purchasing', label: { en: 'Replenishment', 'zh-CN': '补货建议' }, position: 10, entity: 'purchaseOrder' },
+      menu: {
+        domain: 'purchasing',
+        label: { en: 'Replenishment', 'zh-CN': '补货建议' },
+        position: 10,
+        entity: 'purchaseOrder',
+      },
     },
   ],
   messages,

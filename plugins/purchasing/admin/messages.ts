@@ -2,7 +2,8 @@
 export const messages = {
   en: {
     title: 'Replenishment',
-    intro: 'What to order now, per product and warehouse, from the past two years of shipments. Check the quantities, tick the lines to order, then create draft purchase orders (one per supplier and warehouse) to review and send.',
+    intro:
+      'What to order now, per product and warehouse, from the past two years of shipments. Check the quantities, tick the lines to order, then create draft purchase orders (one per supplier and warehouse) to review and send.',
     warehouse: 'Warehouse',
     allWarehouses: 'All warehouses',
     serviceLevel: 'Service level',
@@ -27,7 +28,8 @@ export const messages = {
     selected: '{n} lines selected',
     create: 'Create draft purchase orders',
     created: 'Draft purchase orders created. They count as on order once sent — review and send them:',
-    empty: 'Nothing to order: stock and open orders cover the reorder point for every product with shipments.',
+    empty:
+      'Nothing to order: stock and open orders cover the reorder point for every product with shipments.',
     loadFailed: 'The suggestions could not be loaded: {message}',
     createFailed: 'The draft purchase orders were not created: {message}',
     methods: {
@@ -43,7 +45,8 @@ export const messages = {
   },
   'zh-CN': {
     title: '补货建议',
-    intro: '根据过去两年的出库，按产品和仓库列出现在应订购的数量。核对数量，勾选要订购的行，然后生成采购草稿（每个供应商和仓库一张），审核后发出。',
+    intro:
+      '根据过去两年的出库，按产品和仓库列出现在应订购的数量。核对数量，勾选要订购的行，然后生成采购草稿（每个供应商和仓库一张），审核后发出。',
     warehouse: '仓库',
     allWarehouses: '全部仓库',
     serviceLevel: '服务水平',

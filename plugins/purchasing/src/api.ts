@@ -6,7 +6,10 @@ export interface PurchasingApi {
    * Quantity on order per product (and warehouse): open quantities of sent and partially
    * received purchase orders — what availability planning and replenishment count as coming.
    */
-  onOrder(db: Knex | Knex.Transaction, filter?: { productIds?: number[]; warehouseId?: number }): Promise<Array<{ productId: number; warehouseId: number; quantity: number }>>
+  onOrder(
+    db: Knex | Knex.Transaction,
+    filter?: { productIds?: number[]; warehouseId?: number },
+  ): Promise<Array<{ productId: number; warehouseId: number; quantity: number }>>
 }
 
 export const purchasingApi = (): PurchasingApi => ({

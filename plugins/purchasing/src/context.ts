@@ -14,4 +14,5 @@ export const trxOf = (context: HookContext): Knex.Transaction => writeTransactio
 
 export { invalidField as invalid, nowOf } from '@plume/core'
 
-export const conflict = (message: string, data?: Record<string, unknown>): Conflict => new Conflict(message, data)
+export const conflict = (message: string, data?: Record<string, unknown>): Conflict =>
+  new Conflict(message, data)

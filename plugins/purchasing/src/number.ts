@@ -9,5 +9,8 @@ export const formatPoNumber = (year: number, n: number | string) => `PO-${year}-
 
 export async function nextPoNumber(db: Knex | Knex.Transaction, at: Date = new Date()): Promise<string> {
   const res = await db.raw(`select nextval('${PO_NUMBER_SEQUENCE}') as n`)
-  return formatPoNumber(at.getUTCFullYear(), String((res as { rows: Array<{ n: string | number }> }).rows[0]!.n))
+  return formatPoNumber(
+    at.getUTCFullYear(),
+    String((res as { rows: Array<{ n: string | number }> }).rows[0]!.n),
+  )
 }

@@ -45,7 +45,10 @@ const payment = [guardSupplierPayment()]
 export default definePlugin<PurchasingApi>({
   name: 'purchasing',
   version: '1.0.0',
-  description: { en: 'Suppliers, purchase orders, receiving and costing', 'zh-CN': '供应商、采购单、收货与成本核算' },
+  description: {
+    en: 'Suppliers, purchase orders, receiving and costing',
+    'zh-CN': '供应商、采购单、收货与成本核算',
+  },
   dependsOn: ['inventory', 'orders'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
   hooks: {
@@ -78,6 +81,8 @@ export default definePlugin<PurchasingApi>({
     const n = await ctx.knex.transaction((trx) => seedPurchasing(trx))
     // after the transaction: users are written through their service, which needs the connection (PGlite has one)
     await createDemoUsers(ctx.app, [{ email: 'buyer@demo.plume.local', name: 'Buyer', roles: ['purchaser'] }])
-    ctx.logger.info(`purchasing demo data (${n.suppliers} suppliers, ${n.items} supplier items, ${n.orders} purchase orders) in ${Math.round(performance.now() - started)} ms`)
+    ctx.logger.info(
+      `purchasing demo data (${n.suppliers} suppliers, ${n.items} supplier items, ${n.orders} purchase orders) in ${Math.round(performance.now() - started)} ms`,
+    )
   },
 })

@@ -13,12 +13,23 @@ export const costOnShip = (): TransitionHook => ({
   async after({ trx, order, lines, params }) {
     if (!lines.length) return
     const ids = [...new Set(lines.map((l) => l.productId))]
-    const costs = (await trx('products as p').leftJoin('product_costs as c', 'c.productId', 'p.id').select('p.id', 'p.cost', 'c.averageCost').whereIn('p.id', ids)) as Array<{ id: number; cost: string | null; averageCost: string | null }>
+    const costs = (await trx('products as p')
+      .leftJoin('product_costs as c', 'c.productId', 'p.id')
+      .select('p.id', 'p.cost', 'c.averageCost')
+      .whereIn('p.id', ids)) as Array<{ id: number; cost: string | null; averageCost: string | null }>
     const unit = new Map(costs.map((c) => [c.id, c.averageCost ?? c.cost ?? '0']))
     const shippedAt = nowOf(params).toISOString()
     const rows = lines.map((l) => {
       const unitCost = dec(unit.get(l.productId) ?? '0').toFixed(4)
-      return { orderLineId: l.id, orderId: order.id, productId: l.productId, quantity: l.quantity, unitCost, totalCost: money(dec(unitCost).times(l.quantity)), shippedAt }
+      return {
+        orderLineId: l.id,
+        orderId: order.id,
+        productId: l.productId,
+        quantity: l.quantity,
+        unitCost,
+        totalCost: money(dec(unitCost).times(l.quantity)),
+        shippedAt,
+      }
     })
     await trx('shipment_costs').insert(rows).onConflict('orderLineId').merge()
   },

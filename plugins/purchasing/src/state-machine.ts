@@ -24,7 +24,11 @@ const money = { type: 'string', pattern: '^\\d{1,12}(\\.\\d{1,2})?$' }
 
 /** The request bodies of the actions (JSON Schema; the action layer answers 400 naming the field). */
 export const PO_INPUTS: Record<PoAction, Record<string, unknown>> = {
-  send: { type: 'object', properties: { expectedDate: { type: 'string', format: 'date' } }, additionalProperties: false },
+  send: {
+    type: 'object',
+    properties: { expectedDate: { type: 'string', format: 'date' } },
+    additionalProperties: false,
+  },
   receive: {
     type: 'object',
     properties: {
@@ -47,6 +51,15 @@ export const PO_INPUTS: Record<PoAction, Record<string, unknown>> = {
     required: ['lines'],
     additionalProperties: false,
   },
-  close: { type: 'object', properties: { note: { type: 'string', maxLength: 500 } }, additionalProperties: false },
-  cancel: { type: 'object', properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } }, required: ['reason'], additionalProperties: false },
+  close: {
+    type: 'object',
+    properties: { note: { type: 'string', maxLength: 500 } },
+    additionalProperties: false,
+  },
+  cancel: {
+    type: 'object',
+    properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } },
+    required: ['reason'],
+    additionalProperties: false,
+  },
 }

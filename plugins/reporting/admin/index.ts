@@ -13,7 +13,12 @@ export default defineAdminExtension({
       name: 'report-list',
       path: 'reports',
       component: () => import('./ReportList.vue'),
-      menu: { domain: 'reporting', label: { en: 'Run a report', 'zh-CN': '运行报表' }, entity: 'reportDefinition', position: 10 },
+      menu: {
+        domain: 'reporting',
+        label: { en: 'Run a report', 'zh-CN': '运行报表' },
+        entity: 'reportDefinition',
+        position: 10,
+      },
     },
     { name: 'report-run', path: 'reports/:id', component: () => import('./ReportRunner.vue') },
   ],

@@ -51,10 +51,15 @@ export interface ReportDef {
  * A report's name in `lang`: its label in that language, else its name.
  * @example reportName({ name: 'Sales by partner', label: { 'zh-CN': '按合作伙伴销售' } }, 'zh-CN') // '按合作伙伴销售'
  */
-export const reportName = (def: Pick<ReportDef, 'name' | 'label'>, lang: Lang): string => def.label?.[lang] || def.name
+export const reportName = (def: Pick<ReportDef, 'name' | 'label'>, lang: Lang): string =>
+  def.label?.[lang] || def.name
 
 /** A column's title: the server's label in `lang`, else the label of the field it comes from (`fieldLabel`), else its key. */
-export function columnTitle(c: ReportColumn, lang: Lang, fieldLabel: (field: string) => string | undefined = () => undefined): string {
+export function columnTitle(
+  c: ReportColumn,
+  lang: Lang,
+  fieldLabel: (field: string) => string | undefined = () => undefined,
+): string {
   return c.label?.[lang] || (c.field ? fieldLabel(c.field) : undefined) || c.key
 }
 
@@ -84,22 +89,41 @@ export function runQuery(f: RunForm): Record<string, string> {
 }
 
 /** The measure a chart shows: the first of the shared money measures the result has, else its first measure. */
-const PREFERRED = ['netSales', 'outstanding', 'value', 'margin', 'commission', 'compliancePct', 'onHand', 'units', 'orders']
+const PREFERRED = [
+  'netSales',
+  'outstanding',
+  'value',
+  'margin',
+  'commission',
+  'compliancePct',
+  'onHand',
+  'units',
+  'orders',
+]
 
 /**
  * An ECharts option for a result: a line over a period dimension, else bars of the best-named
  * dimension (a `…Name` column when there is one), at most 20 bars; undefined when there is nothing
  * to draw. Numbers are parsed from the decimal strings for drawing only.
  */
-export function chartOption(run: ReportRun, title: (c: ReportColumn) => string, none = '—'): Record<string, unknown> | undefined {
+export function chartOption(
+  run: ReportRun,
+  title: (c: ReportColumn) => string,
+  none = '—',
+): Record<string, unknown> | undefined {
   const dims = run.columns.filter((c) => c.kind === 'dimension')
   const measures = run.columns.filter((c) => c.kind === 'measure')
   const measure = PREFERRED.map((k) => measures.find((m) => m.key === k)).find((m) => !!m) ?? measures[0]
   if (!measure || run.rows.length === 0) return undefined
   const period = dims.find((d) => d.type === 'period')
-  const named = dims.find((d) => d.type === 'text' && /name$/i.test(d.key)) ?? dims.find((d) => d.type === 'text') ?? dims[0]
+  const named =
+    dims.find((d) => d.type === 'text' && /name$/i.test(d.key)) ??
+    dims.find((d) => d.type === 'text') ??
+    dims[0]
   const category = period ?? named
-  const rows = period ? [...run.rows].sort((a, b) => String(a[period.key]).localeCompare(String(b[period.key]))) : run.rows.slice(0, 20)
+  const rows = period
+    ? [...run.rows].sort((a, b) => String(a[period.key]).localeCompare(String(b[period.key])))
+    : run.rows.slice(0, 20)
   const labels = rows.map((r) => (category ? String(r[category.key] ?? none) : run.report.name))
   const values = rows.map((r) => Number(r[measure.key] ?? 0))
   const name = title(measure)
@@ -130,4 +154,5 @@ export const SCHEDULES = [
 ] as const
 
 /** The preset a stored schedule is, or `scheduleCustom`. */
-export const scheduleKey = (cron: string | null | undefined): string => SCHEDULES.find((s) => s.cron === (cron ?? '').trim())?.key ?? 'scheduleCustom'
+export const scheduleKey = (cron: string | null | undefined): string =>
+  SCHEDULES.find((s) => s.cron === (cron ?? '').trim())?.key ?? 'scheduleCustom'

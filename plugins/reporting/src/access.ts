@@ -27,10 +27,16 @@ interface Caller {
 export async function accessFor(app: PlumeApp, params: Caller): Promise<AccessOf> {
   const names = [...app.get('entities').keys()]
   // decisions are cached by the engine: a few microseconds per entity
-  const decided = new Map<string, ReadAccess>(await Promise.all(names.map(async (n) => [n, await readAccess(app, params, n)] as const)))
+  const decided = new Map<string, ReadAccess>(
+    await Promise.all(names.map(async (n) => [n, await readAccess(app, params, n)] as const)),
+  )
   return (entity) => {
     const a = decided.get(entity.name)
-    if (!a?.allowed) throw new Forbidden(a?.reason ?? `You may not find ${entity.name}`, { entity: entity.name, action: 'find' })
+    if (!a?.allowed)
+      throw new Forbidden(a?.reason ?? `You may not find ${entity.name}`, {
+        entity: entity.name,
+        action: 'find',
+      })
     return a
   }
 }

@@ -60,7 +60,11 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
     name: 'Sales by product',
     label: { en: 'Sales by product', 'zh-CN': '按产品销售' },
     entity: 'orderLine',
-    dimensions: ['productId', { field: 'product.sku', as: 'sku' }, { field: 'product.name', as: 'productName' }],
+    dimensions: [
+      'productId',
+      { field: 'product.sku', as: 'sku' },
+      { field: 'product.name', as: 'productName' },
+    ],
     measures: [units, ...lineSales, { fn: 'countDistinct', field: 'orderId', as: 'orders' }],
     filters: { 'order.status': { $in: SOLD }, $sort: { netSales: -1 } },
     periodGrouping: 'none',
@@ -70,7 +74,10 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
     name: 'Sales by category',
     label: { en: 'Sales by category', 'zh-CN': '按品类销售' },
     entity: 'orderLine',
-    dimensions: [{ field: 'product.categoryId', as: 'categoryId' }, { field: 'product.category.name', as: 'categoryName' }],
+    dimensions: [
+      { field: 'product.categoryId', as: 'categoryId' },
+      { field: 'product.category.name', as: 'categoryName' },
+    ],
     measures: [units, ...lineSales],
     filters: { 'order.status': { $in: SOLD }, $sort: { netSales: -1 } },
     periodGrouping: 'none',
@@ -80,7 +87,10 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
     name: 'Sales by territory',
     label: { en: 'Sales by territory', 'zh-CN': '按区域销售' },
     entity: 'order',
-    dimensions: [{ field: 'partner.territoryId', as: 'territoryId' }, { field: 'partner.territory.name', as: 'territoryName' }],
+    dimensions: [
+      { field: 'partner.territoryId', as: 'territoryId' },
+      { field: 'partner.territory.name', as: 'territoryName' },
+    ],
     measures: [orderCount, ...orderSales],
     filters: { status: { $in: SOLD }, $sort: { netSales: -1 } },
     periodGrouping: 'none',
@@ -90,7 +100,11 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
     name: 'Margin by product',
     label: { en: 'Margin by product', 'zh-CN': '按产品毛利' },
     entity: 'orderLine',
-    dimensions: ['productId', { field: 'product.sku', as: 'sku' }, { field: 'product.name', as: 'productName' }],
+    dimensions: [
+      'productId',
+      { field: 'product.sku', as: 'sku' },
+      { field: 'product.name', as: 'productName' },
+    ],
     measures: [
       units,
       lineSales[0],
@@ -136,14 +150,24 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
     name: 'Slow movers',
     label: { en: 'Slow movers', 'zh-CN': '滞销品' },
     entity: 'stockLevel',
-    dimensions: ['productId', { field: 'product.sku', as: 'sku' }, { field: 'product.name', as: 'productName' }, 'warehouseId'],
+    dimensions: [
+      'productId',
+      { field: 'product.sku', as: 'sku' },
+      { field: 'product.name', as: 'productName' },
+      'warehouseId',
+    ],
     measures: [
       { fn: 'sum', field: 'onHand', as: 'onHand' },
       { fn: 'sum', field: 'onHand', times: 'product.cost', as: 'value' },
     ],
     filters: {
       onHand: { $gt: 0 },
-      $without: { entity: 'stockMovement', match: { productId: 'productId', warehouseId: 'warehouseId' }, where: { kind: { $in: OUTBOUND } }, within: { field: 'occurredAt', days: 90 } },
+      $without: {
+        entity: 'stockMovement',
+        match: { productId: 'productId', warehouseId: 'warehouseId' },
+        where: { kind: { $in: OUTBOUND } },
+        within: { field: 'occurredAt', days: 90 },
+      },
       $sort: { value: -1 },
     },
     periodGrouping: 'none',
@@ -163,7 +187,10 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
     name: 'Campaign results',
     label: { en: 'Campaign results', 'zh-CN': '营销活动效果' },
     entity: 'orderLine',
-    dimensions: [{ field: 'promotion.campaignId', as: 'campaignId' }, { field: 'promotion.campaign.name', as: 'campaignName' }],
+    dimensions: [
+      { field: 'promotion.campaignId', as: 'campaignId' },
+      { field: 'promotion.campaign.name', as: 'campaignName' },
+    ],
     measures: [
       { fn: 'countDistinct', field: 'orderId', as: 'orders' },
       units,
@@ -194,7 +221,10 @@ export const BUILT_IN_REPORTS: ReportDefinition[] = [
     label: { en: 'Commission statement', 'zh-CN': '佣金对账单' },
     entity: 'commission',
     dimensions: ['partnerId', { field: 'partner.name', as: 'partnerName' }],
-    measures: [{ fn: 'count', as: 'lines' }, { fn: 'sum', field: 'amount', as: 'commission' }],
+    measures: [
+      { fn: 'count', as: 'lines' },
+      { fn: 'sum', field: 'amount', as: 'commission' },
+    ],
     filters: { $sort: { commission: -1 } },
     periodGrouping: 'month',
   },
@@ -209,7 +239,10 @@ export async function seedBuiltIns(ctx: PluginContext): Promise<number> {
   const service = ctx.app.service(DEFINITIONS_PATH)
   let written = 0
   for (const def of BUILT_IN_REPORTS) {
-    const existing = (await ctx.knex('report_definitions').where('code', def.code).first('id', 'builtIn', 'label')) as { id: number; builtIn: boolean; label: unknown } | undefined
+    const existing = (await ctx
+      .knex('report_definitions')
+      .where('code', def.code)
+      .first('id', 'builtIn', 'label')) as { id: number; builtIn: boolean; label: unknown } | undefined
     const { code, name, label, ...query } = def
     if (!existing) await service.create({ code, name, label, ...query, schedule: null, builtIn: true })
     // the names in both languages are filled in once; an admin may rename them afterwards

@@ -10,7 +10,13 @@ import { aggregatesService } from './services/aggregates-service.js'
 
 export { runReport, loadDefinition, runValues } from './run.js'
 export { aggregate, measureSpecs } from './aggregate.js'
-export { runScheduledReports, FILE_EVENT, FILES_TABLE, NOTIFICATIONS_TABLE, type ScheduledRun } from './schedule/scheduler.js'
+export {
+  runScheduledReports,
+  FILE_EVENT,
+  FILES_TABLE,
+  NOTIFICATIONS_TABLE,
+  type ScheduledRun,
+} from './schedule/scheduler.js'
 export { compileReport } from './definition/compile.js'
 export { accessFor, type EntityAccess, type AccessOf } from './access.js'
 export { BUILT_IN_REPORTS } from './builtins.js'
@@ -34,7 +40,10 @@ const check = [checkReportDefinition()]
 export default definePlugin<ReportingApi>({
   name: 'reporting',
   version: '1.0.0',
-  description: { en: 'Reports: definitions as data, built-in sales/stock/finance reports, exports, schedules', 'zh-CN': '报表：数据化定义、内置销售/库存/财务报表、导出与定时' },
+  description: {
+    en: 'Reports: definitions as data, built-in sales/stock/finance reports, exports, schedules',
+    'zh-CN': '报表：数据化定义、内置销售/库存/财务报表、导出与定时',
+  },
   // its reports and aggregates read the orders plugin's tables (and the indexes it made on them)
   dependsOn: ['orders'],
   hooks: { reportDefinition: { create: check, update: check, patch: check, remove: check } },
@@ -48,7 +57,8 @@ export default definePlugin<ReportingApi>({
   rules: [
     {
       name: 'aggregates-read',
-      description: 'Signed-in users may aggregate what they may read (the entity read rules apply to every row counted)',
+      description:
+        'Signed-in users may aggregate what they may read (the entity read rules apply to every row counted)',
       effect: 'allow',
       entities: ['aggregates'],
       actions: ['find'],
@@ -68,7 +78,9 @@ export default definePlugin<ReportingApi>({
   },
   // the auditor reads reports and the audit trail, and changes nothing
   async seed(ctx) {
-    await createDemoUsers(ctx.app, [{ email: 'auditor@demo.plume.local', name: 'Auditor', roles: ['auditor'] }])
+    await createDemoUsers(ctx.app, [
+      { email: 'auditor@demo.plume.local', name: 'Auditor', roles: ['auditor'] },
+    ])
   },
   async disable(ctx) {
     stopScheduler(ctx.app)

@@ -5,7 +5,13 @@ import { Decimal } from 'decimal.js'
 import { accessFor } from './access.js'
 import { columnLabel } from './measures.js'
 import { compileReport, MAX_ROWS, type ReportPlan } from './definition/compile.js'
-import { PERIODS, type Period, type ReportDefinition, type ReportResult, type RunParams } from './definition/types.js'
+import {
+  PERIODS,
+  type Period,
+  type ReportDefinition,
+  type ReportResult,
+  type RunParams,
+} from './definition/types.js'
 import { AGING_BUCKETS, buildQuery, type BuiltColumn, type RunValues } from './query/build.js'
 
 export const DEFINITIONS_TABLE = 'report_definitions'
@@ -22,7 +28,9 @@ interface Caller {
 export async function loadDefinition(app: PlumeApp, idOrCode: string | number): Promise<ReportDefinition> {
   const key = String(idOrCode)
   const qb = app.get('db').knex(DEFINITIONS_TABLE)
-  const row = (await (/^\d{1,10}$/.test(key) ? qb.where('id', Number(key)).orWhere('code', key) : qb.where('code', key)).first()) as ReportDefinition | undefined
+  const row = (await (
+    /^\d{1,10}$/.test(key) ? qb.where('id', Number(key)).orWhere('code', key) : qb.where('code', key)
+  ).first()) as ReportDefinition | undefined
   if (!row) throw new NotFound(`No report "${key.slice(0, 40)}"`)
   return row
 }
@@ -31,14 +39,20 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/
 
 function isoTime(raw: unknown, path: string): string | undefined {
   if (raw === undefined || raw === '') return undefined
-  if (typeof raw !== 'string' || Number.isNaN(Date.parse(raw))) throw new BadRequest(`Invalid report parameter: ${path} must be an ISO-8601 date or date-time`, { errors: [{ path: `/${path}`, message: 'must be an ISO-8601 date or date-time' }] })
+  if (typeof raw !== 'string' || Number.isNaN(Date.parse(raw)))
+    throw new BadRequest(`Invalid report parameter: ${path} must be an ISO-8601 date or date-time`, {
+      errors: [{ path: `/${path}`, message: 'must be an ISO-8601 date or date-time' }],
+    })
   return raw
 }
 
 function intParam(raw: unknown, path: string, min: number, max: number): number | undefined {
   if (raw === undefined || raw === '') return undefined
   const n = Number(raw)
-  if (!Number.isInteger(n) || n < min || n > max) throw new BadRequest(`Invalid report parameter: ${path} must be an integer from ${min} to ${max}`, { errors: [{ path: `/${path}`, message: `must be an integer from ${min} to ${max}` }] })
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new BadRequest(`Invalid report parameter: ${path} must be an integer from ${min} to ${max}`, {
+      errors: [{ path: `/${path}`, message: `must be an integer from ${min} to ${max}` }],
+    })
   return n
 }
 
@@ -50,7 +64,11 @@ export function runValues(raw: RunParams | Record<string, unknown>): RunValues {
   const p = raw as Record<string, unknown>
   const known = new Set(['from', 'to', 'asOf', 'days', 'period', 'filters', 'limit', 'format'])
   const unknown = Object.keys(p).find((k) => !known.has(k))
-  if (unknown) throw new BadRequest(`Invalid report parameter: "${unknown}" is not a parameter (from, to, asOf, days, period, filters, limit, format)`, { errors: [{ path: `/${unknown}`, message: 'is not a known parameter' }] })
+  if (unknown)
+    throw new BadRequest(
+      `Invalid report parameter: "${unknown}" is not a parameter (from, to, asOf, days, period, filters, limit, format)`,
+      { errors: [{ path: `/${unknown}`, message: 'is not a known parameter' }] },
+    )
   const from = isoTime(p.from, 'from')
   let to = isoTime(p.to, 'to')
   // a bare end date includes that whole day
@@ -59,7 +77,10 @@ export function runValues(raw: RunParams | Record<string, unknown>): RunValues {
   const asOf = asOfText ? new Date(DATE.test(asOfText) ? `${asOfText}T00:00:00Z` : asOfText) : new Date()
   let period: RunValues['period']
   if (p.period !== undefined && p.period !== '') {
-    if (p.period !== 'none' && !(PERIODS as readonly unknown[]).includes(p.period)) throw new BadRequest(`Invalid report parameter: period must be one of none, ${PERIODS.join(', ')}`, { errors: [{ path: '/period', message: 'is not a period' }] })
+    if (p.period !== 'none' && !(PERIODS as readonly unknown[]).includes(p.period))
+      throw new BadRequest(`Invalid report parameter: period must be one of none, ${PERIODS.join(', ')}`, {
+        errors: [{ path: '/period', message: 'is not a period' }],
+      })
     period = p.period as 'none' | Period
   }
   let filters = p.filters
@@ -67,10 +88,15 @@ export function runValues(raw: RunParams | Record<string, unknown>): RunValues {
     try {
       filters = JSON.parse(filters) as unknown
     } catch {
-      throw new BadRequest('Invalid report parameter: filters must be a query object (or its JSON)', { errors: [{ path: '/filters', message: 'is not JSON' }] })
+      throw new BadRequest('Invalid report parameter: filters must be a query object (or its JSON)', {
+        errors: [{ path: '/filters', message: 'is not JSON' }],
+      })
     }
   }
-  if (filters !== undefined && (!filters || typeof filters !== 'object' || Array.isArray(filters))) throw new BadRequest('Invalid report parameter: filters must be a query object', { errors: [{ path: '/filters', message: 'must be an object' }] })
+  if (filters !== undefined && (!filters || typeof filters !== 'object' || Array.isArray(filters)))
+    throw new BadRequest('Invalid report parameter: filters must be a query object', {
+      errors: [{ path: '/filters', message: 'must be an object' }],
+    })
   return {
     from,
     to,
@@ -119,7 +145,9 @@ function value(c: BuiltColumn, v: unknown): unknown {
       return periodLabel(v, c.period!)
     case 'date':
       // the pg driver reads a date as local midnight
-      return v instanceof Date ? `${v.getFullYear()}-${pad(v.getMonth() + 1)}-${pad(v.getDate())}` : String(v).slice(0, 10)
+      return v instanceof Date
+        ? `${v.getFullYear()}-${pad(v.getMonth() + 1)}-${pad(v.getDate())}`
+        : String(v).slice(0, 10)
     case 'datetime':
       return v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString()
     default:
@@ -128,15 +156,42 @@ function value(c: BuiltColumn, v: unknown): unknown {
 }
 
 /** With aging as the only dimension every bucket is shown, empty ones as zero. */
-function fillAging(columns: BuiltColumn[], rows: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+function fillAging(
+  columns: BuiltColumn[],
+  rows: Array<Record<string, unknown>>,
+): Array<Record<string, unknown>> {
   const dims = columns.filter((c) => c.kind === 'dimension')
   if (dims.length !== 1 || !dims[0]!.key.endsWith(':aging')) return rows
   const key = dims[0]!.key
-  return AGING_BUCKETS.map((b) => rows.find((r) => r[key] === b) ?? Object.fromEntries(columns.map((c) => [c.key, c.kind === 'dimension' ? b : c.type === 'integer' ? 0 : c.type === 'decimal' ? new Decimal(0).toFixed(c.scale ?? 2) : null])))
+  return AGING_BUCKETS.map(
+    (b) =>
+      rows.find((r) => r[key] === b) ??
+      Object.fromEntries(
+        columns.map((c) => [
+          c.key,
+          c.kind === 'dimension'
+            ? b
+            : c.type === 'integer'
+              ? 0
+              : c.type === 'decimal'
+                ? new Decimal(0).toFixed(c.scale ?? 2)
+                : null,
+        ]),
+      ),
+  )
 }
 
 function unavailable(def: ReportDefinition, message: string, params: Record<string, unknown>): ReportResult {
-  return { report: { id: def.id, code: def.code, name: def.name, entity: def.entity }, available: false, message, columns: [], rows: [], truncated: false, params, generatedAt: new Date().toISOString() }
+  return {
+    report: { id: def.id, code: def.code, name: def.name, entity: def.entity },
+    available: false,
+    message,
+    columns: [],
+    rows: [],
+    truncated: false,
+    params,
+    generatedAt: new Date().toISOString(),
+  }
 }
 
 /**
@@ -144,31 +199,59 @@ function unavailable(def: ReportDefinition, message: string, params: Record<stri
  * A built-in report whose entity is not installed answers `available: false` with a message.
  * @example await runReport(app, 'sales-by-partner', { from: '2026-01-01' }, params)
  */
-export async function runReport(app: PlumeApp, definition: ReportDefinition | string | number, raw: RunParams | Record<string, unknown> = {}, caller: Caller = {}): Promise<ReportResult> {
+export async function runReport(
+  app: PlumeApp,
+  definition: ReportDefinition | string | number,
+  raw: RunParams | Record<string, unknown> = {},
+  caller: Caller = {},
+): Promise<ReportResult> {
   const def = typeof definition === 'object' ? definition : await loadDefinition(app, definition)
   const values = runValues(raw)
-  const echo: Record<string, unknown> = { ...(values.from ? { from: values.from } : {}), ...(values.to ? { to: values.to } : {}), asOf: values.asOf.toISOString(), ...(values.period ? { period: values.period } : {}), ...(values.days ? { days: values.days } : {}), ...(values.filters ? { filters: values.filters } : {}) }
+  const echo: Record<string, unknown> = {
+    ...(values.from ? { from: values.from } : {}),
+    ...(values.to ? { to: values.to } : {}),
+    asOf: values.asOf.toISOString(),
+    ...(values.period ? { period: values.period } : {}),
+    ...(values.days ? { days: values.days } : {}),
+    ...(values.filters ? { filters: values.filters } : {}),
+  }
   const entities = app.get('entities')
   const missing = [def.entity, ...entityNamesOf(def)].find((n) => !entities.has(n))
-  if (missing) return unavailable(def, `Report "${def.code}" is not available: entity "${missing}" is not installed`, echo)
+  if (missing)
+    return unavailable(
+      def,
+      `Report "${def.code}" is not available: entity "${missing}" is not installed`,
+      echo,
+    )
   let plan: ReportPlan
   try {
     plan = compileReport(entities, def)
   } catch (err) {
-    if (def.builtIn && err instanceof BadRequest) return unavailable(def, `Report "${def.code}" is not available: ${err.message}`, echo)
+    if (def.builtIn && err instanceof BadRequest)
+      return unavailable(def, `Report "${def.code}" is not available: ${err.message}`, echo)
     throw err
   }
   const knex = app.get('db').knex
   const day = values.asOf.toISOString().slice(0, 10)
-  const { qb, columns } = buildQuery(knex, entities, plan, await accessFor(app, caller), values, (e) => asOfSource(app, e.name)?.(day))
+  const { qb, columns } = buildQuery(knex, entities, plan, await accessFor(app, caller), values, (e) =>
+    asOfSource(app, e.name)?.(day),
+  )
   const rawRows = await execute(knex, qb)
   const limit = Math.min(values.limit, plan.limit ?? MAX_ROWS)
   const truncated = rawRows.length > limit
-  const rows = rawRows.slice(0, limit).map((r) => Object.fromEntries(columns.map((c) => [c.key, value(c, r[c.sql])])))
+  const rows = rawRows
+    .slice(0, limit)
+    .map((r) => Object.fromEntries(columns.map((c) => [c.key, value(c, r[c.sql])])))
   return {
     report: { id: def.id, code: def.code, name: def.name, entity: def.entity },
     available: true,
-    columns: columns.map((c) => ({ key: c.key, kind: c.kind, type: c.type, ...(c.field ? { field: c.field } : {}), ...(columnLabel(c.key) ? { label: columnLabel(c.key) } : {}) })),
+    columns: columns.map((c) => ({
+      key: c.key,
+      kind: c.kind,
+      type: c.type,
+      ...(c.field ? { field: c.field } : {}),
+      ...(columnLabel(c.key) ? { label: columnLabel(c.key) } : {}),
+    })),
     rows: fillAging(columns, rows),
     truncated,
     params: echo,
@@ -182,12 +265,16 @@ export async function runReport(app: PlumeApp, definition: ReportDefinition | st
  * settings last for its read-only transaction only.
  */
 async function execute(knex: Knex, qb: Knex.QueryBuilder): Promise<Array<Record<string, unknown>>> {
-  if ((knex.client as { config?: { client?: unknown } }).config?.client !== 'pg') return (await qb) as Array<Record<string, unknown>>
-  return knex.transaction(async (trx) => {
-    await trx.raw("set local work_mem = '64MB'")
-    await trx.raw('set local jit = off')
-    return (await qb.transacting(trx)) as Array<Record<string, unknown>>
-  }, { readOnly: true })
+  if ((knex.client as { config?: { client?: unknown } }).config?.client !== 'pg')
+    return (await qb) as Array<Record<string, unknown>>
+  return knex.transaction(
+    async (trx) => {
+      await trx.raw("set local work_mem = '64MB'")
+      await trx.raw('set local jit = off')
+      return (await qb.transacting(trx)) as Array<Record<string, unknown>>
+    },
+    { readOnly: true },
+  )
 }
 
 /** Entities a definition reads besides its own (the `$without` one). */

@@ -7,21 +7,41 @@ import { assessOrder } from './score.js'
 
 function note(data: Record<string, unknown>): string | null {
   const n = data.note ?? null
-  if (n !== null && (typeof n !== 'string' || n.length > 500)) throw new BadRequest('Invalid data: note must be a string of at most 500 characters', { errors: [{ path: '/note', message: 'must be a string of at most 500 characters' }] })
+  if (n !== null && (typeof n !== 'string' || n.length > 500))
+    throw new BadRequest('Invalid data: note must be a string of at most 500 characters', {
+      errors: [{ path: '/note', message: 'must be a string of at most 500 characters' }],
+    })
   return n
 }
 
 /** Both decisions take an optional note (the order must be on credit hold: 409 otherwise). */
-const NOTE_INPUT = { type: 'object', properties: { note: { type: ['string', 'null'], maxLength: 500, description: 'Why the hold is released or rejected' } }, additionalProperties: false }
+const NOTE_INPUT = {
+  type: 'object',
+  properties: {
+    note: { type: ['string', 'null'], maxLength: 500, description: 'Why the hold is released or rejected' },
+  },
+  additionalProperties: false,
+}
 
 /** The order as the action layer locked it; 409 unless it is on credit hold. */
 function heldOrder(record: Record<string, unknown>): OrderRow {
   const order = record as OrderRow
-  if (!order.creditHold) throw new Conflict(`Order ${order.number} is not on credit hold`, { reason: 'not-on-credit-hold', number: order.number })
+  if (!order.creditHold)
+    throw new Conflict(`Order ${order.number} is not on credit hold`, {
+      reason: 'not-on-credit-hold',
+      number: order.number,
+    })
   return order
 }
 
-async function decide(app: PlumeApp, trx: Knex.Transaction, orderId: number, status: 'released' | 'rejected', params: Record<string, unknown>, text: string | null): Promise<void> {
+async function decide(
+  app: PlumeApp,
+  trx: Knex.Transaction,
+  orderId: number,
+  status: 'released' | 'rejected',
+  params: Record<string, unknown>,
+  text: string | null,
+): Promise<void> {
   const userId = (params.user as { id?: number } | undefined)?.id ?? null
   await decideHolds(app, trx, orderId, { status, decidedById: userId, note: text })
 }
@@ -38,7 +58,10 @@ export const releaseCreditHold = (): ActionDefinition => ({
   async handler(id, data, { app, trx, params, record }) {
     heldOrder(record)
     await decide(app, trx, id, 'released', params, note(data))
-    const [order] = (await trx('orders').where('id', id).update({ creditHold: false, version: trx.raw('version + 1'), updatedAt: trx.fn.now() }).returning('*')) as OrderRow[]
+    const [order] = (await trx('orders')
+      .where('id', id)
+      .update({ creditHold: false, version: trx.raw('version + 1'), updatedAt: trx.fn.now() })
+      .returning('*')) as OrderRow[]
     await assessOrder(trx, order!)
     return order
   },
@@ -60,7 +83,15 @@ export const rejectCreditHold = (): ActionDefinition => ({
     await trx('orders').where('id', id).update({ creditHold: false })
     const reason = `Credit hold rejected: ${String(held.creditHoldReason ?? '')}`.slice(0, 500)
     // the same action layer as POST /api/orders/:id/cancel, as a step of this (authorized) action
-    const order = await runAction<OrderRow>(app, { entity: 'order', id, action: 'cancel', data: { reason }, params: { user: params.user }, trx, trusted: true })
+    const order = await runAction<OrderRow>(app, {
+      entity: 'order',
+      id,
+      action: 'cancel',
+      data: { reason },
+      params: { user: params.user },
+      trx,
+      trusted: true,
+    })
     await assessOrder(trx, order)
     return order
   },

@@ -1,5 +1,12 @@
 import type { Knex } from 'knex'
-import { exposure, INVOICE_OPEN, limitSql, type CreditSubject, type OverdueInvoice, type SubjectColumn } from './exposure.js'
+import {
+  exposure,
+  INVOICE_OPEN,
+  limitSql,
+  type CreditSubject,
+  type OverdueInvoice,
+  type SubjectColumn,
+} from './exposure.js'
 import { DEFAULT_POLICY } from './policy.js'
 import { prepared, Money, money } from '@plume/core'
 
@@ -9,7 +16,13 @@ export interface HoldReason {
   message: string
   exposure?: string
   limit?: string
-  invoices?: Array<{ id: number; number: string | null; dueDate: string; balance: string; daysOverdue: number }>
+  invoices?: Array<{
+    id: number
+    number: string | null
+    dueDate: string
+    balance: string
+    daysOverdue: number
+  }>
 }
 
 /** The credit facts of one buyer (see `creditFacts`). */
@@ -32,10 +45,16 @@ export type CreditFactsOf = { customerId: number; partnerId: number | null } | {
  * Given an order id it reads the order's buyer itself, so it can be sent before the order row
  * is known (the submit sends it right behind the order's lock).
  */
-export async function creditFacts(trx: Knex.Transaction, of: CreditFactsOf, date = new Date()): Promise<CreditFacts> {
+export async function creditFacts(
+  trx: Knex.Transaction,
+  of: CreditFactsOf,
+  date = new Date(),
+): Promise<CreditFacts> {
   const byOrder = 'orderId' in of
-  const rows = await prepared<CreditFacts>(trx, trx.raw(
-    `with who as (
+  const rows = await prepared<CreditFacts>(
+    trx,
+    trx.raw(
+      `with who as (
        select case when :orderId::int is null then :customerId::int else o."customerId" end as cid,
               case when :orderId::int is null then :partnerId::int else o."partnerId" end as pid
          from (select 1) one left join orders o on o.id = :orderId::int),
@@ -50,21 +69,28 @@ export async function creditFacts(trx: Knex.Transaction, of: CreditFactsOf, date
                 where i."customerId" = who.cid and i.status in ('issued', 'partially_paid') and ${INVOICE_OPEN} > 0
                   and i."dueDate" is not null and i."dueDate"::date < :day::date - pol."overdueDays") o) as overdue
        from pol, who`,
-    {
-      days: DEFAULT_POLICY.overdueDays,
-      check: DEFAULT_POLICY.checkLimits,
-      orderId: byOrder ? of.orderId : null,
-      customerId: byOrder ? null : of.customerId,
-      partnerId: byOrder ? null : of.partnerId,
-      day: date.toISOString().slice(0, 10),
-    },
-  ), 'risk_credit_facts')
+      {
+        days: DEFAULT_POLICY.overdueDays,
+        check: DEFAULT_POLICY.checkLimits,
+        orderId: byOrder ? of.orderId : null,
+        customerId: byOrder ? null : of.customerId,
+        partnerId: byOrder ? null : of.partnerId,
+        day: date.toISOString().slice(0, 10),
+      },
+    ),
+    'risk_credit_facts',
+  )
   return rows[0]!
 }
 
 function overLimit(total: string, limit: string, who: CreditSubject, label: string): HoldReason | null {
   if (new Money(total).lessThanOrEqualTo(limit)) return null
-  return { check: who.customerId !== undefined ? 'customer-limit' : 'partner-limit', message: `${label} credit limit exceeded: exposure ${total} over limit ${limit}`, exposure: total, limit }
+  return {
+    check: who.customerId !== undefined ? 'customer-limit' : 'partner-limit',
+    message: `${label} credit limit exceeded: exposure ${total} over limit ${limit}`,
+    exposure: total,
+    limit,
+  }
 }
 
 /**
@@ -75,11 +101,16 @@ function overLimit(total: string, limit: string, who: CreditSubject, label: stri
  * `known`: the facts when already read (e.g. sent behind the order's lock).
  * @example const reasons = await creditCheck(trx, { customerId: 3, partnerId: null })
  */
-export async function creditCheck(trx: Knex.Transaction, order: { customerId: number; partnerId: number | null }, known?: CreditFacts): Promise<HoldReason[]> {
+export async function creditCheck(
+  trx: Knex.Transaction,
+  order: { customerId: number; partnerId: number | null },
+  known?: CreditFacts,
+): Promise<HoldReason[]> {
   const f = known ?? (await creditFacts(trx, order))
   const reasons: HoldReason[] = []
   const customerLimit = f.checkLimits && f.customerLimit !== null ? money(f.customerLimit) : null
-  const partnerLimit = f.checkLimits && order.partnerId && f.partnerLimit !== null ? money(f.partnerLimit) : null
+  const partnerLimit =
+    f.checkLimits && order.partnerId && f.partnerLimit !== null ? money(f.partnerLimit) : null
   if (customerLimit !== null || partnerLimit !== null) {
     // the lock first, in its own statement: the exposure read after it sees every submit committed before
     await trx.raw(
@@ -88,15 +119,27 @@ export async function creditCheck(trx: Knex.Transaction, order: { customerId: nu
       [order.customerId, customerLimit !== null, partnerLimit !== null ? order.partnerId : 0],
     )
     if (customerLimit !== null) {
-      const r = overLimit((await exposure(trx, { customerId: order.customerId })).total, customerLimit, { customerId: order.customerId }, 'customer')
+      const r = overLimit(
+        (await exposure(trx, { customerId: order.customerId })).total,
+        customerLimit,
+        { customerId: order.customerId },
+        'customer',
+      )
       if (r) reasons.push(r)
     }
     if (partnerLimit !== null) {
-      const r = overLimit((await exposure(trx, { partnerId: order.partnerId! })).total, partnerLimit, { partnerId: order.partnerId! }, 'partner')
+      const r = overLimit(
+        (await exposure(trx, { partnerId: order.partnerId! })).total,
+        partnerLimit,
+        { partnerId: order.partnerId! },
+        'partner',
+      )
       if (r) reasons.push(r)
     }
   }
-  const overdue = (typeof f.overdue === 'string' ? (JSON.parse(f.overdue) as OverdueInvoice[]) : f.overdue).map((r) => ({ ...r, balance: money(r.balance), daysOverdue: Number(r.daysOverdue) }))
+  const overdue = (
+    typeof f.overdue === 'string' ? (JSON.parse(f.overdue) as OverdueInvoice[]) : f.overdue
+  ).map((r) => ({ ...r, balance: money(r.balance), daysOverdue: Number(r.daysOverdue) }))
   if (overdue.length) {
     const oldest = overdue[0]!
     const balance = overdue.reduce((s, i) => s.plus(i.balance), new Money(0))

@@ -2,7 +2,8 @@ import { money } from '@plume/core'
 import type { Knex } from 'knex'
 
 /** Whose credit: a customer or a partner (exactly one). */
-export type CreditSubject = { customerId: number; partnerId?: undefined } | { partnerId: number; customerId?: undefined }
+export type CreditSubject =
+  { customerId: number; partnerId?: undefined } | { partnerId: number; customerId?: undefined }
 
 export interface Exposure {
   /** Σ totals of submitted, approved, shipped, delivered and closed orders that no live invoice bills yet. */
@@ -32,7 +33,10 @@ export const INVOICE_OPEN = `(i.total - i."amountPaid" - coalesce((to_jsonb(i) -
 export const OPEN_INVOICE_STATES = ['draft', 'issued', 'partially_paid']
 
 export type SubjectColumn = '"customerId"' | '"partnerId"'
-const column = (s: CreditSubject): { col: SubjectColumn; id: number } => (s.customerId !== undefined ? { col: '"customerId"', id: s.customerId } : { col: '"partnerId"', id: s.partnerId })
+const column = (s: CreditSubject): { col: SubjectColumn; id: number } =>
+  s.customerId !== undefined
+    ? { col: '"customerId"', id: s.customerId }
+    : { col: '"partnerId"', id: s.partnerId }
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ')
 
 /**
@@ -46,9 +50,10 @@ const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', 
  * @example trx.raw(`select e.* from (${exposureSql('"customerId"', ':id::int')}) e`, { id: 42 })
  */
 export function exposureSql(col: SubjectColumn, id: string, exceptOrder?: string): string {
-  const credits = col === '"customerId"'
-    ? `from credit_notes n where n."customerId" = ${id}`
-    : `from credit_notes n left join invoices ni on ni.id = n."invoiceId" join customers nc on nc.id = n."customerId" where coalesce(ni."partnerId", nc."partnerId") = ${id}`
+  const credits =
+    col === '"customerId"'
+      ? `from credit_notes n where n."customerId" = ${id}`
+      : `from credit_notes n left join invoices ni on ni.id = n."invoiceId" join customers nc on nc.id = n."customerId" where coalesce(ni."partnerId", nc."partnerId") = ${id}`
   return `select
        (select coalesce(sum(o.total), 0) from orders o
          where o.${col} = ${id} and o.status in (${list(OPEN_ORDER_STATES)})${exceptOrder ? ` and o.id <> ${exceptOrder}` : ''}
@@ -74,7 +79,13 @@ export async function exposure(trx: Knex | Knex.Transaction, who: CreditSubject)
     { id },
   )
   const row = (res as { rows: Array<Record<keyof Exposure, string>> }).rows[0]!
-  return { openOrders: money(row.openOrders), unpaidInvoices: money(row.unpaidInvoices), unallocatedPayments: money(row.unallocatedPayments), unappliedCredits: money(row.unappliedCredits), total: money(row.total) }
+  return {
+    openOrders: money(row.openOrders),
+    unpaidInvoices: money(row.unpaidInvoices),
+    unallocatedPayments: money(row.unallocatedPayments),
+    unappliedCredits: money(row.unappliedCredits),
+    total: money(row.total),
+  }
 }
 
 /**
@@ -98,9 +109,16 @@ export function limitSql(col: SubjectColumn, id: string, day: string): string {
  * else the customer's (partner's) `creditLimit` when set above 0.00, else no limit (null).
  * @example await currentLimit(trx, { customerId: 42 }) // '10000.00' or null
  */
-export async function currentLimit(trx: Knex | Knex.Transaction, who: CreditSubject, date = new Date()): Promise<string | null> {
+export async function currentLimit(
+  trx: Knex | Knex.Transaction,
+  who: CreditSubject,
+  date = new Date(),
+): Promise<string | null> {
   const { col, id } = column(who)
-  const res = await trx.raw(`select (${limitSql(col, ':id::int', ':day::date')})::text as amount`, { id, day: date.toISOString().slice(0, 10) })
+  const res = await trx.raw(`select (${limitSql(col, ':id::int', ':day::date')})::text as amount`, {
+    id,
+    day: date.toISOString().slice(0, 10),
+  })
   const row = (res as { rows: Array<{ amount: string | null }> }).rows[0]
   return row?.amount == null ? null : money(row.amount)
 }
@@ -117,7 +135,12 @@ export interface OverdueInvoice {
  * Unpaid issued invoices of a subject past their due date by more than `graceDays`, oldest first.
  * @example await overdueInvoices(trx, { customerId: 42 }, 30)
  */
-export async function overdueInvoices(trx: Knex | Knex.Transaction, who: CreditSubject, graceDays: number, date = new Date()): Promise<OverdueInvoice[]> {
+export async function overdueInvoices(
+  trx: Knex | Knex.Transaction,
+  who: CreditSubject,
+  graceDays: number,
+  date = new Date(),
+): Promise<OverdueInvoice[]> {
   const { col, id } = column(who)
   const res = await trx.raw(
     `select i.id, i.number, to_char(i."dueDate", 'YYYY-MM-DD') as "dueDate", ${INVOICE_OPEN}::text as balance, (:day::date - i."dueDate"::date) as "daysOverdue"
@@ -127,5 +150,9 @@ export async function overdueInvoices(trx: Knex | Knex.Transaction, who: CreditS
       order by i."dueDate", i.id`,
     { id, day: date.toISOString().slice(0, 10), grace: graceDays },
   )
-  return (res as { rows: OverdueInvoice[] }).rows.map((r) => ({ ...r, balance: money(r.balance), daysOverdue: Number(r.daysOverdue) }))
+  return (res as { rows: OverdueInvoice[] }).rows.map((r) => ({
+    ...r,
+    balance: money(r.balance),
+    daysOverdue: Number(r.daysOverdue),
+  }))
 }

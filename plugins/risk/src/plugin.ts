@@ -9,7 +9,15 @@ import { assess, riskScore, type RiskScore } from './score.js'
 import { seedCreditLimits, seedRiskAssessments } from './seed/credit.js'
 import { creditExposureService } from './services/credit-exposure.js'
 
-export { exposure, exposureSql, currentLimit, limitSql, overdueInvoices, OPEN_ORDER_STATES, OPEN_INVOICE_STATES } from './exposure.js'
+export {
+  exposure,
+  exposureSql,
+  currentLimit,
+  limitSql,
+  overdueInvoices,
+  OPEN_ORDER_STATES,
+  OPEN_INVOICE_STATES,
+} from './exposure.js'
 export type { CreditSubject, Exposure, OverdueInvoice, SubjectColumn } from './exposure.js'
 export { riskScore, assess, levelOf, WEIGHTS } from './score.js'
 export type { RiskScore, RiskLevel } from './score.js'
@@ -62,7 +70,12 @@ export default definePlugin<RiskApi>({
   setup(ctx) {
     for (const remove of removers.get(ctx.app) ?? []) remove()
     const orders = ctx.use<OrdersApi>('orders')
-    removers.set(ctx.app, [holdOnSubmit(), blockHeldApproval(), closeHoldOnCancel(), reassessOnTransition()].map((h) => orders.addTransitionHook(h)))
+    removers.set(
+      ctx.app,
+      [holdOnSubmit(), blockHeldApproval(), closeHoldOnCancel(), reassessOnTransition()].map((h) =>
+        orders.addTransitionHook(h),
+      ),
+    )
     // the worker re-scores what an after-commit run did not cover (see hooks/reassess.ts)
     const jobs = ctx.app.get('jobs')
     jobs?.register(ASSESS_JOB, assessJob(ctx.app))
@@ -76,7 +89,12 @@ export default definePlugin<RiskApi>({
   async seed(ctx) {
     const started = performance.now()
     const approver = await firstUserWithRole(ctx.knex, 'finance', 'admin')
-    const n = await ctx.knex.transaction(async (trx) => ({ limits: await seedCreditLimits(trx, approver), assessments: await seedRiskAssessments(trx) }))
-    ctx.logger.info(`risk demo data (${n.limits} credit limits, ${n.assessments} risk assessments) in ${Math.round(performance.now() - started)} ms`)
+    const n = await ctx.knex.transaction(async (trx) => ({
+      limits: await seedCreditLimits(trx, approver),
+      assessments: await seedRiskAssessments(trx),
+    }))
+    ctx.logger.info(
+      `risk demo data (${n.limits} credit limits, ${n.assessments} risk assessments) in ${Math.round(performance.now() - started)} ms`,
+    )
   },
 })

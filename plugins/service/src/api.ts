@@ -11,7 +11,13 @@ export interface ServiceApi {
    * Runs a ticket action in-process inside `trx` through the action layer (`runAction`): the same
    * path as `POST /api/tickets/:id/<action>`, authorized as `params.user` when given.
    */
-  transition(trx: Knex.Transaction, ticketId: number, action: TicketAction, data?: Record<string, unknown>, params?: ServiceParams): Promise<TicketRow>
+  transition(
+    trx: Knex.Transaction,
+    ticketId: number,
+    action: TicketAction,
+    data?: Record<string, unknown>,
+    params?: ServiceParams,
+  ): Promise<TicketRow>
   allowedActions(status: string): TicketAction[]
   /** Records SLA breaches of open tickets as of `now` (for the scheduler): see `checkSlaBreaches`. */
   checkSlaBreaches(app: PlumeApp, now?: Date): Promise<SlaCheckResult>
@@ -23,7 +29,8 @@ export interface ServiceApi {
  */
 export function serviceApi(app: PlumeApp): ServiceApi {
   return {
-    transition: (trx, ticketId, action, data = {}, params = {}) => runAction<TicketRow>(app, { entity: 'ticket', id: ticketId, action, data, params, trx }),
+    transition: (trx, ticketId, action, data = {}, params = {}) =>
+      runAction<TicketRow>(app, { entity: 'ticket', id: ticketId, action, data, params, trx }),
     allowedActions: allowedTicketActions,
     checkSlaBreaches,
   }

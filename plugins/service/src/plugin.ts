@@ -16,7 +16,14 @@ import type { TicketRow } from './types.js'
 export { SERVICE_RULES } from './rules.js'
 export { serviceApi, type ServiceApi } from './api.js'
 export { checkSlaBreaches, breachesAt, dueTimes, type SlaCheckResult, type SlaPolicy } from './sla.js'
-export { TICKET_TRANSITIONS, TICKET_ACTIONS, allowedTicketActions, assertTicketTransition, type TicketAction, type TicketStatus } from './state-machine.js'
+export {
+  TICKET_TRANSITIONS,
+  TICKET_ACTIONS,
+  allowedTicketActions,
+  assertTicketTransition,
+  type TicketAction,
+  type TicketStatus,
+} from './state-machine.js'
 export { formatTicketNumber } from './number.js'
 export { DEFAULT_SLA_POLICIES } from './seed/sla.js'
 export type { TicketRow } from './types.js'
@@ -31,7 +38,16 @@ const LABELS: Record<TicketAction, { en: string; 'zh-CN': string }> = {
 }
 
 const actions: Record<string, ActionDefinition> = Object.fromEntries(
-  TICKET_ACTIONS.map((action) => [action, { label: LABELS[action], input: TICKET_ACTION_INPUTS[action], states: TICKET_TRANSITIONS[action].from, handler: (id, data, { app, trx, params, record }) => runTicketAction(app, trx, id, action, data, params, record as TicketRow) } satisfies ActionDefinition]),
+  TICKET_ACTIONS.map((action) => [
+    action,
+    {
+      label: LABELS[action],
+      input: TICKET_ACTION_INPUTS[action],
+      states: TICKET_TRANSITIONS[action].from,
+      handler: (id, data, { app, trx, params, record }) =>
+        runTicketAction(app, trx, id, action, data, params, record as TicketRow),
+    } satisfies ActionDefinition,
+  ]),
 )
 
 const ticketGuard = [guardTicket()]
@@ -45,20 +61,42 @@ const messageGuard = [guardMessages()]
 export default definePlugin<ServiceApi>({
   name: 'service',
   version: '1.0.0',
-  description: { en: 'Service tickets, SLAs and customer satisfaction', 'zh-CN': '服务工单、SLA 与客户满意度' },
+  description: {
+    en: 'Service tickets, SLAs and customer satisfaction',
+    'zh-CN': '服务工单、SLA 与客户满意度',
+  },
   dependsOn: ['crm', 'orders'],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
   hooks: {
     ticket: { create: [prepareTicket()], update: ticketGuard, patch: ticketGuard, remove: ticketGuard },
-    ticketMessage: { create: [prepareMessage()], find: messageGuard, get: messageGuard, update: messageGuard, patch: messageGuard, remove: messageGuard },
+    ticketMessage: {
+      create: [prepareMessage()],
+      find: messageGuard,
+      get: messageGuard,
+      update: messageGuard,
+      patch: messageGuard,
+      remove: messageGuard,
+    },
   },
   actions: { ticket: actions },
   rules: SERVICE_RULES,
   setup: (ctx) => serviceApi(ctx.app),
   async seed(ctx) {
     const started = performance.now()
-    const agents = await createDemoUsers(ctx.app, [1, 2].map((i) => ({ email: `agent${i}@demo.plume.local`, name: `Service agent ${i}`, roles: ['service_agent'] })))
-    const n = await ctx.knex.transaction(async (trx) => ({ policies: await seedSlaPolicies(trx), ...(await seedTickets(trx, agents)) }))
-    ctx.logger.info(`service demo data (${n.policies} SLA policies, ${n.tickets} tickets, ${n.messages} messages) in ${Math.round(performance.now() - started)} ms`)
+    const agents = await createDemoUsers(
+      ctx.app,
+      [1, 2].map((i) => ({
+        email: `agent${i}@demo.plume.local`,
+        name: `Service agent ${i}`,
+        roles: ['service_agent'],
+      })),
+    )
+    const n = await ctx.knex.transaction(async (trx) => ({
+      policies: await seedSlaPolicies(trx),
+      ...(await seedTickets(trx, agents)),
+    }))
+    ctx.logger.info(
+      `service demo data (${n.policies} SLA policies, ${n.tickets} tickets, ${n.messages} messages) in ${Math.round(performance.now() - started)} ms`,
+    )
   },
 })

@@ -11,7 +11,14 @@ export const SERVICE_RULES = [
     description: 'Service agents assign, work, resolve, close and reopen tickets',
     effect: 'allow',
     entities: ['ticket'],
-    actions: ['tickets:assign', 'tickets:start', 'tickets:wait', 'tickets:resolve', 'tickets:close', 'tickets:reopen'],
+    actions: [
+      'tickets:assign',
+      'tickets:start',
+      'tickets:wait',
+      'tickets:resolve',
+      'tickets:close',
+      'tickets:reopen',
+    ],
     conditions: { all: [role('service_agent')] },
   },
 ]

@@ -9,8 +9,14 @@ export interface SlaPolicy {
 }
 
 /** The active SLA policy of a priority, if any. */
-export async function policyFor(db: Knex | Knex.Transaction, priority: string): Promise<SlaPolicy | undefined> {
-  return (await db('sla_policies').select('priority', 'firstResponseMinutes', 'resolutionMinutes').where({ priority, active: true }).first()) as SlaPolicy | undefined
+export async function policyFor(
+  db: Knex | Knex.Transaction,
+  priority: string,
+): Promise<SlaPolicy | undefined> {
+  return (await db('sla_policies')
+    .select('priority', 'firstResponseMinutes', 'resolutionMinutes')
+    .where({ priority, active: true })
+    .first()) as SlaPolicy | undefined
 }
 
 const plus = (t: Date, minutes: number) => new Date(t.getTime() + minutes * 60_000).toISOString()
@@ -19,9 +25,15 @@ const plus = (t: Date, minutes: number) => new Date(t.getTime() + minutes * 60_0
  * Due times from the moment the ticket was opened; null without a policy.
  * @example dueTimes(new Date('2026-11-25T08:00:00Z'), { priority: 'high', firstResponseMinutes: 60, resolutionMinutes: 480 })
  */
-export function dueTimes(openedAt: Date, policy: SlaPolicy | undefined): { firstResponseDueAt: string | null; resolutionDueAt: string | null } {
+export function dueTimes(
+  openedAt: Date,
+  policy: SlaPolicy | undefined,
+): { firstResponseDueAt: string | null; resolutionDueAt: string | null } {
   if (!policy) return { firstResponseDueAt: null, resolutionDueAt: null }
-  return { firstResponseDueAt: plus(openedAt, policy.firstResponseMinutes), resolutionDueAt: plus(openedAt, policy.resolutionMinutes) }
+  return {
+    firstResponseDueAt: plus(openedAt, policy.firstResponseMinutes),
+    resolutionDueAt: plus(openedAt, policy.resolutionMinutes),
+  }
 }
 
 /** The SLA side of a ticket. */
@@ -54,7 +66,8 @@ export function breachesAt(t: SlaState, now: Date): BreachFields {
     return !!d && (at(done) ?? now).getTime() > d.getTime()
   }
   const out: BreachFields = {}
-  if (!t.firstResponseBreached && late(t.firstResponseDueAt, t.firstRespondedAt)) out.firstResponseBreached = true
+  if (!t.firstResponseBreached && late(t.firstResponseDueAt, t.firstRespondedAt))
+    out.firstResponseBreached = true
   if (!t.resolutionBreached && late(t.resolutionDueAt, t.resolvedAt)) out.resolutionBreached = true
   if (out.firstResponseBreached || out.resolutionBreached) {
     out.slaBreached = true

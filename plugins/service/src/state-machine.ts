@@ -16,7 +16,10 @@ const to = (s: TicketStatus) => () => s
  * resolved or closed back to in_progress; assign also reassigns a ticket being worked on.
  */
 export const TICKET_TRANSITIONS: Readonly<Record<TicketAction, TicketTransition>> = {
-  assign: { from: ['new', 'assigned', 'in_progress', 'waiting'], to: (from) => (from === 'new' ? 'assigned' : from) },
+  assign: {
+    from: ['new', 'assigned', 'in_progress', 'waiting'],
+    to: (from) => (from === 'new' ? 'assigned' : from),
+  },
   start: { from: ['assigned', 'waiting'], to: to('in_progress') },
   wait: { from: ['in_progress'], to: to('waiting') },
   resolve: { from: ['assigned', 'in_progress', 'waiting'], to: to('resolved') },
@@ -38,11 +41,18 @@ export function allowedTicketActions(status: string): TicketAction[] {
  * The state after `action`, or 409 listing the allowed actions.
  * @example assertTicketTransition('start', 'new') // Conflict: Cannot start ticket TKT-2026-000001 in state new; allowed: assign
  */
-export function assertTicketTransition(action: TicketAction, status: TicketStatus, number: string): TicketStatus {
+export function assertTicketTransition(
+  action: TicketAction,
+  status: TicketStatus,
+  number: string,
+): TicketStatus {
   const t = TICKET_TRANSITIONS[action]
   if (!t.from.includes(status)) {
     const allowed = allowedTicketActions(status)
-    throw new Conflict(`Cannot ${action} ticket ${number} in state ${status}; allowed: ${allowed.length ? allowed.join(', ') : 'none'}`, { status, action, allowed })
+    throw new Conflict(
+      `Cannot ${action} ticket ${number} in state ${status}; allowed: ${allowed.length ? allowed.join(', ') : 'none'}`,
+      { status, action, allowed },
+    )
   }
   return t.to(status)
 }

@@ -8,7 +8,11 @@ import { itemPath } from './items.js'
  * usually the updated record. A state that does not allow it rejects with code 409.
  * @example await client.request(runAction('orders', 42, 'cancel', { reason: 'Changed my mind' }))
  */
-export function runAction<S extends PlumeSchema = AnySchema, C extends Collection<S> = Collection<S>, A extends ActionOf<S, C> = ActionOf<S, C>>(
+export function runAction<
+  S extends PlumeSchema = AnySchema,
+  C extends Collection<S> = Collection<S>,
+  A extends ActionOf<S, C> = ActionOf<S, C>,
+>(
   collection: C,
   id: number | string,
   action: A,

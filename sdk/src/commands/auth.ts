@@ -7,7 +7,10 @@ import type { AuthResult } from '../session.js'
  * Logs in with e-mail and password; later calls (and the socket) use the tokens.
  * @example const { user } = await client.request(login('ann@example.com', 'secret-Pass-1'))
  */
-export function login<S extends PlumeSchema = AnySchema>(email: string, password: string): RestCommand<AuthResult, S> {
+export function login<S extends PlumeSchema = AnySchema>(
+  email: string,
+  password: string,
+): RestCommand<AuthResult, S> {
   return () => ({
     method: 'POST',
     path: 'api/authentication',

@@ -2,7 +2,13 @@
 import type { RestCommand } from '../rest.js'
 import type { AnySchema, PlumeSchema } from '../schema.js'
 
-export type EmbedScope = 'catalog:read' | 'orders:create' | 'orders:read' | 'orders:read:own-customer' | 'dashboard:read' | 'invoices:read'
+export type EmbedScope =
+  | 'catalog:read'
+  | 'orders:create'
+  | 'orders:read'
+  | 'orders:read:own-customer'
+  | 'dashboard:read'
+  | 'invoices:read'
 
 export interface EmbedSession {
   id: number
@@ -30,7 +36,9 @@ export interface EmbedSessionInput {
  * authenticated with `auth({ apiKey: 'sk_…' })`; the token is shown once).
  * @example const { token } = await client.request(createEmbedSession({ scopes: ['catalog:read', 'orders:create'], customerId: 812 }))
  */
-export function createEmbedSession<S extends PlumeSchema = AnySchema>(input: EmbedSessionInput): RestCommand<EmbedSession & { token: string }, S> {
+export function createEmbedSession<S extends PlumeSchema = AnySchema>(
+  input: EmbedSessionInput,
+): RestCommand<EmbedSession & { token: string }, S> {
   return () => ({ method: 'POST', path: 'api/embed-sessions', body: input })
 }
 
@@ -38,6 +46,8 @@ export function createEmbedSession<S extends PlumeSchema = AnySchema>(input: Emb
  * Revokes an embed session at once.
  * @example await client.request(revokeEmbedSession(31))
  */
-export function revokeEmbedSession<S extends PlumeSchema = AnySchema>(id: number): RestCommand<EmbedSession, S> {
+export function revokeEmbedSession<S extends PlumeSchema = AnySchema>(
+  id: number,
+): RestCommand<EmbedSession, S> {
   return () => ({ method: 'DELETE', path: `api/embed-sessions/${encodeURIComponent(String(id))}` })
 }

@@ -36,7 +36,13 @@ export function parseArgs(argv: string[]): Record<string, string> {
  * Fetches the document and writes the types; returns the number of entities written.
  * @example await generate({ url: 'http://127.0.0.1:3030', out: 'src/plume-types.ts' })
  */
-export async function generate(opts: { url: string; out: string; token?: string; apiKey?: string; typesModule?: string }): Promise<string> {
+export async function generate(opts: {
+  url: string
+  out: string
+  token?: string
+  apiKey?: string
+  typesModule?: string
+}): Promise<string> {
   const headers: Record<string, string> = { accept: 'application/json' }
   if (opts.token) headers.authorization = `Bearer ${opts.token}`
   if (opts.apiKey) headers['x-api-key'] = opts.apiKey
@@ -54,11 +60,19 @@ export async function generate(opts: { url: string; out: string; token?: string;
 async function main(): Promise<void> {
   const args = parseArgs(proc.argv.slice(2))
   if ((args._ && args._ !== 'generate') || !args.url || !args.out) {
-    proc.stderr.write('usage: plume-sdk generate --url http://127.0.0.1:3030 --out src/plume-types.ts [--token T | --api-key K] [--types-module @plume/sdk/types]\n')
+    proc.stderr.write(
+      'usage: plume-sdk generate --url http://127.0.0.1:3030 --out src/plume-types.ts [--token T | --api-key K] [--types-module @plume/sdk/types]\n',
+    )
     proc.exitCode = 2
     return
   }
-  const source = await generate({ url: args.url, out: args.out, token: args.token, apiKey: args['api-key'], typesModule: args['types-module'] })
+  const source = await generate({
+    url: args.url,
+    out: args.out,
+    token: args.token,
+    apiKey: args['api-key'],
+    typesModule: args['types-module'],
+  })
   proc.stdout.write(`wrote ${args.out} (${source.length} characters)\n`)
 }
 

@@ -37,7 +37,9 @@ const union = (parts: string[]) => {
 
 function objectType(s: JsonSchema, indent: string): string {
   const props = isSchema(s.properties) ? s.properties : {}
-  const required = new Set(Array.isArray(s.required) ? s.required.filter((r): r is string => typeof r === 'string') : [])
+  const required = new Set(
+    Array.isArray(s.required) ? s.required.filter((r): r is string => typeof r === 'string') : [],
+  )
   const inner = `${indent}  `
   const lines = Object.entries(props).map(([name, ps]) => {
     const p = isSchema(ps) ? ps : {}
@@ -45,7 +47,8 @@ function objectType(s: JsonSchema, indent: string): string {
     return `${comment(p, inner)}${inner}${ro}${propertyKey(name)}${required.has(name) ? '' : '?'}: ${toTs(p, inner)}`
   })
   const extra = s.additionalProperties
-  if (extra === true || (extra === undefined && lines.length === 0)) lines.push(`${inner}[key: string]: unknown`)
+  if (extra === true || (extra === undefined && lines.length === 0))
+    lines.push(`${inner}[key: string]: unknown`)
   else if (isSchema(extra)) lines.push(`${inner}[key: string]: ${toTs(extra, inner)}`)
   return lines.length ? `{\n${lines.join('\n')}\n${indent}}` : '{}'
 }
@@ -76,15 +79,26 @@ function ofType(t: string, s: JsonSchema, indent: string): string {
  */
 export function toTs(s: JsonSchema, indent = ''): string {
   // refs inside a schema (`#/$defs/…`) are not resolved here: widened to unknown
-  if (typeof s.$ref === 'string') return s.$ref.startsWith('#/components/schemas/') ? refName(s.$ref) : 'unknown'
+  if (typeof s.$ref === 'string')
+    return s.$ref.startsWith('#/components/schemas/') ? refName(s.$ref) : 'unknown'
   if ('const' in s) return JSON.stringify(s.const)
   if (Array.isArray(s.enum)) return union(s.enum.map((v) => JSON.stringify(v)))
   for (const key of ['oneOf', 'anyOf'] as const) {
     const list = s[key]
     if (Array.isArray(list)) return union(list.filter(isSchema).map((x) => toTs(x, indent)))
   }
-  if (Array.isArray(s.allOf)) return s.allOf.filter(isSchema).map((x) => `(${toTs(x, indent)})`).join(' & ') || 'unknown'
-  const types = Array.isArray(s.type) ? s.type.filter((t): t is string => typeof t === 'string') : typeof s.type === 'string' ? [s.type] : []
+  if (Array.isArray(s.allOf))
+    return (
+      s.allOf
+        .filter(isSchema)
+        .map((x) => `(${toTs(x, indent)})`)
+        .join(' & ') || 'unknown'
+    )
+  const types = Array.isArray(s.type)
+    ? s.type.filter((t): t is string => typeof t === 'string')
+    : typeof s.type === 'string'
+      ? [s.type]
+      : []
   if (types.length === 0) return isSchema(s.properties) ? objectType(s, indent) : 'unknown'
   return union(types.map((t) => ofType(t, s, indent)))
 }
@@ -92,6 +106,11 @@ export function toTs(s: JsonSchema, indent = ''): string {
 /** `export interface Name {…}` for an object schema, else `export type Name = …`. */
 export function declaration(name: string, s: JsonSchema): string {
   const body = toTs(s)
-  const doc = comment({ description: typeof s.title === 'string' && !s.description ? s.title : s.description }, '')
-  return body.startsWith('{') && !body.includes('\n} |') ? `${doc}export interface ${name} ${body}\n` : `${doc}export type ${name} = ${body}\n`
+  const doc = comment(
+    { description: typeof s.title === 'string' && !s.description ? s.title : s.description },
+    '',
+  )
+  return body.startsWith('{') && !body.includes('\n} |')
+    ? `${doc}export interface ${name} ${body}\n`
+    : `${doc}export type ${name} = ${body}\n`
 }

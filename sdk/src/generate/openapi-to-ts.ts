@@ -20,7 +20,8 @@ export interface OpenApiDocument {
   components?: { schemas?: Record<string, JsonSchema> }
 }
 
-const jsonSchemaOf = (content: Record<string, { schema?: JsonSchema }> | undefined) => content?.['application/json']?.schema
+const jsonSchemaOf = (content: Record<string, { schema?: JsonSchema }> | undefined) =>
+  content?.['application/json']?.schema
 
 /** `/api/customers` → the row schema name its list answers with (`Customer`). */
 function entityOf(item: PathItem): string | undefined {
@@ -62,15 +63,22 @@ export function openApiToTs(doc: OpenApiDocument, typesModule = '@plume/sdk/type
   const used = new Set([...entities.flatMap((e) => [e.name, `${e.name}Data`, `${e.name}Patch`])])
   // records refer to shared component schemas (e.g. `Error`); declare every one so refs resolve
   for (const [name, schema] of Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))) {
-    if (!used.has(name) && !JSON.stringify(Object.values(schemas)).includes(`"#/components/schemas/${name}"`)) continue
+    if (!used.has(name) && !JSON.stringify(Object.values(schemas)).includes(`"#/components/schemas/${name}"`))
+      continue
     out.push(declaration(typeName(name), schema))
   }
-  const entityLines = entities.map((e) => `    ${propertyKey(e.plural)}: { row: ${refName(e.name)}; create: ${refName(`${e.name}Data`)}; patch: ${refName(`${e.name}Patch`)} }`)
+  const entityLines = entities.map(
+    (e) =>
+      `    ${propertyKey(e.plural)}: { row: ${refName(e.name)}; create: ${refName(`${e.name}Data`)}; patch: ${refName(`${e.name}Patch`)} }`,
+  )
   const actionLines = [...actions.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([plural, list]) => `    ${propertyKey(plural)}: {\n${list.map((a) => `      ${propertyKey(a.action)}: ${a.input}`).join('\n')}\n    }`)
+    .map(
+      ([plural, list]) =>
+        `    ${propertyKey(plural)}: {\n${list.map((a) => `      ${propertyKey(a.action)}: ${a.input}`).join('\n')}\n    }`,
+    )
   out.push(
-    '/** The model of this instance, for `createClient<Schema>(url)` and `readItems<Schema, \'customers\'>(…)`. */',
+    "/** The model of this instance, for `createClient<Schema>(url)` and `readItems<Schema, 'customers'>(…)`. */",
     'export type Schema = {',
     '  entities: {',
     ...entityLines,

@@ -89,7 +89,13 @@ export abstract class PlumeWidget extends HTMLElement {
     } catch (err) {
       if (mine !== this.loading) return
       const denied = isPlumeError(err) && (err.code === 401 || err.code === 403)
-      this.show(h('p', { class: 'error', part: 'error', role: 'alert' }, denied ? this.t.notAllowed : `${this.t.error}: ${err instanceof Error ? err.message : String(err)}`))
+      this.show(
+        h(
+          'p',
+          { class: 'error', part: 'error', role: 'alert' },
+          denied ? this.t.notAllowed : `${this.t.error}: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+      )
     }
   }
 

@@ -48,7 +48,11 @@ const sessions = new Map<string, Promise<string>>()
 async function fetchSession(cfg: EmbedConfig): Promise<string> {
   if (cfg.getSession) return cfg.getSession()
   if (!cfg.sessionUrl) throw new Error('no embed session: set session-url or configure({ getSession })')
-  const res = await fetch(cfg.sessionUrl, { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json' } })
+  const res = await fetch(cfg.sessionUrl, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { accept: 'application/json' },
+  })
   if (!res.ok) throw new Error(`the session endpoint answered ${res.status}`)
   const body = (await res.json()) as { token?: unknown }
   if (typeof body.token !== 'string') throw new Error('the session endpoint answered no token')
@@ -82,8 +86,16 @@ export class Connection {
    * @example await conn.request({ method: 'GET', path: 'api/products' }, 'key')
    */
   async request<T>(spec: RequestSpec, via: 'key' | 'session'): Promise<T> {
-    if (via === 'key' && this.cfg.publishableKey) return (await sendRequest(fetch, this.baseUrl, { ...spec, headers: { 'x-api-key': this.cfg.publishableKey } })) as T
-    const send = async (fresh: boolean) => sendRequest(fetch, this.baseUrl, { ...spec, headers: { authorization: `Bearer ${await this.session(fresh)}` } })
+    if (via === 'key' && this.cfg.publishableKey)
+      return (await sendRequest(fetch, this.baseUrl, {
+        ...spec,
+        headers: { 'x-api-key': this.cfg.publishableKey },
+      })) as T
+    const send = async (fresh: boolean) =>
+      sendRequest(fetch, this.baseUrl, {
+        ...spec,
+        headers: { authorization: `Bearer ${await this.session(fresh)}` },
+      })
     try {
       return (await send(false)) as T
     } catch (err) {

@@ -31,7 +31,15 @@ const EN = {
   commissions: 'Commissions',
   error: 'Something went wrong',
   notAllowed: 'This page may not show this widget (check the key, session and allowed origins)',
-  statuses: { draft: 'Draft', submitted: 'Submitted', approved: 'Approved', shipped: 'Shipped', delivered: 'Delivered', closed: 'Closed', cancelled: 'Cancelled' } as Record<string, string>,
+  statuses: {
+    draft: 'Draft',
+    submitted: 'Submitted',
+    approved: 'Approved',
+    shipped: 'Shipped',
+    delivered: 'Delivered',
+    closed: 'Closed',
+    cancelled: 'Cancelled',
+  } as Record<string, string>,
 }
 
 const ZH: typeof EN = {
@@ -64,7 +72,15 @@ const ZH: typeof EN = {
   commissions: '佣金',
   error: '出错了',
   notAllowed: '此页面无权显示该组件（请检查密钥、会话和允许的来源）',
-  statuses: { draft: '草稿', submitted: '已提交', approved: '已审批', shipped: '已发货', delivered: '已送达', closed: '已关闭', cancelled: '已取消' },
+  statuses: {
+    draft: '草稿',
+    submitted: '已提交',
+    approved: '已审批',
+    shipped: '已发货',
+    delivered: '已送达',
+    closed: '已关闭',
+    cancelled: '已取消',
+  },
 }
 
 export type Messages = typeof EN
@@ -75,7 +91,11 @@ export type Messages = typeof EN
  * @example localeOf(el) // 'zh-CN'
  */
 export function localeOf(el: Element): Locale {
-  const lang = (el.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang ?? '').toLowerCase()
+  const lang = (
+    el.closest('[lang]')?.getAttribute('lang') ??
+    document.documentElement.lang ??
+    ''
+  ).toLowerCase()
   return lang.startsWith('zh') ? 'zh-CN' : 'en'
 }
 

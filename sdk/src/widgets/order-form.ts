@@ -2,9 +2,26 @@ import { PlumeWidget } from './base.js'
 import type { AddToOrderDetail } from './catalog.js'
 import { h } from './dom.js'
 
-interface Line { productId: number; sku: string; name: string; quantity: number }
-interface Quote { warehouseId: number; currency: string; total: string; taxTotal: string; lines: Array<{ productId: number; unitPrice: string; lineTotal: string }> }
-interface Order { id: number; number: string; status: string; total: string; currency: string }
+interface Line {
+  productId: number
+  sku: string
+  name: string
+  quantity: number
+}
+interface Quote {
+  warehouseId: number
+  currency: string
+  total: string
+  taxTotal: string
+  lines: Array<{ productId: number; unitPrice: string; lineTotal: string }>
+}
+interface Order {
+  id: number
+  number: string
+  status: string
+  total: string
+  currency: string
+}
 
 /**
  * `<plume-order-form session-url="/plume-session">`: order lines (added from a `<plume-catalog>`
@@ -39,7 +56,12 @@ export class PlumeOrderForm extends PlumeWidget {
   }
 
   protected async load(current: () => boolean): Promise<void> {
-    this.quote = this.lines.length ? await this.connection.request<Quote>({ method: 'POST', path: 'api/order-quotes', body: this.body() }, 'session') : undefined
+    this.quote = this.lines.length
+      ? await this.connection.request<Quote>(
+          { method: 'POST', path: 'api/order-quotes', body: this.body() },
+          'session',
+        )
+      : undefined
     if (current()) this.render()
   }
 
@@ -47,15 +69,34 @@ export class PlumeOrderForm extends PlumeWidget {
     button.disabled = true
     try {
       const conn = this.connection
-      const order = await conn.request<Order>({ method: 'POST', path: 'api/orders', body: { ...this.body(), ...(this.quote ? { warehouseId: this.quote.warehouseId } : {}) } }, 'session')
-      const submitted = await conn.request<Order>({ method: 'POST', path: `api/orders/${order.id}/submit`, body: {} }, 'session')
+      const order = await conn.request<Order>(
+        {
+          method: 'POST',
+          path: 'api/orders',
+          body: { ...this.body(), ...(this.quote ? { warehouseId: this.quote.warehouseId } : {}) },
+        },
+        'session',
+      )
+      const submitted = await conn.request<Order>(
+        { method: 'POST', path: `api/orders/${order.id}/submit`, body: {} },
+        'session',
+      )
       this.lines = []
       this.quote = undefined
       this.message = { text: this.t.submitted(submitted.number), ok: true }
       this.render()
-      this.emit('plume:order-submitted', { id: submitted.id, number: submitted.number, status: submitted.status, total: submitted.total, currency: submitted.currency })
+      this.emit('plume:order-submitted', {
+        id: submitted.id,
+        number: submitted.number,
+        status: submitted.status,
+        total: submitted.total,
+        currency: submitted.currency,
+      })
     } catch (err) {
-      this.message = { text: `${this.t.error}: ${err instanceof Error ? err.message : String(err)}`, ok: false }
+      this.message = {
+        text: `${this.t.error}: ${err instanceof Error ? err.message : String(err)}`,
+        ok: false,
+      }
       this.render()
     }
   }
@@ -64,7 +105,14 @@ export class PlumeOrderForm extends PlumeWidget {
     const t = this.t
     const prices = new Map(this.quote?.lines.map((l) => [l.productId, l]) ?? [])
     const rows = this.lines.map((l) => {
-      const qty = h('input', { type: 'number', min: 1, step: 1, value: l.quantity, part: 'quantity', 'aria-label': `${t.quantity} ${l.sku}` })
+      const qty = h('input', {
+        type: 'number',
+        min: 1,
+        step: 1,
+        value: l.quantity,
+        part: 'quantity',
+        'aria-label': `${t.quantity} ${l.sku}`,
+      })
       qty.addEventListener('change', () => {
         l.quantity = Math.max(1, Math.floor(Number(qty.value)) || 1)
         void this.refresh()
@@ -75,18 +123,57 @@ export class PlumeOrderForm extends PlumeWidget {
         void this.refresh()
       })
       const priced = prices.get(l.productId)
-      return h('tr', { 'data-sku': l.sku }, h('td', {}, l.name), h('td', {}, qty), h('td', { class: 'num' }, priced ? priced.lineTotal : '—'), h('td', {}, remove))
+      return h(
+        'tr',
+        { 'data-sku': l.sku },
+        h('td', {}, l.name),
+        h('td', {}, qty),
+        h('td', { class: 'num' }, priced ? priced.lineTotal : '—'),
+        h('td', {}, remove),
+      )
     })
-    const submit = h('button', { type: 'button', part: 'submit-button', disabled: !this.lines.length }, t.placeOrder)
+    const submit = h(
+      'button',
+      { type: 'button', part: 'submit-button', disabled: !this.lines.length },
+      t.placeOrder,
+    )
     submit.addEventListener('click', () => void this.place(submit))
     this.show(
       h('h3', {}, t.lines),
       this.lines.length
-        ? h('table', { part: 'lines' }, h('thead', {}, h('tr', {}, h('th', {}, t.product), h('th', {}, t.quantity), h('th', { class: 'num' }, t.total), h('th', {}))), h('tbody', {}, ...rows))
+        ? h(
+            'table',
+            { part: 'lines' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', {}, t.product),
+                h('th', {}, t.quantity),
+                h('th', { class: 'num' }, t.total),
+                h('th', {}),
+              ),
+            ),
+            h('tbody', {}, ...rows),
+          )
         : h('p', { class: 'muted' }, t.emptyCart),
-      this.quote ? h('p', { part: 'total', class: 'num' }, `${t.tax} ${this.quote.currency} ${this.quote.taxTotal} · ${t.total} ${this.quote.currency} ${this.quote.total}`) : '',
+      this.quote
+        ? h(
+            'p',
+            { part: 'total', class: 'num' },
+            `${t.tax} ${this.quote.currency} ${this.quote.taxTotal} · ${t.total} ${this.quote.currency} ${this.quote.total}`,
+          )
+        : '',
       h('div', { class: 'row' }, submit),
-      this.message ? h('p', { part: 'message', class: this.message.ok ? 'ok' : 'error', role: 'status' }, this.message.text) : '',
+      this.message
+        ? h(
+            'p',
+            { part: 'message', class: this.message.ok ? 'ok' : 'error', role: 'status' },
+            this.message.text,
+          )
+        : '',
     )
   }
 }

@@ -1,7 +1,15 @@
 import { PlumeWidget } from './base.js'
 import { h } from './dom.js'
 
-interface Order { id: number; number: string; status: string; total: string; currency: string; orderDate?: string; createdAt?: string }
+interface Order {
+  id: number
+  number: string
+  status: string
+  total: string
+  currency: string
+  orderDate?: string
+  createdAt?: string
+}
 
 /**
  * `<plume-order-status session-url="…" order-id="42">`: one order, or the session's latest ten,
@@ -29,8 +37,18 @@ export class PlumeOrderStatus extends PlumeWidget {
     const id = this.getAttribute('order-id')
     const select = ['id', 'number', 'status', 'total', 'currency', 'orderDate']
     const orders = id
-      ? [await this.connection.request<Order>({ method: 'GET', path: `api/orders/${encodeURIComponent(id)}` }, 'session')]
-      : (await this.connection.request<{ data: Order[] }>({ method: 'GET', path: 'api/orders', query: { $sort: { id: -1 }, $limit: 10, $select: select } }, 'session')).data
+      ? [
+          await this.connection.request<Order>(
+            { method: 'GET', path: `api/orders/${encodeURIComponent(id)}` },
+            'session',
+          ),
+        ]
+      : (
+          await this.connection.request<{ data: Order[] }>(
+            { method: 'GET', path: 'api/orders', query: { $sort: { id: -1 }, $limit: 10, $select: select } },
+            'session',
+          )
+        ).data
     if (!current()) return
     if (!orders.length) return this.show(h('p', { class: 'muted' }, t.noOrders))
     const rows = orders.map((o) =>
@@ -43,6 +61,24 @@ export class PlumeOrderStatus extends PlumeWidget {
         h('td', { class: 'muted' }, (o.orderDate ?? '').slice(0, 10)),
       ),
     )
-    this.show(h('table', { part: 'table' }, h('thead', {}, h('tr', {}, h('th', {}, t.order), h('th', {}, t.status), h('th', { class: 'num' }, t.total), h('th', {}, t.date))), h('tbody', {}, ...rows)))
+    this.show(
+      h(
+        'table',
+        { part: 'table' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', {}, t.order),
+            h('th', {}, t.status),
+            h('th', { class: 'num' }, t.total),
+            h('th', {}, t.date),
+          ),
+        ),
+        h('tbody', {}, ...rows),
+      ),
+    )
   }
 }

@@ -2,7 +2,9 @@ import { isPlumeError } from '../errors.js'
 import { PlumeWidget } from './base.js'
 import { h } from './dom.js'
 
-interface Aggregate { rows: Array<Record<string, unknown>> }
+interface Aggregate {
+  rows: Array<Record<string, unknown>>
+}
 
 const FIGURES = ['orders', 'sales', 'open-invoices', 'commissions'] as const
 type Figure = (typeof FIGURES)[number]
@@ -20,10 +22,21 @@ export class PlumePartnerDashboard extends PlumeWidget {
     return { 'plume:order-submitted': () => void this.refresh() }
   }
 
-  private async figure(entity: string, measure: string, filters?: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+  private async figure(
+    entity: string,
+    measure: string,
+    filters?: Record<string, unknown>,
+  ): Promise<Record<string, unknown> | undefined> {
     try {
-      const query: Record<string, unknown> = { entity, measure, ...(filters ? { filters: JSON.stringify(filters) } : {}) }
-      const r = await this.connection.request<Aggregate>({ method: 'GET', path: 'api/aggregates', query }, 'session')
+      const query: Record<string, unknown> = {
+        entity,
+        measure,
+        ...(filters ? { filters: JSON.stringify(filters) } : {}),
+      }
+      const r = await this.connection.request<Aggregate>(
+        { method: 'GET', path: 'api/aggregates', query },
+        'session',
+      )
       return r.rows[0] ?? {}
     } catch (err) {
       if (isPlumeError(err) && (err.code === 403 || err.code === 404)) return undefined
@@ -37,8 +50,12 @@ export class PlumePartnerDashboard extends PlumeWidget {
     const shown = FIGURES.filter((f) => asked.includes(f))
     const want = (...f: Figure[]) => f.some((x) => shown.includes(x))
     const [orders, invoices, commissions] = await Promise.all([
-      want('orders', 'sales') ? this.figure('order', 'count,sum:total', { status: { $ne: 'cancelled' } }) : undefined,
-      want('open-invoices') ? this.figure('invoice', 'count', { status: { $in: ['issued', 'overdue', 'partially_paid'] } }) : undefined,
+      want('orders', 'sales')
+        ? this.figure('order', 'count,sum:total', { status: { $ne: 'cancelled' } })
+        : undefined,
+      want('open-invoices')
+        ? this.figure('invoice', 'count', { status: { $in: ['issued', 'overdue', 'partially_paid'] } })
+        : undefined,
       want('commissions') ? this.figure('commissionAccrual', 'sum:amount') : undefined,
     ])
     if (!current()) return
@@ -50,7 +67,12 @@ export class PlumePartnerDashboard extends PlumeWidget {
     }
     const kpi = (name: Figure) => {
       const [label, value] = values[name]
-      return h('div', { class: 'kpi', part: 'kpi', 'data-kpi': name }, h('span', { class: 'muted' }, label), h('b', {}, value === undefined || value === null ? '—' : String(value)))
+      return h(
+        'div',
+        { class: 'kpi', part: 'kpi', 'data-kpi': name },
+        h('span', { class: 'muted' }, label),
+        h('b', {}, value === undefined || value === null ? '—' : String(value)),
+      )
     }
     this.show(h('div', { class: 'kpis' }, ...shown.map(kpi)))
   }

@@ -52,7 +52,9 @@ const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase(
  * @example appearanceSheet({ variables: { colorPrimary: '#e11d48' } }) // :host { --plume-color-primary: #e11d48 }
  */
 export function appearanceSheet(appearance: Appearance | undefined): CSSStyleSheet | undefined {
-  const vars = Object.entries(appearance?.variables ?? {}).filter(([k, v]) => /^[A-Za-z0-9]+$/.test(k) && !/[;{}<>]/.test(v))
+  const vars = Object.entries(appearance?.variables ?? {}).filter(
+    ([k, v]) => /^[A-Za-z0-9]+$/.test(k) && !/[;{}<>]/.test(v),
+  )
   if (!vars.length) return undefined
   const sheet = new CSSStyleSheet()
   sheet.replaceSync(`:host { ${vars.map(([k, v]) => `--plume-${kebab(k)}: ${v};`).join(' ')} }`)

@@ -5,7 +5,28 @@ import pg from 'pg'
 const port = Number(process.argv[2] ?? 3332)
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 })
 // the same columns the generated service answers with: both sides send the same rows
-const cols = ['id', 'code', 'name', 'type', 'taxId', 'email', 'phone', 'billingAddress', 'shippingAddress', 'partnerId', 'ownerId', 'segmentId', 'priceListId', 'creditLimit', 'paymentTermsDays', 'status', 'currency', 'createdAt', 'updatedAt', 'version']
+const cols = [
+  'id',
+  'code',
+  'name',
+  'type',
+  'taxId',
+  'email',
+  'phone',
+  'billingAddress',
+  'shippingAddress',
+  'partnerId',
+  'ownerId',
+  'segmentId',
+  'priceListId',
+  'creditLimit',
+  'paymentTermsDays',
+  'status',
+  'currency',
+  'createdAt',
+  'updatedAt',
+  'version',
+]
   .map((c) => `"${c}"`)
   .join(',')
 const app = new Koa()

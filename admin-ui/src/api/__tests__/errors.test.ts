@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { errorCode, errorMessage, formErrors, pointerField } from '../errors'
 
 const badRequest = {
-  name: 'BadRequest', code: 400, message: 'Data does not match the schema',
+  name: 'BadRequest',
+  code: 400,
+  message: 'Data does not match the schema',
   errors: [
     { path: '/name', message: 'is required' },
     { path: '/name', message: 'must be shorter' },
@@ -14,11 +16,17 @@ const badRequest = {
 
 describe('server errors on a form', () => {
   it('puts the first message of each field on the field', () => {
-    expect(formErrors(badRequest, ['name', 'address']).fields).toEqual({ name: 'is required', address: 'is too long' })
+    expect(formErrors(badRequest, ['name', 'address']).fields).toEqual({
+      name: 'is required',
+      address: 'is too long',
+    })
   })
 
   it('keeps errors of fields not on the form, and of the whole record, for the form alert', () => {
-    expect(formErrors(badRequest, ['name', 'address']).other).toEqual(['version is out of date', 'must be an object'])
+    expect(formErrors(badRequest, ['name', 'address']).other).toEqual([
+      'version is out of date',
+      'must be an object',
+    ])
   })
 
   it('reads JSON pointers and copes with errors that have no list', () => {

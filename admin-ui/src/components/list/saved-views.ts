@@ -37,10 +37,22 @@ export async function listViews(entity: string, viewer: Viewer): Promise<SavedVi
 }
 
 /** Saves a view under a name: the user's own view of that name is replaced, else a new one is made. */
-export async function saveView(views: SavedView[], viewer: Viewer, v: Omit<SavedView, 'id' | 'ownerId'>): Promise<SavedView> {
+export async function saveView(
+  views: SavedView[],
+  viewer: Viewer,
+  v: Omit<SavedView, 'id' | 'ownerId'>,
+): Promise<SavedView> {
   const same = views.find((x) => x.ownerId === viewer.id && x.name === v.name)
-  const data = { name: v.name, entity: v.entity, query: v.query, columns: v.columns, sharedWithRole: v.sharedWithRole }
-  return same ? api.patch<SavedView>('saved-views', same.id, data) : api.create<SavedView>('saved-views', data)
+  const data = {
+    name: v.name,
+    entity: v.entity,
+    query: v.query,
+    columns: v.columns,
+    sharedWithRole: v.sharedWithRole,
+  }
+  return same
+    ? api.patch<SavedView>('saved-views', same.id, data)
+    : api.create<SavedView>('saved-views', data)
 }
 
 export const removeView = (v: SavedView) => api.remove('saved-views', v.id)
@@ -50,7 +62,9 @@ export const removeView = (v: SavedView) => api.remove('saved-views', v.id)
  * else the user's own roles.
  */
 export function shareableRoles(userEntity: EntityMeta | undefined, own: string[]): string[] {
-  const roles = (userEntity?.schema.properties as Record<string, { items?: { enum?: unknown[] } }> | undefined)?.roles?.items?.enum
+  const roles = (
+    userEntity?.schema.properties as Record<string, { items?: { enum?: unknown[] } }> | undefined
+  )?.roles?.items?.enum
   const listed = (roles ?? []).filter((r): r is string => typeof r === 'string')
   return listed.length ? listed : own
 }

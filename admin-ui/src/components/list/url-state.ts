@@ -21,9 +21,13 @@ export const PAGE_SIZES = [10, 25, 50, 100]
 const DEFAULT_SIZE = 25
 
 /** The entity's default sort (`x-ui.defaultSort`, else newest first). */
-export const defaultSort = (e: EntityMeta): Record<string, 1 | -1> => (e.ui.defaultSort ? { ...e.ui.defaultSort } : { id: -1 })
+export const defaultSort = (e: EntityMeta): Record<string, 1 | -1> =>
+  e.ui.defaultSort ? { ...e.ui.defaultSort } : { id: -1 }
 
-const sortText = (s: Record<string, 1 | -1>) => Object.entries(s).map(([k, d]) => (d === -1 ? `-${k}` : k)).join(',')
+const sortText = (s: Record<string, 1 | -1>) =>
+  Object.entries(s)
+    .map(([k, d]) => (d === -1 ? `-${k}` : k))
+    .join(',')
 
 function filterText(v: FilterValue): string | undefined {
   switch (v.kind) {
@@ -69,17 +73,24 @@ function parseFilter(f: FieldMeta, text: string): FilterValue | undefined {
       return { kind: 'text', value: text }
     case 'enum': {
       const allowed = (f.enum ?? []).map(String)
-      const values = text.split(',').filter((v) => allowed.includes(v)).map((v) => f.enum!.find((x) => String(x) === v)!)
+      const values = text
+        .split(',')
+        .filter((v) => allowed.includes(v))
+        .map((v) => f.enum!.find((x) => String(x) === v)!)
       return values.length ? { kind: 'enum', values } : undefined
     }
     case 'ref': {
-      const ids = text.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0)
+      const ids = text
+        .split(',')
+        .map(Number)
+        .filter((n) => Number.isInteger(n) && n > 0)
       return ids.length ? { kind: 'ref', ids } : undefined
     }
     case 'bool':
       return text === 'true' || text === 'false' ? { kind: 'bool', value: text === 'true' } : undefined
     case 'range': {
-      const num = (x: string) => (x === '' || !Number.isFinite(Number(x)) ? null : f.type === 'string' ? x : Number(x))
+      const num = (x: string) =>
+        x === '' || !Number.isFinite(Number(x)) ? null : f.type === 'string' ? x : Number(x)
       return ranged ? { kind: 'range', min: num(a), max: num(b) } : undefined
     }
     case 'dateRange': {
@@ -91,7 +102,8 @@ function parseFilter(f: FieldMeta, text: string): FilterValue | undefined {
   }
 }
 
-const one = (v: unknown): string | undefined => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined)
+const one = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined
 
 /**
  * The list state a URL query describes; what does not fit the entity (unknown fields, bad
@@ -105,7 +117,8 @@ export function fromUrlQuery(e: EntityMeta, query: Record<string, unknown>): Lis
   for (const part of (one(query.sort) ?? '').split(',')) {
     const name = part.replace(/^-/, '')
     const f = e.fields[name]
-    if (name === 'id' || (f && f.type !== 'object' && f.type !== 'array')) sort[name] = part.startsWith('-') ? -1 : 1
+    if (name === 'id' || (f && f.type !== 'object' && f.type !== 'array'))
+      sort[name] = part.startsWith('-') ? -1 : 1
   }
   const filters: Filters = {}
   for (const [k, raw] of Object.entries(query)) {

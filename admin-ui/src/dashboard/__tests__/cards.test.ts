@@ -3,7 +3,10 @@ import type { DashboardCard } from '../../types/meta'
 import { measureFields, rowCents } from '../measure'
 
 // the cards the built-in plugins ship (`plugins/<name>/admin/cards.json`; api/meta serves them)
-const files = import.meta.glob<DashboardCard[]>('../../../../plugins/*/admin/cards.json', { eager: true, import: 'default' })
+const files = import.meta.glob<DashboardCard[]>('../../../../plugins/*/admin/cards.json', {
+  eager: true,
+  import: 'default',
+})
 const shipped = Object.values(files).flat()
 const SOLD = ['submitted', 'approved', 'shipped', 'delivered', 'closed']
 
@@ -18,7 +21,12 @@ describe('dashboard cards speak of sales with the named measures', () => {
 
   it('every card about sales names its measure and computes it as the reports do', () => {
     const sales = shipped.filter((c) => /sales|销售/i.test(`${c.title.en} ${c.title['zh-CN']}`))
-    expect(sales.map((c) => c.id).sort()).toEqual(['sales-month', 'sales-trend', 'top-partners', 'top-products'])
+    expect(sales.map((c) => c.id).sort()).toEqual([
+      'sales-month',
+      'sales-trend',
+      'top-partners',
+      'top-products',
+    ])
     for (const c of sales) {
       expect(c.measure?.name, c.id).toBe('netSales')
       expect(c.title.en, c.id).toMatch(/Net sales/i)

@@ -6,20 +6,39 @@ const SHIP = {
   properties: {
     carrier: { type: ['string', 'null'], maxLength: 100 },
     trackingNumber: { type: ['string', 'null'], maxLength: 100 },
-    lines: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, quantity: { type: 'integer', minimum: 0 } }, required: ['id', 'quantity'] } },
+    lines: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { id: { type: 'integer' }, quantity: { type: 'integer', minimum: 0 } },
+        required: ['id', 'quantity'],
+      },
+    },
   },
 }
-const CANCEL = { type: 'object', properties: { reason: { type: ['string', 'null'], maxLength: 500 }, cancelReason: { type: ['string', 'null'], deprecated: true } } }
+const CANCEL = {
+  type: 'object',
+  properties: {
+    reason: { type: ['string', 'null'], maxLength: 500 },
+    cancelReason: { type: ['string', 'null'], deprecated: true },
+  },
+}
 
 describe('action dialog from an input schema', () => {
   it('asks ship for carrier, tracking number and a row per order line', () => {
     const fields = inputFields(SHIP, ['lines', 'stockMovements'])
-    expect(fields.map((f) => [f.name, f.kind])).toEqual([['carrier', 'text'], ['trackingNumber', 'text'], ['lines', 'rows']])
+    expect(fields.map((f) => [f.name, f.kind])).toEqual([
+      ['carrier', 'text'],
+      ['trackingNumber', 'text'],
+      ['lines', 'rows'],
+    ])
     expect(fields[2]).toMatchObject({ columns: ['quantity'], minimum: 0 })
   })
 
   it('leaves deprecated properties out and asks a long reason in a text area', () => {
-    expect(inputFields(CANCEL, [])).toEqual([{ name: 'reason', kind: 'textarea', required: false, maxLength: 500 }])
+    expect(inputFields(CANCEL, [])).toEqual([
+      { name: 'reason', kind: 'textarea', required: false, maxLength: 500 },
+    ])
   })
 
   it('an array that is no relation of the entity is not asked', () => {
@@ -28,15 +47,30 @@ describe('action dialog from an input schema', () => {
 
   it('sends trimmed text, leaves empty inputs out and only the rows that changed', () => {
     const fields = inputFields(SHIP, ['lines'])
-    const rows = { lines: rowsFrom(fields[2]!, [{ id: 7, quantity: 4 }, { id: 8, quantity: 2 }]) }
+    const rows = {
+      lines: rowsFrom(fields[2]!, [
+        { id: 7, quantity: 4 },
+        { id: 8, quantity: 2 },
+      ]),
+    }
     expect(actionBody(fields, { carrier: ' SF ', trackingNumber: '' }, rows)).toEqual({ carrier: 'SF' })
     rows.lines[0]!.values.quantity = 3
-    expect(actionBody(fields, { carrier: 'SF', trackingNumber: 'T1' }, rows)).toEqual({ carrier: 'SF', trackingNumber: 'T1', lines: [{ id: 7, quantity: 3 }] })
+    expect(actionBody(fields, { carrier: 'SF', trackingNumber: 'T1' }, rows)).toEqual({
+      carrier: 'SF',
+      trackingNumber: 'T1',
+      lines: [{ id: 7, quantity: 3 }],
+    })
   })
 
   it('a row may not ship more than ordered, less than 0, or nothing at all; text has its maximum length', () => {
     const fields = inputFields(SHIP, ['lines'])
-    const rows = { lines: rowsFrom(fields[2]!, [{ id: 7, quantity: 4 }, { id: 8, quantity: 2 }, { id: 9, quantity: 1 }]) }
+    const rows = {
+      lines: rowsFrom(fields[2]!, [
+        { id: 7, quantity: 4 },
+        { id: 8, quantity: 2 },
+        { id: 9, quantity: 1 },
+      ]),
+    }
     rows.lines[0]!.values.quantity = 5
     rows.lines[1]!.values.quantity = -1
     rows.lines[2]!.values.quantity = null

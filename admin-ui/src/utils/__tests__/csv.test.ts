@@ -6,7 +6,8 @@ import { csvCell, exportTable, toCsv } from '../csv'
 
 const f = (n: string) => customer.fields[n]!
 const cols = ['name', 'status', 'creditLimit', 'partnerId', 'since', 'lastSeenAt', 'vip'].map(f)
-const titles = (field: FieldMeta, id: number) => (field.ref?.entity === 'partner' && id === 3 ? 'Acme, Inc.' : undefined)
+const titles = (field: FieldMeta, id: number) =>
+  field.ref?.entity === 'partner' && id === 3 ? 'Acme, Inc.' : undefined
 
 describe('CSV export', () => {
   afterEach(() => {
@@ -30,8 +31,26 @@ describe('CSV export', () => {
 
   it('writes labels as the header and machine-readable values', () => {
     const rows = [
-      { id: 1, name: 'Zhang San', status: 'in_progress', creditLimit: '-1200.50', partnerId: 3, since: '2024-03-01', lastSeenAt: '2024-03-01T08:00:00.000Z', vip: true },
-      { id: 2, name: 'Li', status: 'closed', creditLimit: '0.00', partnerId: 9, since: null, lastSeenAt: null, vip: false },
+      {
+        id: 1,
+        name: 'Zhang San',
+        status: 'in_progress',
+        creditLimit: '-1200.50',
+        partnerId: 3,
+        since: '2024-03-01',
+        lastSeenAt: '2024-03-01T08:00:00.000Z',
+        vip: true,
+      },
+      {
+        id: 2,
+        name: 'Li',
+        status: 'closed',
+        creditLimit: '0.00',
+        partnerId: 9,
+        since: null,
+        lastSeenAt: null,
+        vip: false,
+      },
     ]
     const table = exportTable(cols, rows, titles)
     expect(table).toEqual([
@@ -39,13 +58,19 @@ describe('CSV export', () => {
       ['Zhang San', 'In progress', '-1200.50', 'Acme, Inc.', '2024-03-01', '2024-03-01T08:00:00.000Z', 'Yes'],
       ['Li', 'Closed', '0.00', '', '', '', 'No'],
     ])
-    expect(toCsv(table).split('\r\n')[1]).toBe('Zhang San,In progress,-1200.50,"Acme, Inc.",2024-03-01,2024-03-01T08:00:00.000Z,Yes')
+    expect(toCsv(table).split('\r\n')[1]).toBe(
+      'Zhang San,In progress,-1200.50,"Acme, Inc.",2024-03-01,2024-03-01T08:00:00.000Z,Yes',
+    )
     expect(toCsv(table).startsWith('\ufeffName,')).toBe(true)
   })
 
   it('uses the current language for the header and enum labels', () => {
     locale.value = 'zh-CN'
-    const [header, line] = exportTable([f('name'), f('status')], [{ id: 1, name: '张三', status: 'new' }], titles)
+    const [header, line] = exportTable(
+      [f('name'), f('status')],
+      [{ id: 1, name: '张三', status: 'new' }],
+      titles,
+    )
     expect(header).toEqual(['名称', '状态'])
     expect(line).toEqual(['张三', '新建'])
   })

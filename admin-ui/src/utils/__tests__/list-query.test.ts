@@ -31,16 +31,23 @@ describe('filters → Feathers query', () => {
   })
 
   it('makes a date-time range cover whole local days (end exclusive)', () => {
-    const q = filtersQuery(customer, { lastSeenAt: { kind: 'dateRange', from: '2024-03-01', to: '2024-03-01' } })
+    const q = filtersQuery(customer, {
+      lastSeenAt: { kind: 'dateRange', from: '2024-03-01', to: '2024-03-01' },
+    })
     const c = q.lastSeenAt as { $gte: string; $lt: string }
     expect(new Date(c.$lt).getTime() - new Date(c.$gte).getTime()).toBe(24 * 3600 * 1000)
   })
 
   it('searches text fields only (not money, dates, or sensitive fields, which are encrypted)', () => {
     expect(searchFields(customer)).toEqual(['code', 'name'])
-    const user = entity('user', [field('name', { searchable: true }), field('email', { format: 'email', searchable: true })])
+    const user = entity('user', [
+      field('name', { searchable: true }),
+      field('email', { format: 'email', searchable: true }),
+    ])
     expect(searchFields(user)).toEqual(['name', 'email'])
-    expect(searchQuery(customer, 'acme')).toEqual({ $or: [{ code: { $ilike: '%acme%' } }, { name: { $ilike: '%acme%' } }] })
+    expect(searchQuery(customer, 'acme')).toEqual({
+      $or: [{ code: { $ilike: '%acme%' } }, { name: { $ilike: '%acme%' } }],
+    })
     expect(searchQuery(customer, '  ')).toEqual({})
   })
 })
@@ -53,7 +60,13 @@ describe('list paging without a count on every page', () => {
     expect(first).not.toHaveProperty('$total')
     const known = nextKnownTotal(base, { total: 120, limit: 25, skip: 0, data: [] })
     expect(known).toEqual({ key: filterKey(base), total: 120, estimated: false })
-    expect(listQuery(base, page(3), known)).toEqual({ ...base, $limit: 25, $skip: 50, $sort: { id: -1 }, $total: false })
+    expect(listQuery(base, page(3), known)).toEqual({
+      ...base,
+      $limit: 25,
+      $skip: 50,
+      $sort: { id: -1 },
+      $total: false,
+    })
     // a new filter counts again
     expect(listQuery({ status: { $in: ['closed'] } }, page(2), known)).not.toHaveProperty('$total')
   })
@@ -62,12 +75,21 @@ describe('list paging without a count on every page', () => {
     const known = nextKnownTotal({}, { total: 1_000_000, totalEstimated: true, limit: 25, skip: 0, data: [] })
     expect(known.estimated).toBe(true)
     expect(nextKnownTotal({}, { total: -1, limit: 25, skip: 25, data: [] }, known)).toBe(known)
-    expect(nextKnownTotal({ a: 1 }, { total: -1, limit: 25, skip: 25, data: [] }, known)).toEqual({ key: '{"a":1}', total: -1, estimated: false })
+    expect(nextKnownTotal({ a: 1 }, { total: -1, limit: 25, skip: 25, data: [] }, known)).toEqual({
+      key: '{"a":1}',
+      total: -1,
+      estimated: false,
+    })
   })
 
   it('pages with an unknown total while pages come back full', () => {
     const unknown = { key: '', total: -1, estimated: false }
-    expect(pagerState(unknown, 1, 25, 25)).toMatchObject({ total: undefined, hasMore: true, hasPrev: false, pagerTotal: undefined })
+    expect(pagerState(unknown, 1, 25, 25)).toMatchObject({
+      total: undefined,
+      hasMore: true,
+      hasPrev: false,
+      pagerTotal: undefined,
+    })
     expect(pagerState(unknown, 3, 25, 7)).toMatchObject({ hasMore: false, hasPrev: true })
   })
 

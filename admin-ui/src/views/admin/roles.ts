@@ -6,6 +6,7 @@ import type { EntityMeta } from '../../types/meta'
  * @example rolesOf(meta.byName.get('user')) // ['admin', 'sales_manager', …]
  */
 export function rolesOf(entity: EntityMeta | undefined): string[] {
-  const roles = (entity?.schema.properties as Record<string, { items?: { enum?: unknown[] } }> | undefined)?.roles
+  const roles = (entity?.schema.properties as Record<string, { items?: { enum?: unknown[] } }> | undefined)
+    ?.roles
   return (roles?.items?.enum ?? []).filter((r): r is string => typeof r === 'string')
 }

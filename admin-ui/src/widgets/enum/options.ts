@@ -8,4 +8,5 @@ export interface EnumOption {
 }
 
 /** @example enumOptions(ticketPriority) // [{ value: 'low', label: '低' }, …] in zh-CN */
-export const enumOptions = (field: FieldMeta): EnumOption[] => (field.enum ?? []).map((value) => ({ value, label: enumLabel(value, field) }))
+export const enumOptions = (field: FieldMeta): EnumOption[] =>
+  (field.enum ?? []).map((value) => ({ value, label: enumLabel(value, field) }))

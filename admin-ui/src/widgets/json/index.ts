@@ -8,9 +8,7 @@ export default defineWidget({
   label: { en: 'JSON', 'zh-CN': 'JSON' },
   priority: 1,
   serves: (f: FieldMeta) => f.type === 'object' || f.type === 'array' || f.xType === 'json',
-  optionsSchema: [
-    { name: 'rows', type: 'number', label: { en: 'Rows', 'zh-CN': '行数' }, default: 6 },
-  ],
+  optionsSchema: [{ name: 'rows', type: 'number', label: { en: 'Rows', 'zh-CN': '行数' }, default: 6 }],
   input: Input,
   options: Options,
 })

@@ -3,7 +3,8 @@
 export type JsonParse = { ok: true; value: unknown } | { ok: false }
 
 /** The stored value as the text to edit (pretty-printed). */
-export const jsonShown = (v: unknown): string => (v === null || v === undefined ? '' : JSON.stringify(v, null, 2))
+export const jsonShown = (v: unknown): string =>
+  v === null || v === undefined ? '' : JSON.stringify(v, null, 2)
 
 /**
  * Parses what the user typed: empty is `null` for a nullable field, else `undefined` (left out).

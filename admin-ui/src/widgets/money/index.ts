@@ -9,7 +9,12 @@ export default defineWidget({
   priority: 20,
   serves: (f: FieldMeta) => f.xType === 'money',
   optionsSchema: [
-    { name: 'currencyField', type: 'string', label: { en: 'Currency field', 'zh-CN': '币种字段' }, default: 'currency' },
+    {
+      name: 'currencyField',
+      type: 'string',
+      label: { en: 'Currency field', 'zh-CN': '币种字段' },
+      default: 'currency',
+    },
   ],
   input: Input,
   options: Options,

@@ -1,7 +1,8 @@
 /** Money input: a decimal string end to end, never parsed into a float. */
 
 const FULL_WIDTH = /[０-９．，]/g
-const toAscii = (c: string) => (c === '．' ? '.' : c === '，' ? ',' : String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+const toAscii = (c: string) =>
+  c === '．' ? '.' : c === '，' ? ',' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)
 
 /**
  * What the user typed as the value to store: grouping separators and spaces removed, full-width

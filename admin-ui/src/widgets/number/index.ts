@@ -8,9 +8,7 @@ export default defineWidget({
   label: { en: 'Number', 'zh-CN': '数字' },
   priority: 5,
   serves: (f: FieldMeta) => (f.type === 'integer' || f.type === 'number') && !f.ref,
-  optionsSchema: [
-    { name: 'step', type: 'number', label: { en: 'Step', 'zh-CN': '步长' }, default: 1 },
-  ],
+  optionsSchema: [{ name: 'step', type: 'number', label: { en: 'Step', 'zh-CN': '步长' }, default: 1 }],
   input: Input,
   options: Options,
 })

@@ -14,7 +14,10 @@ export function numberShown(value: unknown): number | undefined {
  * field is nullable, else left out (`undefined`) so "required" is reported.
  * @example numberStored(2.6, { type: 'integer', nullable: false }) // 3
  */
-export function numberStored(v: number | null | undefined, field: Pick<FieldMeta, 'type' | 'nullable'>): number | null | undefined {
+export function numberStored(
+  v: number | null | undefined,
+  field: Pick<FieldMeta, 'type' | 'nullable'>,
+): number | null | undefined {
   if (v === null || v === undefined || !Number.isFinite(v)) return field.nullable ? null : undefined
   return field.type === 'integer' ? Math.round(v) : v
 }

@@ -3,7 +3,10 @@ import { setPart } from './object'
 
 describe('object widget', () => {
   it('sets one part and leaves out empty ones', () => {
-    expect(setPart({ city: 'Hangzhou' }, 'street', '1 Main St', true)).toEqual({ city: 'Hangzhou', street: '1 Main St' })
+    expect(setPart({ city: 'Hangzhou' }, 'street', '1 Main St', true)).toEqual({
+      city: 'Hangzhou',
+      street: '1 Main St',
+    })
     expect(setPart({ city: 'Hangzhou', street: 'x' }, 'street', '', true)).toEqual({ city: 'Hangzhou' })
   })
 

@@ -12,7 +12,11 @@ export function percentShown(value: unknown): number | undefined {
  * The number the input gave as the value to store, with the field's precision and its type.
  * @example percentStored(12.345, { type: 'string', nullable: false }, 2) // '12.35'
  */
-export function percentStored(v: number | null | undefined, field: Pick<FieldMeta, 'type' | 'nullable'>, precision = 2): number | string | null | undefined {
+export function percentStored(
+  v: number | null | undefined,
+  field: Pick<FieldMeta, 'type' | 'nullable'>,
+  precision = 2,
+): number | string | null | undefined {
   if (v === null || v === undefined || !Number.isFinite(v)) return field.nullable ? null : undefined
   const clamped = Math.min(100, Math.max(0, v))
   // the input already rounds to `precision`; toFixed keeps float noise (0.30000000000000004) out

@@ -26,7 +26,11 @@ export function pickerFields(target: EntityMeta): string[] {
  * when the text is a number such as `42` or `#42`), sorted by title, no count.
  * @example pickerQuery(customer, 'acme') // { $or: [{ name: { $ilike: '%acme%' } }, …], $limit: 20, $sort: { name: 1 }, $select: ['id', 'name'], $total: false }
  */
-export function pickerQuery(target: EntityMeta, text: string, limit: unknown = PICKER_LIMIT): Record<string, unknown> {
+export function pickerQuery(
+  target: EntityMeta,
+  text: string,
+  limit: unknown = PICKER_LIMIT,
+): Record<string, unknown> {
   const tf = titleField(target)
   const q: Record<string, unknown> = {
     $limit: pickerLimit(limit),
@@ -37,7 +41,9 @@ export function pickerQuery(target: EntityMeta, text: string, limit: unknown = P
   const s = text.trim()
   if (!s) return q
   const pattern = `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-  const alternatives: Array<Record<string, unknown>> = pickerFields(target).map((f) => ({ [f]: { $ilike: pattern } }))
+  const alternatives: Array<Record<string, unknown>> = pickerFields(target).map((f) => ({
+    [f]: { $ilike: pattern },
+  }))
   const id = /^#?(\d{1,9})$/.exec(s)
   if (id) alternatives.push({ id: Number(id[1]) })
   // nothing to search in: match nothing rather than list everything

@@ -4,12 +4,20 @@ import { pickerFields, pickerLimit, pickerQuery } from './query'
 
 describe('relation picker query', () => {
   it('asks for one small page, sorted by title, only id and title, no count', () => {
-    expect(pickerQuery(customer, '')).toEqual({ $limit: 20, $sort: { name: 1 }, $select: ['id', 'name'], $total: false })
+    expect(pickerQuery(customer, '')).toEqual({
+      $limit: 20,
+      $sort: { name: 1 },
+      $select: ['id', 'name'],
+      $total: false,
+    })
   })
 
   it('searches the title field and the text search fields with $ilike, escaping wildcards', () => {
     expect(pickerFields(customer)).toEqual(['name', 'code'])
-    expect(pickerQuery(customer, ' 50% ').$or).toEqual([{ name: { $ilike: '%50\\%%' } }, { code: { $ilike: '%50\\%%' } }])
+    expect(pickerQuery(customer, ' 50% ').$or).toEqual([
+      { name: { $ilike: '%50\\%%' } },
+      { code: { $ilike: '%50\\%%' } },
+    ])
   })
 
   it('also matches a typed id', () => {

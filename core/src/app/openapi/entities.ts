@@ -22,7 +22,8 @@ function dataSchema(e: EntityDefinition, partial: boolean): Json {
     if (f.readOnly || f.serverManaged) continue
     properties[f.name] = stripExtensions(f.schema)
   }
-  if (partial && e.versioned) properties.version = { type: 'integer', description: 'Expected version (optimistic concurrency)' }
+  if (partial && e.versioned)
+    properties.version = { type: 'integer', description: 'Expected version (optimistic concurrency)' }
   const required = partial ? [] : e.required.filter((r) => e.fields[r]?.default === undefined)
   return { type: 'object', properties, required, additionalProperties: false }
 }
@@ -38,9 +39,19 @@ function paths(e: EntityDefinition): Json {
   const queryParams = [
     { name: '$limit', in: 'query', schema: { type: 'integer', minimum: 0 } },
     { name: '$skip', in: 'query', schema: { type: 'integer', minimum: 0 } },
-    { name: '$sort', in: 'query', style: 'deepObject', schema: { type: 'object', additionalProperties: { enum: [1, -1] } } },
+    {
+      name: '$sort',
+      in: 'query',
+      style: 'deepObject',
+      schema: { type: 'object', additionalProperties: { enum: [1, -1] } },
+    },
     { name: '$select', in: 'query', schema: { type: 'array', items: { enum: filterable } } },
-    { name: '$total', in: 'query', schema: { enum: ['true', 'false', 'estimate'] }, description: 'false skips counting; estimate uses the planner estimate for unfiltered lists' },
+    {
+      name: '$total',
+      in: 'query',
+      schema: { enum: ['true', 'false', 'estimate'] },
+      description: 'false skips counting; estimate uses the planner estimate for unfiltered lists',
+    },
     ...filterable.map((n) => ({
       name: n,
       in: 'query',
@@ -52,30 +63,82 @@ function paths(e: EntityDefinition): Json {
   return {
     [`/api/${e.plural}`]: {
       get: {
-        tags: [tag], summary: `List ${e.ui.pluralLabel?.en ?? tag}`, operationId: `find${Name}`, parameters: queryParams,
+        tags: [tag],
+        summary: `List ${e.ui.pluralLabel?.en ?? tag}`,
+        operationId: `find${Name}`,
+        parameters: queryParams,
         responses: {
-          200: { description: 'A page', content: json({ type: 'object', properties: { total: { type: 'integer', description: '-1 with $total=false' }, totalEstimated: { type: 'boolean', description: 'true when $total=estimate answered with the planner estimate' }, limit: { type: 'integer' }, skip: { type: 'integer' }, data: { type: 'array', items: ref(Name) } } }) },
+          200: {
+            description: 'A page',
+            content: json({
+              type: 'object',
+              properties: {
+                total: { type: 'integer', description: '-1 with $total=false' },
+                totalEstimated: {
+                  type: 'boolean',
+                  description: 'true when $total=estimate answered with the planner estimate',
+                },
+                limit: { type: 'integer' },
+                skip: { type: 'integer' },
+                data: { type: 'array', items: ref(Name) },
+              },
+            }),
+          },
           400: errorResponse('Invalid query'),
         },
       },
       post: {
-        tags: [tag], summary: `Create a ${tag}`, operationId: `create${Name}`,
+        tags: [tag],
+        summary: `Create a ${tag}`,
+        operationId: `create${Name}`,
         requestBody: { required: true, content: json(ref(`${Name}Data`)) },
-        responses: { 201: { description: 'Created', content: json(ref(Name)) }, 400: errorResponse('Invalid data'), 409: errorResponse('Conflict') },
+        responses: {
+          201: { description: 'Created', content: json(ref(Name)) },
+          400: errorResponse('Invalid data'),
+          409: errorResponse('Conflict'),
+        },
       },
     },
     [`/api/${e.plural}/{id}`]: {
       parameters: [idParam],
-      get: { tags: [tag], operationId: `get${Name}`, responses: { 200: { description: 'The record', content: json(ref(Name)) }, 404: errorResponse('Not found') } },
+      get: {
+        tags: [tag],
+        operationId: `get${Name}`,
+        responses: {
+          200: { description: 'The record', content: json(ref(Name)) },
+          404: errorResponse('Not found'),
+        },
+      },
       put: {
-        tags: [tag], operationId: `update${Name}`, requestBody: { required: true, content: json(ref(`${Name}Data`)) },
-        responses: { 200: { description: 'Replaced', content: json(ref(Name)) }, 400: errorResponse('Invalid data'), 404: errorResponse('Not found'), 409: errorResponse('Version conflict') },
+        tags: [tag],
+        operationId: `update${Name}`,
+        requestBody: { required: true, content: json(ref(`${Name}Data`)) },
+        responses: {
+          200: { description: 'Replaced', content: json(ref(Name)) },
+          400: errorResponse('Invalid data'),
+          404: errorResponse('Not found'),
+          409: errorResponse('Version conflict'),
+        },
       },
       patch: {
-        tags: [tag], operationId: `patch${Name}`, requestBody: { required: true, content: json(ref(`${Name}Patch`)) },
-        responses: { 200: { description: 'Patched', content: json(ref(Name)) }, 400: errorResponse('Invalid data'), 404: errorResponse('Not found'), 409: errorResponse('Version conflict') },
+        tags: [tag],
+        operationId: `patch${Name}`,
+        requestBody: { required: true, content: json(ref(`${Name}Patch`)) },
+        responses: {
+          200: { description: 'Patched', content: json(ref(Name)) },
+          400: errorResponse('Invalid data'),
+          404: errorResponse('Not found'),
+          409: errorResponse('Version conflict'),
+        },
       },
-      delete: { tags: [tag], operationId: `remove${Name}`, responses: { 200: { description: 'Removed', content: json(ref(Name)) }, 404: errorResponse('Not found') } },
+      delete: {
+        tags: [tag],
+        operationId: `remove${Name}`,
+        responses: {
+          200: { description: 'Removed', content: json(ref(Name)) },
+          404: errorResponse('Not found'),
+        },
+      },
     },
   }
 }
@@ -86,5 +149,12 @@ function paths(e: EntityDefinition): Json {
  */
 export function entityDocs(e: EntityDefinition): { schemas: Json; paths: Json } {
   const Name = pascal(e.name)
-  return { schemas: { [Name]: recordSchema(e), [`${Name}Data`]: dataSchema(e, false), [`${Name}Patch`]: dataSchema(e, true) }, paths: paths(e) }
+  return {
+    schemas: {
+      [Name]: recordSchema(e),
+      [`${Name}Data`]: dataSchema(e, false),
+      [`${Name}Patch`]: dataSchema(e, true),
+    },
+    paths: paths(e),
+  }
 }

@@ -36,14 +36,22 @@ export interface ApiDescription {
 const ERROR_SCHEMA: Json = {
   type: 'object',
   properties: {
-    name: { type: 'string' }, message: { type: 'string' }, code: { type: 'integer' }, className: { type: 'string' },
+    name: { type: 'string' },
+    message: { type: 'string' },
+    code: { type: 'integer' },
+    className: { type: 'string' },
     data: { type: 'object' },
-    errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+    errors: {
+      type: 'array',
+      items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+    },
   },
   required: ['name', 'message', 'code'],
 }
 
-const methodsOf = (svc: unknown): string[] => [...((svc as Record<symbol, { methods?: string[] } | undefined>)[SERVICE_OPTIONS]?.methods ?? [])]
+const methodsOf = (svc: unknown): string[] => [
+  ...((svc as Record<symbol, { methods?: string[] } | undefined>)[SERVICE_OPTIONS]?.methods ?? []),
+]
 
 /**
  * What `app` serves right now: entity services, actions and custom services as mounted (a
@@ -58,7 +66,13 @@ export function describeApp(app: PlumeApp, routes: DescribedRoute[]): ApiDescrip
     const entity = app.get('entities').get(name)
     if (entity) for (const info of list) actionsByPath.set(info.path, { entity, info })
   }
-  const out: ApiDescription = { version: String(app.get('version') ?? '0.0.0'), entities: [], actions: [], services: [], routes }
+  const out: ApiDescription = {
+    version: String(app.get('version') ?? '0.0.0'),
+    entities: [],
+    actions: [],
+    services: [],
+    routes,
+  }
   for (const [path, svc] of Object.entries(services)) {
     const methods = methodsOf(svc)
     if (methods.length === 0) continue
@@ -81,7 +95,13 @@ function routeDocs(route: DescribedRoute): Json {
         ...(d.description ? { description: d.description } : {}),
         operationId: `get${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
         responses: {
-          200: { description: 'Success', content: route.path.endsWith('.json') || d.result ? json(d.result ?? {}) : { 'text/html': { schema: { type: 'string' } } } },
+          200: {
+            description: 'Success',
+            content:
+              route.path.endsWith('.json') || d.result
+                ? json(d.result ?? {})
+                : { 'text/html': { schema: { type: 'string' } } },
+          },
           ...Object.fromEntries(Object.entries(d.errors ?? {}).map(([s, text]) => [s, errorResponse(text)])),
         },
         ...(d.public ? { security: [] } : {}),
@@ -98,14 +118,16 @@ export function openApiDocument(api: ApiDescription): Json {
   const schemas: Json = { Error: ERROR_SCHEMA }
   const paths: Json = {}
   const add = (more: Json) => {
-    for (const [p, item] of Object.entries(more)) paths[p] = { ...((paths[p] as Json | undefined) ?? {}), ...(item as Json) }
+    for (const [p, item] of Object.entries(more))
+      paths[p] = { ...((paths[p] as Json | undefined) ?? {}), ...(item as Json) }
   }
   for (const e of [...api.entities].sort((a, b) => a.name.localeCompare(b.name))) {
     const d = entityDocs(e)
     Object.assign(schemas, d.schemas)
     add(d.paths)
   }
-  for (const a of [...api.actions].sort((x, y) => x.info.path.localeCompare(y.info.path))) add(actionDocs(a.entity, a.info))
+  for (const a of [...api.actions].sort((x, y) => x.info.path.localeCompare(y.info.path)))
+    add(actionDocs(a.entity, a.info))
   for (const s of [...api.services].sort((x, y) => x.path.localeCompare(y.path))) {
     Object.assign(schemas, s.docs?.schemas ?? {})
     add(serviceDocs(s))
@@ -114,7 +136,11 @@ export function openApiDocument(api: ApiDescription): Json {
   for (const s of api.services) {
     for (const [name, props] of Object.entries(s.docs?.extends ?? {})) {
       const target = schemas[name] as Json | undefined
-      if (target) schemas[name] = { ...target, properties: { ...((target.properties as Json | undefined) ?? {}), ...props } }
+      if (target)
+        schemas[name] = {
+          ...target,
+          properties: { ...((target.properties as Json | undefined) ?? {}), ...props },
+        }
     }
   }
   return {
@@ -122,7 +148,8 @@ export function openApiDocument(api: ApiDescription): Json {
     info: {
       title: 'Plume API',
       version: api.version,
-      description: 'Generated from what the server mounts: entity metadata, actions, services. Authenticate with POST /api/authentication and send `Authorization: Bearer <accessToken>`, or send an API key as `X-Api-Key`.',
+      description:
+        'Generated from what the server mounts: entity metadata, actions, services. Authenticate with POST /api/authentication and send `Authorization: Bearer <accessToken>`, or send an API key as `X-Api-Key`.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     servers: [{ url: '/' }],

@@ -11,7 +11,10 @@ export interface DescribedService {
 }
 
 /** How Feathers' REST transport serves each method. */
-const REST: Record<DocMethod, { verb: string; item: boolean; body: boolean; status: number; summary: string }> = {
+const REST: Record<
+  DocMethod,
+  { verb: string; item: boolean; body: boolean; status: number; summary: string }
+> = {
   find: { verb: 'get', item: false, body: false, status: 200, summary: 'List' },
   get: { verb: 'get', item: true, body: false, status: 200, summary: 'Get one' },
   create: { verb: 'post', item: false, body: true, status: 201, summary: 'Create' },
@@ -21,7 +24,14 @@ const REST: Record<DocMethod, { verb: string; item: boolean; body: boolean; stat
 }
 
 const isDocMethod = (m: string): m is DocMethod => m in REST
-const FREE_QUERY = { name: 'query', in: 'query', style: 'form', explode: true, schema: { type: 'object', additionalProperties: true }, description: 'Query parameters the service reads' }
+const FREE_QUERY = {
+  name: 'query',
+  in: 'query',
+  style: 'form',
+  explode: true,
+  schema: { type: 'object', additionalProperties: true },
+  description: 'Query parameters the service reads',
+}
 
 function queryParameters(query: Json | undefined): Json[] {
   if (!query) return [FREE_QUERY]
@@ -37,7 +47,8 @@ function queryParameters(query: Json | undefined): Json[] {
   }))
 }
 
-const docsOf = (service: DescribedService, method: DocMethod): OperationDocs => service.docs?.operations?.[method] ?? {}
+const docsOf = (service: DescribedService, method: DocMethod): OperationDocs =>
+  service.docs?.operations?.[method] ?? {}
 
 function operation(service: DescribedService, method: DocMethod, idName: string): Json {
   const docs = docsOf(service, method)
@@ -46,16 +57,36 @@ function operation(service: DescribedService, method: DocMethod, idName: string)
   if (!docs.public) Object.assign(errors, { 401: 'Not authenticated', 403: 'Not permitted' })
   if (rest.item) errors[404] = 'Not found'
   Object.assign(errors, docs.errors ?? {})
-  const parameters = [...(rest.item ? [{ name: idName, in: 'path', required: true, schema: service.docs?.id ?? { type: 'string' } }] : []), ...(rest.body || method === 'remove' ? [] : queryParameters(docs.query))]
+  const parameters = [
+    ...(rest.item
+      ? [{ name: idName, in: 'path', required: true, schema: service.docs?.id ?? { type: 'string' } }]
+      : []),
+    ...(rest.body || method === 'remove' ? [] : queryParameters(docs.query)),
+  ]
   return {
     tags: [service.docs?.tag ?? pathTag(service.path)],
     summary: docs.summary ?? `${rest.summary} (${service.path.replace(/^api\//, '')})`,
-    ...(docs.description ?? service.docs?.description ? { description: docs.description ?? service.docs?.description } : {}),
+    ...((docs.description ?? service.docs?.description)
+      ? { description: docs.description ?? service.docs?.description }
+      : {}),
     operationId: `${method}${camelPath(service.path)}`,
     ...(parameters.length ? { parameters } : {}),
-    ...(rest.body ? { requestBody: { required: method !== 'patch' || docs.body !== undefined, content: json(docs.body ?? { type: 'object' }) } } : {}),
+    ...(rest.body
+      ? {
+          requestBody: {
+            required: method !== 'patch' || docs.body !== undefined,
+            content: json(docs.body ?? { type: 'object' }),
+          },
+        }
+      : {}),
     responses: {
-      [rest.status]: { description: 'Success', content: { ...json(docs.result ?? {}), ...Object.fromEntries(Object.entries(docs.files ?? {}).map(([type, schema]) => [type, { schema }])) } },
+      [rest.status]: {
+        description: 'Success',
+        content: {
+          ...json(docs.result ?? {}),
+          ...Object.fromEntries(Object.entries(docs.files ?? {}).map(([type, schema]) => [type, { schema }])),
+        },
+      },
       ...Object.fromEntries(Object.entries(errors).map(([status, text]) => [status, errorResponse(text)])),
     },
     ...(docs.public ? { security: [] } : {}),

@@ -6,11 +6,17 @@ export const json = (schema: Json) => ({ 'application/json': { schema } })
 export const errorResponse = (description: string) => ({ description, content: json(ref('Error')) })
 
 /** `api/orders/:id/submit` → `/api/orders/{id}/submit` */
-export const openApiPath = (feathersPath: string) => `/${feathersPath.replace(/^\/+|\/+$/g, '')}`.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}')
+export const openApiPath = (feathersPath: string) =>
+  `/${feathersPath.replace(/^\/+|\/+$/g, '')}`.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}')
 
 /** Path parameters of a Feathers route (`:id` segments), each a required string unless typed. */
 export function routeParameters(feathersPath: string, types: Record<string, Json> = {}): Json[] {
-  return [...feathersPath.matchAll(/:([A-Za-z_][A-Za-z0-9_]*)/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: types[name!] ?? { type: 'string' } }))
+  return [...feathersPath.matchAll(/:([A-Za-z_][A-Za-z0-9_]*)/g)].map(([, name]) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: types[name!] ?? { type: 'string' },
+  }))
 }
 
 /** `api/credit-notes/:id/issue` → `CreditNotesIdIssue`, for operation ids. */
@@ -23,7 +29,8 @@ export const camelPath = (feathersPath: string) =>
     .join('')
 
 /** Tag of a service path: `api/alert-rules/:id/dry-run` → `alert-rules`. */
-export const pathTag = (feathersPath: string) => feathersPath.replace(/^api\//, '').split('/')[0] ?? feathersPath
+export const pathTag = (feathersPath: string) =>
+  feathersPath.replace(/^api\//, '').split('/')[0] ?? feathersPath
 
 /** Query properties of a paged list (`$limit`, `$skip`), for `OperationDocs.query`. */
 export const PAGING = {
@@ -37,8 +44,18 @@ export const PAGING = {
  */
 export const pageOf = (items: Json): Json => ({
   type: 'object',
-  properties: { total: { type: 'integer' }, limit: { type: 'integer' }, skip: { type: 'integer' }, data: { type: 'array', items } },
+  properties: {
+    total: { type: 'integer' },
+    limit: { type: 'integer' },
+    skip: { type: 'integer' },
+    data: { type: 'array', items },
+  },
 })
 
 /** `{type: 'object', properties, required, additionalProperties: false}` */
-export const objectSchema = (properties: Record<string, unknown>, required: string[] = []): Json => ({ type: 'object', properties, ...(required.length ? { required } : {}), additionalProperties: false })
+export const objectSchema = (properties: Record<string, unknown>, required: string[] = []): Json => ({
+  type: 'object',
+  properties,
+  ...(required.length ? { required } : {}),
+  additionalProperties: false,
+})

@@ -35,6 +35,7 @@ describe('password hashing', () => {
   })
 
   it('fails closed on malformed hashes', async () => {
-    for (const bad of ['', 'plain', '$scrypt$ln=99,r=8,p=1$AAAA$AAAA', '$scrypt$ln=15,r=8,p=3$!!$??']) expect(await verifyPassword('x', bad)).toBe(false)
+    for (const bad of ['', 'plain', '$scrypt$ln=99,r=8,p=1$AAAA$AAAA', '$scrypt$ln=15,r=8,p=3$!!$??'])
+      expect(await verifyPassword('x', bad)).toBe(false)
   })
 })

@@ -5,7 +5,14 @@ import { LoginThrottle } from '../throttle.js'
 import { RevocationLog } from '../revocations.js'
 
 let db: Database
-const config = { maxPerAccount: 5, maxPerIp: 20, windowSeconds: 900, lockSeconds: 900, delayMs: 100, maxDelayMs: 2000 }
+const config = {
+  maxPerAccount: 5,
+  maxPerIp: 20,
+  windowSeconds: 900,
+  lockSeconds: 900,
+  delayMs: 100,
+  maxDelayMs: 2000,
+}
 
 beforeAll(async () => {
   db = await connectDatabase({ dataDir: 'memory' })
@@ -28,13 +35,19 @@ describe('LoginThrottle', () => {
     await t.assertOpen(LoginThrottle.keys('fresh@x.test', '10.0.0.2'))
     // a success clears the account, never the address
     await t.succeeded(LoginThrottle.keys('fresh@x.test', '10.0.0.1'))
-    await expect(t.assertOpen(LoginThrottle.keys('x@x.test', '10.0.0.1'))).rejects.toMatchObject({ code: 429 })
+    await expect(t.assertOpen(LoginThrottle.keys('x@x.test', '10.0.0.1'))).rejects.toMatchObject({
+      code: 429,
+    })
   })
 
   it('counts per account case-insensitively and starts a new window when the old one is over', async () => {
     const t = new LoginThrottle(() => db.knex, config)
-    for (let i = 0; i < 4; i++) await t.failed(LoginThrottle.keys(i % 2 ? 'Case@X.test' : 'case@x.test', undefined))
-    await db.knex('plume_login_attempts').where({ scope: 'account', key: 'case@x.test' }).update({ window_start: db.knex.raw("now() - interval '16 minutes'") })
+    for (let i = 0; i < 4; i++)
+      await t.failed(LoginThrottle.keys(i % 2 ? 'Case@X.test' : 'case@x.test', undefined))
+    await db
+      .knex('plume_login_attempts')
+      .where({ scope: 'account', key: 'case@x.test' })
+      .update({ window_start: db.knex.raw("now() - interval '16 minutes'") })
     expect(await t.failed(LoginThrottle.keys('case@x.test', undefined))).toBe(1)
     await t.assertOpen(LoginThrottle.keys('case@x.test', undefined))
   })

@@ -13,7 +13,8 @@ describe('durations', () => {
     [60, 60],
   ])('%j is %d s', (v, s) => expect(parseDuration(v)).toBe(s))
   it('refuses nonsense', () => {
-    for (const v of ['', '15 minutes', '-1', '0', 'h']) expect(() => parseDuration(v)).toThrow(/Invalid duration/)
+    for (const v of ['', '15 minutes', '-1', '0', 'h'])
+      expect(() => parseDuration(v)).toThrow(/Invalid duration/)
   })
 })
 

@@ -39,22 +39,34 @@ export class AlertRulesService {
   }
 
   private body(data: unknown, partial: boolean, currentKind?: RuleKind, current?: AutomationRule): Body {
-    if (!data || typeof data !== 'object' || Array.isArray(data)) throw invalid([{ path: '', message: 'must be an object' }])
+    if (!data || typeof data !== 'object' || Array.isArray(data))
+      throw invalid([{ path: '', message: 'must be an object' }])
     let body = data as Record<string, unknown>
     // the rule itself is accepted as the body, too
     if (!('definition' in body) && 'trigger' in body) body = { definition: body }
     const errors: FieldError[] = []
-    for (const k of Object.keys(body)) if (!BODY_KEYS.has(k)) errors.push({ path: `/${k}`, message: 'is not allowed' })
-    if (body.kind !== undefined && !RULE_KINDS.includes(body.kind as RuleKind)) errors.push({ path: '/kind', message: 'must be "alert" or "automation"' })
-    if (body.enabled !== undefined && typeof body.enabled !== 'boolean') errors.push({ path: '/enabled', message: 'must be boolean' })
-    if (body.version !== undefined && !Number.isInteger(body.version)) errors.push({ path: '/version', message: 'must be an integer' })
-    const kind = (RULE_KINDS.includes(body.kind as RuleKind) ? body.kind : currentKind ?? 'alert') as RuleKind
+    for (const k of Object.keys(body))
+      if (!BODY_KEYS.has(k)) errors.push({ path: `/${k}`, message: 'is not allowed' })
+    if (body.kind !== undefined && !RULE_KINDS.includes(body.kind as RuleKind))
+      errors.push({ path: '/kind', message: 'must be "alert" or "automation"' })
+    if (body.enabled !== undefined && typeof body.enabled !== 'boolean')
+      errors.push({ path: '/enabled', message: 'must be boolean' })
+    if (body.version !== undefined && !Number.isInteger(body.version))
+      errors.push({ path: '/version', message: 'must be an integer' })
+    const kind = (
+      RULE_KINDS.includes(body.kind as RuleKind) ? body.kind : (currentKind ?? 'alert')
+    ) as RuleKind
     const definition = body.definition ?? (body.kind !== undefined ? current : undefined)
     if (definition === undefined) {
       if (!partial) errors.push({ path: '/definition', message: 'is required' })
     } else {
       const ctx = { app: this.app, registry: this.engine().registry, kind }
-      errors.push(...validateAutomationRule(definition, ctx).map((e) => ({ path: `/definition${e.path === '/' ? '' : e.path}`, message: e.message })))
+      errors.push(
+        ...validateAutomationRule(definition, ctx).map((e) => ({
+          path: `/definition${e.path === '/' ? '' : e.path}`,
+          message: e.message,
+        })),
+      )
     }
     if (errors.length) throw invalid(errors)
     return {
@@ -66,7 +78,13 @@ export class AlertRulesService {
   }
 
   async find(params: Params = {}): Promise<StoredAutomationRule[]> {
-    return ((await queryRules(this.knex, (params.query ?? {}) as Record<string, unknown>, RULE_KINDS)) as StoredAutomationRule[]).map(shapeRule)
+    return (
+      (await queryRules(
+        this.knex,
+        (params.query ?? {}) as Record<string, unknown>,
+        RULE_KINDS,
+      )) as StoredAutomationRule[]
+    ).map(shapeRule)
   }
 
   async get(id: Id): Promise<StoredAutomationRule> {
@@ -75,7 +93,12 @@ export class AlertRulesService {
 
   async create(data: unknown, params: Params = {}): Promise<StoredAutomationRule> {
     const { definition, enabled = true, kind = 'alert' } = this.body(data, false)
-    const row = await createRule<StoredAutomationRule>(this.app, SCOPE, { kind, definition: definition!, enabled }, params)
+    const row = await createRule<StoredAutomationRule>(
+      this.app,
+      SCOPE,
+      { kind, definition: definition!, enabled },
+      params,
+    )
     await this.engine().reload()
     return row
   }
@@ -90,7 +113,12 @@ export class AlertRulesService {
     return this.change(current.id, this.body(data, false, current.kind), params, 'update')
   }
 
-  private async change(key: number, body: Body, params: Params, action: 'patch' | 'update'): Promise<StoredAutomationRule> {
+  private async change(
+    key: number,
+    body: Body,
+    params: Params,
+    action: 'patch' | 'update',
+  ): Promise<StoredAutomationRule> {
     const row = await changeRule<StoredAutomationRule>(this.app, SCOPE, key, body, params, action)
     await this.engine().reload()
     return row
@@ -102,4 +130,3 @@ export class AlertRulesService {
     return row
   }
 }
-

@@ -18,7 +18,10 @@ const plain = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 
  */
 export function dryRunService(app: PlumeApp, rules: AlertRulesService, engine: () => AutomationEngine) {
   return {
-    async create(data: unknown, params: Params & { route?: Record<string, unknown>; provider?: string }): Promise<DryRunResult> {
+    async create(
+      data: unknown,
+      params: Params & { route?: Record<string, unknown>; provider?: string },
+    ): Promise<DryRunResult> {
       if (params.provider) {
         const user = callerOf(params as { user?: unknown }, 'dryRun', 'alertRules')
         const d = engineOf(app).decide('alertRules', 'dryRun', user)
@@ -26,17 +29,30 @@ export function dryRunService(app: PlumeApp, rules: AlertRulesService, engine: (
       }
       const stored = await rules.get(parseId((params.route?.id as string | undefined) ?? null))
       const body = (data ?? {}) as Record<string, unknown>
-      if (!plain(body)) throw new BadRequest('The body must be an object', { errors: [{ path: '', message: 'must be an object' }] })
+      if (!plain(body))
+        throw new BadRequest('The body must be an object', {
+          errors: [{ path: '', message: 'must be an object' }],
+        })
       const errors: Array<{ path: string; message: string }> = []
-      for (const k of Object.keys(body)) if (!['record', 'previous', 'data', 'at', 'action'].includes(k)) errors.push({ path: `/${k}`, message: 'is not allowed (record, previous, data, at, action)' })
-      if (body.action !== undefined && (typeof body.action !== 'string' || !/^[a-z][A-Za-z0-9_-]{0,62}$/.test(body.action))) errors.push({ path: '/action', message: 'must be the name of a transition (submit, ship …)' })
-      for (const k of ['record', 'previous', 'data']) if (body[k] !== undefined && !plain(body[k])) errors.push({ path: `/${k}`, message: 'must be an object' })
+      for (const k of Object.keys(body))
+        if (!['record', 'previous', 'data', 'at', 'action'].includes(k))
+          errors.push({ path: `/${k}`, message: 'is not allowed (record, previous, data, at, action)' })
+      if (
+        body.action !== undefined &&
+        (typeof body.action !== 'string' || !/^[a-z][A-Za-z0-9_-]{0,62}$/.test(body.action))
+      )
+        errors.push({ path: '/action', message: 'must be the name of a transition (submit, ship …)' })
+      for (const k of ['record', 'previous', 'data'])
+        if (body[k] !== undefined && !plain(body[k]))
+          errors.push({ path: `/${k}`, message: 'must be an object' })
       let at: Date | undefined
       if (body.at !== undefined) {
         at = new Date(String(body.at))
-        if (typeof body.at !== 'string' || Number.isNaN(at.getTime())) errors.push({ path: '/at', message: 'must be an ISO-8601 date-time' })
+        if (typeof body.at !== 'string' || Number.isNaN(at.getTime()))
+          errors.push({ path: '/at', message: 'must be an ISO-8601 date-time' })
       }
-      if (errors.length) throw new BadRequest(`Invalid dry run: ${errors[0]!.path} ${errors[0]!.message}`, { errors })
+      if (errors.length)
+        throw new BadRequest(`Invalid dry run: ${errors[0]!.path} ${errors[0]!.message}`, { errors })
       return engine().dryRun(stored, {
         ...(plain(body.record) ? { record: body.record } : {}),
         ...(plain(body.previous) ? { previous: body.previous } : {}),

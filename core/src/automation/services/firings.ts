@@ -10,13 +10,26 @@ export const FIRINGS_PATH = 'api/alert-firings'
 export const DEAD_LETTERS_PATH = 'api/alert-dead-letters'
 
 const json = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v)
-const shape = (r: Record<string, unknown>) => ({ ...r, id: Number(r.id), trigger: json(r.trigger), matched: json(r.matched), item: json(r.item), actions: json(r.actions) })
+const shape = (r: Record<string, unknown>) => ({
+  ...r,
+  id: Number(r.id),
+  trigger: json(r.trigger),
+  matched: json(r.matched),
+  item: json(r.item),
+  actions: json(r.actions),
+})
 
 function paging(q: Record<string, unknown>): { limit: number; skip: number } {
   const limit = q.$limit === undefined ? 50 : Number(q.$limit)
   const skip = q.$skip === undefined ? 0 : Number(q.$skip)
-  if (!Number.isInteger(limit) || limit < 0 || limit > 500) throw new BadRequest('Invalid query: $limit must be 0..500', { errors: [{ path: '/$limit', message: 'must be an integer 0..500' }] })
-  if (!Number.isInteger(skip) || skip < 0) throw new BadRequest('Invalid query: $skip must be ≥ 0', { errors: [{ path: '/$skip', message: 'must be a non-negative integer' }] })
+  if (!Number.isInteger(limit) || limit < 0 || limit > 500)
+    throw new BadRequest('Invalid query: $limit must be 0..500', {
+      errors: [{ path: '/$limit', message: 'must be an integer 0..500' }],
+    })
+  if (!Number.isInteger(skip) || skip < 0)
+    throw new BadRequest('Invalid query: $skip must be ≥ 0', {
+      errors: [{ path: '/$skip', message: 'must be a non-negative integer' }],
+    })
   return { limit, skip }
 }
 
@@ -34,16 +47,28 @@ export function firingsService(app: PlumeApp) {
       const count = knex()(FIRINGS_TABLE)
       for (const [k, v] of Object.entries(q)) {
         if (k === '$limit' || k === '$skip') continue
-        if (!['ruleId', 'ruleName', 'status', 'recordId', 'ruleKind'].includes(k)) throw new BadRequest(`Invalid query: ${k} is not supported`, { errors: [{ path: `/${k}`, message: 'is not supported (ruleId, ruleName, ruleKind, status, recordId)' }] })
+        if (!['ruleId', 'ruleName', 'status', 'recordId', 'ruleKind'].includes(k))
+          throw new BadRequest(`Invalid query: ${k} is not supported`, {
+            errors: [
+              { path: `/${k}`, message: 'is not supported (ruleId, ruleName, ruleKind, status, recordId)' },
+            ],
+          })
         const value = k === 'ruleId' ? Number(v) : String(v)
         qb.where(k, value)
         count.where(k, value)
       }
       const [rows, total] = await Promise.all([qb, count.count({ n: '*' }).first()])
-      return { total: Number((total as { n: unknown } | undefined)?.n ?? 0), limit, skip, data: (rows as Array<Record<string, unknown>>).map(shape) }
+      return {
+        total: Number((total as { n: unknown } | undefined)?.n ?? 0),
+        limit,
+        skip,
+        data: (rows as Array<Record<string, unknown>>).map(shape),
+      }
     },
     async get(id: Id) {
-      const row = (await knex()(FIRINGS_TABLE).where({ id: parseId(id) }).first()) as Record<string, unknown> | undefined
+      const row = (await knex()(FIRINGS_TABLE)
+        .where({ id: parseId(id) })
+        .first()) as Record<string, unknown> | undefined
       if (!row) throw new NotFound(`No firing with id ${String(id)}`)
       return shape(row)
     },
@@ -77,18 +102,29 @@ export function deadLettersService(app: PlumeApp, queue: JobQueue) {
   return {
     async find(params: Params = {}) {
       const { limit, skip } = paging({ ...((params.query ?? {}) as Record<string, unknown>) })
-      const rows = (await dead().orderBy('id', 'desc').limit(limit).offset(skip)) as Array<Record<string, unknown>>
+      const rows = (await dead().orderBy('id', 'desc').limit(limit).offset(skip)) as Array<
+        Record<string, unknown>
+      >
       return rows.map(deadShape)
     },
     async get(id: Id) {
-      const row = (await dead().where({ id: parseId(id) }).first()) as Record<string, unknown> | undefined
+      const row = (await dead()
+        .where({ id: parseId(id) })
+        .first()) as Record<string, unknown> | undefined
       if (!row) throw new NotFound(`No dead letter with id ${String(id)}`)
       return deadShape(row)
     },
     async patch(id: NullableId, data: unknown) {
       const key = parseId(id)
-      if (!data || typeof data !== 'object' || (data as { replay?: unknown }).replay !== true || Object.keys(data).length !== 1) {
-        throw new BadRequest('Invalid data: send {"replay": true}', { errors: [{ path: '/replay', message: 'must be true' }] })
+      if (
+        !data ||
+        typeof data !== 'object' ||
+        (data as { replay?: unknown }).replay !== true ||
+        Object.keys(data).length !== 1
+      ) {
+        throw new BadRequest('Invalid data: send {"replay": true}', {
+          errors: [{ path: '/replay', message: 'must be true' }],
+        })
       }
       const row = await this.get(key)
       await queue.replay(key)

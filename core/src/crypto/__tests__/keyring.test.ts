@@ -56,7 +56,21 @@ describe('KeyRing', () => {
 })
 
 describe('encrypted fields', () => {
-  const f = (name: string, extra: Record<string, unknown>) => ({ name, type: 'string', column: 'text', nullable: true, required: false, unique: false, sensitive: true, readOnly: false, serverManaged: false, searchable: false, ui: {}, schema: {}, ...extra })
+  const f = (name: string, extra: Record<string, unknown>) => ({
+    name,
+    type: 'string',
+    column: 'text',
+    nullable: true,
+    required: false,
+    unique: false,
+    sensitive: true,
+    readOnly: false,
+    serverManaged: false,
+    searchable: false,
+    ui: {},
+    schema: {},
+    ...extra,
+  })
   const entity = {
     name: 'thing',
     fieldOrder: ['email', 'password', 'login', 'short', 'plain', 'kind'],

@@ -10,15 +10,23 @@ let db: Database
 
 beforeAll(async () => {
   db = await connectTestDatabase()
-  await db.knex.raw('create table ledger (id serial primary key, amount int not null check (amount >= 0), note text)')
+  await db.knex.raw(
+    'create table ledger (id serial primary key, amount int not null check (amount >= 0), note text)',
+  )
 })
 afterAll(() => db?.close())
 
-const rows = async () => (await db.knex('ledger').orderBy('id').select('amount', 'note')) as Array<{ amount: number; note: string | null }>
+const rows = async () =>
+  (await db.knex('ledger').orderBy('id').select('amount', 'note')) as Array<{
+    amount: number
+    note: string | null
+  }>
 
 /** The socket of a transaction's connection (PostgreSQL). */
 async function socketOf(trx: { client: unknown }): Promise<net.Socket> {
-  const conn = await (trx.client as { acquireConnection(): Promise<{ connection: { stream: net.Socket } }> }).acquireConnection()
+  const conn = await (
+    trx.client as { acquireConnection(): Promise<{ connection: { stream: net.Socket } }> }
+  ).acquireConnection()
   return conn.connection.stream
 }
 
@@ -61,14 +69,21 @@ describe('deferred writes and pipelined transactions', () => {
     await defer(trx, prepared(trx, trx('ledger').insert({ amount: 2, note: 'b' })))
     await trx('ledger').insert({ amount: 3, note: 'c' })
     await commit(trx)
-    expect(await rows()).toEqual([{ amount: 1, note: 'a' }, { amount: 2, note: 'b' }, { amount: 3, note: 'c' }])
+    expect(await rows()).toEqual([
+      { amount: 1, note: 'a' },
+      { amount: 2, note: 'b' },
+      { amount: 3, note: 'c' },
+    ])
   })
 
   it('a deferred write that fails fails the commit with its own error, and nothing of the transaction is kept', async () => {
     await db.knex('ledger').delete()
     const trx = await begin(db.knex)
     await trx('ledger').insert({ amount: 5, note: 'before' })
-    const refused = await defer(trx, trx('ledger').insert({ amount: -1, note: 'refused by the check' })).then(() => null, (e: unknown) => e)
+    const refused = await defer(trx, trx('ledger').insert({ amount: -1, note: 'refused by the check' })).then(
+      () => null,
+      (e: unknown) => e,
+    )
     if (db.kind === 'postgres') {
       // not waited for: the failure shows at the commit
       expect(refused).toBeNull()
@@ -83,13 +98,20 @@ describe('deferred writes and pipelined transactions', () => {
     expect(await rows()).toEqual([])
   })
 
-  it('names the failed deferred write as the cause when a later statement fails for it (PostgreSQL)', async ({ skip }) => {
+  it('names the failed deferred write as the cause when a later statement fails for it (PostgreSQL)', async ({
+    skip,
+  }) => {
     if (db.kind !== 'postgres') skip()
     await db.knex('ledger').delete()
     const trx = await begin(db.knex)
     await defer(trx, trx('ledger').insert({ amount: -1 }))
     // the next statement finds the transaction aborted
-    const later = await trx('ledger').insert({ amount: 1 }).then(() => null, (e: unknown) => e)
+    const later = await trx('ledger')
+      .insert({ amount: 1 })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      )
     expect(later).toMatchObject({ code: '25P02' })
     expect(deferredFailure(trx)).toMatchObject({ code: '23514' })
     await trx.rollback().catch(() => undefined)
@@ -98,13 +120,17 @@ describe('deferred writes and pipelined transactions', () => {
 
   it('waits for the write in a transaction whose commit is not commit()', async () => {
     await db.knex('ledger').delete()
-    await expect(db.knex.transaction(async (trx) => {
-      await defer(trx, trx('ledger').insert({ amount: -1 }))
-    })).rejects.toMatchObject({ code: '23514' })
+    await expect(
+      db.knex.transaction(async (trx) => {
+        await defer(trx, trx('ledger').insert({ amount: -1 }))
+      }),
+    ).rejects.toMatchObject({ code: '23514' })
     await db.knex.transaction(async (trx) => {
       await defer(trx, trx('ledger').insert({ amount: 7 }))
       // the write has been answered: the row is there before the commit
-      expect(await trx('ledger').count({ n: '*' }).first()).toMatchObject({ n: db.kind === 'postgres' ? '1' : 1 })
+      expect(await trx('ledger').count({ n: '*' }).first()).toMatchObject({
+        n: db.kind === 'postgres' ? '1' : 1,
+      })
     })
     expect(await rows()).toEqual([{ amount: 7, note: null }])
   })
@@ -124,7 +150,9 @@ describe('deferred writes and pipelined transactions', () => {
     expect((await rows()).map((r) => r.amount)).toEqual([0, 1, 2])
   })
 
-  it('without defer, each write waits for its answer (the baseline the test above beats)', async ({ skip }) => {
+  it('without defer, each write waits for its answer (the baseline the test above beats)', async ({
+    skip,
+  }) => {
     if (db.kind !== 'postgres') skip()
     const trx = await db.knex.transaction()
     const trips = await roundTrips(await socketOf(trx), async () => {
@@ -151,11 +179,20 @@ describe('deferred writes and pipelined transactions', () => {
     expect((await rows()).map((r) => r.amount)).toEqual([0, 1, 2, 3])
   })
 
-  it('a BEGIN sent without waiting that fails fails the transaction with its own error (PostgreSQL)', async ({ skip }) => {
+  it('a BEGIN sent without waiting that fails fails the transaction with its own error (PostgreSQL)', async ({
+    skip,
+  }) => {
     if (db.kind !== 'postgres') skip()
     await db.knex('ledger').delete()
     // the next connection handed out loses its socket before the transaction's BEGIN is written
-    const pool = (db.knex.client as { pool: { on(e: string, fn: (...a: unknown[]) => void): void; removeListener(e: string, fn: (...a: unknown[]) => void): void } }).pool
+    const pool = (
+      db.knex.client as {
+        pool: {
+          on(e: string, fn: (...a: unknown[]) => void): void
+          removeListener(e: string, fn: (...a: unknown[]) => void): void
+        }
+      }
+    ).pool
     let armed = true
     const cut = (_id: unknown, conn: unknown) => {
       if (!armed) return

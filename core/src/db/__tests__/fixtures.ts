@@ -24,7 +24,13 @@ export function field(name: string, partial: Partial<FieldDefinition> = {}): Fie
 }
 
 const managed = (name: string, column: string): FieldDefinition =>
-  field(name, { type: name === 'id' || name === 'version' ? 'integer' : 'string', column, required: true, serverManaged: true, readOnly: true })
+  field(name, {
+    type: name === 'id' || name === 'version' ? 'integer' : 'string',
+    column,
+    required: true,
+    serverManaged: true,
+    readOnly: true,
+  })
 
 export interface EntityOptions {
   table?: string
@@ -122,7 +128,11 @@ export async function columnTypes(knex: Knex, table: string): Promise<Record<str
 }
 
 export async function indexNames(knex: Knex, table: string): Promise<string[]> {
-  const rows = rowsOf(await knex.raw('select indexname from pg_indexes where tablename = ? and schemaname = current_schema()', [table]))
+  const rows = rowsOf(
+    await knex.raw('select indexname from pg_indexes where tablename = ? and schemaname = current_schema()', [
+      table,
+    ]),
+  )
   return rows.map((r) => String(r.indexname)).sort()
 }
 

@@ -14,7 +14,12 @@ const product = entity('product', [
   field('stock', { type: 'integer', column: 'integer', required: true, default: 0, minimum: 0 }),
   field('views', { type: 'integer', column: 'bigint', default: 0 }),
   field('active', { type: 'boolean', column: 'boolean', required: true, default: true }),
-  field('status', { column: 'varchar(20)', required: true, default: 'draft', enum: ['draft', 'active', 'retired'] }),
+  field('status', {
+    column: 'varchar(20)',
+    required: true,
+    default: 'draft',
+    enum: ['draft', 'active', 'retired'],
+  }),
   field('tier', { type: 'integer', column: 'integer', nullable: true, enum: [1, 2, 3] }),
   field('attributes', { type: 'object', column: 'jsonb', default: { color: 'red' } }),
   field('tags', { type: 'array', column: 'jsonb', default: [] }),
@@ -51,7 +56,9 @@ describe(`migrate: creating tables (${dbKind()})`, { timeout: 30_000 }, () => {
       updatedAt: 'timestamp with time zone',
       version: 'integer',
     })
-    const versions = rowsOf(await db().raw('select entity, table_name, hash, definition from ??', [VERSIONS_TABLE]))
+    const versions = rowsOf(
+      await db().raw('select entity, table_name, hash, definition from ??', [VERSIONS_TABLE]),
+    )
     expect(versions).toHaveLength(1)
     expect(versions[0]).toMatchObject({ entity: 'product', table_name: 'products' })
     expect(String(versions[0]?.hash)).toMatch(/^[0-9a-f]{64}$/)
@@ -81,7 +88,9 @@ describe(`migrate: creating tables (${dbKind()})`, { timeout: 30_000 }, () => {
   it('enforces NOT NULL for required, non-nullable fields only', async () => {
     await migrate(db(), [product])
     await expect(db()('products').insert({ sku: 'A-1' })).rejects.toThrow(/null value in column "name"/)
-    await expect(db()('products').insert({ sku: 'A-1', name: 'x', description: null, weight: null })).resolves.toBeDefined()
+    await expect(
+      db()('products').insert({ sku: 'A-1', name: 'x', description: null, weight: null }),
+    ).resolves.toBeDefined()
   })
 
   it('enforces unique fields', async () => {
@@ -93,26 +102,56 @@ describe(`migrate: creating tables (${dbKind()})`, { timeout: 30_000 }, () => {
   it('turns enum, minimum, maximum and minLength into CHECK constraints', async () => {
     await migrate(db(), [product])
     const base = { name: 'x' }
-    await expect(db()('products').insert({ ...base, sku: 'a', status: 'sold' })).rejects.toThrow(/products_status_check_enum/)
-    await expect(db()('products').insert({ ...base, sku: 'b', tier: 4 })).rejects.toThrow(/products_tier_check_enum/)
-    await expect(db()('products').insert({ ...base, sku: 'c', price: '-0.01' })).rejects.toThrow(/products_price_check_min/)
-    await expect(db()('products').insert({ ...base, sku: 'd', discount: '1.5' })).rejects.toThrow(/products_discount_check_max/)
+    await expect(db()('products').insert({ ...base, sku: 'a', status: 'sold' })).rejects.toThrow(
+      /products_status_check_enum/,
+    )
+    await expect(db()('products').insert({ ...base, sku: 'b', tier: 4 })).rejects.toThrow(
+      /products_tier_check_enum/,
+    )
+    await expect(db()('products').insert({ ...base, sku: 'c', price: '-0.01' })).rejects.toThrow(
+      /products_price_check_min/,
+    )
+    await expect(db()('products').insert({ ...base, sku: 'd', discount: '1.5' })).rejects.toThrow(
+      /products_discount_check_max/,
+    )
     await expect(db()('products').insert({ ...base, sku: '' })).rejects.toThrow(/products_sku_check_minlen/)
-    await db()('products').insert({ ...base, sku: 'ok', status: 'retired', tier: null, discount: '1', price: '0' })
+    await db()('products').insert({
+      ...base,
+      sku: 'ok',
+      status: 'retired',
+      tier: null,
+      discount: '1',
+      price: '0',
+    })
     expect(await count(db(), 'products')).toBe(1)
   })
 
   it('creates foreign keys with restrict, cascade and set null, indexed, across a reference cycle', async () => {
     const customer = entity('customer', [
       field('name', { required: true }),
-      field('primaryContactId', { type: 'integer', column: 'integer', nullable: true, ref: { entity: 'contact', onDelete: 'set null' } }),
+      field('primaryContactId', {
+        type: 'integer',
+        column: 'integer',
+        nullable: true,
+        ref: { entity: 'contact', onDelete: 'set null' },
+      }),
     ])
     const contact = entity('contact', [
-      field('customerId', { type: 'integer', column: 'integer', required: true, ref: { entity: 'customer', onDelete: 'cascade' } }),
+      field('customerId', {
+        type: 'integer',
+        column: 'integer',
+        required: true,
+        ref: { entity: 'customer', onDelete: 'cascade' },
+      }),
       field('email', { column: 'varchar(200)' }),
     ])
     const order = entity('order', [
-      field('customerId', { type: 'integer', column: 'integer', required: true, ref: { entity: 'customer' } }),
+      field('customerId', {
+        type: 'integer',
+        column: 'integer',
+        required: true,
+        ref: { entity: 'customer' },
+      }),
     ])
     await migrate(db(), [customer, contact, order])
 
@@ -141,23 +180,50 @@ describe(`migrate: creating tables (${dbKind()})`, { timeout: 30_000 }, () => {
     const order = entity(
       'order',
       [field('number', { required: true }), field('status'), field('placedAt', { column: 'timestamptz' })],
-      { indexes: [{ fields: ['number'], unique: true }, { fields: ['status', 'placedAt'], name: 'orders_by_status' }] },
+      {
+        indexes: [
+          { fields: ['number'], unique: true },
+          { fields: ['status', 'placedAt'], name: 'orders_by_status' },
+        ],
+      },
     )
     await migrate(db(), [order])
-    expect(await indexNames(db(), 'orders')).toEqual(['orders_by_status', 'orders_number_uniq', 'orders_pkey'])
+    expect(await indexNames(db(), 'orders')).toEqual([
+      'orders_by_status',
+      'orders_number_uniq',
+      'orders_pkey',
+    ])
     await db()('orders').insert({ number: 'SO-1' })
     await expect(db()('orders').insert({ number: 'SO-1' })).rejects.toThrow(/orders_number_uniq/)
-    const def = rowsOf(await db().raw("select indexdef from pg_indexes where indexname = 'orders_by_status'"))[0]
+    const def = rowsOf(
+      await db().raw("select indexdef from pg_indexes where indexname = 'orders_by_status'"),
+    )[0]
     expect(String(def?.indexdef)).toContain('(status, "placedAt")')
   })
 
   it('keeps generated names within 63 characters, distinct and stable', async () => {
-    const long = entity('warehouseReplenishmentSuggestion', [
-      field('preferredSupplierContactEmailAddressForUrgentOrders', { column: 'varchar(200)', unique: true, minLength: 3 }),
-      field('preferredSupplierContactEmailAddressForUrgentOrdersBackup', { column: 'varchar(200)', unique: true, minLength: 3 }),
-    ], { table: 'warehouse_replenishment_suggestions' })
+    const long = entity(
+      'warehouseReplenishmentSuggestion',
+      [
+        field('preferredSupplierContactEmailAddressForUrgentOrders', {
+          column: 'varchar(200)',
+          unique: true,
+          minLength: 3,
+        }),
+        field('preferredSupplierContactEmailAddressForUrgentOrdersBackup', {
+          column: 'varchar(200)',
+          unique: true,
+          minLength: 3,
+        }),
+      ],
+      { table: 'warehouse_replenishment_suggestions' },
+    )
     const first = await migrate(db(), [long])
-    const names = rowsOf(await db().raw("select conname from pg_constraint where conrelid = 'warehouse_replenishment_suggestions'::regclass and contype in ('u', 'c')")).map((r) => String(r.conname))
+    const names = rowsOf(
+      await db().raw(
+        "select conname from pg_constraint where conrelid = 'warehouse_replenishment_suggestions'::regclass and contype in ('u', 'c')",
+      ),
+    ).map((r) => String(r.conname))
     expect(names).toHaveLength(4)
     expect(new Set(names).size).toBe(4)
     for (const n of names) expect(n.length).toBeLessThanOrEqual(63)
@@ -166,7 +232,9 @@ describe(`migrate: creating tables (${dbKind()})`, { timeout: 30_000 }, () => {
   })
 
   it('refuses definitions it cannot turn into a table, before changing anything', async () => {
-    const bad = entity('line', [field('orderId', { type: 'integer', column: 'integer', ref: { entity: 'nope' } })])
+    const bad = entity('line', [
+      field('orderId', { type: 'integer', column: 'integer', ref: { entity: 'nope' } }),
+    ])
     await expect(migrate(db(), [bad])).rejects.toThrow(/line\.orderId: reference to unknown entity "nope"/)
     const injected = entity('evil', [field('x', { column: 'text; drop table users' })])
     await expect(migrate(db(), [injected])).rejects.toThrow(/unsupported column type/)

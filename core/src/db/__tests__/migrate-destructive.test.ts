@@ -32,7 +32,10 @@ async function snapshot(): Promise<unknown> {
   }
 }
 
-async function refusal(entities: Parameters<typeof migrate>[1], opts: Parameters<typeof migrate>[2] = {}): Promise<DestructiveChangeError> {
+async function refusal(
+  entities: Parameters<typeof migrate>[1],
+  opts: Parameters<typeof migrate>[2] = {},
+): Promise<DestructiveChangeError> {
   const error: unknown = await migrate(db(), entities, { confirmDestructive: false, ...opts }).then(
     () => undefined,
     (e: unknown) => e,
@@ -46,10 +49,22 @@ describe(`migrate: destructive changes (${dbKind()})`, { timeout: 30_000 }, () =
     await migrate(db(), [v1])
     await seed()
     const before = await snapshot()
-    const withoutFax = entity('customer', [field('name', { column: 'varchar(200)', required: true }), field('code'), field('rating', { column: 'bigint', type: 'integer' }), field('balance', { type: 'number', column: 'numeric(14,4)' }), field('extra', { type: 'object', column: 'jsonb' })])
+    const withoutFax = entity('customer', [
+      field('name', { column: 'varchar(200)', required: true }),
+      field('code'),
+      field('rating', { column: 'bigint', type: 'integer' }),
+      field('balance', { type: 'number', column: 'numeric(14,4)' }),
+      field('extra', { type: 'object', column: 'jsonb' }),
+    ])
     const error = await refusal([withoutFax])
     expect(error.changes).toEqual([
-      { entity: 'customer', table: 'customers', column: 'fax', kind: 'drop-column', detail: 'column would be dropped (3 rows hold values)' },
+      {
+        entity: 'customer',
+        table: 'customers',
+        column: 'fax',
+        kind: 'drop-column',
+        detail: 'column would be dropped (3 rows hold values)',
+      },
     ])
     expect(error.message).toContain('customers.fax: column would be dropped (3 rows hold values)')
     expect(error.message).toContain('PLUME_MIGRATE_CONFIRM=1')
@@ -80,7 +95,9 @@ describe(`migrate: destructive changes (${dbKind()})`, { timeout: 30_000 }, () =
     expect(error.message).toContain(
       'customers.name: type would narrow from character varying(200) to character varying(50): 1 value is longer than 50 characters and would be truncated',
     )
-    expect(error.message).toContain('customers.code: type would change from text to integer (2 rows hold values to convert')
+    expect(error.message).toContain(
+      'customers.code: type would change from text to integer (2 rows hold values to convert',
+    )
     expect(error.message).toContain('customers.extra: type would change from jsonb to text')
     expect(await snapshot()).toEqual(before)
   })
@@ -97,8 +114,16 @@ describe(`migrate: destructive changes (${dbKind()})`, { timeout: 30_000 }, () =
     ])
     const result = await migrate(db(), [next], { confirmDestructive: true })
     expect(result.applied[0]?.statements).toContain('alter table "customers" drop column "fax"')
-    expect(result.applied[0]?.statements).toContain('alter table "customers" alter column "code" type integer using "code"::integer')
-    expect(await columnTypes(db(), 'customers')).toMatchObject({ name: 'character varying(50)', code: 'integer', rating: 'integer', balance: 'numeric(14,2)', extra: 'text' })
+    expect(result.applied[0]?.statements).toContain(
+      'alter table "customers" alter column "code" type integer using "code"::integer',
+    )
+    expect(await columnTypes(db(), 'customers')).toMatchObject({
+      name: 'character varying(50)',
+      code: 'integer',
+      rating: 'integer',
+      balance: 'numeric(14,2)',
+      extra: 'text',
+    })
     expect(await columnTypes(db(), 'customers')).not.toHaveProperty('fax')
     const rows = await db()('customers').orderBy('id')
     expect(rows.map((r) => [r.name.length, r.code, r.balance, r.extra])).toEqual([
@@ -114,17 +139,27 @@ describe(`migrate: destructive changes (${dbKind()})`, { timeout: 30_000 }, () =
     await seed()
     await db()('customers').where({ name: 'Short' }).update({ code: 'not a number' })
     const before = await snapshot()
-    const next = entity('customer', [field('name', { column: 'varchar(200)', required: true }), field('code', { type: 'integer', column: 'integer' })])
-    await expect(migrate(db(), [next], { confirmDestructive: true })).rejects.toThrow(/invalid input syntax for type integer/)
+    const next = entity('customer', [
+      field('name', { column: 'varchar(200)', required: true }),
+      field('code', { type: 'integer', column: 'integer' }),
+    ])
+    await expect(migrate(db(), [next], { confirmDestructive: true })).rejects.toThrow(
+      /invalid input syntax for type integer/,
+    )
     expect(await snapshot()).toEqual(before)
   })
 
   it('refuses NOT NULL over NULLs when a default would fill them; confirmed, fills them', async () => {
     await migrate(db(), [v1])
     await seed()
-    const required = entity('customer', [...Object.values(v1.fields).filter((f) => !f.serverManaged && f.name !== 'code'), field('code', { required: true, default: 'none' })])
+    const required = entity('customer', [
+      ...Object.values(v1.fields).filter((f) => !f.serverManaged && f.name !== 'code'),
+      field('code', { required: true, default: 'none' }),
+    ])
     const error = await refusal([required])
-    expect(error.message).toContain("customers.code: column would become NOT NULL: 1 row holds NULL and would be set to the default 'none'")
+    expect(error.message).toContain(
+      "customers.code: column would become NOT NULL: 1 row holds NULL and would be set to the default 'none'",
+    )
     await migrate(db(), [required], { confirmDestructive: true })
     expect((await db()('customers').orderBy('id')).map((r) => r.code)).toEqual(['42', '7', 'none'])
   })
@@ -132,14 +167,21 @@ describe(`migrate: destructive changes (${dbKind()})`, { timeout: 30_000 }, () =
   it('refuses a check that existing rows violate; confirmed, adds it NOT VALID and enforces it for new rows', async () => {
     await migrate(db(), [v1])
     await seed()
-    const bounded = entity('customer', [...Object.values(v1.fields).filter((f) => !f.serverManaged && f.name !== 'rating'), field('rating', { column: 'bigint', type: 'integer', minimum: 2 })])
+    const bounded = entity('customer', [
+      ...Object.values(v1.fields).filter((f) => !f.serverManaged && f.name !== 'rating'),
+      field('rating', { column: 'bigint', type: 'integer', minimum: 2 }),
+    ])
     const error = await refusal([bounded])
     expect(error.changes).toEqual([expect.objectContaining({ column: 'rating', kind: 'check-violation' })])
-    expect(error.message).toContain('customers.rating: check customers_rating_check_min would reject 1 existing row')
+    expect(error.message).toContain(
+      'customers.rating: check customers_rating_check_min would reject 1 existing row',
+    )
     const result = await migrate(db(), [bounded], { confirmDestructive: true })
     expect(result.warnings).toEqual([expect.stringContaining('added as NOT VALID')])
     expect(await count(db(), 'customers')).toBe(3)
-    await expect(db()('customers').insert({ name: 'x', rating: 1 })).rejects.toThrow(/customers_rating_check_min/)
+    await expect(db()('customers').insert({ name: 'x', rating: 1 })).rejects.toThrow(
+      /customers_rating_check_min/,
+    )
     expect((await migrate(db(), [bounded])).applied).toEqual([])
   })
 
@@ -147,9 +189,14 @@ describe(`migrate: destructive changes (${dbKind()})`, { timeout: 30_000 }, () =
     await migrate(db(), [v1])
     await seed()
     await db()('customers').update({ fax: 'same' })
-    const unique = entity('customer', [...Object.values(v1.fields).filter((f) => !f.serverManaged && f.name !== 'fax'), field('fax', { column: 'varchar(40)', nullable: true, unique: true })])
+    const unique = entity('customer', [
+      ...Object.values(v1.fields).filter((f) => !f.serverManaged && f.name !== 'fax'),
+      field('fax', { column: 'varchar(40)', nullable: true, unique: true }),
+    ])
     const error = await refusal([unique])
-    expect(error.message).toContain('customers.fax: unique customers_fax_key cannot be added: 1 value appears more than once')
+    expect(error.message).toContain(
+      'customers.fax: unique customers_fax_key cannot be added: 1 value appears more than once',
+    )
     const result = await migrate(db(), [unique], { confirmDestructive: true })
     expect(result.warnings).toEqual([expect.stringContaining('unique customers_fax_key skipped')])
     expect(await count(db(), 'customers')).toBe(3)
@@ -163,7 +210,13 @@ describe(`migrate: destructive changes (${dbKind()})`, { timeout: 30_000 }, () =
     await expect(migrate(db(), [smaller])).rejects.toBeInstanceOf(DestructiveChangeError)
     process.env.PLUME_MIGRATE_CONFIRM = '1'
     await migrate(db(), [smaller])
-    expect(Object.keys(await columnTypes(db(), 'customers')).sort()).toEqual(['createdAt', 'id', 'name', 'updatedAt', 'version'])
+    expect(Object.keys(await columnTypes(db(), 'customers')).sort()).toEqual([
+      'createdAt',
+      'id',
+      'name',
+      'updatedAt',
+      'version',
+    ])
   })
 })
 
@@ -171,8 +224,12 @@ describe(`migrate: dry run (${dbKind()})`, { timeout: 30_000 }, () => {
   it('returns the plan for a fresh database and executes nothing', async () => {
     const result = await migrate(db(), [v1], { dryRun: true })
     expect(result.applied).toHaveLength(1)
-    expect(result.applied[0]?.statements[0]).toMatch(/^create table "customers" \(\n {2}"id" integer generated by default as identity primary key,/)
-    const tables = rowsOf(await db().raw('select tablename from pg_tables where schemaname = current_schema()'))
+    expect(result.applied[0]?.statements[0]).toMatch(
+      /^create table "customers" \(\n {2}"id" integer generated by default as identity primary key,/,
+    )
+    const tables = rowsOf(
+      await db().raw('select tablename from pg_tables where schemaname = current_schema()'),
+    )
     expect(tables).toEqual([])
   })
 
@@ -180,8 +237,13 @@ describe(`migrate: dry run (${dbKind()})`, { timeout: 30_000 }, () => {
     await migrate(db(), [v1])
     await seed()
     const before = await snapshot()
-    const next = entity('customer', [field('name', { column: 'varchar(200)', required: true }), field('phone', { nullable: true })])
-    await expect(migrate(db(), [next], { dryRun: true, confirmDestructive: false })).rejects.toBeInstanceOf(DestructiveChangeError)
+    const next = entity('customer', [
+      field('name', { column: 'varchar(200)', required: true }),
+      field('phone', { nullable: true }),
+    ])
+    await expect(migrate(db(), [next], { dryRun: true, confirmDestructive: false })).rejects.toBeInstanceOf(
+      DestructiveChangeError,
+    )
     const plan = await migrate(db(), [next], { dryRun: true, confirmDestructive: true })
     expect(plan.applied[0]?.statements).toEqual([
       'alter table "customers" add column "phone" text',

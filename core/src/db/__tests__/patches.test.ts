@@ -28,8 +28,11 @@ describe('database patch shapes', () => {
   })
 
   it('knex, pg and knex-pglite are pinned to exact versions (what the shapes were checked against)', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> }
-    for (const name of ['knex', 'pg', 'knex-pglite']) expect(pkg.dependencies[name], name).toMatch(/^\d+\.\d+\.\d+$/)
+    const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as {
+      dependencies: Record<string, string>
+    }
+    for (const name of ['knex', 'pg', 'knex-pglite'])
+      expect(pkg.dependencies[name], name).toMatch(/^\d+\.\d+\.\d+$/)
   })
 })
 
@@ -68,16 +71,23 @@ describe.skipIf(!process.env.DATABASE_URL)('installPatches on PostgreSQL', () =>
     expect(report.prepared).toBe(false)
     expect(report.problems).toEqual(['prepared: pg exports no Query'])
     expect(warnings).toHaveLength(1)
-    expect(warnings[0]).toMatch(/database patch "prepared" is off, plain knex\/pg behaviour is used: pg exports no Query/)
+    expect(warnings[0]).toMatch(
+      /database patch "prepared" is off, plain knex\/pg behaviour is used: pg exports no Query/,
+    )
     // the plain path: statements run as ordinary queries, transactions are knex's own
-    const count = statement('patch_things_count', 'select count(*)::int as n from patch_things where name = ?')
+    const count = statement(
+      'patch_things_count',
+      'select count(*)::int as n from patch_things where name = ?',
+    )
     const trx = await begin(db.knex)
     expect(pinnedConnection(trx)).toBeUndefined()
     await defer(trx, trx('patch_things').insert({ name: 'a' }))
     expect(await count.rows(trx, ['a'])).toEqual([{ n: 1 }])
     await commit(trx)
     expect(await count.rows(db.knex, ['a'])).toEqual([{ n: 1 }])
-    const named = await db.knex.raw(`select count(*)::int as n from pg_prepared_statements where name like 'plume_patch_things%'`)
+    const named = await db.knex.raw(
+      `select count(*)::int as n from pg_prepared_statements where name like 'plume_patch_things%'`,
+    )
     expect((named as { rows: Array<{ n: number }> }).rows[0]!.n).toBe(0)
   })
 })

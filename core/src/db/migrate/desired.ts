@@ -1,5 +1,11 @@
 import type { EntityDefinition, FieldDefinition } from './definitions.js'
-import { isIntegerType, isNumberType, isStringType, parseColumnType, type ColumnType } from './column-types.js'
+import {
+  isIntegerType,
+  isNumberType,
+  isStringType,
+  parseColumnType,
+  type ColumnType,
+} from './column-types.js'
 import { defaultLiteral, ident, literal, objectName, shortHash } from './sql.js'
 
 export interface DesiredColumn {
@@ -158,7 +164,14 @@ export function desiredTable(
   const fields = orderedFields(entity)
   const columns = fields.map((f) => toColumn(f))
   if (!columns.some((c) => c.name === 'id')) {
-    columns.unshift({ name: 'id', type: parseColumnType('integer'), typeSql: 'integer', notNull: true, identity: true, platform: true })
+    columns.unshift({
+      name: 'id',
+      type: parseColumnType('integer'),
+      typeSql: 'integer',
+      notNull: true,
+      identity: true,
+      platform: true,
+    })
   }
   const objects: DesiredObject[] = []
   const leadingIndexed = new Set<string>()

@@ -39,5 +39,7 @@ export function schemaRelevantDefinition(entity: EntityDefinition): Record<strin
  * @example definitionHash(customer) // 'a3f…' (64 hex characters)
  */
 export function definitionHash(entity: EntityDefinition): string {
-  return createHash('sha256').update(stableStringify(schemaRelevantDefinition(entity))).digest('hex')
+  return createHash('sha256')
+    .update(stableStringify(schemaRelevantDefinition(entity)))
+    .digest('hex')
 }

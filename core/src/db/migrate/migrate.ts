@@ -29,7 +29,12 @@ export async function migrate(
     const plan = await planMigration(trx, entities)
     if (plan.destructive.length > 0 && !confirm) throw new DestructiveChangeError(plan.destructive)
 
-    const result: MigrationResult = { applied: [], unchanged: [], warnings: plan.warnings, orphaned: plan.orphaned }
+    const result: MigrationResult = {
+      applied: [],
+      unchanged: [],
+      warnings: plan.warnings,
+      orphaned: plan.orphaned,
+    }
     const pending = plan.entities.filter(isPending)
     for (const e of plan.entities) {
       if (!isPending(e)) result.unchanged.push(e.entity)
@@ -49,7 +54,8 @@ export async function migrate(
       }
     }
     for (const e of pending) {
-      if (!opts.dryRun) await recordVersion(trx, { entity: e.entity, table: e.table, hash: e.hash, definition: e.definition })
+      if (!opts.dryRun)
+        await recordVersion(trx, { entity: e.entity, table: e.table, hash: e.hash, definition: e.definition })
       result.applied.push({ entity: e.entity, statements: applied.get(e.entity) ?? [] })
     }
     for (const w of plan.warnings) log(`migrate warning: ${w}`)

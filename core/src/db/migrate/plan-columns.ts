@@ -38,7 +38,11 @@ async function describeTypeChange(
   const col = ident(c.name)
   const to = c.type
   if (change === 'narrow' && to.length !== undefined) {
-    const n = ctx.hasRows ? await countOf(ctx.knex, `select count(*) as n from ${table} where char_length(${col}::text) > ?`, [to.length]) : 0
+    const n = ctx.hasRows
+      ? await countOf(ctx.knex, `select count(*) as n from ${table} where char_length(${col}::text) > ?`, [
+          to.length,
+        ])
+      : 0
     return n === 0
       ? `type would narrow from ${from.text} to ${to.text} (no current value is longer than ${to.length} characters)`
       : `type would narrow from ${from.text} to ${to.text}: ${plural(n, 'value is', 'values are')} longer than ${to.length} characters and would be truncated`
@@ -50,7 +54,10 @@ async function describeTypeChange(
   return `type would change from ${from.text} to ${to.text} (${plural(n, 'row holds a value', 'rows hold values')} to convert with ${c.name}::${to.text}; a value that cannot convert aborts the whole migration)`
 }
 
-async function sameDefaults(ctx: TableContext, pairs: Array<{ actual: ActualColumn; desired: string }>): Promise<boolean[]> {
+async function sameDefaults(
+  ctx: TableContext,
+  pairs: Array<{ actual: ActualColumn; desired: string }>,
+): Promise<boolean[]> {
   // The stored expression comes from the catalog itself, so it is safe to evaluate; comparing
   // values (not text) makes `'x'::character varying` equal to `'x'`.
   const selects: string[] = []
@@ -106,14 +113,21 @@ export async function planColumns(ctx: TableContext): Promise<ColumnPlan> {
     const change = compareColumnTypes(from, c.type)
     if (change !== 'same') {
       plan.retyped.add(c.name)
-      if (change !== 'widen') addDestructive(ctx, change === 'narrow' ? 'narrow-type' : 'incompatible-type', await describeTypeChange(ctx, c, from, change), c.name)
+      if (change !== 'widen')
+        addDestructive(
+          ctx,
+          change === 'narrow' ? 'narrow-type' : 'incompatible-type',
+          await describeTypeChange(ctx, c, from, change),
+          c.name,
+        )
       // An old default may not cast to the new type; it is set again below.
       if (existing.defaultExpr !== null) out.push(`${alter} drop default`)
       out.push(`${alter} type ${c.typeSql} using ${col}::${c.typeSql}`)
       if (c.defaultSql !== undefined) out.push(`${alter} set default ${c.defaultSql}`)
     } else if (c.defaultSql === undefined) {
       // A sequence default was put there by someone else on purpose; leave it.
-      if (existing.defaultExpr !== null && !existing.defaultExpr.includes('nextval(')) out.push(`${alter} drop default`)
+      if (existing.defaultExpr !== null && !existing.defaultExpr.includes('nextval('))
+        out.push(`${alter} drop default`)
     } else if (existing.defaultExpr === null || existing.defaultExpr.includes('nextval(')) {
       out.push(`${alter} set default ${c.defaultSql}`)
     } else {
@@ -123,11 +137,18 @@ export async function planColumns(ctx: TableContext): Promise<ColumnPlan> {
     if (existing.notNull && !c.notNull) {
       out.push(`${alter} drop not null`)
     } else if (!existing.notNull && c.notNull) {
-      const nulls = ctx.hasRows ? await countOf(ctx.knex, `select count(*) as n from ${table} where ${col} is null`) : 0
+      const nulls = ctx.hasRows
+        ? await countOf(ctx.knex, `select count(*) as n from ${table} where ${col} is null`)
+        : 0
       if (nulls === 0) {
         out.push(`${alter} set not null`)
       } else if (c.defaultSql !== undefined) {
-        addDestructive(ctx, 'set-not-null', `column would become NOT NULL: ${plural(nulls, 'row holds', 'rows hold')} NULL and would be set to the default ${c.defaultSql}`, c.name)
+        addDestructive(
+          ctx,
+          'set-not-null',
+          `column would become NOT NULL: ${plural(nulls, 'row holds', 'rows hold')} NULL and would be set to the default ${c.defaultSql}`,
+          c.name,
+        )
         out.push(`update ${table} set ${col} = ${c.defaultSql} where ${col} is null`, `${alter} set not null`)
       } else {
         ctx.warnings.push(
@@ -140,7 +161,10 @@ export async function planColumns(ctx: TableContext): Promise<ColumnPlan> {
 
   const same = await sameDefaults(ctx, defaultChecks)
   defaultChecks.forEach((d, i) => {
-    if (!same[i]) perColumn.get(d.column)?.unshift(`alter table ${table} alter column ${ident(d.column)} set default ${d.desired}`)
+    if (!same[i])
+      perColumn
+        .get(d.column)
+        ?.unshift(`alter table ${table} alter column ${ident(d.column)} set default ${d.desired}`)
   })
   for (const c of desired.columns) plan.statements.push(...(perColumn.get(c.name) ?? []))
 
@@ -148,11 +172,18 @@ export async function planColumns(ctx: TableContext): Promise<ColumnPlan> {
   for (const name of actual.columns.keys()) {
     if (wanted.has(name)) continue
     if (!ctx.managed) {
-      ctx.warnings.push(`${desired.table}.${name}: column is not in the definition; left alone because Plume does not manage this table yet`)
+      ctx.warnings.push(
+        `${desired.table}.${name}: column is not in the definition; left alone because Plume does not manage this table yet`,
+      )
       continue
     }
     const n = ctx.hasRows ? await countOf(ctx.knex, `select count(${ident(name)}) as n from ${table}`) : 0
-    addDestructive(ctx, 'drop-column', `column would be dropped (${n === 0 ? 'it holds no values' : plural(n, 'row holds a value', 'rows hold values')})`, name)
+    addDestructive(
+      ctx,
+      'drop-column',
+      `column would be dropped (${n === 0 ? 'it holds no values' : plural(n, 'row holds a value', 'rows hold values')})`,
+      name,
+    )
     plan.statements.push(`alter table ${table} drop column ${ident(name)}`)
   }
   return plan

@@ -35,7 +35,10 @@ async function violations(ctx: TableContext, o: DesiredObject, columns: ColumnPl
   // still rejects a violating row when the statement runs, and the transaction rolls back).
   if (o.columns.some((c) => columns.added.has(c) || columns.retyped.has(c))) return 0
   if (o.kind === 'fk' && o.refTable && !ctx.existingTables.has(o.refTable)) {
-    return countOf(ctx.knex, `select count(${ident(o.columns[0] ?? 'id')}) as n from ${ident(ctx.desired.table)}`)
+    return countOf(
+      ctx.knex,
+      `select count(${ident(o.columns[0] ?? 'id')}) as n from ${ident(ctx.desired.table)}`,
+    )
   }
   return countOf(ctx.knex, o.violationSql)
 }
@@ -48,16 +51,28 @@ async function createStatements(ctx: TableContext, o: DesiredObject, columns: Co
   const column = o.columns.length === 1 ? o.columns[0] : undefined
   if (o.kind === 'check' || o.kind === 'fk') {
     const what = o.kind === 'check' ? `check ${o.name}` : `foreign key ${o.name}`
-    addDestructive(ctx, o.kind === 'check' ? 'check-violation' : 'fk-violation',
+    addDestructive(
+      ctx,
+      o.kind === 'check' ? 'check-violation' : 'fk-violation',
       `${what} would reject ${plural(n, 'existing row', 'existing rows')}; confirming adds it as NOT VALID ` +
-        '(existing rows are kept unchecked, new writes are checked)', column)
-    ctx.warnings.push(`${where}: ${what} added as NOT VALID; ${plural(n, 'existing row violates', 'existing rows violate')} it`)
+        '(existing rows are kept unchecked, new writes are checked)',
+      column,
+    )
+    ctx.warnings.push(
+      `${where}: ${what} added as NOT VALID; ${plural(n, 'existing row violates', 'existing rows violate')} it`,
+    )
     return [`${o.createSql} not valid`, commentStatement(table, o)]
   }
-  addDestructive(ctx, 'unique-violation',
+  addDestructive(
+    ctx,
+    'unique-violation',
     `unique ${o.name} cannot be added: ${plural(n, 'value appears', 'values appear')} more than once; ` +
-      'confirming skips it until the duplicates are removed', column)
-  ctx.warnings.push(`${where}: unique ${o.name} skipped; ${plural(n, 'value appears', 'values appear')} more than once`)
+      'confirming skips it until the duplicates are removed',
+    column,
+  )
+  ctx.warnings.push(
+    `${where}: unique ${o.name} skipped; ${plural(n, 'value appears', 'values appear')} more than once`,
+  )
   return []
 }
 

@@ -33,10 +33,9 @@ export async function readLatestVersions(knex: Knex): Promise<Map<string, Record
   const latest = new Map<string, RecordedVersion>()
   if (!(await versionsTableExists(knex))) return latest
   const rows = rowsOf(
-    await knex.raw(
-      'select distinct on (entity) entity, table_name, hash from ?? order by entity, id desc',
-      [VERSIONS_TABLE],
-    ),
+    await knex.raw('select distinct on (entity) entity, table_name, hash from ?? order by entity, id desc', [
+      VERSIONS_TABLE,
+    ]),
   )
   for (const row of rows) {
     const entity = String(row.entity)

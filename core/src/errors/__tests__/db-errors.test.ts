@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { toClientError } from '../db-errors.js'
 
-const pgError = (code: string, extra: Record<string, unknown> = {}) => Object.assign(new Error('select secret from t'), { code, ...extra })
+const pgError = (code: string, extra: Record<string, unknown> = {}) =>
+  Object.assign(new Error('select secret from t'), { code, ...extra })
 
 describe('database errors as client errors', () => {
   it('a lost, refused or exhausted connection is a 503 to retry, without driver text', () => {

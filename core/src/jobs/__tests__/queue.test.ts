@@ -87,7 +87,11 @@ describe('JobQueue', () => {
   })
 
   it('runs each job once when several instances drain the same table', async () => {
-    const queues = [new JobQueue(db.knex, { batch: 3 }), new JobQueue(db.knex, { batch: 3 }), new JobQueue(db.knex, { batch: 3 })]
+    const queues = [
+      new JobQueue(db.knex, { batch: 3 }),
+      new JobQueue(db.knex, { batch: 3 }),
+      new JobQueue(db.knex, { batch: 3 }),
+    ]
     const runs = new Map<number, number>()
     for (const q of queues) {
       q.register('t.once', async (p) => {
@@ -131,15 +135,22 @@ describe('JobQueue', () => {
   it('keeps finished jobs for the retention period, then its maintenance deletes them; pending and dead stay', async () => {
     const q = new JobQueue(db.knex, { retainDoneMs: 7 * 86_400_000 })
     const at = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000)
-    const rows = (await db.knex(JOBS_TABLE).insert([
-      { name: 't.ret', status: 'done', finishedAt: at(8), key: 'ret-old' },
-      { name: 't.ret', status: 'done', finishedAt: at(1) },
-      { name: 't.ret', status: 'dead', finishedAt: at(30) },
-      { name: 't.ret', status: 'pending', runAt: later(3_600_000) },
-    ]).returning('id')) as Array<{ id: number | string }>
+    const rows = (await db
+      .knex(JOBS_TABLE)
+      .insert([
+        { name: 't.ret', status: 'done', finishedAt: at(8), key: 'ret-old' },
+        { name: 't.ret', status: 'done', finishedAt: at(1) },
+        { name: 't.ret', status: 'dead', finishedAt: at(30) },
+        { name: 't.ret', status: 'pending', runAt: later(3_600_000) },
+      ])
+      .returning('id')) as Array<{ id: number | string }>
     const ids = rows.map((r) => Number(r.id))
     expect(await q.maintenance.run()).toContain('jobs.retention')
-    const left = ((await db.knex(JOBS_TABLE).whereIn('id', ids).orderBy('id').select('id')) as Array<{ id: number | string }>).map((r) => Number(r.id))
+    const left = (
+      (await db.knex(JOBS_TABLE).whereIn('id', ids).orderBy('id').select('id')) as Array<{
+        id: number | string
+      }>
+    ).map((r) => Number(r.id))
     expect(left).toEqual(ids.slice(1))
     // the key of a deleted job is free again
     expect(await q.enqueue('t.ret', {}, { key: 'ret-old', runAt: later(3_600_000) })).toBeGreaterThan(0)

@@ -11,14 +11,22 @@ const UNDER_REWRITE: string[] = []
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name)
-    if (statSync(path).isDirectory()) return name === '__tests__' || name === 'node_modules' ? [] : sources(path)
+    if (statSync(path).isDirectory())
+      return name === '__tests__' || name === 'node_modules' ? [] : sources(path)
     return path.endsWith('.ts') && !path.endsWith('.test.ts') ? [path] : []
   })
 }
 
 describe('typed settings', () => {
   it('reads the environment in one place', () => {
-    expect(settingsFromEnv({ PLUME_REVEAL_ROLES: ' admin, finance ,', PLUME_TRUST_PROXY: '1', PLUME_SMTP_URL: 'smtp://x', PLUME_ENCRYPTION_KEYS: 'k1:abc' })).toEqual({
+    expect(
+      settingsFromEnv({
+        PLUME_REVEAL_ROLES: ' admin, finance ,',
+        PLUME_TRUST_PROXY: '1',
+        PLUME_SMTP_URL: 'smtp://x',
+        PLUME_ENCRYPTION_KEYS: 'k1:abc',
+      }),
+    ).toEqual({
       logLevel: 'info',
       trustProxy: true,
       revealRoles: ['admin', 'finance'],
@@ -38,11 +46,22 @@ describe('typed settings', () => {
   })
 
   it('no setting is read with a cast (`app.get(name) as T`) in core or the plugins', () => {
-    const dirs = [join(ROOT, 'core/src'), ...readdirSync(join(ROOT, 'plugins')).map((p) => join(ROOT, 'plugins', p, 'src'))].filter((d) => statSync(d, { throwIfNoEntry: false })?.isDirectory())
+    const dirs = [
+      join(ROOT, 'core/src'),
+      ...readdirSync(join(ROOT, 'plugins')).map((p) => join(ROOT, 'plugins', p, 'src')),
+    ].filter((d) => statSync(d, { throwIfNoEntry: false })?.isDirectory())
     const casts = dirs
       .flatMap(sources)
       .filter((f) => !UNDER_REWRITE.some((u) => relative(ROOT, f).startsWith(u)))
-      .flatMap((f) => readFileSync(f, 'utf8').split('\n').flatMap((line, i) => (/\bapp\.get\(\s*['"][a-zA-Z]+['"]\s*\)\)?\s*as\s/.test(line) ? [`${relative(ROOT, f)}:${i + 1}`] : [])))
+      .flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .flatMap((line, i) =>
+            /\bapp\.get\(\s*['"][a-zA-Z]+['"]\s*\)\)?\s*as\s/.test(line)
+              ? [`${relative(ROOT, f)}:${i + 1}`]
+              : [],
+          ),
+      )
     expect(casts).toEqual([])
   })
 })

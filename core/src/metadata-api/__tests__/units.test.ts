@@ -28,9 +28,21 @@ describe('rollback renames', () => {
 })
 
 describe('customizations', () => {
-  const file = { type: 'object', 'x-entity': { name: 'x', plural: 'xs', table: 'xs', domain: 'd' }, properties: { a: { type: 'string', 'x-ui': { label: { en: 'A', 'zh-CN': '甲' } } } }, required: ['a'], 'x-ui': { label: { en: 'X', 'zh-CN': '乙' } } }
+  const file = {
+    type: 'object',
+    'x-entity': { name: 'x', plural: 'xs', table: 'xs', domain: 'd' },
+    properties: { a: { type: 'string', 'x-ui': { label: { en: 'A', 'zh-CN': '甲' } } } },
+    required: ['a'],
+    'x-ui': { label: { en: 'X', 'zh-CN': '乙' } },
+  }
   it('keeps additions and x-ui changes apart, and merges them back', () => {
-    const asked = { ...file, properties: { a: { type: 'string', 'x-ui': { label: { en: 'AA', 'zh-CN': '甲甲' } } }, b: { type: 'integer' } } }
+    const asked = {
+      ...file,
+      properties: {
+        a: { type: 'string', 'x-ui': { label: { en: 'AA', 'zh-CN': '甲甲' } } },
+        b: { type: 'integer' },
+      },
+    }
     const { customization, errors } = deriveCustomization(file, asked, 'plugin p')
     expect(errors).toEqual([])
     expect(Object.keys(customization.properties)).toEqual(['b'])
@@ -47,6 +59,8 @@ describe('customizations', () => {
 
 it('says the API errors in Simplified Chinese', () => {
   expect(zhMessage('No entity definition named "lead"')).toBe('没有名为 "lead" 的实体定义')
-  expect(zhMessage('Invalid definition: /properties/a/type must be a string')).toBe('定义无效：/properties/a/type must be a string')
+  expect(zhMessage('Invalid definition: /properties/a/type must be a string')).toBe(
+    '定义无效：/properties/a/type must be a string',
+  )
   expect(zhMessage('unknown')).toBe('unknown')
 })

@@ -23,11 +23,19 @@ async function serve(proxy: boolean): Promise<string> {
 describe('security headers behind a proxy', () => {
   it('HSTS when a trusted proxy says the request came over HTTPS (PLUME_TRUST_PROXY=1)', async () => {
     const url = await serve(true)
-    expect((await fetch(url, { headers: { 'X-Forwarded-Proto': 'https' } })).headers.get('strict-transport-security')).toBe(STRICT_TRANSPORT_SECURITY)
-    expect((await fetch(url, { headers: { 'X-Forwarded-Proto': 'http' } })).headers.get('strict-transport-security')).toBeNull()
+    expect(
+      (await fetch(url, { headers: { 'X-Forwarded-Proto': 'https' } })).headers.get(
+        'strict-transport-security',
+      ),
+    ).toBe(STRICT_TRANSPORT_SECURITY)
+    expect(
+      (await fetch(url, { headers: { 'X-Forwarded-Proto': 'http' } })).headers.get(
+        'strict-transport-security',
+      ),
+    ).toBeNull()
   })
 
-  it('no HSTS on a client\'s own X-Forwarded-Proto when no proxy is trusted', async () => {
+  it("no HSTS on a client's own X-Forwarded-Proto when no proxy is trusted", async () => {
     const url = await serve(false)
     const r = await fetch(url, { headers: { 'X-Forwarded-Proto': 'https' } })
     expect(r.headers.get('strict-transport-security')).toBeNull()

@@ -29,7 +29,8 @@ beforeAll(async () => {
   process.env.PLUME_METRICS_LISTEN = `127.0.0.1:${metricsPort}`
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>)
+      for (const l of chunk.toString().split('\n').filter(Boolean))
+        lines.push(JSON.parse(l) as Record<string, unknown>)
       done()
     },
   })
@@ -52,7 +53,11 @@ const scrape = async () => {
 
 describe('/metrics', () => {
   it('is refused without the token or with another one (401), naming no metric', async () => {
-    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${TOKEN}x` }] as Array<Record<string, string>>) {
+    for (const headers of [
+      {},
+      { authorization: 'Bearer nope' },
+      { authorization: `Bearer ${TOKEN}x` },
+    ] as Array<Record<string, string>>) {
       const r = await fetch(`${p.url}/metrics`, { headers })
       expect(r.status).toBe(401)
       const text = await r.text()
@@ -62,14 +67,36 @@ describe('/metrics', () => {
   })
 
   it('parses as Prometheus text and counts a request by route template and status class, never by id', async () => {
-    const before = valueOf((await scrape()).samples, 'plume_http_requests_total', { method: 'GET', route: '/api/users/:id', status: '2xx' }) ?? 0
+    const before =
+      valueOf((await scrape()).samples, 'plume_http_requests_total', {
+        method: 'GET',
+        route: '/api/users/:id',
+        status: '2xx',
+      }) ?? 0
     const me = await p.http('GET', '/api/users/1', undefined, admin)
     expect(me.status).toBe(200)
     expect((await p.http('GET', '/api/users/987654', undefined, admin)).status).toBe(404)
     const { samples, types } = await scrape()
-    expect(valueOf(samples, 'plume_http_requests_total', { method: 'GET', route: '/api/users/:id', status: '2xx' })).toBe(before + 1)
-    expect(valueOf(samples, 'plume_http_requests_total', { method: 'GET', route: '/api/users/:id', status: '4xx' })).toBeGreaterThanOrEqual(1)
-    expect(valueOf(samples, 'plume_http_request_duration_seconds_count', { route: '/api/users/:id', status: '2xx' })).toBe(before + 1)
+    expect(
+      valueOf(samples, 'plume_http_requests_total', {
+        method: 'GET',
+        route: '/api/users/:id',
+        status: '2xx',
+      }),
+    ).toBe(before + 1)
+    expect(
+      valueOf(samples, 'plume_http_requests_total', {
+        method: 'GET',
+        route: '/api/users/:id',
+        status: '4xx',
+      }),
+    ).toBeGreaterThanOrEqual(1)
+    expect(
+      valueOf(samples, 'plume_http_request_duration_seconds_count', {
+        route: '/api/users/:id',
+        status: '2xx',
+      }),
+    ).toBe(before + 1)
     expect(types.get('plume_http_request_duration_seconds')).toBe('histogram')
     // bounded labels: no id, no raw path anywhere
     const routes = new Set(samples.filter((s) => s.labels.route).map((s) => s.labels.route))
@@ -82,21 +109,28 @@ describe('/metrics', () => {
     sockets.push(socket)
     await new Promise<void>((resolve) => socket.on('connect', () => resolve()))
     const { samples } = await scrape()
-    expect(valueOf(samples, 'plume_db_query_duration_seconds_count', { kind: 'select', outcome: 'ok' })).toBeGreaterThan(0)
+    expect(
+      valueOf(samples, 'plume_db_query_duration_seconds_count', { kind: 'select', outcome: 'ok' }),
+    ).toBeGreaterThan(0)
     expect(valueOf(samples, 'plume_jobs', { state: 'due' })).toBeGreaterThanOrEqual(0)
     expect(valueOf(samples, 'plume_jobs_oldest_due_age_seconds')).toBeGreaterThanOrEqual(0)
     expect(valueOf(samples, 'plume_process_cpu_seconds_total')).toBeGreaterThan(0)
     expect(valueOf(samples, 'plume_process_resident_memory_bytes')).toBeGreaterThan(0)
     expect(valueOf(samples, 'plume_nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0)
     expect(valueOf(samples, 'plume_disk_bytes', { state: 'free' })).toBeGreaterThan(0)
-    expect(valueOf(samples, 'plume_disk_bytes', { state: 'size' })).toBeGreaterThan(valueOf(samples, 'plume_disk_bytes', { state: 'free' })!)
+    expect(valueOf(samples, 'plume_disk_bytes', { state: 'size' })).toBeGreaterThan(
+      valueOf(samples, 'plume_disk_bytes', { state: 'free' })!,
+    )
     expect(valueOf(samples, 'plume_realtime_connections')).toBe(1)
-    if (p.kind === 'postgres') expect(valueOf(samples, 'plume_db_pool_connections', { state: 'max' })).toBeGreaterThan(0)
+    if (p.kind === 'postgres')
+      expect(valueOf(samples, 'plume_db_pool_connections', { state: 'max' })).toBeGreaterThan(0)
   })
 
   it('has every metric the Grafana dashboard (ops/grafana/plume.json) plots', async () => {
     const dashboard = readFileSync(new URL('../../../../ops/grafana/plume.json', import.meta.url), 'utf8')
-    const names = new Set([...dashboard.matchAll(/plume_[a-z0-9_]+/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, '')))
+    const names = new Set(
+      [...dashboard.matchAll(/plume_[a-z0-9_]+/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, '')),
+    )
     const { types } = await scrape()
     expect(names.size).toBeGreaterThan(10)
     for (const name of names) expect([name, types.has(name)]).toEqual([name, true])
@@ -105,14 +139,25 @@ describe('/metrics', () => {
   it('is served without token on the separate listen address only', async () => {
     const r = await fetch(`http://127.0.0.1:${metricsPort}/metrics`)
     expect(r.status).toBe(200)
-    expect(valueOf(parsePrometheus(await r.text()).samples, 'plume_http_requests_total', { route: '/metrics', status: '2xx' })).toBeGreaterThan(0)
+    expect(
+      valueOf(parsePrometheus(await r.text()).samples, 'plume_http_requests_total', {
+        route: '/metrics',
+        status: '2xx',
+      }),
+    ).toBeGreaterThan(0)
     expect((await fetch(`http://127.0.0.1:${metricsPort}/api/users`)).status).toBe(404)
   })
 })
 
 describe('security headers', () => {
   it('are on every answer — API, errors, system routes, the admin UI — and HSTS is not on plain HTTP', async () => {
-    const answers = [await fetch(`${p.url}/health`), await fetch(`${p.url}/api/users`), await fetch(`${p.url}/api/nowhere`), await fetch(`${p.url}/admin/`), await fetch(`${p.url}/metrics`)]
+    const answers = [
+      await fetch(`${p.url}/health`),
+      await fetch(`${p.url}/api/users`),
+      await fetch(`${p.url}/api/nowhere`),
+      await fetch(`${p.url}/admin/`),
+      await fetch(`${p.url}/metrics`),
+    ]
     expect(answers.map((r) => r.status)).toEqual([200, 401, 404, expect.any(Number), 401])
     for (const r of answers) {
       const csp = r.headers.get('content-security-policy') ?? ''
@@ -135,9 +180,19 @@ describe('request log', () => {
     const r = await p.http('GET', '/api/users/1', undefined, admin, { 'X-Request-Id': 'log-test-req-1' })
     expect(r.status).toBe(200)
     await p.http('GET', '/api/users/1', undefined, undefined, { 'X-Request-Id': 'log-test-req-2' })
-    const mine = lines.filter((l) => l.msg === 'request' && typeof l.reqId === 'string' && (l.reqId as string).startsWith('log-test-req-'))
+    const mine = lines.filter(
+      (l) =>
+        l.msg === 'request' && typeof l.reqId === 'string' && (l.reqId as string).startsWith('log-test-req-'),
+    )
     expect(mine).toHaveLength(2)
-    expect(mine[0]).toMatchObject({ reqId: 'log-test-req-1', user: '1', method: 'GET', route: '/api/users/:id', status: 200, module: 'http' })
+    expect(mine[0]).toMatchObject({
+      reqId: 'log-test-req-1',
+      user: '1',
+      method: 'GET',
+      route: '/api/users/:id',
+      status: 200,
+      module: 'http',
+    })
     expect(mine[0]!.ms).toEqual(expect.any(Number))
     expect(mine[1]).toMatchObject({ reqId: 'log-test-req-2', route: '/api/users/:id', status: 401 })
     expect(mine[1]!.user).toBeUndefined()

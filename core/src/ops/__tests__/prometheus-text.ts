@@ -19,7 +19,8 @@ export function parsePrometheus(text: string): { samples: Sample[]; types: Map<s
       const m = new RegExp(`^# (HELP|TYPE) (${NAME}) (.*)$`).exec(line)
       if (!m) throw new Error(`not a HELP/TYPE line: ${line}`)
       if (m[1] === 'TYPE') {
-        if (!['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(m[3]!)) throw new Error(`bad type: ${line}`)
+        if (!['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(m[3]!))
+          throw new Error(`bad type: ${line}`)
         types.set(m[2]!, m[3]!)
       }
       continue
@@ -44,6 +45,11 @@ export function parsePrometheus(text: string): { samples: Sample[]; types: Map<s
 }
 
 /** The value of the one sample with that name and (at least) those labels, else undefined. */
-export function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
-  return samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value
+export function valueOf(
+  samples: Sample[],
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
+  return samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    ?.value
 }

@@ -4,7 +4,13 @@ import { compileCondition, MissingFact } from '../conditions.js'
 import type { ConditionNode, Facts, LeafCondition } from '../types.js'
 
 const facts = (over: Partial<Facts['user']> = {}, extra: Partial<Facts> = {}): Facts => ({
-  user: { id: 7, roles: ['sales_rep', 'auditor'], partnerId: 3, attributes: { region: 'EU', level: 4 }, ...over },
+  user: {
+    id: 7,
+    roles: ['sales_rep', 'auditor'],
+    partnerId: 3,
+    attributes: { region: 'EU', level: 4 },
+    ...over,
+  },
   action: 'patch',
   entity: 'order',
   data: { status: 'draft', total: 12.5, tags: ['a', 'b'] },
@@ -60,7 +66,8 @@ describe('compiled conditions agree with json-rules-engine', () => {
       { any: [leaves[1]!, { all: [leaves[3]!, { not: leaves[4]! }] }] },
       { all: [leaves[0]!, leaves[7]!, { any: [leaves[1]!, leaves[10]!] }] },
     ]
-    for (const t of trees) expect(compileCondition(t).evaluate(facts()), JSON.stringify(t)).toBe(await reference(t, facts()))
+    for (const t of trees)
+      expect(compileCondition(t).evaluate(facts()), JSON.stringify(t)).toBe(await reference(t, facts()))
   })
 
   it('records which facts and user paths a condition reads', () => {
@@ -72,9 +79,13 @@ describe('compiled conditions agree with json-rules-engine', () => {
 
 describe('fail closed', () => {
   it('a missing fact or path throws MissingFact (never a silent false or true)', () => {
-    const c = compileCondition({ all: [{ fact: 'user', path: '$.attributes.suspended', operator: 'notEqual', value: true }] })
+    const c = compileCondition({
+      all: [{ fact: 'user', path: '$.attributes.suspended', operator: 'notEqual', value: true }],
+    })
     expect(() => c.evaluate(facts())).toThrow(MissingFact)
-    const data = compileCondition({ all: [{ fact: 'data', path: '$.status', operator: 'equal', value: 'x' }] })
+    const data = compileCondition({
+      all: [{ fact: 'data', path: '$.status', operator: 'equal', value: 'x' }],
+    })
     expect(() => data.evaluate({ ...facts(), data: undefined })).toThrow(MissingFact)
   })
 
@@ -84,7 +95,9 @@ describe('fail closed', () => {
   })
 
   it('does not walk the prototype chain', () => {
-    const c = compileCondition({ all: [{ fact: 'user', path: '$.constructor', operator: 'equal', value: 1 }] })
+    const c = compileCondition({
+      all: [{ fact: 'user', path: '$.constructor', operator: 'equal', value: 1 }],
+    })
     expect(() => c.evaluate(facts())).toThrow(MissingFact)
   })
 })

@@ -23,22 +23,31 @@ describe('plugin discovery', () => {
     const found = await findPlugins({ dirs: [FIXTURES] })
     expect(found.map((f) => f.def.name)).toEqual(['hello'])
     expect(await findPlugins({ dirs: [FIXTURES], only: new Set(['hello']) })).toHaveLength(1)
-    expect(await findPlugins({ dirs: ['/nonexistent/plugins'], only: new Set([HELLO]) })).toEqual([expect.objectContaining({ root: HELLO })])
+    expect(await findPlugins({ dirs: ['/nonexistent/plugins'], only: new Set([HELLO]) })).toEqual([
+      expect.objectContaining({ root: HELLO }),
+    ])
     expect(await findPlugins({ dirs: ['/nonexistent/plugins'] })).toEqual([])
   })
 
   it('loads an `only` entry that names no plugin folder as a package, and names one that is not installed', async () => {
-    await expect(findPlugins({ dirs: [FIXTURES], only: new Set(['hello', 'plume-plugin-nowhere']) })).rejects.toThrow('Plugin package "plume-plugin-nowhere" not found')
+    await expect(
+      findPlugins({ dirs: [FIXTURES], only: new Set(['hello', 'plume-plugin-nowhere']) }),
+    ).rejects.toThrow('Plugin package "plume-plugin-nowhere" not found')
   })
 
   it('refuses modules that export no definition', async () => {
-    await expect(loadPluginModule(fileURLToPath(new URL('../order.ts', import.meta.url)))).rejects.toThrow(PluginLoadError)
+    await expect(loadPluginModule(fileURLToPath(new URL('../order.ts', import.meta.url)))).rejects.toThrow(
+      PluginLoadError,
+    )
   })
 
   it('collects entity sources, owned entities and migrations', async () => {
     const found = await loadPluginModule(HELLO)
     const sources = pluginEntitySources(found)
-    expect(sources.map((s) => s.source.split('/').pop()).sort()).toEqual(['customer-hello.json', 'greeting.json'])
+    expect(sources.map((s) => s.source.split('/').pop()).sort()).toEqual([
+      'customer-hello.json',
+      'greeting.json',
+    ])
     expect(ownedEntityNames(sources)).toEqual(['greeting'])
     expect((await pluginMigrations(found)).map((m) => m.name)).toEqual(['20260101000000-hello-log'])
   })

@@ -6,16 +6,21 @@ import type { PluginHook } from '../types.js'
 const contextWith = (source: HookSource | undefined, method = 'create') =>
   ({ method, app: { get: (k: string) => (k === 'plugins' ? source : undefined) } }) as unknown as HookContext
 
-const tag = (log: string[], name: string): PluginHook => async (_ctx, next) => {
-  log.push(`${name}>`)
-  await next()
-  log.push(`<${name}`)
-}
+const tag =
+  (log: string[], name: string): PluginHook =>
+  async (_ctx, next) => {
+    log.push(`${name}>`)
+    await next()
+    log.push(`<${name}`)
+  }
 
 describe('pluginHooks', () => {
   it('runs the hooks the source gives, around the service call, in order', async () => {
     const log: string[] = []
-    const source: HookSource = { hooksFor: (entity, method) => (entity === 'order' && method === 'create' ? [tag(log, 'a'), tag(log, 'b')] : []) }
+    const source: HookSource = {
+      hooksFor: (entity, method) =>
+        entity === 'order' && method === 'create' ? [tag(log, 'a'), tag(log, 'b')] : [],
+    }
     await pluginHooks('order')(contextWith(source), async () => {
       log.push('service')
     })
@@ -40,7 +45,13 @@ describe('pluginHooks', () => {
   })
 
   it('lets a hook stop the call with an error', async () => {
-    const source: HookSource = { hooksFor: () => [async () => { throw new Error('no stock') }] }
+    const source: HookSource = {
+      hooksFor: () => [
+        async () => {
+          throw new Error('no stock')
+        },
+      ],
+    }
     await expect(pluginHooks('order')(contextWith(source), async () => undefined)).rejects.toThrow('no stock')
   })
 })

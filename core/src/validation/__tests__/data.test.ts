@@ -36,11 +36,17 @@ describe('data validation from the entity schema', () => {
 
   it('lets a nullable enum be cleared with null, and refuses values outside it', () => {
     expect(fails('patch', { carrier: null })).toEqual([])
-    expect(fails('patch', { carrier: 'ups' })[0]).toMatchObject({ path: '/carrier', message: expect.stringMatching(/one of: dhl, sf/) })
+    expect(fails('patch', { carrier: 'ups' })[0]).toMatchObject({
+      path: '/carrier',
+      message: expect.stringMatching(/one of: dhl, sf/),
+    })
   })
 
   it('checks money as a decimal string, required and unknown fields, and refuses server-managed ones', () => {
-    expect(fails('create', { code: 'A', cost: '1.234' })[0]).toMatchObject({ path: '/cost', message: expect.stringMatching(/decimal/) })
+    expect(fails('create', { code: 'A', cost: '1.234' })[0]).toMatchObject({
+      path: '/cost',
+      message: expect.stringMatching(/decimal/),
+    })
     expect(fails('create', { cost: '1.00' }).map((e) => e.path)).toContain('/code')
     expect(fails('create', { code: 'A', bogus: 1 }).map((e) => e.path)).toContain('/bogus')
     expect(fails('create', { code: 'A', id: 3 }).map((e) => e.path)).toContain('/id')

@@ -25,7 +25,9 @@ export const reverseOnCancel = (): TransitionHook => ({
 const trxOf = (context: HookContext): Knex | Knex.Transaction => knexOf(context)
 
 async function inTrx<T>(db: Knex | Knex.Transaction, run: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
-  return 'commit' in db && typeof db.commit === 'function' ? run(db as Knex.Transaction) : (db as Knex).transaction(run)
+  return 'commit' in db && typeof db.commit === 'function'
+    ? run(db as Knex.Transaction)
+    : (db as Knex).transaction(run)
 }
 
 /**
@@ -37,21 +39,57 @@ async function inTrx<T>(db: Knex | Knex.Transaction, run: (trx: Knex.Transaction
  */
 export const reverseOnCreditNote = () => async (context: HookContext, next: NextFunction) => {
   await next()
-  const note = context.result as { id?: number; number?: string | null; invoiceId?: number | null; orderId?: number | null; amount?: string; status?: string } | undefined
-  if (!note?.id || (note.status !== 'issued' && note.status !== 'applied') || (!note.orderId && !note.invoiceId)) return
+  const note = context.result as
+    | {
+        id?: number
+        number?: string | null
+        invoiceId?: number | null
+        orderId?: number | null
+        amount?: string
+        status?: string
+      }
+    | undefined
+  if (
+    !note?.id ||
+    (note.status !== 'issued' && note.status !== 'applied') ||
+    (!note.orderId && !note.invoiceId)
+  )
+    return
   await inTrx(trxOf(context), async (trx) => {
     const amount = new Money(String(note.amount ?? 0))
     const label = `Credit note ${note.number ?? `#${note.id}`}`
     if (note.orderId) {
-      const o = (await trx('orders').where('id', note.orderId).first(trx.raw('total::text as total'))) as { total: string } | undefined
-      if (o && new Money(o.total).greaterThan(0)) await reverseOrder(trx, note.orderId, Money.min(amount.div(o.total), 1), `${label} (return)`, note.id!)
+      const o = (await trx('orders').where('id', note.orderId).first(trx.raw('total::text as total'))) as
+        { total: string } | undefined
+      if (o && new Money(o.total).greaterThan(0))
+        await reverseOrder(
+          trx,
+          note.orderId,
+          Money.min(amount.div(o.total), 1),
+          `${label} (return)`,
+          note.id!,
+        )
       return
     }
-    const inv = (await trx('invoices').where('id', note.invoiceId!).first('number', trx.raw('total::text as total'))) as { number: string | null; total: string } | undefined
+    const inv = (await trx('invoices')
+      .where('id', note.invoiceId!)
+      .first('number', trx.raw('total::text as total'))) as
+      { number: string | null; total: string } | undefined
     if (!inv || !new Money(inv.total).greaterThan(0)) return
     const share = Money.min(amount.div(inv.total), 1)
-    const orders = (await trx('invoice_lines').where('invoiceId', note.invoiceId!).whereNotNull('orderId').distinct('orderId').orderBy('orderId')) as Array<{ orderId: number }>
-    for (const o of orders) await reverseOrder(trx, o.orderId, share, `${label} on invoice ${inv.number ?? `#${note.invoiceId}`}`, note.id!)
+    const orders = (await trx('invoice_lines')
+      .where('invoiceId', note.invoiceId!)
+      .whereNotNull('orderId')
+      .distinct('orderId')
+      .orderBy('orderId')) as Array<{ orderId: number }>
+    for (const o of orders)
+      await reverseOrder(
+        trx,
+        o.orderId,
+        share,
+        `${label} on invoice ${inv.number ?? `#${note.invoiceId}`}`,
+        note.id!,
+      )
   })
 }
 
@@ -61,11 +99,17 @@ export const reverseOnCreditNote = () => async (context: HookContext, next: Next
  */
 export const accrueOnPayment = () => async (context: HookContext, next: NextFunction) => {
   await next()
-  const rows = (Array.isArray(context.result) ? context.result : [context.result]) as Array<{ customerId?: number; invoiceId?: number } | undefined>
+  const rows = (Array.isArray(context.result) ? context.result : [context.result]) as Array<
+    { customerId?: number; invoiceId?: number } | undefined
+  >
   await inTrx(trxOf(context), async (trx) => {
     for (const row of rows) {
       let customerId = row?.customerId
-      if (customerId === undefined && row?.invoiceId) customerId = ((await trx('invoices').where('id', row.invoiceId).first('customerId')) as { customerId: number } | undefined)?.customerId
+      if (customerId === undefined && row?.invoiceId)
+        customerId = (
+          (await trx('invoices').where('id', row.invoiceId).first('customerId')) as
+            { customerId: number } | undefined
+        )?.customerId
       if (customerId === undefined) continue
       const res = await trx.raw(
         `select distinct il."orderId" from invoice_lines il join invoices i on i.id = il."invoiceId" join orders o on o.id = il."orderId"
@@ -75,7 +119,8 @@ export const accrueOnPayment = () => async (context: HookContext, next: NextFunc
           order by il."orderId"`,
         [customerId],
       )
-      for (const r of (res as { rows: Array<{ orderId: number }> }).rows) await accrueOrder(trx, r.orderId, 'paid')
+      for (const r of (res as { rows: Array<{ orderId: number }> }).rows)
+        await accrueOrder(trx, r.orderId, 'paid')
     }
   })
 }

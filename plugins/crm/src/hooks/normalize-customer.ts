@@ -20,7 +20,8 @@ export const normalizeCustomer = () => async (context: HookContext, next: NextFu
   if (data && typeof data === 'object') {
     const partnerId = (context.params.user as { partnerId?: number | null } | undefined)?.partnerId
     if (context.params.provider && partnerId) {
-      if ('partnerId' in data && data.partnerId !== partnerId) throw new Forbidden('Partner users can only manage customers of their own partner')
+      if ('partnerId' in data && data.partnerId !== partnerId)
+        throw new Forbidden('Partner users can only manage customers of their own partner')
       if (context.method === 'create' || context.method === 'update') data.partnerId = partnerId
     }
   }

@@ -3,11 +3,20 @@ import type { Knex } from 'knex'
 
 const DAY = 86_400_000
 const SUBJECTS: Record<string, string[]> = {
-  call: ['Follow-up call on last delivery', 'Called about reorder quantities', 'Payment reminder call', 'Intro call with new buyer'],
+  call: [
+    'Follow-up call on last delivery',
+    'Called about reorder quantities',
+    'Payment reminder call',
+    'Intro call with new buyer',
+  ],
   visit: ['Store visit: shelf check', 'Quarterly business review', 'Visit with tasting samples'],
   email: ['Sent new price list', 'Sent promotion details', 'Answered question on delivery times'],
   meeting: ['Annual contract negotiation', 'Range review meeting'],
-  note: ['Buyer prefers morning deliveries', 'New purchasing manager from next month', 'Asked for larger pack sizes'],
+  note: [
+    'Buyer prefers morning deliveries',
+    'New purchasing manager from next month',
+    'Asked for larger pack sizes',
+  ],
 }
 const KINDS = Object.keys(SUBJECTS)
 
@@ -16,10 +25,22 @@ const KINDS = Object.keys(SUBJECTS)
  * notes by the sales reps (on their own customers) and the sales manager (on partner-served ones),
  * never before a customer joined; past ones done, a few overdue, and the coming two weeks' tasks.
  */
-export async function seedActivities(trx: Knex.Transaction, staff: { reps: readonly number[]; manager?: number }, count = 2500, now = Date.now()): Promise<number> {
-  const customers = (await trx('customers').select('id', 'ownerId', 'createdAt').where('status', 'active').orderBy('id')) as Array<{ id: number; ownerId: number | null; createdAt: Date | string }>
+export async function seedActivities(
+  trx: Knex.Transaction,
+  staff: { reps: readonly number[]; manager?: number },
+  count = 2500,
+  now = Date.now(),
+): Promise<number> {
+  const customers = (await trx('customers')
+    .select('id', 'ownerId', 'createdAt')
+    .where('status', 'active')
+    .orderBy('id')) as Array<{ id: number; ownerId: number | null; createdAt: Date | string }>
   if (!customers.length) return 0
-  const contacts = new Map(((await trx('contacts').select('id', 'customerId')) as Array<{ id: number; customerId: number }>).map((c) => [c.customerId, c.id]))
+  const contacts = new Map(
+    ((await trx('contacts').select('id', 'customerId')) as Array<{ id: number; customerId: number }>).map(
+      (c) => [c.customerId, c.id],
+    ),
+  )
   const r = seededRandom(20260505)
   const rows: Array<Record<string, unknown>> = []
   for (let i = 0; i < count; i++) {

@@ -1,8 +1,33 @@
 import { insertRows, seededRandom, type Random } from '@plume/core'
 import type { Knex } from 'knex'
 
-const SURNAMES = ['Wang', 'Li', 'Zhang', 'Liu', 'Chen', 'Yang', 'Zhao', 'Huang', 'Zhou', 'Wu', 'Xu', 'Sun', 'Ma', 'Zhu', 'Hu']
-const SUFFIXES = ['Supermarket', 'Mart', 'Convenience Store', 'Foods', 'Trading Co.', 'Retail', 'Hotel', 'Canteen']
+const SURNAMES = [
+  'Wang',
+  'Li',
+  'Zhang',
+  'Liu',
+  'Chen',
+  'Yang',
+  'Zhao',
+  'Huang',
+  'Zhou',
+  'Wu',
+  'Xu',
+  'Sun',
+  'Ma',
+  'Zhu',
+  'Hu',
+]
+const SUFFIXES = [
+  'Supermarket',
+  'Mart',
+  'Convenience Store',
+  'Foods',
+  'Trading Co.',
+  'Retail',
+  'Hotel',
+  'Canteen',
+]
 const CITIES: Array<{ city: string; region: string; postalCode: string }> = [
   { city: 'Shanghai', region: 'Shanghai', postalCode: '200000' },
   { city: 'Beijing', region: 'Beijing', postalCode: '100000' },
@@ -22,7 +47,10 @@ const DAY = 86_400_000
  * — so "new customers" on the dashboard counts customers, not the seeding.
  */
 export function customerSince(r: Random, count: number, now: number): Date[] {
-  const ages = Array.from({ length: count }, () => (r.chance(0.12) ? r.int(1, 364) : r.int(400, 1800)) * DAY + r.int(0, DAY - 1))
+  const ages = Array.from(
+    { length: count },
+    () => (r.chance(0.12) ? r.int(1, 364) : r.int(400, 1800)) * DAY + r.int(0, DAY - 1),
+  )
   return ages.sort((a, b) => b - a).map((age) => new Date(now - age))
 }
 
@@ -31,7 +59,12 @@ export function customerSince(r: Random, count: number, now: number): Date[] {
  * direct (some with their own price list) and owned by a sales rep; joined over five years; a
  * primary contact for every tenth.
  */
-export async function seedCustomers(trx: Knex.Transaction, count = 1000, reps: readonly number[] = [], now = Date.now()): Promise<number> {
+export async function seedCustomers(
+  trx: Knex.Transaction,
+  count = 1000,
+  reps: readonly number[] = [],
+  now = Date.now(),
+): Promise<number> {
   const r = seededRandom(20260303)
   const since = customerSince(r, count, now)
   const segments = await insertRows<{ id: number }>(trx, 'segments', [
@@ -40,11 +73,21 @@ export async function seedCustomers(trx: Knex.Transaction, count = 1000, reps: r
     { code: 'HORECA', name: 'Hotels, restaurants, cafés' },
     { code: 'RETAIL', name: 'Retail chains' },
   ])
-  const partners = (await trx('partners').select('id').where('status', 'active').orderBy('id')) as Array<{ id: number }>
-  const lists = (await trx('price_lists').select('id').whereNull('partnerId').orderBy('id')) as Array<{ id: number }>
+  const partners = (await trx('partners').select('id').where('status', 'active').orderBy('id')) as Array<{
+    id: number
+  }>
+  const lists = (await trx('price_lists').select('id').whereNull('partnerId').orderBy('id')) as Array<{
+    id: number
+  }>
   const rows = since.map((joined, i) => {
     const where = r.pick(CITIES)
-    const address = { line1: `${r.int(1, 999)} ${r.pick(['Renmin', 'Zhongshan', 'Jiefang', 'Heping'])} Rd`, city: where.city, region: where.region, postalCode: where.postalCode, country: 'CN' }
+    const address = {
+      line1: `${r.int(1, 999)} ${r.pick(['Renmin', 'Zhongshan', 'Jiefang', 'Heping'])} Rd`,
+      city: where.city,
+      region: where.region,
+      postalCode: where.postalCode,
+      country: 'CN',
+    }
     const viaPartner = partners.length > 0 && r.chance(0.66)
     return {
       code: `C-${String(i + 1).padStart(5, '0')}`,
@@ -68,7 +111,15 @@ export async function seedCustomers(trx: Knex.Transaction, count = 1000, reps: r
   const customers = await insertRows<{ id: number }>(trx, 'customers', rows)
   const contacts = customers
     .filter((_, i) => i % 10 === 0)
-    .map((c, i) => ({ customerId: c.id, createdAt: rows[i * 10]!.createdAt, updatedAt: rows[i * 10]!.createdAt, name: `${r.pick(SURNAMES)} ${r.pick(['Wei', 'Fang', 'Min', 'Jun', 'Lei'])}`, title: 'Purchasing', email: `contact${i + 1}@customer.example.com`, isPrimary: true }))
+    .map((c, i) => ({
+      customerId: c.id,
+      createdAt: rows[i * 10]!.createdAt,
+      updatedAt: rows[i * 10]!.createdAt,
+      name: `${r.pick(SURNAMES)} ${r.pick(['Wei', 'Fang', 'Min', 'Jun', 'Lei'])}`,
+      title: 'Purchasing',
+      email: `contact${i + 1}@customer.example.com`,
+      isPrimary: true,
+    }))
   await insertRows(trx, 'contacts', contacts)
   return customers.length
 }

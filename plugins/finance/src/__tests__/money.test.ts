@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { addDays, dateText, invoiceTotals, isDate, lineNet, lineTax, openAmount, settledStatus } from '../money.js'
+import {
+  addDays,
+  dateText,
+  invoiceTotals,
+  isDate,
+  lineNet,
+  lineTax,
+  openAmount,
+  settledStatus,
+} from '../money.js'
 import { formatDocumentNumber } from '../numbering.js'
 import { allowedIn, assertAction, INVOICE_ACTIONS } from '../states.js'
 
@@ -21,7 +30,9 @@ describe('invoice money', () => {
 
   it('derives the settled status from payments and credits', () => {
     expect(settledStatus({ total: '100.00', amountPaid: '0.00', creditTotal: '0.00' })).toBe('issued')
-    expect(settledStatus({ total: '100.00', amountPaid: '60.00', creditTotal: '0.00' })).toBe('partially_paid')
+    expect(settledStatus({ total: '100.00', amountPaid: '60.00', creditTotal: '0.00' })).toBe(
+      'partially_paid',
+    )
     expect(settledStatus({ total: '100.00', amountPaid: '60.00', creditTotal: '40.00' })).toBe('paid')
     expect(settledStatus({ total: '0.00', amountPaid: '0.00', creditTotal: '0.00' })).toBe('paid')
     expect(openAmount({ total: '100.00', amountPaid: '33.33', creditTotal: '0.01' }).toFixed(2)).toBe('66.66')
@@ -44,6 +55,8 @@ describe('numbers and states', () => {
 
   it('lists the allowed actions when refusing one', () => {
     expect(allowedIn(INVOICE_ACTIONS, 'draft')).toEqual(['issue', 'void'])
-    expect(() => assertAction(INVOICE_ACTIONS, 'invoice INV-2026-000001', 'void', 'paid')).toThrow('Cannot void invoice INV-2026-000001 in state paid; allowed: none')
+    expect(() => assertAction(INVOICE_ACTIONS, 'invoice INV-2026-000001', 'void', 'paid')).toThrow(
+      'Cannot void invoice INV-2026-000001 in state paid; allowed: none',
+    )
   })
 })

@@ -108,12 +108,24 @@ function customerFigures(f: AgingFilter): { sql: string; bindings: unknown[] } {
      left join per_invoice i on i."customerId" = x."customerId" and i.currency = x.currency
      left join per_credit k on k."customerId" = x."customerId" and k.currency = x.currency
      where (coalesce(i.open, 0) <> 0 or coalesce(k.credit, 0) <> 0) ${currency}`,
-    bindings: [...figures.bindings, ...bind, ...allocations.bindings, ...applied.bindings, d, ...bind, d, d, ...bind, ...cur],
+    bindings: [
+      ...figures.bindings,
+      ...bind,
+      ...allocations.bindings,
+      ...applied.bindings,
+      d,
+      ...bind,
+      d,
+      d,
+      ...bind,
+      ...cur,
+    ],
   }
 }
 
 type Row = Record<string, unknown>
-const figures = (r: Row): Figures => Object.fromEntries(FIGURES.map((k) => [k, money(String(r[k] ?? '0'))])) as Figures
+const figures = (r: Row): Figures =>
+  Object.fromEntries(FIGURES.map((k) => [k, money(String(r[k] ?? '0'))])) as Figures
 
 /**
  * Receivables as of a date: per customer and per partner (the partner serving the customer),
@@ -136,17 +148,40 @@ export async function agingReport(db: Knex | Knex.Transaction, f: AgingFilter): 
   const partnerRows: Row[] = []
   const totals: AgingReport['totals'] = []
   for (const r of res.rows) {
-    if (Number(r.gc) === 0) customers.push({ customerId: Number(r.customerId), code: String(r.code), name: String(r.name), partnerId: r.partnerId === null ? null : Number(r.partnerId), currency: String(r.currency), ...figures(r) })
+    if (Number(r.gc) === 0)
+      customers.push({
+        customerId: Number(r.customerId),
+        code: String(r.code),
+        name: String(r.name),
+        partnerId: r.partnerId === null ? null : Number(r.partnerId),
+        currency: String(r.currency),
+        ...figures(r),
+      })
     else if (Number(r.gp) === 0) partnerRows.push(r)
     else totals.push({ currency: String(r.currency), ...figures(r) })
   }
-  const partnerIds = partnerRows.map((r) => r.partnerId).filter((id): id is number => id !== null).map(Number)
-  const names = new Map(((partnerIds.length ? await db('partners').select('id', 'code', 'name').whereIn('id', partnerIds) : []) as Array<{ id: number; code: string; name: string }>).map((p) => [p.id, p]))
+  const partnerIds = partnerRows
+    .map((r) => r.partnerId)
+    .filter((id): id is number => id !== null)
+    .map(Number)
+  const names = new Map(
+    (
+      (partnerIds.length
+        ? await db('partners').select('id', 'code', 'name').whereIn('id', partnerIds)
+        : []) as Array<{ id: number; code: string; name: string }>
+    ).map((p) => [p.id, p]),
+  )
   const partners = partnerRows
     .map((r): PartnerAging => {
       const id = r.partnerId === null ? null : Number(r.partnerId)
       const p = id === null ? undefined : names.get(id)
-      return { partnerId: id, code: p?.code ?? null, name: p?.name ?? null, currency: String(r.currency), ...figures(r) }
+      return {
+        partnerId: id,
+        code: p?.code ?? null,
+        name: p?.name ?? null,
+        currency: String(r.currency),
+        ...figures(r),
+      }
     })
     .sort((a, b) => a.currency.localeCompare(b.currency) || (a.code ?? '').localeCompare(b.code ?? ''))
   return { asOf: f.asOf, buckets: BUCKETS, customers, partners, totals }

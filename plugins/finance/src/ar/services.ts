@@ -16,9 +16,19 @@ export function arService(knex: Knex) {
   return {
     docs: arDocs,
     async find(params?: FinanceParams): Promise<AgingReport> {
-      const q = readQuery(params?.query, { asOf: 'date', customerId: 'id', partnerId: 'id', currency: 'currency' })
+      const q = readQuery(params?.query, {
+        asOf: 'date',
+        customerId: 'id',
+        partnerId: 'id',
+        currency: 'currency',
+      })
       const partnerId = callerPartner(params) ?? (q.partnerId as number | undefined)
-      return agingReport(knex, { asOf: asOfOf(q), customerId: q.customerId as number | undefined, partnerId, currency: q.currency as string | undefined })
+      return agingReport(knex, {
+        asOf: asOfOf(q),
+        customerId: q.customerId as number | undefined,
+        partnerId,
+        currency: q.currency as string | undefined,
+      })
     },
   }
 }
@@ -35,12 +45,19 @@ export function arStatementsService(knex: Knex) {
       const q = readQuery(params?.query, { from: 'date', to: 'date', currency: 'currency' })
       const customerId = Number(id)
       if (!/^\d{1,10}$/.test(String(id))) throw new NotFound(`No customer with id ${String(id).slice(0, 40)}`)
-      const customer = (await knex('customers').select('id', 'code', 'name', 'currency', 'partnerId').where('id', customerId).first()) as
-        | { id: number; code: string; name: string; currency: string; partnerId: number | null }
-        | undefined
+      const customer = (await knex('customers')
+        .select('id', 'code', 'name', 'currency', 'partnerId')
+        .where('id', customerId)
+        .first()) as
+        { id: number; code: string; name: string; currency: string; partnerId: number | null } | undefined
       const partnerId = callerPartner(params)
-      if (!customer || (partnerId && customer.partnerId !== partnerId)) throw new NotFound(`No customer with id ${customerId}`)
-      return customerStatement(knex, customer, { from: q.from as string | undefined, to: q.to as string | undefined, currency: q.currency as string | undefined })
+      if (!customer || (partnerId && customer.partnerId !== partnerId))
+        throw new NotFound(`No customer with id ${customerId}`)
+      return customerStatement(knex, customer, {
+        from: q.from as string | undefined,
+        to: q.to as string | undefined,
+        currency: q.currency as string | undefined,
+      })
     },
   }
 }

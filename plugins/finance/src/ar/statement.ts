@@ -63,7 +63,11 @@ const ENTRIES = `
  * sum (exact numeric), the opening balance before `from`, and the customer's aging as of `to`.
  * @example const s = await customerStatement(knex, 4, { from: '2026-01-01', to: '2026-11-25' })
  */
-export async function customerStatement(db: Knex | Knex.Transaction, customer: { id: number; code: string; name: string; currency: string }, range: StatementRange = {}): Promise<Statement> {
+export async function customerStatement(
+  db: Knex | Knex.Transaction,
+  customer: { id: number; code: string; name: string; currency: string },
+  range: StatementRange = {},
+): Promise<Statement> {
   const to = range.to ?? todayUtc()
   const from = range.from ?? null
   const currency = range.currency ?? customer.currency
@@ -93,8 +97,24 @@ export async function customerStatement(db: Knex | Knex.Transaction, customer: {
     balance: money(String(r.balance)),
   }))
   const aging = await agingReport(db, { asOf: to, customerId: customer.id, currency })
-  const zero = { current: '0.00', days1to30: '0.00', days31to60: '0.00', days61to90: '0.00', over90: '0.00', open: '0.00', credit: '0.00', balance: '0.00' }
-  const { customerId: _c, code: _k, name: _n, partnerId: _p, currency: _cur, ...figures } = aging.customers[0] ?? { customerId: 0, code: '', name: '', partnerId: null, currency, ...zero }
+  const zero = {
+    current: '0.00',
+    days1to30: '0.00',
+    days31to60: '0.00',
+    days61to90: '0.00',
+    over90: '0.00',
+    open: '0.00',
+    credit: '0.00',
+    balance: '0.00',
+  }
+  const {
+    customerId: _c,
+    code: _k,
+    name: _n,
+    partnerId: _p,
+    currency: _cur,
+    ...figures
+  } = aging.customers[0] ?? { customerId: 0, code: '', name: '', partnerId: null, currency, ...zero }
   return {
     customerId: customer.id,
     code: customer.code,

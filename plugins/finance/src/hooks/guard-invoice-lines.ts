@@ -8,9 +8,16 @@ import { refreshInvoiceTotals } from '../invoices/totals.js'
 type Line = Record<string, unknown>
 
 async function draftInvoice(trx: Knex.Transaction, invoiceId: number): Promise<void> {
-  const inv = (await trx('invoices').select('number', 'status').where('id', invoiceId).forUpdate().first()) as { number: string; status: string } | undefined
+  const inv = (await trx('invoices')
+    .select('number', 'status')
+    .where('id', invoiceId)
+    .forUpdate()
+    .first()) as { number: string; status: string } | undefined
   if (!inv) throw invalid('/invoiceId', 'does not exist')
-  if (inv.status !== 'draft') throw new Conflict(`Invoice ${inv.number} is ${inv.status}: lines can only be changed while the invoice is draft`)
+  if (inv.status !== 'draft')
+    throw new Conflict(
+      `Invoice ${inv.number} is ${inv.status}: lines can only be changed while the invoice is draft`,
+    )
 }
 
 /**
@@ -28,14 +35,18 @@ export const guardInvoiceLines = () => async (context: HookContext, next: NextFu
   if (context.method !== 'create') {
     current = (await trx('invoice_lines').where('id', Number(context.id)).first()) as Line | undefined
     if (!current) throw new NotFound(`No invoiceLine with id ${String(context.id)}`)
-    if (current.orderLineId !== null || current.orderId !== null) throw new Conflict('This line was copied from an order: its price is locked; void the invoice and invoice the order again')
+    if (current.orderLineId !== null || current.orderId !== null)
+      throw new Conflict(
+        'This line was copied from an order: its price is locked; void the invoice and invoice the order again',
+      )
   }
   if (('orderId' in data && data.orderId !== null) || ('orderLineId' in data && data.orderLineId !== null)) {
     throw invalid('/orderLineId', 'cannot be set by hand: invoice orders with POST /api/invoices/from-orders')
   }
   const invoiceId = Number(data.invoiceId ?? current?.invoiceId)
   await draftInvoice(trx, invoiceId)
-  if (current && data.invoiceId !== undefined && data.invoiceId !== current.invoiceId) await draftInvoice(trx, current.invoiceId as number)
+  if (current && data.invoiceId !== undefined && data.invoiceId !== current.invoiceId)
+    await draftInvoice(trx, current.invoiceId as number)
   if (context.method !== 'remove') {
     const merged = { ...current, ...data }
     data.discount = '0.00'

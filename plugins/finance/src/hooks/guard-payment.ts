@@ -18,28 +18,39 @@ export const guardPayment = () => async (context: HookContext, next: NextFunctio
   const trx = trxOf(context)
   const data = (context.data ?? {}) as Record<string, unknown>
   if (context.method === 'create') {
-    const customer = (await trx('customers').select('partnerId', 'currency').where('id', data.customerId as number).first()) as { partnerId: number | null; currency: string } | undefined
+    const customer = (await trx('customers')
+      .select('partnerId', 'currency')
+      .where('id', data.customerId as number)
+      .first()) as { partnerId: number | null; currency: string } | undefined
     if (!customer) throw invalid('/customerId', 'does not exist')
     if (data.partnerId === undefined) data.partnerId = customer.partnerId
     if (data.currency === undefined) data.currency = customer.currency
     data.unallocated = money(String(data.amount))
     // money received is recorded once: a retry with the same Idempotency-Key replays the answer
-    const { result, replayed } = await idempotent({ trx, params: context.params, route: 'POST /api/payments', body: data, status: 201 }, async () => {
-      await next()
-      return context.result as unknown
-    })
+    const { result, replayed } = await idempotent(
+      { trx, params: context.params, route: 'POST /api/payments', body: data, status: 201 },
+      async () => {
+        await next()
+        return context.result as unknown
+      },
+    )
     context.result = result
     // a replay recorded nothing: no `created` event
     if (replayed) context.event = null
     return
   }
   const id = Number(context.id)
-  const payment = (await trx('payments').select('id', 'amount').where('id', id).forUpdate().first()) as { id: number; amount: string } | undefined
+  const payment = (await trx('payments').select('id', 'amount').where('id', id).forUpdate().first()) as
+    { id: number; amount: string } | undefined
   if (!payment) throw new NotFound(`No payment with id ${String(context.id)}`)
-  const touchesMoney = context.method === 'remove' || context.method === 'update' || FIXED.some((f) => f in data)
+  const touchesMoney =
+    context.method === 'remove' || context.method === 'update' || FIXED.some((f) => f in data)
   if (touchesMoney) {
     const allocated = (await trx('payment_allocations').where('paymentId', id).first('id')) as unknown
-    if (allocated) throw new Conflict(`Payment ${id} is allocated to invoices: its amount, customer and currency are fixed and it cannot be deleted`)
+    if (allocated)
+      throw new Conflict(
+        `Payment ${id} is allocated to invoices: its amount, customer and currency are fixed and it cannot be deleted`,
+      )
     if (context.method !== 'remove') data.unallocated = money(String(data.amount ?? payment.amount))
   }
   return next()

@@ -13,11 +13,21 @@ export const prepareInvoice = () => async (context: HookContext, next: NextFunct
   requireStaff(context.params as FinanceParams, 'create invoices')
   const trx = trxOf(context)
   const data = context.data as Record<string, unknown>
-  const customer = (await trx('customers').select('partnerId', 'currency').where('id', data.customerId as number).first()) as { partnerId: number | null; currency: string } | undefined
+  const customer = (await trx('customers')
+    .select('partnerId', 'currency')
+    .where('id', data.customerId as number)
+    .first()) as { partnerId: number | null; currency: string } | undefined
   if (!customer) throw invalid('/customerId', 'does not exist')
   if (data.partnerId === undefined) data.partnerId = customer.partnerId
   if (data.currency === undefined) data.currency = customer.currency
-  Object.assign(data, { status: 'draft', subtotal: '0.00', taxTotal: '0.00', total: '0.00', amountPaid: '0.00', creditTotal: '0.00' })
+  Object.assign(data, {
+    status: 'draft',
+    subtotal: '0.00',
+    taxTotal: '0.00',
+    total: '0.00',
+    amountPaid: '0.00',
+    creditTotal: '0.00',
+  })
   // last: the counter row stays locked until commit
   data.number = await nextDocumentNumber(trx, 'INV')
   return next()

@@ -40,9 +40,11 @@ export function readOrderIds(data: unknown): number[] {
   const body = bodyOf(data)
   onlyKeys(body, ['orderIds'])
   const ids = body.orderIds
-  if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_ORDERS) throw invalid('/orderIds', `must be an array of 1 to ${MAX_ORDERS} order ids`)
+  if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_ORDERS)
+    throw invalid('/orderIds', `must be an array of 1 to ${MAX_ORDERS} order ids`)
   ids.forEach((id, i) => {
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 1 || id > 2147483647) throw invalid(`/orderIds/${i}`, 'must be a positive integer')
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 1 || id > 2147483647)
+      throw invalid(`/orderIds/${i}`, 'must be a positive integer')
   })
   if (new Set(ids).size !== ids.length) throw invalid('/orderIds', 'must not repeat an order')
   return ids as number[]
@@ -53,7 +55,9 @@ async function checkOrders(trx: Knex.Transaction, ids: number[], orders: OrderHe
   const found = new Set(orders.map((o) => o.id))
   const missing = ids.filter((id) => !found.has(id))
   if (missing.length) throw new NotFound(`No order with id ${missing.join(', ')}`, { missing })
-  const notDelivered = orders.filter((o) => !(INVOICEABLE_ORDER_STATES as readonly string[]).includes(o.status))
+  const notDelivered = orders.filter(
+    (o) => !(INVOICEABLE_ORDER_STATES as readonly string[]).includes(o.status),
+  )
   const invoiced = (await trx('invoice_lines as l')
     .join('invoices as i', 'i.id', 'l.invoiceId')
     .join('orders as o', 'o.id', 'l.orderId')
@@ -62,8 +66,10 @@ async function checkOrders(trx: Knex.Transaction, ids: number[], orders: OrderHe
     .distinct('o.number as order', 'i.number as invoice')
     .orderBy('o.number')) as Array<{ order: string; invoice: string }>
   const problems: string[] = []
-  if (notDelivered.length) problems.push(`not delivered: ${notDelivered.map((o) => `${o.number} (${o.status})`).join(', ')}`)
-  if (invoiced.length) problems.push(`already invoiced: ${invoiced.map((r) => `${r.order} (${r.invoice})`).join(', ')}`)
+  if (notDelivered.length)
+    problems.push(`not delivered: ${notDelivered.map((o) => `${o.number} (${o.status})`).join(', ')}`)
+  if (invoiced.length)
+    problems.push(`already invoiced: ${invoiced.map((r) => `${r.order} (${r.invoice})`).join(', ')}`)
   if (problems.length) {
     throw new Conflict(`Cannot invoice orders ${problems.join('; ')}`, {
       notDelivered: notDelivered.map((o) => ({ id: o.id, number: o.number, status: o.status })),
@@ -71,8 +77,14 @@ async function checkOrders(trx: Knex.Transaction, ids: number[], orders: OrderHe
     })
   }
   const first = orders[0]!
-  const other = orders.find((o) => o.customerId !== first.customerId || o.currency !== first.currency || o.partnerId !== first.partnerId)
-  if (other) throw new Conflict(`Orders ${first.number} and ${other.number} cannot share an invoice: one invoice is for one customer, partner and currency`)
+  const other = orders.find(
+    (o) =>
+      o.customerId !== first.customerId || o.currency !== first.currency || o.partnerId !== first.partnerId,
+  )
+  if (other)
+    throw new Conflict(
+      `Orders ${first.number} and ${other.number} cannot share an invoice: one invoice is for one customer, partner and currency`,
+    )
 }
 
 /** Invoice lines copied from the locked order lines, plus one line per order-level discount. */
@@ -83,7 +95,8 @@ export function buildLines(orders: OrderHead[], lines: OrderLine[]): NewInvoiceL
     if (mine.length === 0) throw new Conflict(`Order ${o.number} has no lines to invoice`)
     let net = new Money(0)
     for (const l of mine) {
-      if (l.unitPrice === null || l.lineTotal === null) throw new Conflict(`Order ${o.number} has a line without a locked price`)
+      if (l.unitPrice === null || l.lineTotal === null)
+        throw new Conflict(`Order ${o.number} has a line without a locked price`)
       const taxRate = dec(l.taxRate).toNumber()
       out.push({
         orderId: o.id,
@@ -101,7 +114,17 @@ export function buildLines(orders: OrderHead[], lines: OrderLine[]): NewInvoiceL
     // an order-level discount (promotions) is not on any line: total = Σ net − discount + tax
     const orderOff = net.plus(dec(o.taxTotal)).minus(dec(o.total))
     if (orderOff.gt(0)) {
-      out.push({ orderId: o.id, orderLineId: null, description: `${o.number} · Order discount`, quantity: 1, unitPrice: money(orderOff.neg()), discount: '0.00', taxRate: 0, lineTotal: money(orderOff.neg()), taxAmount: '0.00' })
+      out.push({
+        orderId: o.id,
+        orderLineId: null,
+        description: `${o.number} · Order discount`,
+        quantity: 1,
+        unitPrice: money(orderOff.neg()),
+        discount: '0.00',
+        taxRate: 0,
+        lineTotal: money(orderOff.neg()),
+        taxAmount: '0.00',
+      })
     }
   }
   return out
@@ -114,7 +137,12 @@ export function buildLines(orders: OrderHead[], lines: OrderLine[]): NewInvoiceL
  * gap-free number is taken last. 409 naming the orders not delivered or already invoiced.
  * @example const invoice = await invoiceOrders(app, trx, [12, 13])
  */
-export async function invoiceOrders(app: PlumeApp, trx: Knex.Transaction, orderIds: number[], params: FinanceParams = {}): Promise<InvoiceWithLines> {
+export async function invoiceOrders(
+  app: PlumeApp,
+  trx: Knex.Transaction,
+  orderIds: number[],
+  params: FinanceParams = {},
+): Promise<InvoiceWithLines> {
   const ids = [...orderIds].sort((a, b) => a - b)
   const orders = (await trx('orders')
     .select('id', 'number', 'status', 'customerId', 'partnerId', 'currency', 'taxTotal', 'total')
@@ -125,7 +153,17 @@ export async function invoiceOrders(app: PlumeApp, trx: Knex.Transaction, orderI
   const orderLines = (await trx('order_lines as l')
     .join('products as p', 'p.id', 'l.productId')
     .whereIn('l.orderId', ids)
-    .select('l.id', 'l.orderId', 'l.quantity', 'l.unitPrice', 'l.discount', 'l.lineTotal', 'l.taxRate', 'p.sku', 'p.name')
+    .select(
+      'l.id',
+      'l.orderId',
+      'l.quantity',
+      'l.unitPrice',
+      'l.discount',
+      'l.lineTotal',
+      'l.taxRate',
+      'p.sku',
+      'p.name',
+    )
     .orderBy([{ column: 'l.orderId' }, { column: 'l.id' }])) as OrderLine[]
   const lines = buildLines(orders, orderLines)
   const totals = invoiceTotals(lines)
@@ -133,11 +171,25 @@ export async function invoiceOrders(app: PlumeApp, trx: Knex.Transaction, orderI
   const internal = { transaction: trx, [PREPARED]: true, ...(params.user ? { user: params.user } : {}) }
   const number = await nextDocumentNumber(trx, 'INV')
   const invoice = (await app.service('api/invoices').create(
-    { number, customerId: first.customerId, partnerId: first.partnerId, currency: first.currency, status: 'draft', ...totals, amountPaid: '0.00', creditTotal: '0.00' },
+    {
+      number,
+      customerId: first.customerId,
+      partnerId: first.partnerId,
+      currency: first.currency,
+      status: 'draft',
+      ...totals,
+      amountPaid: '0.00',
+      creditTotal: '0.00',
+    },
     internal,
   )) as InvoiceRow
   const created: InvoiceLineRow[] = []
-  for (const l of lines) created.push((await app.service('api/invoice-lines').create({ ...l, invoiceId: invoice.id }, internal)) as InvoiceLineRow)
+  for (const l of lines)
+    created.push(
+      (await app
+        .service('api/invoice-lines')
+        .create({ ...l, invoiceId: invoice.id }, internal)) as InvoiceLineRow,
+    )
   return { ...invoice, lines: created }
 }
 
@@ -153,7 +205,12 @@ export function invoicesFromOrdersService(app: PlumeApp) {
       requireStaff(params, 'create invoices')
       const ids = readOrderIds(data)
       const run = async (trx: Knex.Transaction) =>
-        (await idempotent({ trx, params, route: 'POST /api/invoices/from-orders', body: data, status: 201 }, () => invoiceOrders(app, trx, ids, params))).result
+        (
+          await idempotent(
+            { trx, params, route: 'POST /api/invoices/from-orders', body: data, status: 201 },
+            () => invoiceOrders(app, trx, ids, params),
+          )
+        ).result
       if (params?.transaction) return run(params.transaction)
       return app.get('db').knex.transaction(run)
     },

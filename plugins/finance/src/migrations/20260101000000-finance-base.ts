@@ -5,8 +5,16 @@ import { COUNTER_TABLE } from '../numbering.js'
 /** Named so that a violation is recognisable in logs; the services check first (409), these are the backstop. */
 export const FINANCE_CHECKS: Array<{ table: string; name: string; expr: string }> = [
   { table: 'invoices', name: 'invoices_paid_not_negative', expr: '"amountPaid" >= 0 and "creditTotal" >= 0' },
-  { table: 'invoices', name: 'invoices_settled_within_total', expr: `status in ('draft', 'void') or "amountPaid" + "creditTotal" <= total` },
-  { table: 'payments', name: 'payments_unallocated_within_amount', expr: 'unallocated >= 0 and unallocated <= amount' },
+  {
+    table: 'invoices',
+    name: 'invoices_settled_within_total',
+    expr: `status in ('draft', 'void') or "amountPaid" + "creditTotal" <= total`,
+  },
+  {
+    table: 'payments',
+    name: 'payments_unallocated_within_amount',
+    expr: 'unallocated >= 0 and unallocated <= amount',
+  },
 ]
 
 /** The document counters and the money checks (idempotent). */

@@ -13,6 +13,11 @@ describe('import upload parts', () => {
     expect(bytesOf(toBase64(new TextEncoder().encode('编码')))).toEqual(new TextEncoder().encode('编码'))
   })
   it('knows csv and xlsx by name only', () => {
-    expect([formatOf('a.CSV'), formatOf('b.xlsx'), formatOf('c.xls'), formatOf('d')]).toEqual(['csv', 'xlsx', undefined, undefined])
+    expect([formatOf('a.CSV'), formatOf('b.xlsx'), formatOf('c.xls'), formatOf('d')]).toEqual([
+      'csv',
+      'xlsx',
+      undefined,
+      undefined,
+    ])
   })
 })

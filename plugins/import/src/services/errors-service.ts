@@ -32,7 +32,16 @@ const download = () => async (context: HookContext, next: NextFunction) => {
   await next()
   if (!(context.result instanceof CsvFile)) return
   const file = context.result
-  context.http = { ...context.http, status: 200, headers: { ...context.http?.headers, 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${file.filename}"`, 'cache-control': 'no-store' } }
+  context.http = {
+    ...context.http,
+    status: 200,
+    headers: {
+      ...context.http?.headers,
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${file.filename}"`,
+      'cache-control': 'no-store',
+    },
+  }
   context.result = file.body
 }
 
@@ -45,7 +54,8 @@ export function importErrorsService(ctx: PluginContext) {
       const user = params.user as { id?: number; roles?: unknown } | undefined
       const rec = /^\d{1,10}$/.test(id) ? await readImport(ctx.knex, Number(id)) : undefined
       const admin = Array.isArray(user?.roles) && user.roles.includes('admin')
-      if (!rec || !user || (rec.userId !== user.id && !admin)) throw new NotFound(`No import ${id.slice(0, 20)}`)
+      if (!rec || !user || (rec.userId !== user.id && !admin))
+        throw new NotFound(`No import ${id.slice(0, 20)}`)
       return new CsvFile(errorsCsv(rec.errors), `import-${rec.id}-errors.csv`)
     },
     async setup(app: PluginContext['app'], path: string) {

@@ -64,7 +64,10 @@ export function importsService(ctx: PluginContext) {
       header: table.header,
       sample: table.rows.slice(0, SAMPLE_ROWS),
       total: table.rows.length,
-      mapping: mapping === undefined ? suggestMapping(table.header, columns) : checkMapping(mapping, table.header, columns),
+      mapping:
+        mapping === undefined
+          ? suggestMapping(table.header, columns)
+          : checkMapping(mapping, table.header, columns),
     }
     await saveImport(knex, rec.id, set)
     return { ...rec, ...set }
@@ -75,7 +78,11 @@ export function importsService(ctx: PluginContext) {
       const user = callerOf(params)
       const { $limit, $skip } = (params.query ?? {}) as Record<string, unknown>
       const page = parsePage({ $limit, $skip }, { defaultLimit: 25, maxLimit: 100 })
-      const qb = knex(IMPORTS_TABLE).select(COLUMNS.filter((c) => c !== 'errors' && c !== 'sample')).orderBy('id', 'desc').limit(page.limit).offset(page.skip)
+      const qb = knex(IMPORTS_TABLE)
+        .select(COLUMNS.filter((c) => c !== 'errors' && c !== 'sample'))
+        .orderBy('id', 'desc')
+        .limit(page.limit)
+        .offset(page.skip)
       if (!isAdmin(user)) qb.where('userId', user.id)
       const rows = (await qb) as Array<Record<string, unknown>>
       return { limit: page.limit, skip: page.skip, data: rows.map((r) => shape({ ...r, errors: '[]' })) }
@@ -85,18 +92,38 @@ export function importsService(ctx: PluginContext) {
     },
     async create(data: unknown, params: Params) {
       const user = callerOf(params)
-      const body = objectBody(data, ['entity', 'format', 'filename', 'file', 'more', 'mapping', 'upsertKey', 'locale'])
+      const body = objectBody(data, [
+        'entity',
+        'format',
+        'filename',
+        'file',
+        'more',
+        'mapping',
+        'upsertKey',
+        'locale',
+      ])
       const target = targetOf(app, body.entity)
       if (body.format !== 'csv' && body.format !== 'xlsx') throw invalid('format', 'must be csv or xlsx')
-      if (body.filename !== undefined && (typeof body.filename !== 'string' || body.filename.length > 200)) throw invalid('filename', 'must be text of at most 200 characters')
+      if (body.filename !== undefined && (typeof body.filename !== 'string' || body.filename.length > 200))
+        throw invalid('filename', 'must be text of at most 200 characters')
       const file = filePart(body.file, 'file')
       if (file.length > MAX_FILE_BYTES) throw invalid('file', 'must be at most 50 MB')
       const more = optionalBoolean(body.more, 'more')
-      if (body.locale !== undefined && body.locale !== 'en' && body.locale !== 'zh-CN') throw invalid('locale', 'must be en or zh-CN')
+      if (body.locale !== undefined && body.locale !== 'en' && body.locale !== 'zh-CN')
+        throw invalid('locale', 'must be en or zh-CN')
       const locale = (body.locale as 'en' | 'zh-CN' | undefined) ?? localeOfHeaders(params.headers)
       const upsertKey = checkUpsertKey(target, body.upsertKey)
       const inserted = (await knex(IMPORTS_TABLE)
-        .insert({ userId: user.id, entity: target.name, format: body.format as ImportFormat, filename: (body.filename as string | undefined) ?? null, locale, file, status: 'uploading', upsertKey: JSON.stringify(upsertKey) })
+        .insert({
+          userId: user.id,
+          entity: target.name,
+          format: body.format as ImportFormat,
+          filename: (body.filename as string | undefined) ?? null,
+          locale,
+          file,
+          status: 'uploading',
+          upsertKey: JSON.stringify(upsertKey),
+        })
         .returning(COLUMNS)) as Array<Record<string, unknown>>
       const rec = shape(inserted[0]!)
       if (more) return view(app, rec)
@@ -110,14 +137,28 @@ export function importsService(ctx: PluginContext) {
     async patch(id: Id, data: unknown, params: Params) {
       const body = objectBody(data, ['append', 'more', 'mapping', 'upsertKey', 'run'])
       const rec = await own(id, params)
-      if (rec.status === 'done') throw new Conflict('This import was committed already: nothing is written twice. Upload the file again to import it anew.')
-      if (rec.status === 'queued' || rec.status === 'running') throw new Conflict('This import is running: wait until it ends')
+      if (rec.status === 'done')
+        throw new Conflict(
+          'This import was committed already: nothing is written twice. Upload the file again to import it anew.',
+        )
+      if (rec.status === 'queued' || rec.status === 'running')
+        throw new Conflict('This import is running: wait until it ends')
       if (body.append !== undefined) {
-        if (rec.status !== 'uploading') throw invalid('append', 'is only accepted while the file is being uploaded')
+        if (rec.status !== 'uploading')
+          throw invalid('append', 'is only accepted while the file is being uploaded')
         const part = filePart(body.append, 'append')
-        const size = Number(((await knex(IMPORTS_TABLE).where('id', rec.id).select(knex.raw('octet_length(file) as n')).first()) as { n: number | string }).n)
+        const size = Number(
+          (
+            (await knex(IMPORTS_TABLE)
+              .where('id', rec.id)
+              .select(knex.raw('octet_length(file) as n'))
+              .first()) as { n: number | string }
+          ).n,
+        )
         if (size + part.length > MAX_FILE_BYTES) throw invalid('append', 'makes the file larger than 50 MB')
-        await knex(IMPORTS_TABLE).where('id', rec.id).update({ file: knex.raw('file || ?', [part]), updatedAt: new Date() })
+        await knex(IMPORTS_TABLE)
+          .where('id', rec.id)
+          .update({ file: knex.raw('file || ?', [part]), updatedAt: new Date() })
         if (optionalBoolean(body.more, 'more')) return view(app, rec)
         const full = (await readImport(knex, rec.id, true))!
         return view(app, await analyse(rec, full.file!, body.mapping))
@@ -125,18 +166,33 @@ export function importsService(ctx: PluginContext) {
       if (!rec.uploaded) throw invalid('run', 'needs the whole file first (the last part without more)')
       const target = targetOf(app, rec.entity)
       const set: Partial<ImportRecord> = {}
-      if (body.mapping !== undefined) set.mapping = checkMapping(body.mapping, rec.header ?? [], columnsOf(app, target))
+      if (body.mapping !== undefined)
+        set.mapping = checkMapping(body.mapping, rec.header ?? [], columnsOf(app, target))
       if (body.upsertKey !== undefined) set.upsertKey = checkUpsertKey(target, body.upsertKey)
       if (body.run !== undefined) {
         if (body.run !== 'dry-run' && body.run !== 'commit') throw invalid('run', 'must be dry-run or commit')
         if (!RUNNABLE.has(rec.status)) throw new Conflict(`This import cannot run now (${rec.status})`)
-        Object.assign(set, { mode: body.run, status: 'queued', processed: 0, created: 0, updated: 0, errorCount: 0, errors: [], startedAt: null, finishedAt: null })
+        Object.assign(set, {
+          mode: body.run,
+          status: 'queued',
+          processed: 0,
+          created: 0,
+          updated: 0,
+          errorCount: 0,
+          errors: [],
+          startedAt: null,
+          finishedAt: null,
+        })
       }
       await saveImport(knex, rec.id, set)
       if (body.run !== undefined) {
         const jobs = app.get('jobs')
         if (!jobs) throw new Error('import: the job queue is not set up')
-        const jobId = await jobs.enqueue(IMPORT_JOB, { importId: rec.id }, { maxAttempts: 3, backoffMs: 5_000 })
+        const jobId = await jobs.enqueue(
+          IMPORT_JOB,
+          { importId: rec.id },
+          { maxAttempts: 3, backoffMs: 5_000 },
+        )
         if (jobId !== undefined) await saveImport(knex, rec.id, { jobId })
       }
       return view(app, (await readImport(knex, rec.id))!)

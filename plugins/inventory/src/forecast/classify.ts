@@ -23,6 +23,12 @@ export function classify(y: Series): Profile {
   const cv2 = variance / (mean * mean)
   const frequent = adi < ADI_CUT
   const steady = cv2 < CV2_CUT
-  const demandClass: DemandClass = frequent ? (steady ? 'smooth' : 'erratic') : steady ? 'intermittent' : 'lumpy'
+  const demandClass: DemandClass = frequent
+    ? steady
+      ? 'smooth'
+      : 'erratic'
+    : steady
+      ? 'intermittent'
+      : 'lumpy'
   return { adi, cv2, demandClass }
 }

@@ -42,9 +42,19 @@ function crostonRun(y: Series, alpha: number, factor: number): Fit {
   return constantAhead(out, n)
 }
 
-export const croston = (alpha: number): Method => ({ name: 'croston', params: { alpha }, warmup: 1, run: (y) => crostonRun(y, alpha, 1) })
+export const croston = (alpha: number): Method => ({
+  name: 'croston',
+  params: { alpha },
+  warmup: 1,
+  run: (y) => crostonRun(y, alpha, 1),
+})
 
-export const sba = (alpha: number): Method => ({ name: 'sba', params: { alpha }, warmup: 1, run: (y) => crostonRun(y, alpha, 1 - alpha / 2) })
+export const sba = (alpha: number): Method => ({
+  name: 'sba',
+  params: { alpha },
+  warmup: 1,
+  run: (y) => crostonRun(y, alpha, 1 - alpha / 2),
+})
 
 function tsbRun(y: Series, alpha: number, beta: number): Fit {
   const n = y.length
@@ -65,4 +75,9 @@ function tsbRun(y: Series, alpha: number, beta: number): Fit {
   return constantAhead(out, n)
 }
 
-export const tsb = (alpha: number, beta: number): Method => ({ name: 'tsb', params: { alpha, beta }, warmup: 1, run: (y) => tsbRun(y, alpha, beta) })
+export const tsb = (alpha: number, beta: number): Method => ({
+  name: 'tsb',
+  params: { alpha, beta },
+  warmup: 1,
+  run: (y) => tsbRun(y, alpha, beta),
+})

@@ -16,7 +16,12 @@ export interface LeadTime {
   sd?: number
 }
 
-export function safetyStock(serviceLevel: number, demandMean: number, demandSd: number, lead: LeadTime): number {
+export function safetyStock(
+  serviceLevel: number,
+  demandMean: number,
+  demandSd: number,
+  lead: LeadTime,
+): number {
   const z = normalQuantile(serviceLevel)
   const lt = Math.max(0, lead.mean)
   const ltSd = lead.sd ?? 0
@@ -29,9 +34,19 @@ export interface Policy {
   orderUpTo: number
 }
 
-export function policy(serviceLevel: number, demandMean: number, demandSd: number, lead: LeadTime, reviewPeriods = 1): Policy {
+export function policy(
+  serviceLevel: number,
+  demandMean: number,
+  demandSd: number,
+  lead: LeadTime,
+  reviewPeriods = 1,
+): Policy {
   const ss = safetyStock(serviceLevel, demandMean, demandSd, lead)
-  return { safetyStock: ss, reorderPoint: demandMean * lead.mean + ss, orderUpTo: demandMean * (lead.mean + reviewPeriods) + ss }
+  return {
+    safetyStock: ss,
+    reorderPoint: demandMean * lead.mean + ss,
+    orderUpTo: demandMean * (lead.mean + reviewPeriods) + ss,
+  }
 }
 
 export interface Position {
@@ -52,7 +67,11 @@ export function suggestQuantity(pol: Policy, pos: Position, pack = 1, moq = 0): 
 }
 
 /** Periods until the projected stock (position minus forecast demand, period by period) first falls below 0; null when it does not within the forecast. */
-export function stockoutPeriod(pos: Position, forecast: readonly number[], withoutOnOrder = true): number | null {
+export function stockoutPeriod(
+  pos: Position,
+  forecast: readonly number[],
+  withoutOnOrder = true,
+): number | null {
   let stock = pos.onHand - pos.reserved + (withoutOnOrder ? 0 : pos.onOrder)
   for (let i = 0; i < forecast.length; i++) {
     stock -= forecast[i] ?? 0

@@ -93,7 +93,8 @@ function trainError(method: Method, train: Series): number {
   if (train.length <= method.warmup + 1) return Infinity
   const fit = method.run(train)
   let sse = 0
-  for (let t = method.warmup - 1; t < train.length - 1; t++) sse += ((train[t + 1] ?? 0) - fit.ahead(t, 1)) ** 2
+  for (let t = method.warmup - 1; t < train.length - 1; t++)
+    sse += ((train[t + 1] ?? 0) - fit.ahead(t, 1)) ** 2
   return sse
 }
 
@@ -110,7 +111,8 @@ function tune(name: MethodName, m: number, train: Series): Method | undefined {
 /** The candidate methods for a demand class and a series length. */
 export function candidatesFor(profile: Profile, n: number, m: number): MethodName[] {
   const seasonal = m > 1 && n >= m + 26 ? (['holtWinters'] as const) : []
-  if (profile.demandClass === 'intermittent' || profile.demandClass === 'lumpy') return ['croston', 'sba', 'tsb', 'ses']
+  if (profile.demandClass === 'intermittent' || profile.demandClass === 'lumpy')
+    return ['croston', 'sba', 'tsb', 'ses']
   return ['ses', 'holt', ...seasonal]
 }
 
@@ -124,7 +126,9 @@ export function forecastSeries(y: Series, o: ForecastOptions): ForecastResult {
   const naive = seasonalNaive(m)
   const naiveTest = backtest(y, naive.run(y), window, h)
   let best: { method: Method; test: Backtest } = { method: naive, test: naiveTest }
-  const candidates: ForecastResult['candidates'] = [{ method: naive.name, params: naive.params, mae: naiveTest.mae }]
+  const candidates: ForecastResult['candidates'] = [
+    { method: naive.name, params: naive.params, mae: naiveTest.mae },
+  ]
   for (const name of candidatesFor(profile, n, o.season)) {
     const method = tune(name, o.season, train)
     if (!method) continue
@@ -132,7 +136,10 @@ export function forecastSeries(y: Series, o: ForecastOptions): ForecastResult {
     candidates.push({ method: method.name, params: method.params, mae: test.mae })
     if (test.mae < best.test.mae) best = { method, test }
   }
-  const forecast = best.method.run(y).forecast(h).map((v) => Math.max(0, v))
+  const forecast = best.method
+    .run(y)
+    .forecast(h)
+    .map((v) => Math.max(0, v))
   const z = normalQuantile(0.5 + (o.level ?? 0.9) / 2)
   const spread = (k: number) => z * (best.test.rmseByStep[k] ?? best.test.rmseByStep.at(-1) ?? 0)
   return {

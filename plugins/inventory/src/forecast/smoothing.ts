@@ -51,7 +51,15 @@ function smoothSeason(dev: number[], width: number): number[] {
 function initialStates(y: Series, trend: boolean, m: number): Init {
   if (m > 1) {
     const level = y.slice(0, m).reduce((s, v) => s + v, 0) / m
-    return { level, trend: 0, season: smoothSeason(y.slice(0, m).map((v) => v - level), seasonWidth(m)), start: m }
+    return {
+      level,
+      trend: 0,
+      season: smoothSeason(
+        y.slice(0, m).map((v) => v - level),
+        seasonWidth(m),
+      ),
+      start: m,
+    }
   }
   if (trend) return { level: y[0] ?? 0, trend: (y[1] ?? 0) - (y[0] ?? 0), season: [], start: 1 }
   return { level: y[0] ?? 0, trend: 0, season: [], start: 1 }

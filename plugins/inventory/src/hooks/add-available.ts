@@ -17,6 +17,7 @@ export const addAvailable = () => async (context: HookContext, next: NextFunctio
   await next()
   const result = context.result as unknown
   if (Array.isArray(result)) result.forEach(decorate)
-  else if (result && typeof result === 'object' && Array.isArray((result as { data?: unknown }).data)) (result as { data: unknown[] }).data.forEach(decorate)
+  else if (result && typeof result === 'object' && Array.isArray((result as { data?: unknown }).data))
+    (result as { data: unknown[] }).data.forEach(decorate)
   else decorate(result)
 }

@@ -12,9 +12,14 @@ export const protectStockedLevel = () => async (context: HookContext, next: Next
   if (context.params.provider && context.id !== null && context.id !== undefined) {
     const { knex } = setting(context.app, 'db')
     const db = (context.params as { transaction?: Knex.Transaction }).transaction ?? knex
-    const row = (await db('stock_levels').select('onHand', 'reserved').where('id', Number(context.id)).first()) as { onHand: number; reserved: number } | undefined
+    const row = (await db('stock_levels')
+      .select('onHand', 'reserved')
+      .where('id', Number(context.id))
+      .first()) as { onHand: number; reserved: number } | undefined
     if (row && (row.onHand !== 0 || row.reserved !== 0)) {
-      throw new Conflict(`This stock level still has ${row.onHand} on hand and ${row.reserved} reserved; adjust it to zero before deleting it`)
+      throw new Conflict(
+        `This stock level still has ${row.onHand} on hand and ${row.reserved} reserved; adjust it to zero before deleting it`,
+      )
     }
   }
   return next()

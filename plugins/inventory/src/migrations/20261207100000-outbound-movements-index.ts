@@ -8,6 +8,8 @@ import type { PluginMigration } from '@plume/core'
 export const outboundMovementsIndexMigration: PluginMigration = {
   name: '20261207100000-outbound-movements-index',
   up: async (_ctx, trx) => {
-    await trx.raw(`create index if not exists plume_rep_movements_outbound on stock_movements ("productId", "warehouseId", "occurredAt") where kind in ('shipment', 'transfer_out')`)
+    await trx.raw(
+      `create index if not exists plume_rep_movements_outbound on stock_movements ("productId", "warehouseId", "occurredAt") where kind in ('shipment', 'transfer_out')`,
+    )
   },
 }

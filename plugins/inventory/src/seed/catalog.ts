@@ -14,7 +14,18 @@ const CATEGORIES: Array<{ code: string; name: string; children: string[] }> = [
   { code: 'PER', name: 'Personal care', children: ['Shampoo', 'Soap', 'Dental'] },
 ]
 
-const ADJECTIVES = ['Classic', 'Premium', 'Organic', 'Family', 'Fresh', 'Golden', 'Light', 'Mini', 'Mega', 'Select']
+const ADJECTIVES = [
+  'Classic',
+  'Premium',
+  'Organic',
+  'Family',
+  'Fresh',
+  'Golden',
+  'Light',
+  'Mini',
+  'Mega',
+  'Select',
+]
 const UNITS = ['pcs', 'box', 'set', 'pcs', 'box'] as const
 
 /** Money as a 2-decimal string from integer cents: no float ever touches an amount. */
@@ -35,8 +46,14 @@ export async function seedCatalog(trx: Knex.Transaction, productCount = 200): Pr
   const warehouseIds = warehouses.map((w) => w.id)
   const leafIds: Array<{ id: number; name: string }> = []
   for (const c of CATEGORIES) {
-    const [parent] = await insertRows<{ id: number }>(trx, 'product_categories', [{ code: c.code, name: c.name }])
-    const children = await insertRows<{ id: number }>(trx, 'product_categories', c.children.map((name, i) => ({ code: `${c.code}-${i + 1}`, name, parentId: parent!.id })))
+    const [parent] = await insertRows<{ id: number }>(trx, 'product_categories', [
+      { code: c.code, name: c.name },
+    ])
+    const children = await insertRows<{ id: number }>(
+      trx,
+      'product_categories',
+      c.children.map((name, i) => ({ code: `${c.code}-${i + 1}`, name, parentId: parent!.id })),
+    )
     children.forEach((ch, i) => leafIds.push({ id: ch.id, name: c.children[i]! }))
   }
   const cents: number[] = []
@@ -62,8 +79,23 @@ export async function seedCatalog(trx: Knex.Transaction, productCount = 200): Pr
   for (const p of products) {
     for (const w of warehouseIds) {
       const onHand = r.int(200, 1500)
-      levels.push({ productId: p.id, warehouseId: w, onHand, reserved: 0, reorderPoint: r.int(20, 100), reorderQuantity: r.int(100, 500) })
-      receipts.push({ productId: p.id, warehouseId: w, quantity: onHand, kind: 'receipt', reference: 'OPENING', occurredAt: opened, note: 'Opening stock' })
+      levels.push({
+        productId: p.id,
+        warehouseId: w,
+        onHand,
+        reserved: 0,
+        reorderPoint: r.int(20, 100),
+        reorderQuantity: r.int(100, 500),
+      })
+      receipts.push({
+        productId: p.id,
+        warehouseId: w,
+        quantity: onHand,
+        kind: 'receipt',
+        reference: 'OPENING',
+        occurredAt: opened,
+        note: 'Opening stock',
+      })
     }
   }
   await insertRows(trx, 'stock_levels', levels)

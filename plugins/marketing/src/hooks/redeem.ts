@@ -14,9 +14,15 @@ export const checkCoupons = (): TransitionHook => ({
   actions: ['submit'],
   async before(ctx) {
     // the order row is locked and read by the transition: its codes are current
-    const couponCodes = 'couponCodes' in ctx.order ? couponCodesOf(ctx.order.couponCodes) : (await loadBuyer(ctx.trx, ctx.order.id)).couponCodes
+    const couponCodes =
+      'couponCodes' in ctx.order
+        ? couponCodesOf(ctx.order.couponCodes)
+        : (await loadBuyer(ctx.trx, ctx.order.id)).couponCodes
     if (couponCodes.length === 0) return
-    const res = await ctx.trx.raw(`select p."couponCode" from promotions p left join campaigns c on c.id = p."campaignId" where p."couponCode" = any(:codes::text[]) and ${VALID_PROMOTION}`, { codes: couponCodes, at: new Date().toISOString() })
+    const res = await ctx.trx.raw(
+      `select p."couponCode" from promotions p left join campaigns c on c.id = p."campaignId" where p."couponCode" = any(:codes::text[]) and ${VALID_PROMOTION}`,
+      { codes: couponCodes, at: new Date().toISOString() },
+    )
     const valid = new Set((res as { rows: Array<{ couponCode: string }> }).rows.map((r) => r.couponCode))
     const bad = couponCodes.filter((c) => !valid.has(c))
     if (bad.length) throw new Conflict(`Coupon code ${bad.join(', ')} is not valid`, { couponCodes: bad })
@@ -47,11 +53,23 @@ export const redeemPromotions = (): TransitionHook => ({
     const given = [...plan.given.entries()].sort(([a], [b]) => a - b)
     for (const [promotionId, g] of given) {
       if (!(await countUse(ctx.trx, promotionId))) {
-        throw new Conflict(g.couponCode ? `Coupon code ${g.couponCode} is used up` : `Promotion ${g.code} is used up`, { promotionId, couponCode: g.couponCode })
+        throw new Conflict(
+          g.couponCode ? `Coupon code ${g.couponCode} is used up` : `Promotion ${g.code} is used up`,
+          { promotionId, couponCode: g.couponCode },
+        )
       }
     }
     const customerId = ctx.order.customerId as number
-    await ctx.trx('promotion_redemptions').insert(given.map(([promotionId, g]) => ({ promotionId, orderId: ctx.order.id, customerId, couponCode: g.couponCode, discount: money(g.discount), status: 'redeemed' })))
+    await ctx.trx('promotion_redemptions').insert(
+      given.map(([promotionId, g]) => ({
+        promotionId,
+        orderId: ctx.order.id,
+        customerId,
+        couponCode: g.couponCode,
+        discount: money(g.discount),
+        status: 'redeemed',
+      })),
+    )
   },
 })
 
@@ -60,8 +78,24 @@ export const releasePromotions = (): TransitionHook => ({
   name: 'marketing:release',
   actions: ['cancel'],
   async after(ctx) {
-    const rows = (await ctx.trx('promotion_redemptions').where({ orderId: ctx.order.id, status: 'redeemed' }).orderBy('promotionId').select('id', 'promotionId')) as Array<{ id: number; promotionId: number }>
-    for (const r of rows) await ctx.trx('promotions').where('id', r.promotionId).where('usageCount', '>', 0).update({ usageCount: ctx.trx.raw('"usageCount" - 1') })
-    if (rows.length) await ctx.trx('promotion_redemptions').whereIn('id', rows.map((r) => r.id)).update({ status: 'released', updatedAt: ctx.trx.fn.now() })
+    const rows = (await ctx
+      .trx('promotion_redemptions')
+      .where({ orderId: ctx.order.id, status: 'redeemed' })
+      .orderBy('promotionId')
+      .select('id', 'promotionId')) as Array<{ id: number; promotionId: number }>
+    for (const r of rows)
+      await ctx
+        .trx('promotions')
+        .where('id', r.promotionId)
+        .where('usageCount', '>', 0)
+        .update({ usageCount: ctx.trx.raw('"usageCount" - 1') })
+    if (rows.length)
+      await ctx
+        .trx('promotion_redemptions')
+        .whereIn(
+          'id',
+          rows.map((r) => r.id),
+        )
+        .update({ status: 'released', updatedAt: ctx.trx.fn.now() })
   },
 })

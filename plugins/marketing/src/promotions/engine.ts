@@ -4,14 +4,20 @@ import type { LineBlocked, LineGrant, PromoLine, PromotionPlan, PromotionRule } 
 const ZERO = new Money(0)
 const cents = (v: Money): Money => new Money(money(v))
 
-const matches = (p: PromotionRule, l: PromoLine): boolean => (p.productId === null || p.productId === l.productId) && (p.categoryId === null || p.categoryId === l.categoryId)
+const matches = (p: PromotionRule, l: PromoLine): boolean =>
+  (p.productId === null || p.productId === l.productId) &&
+  (p.categoryId === null || p.categoryId === l.categoryId)
 const gross = (l: PromoLine): Money => cents(l.unitPrice.times(l.quantity))
 const scoped = (p: PromotionRule): boolean => p.productId !== null || p.categoryId !== null
 
 /** The tier of a `tiered` promotion for a quantity: the highest `minQuantity` ≤ quantity. */
-export function pickTier(tiers: PromotionRule['tiers'], quantity: number): { minQuantity: number; percentOff: string } | undefined {
+export function pickTier(
+  tiers: PromotionRule['tiers'],
+  quantity: number,
+): { minQuantity: number; percentOff: string } | undefined {
   let best: { minQuantity: number; percentOff: number | string } | undefined
-  for (const t of tiers ?? []) if (t.minQuantity <= quantity && (!best || t.minQuantity > best.minQuantity)) best = t
+  for (const t of tiers ?? [])
+    if (t.minQuantity <= quantity && (!best || t.minQuantity > best.minQuantity)) best = t
   return best && { minQuantity: best.minQuantity, percentOff: String(best.percentOff) }
 }
 
@@ -34,16 +40,32 @@ function spreadOrderAmount(p: PromotionRule, lines: PromoLine[]): Map<number, Mo
 }
 
 /** What one promotion would take off one line, before the price floor, and how to say it. */
-function rawDiscount(p: PromotionRule, l: PromoLine, orderShares: Map<number, Map<number, Money>>): { amount: Money; text: string } | null {
+function rawDiscount(
+  p: PromotionRule,
+  l: PromoLine,
+  orderShares: Map<number, Map<number, Money>>,
+): { amount: Money; text: string } | null {
   if (p.kind === 'free_shipping' || !matches(p, l)) return null
   const g = gross(l)
   switch (p.kind) {
     case 'percent':
-      return p.percentOff === null ? null : { amount: cents(g.times(p.percentOff).div(100)), text: `${new Money(p.percentOff).toString()}% off` }
+      return p.percentOff === null
+        ? null
+        : {
+            amount: cents(g.times(p.percentOff).div(100)),
+            text: `${new Money(p.percentOff).toString()}% off`,
+          }
     case 'fixed':
       if (p.amountOff === null) return null
-      if (scoped(p)) return { amount: Money.min(cents(new Money(p.amountOff).times(l.quantity)), g), text: `${money(p.amountOff)} off each unit` }
-      return { amount: orderShares.get(p.id)?.get(l.id) ?? ZERO, text: `share of ${money(p.amountOff)} off the order` }
+      if (scoped(p))
+        return {
+          amount: Money.min(cents(new Money(p.amountOff).times(l.quantity)), g),
+          text: `${money(p.amountOff)} off each unit`,
+        }
+      return {
+        amount: orderShares.get(p.id)?.get(l.id) ?? ZERO,
+        text: `share of ${money(p.amountOff)} off the order`,
+      }
     case 'buy_x_get_y': {
       const buy = p.buyQuantity ?? 0
       const get = p.getQuantity ?? 0
@@ -53,7 +75,12 @@ function rawDiscount(p: PromotionRule, l: PromoLine, orderShares: Map<number, Ma
     }
     case 'tiered': {
       const tier = pickTier(p.tiers, l.quantity)
-      return tier ? { amount: cents(g.times(tier.percentOff).div(100)), text: `${new Money(tier.percentOff).toString()}% off from ${tier.minQuantity} units` } : null
+      return tier
+        ? {
+            amount: cents(g.times(tier.percentOff).div(100)),
+            text: `${new Money(tier.percentOff).toString()}% off from ${tier.minQuantity} units`,
+          }
+        : null
     }
   }
 }
@@ -69,7 +96,9 @@ export function choose<T extends { p: PromotionRule; amount: Money }>(candidates
     exclusive.sort((a, b) => b.p.priority - a.p.priority || b.amount.comparedTo(a.amount) || a.p.id - b.p.id)
     return [exclusive[0]!]
   }
-  const single = candidates.filter((c) => !c.p.stackable).sort((a, b) => b.amount.comparedTo(a.amount) || b.p.priority - a.p.priority || a.p.id - b.p.id)[0]
+  const single = candidates
+    .filter((c) => !c.p.stackable)
+    .sort((a, b) => b.amount.comparedTo(a.amount) || b.p.priority - a.p.priority || a.p.id - b.p.id)[0]
   const chosen = [...(single ? [single] : []), ...candidates.filter((c) => c.p.stackable)]
   return chosen.sort((a, b) => b.p.priority - a.p.priority || a.p.id - b.p.id)
 }
@@ -89,9 +118,12 @@ function floorOf(p: PromotionRule, l: PromoLine): { unit: Money; source: 'cost' 
  */
 export function planPromotions(lines: PromoLine[], promotions: PromotionRule[]): PromotionPlan {
   const orderValue = lines.reduce((s, l) => s.plus(gross(l)), ZERO)
-  const eligible = promotions.filter((p) => p.minOrderTotal === null || orderValue.greaterThanOrEqualTo(p.minOrderTotal))
+  const eligible = promotions.filter(
+    (p) => p.minOrderTotal === null || orderValue.greaterThanOrEqualTo(p.minOrderTotal),
+  )
   const orderShares = new Map<number, Map<number, Money>>()
-  for (const p of eligible) if (p.kind === 'fixed' && !scoped(p)) orderShares.set(p.id, spreadOrderAmount(p, lines))
+  for (const p of eligible)
+    if (p.kind === 'fixed' && !scoped(p)) orderShares.set(p.id, spreadOrderAmount(p, lines))
 
   const plan: PromotionPlan = { lines: new Map(), freeShipping: null, given: new Map() }
   for (const l of lines) {
@@ -107,22 +139,46 @@ export function planPromotions(lines: PromoLine[], promotions: PromotionRule[]):
       const room = Money.max(net.minus(cents(floor.unit.times(l.quantity))), ZERO)
       const amount = Money.min(c.amount, room)
       if (amount.isZero()) {
-        blocked.push({ promotionId: c.p.id, code: c.p.code, held: c.amount, floor: floor.unit, floorSource: floor.source })
+        blocked.push({
+          promotionId: c.p.id,
+          code: c.p.code,
+          held: c.amount,
+          floor: floor.unit,
+          floorSource: floor.source,
+        })
         continue
       }
       net = net.minus(amount)
-      grants.push({ promotionId: c.p.id, code: c.p.code, amount, description: `${c.p.code} (${c.p.name}): ${c.text}`, clamped: c.amount.minus(amount), floor: floor.unit, floorSource: floor.source })
+      grants.push({
+        promotionId: c.p.id,
+        code: c.p.code,
+        amount,
+        description: `${c.p.code} (${c.p.name}): ${c.text}`,
+        clamped: c.amount.minus(amount),
+        floor: floor.unit,
+        floorSource: floor.source,
+      })
       const g = plan.given.get(c.p.id) ?? { code: c.p.code, couponCode: c.p.couponCode, discount: ZERO }
       plan.given.set(c.p.id, { ...g, discount: g.discount.plus(amount) })
     }
     // the line names the promotion that took the most off it (the first applied on a tie)
-    const main = grants.reduce<LineGrant | null>((best, g) => (!best || g.amount.greaterThan(best.amount) ? g : best), null)
+    const main = grants.reduce<LineGrant | null>(
+      (best, g) => (!best || g.amount.greaterThan(best.amount) ? g : best),
+      null,
+    )
     plan.lines.set(l.id, { grants, blocked, promotionId: main?.promotionId ?? null })
   }
-  const ship = eligible.filter((p) => p.kind === 'free_shipping').sort((a, b) => b.priority - a.priority || a.id - b.id)[0]
+  const ship = eligible
+    .filter((p) => p.kind === 'free_shipping')
+    .sort((a, b) => b.priority - a.priority || a.id - b.id)[0]
   if (ship) {
-    plan.freeShipping = { promotionId: ship.id, code: ship.code, threshold: new Money(ship.minOrderTotal ?? 0) }
-    if (!plan.given.has(ship.id)) plan.given.set(ship.id, { code: ship.code, couponCode: ship.couponCode, discount: ZERO })
+    plan.freeShipping = {
+      promotionId: ship.id,
+      code: ship.code,
+      threshold: new Money(ship.minOrderTotal ?? 0),
+    }
+    if (!plan.given.has(ship.id))
+      plan.given.set(ship.id, { code: ship.code, couponCode: ship.couponCode, discount: ZERO })
   }
   return plan
 }

@@ -21,9 +21,15 @@ export async function loadBuyer(trx: Knex.Transaction, orderId: number): Promise
     .join('customers as c', 'c.id', 'o.customerId')
     .leftJoin('partners as p', 'p.id', 'o.partnerId')
     .where('o.id', orderId)
-    .first('o.couponCodes', 'c.segmentId', 'p.tierId')) as { couponCodes: string[] | string | null; segmentId: number | null; tierId: number | null } | undefined
-  const raw = typeof row?.couponCodes === 'string' ? (JSON.parse(row.couponCodes) as string[]) : row?.couponCodes
-  return { couponCodes: Array.isArray(raw) ? raw : [], segmentId: row?.segmentId ?? null, tierId: row?.tierId ?? null }
+    .first('o.couponCodes', 'c.segmentId', 'p.tierId')) as
+    { couponCodes: string[] | string | null; segmentId: number | null; tierId: number | null } | undefined
+  const raw =
+    typeof row?.couponCodes === 'string' ? (JSON.parse(row.couponCodes) as string[]) : row?.couponCodes
+  return {
+    couponCodes: Array.isArray(raw) ? raw : [],
+    segmentId: row?.segmentId ?? null,
+    tierId: row?.tierId ?? null,
+  }
 }
 
 /**
@@ -39,7 +45,11 @@ export const VALID_PROMOTION = `p.active
  * segment / partner tier when their campaign targets one, and — for coupon promotions — named
  * in the order's coupon codes. Money and percents come back as exact strings.
  */
-export async function loadPromotions(trx: Knex.Transaction, buyer: Buyer, at: Date): Promise<PromotionRule[]> {
+export async function loadPromotions(
+  trx: Knex.Transaction,
+  buyer: Buyer,
+  at: Date,
+): Promise<PromotionRule[]> {
   const res = await trx.raw(
     `select ${PROMOTION_COLUMNS}
        from promotions p left join campaigns c on c.id = p."campaignId"
@@ -53,15 +63,27 @@ export async function loadPromotions(trx: Knex.Transaction, buyer: Buyer, at: Da
 }
 
 const rules = (rows: Array<PromotionRule & { tiers: unknown }>): PromotionRule[] =>
-  rows.map((r) => ({ ...r, tiers: typeof r.tiers === 'string' ? (JSON.parse(r.tiers) as PromotionRule['tiers']) : (r.tiers as PromotionRule['tiers']) }))
+  rows.map((r) => ({
+    ...r,
+    tiers:
+      typeof r.tiers === 'string'
+        ? (JSON.parse(r.tiers) as PromotionRule['tiers'])
+        : (r.tiers as PromotionRule['tiers']),
+  }))
 
 /**
  * `loadBuyer` and `loadPromotions` in one round trip (what the pricing step needs per run).
  * @example const promotions = await loadOrderPromotions(trx, orderId, new Date())
  */
-export async function loadOrderPromotions(trx: Knex.Transaction, orderId: number, at: Date): Promise<PromotionRule[]> {
-  const rows = await prepared<PromotionRule & { tiers: unknown }>(trx, trx.raw(
-    `with b as (
+export async function loadOrderPromotions(
+  trx: Knex.Transaction,
+  orderId: number,
+  at: Date,
+): Promise<PromotionRule[]> {
+  const rows = await prepared<PromotionRule & { tiers: unknown }>(
+    trx,
+    trx.raw(
+      `with b as (
        select coalesce(array(select jsonb_array_elements_text(case when jsonb_typeof(o."couponCodes") = 'array' then o."couponCodes" else '[]'::jsonb end)), '{}') as codes,
               c."segmentId" as segment, pa."tierId" as tier
          from orders o join customers c on c.id = o."customerId" left join partners pa on pa.id = o."partnerId"
@@ -72,8 +94,10 @@ export async function loadOrderPromotions(trx: Knex.Transaction, orderId: number
         and (p."couponCode" is null or p."couponCode" = any(b.codes))
         and (c.id is null or ((c."targetSegmentId" is null or c."targetSegmentId" = b.segment) and (c."targetTierId" is null or c."targetTierId" = b.tier)))
       order by p.priority desc, p.id`,
-    { at: at.toISOString(), orderId },
-  ), 'marketing_order_promotions')
+      { at: at.toISOString(), orderId },
+    ),
+    'marketing_order_promotions',
+  )
   return rules(rows)
 }
 
@@ -81,8 +105,17 @@ const PROMOTION_COLUMNS = `p.id, p.code, p.name, p.kind, p."percentOff"::text as
             p."minOrderTotal"::text as "minOrderTotal", p."productId", p."categoryId", p."couponCode", p.stackable, p.exclusive, p.priority, p."minUnitPrice"::text as "minUnitPrice"`
 
 /** Category and cost of products, for scoping promotions and the price floor. */
-export async function loadProducts(trx: Knex.Transaction, productIds: number[]): Promise<Map<number, { categoryId: number | null; cost: string | null }>> {
+export async function loadProducts(
+  trx: Knex.Transaction,
+  productIds: number[],
+): Promise<Map<number, { categoryId: number | null; cost: string | null }>> {
   if (productIds.length === 0) return new Map()
-  const rows = (await trx('products').whereIn('id', [...new Set(productIds)]).select('id', 'categoryId', trx.raw('cost::text as cost'))) as Array<{ id: number; categoryId: number | null; cost: string | null }>
+  const rows = (await trx('products')
+    .whereIn('id', [...new Set(productIds)])
+    .select('id', 'categoryId', trx.raw('cost::text as cost'))) as Array<{
+    id: number
+    categoryId: number | null
+    cost: string | null
+  }>
   return new Map(rows.map((r) => [r.id, { categoryId: r.categoryId, cost: r.cost }]))
 }

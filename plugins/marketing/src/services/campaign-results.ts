@@ -73,7 +73,8 @@ export function campaignResultsService(knex: Knex) {
     },
     async get(id: Id): Promise<CampaignResult> {
       const campaignId = Number(id)
-      if (!Number.isInteger(campaignId) || campaignId <= 0) throw new NotFound(`No campaign with id ${String(id).slice(0, 40)}`)
+      if (!Number.isInteger(campaignId) || campaignId <= 0)
+        throw new NotFound(`No campaign with id ${String(id).slice(0, 40)}`)
       const [row] = await results(knex, campaignId)
       if (!row) throw new NotFound(`No campaign with id ${campaignId}`)
       return row

@@ -5,8 +5,18 @@ const MONEY = { type: 'string', description: 'Exact decimal' }
 const result = {
   type: 'object',
   properties: {
-    campaignId: { type: 'integer' }, code: { type: 'string' }, name: { type: 'string' }, status: { type: 'string' }, currency: { type: ['string', 'null'] }, orders: { type: 'integer' },
-    netSales: MONEY, tax: MONEY, grossSales: MONEY, discount: MONEY, budget: { type: ['string', 'null'] }, budgetRemaining: { type: ['string', 'null'] },
+    campaignId: { type: 'integer' },
+    code: { type: 'string' },
+    name: { type: 'string' },
+    status: { type: 'string' },
+    currency: { type: ['string', 'null'] },
+    orders: { type: 'integer' },
+    netSales: MONEY,
+    tax: MONEY,
+    grossSales: MONEY,
+    discount: MONEY,
+    budget: { type: ['string', 'null'] },
+    budgetRemaining: { type: ['string', 'null'] },
   },
 }
 
@@ -14,7 +24,11 @@ export const campaignResultsDocs: ServiceDocs = {
   tag: 'Marketing',
   id: { type: 'integer', minimum: 1, description: 'Campaign id' },
   operations: {
-    find: { summary: 'Results of every campaign: orders, net sales, tax, gross sales, discount given', query: objectSchema({}), result: { type: 'array', items: result } },
+    find: {
+      summary: 'Results of every campaign: orders, net sales, tax, gross sales, discount given',
+      query: objectSchema({}),
+      result: { type: 'array', items: result },
+    },
     get: { summary: 'Results of one campaign', result },
   },
 }

@@ -1,4 +1,12 @@
-import { contextFor, fill, render, type ActionExecutor, type ActionRun, type ActionSpec, type PlumeApp } from '@plume/core/internal'
+import {
+  contextFor,
+  fill,
+  render,
+  type ActionExecutor,
+  type ActionRun,
+  type ActionSpec,
+  type PlumeApp,
+} from '@plume/core/internal'
 import { noRecipients, recipientErrors, recipients, type NoRecipients } from '../recipients.js'
 
 export const NOTIFICATIONS_PATH = 'api/notifications'
@@ -37,7 +45,14 @@ function linkOf(spec: ActionSpec, run: ActionRun, context: Record<string, unknow
 }
 
 /** One message per recipient, each built from what that recipient may read (hidden fields removed). */
-async function messages(spec: ActionSpec, run: ActionRun): Promise<{ messages: Message[]; skipped: Array<{ userId: number; reason: string }>; noRecipients?: NoRecipients }> {
+async function messages(
+  spec: ActionSpec,
+  run: ActionRun,
+): Promise<{
+  messages: Message[]
+  skipped: Array<{ userId: number; reason: string }>
+  noRecipients?: NoRecipients
+}> {
   const users = await recipients(run.db, spec, run.context)
   const out: Message[] = []
   const skipped: Array<{ userId: number; reason: string }> = []
@@ -54,7 +69,11 @@ async function messages(spec: ActionSpec, run: ActionRun): Promise<{ messages: M
       link: linkOf(spec, run, context),
     })
   }
-  return { messages: out, skipped, ...(out.length === 0 ? { noRecipients: noRecipients(spec, run.context, users.length) } : {}) }
+  return {
+    messages: out,
+    skipped,
+    ...(out.length === 0 ? { noRecipients: noRecipients(spec, run.context, users.length) } : {}),
+  }
 }
 
 /**
@@ -66,11 +85,16 @@ export const notifyAction: ActionExecutor = {
   retry: { maxAttempts: 5, backoffMs: 10_000 },
   validate(spec) {
     const errs = recipientErrors(spec, true)
-    if (typeof spec.title !== 'string' || spec.title.length === 0 || spec.title.length > 300) errs.push({ path: '/title', message: 'must be a text of 1 to 300 characters' })
-    if (spec.body !== undefined && (typeof spec.body !== 'string' || spec.body.length > 10000)) errs.push({ path: '/body', message: 'must be a text of at most 10000 characters' })
+    if (typeof spec.title !== 'string' || spec.title.length === 0 || spec.title.length > 300)
+      errs.push({ path: '/title', message: 'must be a text of 1 to 300 characters' })
+    if (spec.body !== undefined && (typeof spec.body !== 'string' || spec.body.length > 10000))
+      errs.push({ path: '/body', message: 'must be a text of at most 10000 characters' })
     const link = spec.link as Record<string, unknown> | undefined
-    if (link !== undefined && (!link || typeof link !== 'object' || typeof link.entity !== 'string')) errs.push({ path: '/link', message: 'must be { entity, id }' })
-    for (const k of Object.keys(spec)) if (!['type', 'users', 'roles', 'title', 'body', 'link'].includes(k)) errs.push({ path: `/${k}`, message: 'is not allowed' })
+    if (link !== undefined && (!link || typeof link !== 'object' || typeof link.entity !== 'string'))
+      errs.push({ path: '/link', message: 'must be { entity, id }' })
+    for (const k of Object.keys(spec))
+      if (!['type', 'users', 'roles', 'title', 'body', 'link'].includes(k))
+        errs.push({ path: `/${k}`, message: 'is not allowed' })
     return errs
   },
   async preview(spec, run) {
@@ -84,11 +108,19 @@ export const notifyAction: ActionExecutor = {
     const ids = await run.app.get('db').knex.transaction(async (trx) => {
       const out: number[] = []
       for (const m of list) {
-        const row = (await service.create({ ...m, ruleName: run.rule.name, firingId: run.firingId }, { transaction: trx, automation: { depth: run.depth, chain: run.chain } })) as { id: number }
+        const row = (await service.create(
+          { ...m, ruleName: run.rule.name, firingId: run.firingId },
+          { transaction: trx, automation: { depth: run.depth, chain: run.chain } },
+        )) as { id: number }
         out.push(row.id)
       }
       return out
     })
-    return { notified: list.map((m) => m.userId), notifications: ids, skipped, ...(none ? { noRecipients: none } : {}) }
+    return {
+      notified: list.map((m) => m.userId),
+      notifications: ids,
+      skipped,
+      ...(none ? { noRecipients: none } : {}),
+    }
   },
 }

@@ -1,4 +1,10 @@
-import { fill, PermanentJobError, type ActionExecutor, type ActionRun, type ActionSpec } from '@plume/core/internal'
+import {
+  fill,
+  PermanentJobError,
+  type ActionExecutor,
+  type ActionRun,
+  type ActionSpec,
+} from '@plume/core/internal'
 import { allowedHosts } from '../webhooks/allowlist.js'
 import { deliver } from '../webhooks/deliver.js'
 import { SsrfError } from '../webhooks/ssrf.js'
@@ -17,8 +23,18 @@ function body(spec: ActionSpec, run: ActionRun): { body: string; deliveryId: str
   const data =
     spec.payload !== undefined
       ? fill(spec.payload, run.context, 'raw')
-      : Object.fromEntries(['record', 'item', 'previous', 'event'].filter((k) => run.context[k] !== undefined).map((k) => [k, run.context[k]]))
-  const payload = { id: deliveryId, rule: run.rule.name, ruleVersion: run.rule.version, firedAt: run.now.toISOString(), data }
+      : Object.fromEntries(
+          ['record', 'item', 'previous', 'event']
+            .filter((k) => run.context[k] !== undefined)
+            .map((k) => [k, run.context[k]]),
+        )
+  const payload = {
+    id: deliveryId,
+    rule: run.rule.name,
+    ruleVersion: run.rule.version,
+    firedAt: run.now.toISOString(),
+    data,
+  }
   return { body: JSON.stringify(payload), deliveryId }
 }
 
@@ -35,14 +51,19 @@ export const webhookAction: ActionExecutor = {
     const errs: Array<{ path: string; message: string }> = []
     try {
       const u = new URL(String(spec.url))
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') errs.push({ path: '/url', message: 'must be an http(s) URL' })
+      if (u.protocol !== 'http:' && u.protocol !== 'https:')
+        errs.push({ path: '/url', message: 'must be an http(s) URL' })
       if (u.username || u.password) errs.push({ path: '/url', message: 'must not carry credentials' })
     } catch {
       errs.push({ path: '/url', message: 'must be an http(s) URL' })
     }
-    if (spec.secret !== undefined && (typeof spec.secret !== 'string' || spec.secret.length < 16)) errs.push({ path: '/secret', message: 'must be at least 16 characters' })
-    if (spec.secretEnv !== undefined && (typeof spec.secretEnv !== 'string' || !ENV.test(spec.secretEnv))) errs.push({ path: '/secretEnv', message: 'must be an environment variable name' })
-    for (const k of Object.keys(spec)) if (!['type', 'url', 'secret', 'secretEnv', 'payload'].includes(k)) errs.push({ path: `/${k}`, message: 'is not allowed' })
+    if (spec.secret !== undefined && (typeof spec.secret !== 'string' || spec.secret.length < 16))
+      errs.push({ path: '/secret', message: 'must be at least 16 characters' })
+    if (spec.secretEnv !== undefined && (typeof spec.secretEnv !== 'string' || !ENV.test(spec.secretEnv)))
+      errs.push({ path: '/secretEnv', message: 'must be an environment variable name' })
+    for (const k of Object.keys(spec))
+      if (!['type', 'url', 'secret', 'secretEnv', 'payload'].includes(k))
+        errs.push({ path: `/${k}`, message: 'is not allowed' })
     return errs
   },
   async preview(spec, run) {
@@ -51,10 +72,19 @@ export const webhookAction: ActionExecutor = {
   },
   async execute(spec, run) {
     const secret = secretOf(spec)
-    if (!secret) throw new PermanentJobError('webhook has no secret: set secret, secretEnv or PLUME_WEBHOOK_SECRET')
+    if (!secret)
+      throw new PermanentJobError('webhook has no secret: set secret, secretEnv or PLUME_WEBHOOK_SECRET')
     const { body: b, deliveryId } = body(spec, run)
     try {
-      return await deliver({ url: String(spec.url), body: b, secret, deliveryId, event: run.rule.name, allow: await allowedHosts(run.app.get('db').knex), now: new Date() })
+      return await deliver({
+        url: String(spec.url),
+        body: b,
+        secret,
+        deliveryId,
+        event: run.rule.name,
+        allow: await allowedHosts(run.app.get('db').knex),
+        now: new Date(),
+      })
     } catch (err) {
       if (err instanceof SsrfError) throw new PermanentJobError(err.message)
       throw err

@@ -10,7 +10,19 @@ export const overdueInvoices: FactDefinition = {
   description: 'Issued or partially paid invoices past their due date, with daysOverdue and balance',
   entity: 'invoice',
   list: true,
-  fields: ['id', 'number', 'customerId', 'partnerId', 'status', 'currency', 'total', 'dueDate', 'balance', 'daysOverdue', 'customerName'],
+  fields: [
+    'id',
+    'number',
+    'customerId',
+    'partnerId',
+    'status',
+    'currency',
+    'total',
+    'dueDate',
+    'balance',
+    'daysOverdue',
+    'customerName',
+  ],
   async load({ db, now }) {
     const list = rows(
       await db.raw(
@@ -31,7 +43,8 @@ export const overdueInvoices: FactDefinition = {
 /** Customers with a credit limit above 0.00 in force (risk's definition), their exposure (risk's definition) and `ratio` = exposure / limit in %. */
 export const customerExposure: FactDefinition = {
   name: 'customerExposure',
-  description: 'Customers with a credit limit in force: exposure (open orders not invoiced + open invoices − unallocated cash − unapplied credit notes), creditLimit (the limit in force) and ratio in %',
+  description:
+    'Customers with a credit limit in force: exposure (open orders not invoiced + open invoices − unallocated cash − unapplied credit notes), creditLimit (the limit in force) and ratio in %',
   entity: 'customer',
   list: true,
   fields: ['id', 'code', 'name', 'partnerId', 'creditLimit', 'exposure', 'ratio'],
@@ -55,7 +68,8 @@ export const customerExposure: FactDefinition = {
 /** The triggering order against its customer's credit (risk's definitions): exposure without this order, this order's total, the limit in force. */
 export const orderCredit: FactDefinition = {
   name: 'orderCredit',
-  description: "The triggering order's customer: limit in force, exposure without this order, orderTotal, projected = exposure + orderTotal",
+  description:
+    "The triggering order's customer: limit in force, exposure without this order, orderTotal, projected = exposure + orderTotal",
   scope: 'event',
   fields: ['limit', 'exposure', 'orderTotal', 'projected', 'hasLimit'],
   async load({ db, record, now }) {

@@ -4,7 +4,8 @@ const rows = (res: unknown) => (res as { rows: Array<Record<string, unknown>> })
 const SOLD = `('submitted', 'approved', 'shipped', 'delivered', 'closed')`
 
 /** UTC month start `offset` months from the month of `now`. */
-const monthStart = (now: Date, offset: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1))
+const monthStart = (now: Date, offset: number) =>
+  new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1))
 
 /**
  * Sales per partner in the last complete month vs the month before, with `changePct`
@@ -12,7 +13,8 @@ const monthStart = (now: Date, offset: number) => new Date(Date.UTC(now.getUTCFu
  */
 export const partnerMonthlySales: FactDefinition = {
   name: 'partnerMonthlySales',
-  description: 'Per partner: sales of the last complete month (current) and the month before (previous), changePct',
+  description:
+    'Per partner: sales of the last complete month (current) and the month before (previous), changePct',
   entity: 'partner',
   list: true,
   fields: ['id', 'code', 'name', 'previous', 'current', 'month', 'changePct'],
@@ -33,7 +35,11 @@ export const partnerMonthlySales: FactDefinition = {
     return list.map((r) => {
       const prev = Number(r.previous)
       const cur = Number(r.current)
-      return { ...r, month: b.toISOString().slice(0, 7), changePct: prev > 0 ? Math.round(((cur - prev) / prev) * 10000) / 100 : null }
+      return {
+        ...r,
+        month: b.toISOString().slice(0, 7),
+        changePct: prev > 0 ? Math.round(((cur - prev) / prev) * 10000) / 100 : null,
+      }
     })
   },
 }
@@ -44,7 +50,19 @@ export const slaBreaches: FactDefinition = {
   description: 'Open tickets past their first-response or resolution due time',
   entity: 'ticket',
   list: true,
-  fields: ['id', 'number', 'subject', 'priority', 'status', 'customerId', 'assigneeId', 'team', 'firstResponseDueAt', 'resolutionDueAt', 'breach'],
+  fields: [
+    'id',
+    'number',
+    'subject',
+    'priority',
+    'status',
+    'customerId',
+    'assigneeId',
+    'team',
+    'firstResponseDueAt',
+    'resolutionDueAt',
+    'breach',
+  ],
   async load({ db, now }) {
     return rows(
       await db.raw(

@@ -3,7 +3,19 @@ import type { FactDefinition, TriggerEvent } from '@plume/core'
 const LEVEL = `sl.id, sl."productId", sl."warehouseId", sl."onHand", sl.reserved, sl."reorderPoint", sl."reorderQuantity",
   (sl."onHand" - sl.reserved) as available, p.sku, p.name as "productName", w.code as "warehouseCode"`
 
-const FIELDS = ['id', 'productId', 'warehouseId', 'onHand', 'reserved', 'reorderPoint', 'reorderQuantity', 'available', 'sku', 'productName', 'warehouseCode']
+const FIELDS = [
+  'id',
+  'productId',
+  'warehouseId',
+  'onHand',
+  'reserved',
+  'reorderPoint',
+  'reorderQuantity',
+  'available',
+  'sku',
+  'productName',
+  'warehouseCode',
+]
 
 const rows = (res: unknown) => (res as { rows: Array<Record<string, unknown>> }).rows
 
@@ -14,7 +26,8 @@ function availabilityShift(event: TriggerEvent | undefined): { pending: number; 
   // after the rules ran — the levels read here do not show it yet
   if (event.action === 'submit') return { pending: -1, applied: 0 }
   // cancel of a submitted order: its reservation was released before the rules ran
-  if (event.action === 'cancel' && event.previous?.status !== undefined && event.previous.status !== 'draft') return { pending: 0, applied: 1 }
+  if (event.action === 'cancel' && event.previous?.status !== undefined && event.previous.status !== 'draft')
+    return { pending: 0, applied: 1 }
   // ship consumes the reservation: on hand and reserved both fall, availability stays
   return { pending: 0, applied: 0 }
 }
@@ -27,7 +40,8 @@ function availabilityShift(event: TriggerEvent | undefined): { pending: number; 
  */
 export const orderStock: FactDefinition = {
   name: 'orderStock',
-  description: 'Stock levels of the triggering order\'s products in its warehouse once the transition commits: available = onHand − reserved, previousAvailable before it',
+  description:
+    "Stock levels of the triggering order's products in its warehouse once the transition commits: available = onHand − reserved, previousAvailable before it",
   entity: 'stockLevel',
   list: true,
   fields: [...FIELDS, 'previousAvailable'],
@@ -49,7 +63,12 @@ export const orderStock: FactDefinition = {
     return list.map(({ quantity, ...level }) => {
       const q = Number(quantity)
       const available = Number(level.available) + shift.pending * q
-      return { ...level, reserved: Number(level.reserved) - shift.pending * q, available, previousAvailable: available - (shift.pending + shift.applied) * q }
+      return {
+        ...level,
+        reserved: Number(level.reserved) - shift.pending * q,
+        available,
+        previousAvailable: available - (shift.pending + shift.applied) * q,
+      }
     })
   },
 }

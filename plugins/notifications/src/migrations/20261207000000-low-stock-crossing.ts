@@ -14,11 +14,24 @@ export const lowStockCrossingMigration: PluginMigration = {
   name: '20261207000000-low-stock-crossing',
   async up(_ctx, trx) {
     if (!(await trx.schema.hasTable('plume_rules'))) return
-    const current = (await trx('plume_rules').where({ name: NAME, version: 1 }).whereNull('updatedBy').first('id', 'enabled')) as { id: number; enabled: boolean } | undefined
+    const current = (await trx('plume_rules')
+      .where({ name: NAME, version: 1 })
+      .whereNull('updatedBy')
+      .first('id', 'enabled')) as { id: number; enabled: boolean } | undefined
     if (!current) return
     const { definition } = JSON.parse(readFileSync(FILE, 'utf8')) as { definition: unknown }
     const text = JSON.stringify(definition)
-    await trx('plume_rules').where({ id: current.id }).update({ definition: text, version: 2, updatedAt: trx.fn.now() })
-    await trx('plume_rule_versions').insert({ ruleId: current.id, name: NAME, version: 2, change: 'upgrade', definition: text, enabled: current.enabled, updatedBy: null })
+    await trx('plume_rules')
+      .where({ id: current.id })
+      .update({ definition: text, version: 2, updatedAt: trx.fn.now() })
+    await trx('plume_rule_versions').insert({
+      ruleId: current.id,
+      name: NAME,
+      version: 2,
+      change: 'upgrade',
+      definition: text,
+      enabled: current.enabled,
+      updatedBy: null,
+    })
   },
 }

@@ -53,7 +53,9 @@ function post(target: CheckedTarget, d: Delivery): Promise<IncomingMessage> {
         method: 'POST',
         headers,
         timeout: d.timeoutMs ?? 10_000,
-        ...(target.address && !target.allowListed ? { lookup: pinned(target.address, target.family ?? 4) } : {}),
+        ...(target.address && !target.allowListed
+          ? { lookup: pinned(target.address, target.family ?? 4) }
+          : {}),
         ...(url.protocol === 'https:' ? { servername: url.hostname } : {}),
       },
       (res) => resolve(res),

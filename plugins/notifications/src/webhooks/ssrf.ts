@@ -13,14 +13,39 @@ import { BlockList, isIP } from 'node:net'
 const blocked4 = new BlockList()
 const blocked6 = new BlockList()
 for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked4.addSubnet(net, prefix, 'ipv4')
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  blocked4.addSubnet(net, prefix, 'ipv4')
 for (const [net, prefix] of [
-  ['::', 128], ['::1', 128], ['::ffff:0:0', 96], ['::', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64],
-  ['2001:db8::', 32], ['2002::', 16], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
-] as const) blocked6.addSubnet(net, prefix, 'ipv6')
+  ['::', 128],
+  ['::1', 128],
+  ['::ffff:0:0', 96],
+  ['::', 96],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
+  ['2001:db8::', 32],
+  ['2002::', 16],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+] as const)
+  blocked6.addSubnet(net, prefix, 'ipv6')
 
 export class SsrfError extends Error {
   constructor(message: string) {
@@ -36,7 +61,8 @@ export function isBlockedAddress(address: string): boolean {
   return family === 4 ? blocked4.check(address, 'ipv4') : blocked6.check(address, 'ipv6')
 }
 
-const bare = (hostname: string) => (hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname)
+const bare = (hostname: string) =>
+  hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname
 
 export interface CheckedTarget {
   url: URL
@@ -51,14 +77,19 @@ export interface CheckedTarget {
  * any other must resolve only to public addresses.
  * @example await checkUrl('http://169.254.169.254/latest', new Set()) // throws SsrfError
  */
-export async function checkUrl(raw: string, allow: ReadonlySet<string>, resolve: typeof lookup = lookup): Promise<CheckedTarget> {
+export async function checkUrl(
+  raw: string,
+  allow: ReadonlySet<string>,
+  resolve: typeof lookup = lookup,
+): Promise<CheckedTarget> {
   let url: URL
   try {
     url = new URL(raw)
   } catch {
     throw new SsrfError('refused: not a valid URL')
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SsrfError(`refused: scheme ${url.protocol} is not allowed`)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new SsrfError(`refused: scheme ${url.protocol} is not allowed`)
   if (url.username || url.password) throw new SsrfError('refused: credentials in the URL')
   const host = bare(url.hostname.toLowerCase())
   if (allow.has(host) || allow.has(url.hostname.toLowerCase())) return { url, allowListed: true }

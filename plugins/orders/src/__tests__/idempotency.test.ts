@@ -10,13 +10,21 @@ describe('idempotency helpers', () => {
   })
 
   it('refuses keys that are too long or not printable', () => {
-    expect(() => idempotencyKey({ headers: { 'idempotency-key': 'x'.repeat(201) } })).toThrow(/Invalid Idempotency-Key/)
-    expect(() => idempotencyKey({ headers: { 'idempotency-key': 'has space' } })).toThrow(/Invalid Idempotency-Key/)
+    expect(() => idempotencyKey({ headers: { 'idempotency-key': 'x'.repeat(201) } })).toThrow(
+      /Invalid Idempotency-Key/,
+    )
+    expect(() => idempotencyKey({ headers: { 'idempotency-key': 'has space' } })).toThrow(
+      /Invalid Idempotency-Key/,
+    )
   })
 
   it('hashes bodies independently of key order, and tells different bodies apart', () => {
-    expect(requestHash({ a: 1, b: { c: [1, 2], d: 'x' } })).toBe(requestHash({ b: { d: 'x', c: [1, 2] }, a: 1 }))
+    expect(requestHash({ a: 1, b: { c: [1, 2], d: 'x' } })).toBe(
+      requestHash({ b: { d: 'x', c: [1, 2] }, a: 1 }),
+    )
     expect(requestHash({ a: 1 })).not.toBe(requestHash({ a: 2 }))
-    expect(requestHash({ lines: [{ q: 1 }, { q: 2 }] })).not.toBe(requestHash({ lines: [{ q: 2 }, { q: 1 }] }))
+    expect(requestHash({ lines: [{ q: 1 }, { q: 2 }] })).not.toBe(
+      requestHash({ lines: [{ q: 2 }, { q: 1 }] }),
+    )
   })
 })

@@ -10,9 +10,24 @@ export const customerHistoryDocs: ServiceDocs = {
       result: {
         type: 'object',
         properties: {
-          customerId: { type: 'integer' }, orders: { type: 'integer' }, totalSpent: { type: 'string', description: 'Exact decimal, e.g. "12345.60"' }, currency: { type: 'string' },
+          customerId: { type: 'integer' },
+          orders: { type: 'integer' },
+          totalSpent: { type: 'string', description: 'Exact decimal, e.g. "12345.60"' },
+          currency: { type: 'string' },
           lastOrderDate: { type: ['string', 'null'] },
-          topProducts: { type: 'array', items: { type: 'object', properties: { productId: { type: 'integer' }, sku: { type: 'string' }, name: { type: 'string' }, quantity: { type: 'integer' }, amount: { type: 'string' } } } },
+          topProducts: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                productId: { type: 'integer' },
+                sku: { type: 'string' },
+                name: { type: 'string' },
+                quantity: { type: 'integer' },
+                amount: { type: 'string' },
+              },
+            },
+          },
         },
       },
     },

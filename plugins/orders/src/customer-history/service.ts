@@ -33,14 +33,23 @@ export function customerHistoryService(knex: Knex) {
     docs: customerHistoryDocs,
     async get(id: Id, params?: Params): Promise<PurchaseHistory> {
       const customerId = Number(id)
-      if (!Number.isInteger(customerId) || customerId <= 0) throw new NotFound(`No customer with id ${String(id).slice(0, 40)}`)
-      const customer = (await knex('customers').select('id', 'partnerId', 'currency').where('id', customerId).first()) as { id: number; partnerId: number | null; currency: string } | undefined
+      if (!Number.isInteger(customerId) || customerId <= 0)
+        throw new NotFound(`No customer with id ${String(id).slice(0, 40)}`)
+      const customer = (await knex('customers')
+        .select('id', 'partnerId', 'currency')
+        .where('id', customerId)
+        .first()) as { id: number; partnerId: number | null; currency: string } | undefined
       const partnerId = params?.provider ? params.user?.partnerId : undefined
-      if (!customer || (partnerId && customer.partnerId !== partnerId)) throw new NotFound(`No customer with id ${customerId}`)
+      if (!customer || (partnerId && customer.partnerId !== partnerId))
+        throw new NotFound(`No customer with id ${customerId}`)
       const summary = (await knex('orders')
         .where({ customerId })
         .whereIn('status', PURCHASE_STATES)
-        .select(knex.raw('count(*)::int as orders'), knex.raw('coalesce(sum(total), 0)::text as spent'), knex.raw('max("orderDate") as last'))
+        .select(
+          knex.raw('count(*)::int as orders'),
+          knex.raw('coalesce(sum(total), 0)::text as spent'),
+          knex.raw('max("orderDate") as last'),
+        )
         .first()) as { orders: number; spent: string; last: Date | string | null }
       const top = (await knex('order_lines as l')
         .join('orders as o', 'o.id', 'l.orderId')
@@ -48,8 +57,17 @@ export function customerHistoryService(knex: Knex) {
         .where('o.customerId', customerId)
         .whereIn('o.status', PURCHASE_STATES)
         .groupBy('l.productId', 'p.sku', 'p.name')
-        .select('l.productId as productId', 'p.sku', 'p.name', knex.raw('sum(l.quantity)::int as quantity'), knex.raw('coalesce(sum(l."lineTotal"), 0)::text as amount'))
-        .orderBy([{ column: 'quantity', order: 'desc' }, { column: 'productId', order: 'asc' }])
+        .select(
+          'l.productId as productId',
+          'p.sku',
+          'p.name',
+          knex.raw('sum(l.quantity)::int as quantity'),
+          knex.raw('coalesce(sum(l."lineTotal"), 0)::text as amount'),
+        )
+        .orderBy([
+          { column: 'quantity', order: 'desc' },
+          { column: 'productId', order: 'asc' },
+        ])
         .limit(5)) as PurchaseHistory['topProducts']
       const last = summary.last === null ? null : new Date(summary.last).toISOString()
       return {

@@ -16,18 +16,32 @@ export const draftOnlyLines = () => async (context: HookContext, next: NextFunct
   if (context.method === 'create') {
     orderId = data.orderId as number
   } else {
-    const line = (await trx('order_lines').select('orderId').where('id', Number(context.id)).first()) as { orderId: number } | undefined
+    const line = (await trx('order_lines').select('orderId').where('id', Number(context.id)).first()) as
+      { orderId: number } | undefined
     if (!line) throw new NotFound(`No orderLine with id ${String(context.id)}`)
     orderId = line.orderId
-    if (data.orderId !== undefined && data.orderId !== orderId) throw new BadRequest('Invalid data: a line cannot move to another order', { errors: [{ path: '/orderId', message: 'cannot be changed' }] })
+    if (data.orderId !== undefined && data.orderId !== orderId)
+      throw new BadRequest('Invalid data: a line cannot move to another order', {
+        errors: [{ path: '/orderId', message: 'cannot be changed' }],
+      })
   }
-  const order = (await trx('orders').select('number', 'status', 'partnerId').where('id', orderId).forUpdate().first()) as { number: string; status: string; partnerId: number | null } | undefined
+  const order = (await trx('orders')
+    .select('number', 'status', 'partnerId')
+    .where('id', orderId)
+    .forUpdate()
+    .first()) as { number: string; status: string; partnerId: number | null } | undefined
   const partnerId = callerPartner(context)
   if (!order || (partnerId && order.partnerId !== partnerId)) {
-    if (context.method === 'create') throw new BadRequest('Invalid data: orderId does not exist', { errors: [{ path: '/orderId', message: 'does not exist' }] })
+    if (context.method === 'create')
+      throw new BadRequest('Invalid data: orderId does not exist', {
+        errors: [{ path: '/orderId', message: 'does not exist' }],
+      })
     throw new NotFound(`No orderLine with id ${String(context.id)}`)
   }
-  if (order.status !== 'draft') throw new Conflict(`Order ${order.number} is ${order.status}: lines can only be changed while the order is draft`)
+  if (order.status !== 'draft')
+    throw new Conflict(
+      `Order ${order.number} is ${order.status}: lines can only be changed while the order is draft`,
+    )
   await next()
   await registryOf(context.app).pipeline.reprice(trx, orderId)
   if (context.method !== 'remove') {

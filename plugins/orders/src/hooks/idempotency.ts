@@ -13,8 +13,14 @@ export const idempotencyTtlMs = (env: NodeJS.ProcessEnv = process.env): number =
  * Forgets keys claimed before `now - ttlMs` (the job worker runs it hourly, see plugin.ts).
  * Answers how many went.
  */
-export async function expireIdempotencyKeys(db: Knex, now: Date, ttlMs = idempotencyTtlMs()): Promise<number> {
-  return db(IDEMPOTENCY_TABLE).where('created_at', '<', new Date(now.getTime() - ttlMs)).delete()
+export async function expireIdempotencyKeys(
+  db: Knex,
+  now: Date,
+  ttlMs = idempotencyTtlMs(),
+): Promise<number> {
+  return db(IDEMPOTENCY_TABLE)
+    .where('created_at', '<', new Date(now.getTime() - ttlMs))
+    .delete()
 }
 const KEY = /^[\x21-\x7e]{1,200}$/
 
@@ -31,7 +37,9 @@ export function idempotencyKey(params: RequestParams | undefined): string | unde
   const key = Array.isArray(raw) ? raw[0] : raw
   if (key === undefined || key === null || key === '') return undefined
   if (typeof key !== 'string' || !KEY.test(key)) {
-    throw new BadRequest('Invalid Idempotency-Key header: 1 to 200 visible ASCII characters', { errors: [{ path: '/headers/idempotency-key', message: 'must be 1-200 visible ASCII characters' }] })
+    throw new BadRequest('Invalid Idempotency-Key header: 1 to 200 visible ASCII characters', {
+      errors: [{ path: '/headers/idempotency-key', message: 'must be 1-200 visible ASCII characters' }],
+    })
   }
   return key
 }
@@ -68,7 +76,10 @@ export interface IdempotentCall {
  * duplicate waits on the key's unique index and then replays. Same key, other body → 422.
  * @example return idempotent({ trx, params, route: `POST /api/orders/${id}/submit`, body: data }, () => submit())
  */
-export async function idempotent<T>(call: IdempotentCall, run: () => Promise<T>): Promise<{ result: T; replayed: boolean }> {
+export async function idempotent<T>(
+  call: IdempotentCall,
+  run: () => Promise<T>,
+): Promise<{ result: T; replayed: boolean }> {
   const key = idempotencyKey(call.params)
   if (!key) return { result: await run(), replayed: false }
   const userId = Number(call.params?.user?.id ?? 0) || 0
@@ -80,12 +91,17 @@ export async function idempotent<T>(call: IdempotentCall, run: () => Promise<T>)
     [key, userId, route, hash],
   )
   if ((claimed as { rows: unknown[] }).rows.length === 0) {
-    const row = (await trx(IDEMPOTENCY_TABLE).select('request_hash', 'status', 'response').where({ key, user_id: userId, route }).first()) as
-      | { request_hash: string; status: number; response: unknown }
-      | undefined
-    if (!row) throw new Conflict('The request with this Idempotency-Key is still being processed; retry shortly')
+    const row = (await trx(IDEMPOTENCY_TABLE)
+      .select('request_hash', 'status', 'response')
+      .where({ key, user_id: userId, route })
+      .first()) as { request_hash: string; status: number; response: unknown } | undefined
+    if (!row)
+      throw new Conflict('The request with this Idempotency-Key is still being processed; retry shortly')
     if (row.request_hash !== hash) {
-      throw new Unprocessable(`Idempotency-Key "${key}" was already used for ${route} with a different request body`, { errors: [{ path: '/headers/idempotency-key', message: 'reused with a different body' }] })
+      throw new Unprocessable(
+        `Idempotency-Key "${key}" was already used for ${route} with a different request body`,
+        { errors: [{ path: '/headers/idempotency-key', message: 'reused with a different body' }] },
+      )
     }
     const response = typeof row.response === 'string' ? (JSON.parse(row.response) as T) : (row.response as T)
     return { result: response, replayed: true }

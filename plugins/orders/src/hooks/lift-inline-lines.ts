@@ -22,11 +22,15 @@ type FieldError = { path: string; message: string }
 export function readInlineLines(raw: unknown, entity: EntityDefinition | undefined): Line[] {
   if (raw === undefined || raw === null) return []
   if (!Array.isArray(raw) || raw.length > MAX_INLINE_LINES) {
-    throw new BadRequest(`Invalid data: lines must be an array of at most ${MAX_INLINE_LINES} lines`, { errors: [{ path: '/lines', message: `must be an array of at most ${MAX_INLINE_LINES} items` }] })
+    throw new BadRequest(`Invalid data: lines must be an array of at most ${MAX_INLINE_LINES} lines`, {
+      errors: [{ path: '/lines', message: `must be an array of at most ${MAX_INLINE_LINES} items` }],
+    })
   }
   return raw.map((line: unknown, i) => {
     if (!line || typeof line !== 'object' || Array.isArray(line) || 'orderId' in line || 'id' in line) {
-      throw new BadRequest(`Invalid data: lines/${i} must be an object without id or orderId`, { errors: [{ path: `/lines/${i}`, message: 'must be an object without id or orderId' }] })
+      throw new BadRequest(`Invalid data: lines/${i} must be an object without id or orderId`, {
+        errors: [{ path: `/lines/${i}`, message: 'must be an object without id or orderId' }],
+      })
     }
     const candidate = { ...(line as Line), orderId: 1 }
     try {
@@ -34,8 +38,14 @@ export function readInlineLines(raw: unknown, entity: EntityDefinition | undefin
     } catch (err) {
       // a Feathers error keeps `errors` of its data on the error itself
       const found = err as { errors?: FieldError[]; data?: { errors?: FieldError[] } }
-      const errors = (found.errors ?? found.data?.errors ?? []).map((e) => ({ path: `/lines/${i}${e.path}`, message: e.message }))
-      throw new BadRequest(`Invalid data: lines/${i}${errors[0]?.path.replace(`/lines/${i}`, '') ?? ''} ${errors[0]?.message ?? 'is invalid'}`, { errors })
+      const errors = (found.errors ?? found.data?.errors ?? []).map((e) => ({
+        path: `/lines/${i}${e.path}`,
+        message: e.message,
+      }))
+      throw new BadRequest(
+        `Invalid data: lines/${i}${errors[0]?.path.replace(`/lines/${i}`, '') ?? ''} ${errors[0]?.message ?? 'is invalid'}`,
+        { errors },
+      )
     }
     return line as Line
   })
@@ -55,7 +65,15 @@ export function liftInlineLines(app: PlumeApp): void {
     const plugins = setting(context.app, 'plugins')
     const data = context.data as Record<string, unknown> | undefined
     const single = context.method === 'create' || (context.id !== null && context.id !== undefined)
-    if (context.path === 'api/orders' && single && plugins?.isEnabled?.('orders') && data && typeof data === 'object' && !Array.isArray(data) && 'lines' in data) {
+    if (
+      context.path === 'api/orders' &&
+      single &&
+      plugins?.isEnabled?.('orders') &&
+      data &&
+      typeof data === 'object' &&
+      !Array.isArray(data) &&
+      'lines' in data
+    ) {
       const { lines, ...order } = data
       context.data = order
       ;(context.params as Record<string, unknown>)[INLINE_LINES] = lines

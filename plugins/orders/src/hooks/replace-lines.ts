@@ -18,9 +18,13 @@ export const replaceLines = () => async (context: HookContext, next: NextFunctio
   await next()
   const trx = trxOf(context)
   const id = Number(context.id)
-  const order = (await trx('orders').select('number', 'status').where('id', id).forUpdate().first()) as { number: string; status: string } | undefined
+  const order = (await trx('orders').select('number', 'status').where('id', id).forUpdate().first()) as
+    { number: string; status: string } | undefined
   if (!order) throw new NotFound(`No order with id ${String(context.id)}`)
-  if (order.status !== 'draft') throw new Conflict(`Order ${order.number} is ${order.status}: lines can only be changed while the order is draft`)
+  if (order.status !== 'draft')
+    throw new Conflict(
+      `Order ${order.number} is ${order.status}: lines can only be changed while the order is draft`,
+    )
   await trx('order_lines').where('orderId', id).delete()
   if (lines.length) await trx('order_lines').insert(lines.map((l) => ({ ...l, orderId: id })))
   await registryOf(context.app).pipeline.reprice(trx, id)

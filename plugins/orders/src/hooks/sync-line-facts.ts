@@ -31,7 +31,12 @@ export const syncLineFacts = () => async (context: HookContext, next: NextFuncti
   await next()
   const data = (context.data ?? {}) as Record<string, unknown>
   if (context.method === 'patch' && !LINE_FACTS.some((f) => f in data)) return
-  const rows = context.id !== null && context.id !== undefined ? [{ id: context.id }] : Array.isArray(context.result) ? (context.result as unknown[]) : []
+  const rows =
+    context.id !== null && context.id !== undefined
+      ? [{ id: context.id }]
+      : Array.isArray(context.result)
+        ? (context.result as unknown[])
+        : []
   const ids = rows.map((r) => Number((r as { id?: unknown } | null)?.id)).filter(Number.isInteger)
   await copyOrderFacts(trxOf(context), ids)
 }

@@ -17,7 +17,9 @@ export async function ordersBase(trx: Knex | Knex.Transaction): Promise<void> {
     created_at timestamptz not null default now(),
     constraint plume_idempotency_key_user_route unique (key, user_id, route)
   )`)
-  await trx.raw(`create index if not exists plume_idempotency_created_at on ${IDEMPOTENCY_TABLE} (created_at)`)
+  await trx.raw(
+    `create index if not exists plume_idempotency_created_at on ${IDEMPOTENCY_TABLE} (created_at)`,
+  )
 }
 
 export const ordersBaseMigration: PluginMigration = {

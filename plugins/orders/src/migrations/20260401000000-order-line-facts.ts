@@ -19,7 +19,9 @@ export async function orderLineFacts(trx: Knex | Knex.Transaction): Promise<void
   await trx.raw(`create index if not exists plume_order_lines_status_date on order_lines (status, "orderDate")
     include ("productId", "orderId", quantity, "lineTotal", discount, "promotionId", "partnerId")`)
   for (const p of PERIODS) {
-    await trx.raw(`create statistics if not exists plume_order_lines_${p} on (extract(epoch from date_trunc('${p}', "orderDate" at time zone 'UTC'))) from order_lines`)
+    await trx.raw(
+      `create statistics if not exists plume_order_lines_${p} on (extract(epoch from date_trunc('${p}', "orderDate" at time zone 'UTC'))) from order_lines`,
+    )
   }
 }
 

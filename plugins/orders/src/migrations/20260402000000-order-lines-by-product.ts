@@ -8,7 +8,9 @@ import type { PluginMigration } from '@plume/core'
  * 2.5M lines).
  */
 export async function orderLinesByProduct(trx: Knex | Knex.Transaction): Promise<void> {
-  await trx.raw('create index if not exists plume_order_lines_product_order on order_lines ("productId", "orderId") include (status, quantity, "lineTotal")')
+  await trx.raw(
+    'create index if not exists plume_order_lines_product_order on order_lines ("productId", "orderId") include (status, quantity, "lineTotal")',
+  )
 }
 
 export const orderLinesByProductMigration: PluginMigration = {

@@ -3,7 +3,16 @@ import type { Knex } from 'knex'
 import { dec, Money, money } from '../money.js'
 import { basePriceStep, taxStep } from './steps.js'
 import { lineTotals, orderTotals, type OrderTotals } from './totals.js'
-import type { Adjustment, PriceItems, PricedLine, PricingContext, PricingContextBase, PricingOrder, PricingStep, ProductInfo } from './types.js'
+import type {
+  Adjustment,
+  PriceItems,
+  PricedLine,
+  PricingContext,
+  PricingContextBase,
+  PricingOrder,
+  PricingStep,
+  ProductInfo,
+} from './types.js'
 import { defer, prepared } from '@plume/core'
 
 export interface LineRow {
@@ -32,8 +41,10 @@ export interface LoadedLines {
 /** The lines of an order with their price list items; the order's price list and currency are read in the same statement. */
 async function loadLines(trx: Knex.Transaction, orderId: number): Promise<Omit<LoadedLines, 'prefetched'>> {
   const today = new Date().toISOString().slice(0, 10)
-  const rows = await prepared<LineRow>(trx, trx.raw(
-    `select l.id, l."productId", l.quantity, l."promotionId", p.sku, p."listPrice"::text as "listPrice", p."taxRate"::text as "taxRate", p.active,
+  const rows = await prepared<LineRow>(
+    trx,
+    trx.raw(
+      `select l.id, l."productId", l.quantity, l."promotionId", p.sku, p."listPrice"::text as "listPrice", p."taxRate"::text as "taxRate", p.active,
             coalesce((select json_agg(json_build_object('minQuantity', i."minQuantity", 'unitPrice', i."unitPrice"::text))
                         from price_list_items i
                         join price_lists pl on pl.id = i."priceListId"
@@ -41,11 +52,16 @@ async function loadLines(trx: Knex.Transaction, orderId: number): Promise<Omit<L
                          and (pl."validFrom" is null or pl."validFrom" <= ?::date) and (pl."validTo" is null or pl."validTo" >= ?::date)), '[]') as items
        from order_lines l join orders o on o.id = l."orderId" join products p on p.id = l."productId"
       where l."orderId" = ? order by l.id`,
-    [today, today, orderId],
-  ), 'orders_load_lines')
+      [today, today, orderId],
+    ),
+    'orders_load_lines',
+  )
   const priceItems: PriceItems = new Map()
   for (const r of rows) {
-    const items = typeof r.items === 'string' ? (JSON.parse(r.items) as Array<{ minQuantity: number; unitPrice: string }>) : r.items
+    const items =
+      typeof r.items === 'string'
+        ? (JSON.parse(r.items) as Array<{ minQuantity: number; unitPrice: string }>)
+        : r.items
     if (items.length) priceItems.set(r.productId, items)
   }
   return { rows, priceItems }
@@ -67,8 +83,10 @@ export class PricingPipeline {
 
   /** Adds a step; a name is unique. Returns a function that removes it again. */
   add(step: PricingStep): () => void {
-    if (!step.name || typeof step.apply !== 'function' || !Number.isFinite(step.order)) throw new Error('A pricing step needs a name, a numeric order and apply(ctx)')
-    if (this.steps.some((s) => s.name === step.name)) throw new Error(`Pricing step "${step.name}" is already registered`)
+    if (!step.name || typeof step.apply !== 'function' || !Number.isFinite(step.order))
+      throw new Error('A pricing step needs a name, a numeric order and apply(ctx)')
+    if (this.steps.some((s) => s.name === step.name))
+      throw new Error(`Pricing step "${step.name}" is already registered`)
     this.steps = [...this.steps, step].sort((a, b) => a.order - b.order)
     return () => {
       this.steps = this.steps.filter((s) => s !== step)
@@ -82,7 +100,10 @@ export class PricingPipeline {
   async load(trx: Knex.Transaction, orderId: number): Promise<LoadedLines> {
     // sent together (the connection is pipelined): the lines and every step's own reads
     const steps = this.steps.filter((s) => s.prefetch)
-    const [lines, ...answers] = await Promise.all([loadLines(trx, orderId), ...steps.map((s) => s.prefetch!(trx, orderId))])
+    const [lines, ...answers] = await Promise.all([
+      loadLines(trx, orderId),
+      ...steps.map((s) => s.prefetch!(trx, orderId)),
+    ])
     return { ...lines, prefetched: new Map(steps.map((s, i) => [s.name, answers[i]])) }
   }
 
@@ -92,12 +113,20 @@ export class PricingPipeline {
 
   /** Prices every line of an order and its totals, and writes them (inside `trx`). */
   async reprice(trx: Knex.Transaction, orderId: number): Promise<OrderTotals> {
-    const order = (await trx('orders').select('id', 'number', 'status', 'customerId', 'partnerId', 'priceListId', 'currency', 'orderDate').where('id', orderId).first()) as PricingOrder | undefined
+    const order = (await trx('orders')
+      .select('id', 'number', 'status', 'customerId', 'partnerId', 'priceListId', 'currency', 'orderDate')
+      .where('id', orderId)
+      .first()) as PricingOrder | undefined
     if (!order) throw new NotFound(`No order with id ${orderId}`)
     const { totals, orderAdjustments } = await this.price(trx, order)
     await trx('orders')
       .where('id', orderId)
-      .update({ ...totals, pricingAdjustments: JSON.stringify(orderAdjustments), version: trx.raw('version + 1'), updatedAt: trx.fn.now() })
+      .update({
+        ...totals,
+        pricingAdjustments: JSON.stringify(orderAdjustments),
+        version: trx.raw('version + 1'),
+        updatedAt: trx.fn.now(),
+      })
     return totals
   }
 
@@ -106,15 +135,38 @@ export class PricingPipeline {
    * order totals — the submit action does it in the same statement that changes the status, and
    * passes the status the lines take with it (else they copy the order's current one).
    */
-  async price(trx: Knex.Transaction, order: PricingOrder, loaded?: LoadedLines, status?: string): Promise<PricingResult> {
+  async price(
+    trx: Knex.Transaction,
+    order: PricingOrder,
+    loaded?: LoadedLines,
+    status?: string,
+  ): Promise<PricingResult> {
     const { rows, priceItems, prefetched } = loaded ?? (await this.load(trx, order.id))
     const lines: PricedLine[] = rows.map((r) => {
       const product: ProductInfo = { id: r.productId, sku: r.sku, listPrice: r.listPrice, taxRate: r.taxRate }
       if (!r.active) throw new Conflict(`Product ${r.sku} is no longer sold`)
       const listPrice = dec(r.listPrice)
-      return { id: r.id, productId: r.productId, quantity: r.quantity, product, listPrice, unitPrice: listPrice, discount: new Money(0), taxRate: new Money(0), promotionId: r.promotionId, adjustments: [] }
+      return {
+        id: r.id,
+        productId: r.productId,
+        quantity: r.quantity,
+        product,
+        listPrice,
+        unitPrice: listPrice,
+        discount: new Money(0),
+        taxRate: new Money(0),
+        promotionId: r.promotionId,
+        adjustments: [],
+      }
     })
-    const base: PricingContextBase = { trx, order, lines, priceItems, orderDiscount: new Money(0), orderAdjustments: [] }
+    const base: PricingContextBase = {
+      trx,
+      order,
+      lines,
+      priceItems,
+      orderDiscount: new Money(0),
+      orderAdjustments: [],
+    }
     for (const step of this.steps) {
       base.prefetched = prefetched.get(step.name)
       for (const line of lines) await step.apply(this.context(base, line))
@@ -131,34 +183,51 @@ export class PricingPipeline {
       // With the prices every line (a new one too) gets its order's facts (orderLine-order-facts.json);
       // deferred: it travels with the statements that follow (the order's own update)
       const at = (col: string) => `v.${col}[array_position(v.ids, l.id)]`
-      await defer(trx, prepared(trx, trx.raw(
-        `update order_lines as l set "unitPrice" = ${at('up')}, "listPrice" = ${at('lp')}, discount = ${at('disc')}, "lineTotal" = ${at('lt')}, "taxAmount" = ${at('tax')},
+      await defer(
+        trx,
+        prepared(
+          trx,
+          trx.raw(
+            `update order_lines as l set "unitPrice" = ${at('up')}, "listPrice" = ${at('lp')}, discount = ${at('disc')}, "lineTotal" = ${at('lt')}, "taxAmount" = ${at('tax')},
                 "taxRate" = ${at('rate')}, "pricingAdjustments" = ${at('adj')}, version = l.version + 1, "updatedAt" = now(),
                 "orderDate" = o."orderDate", status = coalesce(?::text, o.status), "partnerId" = o."partnerId", "customerId" = o."customerId"
            from orders o, (select ?::int[] as ids, ?::numeric[] as up, ?::numeric[] as lp, ?::numeric[] as disc, ?::numeric[] as lt,
                                   ?::numeric[] as tax, ?::numeric[] as rate, ?::jsonb[] as adj) v
           where l."orderId" = ? and o.id = l."orderId" and l.id = any(v.ids)`,
-        [
-          status ?? null,
-          col((l) => l.id),
-          col((l) => money(l.unitPrice)),
-          col((l) => money(l.listPrice)),
-          col((l) => money(l.discount)),
-          col((_l, i) => figures[i]!.lineTotal),
-          col((_l, i) => figures[i]!.taxAmount),
-          col((l) => l.taxRate.toString()),
-          col((l) => JSON.stringify(l.adjustments)),
-          order.id,
-        ],
-      ), 'orders_price_lines'))
+            [
+              status ?? null,
+              col((l) => l.id),
+              col((l) => money(l.unitPrice)),
+              col((l) => money(l.listPrice)),
+              col((l) => money(l.discount)),
+              col((_l, i) => figures[i]!.lineTotal),
+              col((_l, i) => figures[i]!.taxAmount),
+              col((l) => l.taxRate.toString()),
+              col((l) => JSON.stringify(l.adjustments)),
+              order.id,
+            ],
+          ),
+          'orders_price_lines',
+        ),
+      )
     }
     return { totals, orderAdjustments: base.orderAdjustments }
   }
 
   private context(base: PricingContextBase, line: PricedLine | null): PricingContext {
-    const adjust = (a: { step: string; kind: Adjustment['kind']; amount: Money | string; description: string }) => {
+    const adjust = (a: {
+      step: string
+      kind: Adjustment['kind']
+      amount: Money | string
+      description: string
+    }) => {
       const amount = new Money(a.amount)
-      const record: Adjustment = { step: a.step, kind: a.kind, amount: money(amount), description: a.description }
+      const record: Adjustment = {
+        step: a.step,
+        kind: a.kind,
+        amount: money(amount),
+        description: a.description,
+      }
       if (line) {
         if (a.kind === 'price') line.unitPrice = amount
         else if (a.kind === 'discount') line.discount = line.discount.plus(amount)

@@ -18,7 +18,9 @@ export function priceListPrecedence(env: NodeJS.ProcessEnv = process.env): Price
   const raw = (env.PLUME_PRICE_LIST_PRECEDENCE ?? '').trim().toLowerCase()
   if (raw === '') return 'customer'
   if ((PRICE_LIST_PRECEDENCES as readonly string[]).includes(raw)) return raw as PriceListPrecedence
-  throw new Error(`PLUME_PRICE_LIST_PRECEDENCE must be one of ${PRICE_LIST_PRECEDENCES.join(', ')} (got "${raw}")`)
+  throw new Error(
+    `PLUME_PRICE_LIST_PRECEDENCE must be one of ${PRICE_LIST_PRECEDENCES.join(', ')} (got "${raw}")`,
+  )
 }
 
 /**
@@ -26,8 +28,12 @@ export function priceListPrecedence(env: NodeJS.ProcessEnv = process.env): Price
  * two candidates, falling back to the other one, else none (lines then use the product list price).
  * @example pickPriceList('customer', { customer: 12, partner: 3 }) // 12
  */
-export function pickPriceList(precedence: PriceListPrecedence, lists: { customer: number | null | undefined; partner: number | null | undefined }): number | null {
-  const [first, second] = precedence === 'customer' ? [lists.customer, lists.partner] : [lists.partner, lists.customer]
+export function pickPriceList(
+  precedence: PriceListPrecedence,
+  lists: { customer: number | null | undefined; partner: number | null | undefined },
+): number | null {
+  const [first, second] =
+    precedence === 'customer' ? [lists.customer, lists.partner] : [lists.partner, lists.customer]
   return first ?? second ?? null
 }
 

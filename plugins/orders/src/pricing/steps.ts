@@ -15,9 +15,19 @@ export const basePriceStep: PricingStep = {
     const { line } = ctx
     const fromList = pickListPrice(ctx.priceItems.get(line.productId), line.quantity)
     if (fromList !== undefined) {
-      ctx.adjust({ step: 'base-price', kind: 'price', amount: fromList, description: `Price list #${String(ctx.order.priceListId)} for ${line.quantity} × ${line.product.sku}` })
+      ctx.adjust({
+        step: 'base-price',
+        kind: 'price',
+        amount: fromList,
+        description: `Price list #${String(ctx.order.priceListId)} for ${line.quantity} × ${line.product.sku}`,
+      })
     } else {
-      ctx.adjust({ step: 'base-price', kind: 'price', amount: line.listPrice, description: `List price of ${line.product.sku}` })
+      ctx.adjust({
+        step: 'base-price',
+        kind: 'price',
+        amount: line.listPrice,
+        description: `List price of ${line.product.sku}`,
+      })
     }
   },
 }
@@ -29,8 +39,15 @@ export const taxStep: PricingStep = {
   apply(ctx) {
     if (ctx.scope !== 'line') return
     const { line } = ctx
-    if (line.unitPrice.isNegative()) throw new Conflict(`Pricing produced a negative unit price for ${line.product.sku}`)
+    if (line.unitPrice.isNegative())
+      throw new Conflict(`Pricing produced a negative unit price for ${line.product.sku}`)
     line.taxRate = new Money(line.product.taxRate)
-    if (!line.taxRate.isZero()) ctx.adjust({ step: 'tax', kind: 'info', amount: money(line.taxRate), description: `VAT ${line.taxRate.toString()}%` })
+    if (!line.taxRate.isZero())
+      ctx.adjust({
+        step: 'tax',
+        kind: 'info',
+        amount: money(line.taxRate),
+        description: `VAT ${line.taxRate.toString()}%`,
+      })
   },
 }

@@ -47,13 +47,22 @@ export function orderTotals(lines: LineTotals[], orderDiscount: MoneyT | string 
   }
   const orderOff = Money.min(new Money(orderDiscount), net)
   const discountTotal = subtotal.minus(net).plus(orderOff)
-  return { subtotal: money(subtotal), discountTotal: money(discountTotal), taxTotal: money(tax), total: money(Money.max(subtotal.minus(discountTotal).plus(tax), 0)) }
+  return {
+    subtotal: money(subtotal),
+    discountTotal: money(discountTotal),
+    taxTotal: money(tax),
+    total: money(Money.max(subtotal.minus(discountTotal).plus(tax), 0)),
+  }
 }
 
 /** The unit price from a price list for a quantity: the item with the highest `minQuantity` ≤ qty. */
-export function pickListPrice(items: Array<{ minQuantity: number; unitPrice: string }> | undefined, quantity: number): string | undefined {
+export function pickListPrice(
+  items: Array<{ minQuantity: number; unitPrice: string }> | undefined,
+  quantity: number,
+): string | undefined {
   if (!items) return undefined
   let best: { minQuantity: number; unitPrice: string } | undefined
-  for (const it of items) if (it.minQuantity <= quantity && (!best || it.minQuantity > best.minQuantity)) best = it
+  for (const it of items)
+    if (it.minQuantity <= quantity && (!best || it.minQuantity > best.minQuantity)) best = it
   return best?.unitPrice
 }

@@ -47,21 +47,34 @@ class QuoteDone extends Error {
 
 type Row = Record<string, unknown>
 type Params = FeathersParams & { user?: unknown }
-const callerOf = (params: Params) => ({ provider: params.provider, user: params.user, authentication: (params as { authentication?: unknown }).authentication })
-const partnerOfCaller = (params: Params) => (params.provider ? ((params.user as { partnerId?: number | null } | undefined)?.partnerId ?? undefined) : undefined)
+const callerOf = (params: Params) => ({
+  provider: params.provider,
+  user: params.user,
+  authentication: (params as { authentication?: unknown }).authentication,
+})
+const partnerOfCaller = (params: Params) =>
+  params.provider
+    ? ((params.user as { partnerId?: number | null } | undefined)?.partnerId ?? undefined)
+    : undefined
 
 /** SKUs to product ids, through the products service with the caller's permissions. */
 async function productIds(app: PlumeApp, input: QuoteInput, params: Params): Promise<number[]> {
   const skus = [...new Set(input.lines.flatMap((l) => (l.productId === undefined && l.sku ? [l.sku] : [])))]
   const bySku = new Map<string, number>()
   if (skus.length) {
-    const found = (await app.service('api/products').find({ ...callerOf(params), query: { sku: { $in: skus }, $select: ['id', 'sku'], $limit: skus.length } } as Params)) as { data: Array<{ id: number; sku: string }> }
+    const found = (await app.service('api/products').find({
+      ...callerOf(params),
+      query: { sku: { $in: skus }, $select: ['id', 'sku'], $limit: skus.length },
+    } as Params)) as { data: Array<{ id: number; sku: string }> }
     for (const p of found.data) bySku.set(p.sku, p.id)
   }
   return input.lines.map((l, i) => {
     if (l.productId !== undefined) return l.productId
     const id = bySku.get(l.sku!)
-    if (id === undefined) throw new BadRequest(`Invalid data: lines/${i}/sku names no product`, { errors: [{ path: `/lines/${i}/sku`, message: 'names no product' }] })
+    if (id === undefined)
+      throw new BadRequest(`Invalid data: lines/${i}/sku names no product`, {
+        errors: [{ path: `/lines/${i}/sku`, message: 'names no product' }],
+      })
     return id
   })
 }
@@ -71,16 +84,31 @@ async function productIds(app: PlumeApp, input: QuoteInput, params: Params): Pro
  * own would buy: such a customer exists only inside the quote's (rolled back) transaction.
  */
 async function standInCustomer(trx: Knex.Transaction, partnerId: number): Promise<number> {
-  const [row] = (await trx('customers').insert({ code: `quote-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, name: 'Price quote', partnerId }).returning('id')) as Array<{ id: number }>
+  const [row] = (await trx('customers')
+    .insert({
+      code: `quote-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+      name: 'Price quote',
+      partnerId,
+    })
+    .returning('id')) as Array<{ id: number }>
   return row!.id
 }
 
-async function available(trx: Knex.Transaction, warehouseId: number, productIds: number[]): Promise<Map<number, number>> {
-  const rows = (await trx('stock_levels').select('productId').select(trx.raw('"onHand" - reserved as available')).where('warehouseId', warehouseId).whereIn('productId', productIds)) as Array<{ productId: number; available: number | string }>
+async function available(
+  trx: Knex.Transaction,
+  warehouseId: number,
+  productIds: number[],
+): Promise<Map<number, number>> {
+  const rows = (await trx('stock_levels')
+    .select('productId')
+    .select(trx.raw('"onHand" - reserved as available'))
+    .where('warehouseId', warehouseId)
+    .whereIn('productId', productIds)) as Array<{ productId: number; available: number | string }>
   return new Map(rows.map((r) => [Number(r.productId), Number(r.available)]))
 }
 
-const adjustmentsOf = (raw: unknown): Adjustment[] => (typeof raw === 'string' ? (JSON.parse(raw) as Adjustment[]) : ((raw as Adjustment[] | null) ?? []))
+const adjustmentsOf = (raw: unknown): Adjustment[] =>
+  typeof raw === 'string' ? (JSON.parse(raw) as Adjustment[]) : ((raw as Adjustment[] | null) ?? [])
 
 /**
  * Prices a would-be order: creates the draft through `POST /api/orders` (same hooks, price list
@@ -91,7 +119,8 @@ const adjustmentsOf = (raw: unknown): Adjustment[] => (typeof raw === 'string' ?
 export async function quoteOrder(app: PlumeApp, raw: unknown, params: Params): Promise<Quote> {
   const input = readQuote(raw)
   const callerPartner = partnerOfCaller(params)
-  if (callerPartner && input.partnerId != null && input.partnerId !== callerPartner) throw new Forbidden('Partner users can only quote for their own partner')
+  if (callerPartner && input.partnerId != null && input.partnerId !== callerPartner)
+    throw new Forbidden('Partner users can only quote for their own partner')
   const ids = await productIds(app, input, params)
   const knex = app.get('db').knex
   try {
@@ -99,16 +128,40 @@ export async function quoteOrder(app: PlumeApp, raw: unknown, params: Params): P
       const partnerId = callerPartner ?? input.partnerId ?? undefined
       let customerId = input.customerId
       if (customerId === undefined) {
-        if (!partnerId) throw new BadRequest('Invalid data: customerId is required (or partnerId, to quote the partner\'s prices)', { errors: [{ path: '/customerId', message: 'is required' }] })
+        if (!partnerId)
+          throw new BadRequest(
+            "Invalid data: customerId is required (or partnerId, to quote the partner's prices)",
+            { errors: [{ path: '/customerId', message: 'is required' }] },
+          )
         customerId = await standInCustomer(trx, partnerId)
       }
-      const warehouseId = input.warehouseId ?? ((await trx('warehouses').min('id as id').first()) as { id: number | null } | undefined)?.id
-      if (!warehouseId) throw new BadRequest('Invalid data: warehouseId is required (there is no warehouse)', { errors: [{ path: '/warehouseId', message: 'is required' }] })
-      const lines = input.lines.map((l, i) => ({ productId: ids[i]!, quantity: l.quantity, ...(l.discount !== undefined ? { discount: l.discount } : {}) }))
-      const body = { customerId, warehouseId, ...(input.partnerId !== undefined && !callerPartner ? { partnerId: input.partnerId } : {}), lines }
-      const order = (await app.service('api/orders').create(body, { ...callerOf(params), transaction: trx } as Params)) as Row & { lines: Row[] }
+      const warehouseId =
+        input.warehouseId ??
+        ((await trx('warehouses').min('id as id').first()) as { id: number | null } | undefined)?.id
+      if (!warehouseId)
+        throw new BadRequest('Invalid data: warehouseId is required (there is no warehouse)', {
+          errors: [{ path: '/warehouseId', message: 'is required' }],
+        })
+      const lines = input.lines.map((l, i) => ({
+        productId: ids[i]!,
+        quantity: l.quantity,
+        ...(l.discount !== undefined ? { discount: l.discount } : {}),
+      }))
+      const body = {
+        customerId,
+        warehouseId,
+        ...(input.partnerId !== undefined && !callerPartner ? { partnerId: input.partnerId } : {}),
+        lines,
+      }
+      const order = (await app
+        .service('api/orders')
+        .create(body, { ...callerOf(params), transaction: trx } as Params)) as Row & { lines: Row[] }
       const stock = await available(trx, Number(order.warehouseId), ids)
-      const skus = new Map(((await trx('products').select('id', 'sku').whereIn('id', ids)) as Array<{ id: number; sku: string }>).map((p) => [p.id, p.sku]))
+      const skus = new Map(
+        (
+          (await trx('products').select('id', 'sku').whereIn('id', ids)) as Array<{ id: number; sku: string }>
+        ).map((p) => [p.id, p.sku]),
+      )
       throw new QuoteDone({
         customerId: input.customerId ?? null,
         partnerId: (order.partnerId as number | null) ?? null,
@@ -153,7 +206,9 @@ export function orderQuoteService(ctx: PluginContext) {
     },
     async setup(a: PlumeApp, path: string) {
       // a quote answers 200 (it creates nothing)
-      a.service(path).hooks({ after: { create: [(context: HookContext) => void (context.http = { ...context.http, status: 200 })] } })
+      a.service(path).hooks({
+        after: { create: [(context: HookContext) => void (context.http = { ...context.http, status: 200 })] },
+      })
     },
   }
 }

@@ -22,16 +22,22 @@ export const bindPartnerUser = () => async (context: HookContext, next: NextFunc
   let current: UserLike = {}
   if (context.method === 'patch' && context.id !== null && context.id !== undefined) {
     const trx = knexOf(context)
-    current = ((await trx('users').select('roles', 'partnerId').where('id', Number(context.id)).first()) as UserLike | undefined) ?? {}
+    current =
+      ((await trx('users').select('roles', 'partnerId').where('id', Number(context.id)).first()) as
+        UserLike | undefined) ?? {}
   }
   const merged: UserLike = { ...current, ...data }
   const caller = context.params.user as UserLike | undefined
   if (context.params.provider && caller?.partnerId) {
-    if ('partnerId' in data && data.partnerId !== caller.partnerId) throw new Forbidden('Partner users cannot assign users to another partner')
-    if ('roles' in data && !hasPartnerRole(data.roles)) throw new Forbidden('Partner users can only manage partner users')
+    if ('partnerId' in data && data.partnerId !== caller.partnerId)
+      throw new Forbidden('Partner users cannot assign users to another partner')
+    if ('roles' in data && !hasPartnerRole(data.roles))
+      throw new Forbidden('Partner users can only manage partner users')
   }
   if (hasPartnerRole(merged.roles) && (merged.partnerId === null || merged.partnerId === undefined)) {
-    throw new BadRequest('Invalid data: partnerId is required for a partner user', { errors: [{ path: '/partnerId', message: 'is required for the partner_user role' }] })
+    throw new BadRequest('Invalid data: partnerId is required for a partner user', {
+      errors: [{ path: '/partnerId', message: 'is required for the partner_user role' }],
+    })
   }
   return next()
 }

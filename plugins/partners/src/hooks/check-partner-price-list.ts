@@ -11,10 +11,13 @@ export const checkPartnerPriceList = () => async (context: HookContext, next: Ne
   const data = context.data as { priceListId?: number | null } | undefined
   if (data?.priceListId) {
     const db = knexOf(context)
-    const list = (await db('price_lists').select('partnerId').where('id', data.priceListId).first()) as { partnerId: number | null } | undefined
+    const list = (await db('price_lists').select('partnerId').where('id', data.priceListId).first()) as
+      { partnerId: number | null } | undefined
     const self = context.id === null || context.id === undefined ? undefined : Number(context.id)
     if (list && list.partnerId !== null && list.partnerId !== self) {
-      throw new BadRequest('Invalid data: priceListId belongs to another partner', { errors: [{ path: '/priceListId', message: 'is the price list of another partner' }] })
+      throw new BadRequest('Invalid data: priceListId belongs to another partner', {
+        errors: [{ path: '/priceListId', message: 'is the price list of another partner' }],
+      })
     }
   }
   return next()

@@ -16,7 +16,18 @@ const REGIONS: Array<{ code: string; name: string; provinces: string[] }> = [
   { code: 'WEST', name: 'West China', provinces: ['Sichuan', 'Chongqing', 'Yunnan', 'Shaanxi'] },
 ]
 
-const NAMES = ['Huaxin', 'Lianfa', 'Dazhong', 'Jinqiao', 'Tianyu', 'Hengtai', 'Ruifeng', 'Xinghe', 'Baoli', 'Minsheng']
+const NAMES = [
+  'Huaxin',
+  'Lianfa',
+  'Dazhong',
+  'Jinqiao',
+  'Tianyu',
+  'Hengtai',
+  'Ruifeng',
+  'Xinghe',
+  'Baoli',
+  'Minsheng',
+]
 const KINDS = ['Trading', 'Distribution', 'Supply', 'Commerce']
 
 export interface PartnerSeed {
@@ -29,14 +40,33 @@ export interface PartnerSeed {
  */
 export async function seedPartners(trx: Knex.Transaction, count = 30): Promise<PartnerSeed> {
   const r = seededRandom(20260202)
-  const tiers = await insertRows<{ id: number; discountPercent: string | number }>(trx, 'partner_tiers', TIERS, ['id', 'discountPercent'])
+  const tiers = await insertRows<{ id: number; discountPercent: string | number }>(
+    trx,
+    'partner_tiers',
+    TIERS,
+    ['id', 'discountPercent'],
+  )
   const provinceIds: number[] = []
   for (const region of REGIONS) {
-    const [parent] = await insertRows<{ id: number }>(trx, 'territories', [{ code: region.code, name: region.name, region: region.name }])
-    const rows = await insertRows<{ id: number }>(trx, 'territories', region.provinces.map((p, i) => ({ code: `${region.code}-${i + 1}`, name: p, region: region.name, parentId: parent!.id })))
+    const [parent] = await insertRows<{ id: number }>(trx, 'territories', [
+      { code: region.code, name: region.name, region: region.name },
+    ])
+    const rows = await insertRows<{ id: number }>(
+      trx,
+      'territories',
+      region.provinces.map((p, i) => ({
+        code: `${region.code}-${i + 1}`,
+        name: p,
+        region: region.name,
+        parentId: parent!.id,
+      })),
+    )
     provinceIds.push(...rows.map((x) => x.id))
   }
-  const products = (await trx('products').select('id', 'listPrice').orderBy('id')) as Array<{ id: number; listPrice: string }>
+  const products = (await trx('products').select('id', 'listPrice').orderBy('id')) as Array<{
+    id: number
+    listPrice: string
+  }>
   const partners: Array<{ id: number; priceListId: number }> = []
   const distributors: number[] = []
   for (let i = 0; i < count; i++) {
@@ -44,7 +74,9 @@ export async function seedPartners(trx: Knex.Transaction, count = 30): Promise<P
     const tierIndex = distributor ? r.int(0, 1) : r.int(1, 3)
     const tier = tiers[tierIndex]!
     const code = `P-${String(i + 1).padStart(3, '0')}`
-    const [list] = await insertRows<{ id: number }>(trx, 'price_lists', [{ code: `PL-${code}`, name: `Price list ${code}`, currency: 'CNY', active: true }])
+    const [list] = await insertRows<{ id: number }>(trx, 'price_lists', [
+      { code: `PL-${code}`, name: `Price list ${code}`, currency: 'CNY', active: true },
+    ])
     const [partner] = await insertRows<{ id: number }>(trx, 'partners', [
       {
         code,
@@ -67,9 +99,20 @@ export async function seedPartners(trx: Knex.Transaction, count = 30): Promise<P
     const items: Array<Record<string, unknown>> = []
     for (const p of products) {
       const unit = new Decimal(p.listPrice).times(factor)
-      items.push({ priceListId: list!.id, productId: p.id, unitPrice: unit.toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2), minQuantity: 1 })
+      items.push({
+        priceListId: list!.id,
+        productId: p.id,
+        unitPrice: unit.toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2),
+        minQuantity: 1,
+      })
       // volume break on some products: 3% more off from 50 units
-      if (p.id % 7 === 0) items.push({ priceListId: list!.id, productId: p.id, unitPrice: unit.times('0.97').toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2), minQuantity: 50 })
+      if (p.id % 7 === 0)
+        items.push({
+          priceListId: list!.id,
+          productId: p.id,
+          unitPrice: unit.times('0.97').toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2),
+          minQuantity: 50,
+        })
     }
     await insertRows(trx, 'price_list_items', items)
   }

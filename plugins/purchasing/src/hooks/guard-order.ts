@@ -13,17 +13,32 @@ export const guardOrder = () => async (context: HookContext, next: NextFunction)
   const trx = trxOf(context)
   const data = (context.data ?? {}) as Record<string, unknown>
   if (context.method === 'create') {
-    const supplier = (await trx('suppliers').select('active', 'currency').where('id', data.supplierId as number).first()) as { active: boolean; currency: string } | undefined
+    const supplier = (await trx('suppliers')
+      .select('active', 'currency')
+      .where('id', data.supplierId as number)
+      .first()) as { active: boolean; currency: string } | undefined
     if (!supplier) throw invalid('/supplierId', 'does not exist')
     if (supplier.active === false) throw invalid('/supplierId', 'is not an active supplier')
     const now = nowOf(context.params as Params)
-    Object.assign(data, { number: await nextPoNumber(trx, now), status: 'draft', subtotal: '0.00', landedCost: '0.00', total: '0.00' })
+    Object.assign(data, {
+      number: await nextPoNumber(trx, now),
+      status: 'draft',
+      subtotal: '0.00',
+      landedCost: '0.00',
+      total: '0.00',
+    })
     data.orderDate ??= now.toISOString()
     data.currency ??= supplier.currency
     return next()
   }
-  const po = (await trx('purchase_orders').select('status', 'number').where('id', context.id as number).first()) as { status: string; number: string } | undefined
-  if (po && po.status !== 'draft') throw conflict(`Purchase order ${po.number} is ${po.status}: only a draft can be changed`, { status: po.status })
+  const po = (await trx('purchase_orders')
+    .select('status', 'number')
+    .where('id', context.id as number)
+    .first()) as { status: string; number: string } | undefined
+  if (po && po.status !== 'draft')
+    throw conflict(`Purchase order ${po.number} is ${po.status}: only a draft can be changed`, {
+      status: po.status,
+    })
   return next()
 }
 

@@ -13,7 +13,12 @@ const WEEK_MS = 7 * 86_400_000
  * Weekly demand per product × warehouse from the stock ledger's shipments over the last `weeks`
  * complete weeks before `asOf` (weeks with no shipment count as 0).
  */
-export async function weeklyDemand(db: Knex | Knex.Transaction, asOf: Date, weeks: number, filter: { warehouseId?: number; productIds?: number[] } = {}): Promise<DemandSeries[]> {
+export async function weeklyDemand(
+  db: Knex | Knex.Transaction,
+  asOf: Date,
+  weeks: number,
+  filter: { warehouseId?: number; productIds?: number[] } = {},
+): Promise<DemandSeries[]> {
   const end = new Date(Math.floor(asOf.getTime() / WEEK_MS) * WEEK_MS)
   const start = new Date(end.getTime() - weeks * WEEK_MS)
   const q = db('stock_movements')
@@ -21,7 +26,13 @@ export async function weeklyDemand(db: Knex | Knex.Transaction, asOf: Date, week
     .where('occurredAt', '>=', start.toISOString())
     .where('occurredAt', '<', end.toISOString())
     .groupBy('productId', 'warehouseId', 'week')
-    .select('productId', 'warehouseId', db.raw(`floor(extract(epoch from ("occurredAt" - ?::timestamptz)) / ${WEEK_MS / 1000})::int as week`, [start.toISOString()]))
+    .select(
+      'productId',
+      'warehouseId',
+      db.raw(`floor(extract(epoch from ("occurredAt" - ?::timestamptz)) / ${WEEK_MS / 1000})::int as week`, [
+        start.toISOString(),
+      ]),
+    )
     .select(db.raw('sum(-quantity)::int as units'))
   if (filter.warehouseId) q.where('warehouseId', filter.warehouseId)
   if (filter.productIds) q.whereIn('productId', filter.productIds)
@@ -30,7 +41,11 @@ export async function weeklyDemand(db: Knex | Knex.Transaction, asOf: Date, week
   for (const r of rows) {
     const key = `${r.productId}:${r.warehouseId}`
     let s = series.get(key)
-    if (!s) series.set(key, (s = { productId: r.productId, warehouseId: r.warehouseId, weeks: new Array<number>(weeks).fill(0) }))
+    if (!s)
+      series.set(
+        key,
+        (s = { productId: r.productId, warehouseId: r.warehouseId, weeks: new Array<number>(weeks).fill(0) }),
+      )
     if (r.week >= 0 && r.week < weeks) s.weeks[r.week] = Number(r.units)
   }
   return [...series.values()]

@@ -51,8 +51,20 @@ async function sources(db: Knex | Knex.Transaction, productIds: number[]): Promi
     .join('suppliers as s', 's.id', 'i.supplierId')
     .where('s.active', true)
     .whereIn('i.productId', productIds)
-    .orderBy([{ column: 'i.productId' }, { column: 'i.preferred', order: 'desc' }, { column: 'i.price' }, { column: 'i.id' }])
-    .select('i.productId', 'i.supplierId', 'i.packSize', 'i.moq', db.raw('coalesce(i."leadTimeDays", s."leadTimeDays") as "leadDays"'), 's.leadTimeSdDays as leadSdDays')) as Source[]
+    .orderBy([
+      { column: 'i.productId' },
+      { column: 'i.preferred', order: 'desc' },
+      { column: 'i.price' },
+      { column: 'i.id' },
+    ])
+    .select(
+      'i.productId',
+      'i.supplierId',
+      'i.packSize',
+      'i.moq',
+      db.raw('coalesce(i."leadTimeDays", s."leadTimeDays") as "leadDays"'),
+      's.leadTimeSdDays as leadSdDays',
+    )) as Source[]
   const out = new Map<number, Source>()
   for (const r of rows) if (!out.has(r.productId)) out.set(r.productId, r)
   return out
@@ -73,7 +85,11 @@ export async function suggestions(db: Knex | Knex.Transaction, o: SuggestOptions
   const productIds = [...new Set(series.map((s) => s.productId))]
   const [src, levels, onOrder] = await Promise.all([
     sources(db, productIds),
-    db('stock_levels').whereIn('productId', productIds).select('productId', 'warehouseId', 'onHand', 'reserved') as Promise<Array<{ productId: number; warehouseId: number; onHand: number; reserved: number }>>,
+    db('stock_levels')
+      .whereIn('productId', productIds)
+      .select('productId', 'warehouseId', 'onHand', 'reserved') as Promise<
+      Array<{ productId: number; warehouseId: number; onHand: number; reserved: number }>
+    >,
     purchasingApi().onOrder(db, { productIds }),
   ])
   const key = (p: number, w: number) => `${p}:${w}`
@@ -86,9 +102,19 @@ export async function suggestions(db: Knex | Knex.Transaction, o: SuggestOptions
     const f = forecastSeries(s.weeks, { season: 52, horizon: Math.max(horizon, 13) })
     const d = f.forecast.slice(0, horizon).reduce((a, v) => a + v, 0) / horizon
     const sigma = f.sigmaTotal / Math.sqrt(Math.max(horizon, 13))
-    const pol = policy(o.serviceLevel, d, sigma, { mean: leadWeeks, sd: (source?.leadSdDays ?? 0) / 7 }, REVIEW_WEEKS)
+    const pol = policy(
+      o.serviceLevel,
+      d,
+      sigma,
+      { mean: leadWeeks, sd: (source?.leadSdDays ?? 0) / 7 },
+      REVIEW_WEEKS,
+    )
     const l = level.get(key(s.productId, s.warehouseId))
-    const pos = { onHand: Number(l?.onHand ?? 0), reserved: Number(l?.reserved ?? 0), onOrder: coming.get(key(s.productId, s.warehouseId)) ?? 0 }
+    const pos = {
+      onHand: Number(l?.onHand ?? 0),
+      reserved: Number(l?.reserved ?? 0),
+      onOrder: coming.get(key(s.productId, s.warehouseId)) ?? 0,
+    }
     const out = stockoutPeriod(pos, f.forecast)
     return {
       productId: s.productId,

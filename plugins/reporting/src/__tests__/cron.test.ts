@@ -22,7 +22,9 @@ describe('cron', () => {
 
   it('finds the last fire time after a point', () => {
     const c = parseCron('0 * * * *')
-    expect(lastFire(c, at('2026-01-01T10:30:00Z'), at('2026-01-01T09:59:00Z'))?.toISOString()).toBe('2026-01-01T10:00:00.000Z')
+    expect(lastFire(c, at('2026-01-01T10:30:00Z'), at('2026-01-01T09:59:00Z'))?.toISOString()).toBe(
+      '2026-01-01T10:00:00.000Z',
+    )
     expect(lastFire(c, at('2026-01-01T10:30:00Z'), at('2026-01-01T10:00:00Z'))).toBeUndefined()
   })
 

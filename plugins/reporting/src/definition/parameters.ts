@@ -2,7 +2,16 @@ import type { EntityDefinition } from '@plume/metadata'
 import type { ReportPlan } from './compile.js'
 
 /** Entities a report can be narrowed to when its base entity refers to them (a runner's pickers). */
-const FACETS = ['partner', 'customer', 'warehouse', 'territory', 'product', 'productCategory', 'campaign', 'supplier']
+const FACETS = [
+  'partner',
+  'customer',
+  'warehouse',
+  'territory',
+  'product',
+  'productCategory',
+  'campaign',
+  'supplier',
+]
 
 /** What a runner asks for before running a report: derived from its definition, never stored. */
 export interface ReportParameters {

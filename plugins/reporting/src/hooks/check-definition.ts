@@ -18,19 +18,27 @@ export const checkReportDefinition = () => async (context: HookContext, next: Ne
   if (context.method === 'create') {
     // built-ins are written by the plugin itself (internal calls); one whose entity is not
     // installed is stored anyway and answers "not available" when run
-    if (!(data.builtIn && !params.provider)) compileReport(app.get('entities'), data as unknown as ReportDefinition)
+    if (!(data.builtIn && !params.provider))
+      compileReport(app.get('entities'), data as unknown as ReportDefinition)
     return next()
   }
-  const current = (await app.service(DEFINITIONS_PATH).get(context.id as number, { transaction: params.transaction })) as ReportDefinition
+  const current = (await app
+    .service(DEFINITIONS_PATH)
+    .get(context.id as number, { transaction: params.transaction })) as ReportDefinition
   if (current.builtIn && params.provider) {
-    if (context.method === 'remove') throw new Forbidden(`Report "${current.code}" is built in and cannot be removed`)
+    if (context.method === 'remove')
+      throw new Forbidden(`Report "${current.code}" is built in and cannot be removed`)
     const locked = Object.keys(data).find((k) => !BUILT_IN_EDITABLE.has(k))
-    if (locked) throw new Forbidden(`Report "${current.code}" is built in: only its name and schedule can be changed (not "${locked}")`)
+    if (locked)
+      throw new Forbidden(
+        `Report "${current.code}" is built in: only its name and schedule can be changed (not "${locked}")`,
+      )
   }
   if (context.method === 'update' || context.method === 'patch') {
     const merged = { ...current, ...data } as ReportDefinition
     if (!(merged.builtIn && !params.provider)) {
-      if (typeof merged.code !== 'string') throw new BadRequest('Invalid report definition: /code is required')
+      if (typeof merged.code !== 'string')
+        throw new BadRequest('Invalid report definition: /code is required')
       if (!current.builtIn || data.schedule !== undefined) compileReport(app.get('entities'), merged)
     }
   }

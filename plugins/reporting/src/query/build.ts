@@ -53,7 +53,9 @@ const col = (ref: FieldRef) => `${ref.alias}.${ref.field.name}`
 
 /** A day as a SQL date of the reference field (timestamps are read in UTC). */
 function dayOf(ref: FieldRef): Fragment {
-  return ref.field.format === 'date' ? { sql: '??', bindings: [col(ref)] } : { sql: "(?? at time zone 'UTC')::date", bindings: [col(ref)] }
+  return ref.field.format === 'date'
+    ? { sql: '??', bindings: [col(ref)] }
+    : { sql: "(?? at time zone 'UTC')::date", bindings: [col(ref)] }
 }
 
 function agingCase(ref: FieldRef, asOf: string, ordinal: boolean): Fragment {
@@ -68,9 +70,15 @@ function visible(joins: Joins, path: string, hiddenOf: HiddenOf, what: string): 
   try {
     return resolveVisible(joins, path, hiddenOf)
   } catch (err) {
-    if (err instanceof HiddenFieldError) throw new Forbidden(`You may not use ${err.field} in a report: the field is hidden from you`, { errors: [{ path: what, message: `field "${err.field}" is hidden from you` }] })
+    if (err instanceof HiddenFieldError)
+      throw new Forbidden(`You may not use ${err.field} in a report: the field is hidden from you`, {
+        errors: [{ path: what, message: `field "${err.field}" is hidden from you` }],
+      })
     // the definition was checked when saved; the metadata may have changed since
-    if (err instanceof PathError) throw new BadRequest(`Report no longer matches the metadata: ${what} ${err.message}`, { errors: [{ path: what, message: err.message }] })
+    if (err instanceof PathError)
+      throw new BadRequest(`Report no longer matches the metadata: ${what} ${err.message}`, {
+        errors: [{ path: what, message: err.message }],
+      })
     throw err
   }
 }
@@ -86,12 +94,22 @@ function filterOrThrow(joins: Joins, query: Record<string, unknown>, at: string,
 }
 
 /** `filter (where …)` from a filter tree, through the core's applyFilter. */
-function whereFragment(knex: Knex, joins: Joins, where: Record<string, unknown>, at: string, hiddenOf: HiddenOf): Fragment & { aliases: string[] } {
+function whereFragment(
+  knex: Knex,
+  joins: Joins,
+  where: Record<string, unknown>,
+  at: string,
+  hiddenOf: HiddenOf,
+): Fragment & { aliases: string[] } {
   const qb = knex.queryBuilder()
   const group = filterOrThrow(joins, where, at, hiddenOf)
   applyFilter(qb, group)
   const { sql, bindings } = qb.toSQL()
-  return { sql: sql.replace(/^select \* where /, ''), bindings: [...bindings] as Knex.RawBinding[], aliases: filterAliases(group) }
+  return {
+    sql: sql.replace(/^select \* where /, ''),
+    bindings: [...bindings] as Knex.RawBinding[],
+    aliases: filterAliases(group),
+  }
 }
 
 /** Table aliases a filter tree reads (`t0`, `j2`, …). */
@@ -101,7 +119,21 @@ function filterAliases(g: FilterGroup, out: string[] = []): string[] {
   return out
 }
 
-function aggregate(knex: Knex, joins: Joins, m: AggregatePlan, at: string, hiddenOf: HiddenOf, name: string): { frag: Fragment; split?: SplitMeasure; type: ColumnType; scale?: number; field?: string; aliases: string[] } {
+function aggregate(
+  knex: Knex,
+  joins: Joins,
+  m: AggregatePlan,
+  at: string,
+  hiddenOf: HiddenOf,
+  name: string,
+): {
+  frag: Fragment
+  split?: SplitMeasure
+  type: ColumnType
+  scale?: number
+  field?: string
+  aliases: string[]
+} {
   const ref = m.field ? visible(joins, m.field, hiddenOf, `${at}/field`) : undefined
   const times = m.times ? visible(joins, m.times, hiddenOf, `${at}/times`) : undefined
   let value: Fragment = ref ? { sql: '??', bindings: [col(ref)] } : { sql: '*', bindings: [] }
@@ -142,8 +174,18 @@ function aggregate(knex: Knex, joins: Joins, m: AggregatePlan, at: string, hidde
   if (filter) sql += ` filter (where ${filter.sql})`
   const aliases = [...(ref ? [ref.alias] : []), ...(times ? [times.alias] : []), ...(filter?.aliases ?? [])]
   const baseOnly = !filter || filter.aliases.every((a) => a === joins.baseAlias)
-  const split = baseOnly && (!times || m.fn === 'sum') ? splitMeasure(m, ref, times, filter, joins.baseAlias, name) : undefined
-  return { frag: { sql, bindings: [...value.bindings, ...(filter?.bindings ?? [])] }, split, type, scale, field: m.field, aliases }
+  const split =
+    baseOnly && (!times || m.fn === 'sum')
+      ? splitMeasure(m, ref, times, filter, joins.baseAlias, name)
+      : undefined
+  return {
+    frag: { sql, bindings: [...value.bindings, ...(filter?.bindings ?? [])] },
+    split,
+    type,
+    scale,
+    field: m.field,
+    aliases,
+  }
 }
 
 /**
@@ -159,7 +201,14 @@ function aggregate(knex: Knex, joins: Joins, m: AggregatePlan, at: string, hidde
  * the caller sees every row of the related entity (copies.ts), so no join is made for them.
  * @example const { qb, columns } = buildQuery(knex, entities, plan, await accessFor(app, params), values)
  */
-export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, plan: ReportPlan, access: AccessOf, run: RunValues, asOfTables: AsOfTables = () => undefined): { qb: Knex.QueryBuilder; columns: BuiltColumn[] } {
+export function buildQuery(
+  knex: Knex,
+  entities: Map<string, EntityDefinition>,
+  plan: ReportPlan,
+  access: AccessOf,
+  run: RunValues,
+  asOfTables: AsOfTables = () => undefined,
+): { qb: Knex.QueryBuilder; columns: BuiltColumn[] } {
   const base = plan.entity
   const hiddenOf: HiddenOf = (e) => access(e).hidden
   access(base)
@@ -169,13 +218,23 @@ export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, 
 
   let dims = plan.dimensions
   if (run.period === 'none') dims = dims.filter((d) => !d.period)
-  else if (run.period) dims = dims.map((d) => (d.period ? { ...d, period: run.period as Period, key: d.implicit ? `${d.path}:${run.period}` : d.key } : d))
+  else if (run.period)
+    dims = dims.map((d) =>
+      d.period
+        ? { ...d, period: run.period as Period, key: d.implicit ? `${d.path}:${run.period}` : d.key }
+        : d,
+    )
   const dimRefs = dims.map((d, i) => ({ d, ref: visible(joins, d.path, hiddenOf, `/dimensions/${i}`) }))
 
   // everything but dimensions must be computed on the rows, so the joins it walks stay inside
   const inner = new Set<string>([joins.baseAlias])
   const needInner = (alias: string) => {
-    for (let a: string | undefined = alias; a && !inner.has(a); a = joins.steps.find((st) => st.alias === a)?.parentAlias) inner.add(a)
+    for (
+      let a: string | undefined = alias;
+      a && !inner.has(a);
+      a = joins.steps.find((st) => st.alias === a)?.parentAlias
+    )
+      inner.add(a)
   }
   const aggregates = plan.measures.map((m, i) => {
     if (m.kind !== 'aggregate') return undefined
@@ -188,12 +247,18 @@ export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, 
   for (const f of filters) filterAliases(f).forEach(needInner)
   let dateCol: string | undefined
   if (run.from || run.to) {
-    if (!plan.dateField) throw new BadRequest(`Report ${plan.definition.code} has no date field: from/to do not apply`, { errors: [{ path: '/from', message: 'this report has no date field' }] })
+    if (!plan.dateField)
+      throw new BadRequest(`Report ${plan.definition.code} has no date field: from/to do not apply`, {
+        errors: [{ path: '/from', message: 'this report has no date field' }],
+      })
     dateCol = col(visible(joins, plan.dateField, hiddenOf, '/from'))
   }
 
   // a join is made on the groups when its key is a plain dimension (or it hangs off such a join)
-  const plainDim = (alias: string, field: string) => dimRefs.findIndex(({ d, ref }) => !d.period && !d.bucket && ref.alias === alias && ref.field.name === field)
+  const plainDim = (alias: string, field: string) =>
+    dimRefs.findIndex(
+      ({ d, ref }) => !d.period && !d.bucket && ref.alias === alias && ref.field.name === field,
+    )
   const outerKey = new Map<string, string>()
   for (const step of joins.steps) {
     if (inner.has(step.alias)) continue
@@ -216,7 +281,10 @@ export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, 
     splitFilters.every((f) => f !== undefined) &&
     !dimRefs.some(({ d }) => d.bucket)
   const level1: Array<Fragment & { group?: boolean }> = []
-  if (pre) for (const st of innerSteps) if (st.parentAlias === base0) level1.push({ sql: '?? as ??', bindings: [`${base0}.${st.fk}`, st.fk], group: true })
+  if (pre)
+    for (const st of innerSteps)
+      if (st.parentAlias === base0)
+        level1.push({ sql: '?? as ??', bindings: [`${base0}.${st.fk}`, st.fk], group: true })
 
   const measureSql = new Map<string, Fragment>()
   const measures: Array<{ frag: Fragment; col: BuiltColumn }> = []
@@ -226,7 +294,10 @@ export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, 
       const frag = pre ? a.split!.combine : a.frag
       if (pre) level1.push(...a.split!.partials)
       measureSql.set(m.key, frag)
-      measures.push({ frag, col: { key: m.key, sql: '', kind: 'measure', type: a.type, scale: a.scale, field: a.field } })
+      measures.push({
+        frag,
+        col: { key: m.key, sql: '', kind: 'measure', type: a.type, scale: a.scale, field: a.field },
+      })
     } else if (m.kind === 'formula') {
       const bindings: Knex.RawBinding[] = []
       const expr = formulaSql(m.node, (name) => {
@@ -236,7 +307,10 @@ export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, 
       })
       const frag = { sql: `round(${expr}, ${m.decimals})`, bindings }
       measureSql.set(m.key, frag)
-      measures.push({ frag, col: { key: m.key, sql: '', kind: 'measure', type: 'decimal', scale: m.decimals } })
+      measures.push({
+        frag,
+        col: { key: m.key, sql: '', kind: 'measure', type: 'decimal', scale: m.decimals },
+      })
     }
   })
 
@@ -259,7 +333,14 @@ export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, 
       columns.push({ key: d.key, sql, kind: 'dimension', type: 'text', field: d.path })
     } else {
       frag = { sql: '??', bindings: [col(ref)] }
-      columns.push({ key: d.key, sql, kind: 'dimension', type: columnType(ref.field), field: d.path, scale: scaleOf(ref.field) })
+      columns.push({
+        key: d.key,
+        sql,
+        kind: 'dimension',
+        type: columnType(ref.field),
+        field: d.path,
+        scale: scaleOf(ref.field),
+      })
     }
     if (pre && ref.alias === base0) {
       level1.push({ sql: `${frag.sql} as ??`, bindings: [...frag.bindings, `_d${i}`], group: true })
@@ -278,10 +359,13 @@ export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, 
     outerSelects.push({ sql: '?? as ??', bindings: [`s.${sql}`, sql] })
   })
 
-  const source = (entity: EntityDefinition, alias: string) => sourceOf(knex, access, entity, alias, asOfTables)
+  const source = (entity: EntityDefinition, alias: string) =>
+    sourceOf(knex, access, entity, alias, asOfTables)
   // the base rows: filtered, and grouped by join keys and base dimensions when pre-aggregating
   const baseRows = pre ? knex.from(source(base, base0)) : undefined
-  const rows = baseRows ? knex.from(selectGrouped(knex, baseRows, level1).as(base0)) : knex.from(source(base, base0))
+  const rows = baseRows
+    ? knex.from(selectGrouped(knex, baseRows, level1).as(base0))
+    : knex.from(source(base, base0))
   const onRows = baseRows ?? rows
   selectGrouped(knex, rows, innerSelects)
   filters.forEach((f, i) => {
@@ -292,11 +376,14 @@ export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, 
   if (dateCol && run.from) onRows.where(dateCol, '>=', run.from)
   if (dateCol && run.to) onRows.where(dateCol, '<', run.to)
   if (plan.without) applyWithout(knex, entities, onRows, plan, access, run, hiddenOf, asOfTables)
-  for (const step of innerSteps) rows.leftJoin(source(step.entity, step.alias), `${step.alias}.id`, `${step.parentAlias}.${step.fk}`)
+  for (const step of innerSteps)
+    rows.leftJoin(source(step.entity, step.alias), `${step.alias}.id`, `${step.parentAlias}.${step.fk}`)
 
   const qb = knex.from(rows.as('s'))
   for (const s of outerSelects) qb.select(knex.raw(s.sql, s.bindings))
-  for (const step of joins.steps) if (outerKey.has(step.alias)) qb.leftJoin(source(step.entity, step.alias), `${step.alias}.id`, outerKey.get(step.alias)!)
+  for (const step of joins.steps)
+    if (outerKey.has(step.alias))
+      qb.leftJoin(source(step.entity, step.alias), `${step.alias}.id`, outerKey.get(step.alias)!)
   const byKey = new Map(columns.map((c) => [c.key, c]))
   for (const [key, dir] of plan.sort) qb.orderByRaw(`?? ${dir} nulls last`, [byKey.get(key)!.sql])
   for (const o of orderAging) qb.orderByRaw('?? asc', [o])
@@ -306,7 +393,11 @@ export function buildQuery(knex: Knex, entities: Map<string, EntityDefinition>, 
 }
 
 /** Selects the fragments and groups by those marked `group` — by position: a parameter (asOf) in an expression would not match its twin in GROUP BY. */
-function selectGrouped(knex: Knex, qb: Knex.QueryBuilder, selects: Array<Fragment & { group?: boolean }>): Knex.QueryBuilder {
+function selectGrouped(
+  knex: Knex,
+  qb: Knex.QueryBuilder,
+  selects: Array<Fragment & { group?: boolean }>,
+): Knex.QueryBuilder {
   const positions: string[] = []
   selects.forEach((s, i) => {
     if (s.group) positions.push(String(i + 1))
@@ -316,7 +407,16 @@ function selectGrouped(knex: Knex, qb: Knex.QueryBuilder, selects: Array<Fragmen
   return qb
 }
 
-function applyWithout(knex: Knex, entities: Map<string, EntityDefinition>, qb: Knex.QueryBuilder, plan: ReportPlan, access: AccessOf, run: RunValues, hiddenOf: HiddenOf, asOfTables: AsOfTables): void {
+function applyWithout(
+  knex: Knex,
+  entities: Map<string, EntityDefinition>,
+  qb: Knex.QueryBuilder,
+  plan: ReportPlan,
+  access: AccessOf,
+  run: RunValues,
+  hiddenOf: HiddenOf,
+  asOfTables: AsOfTables,
+): void {
   const w = plan.without!
   const other = entities.get(w.entity)
   if (!other) throw new BadRequest(`Report no longer matches the metadata: unknown entity "${w.entity}"`)
@@ -330,13 +430,23 @@ function applyWithout(knex: Knex, entities: Map<string, EntityDefinition>, qb: K
   const days = run.days ?? w.within?.days
   qb.whereNotExists((s) => {
     s.select(knex.raw('1')).from(from)
-    for (const [theirs, ours] of Object.entries(w.match)) s.whereRaw('?? = ??', [`w0.${theirs}`, `t0.${ours}`])
+    for (const [theirs, ours] of Object.entries(w.match))
+      s.whereRaw('?? = ??', [`w0.${theirs}`, `t0.${ours}`])
     if (where) applyFilter(s, where)
     if (w.within && days) {
       const since = new Date(run.asOf.getTime() - days * 86_400_000)
-      s.where(`w0.${w.within.field}`, '>=', since.toISOString()).where(`w0.${w.within.field}`, '<=', run.asOf.toISOString())
+      s.where(`w0.${w.within.field}`, '>=', since.toISOString()).where(
+        `w0.${w.within.field}`,
+        '<=',
+        run.asOf.toISOString(),
+      )
     }
-    for (const step of sub.steps) s.leftJoin(sourceOf(knex, access, step.entity, step.alias, asOfTables), `${step.alias}.id`, `${step.parentAlias}.${step.fk}`)
+    for (const step of sub.steps)
+      s.leftJoin(
+        sourceOf(knex, access, step.entity, step.alias, asOfTables),
+        `${step.alias}.id`,
+        `${step.parentAlias}.${step.fk}`,
+      )
   })
 }
 
@@ -346,11 +456,19 @@ function applyWithout(knex: Knex, entities: Map<string, EntityDefinition>, qb: K
  * as-of source is read as it stood on the run's date: that derived table, named as the table
  * (so the row scope reads it as it reads the table).
  */
-function sourceOf(knex: Knex, access: AccessOf, entity: EntityDefinition, alias: string, asOfTables: AsOfTables): string {
+function sourceOf(
+  knex: Knex,
+  access: AccessOf,
+  entity: EntityDefinition,
+  alias: string,
+  asOfTables: AsOfTables,
+): string {
   const { scope } = access(entity)
   const asOf = asOfTables(entity)
   const table = asOf ? knex.raw(`(${asOf.sql}) as ??`, [...asOf.bindings, entity.table]) : entity.table
   // knex accepts a sub-query wherever it takes a table name
   if (scope) return knex.from(table).where(scope).as(alias) as unknown as string
-  return (asOf ? knex.raw(`(${asOf.sql}) as ??`, [...asOf.bindings, alias]) : `${entity.table} as ${alias}`) as unknown as string
+  return (asOf
+    ? knex.raw(`(${asOf.sql}) as ??`, [...asOf.bindings, alias])
+    : `${entity.table} as ${alias}`) as unknown as string
 }

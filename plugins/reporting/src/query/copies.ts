@@ -12,7 +12,8 @@ export const COPIED_FIELDS: Readonly<Record<string, Readonly<Record<string, read
   orderLine: { order: ['orderDate', 'status', 'partnerId', 'customerId'] },
 }
 
-const sameKind = (a: FieldDefinition, b: FieldDefinition) => a.type === b.type && a.format === b.format && a.xType === b.xType
+const sameKind = (a: FieldDefinition, b: FieldDefinition) =>
+  a.type === b.type && a.format === b.format && a.xType === b.xType
 
 /**
  * When a report may read the copy: the copy exists on this deployment (its plugin is installed)

@@ -24,8 +24,10 @@ const MAX_DEPTH = 3
 export function resolveVisible(joins: Joins, path: string, hiddenOf: HiddenOf | undefined): FieldRef {
   const ref = joins.resolve(path)
   if (hiddenOf) {
-    for (const v of ref.via) if (hiddenOf(v.entity)?.has(v.field)) throw new HiddenFieldError(`${v.entity.name}.${v.field}`)
-    if (hiddenOf(ref.entity)?.has(ref.field.name)) throw new HiddenFieldError(`${ref.entity.name}.${ref.field.name}`)
+    for (const v of ref.via)
+      if (hiddenOf(v.entity)?.has(v.field)) throw new HiddenFieldError(`${v.entity.name}.${v.field}`)
+    if (hiddenOf(ref.entity)?.has(ref.field.name))
+      throw new HiddenFieldError(`${ref.entity.name}.${ref.field.name}`)
   }
   return ref
 }
@@ -44,7 +46,13 @@ export class HiddenFieldError extends Error {
  * `/api/<plural>`; `$or`/`$and` nest up to three levels.
  * @example applyFilter(qb, toFilter(joins, { status: 'approved' }, '/filters'))
  */
-export function toFilter(joins: Joins, query: Record<string, unknown>, base: string, hiddenOf?: HiddenOf, depth = 0): FilterGroup {
+export function toFilter(
+  joins: Joins,
+  query: Record<string, unknown>,
+  base: string,
+  hiddenOf?: HiddenOf,
+  depth = 0,
+): FilterGroup {
   const group: FilterGroup = { conditions: [], or: [] }
   const problems: SpecProblem[] = []
   for (const [key, raw] of Object.entries(query)) {
@@ -61,7 +69,8 @@ export function toFilter(joins: Joins, query: Record<string, unknown>, base: str
       }
       const subs: FilterGroup[] = []
       items.forEach((item, i) => {
-        if (!item || typeof item !== 'object' || Array.isArray(item)) return problems.push({ path: `${path}/${i}`, message: 'must be an object of conditions' })
+        if (!item || typeof item !== 'object' || Array.isArray(item))
+          return problems.push({ path: `${path}/${i}`, message: 'must be an object of conditions' })
         try {
           subs.push(toFilter(joins, item as Record<string, unknown>, `${path}/${i}`, hiddenOf, depth + 1))
         } catch (err) {
@@ -83,18 +92,24 @@ export function toFilter(joins: Joins, query: Record<string, unknown>, base: str
     } catch (err) {
       // a hidden field in a filter reads as unknown (no oracle), as on the entity services
       if (err instanceof PathError || err instanceof HiddenFieldError) {
-        problems.push({ path, message: err instanceof HiddenFieldError ? `unknown field "${key}"` : err.message })
+        problems.push({
+          path,
+          message: err instanceof HiddenFieldError ? `unknown field "${key}"` : err.message,
+        })
         continue
       }
       throw err
     }
     try {
       const parsed = parseQuery(ref.entity, { [ref.field.name]: raw }, { defaultLimit: 1, maxLimit: 1 })
-      for (const c of parsed.filter.conditions) group.conditions.push({ ...c, field: `${ref.alias}.${c.field}` })
+      for (const c of parsed.filter.conditions)
+        group.conditions.push({ ...c, field: `${ref.alias}.${c.field}` })
     } catch (err) {
       if (!(err instanceof BadRequest)) throw err
-      const list = ((err as { errors?: SpecProblem[] }).errors ?? (err.data as { errors?: SpecProblem[] } | undefined)?.errors) ?? [{ path: "", message: err.message }]
-      for (const e of list) problems.push({ path: `${base}/${key}${e.path.replace(/^\/[^/]*/, '')}`, message: e.message })
+      const list = (err as { errors?: SpecProblem[] }).errors ??
+        (err.data as { errors?: SpecProblem[] } | undefined)?.errors ?? [{ path: '', message: err.message }]
+      for (const e of list)
+        problems.push({ path: `${base}/${key}${e.path.replace(/^\/[^/]*/, '')}`, message: e.message })
     }
   }
   if (problems.length) throw new SpecError(problems)

@@ -26,7 +26,11 @@ export class PathError extends Error {}
  * A field of the base entity holding a copy of `target.field`, one belongsTo hop away through
  * `relation`, which the query may read instead of joining (see copies.ts); undefined: join.
  */
-export type CopyOf = (relation: string, target: EntityDefinition, field: string) => FieldDefinition | undefined
+export type CopyOf = (
+  relation: string,
+  target: EntityDefinition,
+  field: string,
+) => FieldDefinition | undefined
 
 const MAX_HOPS = 3
 
@@ -49,8 +53,10 @@ export class Joins {
 
   resolve(path: string): FieldRef {
     const parts = path.split('.')
-    if (parts.some((p) => !/^[A-Za-z][A-Za-z0-9]{0,62}$/.test(p))) throw new PathError(`"${path}" is not a field path`)
-    if (parts.length - 1 > MAX_HOPS) throw new PathError(`"${path}" goes through more than ${MAX_HOPS} relations`)
+    if (parts.some((p) => !/^[A-Za-z][A-Za-z0-9]{0,62}$/.test(p)))
+      throw new PathError(`"${path}" is not a field path`)
+    if (parts.length - 1 > MAX_HOPS)
+      throw new PathError(`"${path}" goes through more than ${MAX_HOPS} relations`)
     const copy = parts.length === 2 ? this.copied(path, parts[0]!, parts[1]!) : undefined
     if (copy) return copy
     let entity = this.base
@@ -60,14 +66,24 @@ export class Joins {
     for (const name of parts.slice(0, -1)) {
       const rel = entity.relations[name]
       if (!rel) throw new PathError(`unknown relation "${name}" on ${entity.name}`)
-      if (rel.kind !== 'belongsTo') throw new PathError(`relation "${name}" on ${entity.name} is ${rel.kind}: only belongsTo relations can be followed`)
+      if (rel.kind !== 'belongsTo')
+        throw new PathError(
+          `relation "${name}" on ${entity.name} is ${rel.kind}: only belongsTo relations can be followed`,
+        )
       const target = this.entities.get(rel.entity)
-      if (!target) throw new PathError(`relation "${name}" on ${entity.name} names unknown entity "${rel.entity}"`)
+      if (!target)
+        throw new PathError(`relation "${name}" on ${entity.name} names unknown entity "${rel.entity}"`)
       via.push({ alias, entity, field: rel.field })
       chain = chain ? `${chain}.${name}` : name
       let step = this.byChain.get(chain)
       if (!step) {
-        step = { chain, alias: `${this.prefix}${this.steps.length + 1}`, parentAlias: alias, fk: rel.field, entity: target }
+        step = {
+          chain,
+          alias: `${this.prefix}${this.steps.length + 1}`,
+          parentAlias: alias,
+          fk: rel.field,
+          entity: target,
+        }
         this.steps.push(step)
         this.byChain.set(chain, step)
       }
@@ -76,7 +92,8 @@ export class Joins {
     }
     const fieldName = parts[parts.length - 1]!
     const field = entity.fields[fieldName]
-    if (!field || field.writeOnly === true || field.schema.writeOnly === true) throw new PathError(`unknown field "${fieldName}" on ${entity.name}`)
+    if (!field || field.writeOnly === true || field.schema.writeOnly === true)
+      throw new PathError(`unknown field "${fieldName}" on ${entity.name}`)
     return { path, alias, entity, field, via }
   }
 
@@ -87,11 +104,15 @@ export class Joins {
     if (!rel?.field || !target || !target.fields[name] || !this.copyOf) return undefined
     const field = this.copyOf(relation, target, name)
     if (!field) return undefined
-    const via = [{ alias: this.baseAlias, entity: this.base, field: rel.field }, { alias: this.baseAlias, entity: target, field: name }]
+    const via = [
+      { alias: this.baseAlias, entity: this.base, field: rel.field },
+      { alias: this.baseAlias, entity: target, field: name },
+    ]
     return { path, alias: this.baseAlias, entity: this.base, field, via }
   }
 }
 
-export const isNumeric = (f: FieldDefinition) => f.type === 'integer' || f.type === 'number' || f.xType === 'money'
+export const isNumeric = (f: FieldDefinition) =>
+  f.type === 'integer' || f.type === 'number' || f.xType === 'money'
 export const isTemporal = (f: FieldDefinition) => f.format === 'date' || f.format === 'date-time'
 export const isScalar = (f: FieldDefinition) => f.type !== 'object' && f.type !== 'array'

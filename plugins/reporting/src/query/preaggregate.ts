@@ -30,40 +30,81 @@ const col = (ref: FieldRef) => `${ref.alias}.${ref.field.name}`
  * Splits an aggregate, or undefined when it does not decompose. `filter` is its `where` on base
  * fields only (or none); `name` prefixes its partial columns (`_m3`, `_m3c`).
  */
-export function splitMeasure(m: AggregatePlan, ref: FieldRef | undefined, times: FieldRef | undefined, filter: Fragment | undefined, base: string, name: string): SplitMeasure | undefined {
+export function splitMeasure(
+  m: AggregatePlan,
+  ref: FieldRef | undefined,
+  times: FieldRef | undefined,
+  filter: Fragment | undefined,
+  base: string,
+  name: string,
+): SplitMeasure | undefined {
   const onBase = (r: FieldRef | undefined) => !r || r.alias === base
   const f = filter ? ` filter (where ${filter.sql})` : ''
   const fb = filter?.bindings ?? []
-  const part = (expr: string, bindings: Knex.RawBinding[], as = name): Fragment => ({ sql: `${expr}${f} as ??`, bindings: [...bindings, ...fb, as] })
+  const part = (expr: string, bindings: Knex.RawBinding[], as = name): Fragment => ({
+    sql: `${expr}${f} as ??`,
+    bindings: [...bindings, ...fb, as],
+  })
   const p = `${base}.${name}`
   // joined values are constant within a group: weight them by the group's row count
   const rows = part('count(*)', [])
   switch (m.fn) {
     case 'count':
       if (!ref) return { partials: [rows], combine: { sql: 'sum(??)', bindings: [p] } }
-      if (onBase(ref)) return { partials: [part('count(??)', [col(ref)])], combine: { sql: 'sum(??)', bindings: [p] } }
-      return { partials: [rows], combine: { sql: 'coalesce(sum(case when ?? is not null then ?? end), 0)', bindings: [col(ref), p] } }
+      if (onBase(ref))
+        return { partials: [part('count(??)', [col(ref)])], combine: { sql: 'sum(??)', bindings: [p] } }
+      return {
+        partials: [rows],
+        combine: { sql: 'coalesce(sum(case when ?? is not null then ?? end), 0)', bindings: [col(ref), p] },
+      }
     case 'sum': {
       if (!ref) return undefined
       const onRef = onBase(ref)
       const onTimes = onBase(times)
-      if (onRef && onTimes) return { partials: [part(times ? 'sum(?? * ??)' : 'sum(??)', times ? [col(ref), col(times)] : [col(ref)])], combine: { sql: 'sum(??)', bindings: [p] } }
-      if (onRef) return { partials: [part('sum(??)', [col(ref)])], combine: { sql: 'sum(?? * ??)', bindings: [p, col(times!)] } }
-      if (times && onTimes) return { partials: [part('sum(??)', [col(times)])], combine: { sql: 'sum(?? * ??)', bindings: [col(ref), p] } }
-      return { partials: [rows], combine: times ? { sql: 'sum(?? * ?? * ??)', bindings: [col(ref), col(times), p] } : { sql: 'sum(?? * ??)', bindings: [col(ref), p] } }
+      if (onRef && onTimes)
+        return {
+          partials: [part(times ? 'sum(?? * ??)' : 'sum(??)', times ? [col(ref), col(times)] : [col(ref)])],
+          combine: { sql: 'sum(??)', bindings: [p] },
+        }
+      if (onRef)
+        return {
+          partials: [part('sum(??)', [col(ref)])],
+          combine: { sql: 'sum(?? * ??)', bindings: [p, col(times!)] },
+        }
+      if (times && onTimes)
+        return {
+          partials: [part('sum(??)', [col(times)])],
+          combine: { sql: 'sum(?? * ??)', bindings: [col(ref), p] },
+        }
+      return {
+        partials: [rows],
+        combine: times
+          ? { sql: 'sum(?? * ?? * ??)', bindings: [col(ref), col(times), p] }
+          : { sql: 'sum(?? * ??)', bindings: [col(ref), p] },
+      }
     }
     case 'min':
     case 'max':
       if (!ref) return undefined
-      if (onBase(ref)) return { partials: [part(`${m.fn}(??)`, [col(ref)])], combine: { sql: `${m.fn}(??)`, bindings: [p] } }
-      return { partials: [rows], combine: { sql: `${m.fn}(??) filter (where ?? > 0)`, bindings: [col(ref), p] } }
+      if (onBase(ref))
+        return { partials: [part(`${m.fn}(??)`, [col(ref)])], combine: { sql: `${m.fn}(??)`, bindings: [p] } }
+      return {
+        partials: [rows],
+        combine: { sql: `${m.fn}(??) filter (where ?? > 0)`, bindings: [col(ref), p] },
+      }
     case 'countDistinct':
       if (!ref || onBase(ref)) return undefined
-      return { partials: [rows], combine: { sql: 'count(distinct ??) filter (where ?? > 0)', bindings: [col(ref), p] } }
+      return {
+        partials: [rows],
+        combine: { sql: 'count(distinct ??) filter (where ?? > 0)', bindings: [col(ref), p] },
+      }
     case 'avg': {
       if (!ref || !onBase(ref)) return undefined
       const c = `${name}c`
-      return { partials: [part('sum(??)', [col(ref)]), part('count(??)', [col(ref)], c)], combine: { sql: 'round((sum(??) / nullif(sum(??), 0))::numeric, 2)', bindings: [p, `${base}.${c}`] } }
+      return {
+        partials: [part('sum(??)', [col(ref)]), part('count(??)', [col(ref)], c)],
+        combine: { sql: 'round((sum(??) / nullif(sum(??), 0))::numeric, 2)', bindings: [p, `${base}.${c}`] },
+      }
     }
   }
   return undefined
@@ -80,7 +121,10 @@ function aliasesOf(g: FilterGroup, out = new Set<string>()): Set<string> {
  * A filter tree split into the part on base rows (level 1) and the part on joined rows (level 2);
  * undefined when an alternative (`$or`) mixes both.
  */
-export function splitFilter(g: FilterGroup, base: string): { rows: FilterGroup; joined: FilterGroup } | undefined {
+export function splitFilter(
+  g: FilterGroup,
+  base: string,
+): { rows: FilterGroup; joined: FilterGroup } | undefined {
   const rows: FilterGroup = { conditions: [], or: [] }
   const joined: FilterGroup = { conditions: [], or: [] }
   for (const c of g.conditions) (c.field.split('.')[0] === base ? rows : joined).conditions.push(c)

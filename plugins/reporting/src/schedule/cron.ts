@@ -35,7 +35,8 @@ function field(text: string, min: number, max: number, what: string): Set<number
       lo = a
       hi = b ?? (m[2] ? max : a)
     }
-    if (lo < min || hi > max || lo > hi || step < 1) throw new Error(`"${part}" is out of range for ${what} (${min}-${max})`)
+    if (lo < min || hi > max || lo > hi || step < 1)
+      throw new Error(`"${part}" is out of range for ${what} (${min}-${max})`)
     for (let v = lo; v <= hi; v += step) out.add(v)
   }
   return out
@@ -47,16 +48,26 @@ function field(text: string, min: number, max: number, what: string): Set<number
  */
 export function parseCron(expr: string): Cron {
   const parts = expr.trim().split(/\s+/)
-  if (parts.length !== 5) throw new Error(`"${expr}" must have 5 fields: minute hour day-of-month month day-of-week`)
+  if (parts.length !== 5)
+    throw new Error(`"${expr}" must have 5 fields: minute hour day-of-month month day-of-week`)
   const sets = FIELDS.map(([, min, max, what], i) => field(parts[i]!, min, max, what))
   const dow = sets[4]!
   if (dow.has(7)) dow.add(0)
-  return { minute: sets[0]!, hour: sets[1]!, dom: sets[2]!, month: sets[3]!, dow, domAny: parts[2] === '*', dowAny: parts[4] === '*' }
+  return {
+    minute: sets[0]!,
+    hour: sets[1]!,
+    dom: sets[2]!,
+    month: sets[3]!,
+    dow,
+    domAny: parts[2] === '*',
+    dowAny: parts[4] === '*',
+  }
 }
 
 /** Whether the cron fires in the (UTC) minute of `t`. */
 export function cronMatches(c: Cron, t: Date): boolean {
-  if (!c.minute.has(t.getUTCMinutes()) || !c.hour.has(t.getUTCHours()) || !c.month.has(t.getUTCMonth() + 1)) return false
+  if (!c.minute.has(t.getUTCMinutes()) || !c.hour.has(t.getUTCHours()) || !c.month.has(t.getUTCMonth() + 1))
+    return false
   const dom = c.dom.has(t.getUTCDate())
   const dow = c.dow.has(t.getUTCDay())
   if (c.domAny && c.dowAny) return true

@@ -30,17 +30,25 @@ export interface ScheduledRun {
 export async function runScheduledReports(app: PlumeApp, now: Date = new Date()): Promise<ScheduledRun[]> {
   const knex = app.get('db').knex
   const logger = app.get('logger')
-  const defs = (await knex('report_definitions').whereNotNull('schedule').whereNot('schedule', '')) as Array<ReportDefinition & { id: number; createdAt: Date }>
+  const defs = (await knex('report_definitions').whereNotNull('schedule').whereNot('schedule', '')) as Array<
+    ReportDefinition & { id: number; createdAt: Date }
+  >
   const out: ScheduledRun[] = []
   for (const def of defs) {
     let cron
     try {
       cron = parseCron(def.schedule!)
     } catch (err) {
-      logger.warn({ report: def.code, err: (err as Error).message }, 'report schedule ignored: not a valid cron expression')
+      logger.warn(
+        { report: def.code, err: (err as Error).message },
+        'report schedule ignored: not a valid cron expression',
+      )
       continue
     }
-    const last = (await knex(FILES_TABLE).where('definitionId', def.id).max({ at: 'scheduledFor' }).first()) as { at: Date | null } | undefined
+    const last = (await knex(FILES_TABLE)
+      .where('definitionId', def.id)
+      .max({ at: 'scheduledFor' })
+      .first()) as { at: Date | null } | undefined
     const after = last?.at ? new Date(last.at) : new Date(def.createdAt)
     const due = lastFire(cron, now, after)
     if (!due) continue
@@ -58,12 +66,24 @@ export async function runScheduledReports(app: PlumeApp, now: Date = new Date())
     const filename = `${def.code}-${run.scheduledFor.slice(0, 16).replace(/[-:]/g, '').replace('T', '-')}.xlsx`
     const stored = await knex.transaction(async (trx) => {
       const [file] = (await trx(FILES_TABLE)
-        .insert({ definitionId: def.id, reportCode: def.code, scheduledFor: due, format: 'xlsx', filename, contentType: XLSX_TYPE, content, rows: run.rows ?? null, error: run.error ?? null })
+        .insert({
+          definitionId: def.id,
+          reportCode: def.code,
+          scheduledFor: due,
+          format: 'xlsx',
+          filename,
+          contentType: XLSX_TYPE,
+          content,
+          rows: run.rows ?? null,
+          error: run.error ?? null,
+        })
         .onConflict(['definitionId', 'scheduledFor'])
         .ignore()
         .returning('id')) as Array<{ id: number }>
       if (!file) return undefined
-      const message = run.error ? `Scheduled report "${def.name}" failed: ${run.error}` : `Scheduled report "${def.name}" is ready (${run.rows} rows)`
+      const message = run.error
+        ? `Scheduled report "${def.name}" failed: ${run.error}`
+        : `Scheduled report "${def.name}" is ready (${run.rows} rows)`
       await trx(NOTIFICATIONS_TABLE).insert({ fileId: file.id, reportCode: def.code, message })
       return file.id
     })
@@ -81,7 +101,9 @@ const timers = new WeakMap<object, NodeJS.Timeout>()
 export function startScheduler(app: PlumeApp, everyMs = 60_000): void {
   if (timers.has(app)) return
   const timer = setInterval(() => {
-    runScheduledReports(app).catch((err: unknown) => app.get('logger').error({ err }, 'report scheduler failed'))
+    runScheduledReports(app).catch((err: unknown) =>
+      app.get('logger').error({ err }, 'report scheduler failed'),
+    )
   }, everyMs)
   timer.unref()
   timers.set(app, timer)

@@ -23,7 +23,18 @@ export function checkDefinition(app: PlumeApp, def: unknown): ReportDefinition {
   return def
 }
 
-const STORED = ['code', 'name', 'label', 'entity', 'dimensions', 'measures', 'filters', 'periodGrouping', 'schedule', 'version'] as const
+const STORED = [
+  'code',
+  'name',
+  'label',
+  'entity',
+  'dimensions',
+  'measures',
+  'filters',
+  'periodGrouping',
+  'schedule',
+  'version',
+] as const
 
 function pick(data: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(STORED.filter((k) => k in data).map((k) => [k, data[k]]))
@@ -55,23 +66,44 @@ export function reportDefinitionsService(ctx: PluginContext) {
       return { ...def, ...(parameters ? { parameters } : {}) }
     },
     async create(data: unknown) {
-      if (!data || typeof data !== 'object' || Array.isArray(data)) throw new BadRequest('The body must be a report definition object')
+      if (!data || typeof data !== 'object' || Array.isArray(data))
+        throw new BadRequest('The body must be a report definition object')
       const { builtIn, ...rest } = data as Record<string, unknown>
-      if (builtIn) throw new Forbidden('Built-in reports are shipped by the reporting plugin; create your own with builtIn false')
+      if (builtIn)
+        throw new Forbidden(
+          'Built-in reports are shipped by the reporting plugin; create your own with builtIn false',
+        )
       checkDefinition(app, rest)
-      return entityService().create({ dimensions: [], measures: [], filters: {}, periodGrouping: 'none', ...pick(rest), builtIn: false })
+      return entityService().create({
+        dimensions: [],
+        measures: [],
+        filters: {},
+        periodGrouping: 'none',
+        ...pick(rest),
+        builtIn: false,
+      })
     },
     async patch(id: Id, data: unknown) {
-      if (!data || typeof data !== 'object' || Array.isArray(data)) throw new BadRequest('The body must be an object of changes')
+      if (!data || typeof data !== 'object' || Array.isArray(data))
+        throw new BadRequest('The body must be an object of changes')
       const current = await loadDefinition(app, id)
       const changes = data as Record<string, unknown>
       if ('builtIn' in changes) throw new Forbidden('builtIn cannot be changed')
       assertDefinitionShape(changes, true)
       if (current.builtIn) {
         const locked = Object.keys(changes).find((k) => !BUILT_IN_EDITABLE.has(k))
-        if (locked) throw new Forbidden(`Report "${current.code}" is built in: only its name, label and schedule can be changed (not "${locked}"); copy it under a new code to change it`)
+        if (locked)
+          throw new Forbidden(
+            `Report "${current.code}" is built in: only its name, label and schedule can be changed (not "${locked}"); copy it under a new code to change it`,
+          )
       }
-      const { id: _id, createdAt: _c, updatedAt: _u, version: _v, ...base } = current as ReportDefinition & { updatedAt?: unknown; version?: unknown }
+      const {
+        id: _id,
+        createdAt: _c,
+        updatedAt: _u,
+        version: _v,
+        ...base
+      } = current as ReportDefinition & { updatedAt?: unknown; version?: unknown }
       if (!current.builtIn) checkDefinition(app, { ...base, ...changes })
       else if (changes.schedule) checkDefinition(app, { ...base, schedule: changes.schedule })
       return entityService().patch(current.id!, pick(changes))

@@ -27,7 +27,10 @@ const stamp = (iso: string) => iso.slice(0, 16).replace(/[-:]/g, '').replace('T'
  */
 function headerOf(labels: unknown): ((c: ResultColumn) => string) | undefined {
   if (labels === undefined || labels === '') return undefined
-  if (labels !== 'en' && labels !== 'zh-CN') throw new BadRequest('Invalid report parameter: labels must be en or zh-CN', { errors: [{ path: '/labels', message: 'must be en or zh-CN' }] })
+  if (labels !== 'en' && labels !== 'zh-CN')
+    throw new BadRequest('Invalid report parameter: labels must be en or zh-CN', {
+      errors: [{ path: '/labels', message: 'must be en or zh-CN' }],
+    })
   return (c) => c.label?.[labels] ?? c.key
 }
 
@@ -35,13 +38,19 @@ function headerOf(labels: unknown): ((c: ResultColumn) => string) | undefined {
  * A result in the requested format (`json` by default, `csv`, `xlsx`); `labels` names the header's language.
  * @example await render(result, 'csv', 'zh-CN') // ReportFile, text/csv, Chinese column names
  */
-export async function render(result: ReportResult, format: unknown, labels?: unknown): Promise<ReportResult | ReportFile> {
+export async function render(
+  result: ReportResult,
+  format: unknown,
+  labels?: unknown,
+): Promise<ReportResult | ReportFile> {
   const header = headerOf(labels)
   if (format === undefined || format === '' || format === 'json') return result
   const base = `${result.report.code}-${stamp(result.generatedAt)}`
   if (format === 'csv') return new ReportFile(toCsv(result, header), CSV_TYPE, `${base}.csv`)
   if (format === 'xlsx') return new ReportFile(await toXlsx(result, header), XLSX_TYPE, `${base}.xlsx`)
-  throw new BadRequest('Invalid report parameter: format must be json, csv or xlsx', { errors: [{ path: '/format', message: 'must be json, csv or xlsx' }] })
+  throw new BadRequest('Invalid report parameter: format must be json, csv or xlsx', {
+    errors: [{ path: '/format', message: 'must be json, csv or xlsx' }],
+  })
 }
 
 /** Sends a {@link ReportFile} as a download (content type, disposition, status 200). */
@@ -49,7 +58,16 @@ export const fileDownload = () => async (context: HookContext, next: NextFunctio
   await next()
   if (context.result instanceof ReportFile) {
     const file = context.result
-    context.http = { ...context.http, status: 200, headers: { ...context.http?.headers, 'content-type': file.contentType, 'content-disposition': `attachment; filename="${file.filename}"`, 'cache-control': 'no-store' } }
+    context.http = {
+      ...context.http,
+      status: 200,
+      headers: {
+        ...context.http?.headers,
+        'content-type': file.contentType,
+        'content-disposition': `attachment; filename="${file.filename}"`,
+        'cache-control': 'no-store',
+      },
+    }
     context.result = file.body
   } else if (context.method === 'create') context.http = { ...context.http, status: 200 }
 }
@@ -75,10 +93,21 @@ export function reportRunService(ctx: PluginContext) {
       return run({ ...(params.query ?? {}) }, params)
     },
     async create(data: unknown, params: RunRouteParams) {
-      if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) throw new BadRequest('The body must be an object of report parameters')
+      if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data)))
+        throw new BadRequest('The body must be an object of report parameters')
       const { format, labels, ...query } = (params.query ?? {}) as Record<string, unknown>
-      if (Object.keys(query).length) throw new BadRequest(`Invalid report parameter: "${Object.keys(query)[0]}" belongs in the body of a POST`)
-      return run({ ...((data as Record<string, unknown>) ?? {}), ...(format !== undefined ? { format } : {}), ...(labels !== undefined ? { labels } : {}) }, params)
+      if (Object.keys(query).length)
+        throw new BadRequest(
+          `Invalid report parameter: "${Object.keys(query)[0]}" belongs in the body of a POST`,
+        )
+      return run(
+        {
+          ...((data as Record<string, unknown>) ?? {}),
+          ...(format !== undefined ? { format } : {}),
+          ...(labels !== undefined ? { labels } : {}),
+        },
+        params,
+      )
     },
     async setup(a: PlumeApp, path: string) {
       a.service(path).hooks({ around: { all: [fileDownload()] } })

@@ -22,7 +22,8 @@ const subjectsOf = (order: { customerId?: unknown; partnerId?: unknown }): Credi
 const keyOf = (s: CreditSubject) => (s.customerId !== undefined ? `c${s.customerId}` : `p${s.partnerId}`)
 
 /** Lock order: by namespace, then id — so runs that lock several subjects never deadlock. */
-const lockOf = (s: CreditSubject): [number, number] => (s.customerId !== undefined ? [LOCK.customer, s.customerId] : [LOCK.partner, s.partnerId!])
+const lockOf = (s: CreditSubject): [number, number] =>
+  s.customerId !== undefined ? [LOCK.customer, s.customerId] : [LOCK.partner, s.partnerId!]
 const byLock = (a: CreditSubject, b: CreditSubject) => {
   const [na, ia] = lockOf(a)
   const [nb, ib] = lockOf(b)
@@ -42,18 +43,41 @@ export async function reassess(knex: Knex, ...who: CreditSubject[]): Promise<voi
     // is not listed (its snapshot is older) and stays pending, for the next run or the worker;
     // the score's reads travel with the lock and run after it on the server. Every subject's
     // statements go out together (pipelined).
-    const runs = subjects.map((s) => Promise.all([
-      prepared<{ id: number | string | null }>(trx, trx.raw(
-        // (a left join: the lock is taken even when no job is listed)
-        `select j.id from (select pg_advisory_xact_lock(?::int, ?::int)) l left join ${JOBS_TABLE} j on j.name = ? and j.status = 'pending' and j.payload @> ?::jsonb`,
-        [...lockOf(s), ASSESS_JOB, JSON.stringify(s)],
-      ), 'risk_lock_jobs'),
-      assess(trx, s),
-    ]))
-    const covered = (await Promise.all(runs)).flatMap(([rows]) => rows.flatMap((r) => (r.id === null ? [] : [Number(r.id)])))
+    const runs = subjects.map((s) =>
+      Promise.all([
+        prepared<{ id: number | string | null }>(
+          trx,
+          trx.raw(
+            // (a left join: the lock is taken even when no job is listed)
+            `select j.id from (select pg_advisory_xact_lock(?::int, ?::int)) l left join ${JOBS_TABLE} j on j.name = ? and j.status = 'pending' and j.payload @> ?::jsonb`,
+            [...lockOf(s), ASSESS_JOB, JSON.stringify(s)],
+          ),
+          'risk_lock_jobs',
+        ),
+        assess(trx, s),
+      ]),
+    )
+    const covered = (await Promise.all(runs)).flatMap(([rows]) =>
+      rows.flatMap((r) => (r.id === null ? [] : [Number(r.id)])),
+    )
     if (covered.length) {
       const now = new Date()
-      await defer(trx, prepared(trx, trx(JOBS_TABLE).whereRaw('id = any(?::bigint[])', [covered as unknown as Knex.RawBinding]).where('status', 'pending').update({ status: 'done', result: JSON.stringify({ coveredBy: 'after-commit' }), finishedAt: now, updatedAt: now }), 'risk_jobs_done'))
+      await defer(
+        trx,
+        prepared(
+          trx,
+          trx(JOBS_TABLE)
+            .whereRaw('id = any(?::bigint[])', [covered as unknown as Knex.RawBinding])
+            .where('status', 'pending')
+            .update({
+              status: 'done',
+              result: JSON.stringify({ coveredBy: 'after-commit' }),
+              finishedAt: now,
+              updatedAt: now,
+            }),
+          'risk_jobs_done',
+        ),
+      )
     }
   })
 }
@@ -105,7 +129,11 @@ function reassessSoon(app: PlumeApp, who: CreditSubject): Promise<void> {
 
 /** The queue's handler: the worker re-scores what an after-commit run did not. */
 export const assessJob = (app: PlumeApp) => async (payload: Record<string, unknown>) => {
-  const who = (typeof payload.customerId === 'number' ? { customerId: payload.customerId } : { partnerId: payload.partnerId as number }) satisfies CreditSubject
+  const who = (
+    typeof payload.customerId === 'number'
+      ? { customerId: payload.customerId }
+      : { partnerId: payload.partnerId as number }
+  ) satisfies CreditSubject
   await reassess(app.get('db').knex, who)
 }
 
@@ -124,7 +152,8 @@ export const reassessOnTransition = (): TransitionHook => ({
     if (!queue) return assessOrder(ctx.trx, ctx.result ?? ctx.order)
     const runAt = new Date(Date.now() + ASSESS_FALLBACK_MS)
     // deferred: the job rows travel with the COMMIT
-    for (const who of subjects) await defer(ctx.trx, queue.enqueue(ASSESS_JOB, { ...who }, { trx: ctx.trx, runAt, backoffMs: 5_000 }))
+    for (const who of subjects)
+      await defer(ctx.trx, queue.enqueue(ASSESS_JOB, { ...who }, { trx: ctx.trx, runAt, backoffMs: 5_000 }))
     ctx.afterCommit(async () => {
       await Promise.all(subjects.map((who) => reassessSoon(ctx.app, who)))
     })
@@ -139,13 +168,17 @@ export const reassessOnTransition = (): TransitionHook => ({
 export const reassessAfterWrite = () => async (context: HookContext, next: NextFunction) => {
   await next()
   const trx = knexOf(context)
-  const rows = (Array.isArray(context.result) ? context.result : [context.result]) as Array<Record<string, unknown> | undefined>
+  const rows = (Array.isArray(context.result) ? context.result : [context.result]) as Array<
+    Record<string, unknown> | undefined
+  >
   for (const row of rows) {
     if (!row) continue
     let subject: { customerId?: unknown; partnerId?: unknown } = row
     // allocations name only the invoice
     if (row.customerId === undefined && typeof row.invoiceId === 'number') {
-      subject = ((await trx('invoices').where('id', row.invoiceId).first('customerId', 'partnerId')) as typeof subject | undefined) ?? {}
+      subject =
+        ((await trx('invoices').where('id', row.invoiceId).first('customerId', 'partnerId')) as
+          typeof subject | undefined) ?? {}
     }
     await assessOrder(trx, subject)
   }

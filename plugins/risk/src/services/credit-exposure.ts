@@ -1,7 +1,14 @@
 import { Money, money } from '@plume/core'
 import { BadRequest } from '@feathersjs/errors'
 import type { Knex } from 'knex'
-import { currentLimit, exposure, overdueInvoices, type CreditSubject, type Exposure, type OverdueInvoice } from '../exposure.js'
+import {
+  currentLimit,
+  exposure,
+  overdueInvoices,
+  type CreditSubject,
+  type Exposure,
+  type OverdueInvoice,
+} from '../exposure.js'
 import { creditPolicy } from '../policy.js'
 import { riskScore, type RiskScore } from '../score.js'
 import { creditExposureDocs } from './docs.js'
@@ -20,9 +27,16 @@ export interface CreditStatus {
 function subjectOf(query: Record<string, unknown> | undefined): CreditSubject {
   const c = query?.customerId
   const p = query?.partnerId
-  const id = (v: unknown) => (typeof v === 'string' && /^\d{1,10}$/.test(v) ? Number(v) : typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined)
+  const id = (v: unknown) =>
+    typeof v === 'string' && /^\d{1,10}$/.test(v)
+      ? Number(v)
+      : typeof v === 'number' && Number.isInteger(v) && v > 0
+        ? v
+        : undefined
   if ((c === undefined) === (p === undefined) || (c !== undefined && !id(c)) || (p !== undefined && !id(p))) {
-    throw new BadRequest('Invalid query: give exactly one of customerId or partnerId (a positive integer)', { errors: [{ path: '/query', message: 'needs customerId or partnerId' }] })
+    throw new BadRequest('Invalid query: give exactly one of customerId or partnerId (a positive integer)', {
+      errors: [{ path: '/query', message: 'needs customerId or partnerId' }],
+    })
   }
   return c !== undefined ? { customerId: id(c)! } : { partnerId: id(p)! }
 }
@@ -36,7 +50,11 @@ export function creditExposureService(knex: Knex) {
     docs: creditExposureDocs,
     async find(params?: { query?: Record<string, unknown> }): Promise<CreditStatus> {
       const who = subjectOf(params?.query)
-      const [limit, exp, policy] = await Promise.all([currentLimit(knex, who), exposure(knex, who), creditPolicy(knex)])
+      const [limit, exp, policy] = await Promise.all([
+        currentLimit(knex, who),
+        exposure(knex, who),
+        creditPolicy(knex),
+      ])
       return {
         customerId: who.customerId ?? null,
         partnerId: who.partnerId ?? null,

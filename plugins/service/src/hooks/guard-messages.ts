@@ -10,9 +10,11 @@ import { callerPartner, isInternal, type ServiceParams } from '../context.js'
  */
 export const guardMessages = () => async (context: HookContext, next: NextFunction) => {
   if (isInternal(context.params) || !context.params.provider) return next()
-  if (context.method === 'patch' || context.method === 'update' || context.method === 'remove') throw new MethodNotAllowed('Ticket messages cannot be changed or deleted; add a new message')
+  if (context.method === 'patch' || context.method === 'update' || context.method === 'remove')
+    throw new MethodNotAllowed('Ticket messages cannot be changed or deleted; add a new message')
   if (!callerPartner(context.params as ServiceParams)) return next()
   if (context.method === 'find') context.params.query = { ...(context.params.query ?? {}), internal: false }
   await next()
-  if (context.method === 'get' && (context.result as { internal?: boolean } | undefined)?.internal) throw new NotFound(`No ticketMessage with id ${String(context.id)}`)
+  if (context.method === 'get' && (context.result as { internal?: boolean } | undefined)?.internal)
+    throw new NotFound(`No ticketMessage with id ${String(context.id)}`)
 }

@@ -13,33 +13,52 @@ import type { TicketRow } from '../types.js'
  */
 export const guardTicket = () => async (context: HookContext, next: NextFunction) => {
   if (isInternal(context.params) || !context.params.provider) return next()
-  if (context.method === 'update') throw new MethodNotAllowed('Tickets are changed with PATCH and the ticket actions')
+  if (context.method === 'update')
+    throw new MethodNotAllowed('Tickets are changed with PATCH and the ticket actions')
   const trx = trxOf(context)
-  const ticket = (await trx('tickets').where('id', Number(context.id)).forUpdate().first()) as TicketRow | undefined
+  const ticket = (await trx('tickets').where('id', Number(context.id)).forUpdate().first()) as
+    TicketRow | undefined
   const partnerId = callerPartner(context.params as ServiceParams)
   if (ticket && partnerId) {
-    const customer = (await trx('customers').select('partnerId').where('id', ticket.customerId).first()) as { partnerId: number | null }
+    const customer = (await trx('customers').select('partnerId').where('id', ticket.customerId).first()) as {
+      partnerId: number | null
+    }
     if (customer.partnerId !== partnerId) throw new NotFound(`No ticket with id ${String(context.id)}`)
   }
   if (!ticket) throw new NotFound(`No ticket with id ${String(context.id)}`)
   if (context.method === 'remove') {
-    if (ticket.status !== 'new') throw new Conflict(`Ticket ${ticket.number} is ${ticket.status}: only new tickets can be deleted`)
+    if (ticket.status !== 'new')
+      throw new Conflict(`Ticket ${ticket.number} is ${ticket.status}: only new tickets can be deleted`)
     return next()
   }
   const data = context.data as Record<string, unknown>
   for (const f of ['assigneeId', 'team'] as const) {
-    if (f in data && data[f] !== ticket[f]) throw new Conflict(`Ticket ${ticket.number}: assign it with POST /api/tickets/${ticket.id}/assign`)
+    if (f in data && data[f] !== ticket[f])
+      throw new Conflict(`Ticket ${ticket.number}: assign it with POST /api/tickets/${ticket.id}/assign`)
   }
-  if ('satisfaction' in data && data.satisfaction !== ticket.satisfaction && !['resolved', 'closed'].includes(ticket.status)) {
-    throw new Conflict(`Ticket ${ticket.number} is ${ticket.status}: satisfaction is given once it is resolved or closed`)
+  if (
+    'satisfaction' in data &&
+    data.satisfaction !== ticket.satisfaction &&
+    !['resolved', 'closed'].includes(ticket.status)
+  ) {
+    throw new Conflict(
+      `Ticket ${ticket.number} is ${ticket.status}: satisfaction is given once it is resolved or closed`,
+    )
   }
   const customerId = (data.customerId as number | undefined) ?? ticket.customerId
   const orderId = 'orderId' in data ? (data.orderId as number | null) : ticket.orderId
   if (orderId !== null && ('orderId' in data || 'customerId' in data)) {
-    const order = (await trx('orders').select('customerId').where('id', orderId).first()) as { customerId: number } | undefined
-    if (!order || order.customerId !== customerId) throw invalid('/orderId', "must be one of the customer's orders")
+    const order = (await trx('orders').select('customerId').where('id', orderId).first()) as
+      { customerId: number } | undefined
+    if (!order || order.customerId !== customerId)
+      throw invalid('/orderId', "must be one of the customer's orders")
   }
-  if (typeof data.priority === 'string' && data.priority !== ticket.priority && ticket.openedAt && !['resolved', 'closed'].includes(ticket.status)) {
+  if (
+    typeof data.priority === 'string' &&
+    data.priority !== ticket.priority &&
+    ticket.openedAt &&
+    !['resolved', 'closed'].includes(ticket.status)
+  ) {
     const due = dueTimes(new Date(ticket.openedAt), await policyFor(trx, data.priority))
     if (!ticket.firstRespondedAt) data.firstResponseDueAt = due.firstResponseDueAt
     data.resolutionDueAt = due.resolutionDueAt

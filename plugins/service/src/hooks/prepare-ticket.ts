@@ -1,6 +1,14 @@
 import { Forbidden } from '@feathersjs/errors'
 import type { HookContext, NextFunction } from '@feathersjs/feathers'
-import { assertAgent, callerPartner, invalid, isInternal, nowOf, trxOf, type ServiceParams } from '../context.js'
+import {
+  assertAgent,
+  callerPartner,
+  invalid,
+  isInternal,
+  nowOf,
+  trxOf,
+  type ServiceParams,
+} from '../context.js'
 import { nextTicketNumber } from '../number.js'
 import { dueTimes, policyFor } from '../sla.js'
 
@@ -17,15 +25,24 @@ export const prepareTicket = () => async (context: HookContext, next: NextFuncti
   const trx = trxOf(context)
   const data = context.data as Record<string, unknown>
   const now = nowOf(params)
-  const customer = (await trx('customers').select('partnerId').where('id', data.customerId as number).first()) as { partnerId: number | null } | undefined
+  const customer = (await trx('customers')
+    .select('partnerId')
+    .where('id', data.customerId as number)
+    .first()) as { partnerId: number | null } | undefined
   const partnerId = callerPartner(params)
   if (!customer) throw invalid('/customerId', 'does not exist')
-  if (partnerId && customer.partnerId !== partnerId) throw new Forbidden("Partner users open tickets for their own partner's customers only")
+  if (partnerId && customer.partnerId !== partnerId)
+    throw new Forbidden("Partner users open tickets for their own partner's customers only")
   if (data.orderId !== undefined && data.orderId !== null) {
-    const order = (await trx('orders').select('customerId').where('id', data.orderId as number).first()) as { customerId: number } | undefined
-    if (!order || order.customerId !== data.customerId) throw invalid('/orderId', "must be one of the customer's orders")
+    const order = (await trx('orders')
+      .select('customerId')
+      .where('id', data.orderId as number)
+      .first()) as { customerId: number } | undefined
+    if (!order || order.customerId !== data.customerId)
+      throw invalid('/orderId', "must be one of the customer's orders")
   }
-  if (data.satisfaction !== undefined && data.satisfaction !== null) throw invalid('/satisfaction', 'is given when the ticket is closed')
+  if (data.satisfaction !== undefined && data.satisfaction !== null)
+    throw invalid('/satisfaction', 'is given when the ticket is closed')
   if (typeof data.assigneeId === 'number') await assertAgent(trx, data.assigneeId)
   if (partnerId && data.channel === undefined) data.channel = 'partner'
   const policy = await policyFor(trx, (data.priority as string | undefined) ?? 'normal')

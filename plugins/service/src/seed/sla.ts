@@ -10,6 +10,10 @@ export const DEFAULT_SLA_POLICIES = [
 
 /** The default SLA policies, where none exists yet for a priority. */
 export async function seedSlaPolicies(trx: Knex.Transaction): Promise<number> {
-  const rows = (await trx('sla_policies').insert(DEFAULT_SLA_POLICIES.map((p) => ({ ...p, active: true }))).onConflict('priority').ignore().returning('id')) as unknown[]
+  const rows = (await trx('sla_policies')
+    .insert(DEFAULT_SLA_POLICIES.map((p) => ({ ...p, active: true })))
+    .onConflict('priority')
+    .ignore()
+    .returning('id')) as unknown[]
   return rows.length
 }

@@ -21,10 +21,20 @@ const state: ListState = {
 describe('list state in the URL', () => {
   it('writes filters, sort, page, size and search; leaves empty filters and defaults out', () => {
     expect(toUrlQuery(customer, state)).toEqual({
-      q: 'acme', sort: '-creditLimit', page: '3', size: '50',
-      'f.status': 'new,in_progress', 'f.partnerId': '4,9', 'f.creditLimit': '100.00..', 'f.since': '2026-01-01..2026-03-31', 'f.vip': 'true', 'f.name': 'North',
+      q: 'acme',
+      sort: '-creditLimit',
+      page: '3',
+      size: '50',
+      'f.status': 'new,in_progress',
+      'f.partnerId': '4,9',
+      'f.creditLimit': '100.00..',
+      'f.since': '2026-01-01..2026-03-31',
+      'f.vip': 'true',
+      'f.name': 'North',
     })
-    expect(toUrlQuery(customer, { page: 1, pageSize: 25, sort: { id: -1 }, search: ' ', filters: {} })).toEqual({})
+    expect(
+      toUrlQuery(customer, { page: 1, pageSize: 25, sort: { id: -1 }, search: ' ', filters: {} }),
+    ).toEqual({})
   })
 
   it('reads back the same state (a shared link or the back button shows the same list)', () => {
@@ -34,11 +44,24 @@ describe('list state in the URL', () => {
   })
 
   it('drops what does not fit the entity instead of sending it', () => {
-    const s = fromUrlQuery(customer, { page: '-2', size: '7', sort: '-nope', 'f.status': 'closed,bogus', 'f.partnerId': 'x,5', 'f.unknown': '1', 'f.since': '2026-13..', 'f.vip': 'maybe' })
+    const s = fromUrlQuery(customer, {
+      page: '-2',
+      size: '7',
+      sort: '-nope',
+      'f.status': 'closed,bogus',
+      'f.partnerId': 'x,5',
+      'f.unknown': '1',
+      'f.since': '2026-13..',
+      'f.vip': 'maybe',
+    })
     expect(s.page).toBe(1)
     expect(s.pageSize).toBe(25)
     expect(s.sort).toEqual({ id: -1 })
-    expect(s.filters).toEqual({ status: { kind: 'enum', values: ['closed'] }, partnerId: { kind: 'ref', ids: [5] }, since: { kind: 'dateRange', from: null, to: null } })
+    expect(s.filters).toEqual({
+      status: { kind: 'enum', values: ['closed'] },
+      partnerId: { kind: 'ref', ids: [5] },
+      since: { kind: 'dateRange', from: null, to: null },
+    })
   })
 
   it('compares queries regardless of key order', () => {

@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest'
 import { croston, holtWinters, sba, ses, tsb } from '../index.js'
 
 // yearly oil production of Saudi Arabia 1996–2013 as used in FPP2's SES chapter (values in Mt)
-const oil = [445.36, 453.2, 454.41, 422.38, 456.04, 440.39, 425.19, 486.21, 500.43, 521.28, 508.95, 488.89, 509.87, 456.72, 473.82, 525.95, 549.83, 542.34]
+const oil = [
+  445.36, 453.2, 454.41, 422.38, 456.04, 440.39, 425.19, 486.21, 500.43, 521.28, 508.95, 488.89, 509.87,
+  456.72, 473.82, 525.95, 549.83, 542.34,
+]
 // an intermittent series: weeks with and without demand
 const spares = [0, 0, 5, 0, 0, 0, 7, 0, 3, 0, 0, 0, 0, 12, 0, 0, 4, 0, 0, 6, 0, 0, 0, 9]
 
@@ -30,12 +33,27 @@ describe('simple exponential smoothing', () => {
 })
 
 /** Holt-Winters in error-correction form, from the first season: level = its mean, trend = 0, season = its deviations (averaged over `width` neighbours, re-centred). */
-function holtWintersEcf(y: number[], m: number, width: number, [alpha, beta, gamma, phi]: number[], check: (t: number, h: number, value: number) => void): void {
+function holtWintersEcf(
+  y: number[],
+  m: number,
+  width: number,
+  [alpha, beta, gamma, phi]: number[],
+  check: (t: number, h: number, value: number) => void,
+): void {
   let l = y.slice(0, m).reduce((a, v) => a + v, 0) / m
   let b = 0
   const dev = y.slice(0, m).map((v) => v - l)
   const half = Math.floor(width / 2)
-  const avg = dev.map((_, i) => dev.slice(0).reduce((a, _v, j) => (Math.min(Math.abs(j - i), m - Math.abs(j - i)) <= half ? a + (dev[j] ?? 0) : a), 0) / (2 * half + 1))
+  const avg = dev.map(
+    (_, i) =>
+      dev
+        .slice(0)
+        .reduce(
+          (a, _v, j) => (Math.min(Math.abs(j - i), m - Math.abs(j - i)) <= half ? a + (dev[j] ?? 0) : a),
+          0,
+        ) /
+      (2 * half + 1),
+  )
   const centre = avg.reduce((a, v) => a + v, 0) / m
   const s: number[] = avg.map((v) => v - centre)
   for (let t = m; t < y.length; t++) {
@@ -63,7 +81,10 @@ describe('Holt-Winters (additive season, damped trend)', () => {
   })
 
   it('weekly: the first year’s indices are averaged over 5 weeks, and the recurrences still agree', () => {
-    const weekly = Array.from({ length: 104 }, (_, t) => 50 + 20 * Math.sin((2 * Math.PI * t) / 52) + ((t * 7919) % 13) - 6)
+    const weekly = Array.from(
+      { length: 104 },
+      (_, t) => 50 + 20 * Math.sin((2 * Math.PI * t) / 52) + ((t * 7919) % 13) - 6,
+    )
     const params = [0.2, 0.05, 0.1, 0.98]
     const fit = holtWinters(params[0]!, params[1]!, params[2]!, 52, params[3]).run(weekly)
     holtWintersEcf(weekly, 52, 5, params, (t, h, v) => close(fit.ahead(t, h), v))
@@ -122,7 +143,17 @@ describe('Croston, SBA and TSB', () => {
   it('an item that stops selling: TSB falls towards 0, Croston keeps its last estimate', () => {
     const stopped = [...spares, ...Array(30).fill(0)]
     const last = stopped.length - 1
-    expect(tsb(0.2, 0.1).run(stopped).ahead(last, 1)).toBeLessThan(0.1 * tsb(0.2, 0.1).run(spares).ahead(spares.length - 1, 1))
-    close(croston(0.2).run(stopped).ahead(last, 1), croston(0.2).run(spares).ahead(spares.length - 1, 1))
+    expect(tsb(0.2, 0.1).run(stopped).ahead(last, 1)).toBeLessThan(
+      0.1 *
+        tsb(0.2, 0.1)
+          .run(spares)
+          .ahead(spares.length - 1, 1),
+    )
+    close(
+      croston(0.2).run(stopped).ahead(last, 1),
+      croston(0.2)
+        .run(spares)
+        .ahead(spares.length - 1, 1),
+    )
   })
 })

@@ -10,7 +10,8 @@ describe('normal quantile (AS 241)', () => {
     [0.05, -1.6448536269514722],
   ])('z(%s) = %s', (p, z) => expect(Math.abs(normalQuantile(p) - z)).toBeLessThan(1e-12))
 
-  it('refuses a probability of 0 or 1', () => expect(() => normalQuantile(1)).toThrow(/strictly between 0 and 1/))
+  it('refuses a probability of 0 or 1', () =>
+    expect(() => normalQuantile(1)).toThrow(/strictly between 0 and 1/))
 })
 
 describe('demand classes (ADI 1.32, CV² 0.49)', () => {

@@ -15,7 +15,9 @@ function rng(seed: number): () => number {
 describe('choosing a method by rolling-origin backtest', () => {
   it('a seasonal weekly series with trend: Holt-Winters beats seasonal naive on the backtest', () => {
     const r = rng(7)
-    const y = Array.from({ length: 156 }, (_, t) => Math.round(100 + 0.3 * t + 30 * Math.sin((2 * Math.PI * t) / 52) + 8 * (r() - 0.5)))
+    const y = Array.from({ length: 156 }, (_, t) =>
+      Math.round(100 + 0.3 * t + 30 * Math.sin((2 * Math.PI * t) / 52) + 8 * (r() - 0.5)),
+    )
     const f = forecastSeries(y, { season: 52, horizon: 4 })
     expect(f.profile.demandClass).toBe('smooth')
     expect(f.method).toBe('holtWinters')
@@ -30,7 +32,9 @@ describe('choosing a method by rolling-origin backtest', () => {
     const f = forecastSeries(y, { season: 52, horizon: 4 })
     expect(['intermittent', 'lumpy']).toContain(f.profile.demandClass)
     expect(['croston', 'sba', 'tsb', 'ses', 'seasonalNaive']).toContain(f.method)
-    expect(f.candidates.map((c) => c.method)).toEqual(expect.arrayContaining(['seasonalNaive', 'croston', 'sba', 'tsb']))
+    expect(f.candidates.map((c) => c.method)).toEqual(
+      expect.arrayContaining(['seasonalNaive', 'croston', 'sba', 'tsb']),
+    )
     expect(Math.min(...f.forecast, ...f.lower)).toBeGreaterThanOrEqual(0)
     // the chosen method is the lowest backtest error among the candidates
     expect(f.mae).toBe(Math.min(...f.candidates.map((c) => c.mae)))
