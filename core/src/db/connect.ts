@@ -26,6 +26,8 @@ export interface DatabaseOptions {
   pool?: { min?: number; max?: number }
   /** Where start-up warnings go (a database patch left off); `console.warn` by default. */
   warn?: (msg: string) => void
+  /** An in-memory PGlite starts from this data-dir archive (see `pgliteTemplate`) instead of `initdb`. */
+  template?: Blob
 }
 
 export type { Database, DatabaseKind } from '../kernel/database.js'
@@ -55,7 +57,10 @@ export async function connectDatabase(opts: DatabaseOptions = {}): Promise<Datab
     filename = join(abs, 'pg')
   }
   // the same type parsers as on PostgreSQL (see DATE_OID above)
-  const connection = { pglite: new PGlite({ dataDir: filename, parsers: { [DATE_OID]: keepText } }) }
+  const loadDataDir = inMemory ? opts.template : undefined
+  const connection = {
+    pglite: new PGlite({ dataDir: filename, loadDataDir, parsers: { [DATE_OID]: keepText } }),
+  }
   const k = knex({
     client: ClientPgLite as unknown as Knex.Config['client'],
     dialect: 'postgres',

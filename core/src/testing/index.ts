@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import knex from 'knex'
 import { pino } from 'pino'
 import { connectDatabase, type Database, type DatabaseOptions } from '../db/connect.js'
+import { pgliteTemplate } from '../db/pglite-template.js'
 import { createPlatform, type PlatformOptions } from '../platform.js'
 import type { TestPlatform } from './types.js'
 
@@ -16,7 +17,10 @@ export async function testDatabase(): Promise<{
   kind: 'postgres' | 'pglite'
 }> {
   const url = process.env.DATABASE_URL
-  if (!url) return { options: { dataDir: 'memory' }, drop: async () => undefined, kind: 'pglite' }
+  if (!url) {
+    const template = await pgliteTemplate()
+    return { options: { dataDir: 'memory', template }, drop: async () => undefined, kind: 'pglite' }
+  }
   const name = `plume_t_${randomBytes(6).toString('hex')}`
   const admin = knex({ client: 'pg', connection: url, pool: { min: 0, max: 1 } })
   await admin.raw(`create database ${name}`)

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest'
 import type { Knex } from 'knex'
 import type { EntityDefinition, FieldDefinition, IndexDefinition } from '../migrate/definitions.js'
 import { connectDatabase, type Database } from '../connect.js'
+import { pgliteTemplate } from '../pglite-template.js'
 
 /** A field as the metadata loader would normalise it; `column` defaults to `text`. */
 export function field(name: string, partial: Partial<FieldDefinition> = {}): FieldDefinition {
@@ -80,7 +81,7 @@ export interface TestDatabase {
 export async function openTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL
   if (!serverUrl) {
-    const db = await connectDatabase({ dataDir: 'memory' })
+    const db = await connectDatabase({ dataDir: 'memory', template: await pgliteTemplate() })
     return { db, knex: db.knex, close: () => db.close() }
   }
   const admin = await connectDatabase({ url: serverUrl, pool: { min: 0, max: 1 } })
