@@ -189,6 +189,66 @@ describe('import on the bulk write path', () => {
     expect((await p.http('GET', '/api/audit/verify', undefined, admin)).body.ok).toBe(true)
   })
 
+  it('an upsert of 1,200 existing records issues one UPDATE and one locking SELECT per chunk, not one per row; audit keeps each row before', async () => {
+    const M = 1200
+    const rows = (await p.db
+      .knex('customers')
+      .where('code', 'like', 'B-%')
+      .orderBy('id')
+      .limit(M)
+      .select('id', 'code', 'name', 'billingAddress')) as Array<{
+      id: number
+      code: string
+      name: string
+      billingAddress: unknown
+    }>
+    expect(rows).toHaveLength(M)
+    const [user] = (await p.app
+      .service('api/users')
+      .find({ query: { email: p.adminEmail }, paginate: false } as EntityParams)) as Row[]
+    const statements: string[] = []
+    const listener = (q: { sql: string }) => statements.push(q.sql)
+    p.db.knex.on('query', listener)
+    let out: BulkOutcome | undefined
+    try {
+      await withCommitEvents(p.db.knex, async (trx) => {
+        const params = { provider: 'rest', authenticated: true, user, transaction: trx } as EntityParams
+        out = await bulkWrite(
+          p.app,
+          'api/customers',
+          rows.map((r) => ({
+            id: r.id,
+            data: {
+              name: `${r.name} v2`,
+              billingAddress: { city: `Town ${r.id}`, line1: 'Road 1', country: 'CN' },
+            },
+          })),
+          params,
+        )
+      })
+    } finally {
+      p.db.knex.off('query', listener)
+    }
+    expect([out!.updated, out!.failed]).toEqual([M, 0])
+    const chunks = Math.ceil(M / 500)
+    const on = (re: RegExp) => statements.filter((sql) => re.test(sql)).length
+    expect(on(/^update "customers"/i)).toBeLessThanOrEqual(chunks)
+    expect(on(/^select .* from "customers"/i)).toBeLessThanOrEqual(chunks)
+    const last = rows[M - 1]!
+    expect(await p.db.knex('customers').where({ id: last.id }).first('name', 'billingAddress')).toEqual({
+      name: `${last.name} v2`,
+      billingAddress: { city: `Town ${last.id}`, line1: 'Road 1', country: 'CN' },
+    })
+    const entry = (await p.db
+      .knex('plume_audit')
+      .where({ entity: 'customer', action: 'patch', record_id: String(last.id) })
+      .orderBy('id', 'desc')
+      .first('changes')) as { changes: Record<string, { before?: unknown; after?: unknown }> }
+    expect(entry.changes.name).toEqual({ before: last.name, after: `${last.name} v2` })
+    expect(entry.changes.billingAddress?.before).toEqual(last.billingAddress)
+    expect((await p.http('GET', '/api/audit/verify', undefined, admin)).body.ok).toBe(true)
+  })
+
   it('a row refused by the database at row 4,999 is named by the dry run and the commit writes nothing', async () => {
     const before = await count(p, 'customers')
     // `X-1` and `x-1` are two keys in the file but one code once normalised: the INSERT refuses it

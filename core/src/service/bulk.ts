@@ -4,7 +4,8 @@ import type { Knex } from 'knex'
 import { auditScope, requestInfo } from '../audit/record.js'
 import { heldEventCount, summarizeHeldEvents } from '../app/commit-events.js'
 import type { PlumeApp } from '../kernel/types.js'
-import { EntityService, type BulkSlot, type EntityParams, type Row } from './entity-service.js'
+import { Barrier } from './bulk-barrier.js'
+import { EntityService, type EntityParams, type Row } from './entity-service.js'
 
 /** Records written per chunk: one multi-row INSERT and one audit append each. */
 export const BULK_CHUNK = 500
@@ -45,95 +46,35 @@ export interface BulkOutcome {
   summarized: boolean
 }
 
-interface Waiting {
-  values: Row
-  columns: string[]
-  resolve(row: Row): void
-  reject(err: unknown): void
+/** The table's json/jsonb columns (a patch hands their values in as JSON text). */
+async function jsonColumnsOf(trx: Knex.Transaction, table: string): Promise<Set<string>> {
+  const res = (await trx.raw(
+    `select attname from pg_attribute where attrelid = to_regclass(?) and attnum > 0 and not attisdropped and atttypid in ('json'::regtype, 'jsonb'::regtype)`,
+    [table],
+  )) as { rows: Array<{ attname: string }> }
+  return new Set(res.rows.map((r) => r.attname))
 }
 
-const insertOne = async (
-  db: Knex | Knex.Transaction,
-  table: string,
-  values: Row,
-  columns: string[],
-): Promise<Row> => ((await db(table).insert(values).returning(columns)) as Row[])[0]!
-
 /**
- * The meeting point of one chunk's service calls: every call runs its whole hook chain
- * (permissions, validation, plugin hooks, audit, automation) and stops at the SQL insert; once
- * every call of the chunk has arrived there or finished otherwise, their rows go to the database
- * in one multi-row INSERT, and each call goes on with its own stored row. A failed INSERT is
- * retried row by row behind savepoints, so the error reaches the row that caused it.
+ * The stored rows a chunk patches, read and locked (`FOR UPDATE`) in one statement before its
+ * calls run: the audit trail's row before each patch. A record patched twice in the chunk is left
+ * out (each of its calls reads it itself).
  */
-class Barrier {
-  private waiting: Waiting[] = []
-  private done = 0
-  private readonly arrived = new WeakSet<BulkSlot>()
-
-  constructor(
-    private readonly table: string,
-    private readonly trx: Knex.Transaction,
-    private readonly expected: number,
-  ) {}
-
-  slot(): BulkSlot {
-    const slot: BulkSlot = {
-      insert: (table, values, columns, db) => {
-        // a nested create (another entity, or a second one of this call) is written at once
-        if (this.arrived.has(slot) || table !== this.table || db !== this.trx)
-          return insertOne(db, table, values, columns)
-        this.arrived.add(slot)
-        return new Promise<Row>((resolve, reject) => {
-          this.waiting.push({ values, columns, resolve, reject })
-          this.check()
-        })
-      },
-    }
-    return slot
-  }
-
-  /** A call of the chunk has finished (after its insert, or without reaching it). */
-  settle(slot: BulkSlot): void {
-    if (this.arrived.has(slot)) return
-    this.done++
-    this.check()
-  }
-
-  private check(): void {
-    if (this.waiting.length + this.done < this.expected || this.waiting.length === 0) return
-    const list = this.waiting
-    this.waiting = []
-    this.done += list.length
-    void this.flush(list)
-  }
-
-  private async flush(list: Waiting[]): Promise<void> {
-    const columns = [...new Set(['id', ...list[0]!.columns])]
-    try {
-      await this.trx.raw('savepoint plume_bulk')
-      const rows = (await this.trx(this.table)
-        .insert(list.map((w) => w.values))
-        .returning(columns)) as Row[]
-      await this.trx.raw('release savepoint plume_bulk')
-      // ids come from the sequence in VALUES order: sorted by id, rows are in the order sent
-      rows.sort((a, b) => Number(a.id) - Number(b.id))
-      list.forEach((w, i) => w.resolve(rows[i]!))
-    } catch {
-      await this.trx.raw('rollback to savepoint plume_bulk').catch(() => undefined)
-      for (const w of list) {
-        try {
-          await this.trx.raw('savepoint plume_bulk_row')
-          const row = await insertOne(this.trx, this.table, w.values, w.columns)
-          await this.trx.raw('release savepoint plume_bulk_row')
-          w.resolve(row)
-        } catch (err) {
-          await this.trx.raw('rollback to savepoint plume_bulk_row').catch(() => undefined)
-          w.reject(err)
-        }
-      }
-    }
-  }
+async function lockChunk(
+  trx: Knex.Transaction,
+  service: EntityService,
+  part: BulkItem[],
+): Promise<Map<number, Row>> {
+  const seen = new Map<number, number>()
+  for (const item of part) if (item.id !== undefined) seen.set(item.id, (seen.get(item.id) ?? 0) + 1)
+  const ids = [...seen].filter(([, n]) => n === 1).map(([id]) => id)
+  if (ids.length === 0) return new Map()
+  const rows = (await trx(service.entity.table)
+    .select(service.columns)
+    .whereIn('id', ids)
+    .orderBy('id')
+    .forUpdate()) as Row[]
+  return new Map(rows.map((r) => [Number(r.id), r]))
 }
 
 function chunkOf(service: EntityService, wanted?: number): number {
@@ -145,7 +86,8 @@ function chunkOf(service: EntityService, wanted?: number): number {
  * Writes many records of one service through its full service path — the caller's permissions
  * and row scope, the entity schema, plugin hooks, encryption, audit, automation — in the
  * transaction of `params`, with the SQL batched: the calls of a chunk run side by side and meet
- * at one multi-row INSERT; the chunk's audit entries are appended in one statement. A service
+ * at one multi-row INSERT (creates) or one UPDATE (patches, whose rows before are read and locked
+ * in one SELECT); the chunk's audit entries are appended in one statement. A service
  * that is not an entity service (a custom one) is called one item after the other. Results come
  * back per item, so a caller can name the row that failed; nothing is committed here.
  * @example const out = await bulkWrite(app, 'api/customers', rows.map((data) => ({ data })), { ...params, transaction: trx })
@@ -183,9 +125,20 @@ export async function bulkWrite(
       app.service(path).emit(event, data),
     )
   }
+  const table = entityService?.entity.table
+  const jsonColumns =
+    table && items.some((i) => i.id !== undefined) ? await jsonColumnsOf(trx, table) : new Set<string>()
   for (let at = 0; at < items.length; at += size) {
     const part = items.slice(at, at + size)
-    const barrier = entityService ? new Barrier(entityService.entity.table, trx, part.length) : undefined
+    const barrier = entityService
+      ? new Barrier(
+          entityService.entity.table,
+          trx,
+          part.length,
+          jsonColumns,
+          await lockChunk(trx, entityService, part),
+        )
+      : undefined
     await auditScope(
       trx,
       requestInfo(params),
