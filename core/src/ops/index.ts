@@ -10,6 +10,7 @@ import { opsSettingsFromEnv, type OpsSettings } from './settings.js'
 import { shareServiceEvents } from './sync.js'
 import { SystemSampler } from './system.js'
 import { securityHeaders } from './headers.js'
+import { backupSettingsFromEnv, setupScheduledBackups } from '../backup/schedule.js'
 
 export { opsSettingsFromEnv, type OpsSettings } from './settings.js'
 export { createMetrics, diskOf, queueFigures, type Metrics, type QueueFigures } from './metrics.js'
@@ -53,6 +54,9 @@ export function setupOps(app: PlumeApp, settings: OpsSettings = opsSettingsFromE
     () => sampler.sample(),
     (err) => logger.debug({ err: (err as Error).message }, 'ops: system sample failed'),
   )
+
+  // scheduled backups (PLUME_BACKUP_EVERY_MINUTES) through the job queue, once per slot across instances
+  setupScheduledBackups(app, backupSettingsFromEnv())
 
   const sync = settings.redisUrl ? shareServiceEvents(app, settings.redisUrl, logger, metrics) : undefined
   let listener: Server | undefined

@@ -3,6 +3,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
 import type { Knex } from 'knex'
 import type { FactDefinition } from '../automation/types.js'
 import { diskOf, queueFigures, type Metrics } from './metrics.js'
+import { failedBackups } from '../backup/schedule.js'
 
 /** One sample of this instance's health, as alert rules read it (fact `system`). */
 export interface SystemSample {
@@ -22,6 +23,8 @@ export interface SystemSample {
   /** Due pending jobs, and the age of the oldest (s). */
   queueDepth: number
   queueOldestAgeSeconds: number
+  /** Failed backup attempts since the last successful backup (docs/operations.md, "Backups"). */
+  failedBackups: number
 }
 
 const KEYS = [
@@ -35,6 +38,7 @@ const KEYS = [
   'requests',
   'queueDepth',
   'queueOldestAgeSeconds',
+  'failedBackups',
 ] as const
 const WINDOWS = { '5m': 5 * 60_000, '15m': 15 * 60_000 } as const
 const KEEP_MS = 16 * 60_000
@@ -117,7 +121,7 @@ export class SystemSampler {
     return {
       name: 'system',
       description:
-        'This instance: CPU, memory, disk free, event-loop lag, error rate, job backlog (latest sample and 5/15-minute minima and maxima)',
+        'This instance: CPU, memory, disk free, event-loop lag, error rate, job backlog, failed backups (latest sample and 5/15-minute minima and maxima)',
       fields: [...KEYS, 'sampledAt', 'samples', 'min5m', 'max5m', 'min15m', 'max15m'],
       // the evaluation's own connection (PGlite has one, held by the schedule slot's transaction)
       load: async ({ now, db }) => {
@@ -155,6 +159,7 @@ export class SystemSampler {
       requests: period.total,
       queueDepth: queue.counts.due,
       queueOldestAgeSeconds: round(queue.oldestDueAgeSeconds),
+      failedBackups: await failedBackups(db),
     }
   }
 
