@@ -6,7 +6,6 @@ import { statement, type Statement } from '../db/prepared.js'
 import { toClientError } from '../errors/db-errors.js'
 import { parseQuery, type ParsedQuery } from './query.js'
 import { applyFilter, type RowScope } from './sql.js'
-import { foldTitles, joinTitles, titleJoins, type TitleSource } from './titles.js'
 
 export type Row = Record<string, unknown>
 
@@ -92,8 +91,6 @@ export class EntityService {
   private readonly numericNumbers: string[]
   /** Set by the encryption layer (`setupAudit`) when the entity has encrypted fields. */
   codec?: RowCodec
-  /** Set by the app (`registerEntityService`): where `$titles` finds targets and the reader's access. */
-  titles?: TitleSource
   /** GET-by-id, prepared: the hot path does not go through the query builder or the planner. */
   private readonly getStatement: Statement
 
@@ -170,28 +167,18 @@ export class EntityService {
       applyFilter(qb, q.filter)
       return qb
     }
-    // `$titles`: the referenced records' titles in the same statement, under the reader's rights
-    const titles =
-      q.titles.length && this.titles ? await titleJoins(this.titles, this.entity, q.titles, params ?? {}) : []
-    const rowsOf = (limit: number) => {
-      const t = this.entity.table
-      const qb = base()
-        .select(titles.length ? cols.map((c) => `${t}.${c}`) : cols)
-        .orderBy(this.orderBy(q))
-        .limit(limit)
-        .offset(q.skip)
-      joinTitles(db, qb, t, titles)
-      return qb.then((rows: Row[]) => (foldTitles(rows, titles), rows))
-    }
     try {
-      if (params?.paginate === false) return this.shapeAll(await rowsOf(this.maxLimit))
-      const page = () => rowsOf(q.limit)
+      if (params?.paginate === false) {
+        const rows = await base().select(cols).orderBy(this.orderBy(q)).limit(this.maxLimit).offset(q.skip)
+        return this.shapeAll(rows as Row[])
+      }
+      const page = base().select(cols).orderBy(this.orderBy(q)).limit(q.limit).offset(q.skip)
       const count = () => base().count({ c: '*' }) as Promise<Row[]>
       // an unfiltered, unscoped find may answer with the planner's estimate (no full count)
       const unfiltered = !params?.scope && q.filter.conditions.length === 0 && q.filter.or.length === 0
       const estimate = q.total === 'estimate' && unfiltered ? await this.estimateRows(db) : undefined
       if (estimate !== undefined) {
-        const data = q.limit === 0 ? [] : ((await page()) as Row[])
+        const data = q.limit === 0 ? [] : ((await page) as Row[])
         return {
           total: estimate,
           limit: q.limit,
@@ -202,14 +189,14 @@ export class EntityService {
       }
       let rows: Row[]
       let total = -1
-      if (!q.total) rows = (await page()) as Row[]
+      if (!q.total) rows = (await page) as Row[]
       else if (params?.transaction || q.limit === 0) {
         // one connection: run them one after the other
-        rows = q.limit === 0 ? [] : ((await page()) as Row[])
+        rows = q.limit === 0 ? [] : ((await page) as Row[])
         total = Number((await count())[0]?.c ?? 0)
       } else {
         // the page and its count on two pooled connections at once
-        const [r, c] = await Promise.all([page(), count()])
+        const [r, c] = await Promise.all([page as Promise<Row[]>, count()])
         rows = r
         total = Number(c[0]?.c ?? 0)
       }
