@@ -24,7 +24,7 @@ import { clientSafeErrors, transaction, validateData } from './hooks.js'
 import { rejectNulText, rethrowBodyError } from './client-input.js'
 import { hardenRoutes } from './route-table.js'
 import { systemRoutes } from './routes.js'
-import { authorizeHooks, setupPermissions } from '../permissions/index.js'
+import { authorizeHooks, readAccess, setupPermissions } from '../permissions/index.js'
 import { auditHooks, setupAudit } from '../audit/index.js'
 import { setupRealtime } from './realtime.js'
 import { setupOps } from '../ops/index.js'
@@ -66,6 +66,11 @@ export function registerEntityService(
     defaultLimit: paginate.default,
     maxLimit: paginate.max,
   })
+  // `$titles` on a find: targets as registered now, read under the caller's rights on each
+  service.titles = {
+    entity: (name) => app.get('entities').get(name),
+    access: (params, name) => readAccess(app, params, name),
+  }
   const path = servicePath(entity)
   // `imported`: the one event of a large bulk write (service/bulk.ts)
   app.use(path, service, {

@@ -6,6 +6,7 @@ import { statement, type Statement } from '../db/prepared.js'
 import { toClientError } from '../errors/db-errors.js'
 import { parseQuery, type ParsedQuery } from './query.js'
 import { applyFilter, type RowScope } from './sql.js'
+import { foldTitles, joinTitles, titleJoins, type TitleSource } from './titles.js'
 
 export type Row = Record<string, unknown>
 
@@ -34,25 +35,9 @@ export interface EntityParams extends Params {
   bulk?: BulkSlot
 }
 
-/** Where a bulk-written create or patch hands its row (encoded, as SQL takes it) and gets it back stored. */
+/** Where a bulk-written create hands its row (encoded, as SQL takes it) and gets it back stored. */
 export interface BulkSlot {
   insert(table: string, values: Row, columns: string[], db: Knex | Knex.Transaction): Promise<Row>
-  /** The patch's UPDATE joins its chunk's; undefined when it updated nothing (gone, or out of scope). */
-  update?(req: BulkUpdate): Promise<Row | undefined>
-  /** The stored row (undecoded) as the chunk read and locked it before its calls ran, if it did. */
-  before?(table: string, key: number): Row | undefined
-}
-
-/** One patch handed to a bulk slot: `one()` is the service's own UPDATE of this record alone. */
-export interface BulkUpdate {
-  table: string
-  versioned: boolean
-  key: number
-  values: Row
-  scope?: RowScope
-  columns: string[]
-  db: Knex | Knex.Transaction
-  one(): Promise<Row | undefined>
 }
 
 /** Transforms field values on their way to SQL and back (field encryption, core/src/crypto). */
@@ -91,6 +76,8 @@ export class EntityService {
   private readonly numericNumbers: string[]
   /** Set by the encryption layer (`setupAudit`) when the entity has encrypted fields. */
   codec?: RowCodec
+  /** Set by the app (`registerEntityService`): where `$titles` finds targets and the reader's access. */
+  titles?: TitleSource
   /** GET-by-id, prepared: the hot path does not go through the query builder or the planner. */
   private readonly getStatement: Statement
 
@@ -167,18 +154,28 @@ export class EntityService {
       applyFilter(qb, q.filter)
       return qb
     }
+    // `$titles`: the referenced records' titles in the same statement, under the reader's rights
+    const titles =
+      q.titles.length && this.titles ? await titleJoins(this.titles, this.entity, q.titles, params ?? {}) : []
+    const rowsOf = (limit: number) => {
+      const t = this.entity.table
+      const qb = base()
+        .select(titles.length ? cols.map((c) => `${t}.${c}`) : cols)
+        .orderBy(this.orderBy(q))
+        .limit(limit)
+        .offset(q.skip)
+      joinTitles(db, qb, t, titles)
+      return qb.then((rows: Row[]) => (foldTitles(rows, titles), rows))
+    }
     try {
-      if (params?.paginate === false) {
-        const rows = await base().select(cols).orderBy(this.orderBy(q)).limit(this.maxLimit).offset(q.skip)
-        return this.shapeAll(rows as Row[])
-      }
-      const page = base().select(cols).orderBy(this.orderBy(q)).limit(q.limit).offset(q.skip)
+      if (params?.paginate === false) return this.shapeAll(await rowsOf(this.maxLimit))
+      const page = () => rowsOf(q.limit)
       const count = () => base().count({ c: '*' }) as Promise<Row[]>
       // an unfiltered, unscoped find may answer with the planner's estimate (no full count)
       const unfiltered = !params?.scope && q.filter.conditions.length === 0 && q.filter.or.length === 0
       const estimate = q.total === 'estimate' && unfiltered ? await this.estimateRows(db) : undefined
       if (estimate !== undefined) {
-        const data = q.limit === 0 ? [] : ((await page) as Row[])
+        const data = q.limit === 0 ? [] : ((await page()) as Row[])
         return {
           total: estimate,
           limit: q.limit,
@@ -189,14 +186,14 @@ export class EntityService {
       }
       let rows: Row[]
       let total = -1
-      if (!q.total) rows = (await page) as Row[]
+      if (!q.total) rows = (await page()) as Row[]
       else if (params?.transaction || q.limit === 0) {
         // one connection: run them one after the other
-        rows = q.limit === 0 ? [] : ((await page) as Row[])
+        rows = q.limit === 0 ? [] : ((await page()) as Row[])
         total = Number((await count())[0]?.c ?? 0)
       } else {
         // the page and its count on two pooled connections at once
-        const [r, c] = await Promise.all([page as Promise<Row[]>, count()])
+        const [r, c] = await Promise.all([page(), count()])
         rows = r
         total = Number(c[0]?.c ?? 0)
       }
@@ -319,33 +316,15 @@ export class EntityService {
     params?: EntityParams,
   ): Promise<Row> {
     const db = this.db(params)
-    const data = this.writable(values)
-    const columns = this.selectColumns(params)
-    const one = async () => {
-      const set: Row = { ...data, updatedAt: db.fn.now() }
-      if (this.entity.versioned) set.version = db.raw('?? + 1', ['version'])
+    const set: Row = { ...this.writable(values), updatedAt: db.fn.now() }
+    if (this.entity.versioned) set.version = db.raw('?? + 1', ['version'])
+    try {
       const qb = db(this.entity.table).where('id', key)
       if (params?.scope) qb.where(params.scope)
       if (this.entity.versioned && expectedVersion !== undefined)
         qb.where('version', expectedVersion as number)
-      return ((await qb.update(set).returning(columns)) as Row[])[0]
-    }
-    try {
-      // in a bulk write, a patch without an expected version joins its chunk's UPDATE
-      const row =
-        params?.bulk?.update && expectedVersion === undefined
-          ? await params.bulk.update({
-              table: this.entity.table,
-              versioned: this.entity.versioned === true,
-              key,
-              values: data,
-              scope: params.scope,
-              columns,
-              db,
-              one,
-            })
-          : await one()
-      if (row) return this.shape(row)
+      const rows = (await qb.update(set).returning(this.selectColumns(params))) as Row[]
+      if (rows[0]) return this.shape(rows[0])
     } catch (err) {
       this.fail(err)
     }

@@ -1,6 +1,7 @@
 import { BadRequest } from '@feathersjs/errors'
 import type { EntityDefinition, FieldDefinition } from '@plume/metadata'
 import type { FieldError } from '../validation/ajv.js'
+import { MAX_TITLES } from './titles.js'
 
 /**
  * The Feathers query syntax, whitelisted against the entity schema and coerced to the field's
@@ -34,6 +35,8 @@ export interface ParsedQuery {
    * answer with the planner's row estimate instead of counting every row (huge tables).
    */
   total: false | 'exact' | 'estimate'
+  /** `$titles`: reference fields whose target's title each row also carries (service/titles.ts). */
+  titles: string[]
 }
 
 export interface QueryOptions {
@@ -132,6 +135,23 @@ function fieldFor(
     return undefined
   }
   return f
+}
+
+/** `$titles=productId,customerId`: reference fields (not hidden), at most MAX_TITLES, each once. */
+function readTitles(entity: EntityDefinition, raw: unknown, opts: QueryOptions, errs: QueryErrors): string[] {
+  if (raw === undefined) return []
+  const names = typeof raw === 'string' ? raw.split(',') : (indexedList(raw) ?? null)
+  if (!names || names.length > MAX_TITLES) {
+    errs.add('/$titles', `must be a list of at most ${MAX_TITLES} reference fields`)
+    return []
+  }
+  const out: string[] = []
+  names.forEach((n, i) => {
+    const f = fieldFor(entity, String(n), opts, `/$titles/${i}`, errs)
+    if (f && !f.ref) errs.add(`/$titles/${i}`, 'is not a reference field')
+    else if (f && !out.includes(f.name)) out.push(f.name)
+  })
+  return out
 }
 
 function parseFieldFilter(
@@ -279,7 +299,7 @@ export function parseQuery(
 ): ParsedQuery {
   const errs = new QueryErrors()
   const q = query ?? {}
-  const { $limit: _limit, $skip: _skip, $sort, $select, $total, ...rest } = q
+  const { $limit: _limit, $skip: _skip, $sort, $select, $total, $titles, ...rest } = q
   const { limit, skip } = readPage(q, opts, errs)
   const sort: Array<[string, 'asc' | 'desc']> = []
   if ($sort !== undefined) {
@@ -314,7 +334,8 @@ export function parseQuery(
     else if ($total === 'estimate') total = 'estimate'
     else if (!($total === 'true' || $total === true)) errs.add('/$total', 'must be true, false or estimate')
   }
+  const titles = readTitles(entity, $titles, opts, errs)
   const filter = parseFilter(entity, rest, opts, '', errs, 0)
   throwIfAny(errs)
-  return { filter, sort, select, limit, skip, total }
+  return { filter, sort, select, limit, skip, total, titles }
 }

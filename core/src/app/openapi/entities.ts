@@ -1,5 +1,6 @@
 /** OpenAPI of the generated entity services: record, data and patch schemas, CRUD paths. */
 import { stripExtensions, type EntityDefinition } from '@plume/metadata'
+import { MAX_TITLES } from '../../service/titles.js'
 import { errorResponse, json, pascal, ref } from './shared.js'
 import type { Json } from './types.js'
 
@@ -36,6 +37,7 @@ function paths(e: EntityDefinition): Json {
     const f = e.fields[n]!
     return f.schema.writeOnly !== true && f.type !== 'object' && f.type !== 'array'
   })
+  const references = filterable.filter((n) => e.fields[n]!.ref)
   const queryParams = [
     { name: '$limit', in: 'query', schema: { type: 'integer', minimum: 0 } },
     { name: '$skip', in: 'query', schema: { type: 'integer', minimum: 0 } },
@@ -52,6 +54,17 @@ function paths(e: EntityDefinition): Json {
       schema: { enum: ['true', 'false', 'estimate'] },
       description: 'false skips counting; estimate uses the planner estimate for unfiltered lists',
     },
+    ...(references.length
+      ? [
+          {
+            name: '$titles',
+            in: 'query',
+            schema: { type: 'array', maxItems: MAX_TITLES, items: { enum: references } },
+            description:
+              "Each row also carries `$titles: {<field>: title | null}`: the referenced record's title, read in the same statement under the caller's rights; null when the reference is empty or the record is not theirs to read",
+          },
+        ]
+      : []),
     ...filterable.map((n) => ({
       name: n,
       in: 'query',
