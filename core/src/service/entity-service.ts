@@ -35,9 +35,25 @@ export interface EntityParams extends Params {
   bulk?: BulkSlot
 }
 
-/** Where a bulk-written create hands its row (encoded, as SQL takes it) and gets it back stored. */
+/** Where a bulk-written create or patch hands its row (encoded, as SQL takes it) and gets it back stored. */
 export interface BulkSlot {
   insert(table: string, values: Row, columns: string[], db: Knex | Knex.Transaction): Promise<Row>
+  /** The patch's UPDATE joins its chunk's; undefined when it updated nothing (gone, or out of scope). */
+  update?(req: BulkUpdate): Promise<Row | undefined>
+  /** The stored row (undecoded) as the chunk read and locked it before its calls ran, if it did. */
+  before?(table: string, key: number): Row | undefined
+}
+
+/** One patch handed to a bulk slot: `one()` is the service's own UPDATE of this record alone. */
+export interface BulkUpdate {
+  table: string
+  versioned: boolean
+  key: number
+  values: Row
+  scope?: RowScope
+  columns: string[]
+  db: Knex | Knex.Transaction
+  one(): Promise<Row | undefined>
 }
 
 /** Transforms field values on their way to SQL and back (field encryption, core/src/crypto). */
@@ -316,15 +332,33 @@ export class EntityService {
     params?: EntityParams,
   ): Promise<Row> {
     const db = this.db(params)
-    const set: Row = { ...this.writable(values), updatedAt: db.fn.now() }
-    if (this.entity.versioned) set.version = db.raw('?? + 1', ['version'])
-    try {
+    const data = this.writable(values)
+    const columns = this.selectColumns(params)
+    const one = async () => {
+      const set: Row = { ...data, updatedAt: db.fn.now() }
+      if (this.entity.versioned) set.version = db.raw('?? + 1', ['version'])
       const qb = db(this.entity.table).where('id', key)
       if (params?.scope) qb.where(params.scope)
       if (this.entity.versioned && expectedVersion !== undefined)
         qb.where('version', expectedVersion as number)
-      const rows = (await qb.update(set).returning(this.selectColumns(params))) as Row[]
-      if (rows[0]) return this.shape(rows[0])
+      return ((await qb.update(set).returning(columns)) as Row[])[0]
+    }
+    try {
+      // in a bulk write, a patch without an expected version joins its chunk's UPDATE
+      const row =
+        params?.bulk?.update && expectedVersion === undefined
+          ? await params.bulk.update({
+              table: this.entity.table,
+              versioned: this.entity.versioned === true,
+              key,
+              values: data,
+              scope: params.scope,
+              columns,
+              db,
+              one,
+            })
+          : await one()
+      if (row) return this.shape(row)
     } catch (err) {
       this.fail(err)
     }
