@@ -1,12 +1,14 @@
 import { createDemoUsers, definePlugin } from '@plume/core'
 import { seedBuiltIns } from './builtins.js'
 import { checkReportDefinition } from './hooks/check-definition.js'
+import { checkDashboardLayout } from './hooks/check-layout.js'
 import { runReport } from './run.js'
 import { runScheduledReports, startScheduler, stopScheduler } from './schedule/scheduler.js'
 import { reportDefinitionsService } from './services/definitions-service.js'
 import { reportFilesService } from './services/files-service.js'
 import { reportRunService } from './services/run-service.js'
 import { aggregatesService } from './services/aggregates-service.js'
+import { reportPreviewService } from './services/preview-service.js'
 
 export { runReport, loadDefinition, runValues } from './run.js'
 export { aggregate, measureSpecs } from './aggregate.js'
@@ -32,6 +34,7 @@ export interface ReportingApi {
 }
 
 const check = [checkReportDefinition()]
+const checkLayout = [checkDashboardLayout()]
 
 /**
  * Reporting: report definitions as data run as SQL aggregates with the caller's permissions,
@@ -46,12 +49,16 @@ export default definePlugin<ReportingApi>({
   },
   // its reports and aggregates read the orders plugin's tables (and the indexes it made on them)
   dependsOn: ['orders'],
-  hooks: { reportDefinition: { create: check, update: check, patch: check, remove: check } },
+  hooks: {
+    reportDefinition: { create: check, update: check, patch: check, remove: check },
+    dashboardLayout: { create: checkLayout, update: checkLayout, patch: checkLayout },
+  },
   services: {
     'api/reports': reportDefinitionsService,
     'api/reports/:id/run': reportRunService,
     'api/report-files': reportFilesService,
     'api/aggregates': aggregatesService,
+    'api/report-preview': reportPreviewService,
   },
   // anyone signed in may ask for aggregates: each entity's own read permission scopes (or refuses) them
   rules: [
@@ -63,6 +70,24 @@ export default definePlugin<ReportingApi>({
       entities: ['aggregates'],
       actions: ['find'],
       conditions: { all: [{ fact: 'user', path: '$.id', operator: 'greaterThan', value: 0 }] },
+    },
+    {
+      name: 'report-preview',
+      description:
+        'Signed-in users may preview an unsaved report definition (run with their own read permissions, like a saved report)',
+      effect: 'allow',
+      entities: ['reportPreview'],
+      actions: ['create'],
+      conditions: { all: [{ fact: 'user', path: '$.id', operator: 'greaterThan', value: 0 }] },
+    },
+    {
+      name: 'dashboard-layouts-own-roles',
+      description: 'Users read the dashboard layouts shared with one of their roles (admins write them)',
+      effect: 'allow',
+      entities: ['dashboardLayout'],
+      actions: ['find', 'get'],
+      conditions: { all: [{ fact: 'user', path: '$.id', operator: 'greaterThan', value: 0 }] },
+      row: { role: { $in: { $fact: 'user.roles' } } },
     },
   ],
   setup(ctx) {

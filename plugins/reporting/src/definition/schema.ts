@@ -1,6 +1,6 @@
 import { BadRequest } from '@feathersjs/errors'
 import { Ajv2020 } from 'ajv/dist/2020.js'
-import { AGGREGATES, PERIODS, type ReportDefinition } from './types.js'
+import { AGGREGATES, CHARTS, PERIODS, type ReportDefinition } from './types.js'
 
 const name = { type: 'string', minLength: 1, maxLength: 63 }
 const path = { type: 'string', minLength: 1, maxLength: 200 }
@@ -69,6 +69,7 @@ export const reportDefinitionSchema = {
     measures: { type: 'array', maxItems: 20, items: measure },
     filters: { type: 'object' },
     periodGrouping: { enum: ['none', ...PERIODS, null] },
+    chart: { enum: [...CHARTS, null] },
     builtIn: { type: 'boolean' },
     schedule: { type: ['string', 'null'], maxLength: 100 },
     version: { type: 'integer' },

@@ -8,6 +8,10 @@ import type { LocalizedText } from '@plume/metadata'
 export const PERIODS = ['day', 'week', 'month', 'quarter', 'year'] as const
 export type Period = (typeof PERIODS)[number]
 
+/** How a report shows: a table, or a bar, line or pie chart (with its table). */
+export const CHARTS = ['table', 'bar', 'line', 'pie'] as const
+export type ChartKind = (typeof CHARTS)[number]
+
 export const AGGREGATES = ['count', 'countDistinct', 'sum', 'avg', 'min', 'max'] as const
 export type AggregateFn = (typeof AGGREGATES)[number]
 
@@ -63,6 +67,8 @@ export interface ReportDefinition {
   /** Feathers query on the entity (keys may be relation paths), plus `$sort`, `$limit`, `$without`. */
   filters?: Record<string, unknown>
   periodGrouping?: 'none' | Period | null
+  /** How screens show it (`table` by default). */
+  chart?: ChartKind | null
   builtIn?: boolean
   schedule?: string | null
   createdAt?: string | Date

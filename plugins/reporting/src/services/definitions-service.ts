@@ -32,6 +32,7 @@ const STORED = [
   'measures',
   'filters',
   'periodGrouping',
+  'chart',
   'schedule',
   'version',
 ] as const
