@@ -13,6 +13,10 @@ for b in test/bench/crud.ts test/bench/orders.ts test/bench/permissions.ts test/
   echo "== $b"
   npx tsx "$b" || status=1
 done
+if [ -f test/bench/widgets.ts ]; then
+  echo "== partner widget sizes (/sdk/plume.js)"
+  npx tsx test/bench/widgets.ts || status=1
+fi
 if [ -f test/bench/admin-load.ts ]; then
   echo "== admin dashboard cold load (Chromium)"
   if [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then npx tsx test/bench/admin-load.ts || status=1
