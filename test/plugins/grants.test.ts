@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadPlugins, readRuleFiles } from '@plume/core/internal'
 import { startTestPlatform, type TestPlatform } from '@plume/core/testing'
+import { dependants, switchPlugin } from './switching.js'
 
 type Loaded = Awaited<ReturnType<typeof loadPlugins>>
 interface Rule {
@@ -66,21 +67,6 @@ async function explain(
   return { allowed: body.allowed, rules: body.matched.map((m) => m.rule).sort() }
 }
 
-/** The plugins that depend on `name`, directly or not, in dependency order. */
-function dependants(name: string): string[] {
-  const out = new Set<string>()
-  for (const q of plugins) if (q.dependsOn.some((d) => d === name || out.has(d))) out.add(q.name)
-  return plugins.map((q) => q.name).filter((n) => out.has(n))
-}
-
-async function switchPlugin(name: string, enabled: boolean): Promise<void> {
-  const r = await p.http('PATCH', `/api/plugins/${name}`, { enabled }, token)
-  expect(
-    [r.status, r.body?.enabled],
-    `${enabled ? 'enable' : 'disable'} ${name}: ${JSON.stringify(r.body)}`,
-  ).toEqual([200, enabled])
-}
-
 describe('grants live with the plugin that owns the entity', () => {
   it("the core's default rules name no entity or service a plugin owns", () => {
     const owner = new Map<string, string>()
@@ -124,15 +110,15 @@ describe('grants live with the plugin that owns the entity', () => {
       // the core's grants stay: finance and sales managers read partners whatever is switched off
       const core = await explain('finance', 'partner', 'find')
       expect(core).toEqual({ allowed: true, rules: ['finance-read'] })
-      const chain = dependants(plugin)
-      for (const d of [...chain].reverse()) await switchPlugin(d, false)
-      await switchPlugin(plugin, false)
+      const chain = dependants(plugins, plugin)
+      for (const d of [...chain].reverse()) await switchPlugin(p, token, d, false)
+      await switchPlugin(p, token, plugin, false)
       try {
         expect(await explain(role, entity, action)).toEqual({ allowed: false, rules: [] })
         expect(await explain('finance', 'partner', 'find')).toEqual(core)
       } finally {
-        await switchPlugin(plugin, true)
-        for (const d of chain) await switchPlugin(d, true)
+        await switchPlugin(p, token, plugin, true)
+        for (const d of chain) await switchPlugin(p, token, d, true)
       }
       expect(await explain(role, entity, action)).toEqual({ allowed: true, rules: [...rules] })
     },
@@ -140,10 +126,10 @@ describe('grants live with the plugin that owns the entity', () => {
   )
 
   it('a plugin switched off takes none of the grants of the others: sales managers read products with marketing off', async () => {
-    expect(dependants('marketing')).toEqual([])
+    expect(dependants(plugins, 'marketing')).toEqual([])
     const before = await explain('sales_manager', 'campaign', 'find')
     expect(before.allowed).toBe(true)
-    await switchPlugin('marketing', false)
+    await switchPlugin(p, token, 'marketing', false)
     try {
       expect(await explain('sales_manager', 'campaign', 'find')).toEqual({ allowed: false, rules: [] })
       expect(await explain('sales_manager', 'product', 'find')).toEqual({
@@ -157,7 +143,7 @@ describe('grants live with the plugin that owns the entity', () => {
       const u = await p.login('sales_manager@grants.test', PASSWORD)
       expect((await p.http('GET', '/api/products', undefined, u)).status).toBe(200)
     } finally {
-      await switchPlugin('marketing', true)
+      await switchPlugin(p, token, 'marketing', true)
     }
     expect(await explain('sales_manager', 'campaign', 'find')).toEqual(before)
   }, 600_000)

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SampleRecords, startTestPlatform, type TestPlatform } from '@plume/core/testing'
+import { dependants, switchPlugin } from './switching.js'
 
 interface Info {
   name: string
@@ -99,21 +100,6 @@ afterAll(async () => {
 const plural = (entity: string) => p.entities.get(entity)!.plural
 const url = (path: string) => '/' + path.replace(/^\/+/, '').replace(':id', '1')
 
-/** The plugins that depend on `name`, directly or not, in dependency order. */
-function dependants(name: string): string[] {
-  const out = new Set<string>()
-  for (const q of plugins) if (q.dependsOn.some((d) => d === name || out.has(d))) out.add(q.name)
-  return plugins.map((q) => q.name).filter((n) => out.has(n))
-}
-
-async function switchPlugin(name: string, enabled: boolean): Promise<void> {
-  const r = await p.http('PATCH', `/api/plugins/${name}`, { enabled }, token)
-  expect(
-    [r.status, r.body?.enabled],
-    `${enabled ? 'enable' : 'disable'} ${name}: ${JSON.stringify(r.body)}`,
-  ).toEqual([200, enabled])
-}
-
 async function served() {
   const doc = (await p.http('GET', '/api/openapi.json')).body as { paths: Record<string, unknown> }
   const meta = (await p.http('GET', '/api/meta', undefined, token)).body as Meta
@@ -190,9 +176,9 @@ describe('a disabled plugin takes everything it contributed along', () => {
       const cards = cardsOf(name)
       expect(before.meta.dashboard.map((c) => c.id)).toEqual(expect.arrayContaining(cards))
 
-      const chain = dependants(name)
-      for (const d of [...chain].reverse()) await switchPlugin(d, false)
-      await switchPlugin(name, false)
+      const chain = dependants(plugins, name)
+      for (const d of [...chain].reverse()) await switchPlugin(p, token, d, false)
+      await switchPlugin(p, token, name, false)
       try {
         for (const entity of info.entities) {
           expect(
@@ -259,8 +245,8 @@ describe('a disabled plugin takes everything it contributed along', () => {
           name,
         )
       } finally {
-        await switchPlugin(name, true)
-        for (const d of chain) await switchPlugin(d, true)
+        await switchPlugin(p, token, name, true)
+        for (const d of chain) await switchPlugin(p, token, d, true)
       }
 
       const back = await served()

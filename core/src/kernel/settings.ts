@@ -48,9 +48,12 @@ export interface PlumeSettings {
   mountEntity?: (entity: EntityDefinition) => void
 }
 
-/** Anything holding settings: a `PlumeApp`, or the loosely typed `context.app` of a hook. */
+/**
+ * Anything holding settings: a `PlumeApp`, or the loosely typed `context.app` of a hook (Feathers'
+ * `Application<any, any>`, whose `get` fits this signature).
+ */
 interface SettingsHolder {
-  get(name: string): unknown
+  get<K extends keyof PlumeSettings>(name: K): PlumeSettings[K]
 }
 
 /**
@@ -59,7 +62,7 @@ interface SettingsHolder {
  * @example const { knex } = setting(context.app, 'db')
  */
 export function setting<K extends keyof PlumeSettings>(app: SettingsHolder, name: K): PlumeSettings[K] {
-  return app.get(name) as PlumeSettings[K]
+  return app.get(name)
 }
 
 /** The settings that come from the environment; the one place that reads it for the app. */

@@ -39,7 +39,8 @@ describe('typed settings', () => {
   it('gives hooks the transaction of their write, else the app database', () => {
     const knex = { name: 'app' }
     const trx = { name: 'trx' }
-    const app = { get: (name: string) => (name === 'db' ? { knex } : undefined) }
+    // a holder as loosely typed as a hook's `context.app`
+    const app: { get(name: string): any } = { get: (name) => (name === 'db' ? { knex } : undefined) } // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(knexOf({ app, params: {} })).toBe(knex)
     expect(knexOf({ app, params: { transaction: trx } })).toBe(trx)
     expect(setting(app, 'db').knex).toBe(knex)
