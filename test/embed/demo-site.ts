@@ -29,9 +29,12 @@ export interface DemoSite {
   close(): Promise<void>
 }
 
-/** `style-src 'self'` and no 'unsafe-inline' / 'unsafe-eval' anywhere. */
+/**
+ * `style-src 'self'` and no 'unsafe-inline' / 'unsafe-eval' anywhere; `connect-src` lists the
+ * platform's WebSocket origin too (an http(s) source does not cover ws(s)) for live order status.
+ */
 export const csp = (platform: string) =>
-  `default-src 'self'; script-src 'self' ${platform}; style-src 'self'; connect-src 'self' ${platform}; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`
+  `default-src 'self'; script-src 'self' ${platform}; style-src 'self'; connect-src 'self' ${platform} ${platform.replace(/^http/, 'ws')}; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 

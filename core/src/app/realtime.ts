@@ -1,5 +1,15 @@
 import { permissionPublisher } from '../permissions/publish.js'
+import type { HookContext } from '@feathersjs/feathers'
+import type { Channel } from '@feathersjs/transport-commons'
 import type { PlumeApp } from '../kernel/types.js'
+
+type Publisher = (data: unknown, context: HookContext) => Channel[] | Promise<Channel[]>
+const extra = new WeakMap<object, Publisher[]>()
+
+/** Adds a publisher whose channels join the permission publisher's (embed sessions' live events). */
+export function addPublisher(app: PlumeApp, publisher: Publisher): void {
+  extra.set(app, [...(extra.get(app) ?? []), publisher])
+}
 
 /**
  * Realtime channels: every connection starts anonymous; a login moves it to `authenticated`.
@@ -21,5 +31,10 @@ export function setupRealtime(app: PlumeApp): void {
     app.channel(app.channels).leave(connection as never)
     app.channel('anonymous').join(connection as never)
   })
-  app.publish(permissionPublisher(app))
+  const permitted = permissionPublisher(app)
+  app.publish(async (data: unknown, context: HookContext) => {
+    const more = extra.get(app) ?? []
+    const lists = await Promise.all([permitted(data, context), ...more.map((p) => p(data, context))])
+    return lists.flat()
+  })
 }

@@ -6,6 +6,8 @@ import { EmbedRateLimit, embedGate } from './gate.js'
 import { EmbedSessionAuthenticator, isEmbedToken } from './sessions.js'
 import { embedSessionService } from './service.js'
 import { ensureEmbedTables } from './tables.js'
+import { embedPublisher, setupEmbedRealtime } from './realtime.js'
+import { addPublisher } from '../app/realtime.js'
 
 export { EMBED_SCOPES, PUBLISHABLE_SCOPES, allowedByScopes, type EmbedScope } from './scopes.js'
 export { sdkStatic, SDK_DIST } from './static.js'
@@ -44,4 +46,6 @@ export async function setupEmbed(app: PlumeApp, rateLimit = embedRateLimit()): P
     { methods: ['create', 'find', 'remove'] },
   )
   app.service(EMBED_SESSIONS_PATH).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
+  setupEmbedRealtime(app, runtime, sessions)
+  addPublisher(app, embedPublisher(app, runtime))
 }

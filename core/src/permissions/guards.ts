@@ -11,7 +11,16 @@ import { matchesRow } from './row.js'
  * Open to every caller its own hooks admit: sign-in, `api/meta` (which filters itself through
  * `metaFilter`) and `api/embed-sessions` (secret keys, partner admins and admins: core/src/embed).
  */
-const OPEN: ReadonlySet<string> = new Set(['api/authentication', 'api/meta', 'api/embed-sessions'])
+const OPEN: ReadonlySet<string> = new Set([
+  'api/authentication',
+  'api/meta',
+  'api/embed-sessions',
+  // core/src/embed: a socket's sign-in with an embed session, and order tracking links (the
+  // signer must be able to read the order; the view is opened by its signed token)
+  'api/embed-realtime',
+  'api/order-tracking-links',
+  'api/order-tracking',
+])
 
 /**
  * The permission layer's action guard (`app.get('actionGuard')`): decides a record action

@@ -14,7 +14,7 @@ interface Connection {
 }
 
 /** Encrypted fields as `***` for a recipient without a reveal role, exactly as REST answers them (a copy). */
-function masked(
+export function masked(
   record: unknown,
   encrypted: readonly string[],
   roles: unknown,

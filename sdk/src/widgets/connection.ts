@@ -81,6 +81,11 @@ export class Connection {
     return sessions.get(id)!
   }
 
+  /** The embed session token (`fresh`: ask the partner's server for a new one). */
+  sessionToken(fresh: boolean): Promise<string> {
+    return this.session(fresh)
+  }
+
   /**
    * One call: with the publishable key (`via: 'key'`, falling back to the session) or the session.
    * @example await conn.request({ method: 'GET', path: 'api/products' }, 'key')

@@ -1,5 +1,6 @@
 import { PlumeWidget } from './base.js'
 import { h } from './dom.js'
+import { LiveOrders } from './live.js'
 
 interface Order {
   id: number
@@ -13,25 +14,78 @@ interface Order {
 
 /**
  * `<plume-order-status session-url="…" order-id="42">`: one order, or the session's latest ten,
- * with their status, kept current: read again every `refresh-seconds` (default 10; 0 stops it)
- * and at once after a `plume:order-submitted` on the page. Needs `orders:read` or
- * `orders:read:own-customer`. Parts: `table`, `row`, `status`.
+ * with their status, kept current live: the widget's socket hears the session's order events
+ * (`api/embed-realtime`) and reads again when one of its orders changes. `live="off"` turns the
+ * socket off; then, or if the socket cannot sign in, it reads again every `refresh-seconds`
+ * (default 10; 0 stops it). With the socket on, `refresh-seconds` defaults to 0. Also reads again
+ * after a `plume:order-submitted` on the page. Needs `orders:read` or `orders:read:own-customer`.
+ * Parts: `table`, `row`, `status`.
  */
 export class PlumeOrderStatus extends PlumeWidget {
-  static override observedAttributes = [...PlumeWidget.observedAttributes, 'order-id', 'refresh-seconds']
+  static override observedAttributes = [
+    ...PlumeWidget.observedAttributes,
+    'order-id',
+    'refresh-seconds',
+    'live',
+  ]
   private timer: ReturnType<typeof setTimeout> | undefined
+  private live: LiveOrders | undefined
+  private liveFailed = false
   protected override pageEvents() {
     return { 'plume:order-submitted': () => void this.refresh() }
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback()
+    this.startLive()
+  }
+
   override disconnectedCallback(): void {
     clearTimeout(this.timer)
+    this.stopLive()
     super.disconnectedCallback()
+  }
+
+  override attributeChangedCallback(): void {
+    if (this.isConnected) {
+      this.stopLive()
+      this.startLive()
+    }
+    super.attributeChangedCallback()
+  }
+
+  private startLive(): void {
+    const conn = this.connection
+    if (this.live || this.getAttribute('live') === 'off' || !conn.hasSession) return
+    this.liveFailed = false
+    const id = () => this.getAttribute('order-id')
+    this.live = new LiveOrders(conn, {
+      order: (o) => {
+        const mine = id()
+        if (!mine || String(o.id) === mine) void this.refresh()
+      },
+      ready: () => {
+        this.liveFailed = false
+        void this.refresh()
+      },
+      failed: () => {
+        if (this.liveFailed) return
+        this.liveFailed = true
+        void this.refresh()
+      },
+    })
+    this.live.start()
+  }
+
+  private stopLive(): void {
+    this.live?.stop()
+    this.live = undefined
   }
 
   protected async load(current: () => boolean): Promise<void> {
     clearTimeout(this.timer)
-    const every = Number(this.getAttribute('refresh-seconds') ?? 10)
+    const polling = !this.live || this.liveFailed
+    const every = Number(this.getAttribute('refresh-seconds') ?? (polling ? 10 : 0))
     if (every > 0 && this.isConnected) this.timer = setTimeout(() => void this.refresh(), every * 1000)
     const t = this.t
     const id = this.getAttribute('order-id')

@@ -54,7 +54,7 @@ export class PlumePartnerDashboard extends PlumeWidget {
         ? this.figure('order', 'count,sum:total', { status: { $ne: 'cancelled' } })
         : undefined,
       want('open-invoices')
-        ? this.figure('invoice', 'count', { status: { $in: ['issued', 'overdue', 'partially_paid'] } })
+        ? this.figure('invoice', 'count', { status: { $in: ['issued', 'partially_paid'] } })
         : undefined,
       want('commissions') ? this.figure('commissionAccrual', 'sum:amount') : undefined,
     ])
