@@ -7,6 +7,7 @@ import { EmbedSessionAuthenticator, isEmbedToken } from './sessions.js'
 import { embedSessionService } from './service.js'
 import { ensureEmbedTables } from './tables.js'
 import { embedPublisher, setupEmbedRealtime } from './realtime.js'
+import { setupOrderTracking } from './tracking.js'
 import { addPublisher } from '../app/realtime.js'
 
 export { EMBED_SCOPES, PUBLISHABLE_SCOPES, allowedByScopes, type EmbedScope } from './scopes.js'
@@ -48,4 +49,5 @@ export async function setupEmbed(app: PlumeApp, rateLimit = embedRateLimit()): P
   app.service(EMBED_SESSIONS_PATH).hooks({ around: { all: [clientSafeErrors(), requireAuth()] } })
   setupEmbedRealtime(app, runtime, sessions)
   addPublisher(app, embedPublisher(app, runtime))
+  setupOrderTracking(app)
 }

@@ -35,6 +35,8 @@ const CATALOG: Record<string, string[]> = {
   'api/warehouses': READ,
   // prices: the quote runs the partner's pricing pipeline and writes nothing
   'api/order-quotes': ['create'],
+  // a signed tracking link's view (public: the link is the credential; core/src/embed/tracking.ts)
+  'api/order-tracking': ['create'],
 }
 const ORDERS_READ: Record<string, string[]> = { 'api/orders': READ, 'api/order-lines': READ }
 
