@@ -123,3 +123,36 @@ export async function inTransaction<T>(knex: Knex, work: (trx: Knex.Transaction)
     throw cause
   }
 }
+
+/**
+ * Runs `fn` once `trx` has committed for real: a transaction nested in another (a savepoint)
+ * commits only with the outermost one, so `fn` waits for every level and never runs when any of
+ * them rolls back. (Knex resolves — not rejects — a handler-less transaction's `executionPromise`
+ * on a plain `rollback()`, so the rollbacks are watched here.) `fn` handles its own errors.
+ * @example onCommitted(trx, () => notify(ids))
+ */
+export function onCommitted(trx: Knex.Transaction, fn: () => unknown): void {
+  const levels: Nested[] = []
+  for (let t: Nested | undefined = trx; t; t = t.parentTransaction) levels.push(watchRollback(t))
+  Promise.all(levels.map((t) => t.executionPromise)).then(
+    () => void (levels.some((t) => rolledBack.has(t)) ? undefined : fn()),
+    () => undefined,
+  )
+}
+
+/** Knex sets `parentTransaction` on the transaction object of a nested transaction. */
+type Nested = Knex.Transaction & { parentTransaction?: Nested }
+
+const rolledBack = new WeakSet<Knex.Transaction>()
+const watched = new WeakSet<Knex.Transaction>()
+
+function watchRollback(t: Nested): Nested {
+  if (watched.has(t)) return t
+  watched.add(t)
+  const rollback = t.rollback.bind(t)
+  t.rollback = ((error?: unknown) => {
+    rolledBack.add(t)
+    return rollback(error)
+  }) as typeof t.rollback
+  return t
+}

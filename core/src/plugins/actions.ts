@@ -12,6 +12,7 @@ import type { ActionContext, ActionDefinition, AfterCommit } from './types.js'
 import { withCommitEvents } from '../app/commit-events.js'
 import { watchRecord } from './action-events.js'
 import { prepared } from '../db/prepared.js'
+import { onCommitted } from '../db/commit.js'
 import { dataAjv, formatAjvErrors } from '../validation/ajv.js'
 
 /** What `app.get('actions')` lists per entity, for the admin UI. */
@@ -124,11 +125,8 @@ function joinRun(app: PlumeApp, trx: Knex.Transaction): Run {
   if (known) return known
   const run: Run = { later: [], watched: new Set() }
   runs.set(trx, run)
-  // a rollback rejects executionPromise: then there is nothing to do
-  trx.executionPromise.then(
-    () => afterCommitted(app, run.later, 'in-process'),
-    () => undefined,
-  )
+  // after a rollback (of this or an enclosing transaction) there is nothing to do
+  onCommitted(trx, () => afterCommitted(app, run.later, 'in-process'))
   return run
 }
 

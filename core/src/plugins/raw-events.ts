@@ -5,14 +5,15 @@
 import { NotFound } from '@feathersjs/errors'
 import type { HookContext } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
+import { onCommitted } from '../db/commit.js'
 import type { PlumeApp } from '../kernel/types.js'
 import { EntityService, type Row } from '../service/entity-service.js'
 
 export type RawWriteEvent = 'created' | 'patched'
 
 /**
- * Announces records of `entity` that `trx` wrote with raw SQL: once `trx` commits (never when it
- * rolls back), each record is read as committed by its entity service's own `get` and the service
+ * Announces records of `entity` that `trx` wrote with raw SQL: once `trx` commits — with the
+ * outermost transaction when it is nested — and never when it rolls back, each record is read as committed by its entity service's own `get` and the service
  * emits `event` with it — the realtime publisher then filters and masks it per recipient exactly as
  * for a service write. Records gone by then, or an entity without a mounted service, announce
  * nothing. Call it in the transaction, right after the statement.
@@ -27,11 +28,8 @@ export function announceAfterCommit(
 ): void {
   const def = app.get('entities').get(entity)
   if (!def || ids.length === 0) return
-  // a rollback rejects executionPromise: then there is nothing to tell
-  trx.executionPromise.then(
-    () => emitCommitted(app, `api/${def.plural}`, event, ids),
-    () => undefined,
-  )
+  // after a rollback (of this or an enclosing transaction) there is nothing to tell
+  onCommitted(trx, () => emitCommitted(app, `api/${def.plural}`, event, ids))
 }
 
 async function emitCommitted(
