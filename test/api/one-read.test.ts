@@ -1,5 +1,6 @@
 /**
- * One read per write (#14 item 2): an action reads its record once — the action layer's lock,
+ * One read per write (#14 item 2): a plain PATCH locks its row once, inside its transaction, and the
+ * permission check, the audit trail and the automation rules all take that row; an action reads its record once — the action layer's lock,
  * handed to the handler as `context.record` — and the finance and commissions handlers do not
  * read it again. Counted with knex's `query` event on the real database: the SELECTs that name the
  * record's table during one call (on PostgreSQL the lock itself is a prepared statement knex does not
@@ -129,5 +130,79 @@ describe('an action reads its record once', () => {
         { before: 'issued', after: 'void' },
       ]),
     )
+  })
+})
+
+describe('a plain PATCH reads its row once', () => {
+  it("a sales rep's PATCH of their own activity: one SELECT on the table (the lock); outside their rows 404 and nothing written", async () => {
+    const users = p.app.service('api/users')
+    const rep = (await users.create({
+      email: 'one-read-rep@example.test',
+      name: 'Rep',
+      password: 'One-Read-Secret-1',
+      roles: ['sales_rep'],
+      active: true,
+    })) as { id: number }
+    const repToken = await p.login('one-read-rep@example.test', 'One-Read-Secret-1')
+    const mine = await samples.create('activity', { userId: rep.id })
+    const other = await samples.create('activity', { subject: 'Not yours' })
+    // an after-rule listening to the change: the automation layer takes part in the write
+    const rule = await p.http(
+      'POST',
+      '/api/alert-rules',
+      {
+        kind: 'alert',
+        enabled: true,
+        definition: {
+          name: 'activity-done-one-read',
+          trigger: { type: 'event', entity: 'activity', on: 'patched' },
+          conditions: { all: [{ fact: 'record', path: '$.done', operator: 'equal', value: true }] },
+          actions: [{ type: 'notify', roles: ['admin'], title: 'Done: {{record.subject}}' }],
+        },
+      },
+      token,
+    )
+    expect(rule.status, JSON.stringify(rule.body)).toBe(201)
+    // the rep's own rows are `userId = user.id`: writing userId makes the row-scope check look at the row
+    const patch = await selectsOn('activities', async () => {
+      const r = await p.http(
+        'PATCH',
+        `/api/activities/${String(mine.id)}`,
+        { subject: 'Called back', done: true, userId: rep.id },
+        repToken,
+      )
+      expect(r.status, JSON.stringify(r.body)).toBe(200)
+    })
+    expect(patch, patch.join('\n')).toHaveLength(1)
+    expect(patch[0]).toMatch(/for update/i)
+    // the rule saw the record as written; the audit trail the row before
+    const fired = (await p.db
+      .knex('plume_alert_firings')
+      .where({ ruleName: 'activity-done-one-read', status: 'fired' })) as Array<{ recordId: string }>
+    expect(fired.map((f) => f.recordId)).toEqual([String(mine.id)])
+    const audit = await p.http(
+      'GET',
+      `/api/audit?entity=activity&recordId=${String(mine.id)}&$limit=50`,
+      undefined,
+      token,
+    )
+    const rows = ((audit.body as { data?: unknown[] }).data ?? []) as Array<{
+      action: string
+      changes: Record<string, { before?: unknown; after?: unknown }>
+    }>
+    expect(rows.find((r) => r.action === 'patch')?.changes.subject).toEqual({
+      before: mine.subject,
+      after: 'Called back',
+    })
+    // another rep's activity: 404 as today, nothing written
+    const outside = await p.http(
+      'PATCH',
+      `/api/activities/${String(other.id)}`,
+      { subject: 'Mine now' },
+      repToken,
+    )
+    expect(outside.status, JSON.stringify(outside.body)).toBe(404)
+    const after = (await p.db.knex('activities').where({ id: other.id }).first()) as { subject: string }
+    expect(after.subject).toBe('Not yours')
   })
 })

@@ -1,5 +1,5 @@
 import { NotFound } from '@feathersjs/errors'
-import { feathers } from '@feathersjs/feathers'
+import { feathers, type HookContext } from '@feathersjs/feathers'
 import { bodyParser, koa, rest, cors } from '@feathersjs/koa'
 import socketio from '@feathersjs/socketio'
 import type { EntityDefinition } from '@plume/metadata'
@@ -9,7 +9,8 @@ import type { Database } from '../kernel/database.js'
 import { settingsFromEnv, type EnvSettings } from '../kernel/settings.js'
 import { servicePath } from '../kernel/paths.js'
 import { errorHandler } from '../errors/handler.js'
-import { EntityService } from '../service/entity-service.js'
+import { EntityService, type Row } from '../service/entity-service.js'
+import { lockRow } from '../service/locked-row.js'
 import { BULK_EVENT } from '../service/bulk.js'
 import {
   authEntityHooks,
@@ -31,7 +32,7 @@ import { setupOps } from '../ops/index.js'
 import { adminStatic } from './admin-static.js'
 import { sdkStatic, setupEmbed } from '../embed/index.js'
 import { setupMetaService } from './meta-service.js'
-import { pluginHooks } from '../plugins/dispatch.js'
+import { hasPluginHooks, pluginHooks } from '../plugins/dispatch.js'
 import { automationEvents, automationHook, setupAutomation } from '../automation/index.js'
 import type { AroundHook, PlumeApp } from '../kernel/types.js'
 
@@ -77,30 +78,44 @@ export function registerEntityService(
     methods: ['find', 'get', 'create', 'update', 'patch', 'remove'],
     events: [BULK_EVENT],
   })
-  const guard: AroundHook[] = [clientSafeErrors(), requireAuth(), ...authorizeHooks(app, entity)]
+  const authorizing = authorizeHooks(app, entity)
   const audit = auditHooks(app, entity)
   // after-rules run once the whole write is done (plugin hooks included), on the row as it will commit:
   // read without hooks, with the mounted service as `this` (it holds the encryption codec)
-  const stored = (id: number, trx: Knex | Knex.Transaction) =>
+  const stored = (id: number, trx: Knex | Knex.Transaction, forUpdate = false) =>
     service.get
-      .call(app.service(path), id, { transaction: trx as Knex.Transaction })
+      .call(app.service(path), id, { transaction: trx as Knex.Transaction, forUpdate })
       .catch((err: unknown) => (err instanceof NotFound ? undefined : Promise.reject(err as Error)))
+  const entityHooks = authEntityHooks(entity)
+  // the record a write returned is the one that commits when no hook after it may write the row again
+  const settled = (context: HookContext, record: Row) =>
+    entityHooks.length === 0 &&
+    around.length === 0 &&
+    !hasPluginHooks(app.get('plugins'), entity.name, context.method) &&
+    service.columns.every((c) => c in record)
+  // a single-record write locks its row once, inside the transaction: the permission check (on the
+  // locked row), the audit trail and the automation rules all take that row
   const write: AroundHook[] = [
-    ...guard,
+    clientSafeErrors(),
+    requireAuth(),
     ...authWriteGuards(entity),
     transaction(),
-    automationEvents(app, stored),
+    lockRow((id, trx) => stored(id, trx, true)),
+    ...authorizing,
+    automationEvents(app, stored, settled),
     ...audit.all,
     validateData(entity),
-    ...authEntityHooks(entity),
+    ...entityHooks,
     pluginHooks(entity.name),
     automationHook(app, entity, stored),
     ...around,
   ]
   const read: AroundHook[] = [
-    ...guard,
+    clientSafeErrors(),
+    requireAuth(),
+    ...authorizing,
     ...audit.reads,
-    ...authEntityHooks(entity),
+    ...entityHooks,
     pluginHooks(entity.name),
     ...around,
   ]

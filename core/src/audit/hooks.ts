@@ -6,6 +6,7 @@ import type { Knex } from 'knex'
 import type { PlumeApp } from '../kernel/types.js'
 import { fieldCodec, maskRow, maskRowKeepingClear, mayReveal } from '../crypto/fields.js'
 import type { EntityParams, Row } from '../service/entity-service.js'
+import { lockedRow } from '../service/locked-row.js'
 import { fieldChanges } from './mask.js'
 import { auditScope, requestInfo } from './record.js'
 import { auditState, revealRoles } from './state.js'
@@ -73,21 +74,10 @@ export const protectEncrypted = (app: PlumeApp, fields: readonly string[]) => {
   }
 }
 
-declare module '../service/entity-service.js' {
-  interface EntityParams {
-    /**
-     * In-process writes only: the stored row as the caller read it, locked (`FOR UPDATE`), in this
-     * write's transaction and unchanged since (e.g. an action handler's `context.record`). The
-     * audit trail takes it as the row before instead of reading it again; ignored for external calls.
-     */
-    before?: Row
-  }
-}
-
 /**
  * The stored row before a change, locked (`FOR UPDATE`) and decoded like the service's results:
- * the caller's locked row when it hands one over (`params.before`), or the one a bulk write's
- * chunk read and locked for its patches (`params.bulk`), read otherwise.
+ * the write's locked row (service/locked-row.ts: read once for the whole chain, or the row an
+ * in-process caller handed over), read here only for a write without one.
  */
 async function rowBefore(
   trx: Knex.Transaction,
@@ -97,16 +87,20 @@ async function rowBefore(
   params: EntityParams,
   decode?: (row: Row) => Row,
 ): Promise<Row | undefined> {
-  const given =
-    (!params.provider && params.before && Number(params.before.id) === key ? params.before : undefined) ??
-    params.bulk?.before?.(entity.table, key)
-  const row = given
-    ? Object.fromEntries(columns.map((c) => [c, given[c]]))
-    : ((await trx(entity.table).select(columns).where('id', key).forUpdate().first()) as Row | undefined)
+  // a bulk write's chunk read and locked the rows it patches at once (as stored: decoded below)
+  const chunk = params.bulk?.before?.(entity.table, key)
+  const lock = chunk ? null : lockedRow(params)
+  const locked = lock ? await lock : undefined
+  const row =
+    chunk ??
+    (lock
+      ? locked && Object.fromEntries(columns.map((c) => [c, locked[c]]))
+      : ((await trx(entity.table).select(columns).where('id', key).forUpdate().first()) as Row | undefined))
   if (!row) return undefined
   for (const c of columns)
     if (entity.fields[c]?.type === 'number' && typeof row[c] === 'string') row[c] = Number(row[c])
-  return decode ? decode(row) : row
+  // the locked row comes decoded, as the service returns it
+  return decode && !lock ? decode(row) : row
 }
 
 /**

@@ -2,6 +2,8 @@ import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { EntityDefinition } from '@plume/metadata'
 import type { Knex } from 'knex'
 import type { AroundHook, PlumeApp } from '../kernel/types.js'
+import { lockedRow } from '../service/locked-row.js'
+import type { EntityParams } from '../service/entity-service.js'
 import type { EntityEvent, TriggerEvent } from './types.js'
 
 const EVENTS: Record<string, EntityEvent> = {
@@ -52,12 +54,16 @@ export const automationHook =
     const db = dbOf(app, context)
     const single = context.id !== null && context.id !== undefined
     let previous: Row | undefined
+    // the write's locked row (read once for the whole chain) when it has one
+    const lock = lockedRow(context.params as EntityParams)
     if (single && on !== 'created')
-      previous = read
-        ? await read(Number(context.id), db)
-        : ((await db(entity.table)
-            .where('id', context.id as number)
-            .first()) as Row | undefined)
+      previous = lock
+        ? await lock
+        : read
+          ? await read(Number(context.id), db)
+          : ((await db(entity.table)
+              .where('id', context.id as number)
+              .first()) as Row | undefined)
     const data =
       context.data && typeof context.data === 'object' && !Array.isArray(context.data)
         ? (context.data as Row)
@@ -72,10 +78,11 @@ export const automationHook =
     }
     await next()
     if (!after) return
+    // a copy: the result is masked in place on its way out (encrypted fields)
     const events = rows(context.result).map((record): TriggerEvent => ({
       entity: entity.name,
       on,
-      record,
+      record: { ...record },
       ...(previous ? { previous } : {}),
       ...(data ? { data } : {}),
     }))
@@ -85,15 +92,23 @@ export const automationHook =
   }
 
 /**
+ * Whether the record a write returned is already the record as it will commit: nothing in the
+ * chain after the write may change the row again (no plugin hooks on the method) and the record
+ * holds every column (none hidden from the caller).
+ */
+export type SettledRecord = (context: HookContext, record: Row) => boolean
+
+/**
  * Evaluates the after-rules of a write once the whole write is done — plugin hooks included (an
  * order's lines inserted and priced after its row) — with each record read again in the write's
  * transaction: a rule sees the record as it will be committed, and its firings and action jobs
- * commit or roll back with the write. Placed right inside the transaction hook. A write that never
- * reached the database (an idempotent replay answered from its key) evaluates nothing.
- * @example [transaction(), automationEvents(app, entity, read), …, automationHook(app, entity, read)]
+ * commit or roll back with the write. A record already `settled` is taken as the write returned it
+ * (no second read). Placed right inside the transaction hook. A write that never reached the
+ * database (an idempotent replay answered from its key) evaluates nothing.
+ * @example [transaction(), automationEvents(app, read, settled), …, automationHook(app, entity, read)]
  */
 export const automationEvents =
-  (app: PlumeApp, read: RowReader): AroundHook =>
+  (app: PlumeApp, read: RowReader, settled?: SettledRecord): AroundHook =>
   async (context: HookContext, next: NextFunction) => {
     if (!EVENTS[context.method] || !app.get('automation')) return next()
     const waiting: TriggerEvent[] = []
@@ -108,7 +123,12 @@ export const automationEvents =
     const db = dbOf(app, context)
     for (const event of waiting) {
       const id = Number(event.record.id)
-      const fresh = event.on !== 'removed' && Number.isInteger(id) ? await read(id, db) : undefined
+      const fresh =
+        event.on === 'removed' || !Number.isInteger(id)
+          ? undefined
+          : settled?.(context, event.record)
+            ? event.record
+            : await read(id, db)
       await engine.emit(fresh ? { ...event, record: fresh } : event, db, { params: context.params as Row })
     }
   }

@@ -22,7 +22,7 @@ export {
   type Provenance,
 } from './engine.js'
 export { AutomationRegistry, EVENT_FACTS, SCHEDULE_FACTS } from './registry.js'
-export { automationEvents, automationHook, type RowReader } from './hooks.js'
+export { automationEvents, automationHook, type RowReader, type SettledRecord } from './hooks.js'
 export { validateAutomationRule } from './validate.js'
 export { automationRuleSchema } from './schema.js'
 export { compile, explain, MissingFact, OPERATORS } from './conditions.js'

@@ -3,6 +3,7 @@ import type { HookContext, NextFunction } from '@feathersjs/feathers'
 import type { EntityDefinition } from '@plume/metadata'
 import type { AroundHook, PlumeApp } from '../kernel/types.js'
 import type { EntityParams, Row } from '../service/entity-service.js'
+import { lockedRow } from '../service/locked-row.js'
 import { parseQuery } from '../service/query.js'
 import { userFact, type Decision } from './engine.js'
 import { engineOf } from './engine-of.js'
@@ -34,13 +35,23 @@ export const forbid = (d: Decision, action: string, entity: string) =>
 
 const plainObject = (v: unknown): v is Row => !!v && typeof v === 'object' && !Array.isArray(v)
 
-/** Current record for rules reading `record` (internal call: no permission check of its own). */
+/**
+ * The record a rule, the row scope or a relation check reads: a write's row as it locked it (read
+ * once, inside the transaction: service/locked-row.ts), else read inside the caller's rows (internal
+ * call: no permission check of its own).
+ */
 async function currentRecord(
   app: PlumeApp,
   entity: EntityDefinition,
   id: unknown,
   params: EntityParams,
 ): Promise<Row> {
+  const lock = lockedRow(params)
+  if (lock) {
+    const row = await lock
+    if (row) return row
+    throw new NotFound(`No ${entity.name} with id ${String(id)}`)
+  }
   return (await app
     .service(`api/${entity.plural}`)
     .get(id as number, { transaction: params.transaction, scope: params.scope })) as Row
@@ -49,7 +60,9 @@ async function currentRecord(
 /**
  * Authorizes one call of an entity service for external callers (internal calls are trusted):
  * allow/deny from the rules, the row condition into `params.scope`, hidden fields into
- * `params.hidden`, read-only and ownership checks on writes.
+ * `params.hidden`, read-only and ownership checks on writes. A patch or update is checked inside
+ * its transaction on the row it locked (no read of its own): outside the caller's rows → 404,
+ * inside them but not among the rows the written fields may be written on → 403.
  * @example app.service('api/orders').hooks({ around: { all: [requireAuth(), authorize(app, order)] } })
  */
 export const authorize =
@@ -62,10 +75,8 @@ export const authorize =
     const user = callerOf(params, method, entity.name)
     const data = plainObject(context.data) ? context.data : undefined
     const needs = engine.needs(entity.name, method)
-    const record =
-      needs.record && context.id !== null && context.id !== undefined
-        ? await currentRecord(app, entity, context.id, params)
-        : undefined
+    const one = context.id !== null && context.id !== undefined
+    const record = needs.record && one ? await currentRecord(app, entity, context.id, params) : undefined
     const d = engine.decide(entity.name, method, user, {
       ...(needs.data ? { data: data ?? {} } : {}),
       ...(record ? { record } : {}),
@@ -73,38 +84,21 @@ export const authorize =
     if (!d.allowed) throw forbid(d, method, entity.name)
     params.hidden = union(params.hidden, d.hidden)
     if (method === 'create') checkCreate(entity, d, data)
-    let narrowed = false
     if (method === 'patch' || method === 'update') {
-      narrowed = await narrowWrite(app, entity, d, params, method, context.id, data ?? {})
+      await narrowWrite(app, entity, d, params, method, context.id, data ?? {})
     } else params.scope = andScope(params.scope, d.scope)
     if ((method === 'find' || method === 'get') && d.guarded.size > 0) refuseGuardedInQuery(entity, params, d)
-    try {
-      if (data && (method === 'create' || method === 'patch' || method === 'update')) {
-        const one = method !== 'create' && context.id !== null && context.id !== undefined
-        await assertVisibleRefs(
-          app,
-          entity,
-          method,
-          params,
-          data,
-          one ? () => currentRecord(app, entity, context.id, params) : undefined,
-        )
-      }
-      await next()
-    } catch (err) {
-      // the record is visible but the fields written are read-only there: say so rather than 404
-      if (narrowed && err instanceof NotFound && d.scope) {
-        const visible = await app
-          .service(`api/${entity.plural}`)
-          .get(context.id as number, { scope: d.scope })
-          .then(
-            () => true,
-            () => false,
-          )
-        if (visible) throw readOnlyError(entity, method, d.grants, Object.keys(data ?? {}))
-      }
-      throw err
+    if (data && (method === 'create' || method === 'patch' || method === 'update')) {
+      await assertVisibleRefs(
+        app,
+        entity,
+        method,
+        params,
+        data,
+        one && method !== 'create' ? () => currentRecord(app, entity, context.id, params) : undefined,
+      )
     }
+    await next()
     stripGuarded(entity, d.guarded, context.result)
   }
 
@@ -134,9 +128,11 @@ function checkCreate(entity: EntityDefinition, d: Decision, data: Row | undefine
 }
 
 /**
- * Scope of a patch/update: the rows of the grants that let every written field be written; data
- * that would move the record out of those rows (e.g. `partnerId` of another partner) is refused.
- * Returns whether the scope is narrower than the read scope.
+ * Scope of a patch/update: the rows of the grants that let every written field be written. With
+ * a locked row (service/locked-row.ts) it is tested here, on that row: outside the read grants'
+ * rows → 404 as missing; inside them but outside the written fields' grants → 403 naming the
+ * read-only fields; data that would move the record out of those rows (e.g. `partnerId` of another
+ * partner) → 403. The scope also goes into the write's SQL.
  */
 async function narrowWrite(
   app: PlumeApp,
@@ -146,20 +142,26 @@ async function narrowWrite(
   method: string,
   id: unknown,
   data: Row,
-): Promise<boolean> {
+): Promise<void> {
   const keys = Object.keys(data).filter((k) => k !== 'version')
   const grants = writableGrants(d.grants, keys)
   if (grants.length === 0) throw readOnlyError(entity, method, d.grants, keys)
   const filters = grants.some((g) => g.filter === null) ? null : grants.map((g) => g.filter!)
   params.scope = andScope(params.scope, filters ? toScope(filters) : undefined)
-  if (filters) {
-    const rowFields = new Set<string>()
-    for (const g of filters) filterFields(g, rowFields)
-    if (method === 'update' || keys.some((k) => rowFields.has(k))) {
-      const current = await currentRecord(app, entity, id, params)
-      const after = method === 'update' ? afterUpdate(entity, current, data) : { ...current, ...data }
-      if (!filters.some((g) => matchesRow(entity, after, g))) throw scopeError(entity, method, filters, after)
-    }
+  if (!filters) return
+  const lock = lockedRow(params)
+  const rowFields = new Set<string>()
+  for (const g of filters) filterFields(g, rowFields)
+  if (!lock && method !== 'update' && !keys.some((k) => rowFields.has(k))) return
+  const current = await currentRecord(app, entity, id, params)
+  if (!filters.some((g) => matchesRow(entity, current, g))) {
+    // 403 only where the written fields are read-only on a row the read grants' rows hold (a grant
+    // over every row, or data moving the row's own scope fields, answers 404 as missing)
+    const touchesRow = method === 'update' || keys.some((k) => rowFields.has(k))
+    const visible = !touchesRow && !!d.filters && d.filters.some((g) => matchesRow(entity, current, g))
+    if (visible) throw readOnlyError(entity, method, d.grants, keys)
+    throw new NotFound(`No ${entity.name} with id ${String(id)}`)
   }
-  return grants.length < d.grants.length
+  const after = method === 'update' ? afterUpdate(entity, current, data) : { ...current, ...data }
+  if (!filters.some((g) => matchesRow(entity, after, g))) throw scopeError(entity, method, filters, after)
 }

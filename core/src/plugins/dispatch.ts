@@ -11,6 +11,10 @@ export interface HookSource {
 const isHookSource = (v: unknown): v is HookSource =>
   typeof (v as HookSource | undefined)?.hooksFor === 'function'
 
+/** Whether enabled plugins have hooks on `method` of `entity` right now. */
+export const hasPluginHooks = (source: unknown, entity: string, method: string): boolean =>
+  isHookSource(source) && source.hooksFor(entity, method).length > 0
+
 /**
  * Runs the hooks of the plugins that are enabled right now, so disabling a plugin removes its
  * hooks at once (hooks registered on a Feathers service could not be taken off again).
