@@ -15,6 +15,7 @@ export { systemOnly } from './plugins/system-only.js'
 export type {
   PluginDefinition,
   PluginContext,
+  Unregister,
   PluginHook,
   EntityHooks,
   ActionDefinition,

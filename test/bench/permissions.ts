@@ -7,7 +7,7 @@
 import autocannon from 'autocannon'
 import { performance } from 'node:perf_hooks'
 import { readRuleFiles, type PermissionEngine, type PermissionRule } from '@plume/core/internal'
-import { builtInEntityDirs, builtInGrants, startTestPlatform } from '@plume/core/testing'
+import { builtInEntityDirs, builtInGrantRules, builtInGrants, startTestPlatform } from '@plume/core/testing'
 
 const ITER = Number(process.env.BENCH_ITER ?? 20_000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
@@ -20,7 +20,7 @@ const engine = app.get('permissionEngine') as PermissionEngine
 // the core's default rules and the built-in plugins' grants (the rules of a real deployment)
 const needed = [
   ...readRuleFiles().flatMap((f) => f.rules as PermissionRule[]),
-  ...(grants.rules as PermissionRule[]),
+  ...(builtInGrantRules() as PermissionRule[]),
 ]
 const entities = [...p.entities.values()]
 const crud = ['find', 'get', 'create', 'patch', 'update', 'remove']

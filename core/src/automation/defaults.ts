@@ -7,6 +7,7 @@ import type { AutomationEngine } from './engine.js'
 import { entryOf, seedAutomationRules, type AlertRuleFile } from './store.js'
 import type { AutomationRule, RuleKind } from './types.js'
 import { validateAutomationRule } from './validate.js'
+import { followShippedRules } from '../rules/shipped.js'
 
 /**
  * Stores the rules of the files that were never stored, after checking them against what is
@@ -56,12 +57,36 @@ function namesOf(rules: readonly unknown[]): string[] {
  * left off at start), the engine leaves them out until it is back. The stored rules stay.
  */
 export function pluginAlertsRegistrar(app: PlumeApp, engine: AutomationEngine) {
-  return async (plugin: string, rules: unknown[], active: boolean): Promise<void> => {
+  return async (plugin: string, rules: unknown[], active: boolean): Promise<string[]> => {
     if (active) {
+      // a plugin's own rule that names an unknown entity, field or fact stops the plugin, naming it
+      const problems = rules.flatMap((raw, i) => {
+        const entry = entryOf(raw as AlertRuleFile['rules'][number])
+        return validateAutomationRule(entry.definition, {
+          app,
+          registry: engine.registry,
+          kind: entry.kind,
+        }).map((e) => `/${i}${e.path === '/' ? '' : e.path}: ${e.message}`)
+      })
+      if (problems.length)
+        throw new Error(`${problems.length} alert rule error(s) in plugin:${plugin}:\n${problems.join('\n')}`)
       engine.suspend(plugin, [])
-      await storeDefaultRules(app, engine, [
-        { source: `plugin:${plugin}`, rules: rules as AlertRuleFile['rules'] },
-      ])
-    } else engine.suspend(plugin, namesOf(rules))
+      const source = `plugin:${plugin}`
+      await storeDefaultRules(app, engine, [{ source, rules: rules as AlertRuleFile['rules'] }])
+      // a changed shipped copy upgrades the stored rule an admin did not edit
+      const shipped = rules.map(
+        (raw) => entryOf(raw as AlertRuleFile['rules'][number]).definition as { name: string },
+      )
+      const { upgraded, conflicts } = await followShippedRules(
+        app.get('db').knex,
+        app.get('logger'),
+        source,
+        shipped.map((definition) => ({ name: definition.name, definition })),
+      )
+      if (upgraded.length) await engine.reload()
+      return conflicts
+    }
+    engine.suspend(plugin, namesOf(rules))
+    return []
   }
 }

@@ -4,7 +4,10 @@ import type { AutomationEngine } from './engine.js'
 declare module '../kernel/settings.js' {
   interface PlumeSettings {
     automation?: AutomationEngine
-    /** Called by the plugin host: a plugin's alert rules stored and run (active) or left out. */
-    registerPluginAlerts?: (plugin: string, rules: unknown[], active: boolean) => Promise<void>
+    /**
+     * Called by the plugin host: a plugin's alert rules stored (upgraded when the shipped copy
+     * changed) and run (active) or left out; answers the rules kept as an admin edited them.
+     */
+    registerPluginAlerts?: (plugin: string, rules: unknown[], active: boolean) => Promise<string[]>
   }
 }

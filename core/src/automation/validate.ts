@@ -3,6 +3,7 @@ import type { EntityDefinition } from '@plume/metadata'
 import type { PlumeApp } from '../kernel/types.js'
 import { isFactRef, leavesOf } from '../rules/conditions.js'
 import { ruleShape, shapeErrors } from '../rules/schema.js'
+import { didYouMean } from '../rules/suggest.js'
 import { firstField, unknownFact, unknownField } from '../rules/validate.js'
 import type { FieldError } from '../validation/ajv.js'
 import { EVENT_FACTS, SCHEDULE_FACTS, type AutomationRegistry } from './registry.js'
@@ -44,7 +45,11 @@ export function validateAutomationRule(value: unknown, ctx: AutomationRuleContex
   const t = rule.trigger
   if (t.type === 'event') {
     entity = entities.get(t.entity)
-    if (!entity) errs.push({ path: '/trigger/entity', message: `unknown entity "${t.entity}"` })
+    if (!entity)
+      errs.push({
+        path: '/trigger/entity',
+        message: `unknown entity "${t.entity}"${didYouMean(t.entity, entities.keys())}`,
+      })
     if (t.on === 'transition') {
       const actions = registry.transitions.get(t.entity)
       if (!actions) errs.push({ path: '/trigger/on', message: `${t.entity} has no state transitions` })

@@ -1,4 +1,5 @@
-import { BadRequest, Conflict, FeathersError, GeneralError, Unavailable } from '@feathersjs/errors'
+import { BadRequest, Conflict, FeathersError, Unavailable } from '@feathersjs/errors'
+import { fromForeignFeathersError, internalError } from './foreign.js'
 
 interface PgLikeError {
   code?: string
@@ -75,9 +76,12 @@ export function isDatabaseUnavailable(err: unknown): boolean {
  */
 export function toClientError(err: unknown, fields: readonly string[] = []): FeathersError {
   if (err instanceof FeathersError) return err
+  const foreign = fromForeignFeathersError(err)
+  if (foreign) return foreign
   if (isDatabaseUnavailable(err))
     return new Unavailable('The database is not available right now; please retry')
-  if (!isPgError(err)) return new GeneralError('Internal error')
+  // a plain Error (a plugin's bug): a bare 500 for the client, its message and stack for the log
+  if (!isPgError(err)) return internalError(err)
   const field = fieldFromConstraint(err, fields)
   const path = field ? `/${field}` : ''
   switch (err.code) {
@@ -114,6 +118,6 @@ export function toClientError(err: unknown, fields: readonly string[] = []): Fea
     case '40P01':
       return new Conflict('The record was changed concurrently, please retry')
     default:
-      return new GeneralError('Internal error')
+      return internalError(err)
   }
 }

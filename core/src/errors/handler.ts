@@ -1,6 +1,7 @@
 import { FeathersError, GeneralError, NotFound } from '@feathersjs/errors'
 import type { Middleware } from 'koa'
 import type { Logger } from 'pino'
+import { causeOf, fromForeignFeathersError } from './foreign.js'
 
 /**
  * Koa error handler: Feathers errors become their JSON; anything else is logged and answered as a
@@ -14,14 +15,17 @@ export const errorHandler =
       if (ctx.body === undefined && ctx.status === 404) throw new NotFound(`Path ${ctx.path} not found`)
     } catch (error: unknown) {
       let fe: FeathersError
+      const foreign = fromForeignFeathersError(error)
       if (error instanceof FeathersError) fe = error
+      else if (foreign) fe = foreign
       else if (isKoaClientError(error)) fe = new FeathersErrorFromStatus(error.status, error.message)
       else {
         logger?.error({ err: error, path: ctx.path }, 'unhandled error')
         fe = new GeneralError('Internal error')
       }
+      // a 500 the service layer made of a plain error is logged with that error's message and stack
       if (fe.code >= 500 && error instanceof FeathersError)
-        logger?.error({ err: error, path: ctx.path }, 'server error')
+        logger?.error({ err: causeOf(error), path: ctx.path }, 'server error')
       ctx.status = fe.code
       const body = fe.toJSON() as unknown as Record<string, unknown>
       delete body.stack

@@ -7,6 +7,15 @@ import type { PlumeApp } from '../kernel/types.js'
  */
 export const ADMIN_RESOURCES: ReadonlySet<string> = new Set(['rule', 'permission', 'plugin', 'audit'])
 
+/**
+ * Actions (besides the service methods) that non-entity resources are checked with: `explain` on
+ * `permission`, the metadata routes' actions on `entityDefinitions` (core/src/metadata-api/guard.ts).
+ */
+export const RESOURCE_ACTIONS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['permission', ['explain']],
+  ['entityDefinitions', ['preview', 'apply', 'versions', 'rollback', 'snapshot', 'diff']],
+])
+
 export const RULES_PATH = 'api/rules'
 export const EXPLAIN_PATH = 'api/permissions/explain'
 
@@ -61,3 +70,30 @@ export function waitingResources(app: PlumeApp): Map<string, string> {
   }
   return waiting
 }
+
+/**
+ * The permission names of every record action the loaded plugins declare (`orders:submit`), enabled
+ * or not — a rule naming a disabled plugin's action waits for it rather than being wrong. Undefined
+ * before the plugin host exists (the action names are then not checked).
+ */
+export function knownActions(app: PlumeApp): Set<string> | undefined {
+  const host = app.get('plugins')
+  if (!host) return undefined
+  const entities = app.get('entities')
+  const names = new Set<string>()
+  for (const p of host.plugins) {
+    for (const [entity, defs] of Object.entries(p.def.actions ?? {})) {
+      const plural = entities.get(entity)?.plural
+      if (plural === undefined) continue
+      for (const [action, def] of Object.entries(defs)) names.add(def.permission ?? `${plural}:${action}`)
+    }
+  }
+  return names
+}
+
+/** What `validateRule` checks a permission rule against right now. */
+export const ruleContext = (app: PlumeApp) => ({
+  entities: app.get('entities'),
+  resources: knownResources(app),
+  actions: knownActions(app),
+})

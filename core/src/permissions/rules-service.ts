@@ -2,7 +2,7 @@ import type { Id, NullableId, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import type { PlumeApp } from '../kernel/types.js'
 import type { FieldError } from '../validation/ajv.js'
-import { knownResources } from './resources.js'
+import { ruleContext } from './resources.js'
 import {
   getRule,
   invalidRule as invalid,
@@ -54,7 +54,7 @@ export class RulesService {
     if (body.definition === undefined) {
       if (!partial) errors.push({ path: '/definition', message: 'is required' })
     } else {
-      const ctx = { entities: this.app.get('entities'), resources: knownResources(this.app) }
+      const ctx = ruleContext(this.app)
       errors.push(
         ...validateRule(body.definition, ctx).map((e) => ({
           path: `/definition${e.path === '/' ? '' : e.path}`,

@@ -5,7 +5,7 @@ import type { FieldError } from '../validation/ajv.js'
 import { NotFound } from '@feathersjs/errors'
 import { parseRuleId, RULES_TABLE, VERSIONS_TABLE } from '../rules/store.js'
 import { callerOf, engineOf, forbid } from './hooks.js'
-import { knownResources } from './resources.js'
+import { ruleContext } from './resources.js'
 import { validateRule } from './validate.js'
 
 export const RULES_VALIDATE_PATH = 'api/rules/validate'
@@ -37,7 +37,7 @@ export function rulesValidateService(app: PlumeApp) {
       const errors =
         rule === undefined
           ? [{ path: '', message: 'must be an object' }]
-          : validateRule(rule, { entities: app.get('entities'), resources: knownResources(app) })
+          : validateRule(rule, ruleContext(app))
       return { valid: errors.length === 0, errors }
     },
   }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { canonical } from '../rules/shipped.js'
 import { RULES_TABLE, writeRuleHistory } from './store.js'
 import type { PermissionRule } from './types.js'
 
@@ -25,17 +26,6 @@ const UPGRADES: Array<{ name: string; previous: unknown }> = [
     },
   },
 ]
-
-/** JSON with sorted keys: a jsonb column may store keys in another order. */
-const canonical = (v: unknown): string =>
-  Array.isArray(v)
-    ? `[${v.map(canonical).join(',')}]`
-    : v !== null && typeof v === 'object'
-      ? `{${Object.keys(v as object)
-          .sort()
-          .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-          .join(',')}}`
-      : JSON.stringify(v)
 
 /** Upgrades the unedited stored copies of the defaults in UPGRADES; returns how many changed. */
 export async function upgradeUneditedRules(knex: Knex, defaults: PermissionRule[]): Promise<number> {

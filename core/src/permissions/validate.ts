@@ -1,8 +1,10 @@
 import type { EntityDefinition, FieldDefinition } from '@plume/metadata'
 import { FACT_PATH, isFactRef as isFactValueRef, leavesOf } from '../rules/conditions.js'
 import { ruleShape, shapeErrors } from '../rules/schema.js'
+import { closestName, didYouMean } from '../rules/suggest.js'
 import { unknownField } from '../rules/validate.js'
 import type { FieldError } from '../validation/ajv.js'
+import { RESOURCE_ACTIONS } from './resources.js'
 import { isRowFactRef, parseRow } from './row.js'
 import { permissionRuleSchema } from './schema.js'
 import type { ConditionNode, LeafCondition, PermissionRule } from './types.js'
@@ -27,6 +29,8 @@ export interface RuleContext {
   entities: Map<string, EntityDefinition>
   /** Entity names plus admin resources and custom services. */
   resources: ReadonlySet<string>
+  /** Permission names of the declared record actions (`orders:submit`); unchecked when absent. */
+  actions?: ReadonlySet<string>
 }
 
 /** Structural check only (JSON Schema): used where the registry is not at hand. */
@@ -138,6 +142,50 @@ function conditionErrors(
 }
 
 /**
+ * Every action a rule names must exist: a service method (or `*`), an action of a non-entity
+ * resource (`explain`, the metadata routes'), or a record action as `<plural>:<action>` of one of
+ * its entities. A typo is refused naming the closest known name.
+ */
+function actionErrors(
+  rule: PermissionRule,
+  entityDefs: readonly EntityDefinition[],
+  ctx: RuleContext,
+  errs: FieldError[],
+): void {
+  const star = rule.entities.includes('*')
+  const scope = star ? [...ctx.entities.values()] : entityDefs
+  const plurals = scope.map((e) => e.plural)
+  const on = star ? 'any entity' : rule.entities.join(', ')
+  const resourceActions = (star ? [...RESOURCE_ACTIONS.keys()] : rule.entities).flatMap(
+    (r) => RESOURCE_ACTIONS.get(r) ?? [],
+  )
+  const declared = [...(ctx.actions ?? [])].filter((a) => plurals.includes(a.split(':')[0]!))
+  rule.actions.forEach((action, i) => {
+    const path = `/actions/${i}`
+    if (action === '*' || CRUD_SET.has(action) || resourceActions.includes(action)) return
+    const colon = action.indexOf(':')
+    if (colon < 0) {
+      // `redem` on loyalty accounts → "loyalty-accounts:redeem"
+      const near = new Map<string, string>([...CRUD, ...resourceActions].map((a) => [a, a]))
+      for (const a of declared) near.set(a.slice(a.indexOf(':') + 1), a).set(a, a)
+      const close = closestName(action, near.keys())
+      const hint = close === undefined ? '' : `; did you mean "${near.get(close)}"?`
+      return errs.push({ path, message: `unknown action "${action}" on ${on}${hint}` })
+    }
+    const prefix = action.slice(0, colon)
+    if (!plurals.includes(prefix))
+      return errs.push({
+        path,
+        message: `action "${action}" does not belong to ${rule.entities.join(', ')}${didYouMean(prefix, plurals)}`,
+      })
+    if (!ctx.actions || ctx.actions.has(action)) return
+    const name = action.slice(colon + 1)
+    const ofEntity = declared.filter((a) => a.startsWith(`${prefix}:`)).map((a) => a.slice(colon + 1))
+    errs.push({ path, message: `unknown action "${name}" on ${prefix}${didYouMean(name, ofEntity)}` })
+  })
+}
+
+/**
  * Validates one permission rule: its shape (JSON Schema) and that every entity, action, field,
  * fact path and operator it names exists. Returns `{path, message}` per problem; empty = valid.
  * @example validateRule(rule, { entities, resources }) // [] or [{ path: '/row/bogus', message: … }]
@@ -154,20 +202,14 @@ export function validateRule(value: unknown, ctx: RuleContext): FieldError[] {
   rule.entities.forEach((name, i) => {
     if (name === '*') return
     if (!ctx.resources.has(name) && !ctx.entities.has(name))
-      errs.push({ path: `/entities/${i}`, message: `unknown entity "${name}"` })
+      errs.push({
+        path: `/entities/${i}`,
+        message: `unknown entity "${name}"${didYouMean(name, [...ctx.entities.keys(), ...ctx.resources])}`,
+      })
     const e = ctx.entities.get(name)
     if (e) entityDefs.push(e)
   })
-  rule.actions.forEach((action, i) => {
-    const [prefix] = action.split(':')
-    if (!action.includes(':')) return
-    const plurals = star ? [...ctx.entities.values()].map((e) => e.plural) : entityDefs.map((e) => e.plural)
-    if (!plurals.includes(prefix!))
-      errs.push({
-        path: `/actions/${i}`,
-        message: `action "${action}" does not belong to ${rule.entities.join(', ')}`,
-      })
-  })
+  actionErrors(rule, entityDefs, ctx, errs)
   conditionErrors(rule.conditions, '/conditions', rule, ctx, errs)
   const needsFields =
     rule.row !== undefined ||
@@ -183,7 +225,10 @@ export function validateRule(value: unknown, ctx: RuleContext): FieldError[] {
       for (const kind of ['hidden', 'readOnly'] as const) {
         rule.fields?.[kind]?.forEach((f, i) => {
           if (!e.fields[f] || e.fields[f]!.schema.writeOnly === true)
-            errs.push({ path: `/fields/${kind}/${i}`, message: `unknown field "${f}" of ${e.name}` })
+            errs.push({
+              path: `/fields/${kind}/${i}`,
+              message: `unknown field "${f}" of ${e.name}${didYouMean(f, Object.keys(e.fields))}`,
+            })
           else if (f === 'id')
             errs.push({ path: `/fields/${kind}/${i}`, message: 'id cannot be hidden or read-only' })
         })

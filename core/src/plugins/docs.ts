@@ -32,6 +32,12 @@ export const pluginsDocs: ServiceDocs = {
           },
         },
         services: { type: 'array', items: { type: 'string' } },
+        ruleConflicts: {
+          type: 'array',
+          items: { type: 'string' },
+          description:
+            'Shipped rules an upgrade changed but an admin had edited: the admin’s version was kept',
+        },
       },
     },
   },

@@ -15,6 +15,8 @@ export interface PluginInfo {
   entities: string[]
   actions: Array<{ entity: string; name: string; path: string }>
   services: string[]
+  /** Shipped rules whose new copy an upgrade did not apply because an admin had edited them. */
+  ruleConflicts: string[]
 }
 
 type PluginDescription = LoadedPlugin['def']['description'] | null
@@ -22,7 +24,7 @@ type PluginDescription = LoadedPlugin['def']['description'] | null
 /** A plugin as `api/plugins` shows it: its definition, whether it runs, its last error. */
 export function describePlugin(
   app: PlumeApp,
-  state: { plugin: LoadedPlugin; active: boolean; error: string | null },
+  state: { plugin: LoadedPlugin; active: boolean; error: string | null; ruleConflicts: string[] },
   installedVersion: string | null,
 ): PluginInfo {
   const { plugin } = state
@@ -41,6 +43,7 @@ export function describePlugin(
       return Object.keys(actions).map((a) => ({ entity, name: a, path: e ? actionPath(e, a) : '' }))
     }),
     services: Object.keys(def.services ?? {}),
+    ruleConflicts: state.ruleConflicts,
   }
 }
 

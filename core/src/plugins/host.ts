@@ -15,7 +15,7 @@ import { unmountService } from './mount.js'
 import { describePlugin, publicMessage, type PluginInfo } from './host-info.js'
 import { migratePlugin } from './host-migrate.js'
 import { ensurePluginTables, readPluginRecords, savePluginRecord, type PluginRecord } from './store.js'
-import type { PluginContext, PluginHook } from './types.js'
+import type { PluginContext, PluginHook, Unregister } from './types.js'
 
 export type { PluginInfo } from './host-info.js'
 
@@ -26,6 +26,10 @@ export interface PluginState {
   error: string | null
   /** Paths of actions and custom services mounted for the plugin. */
   mounted: string[]
+  /** Removers of what it registered through other plugins' APIs (`ctx.register`). */
+  registered: Unregister[]
+  /** Its shipped rules whose new copy was not applied: an admin had edited them. */
+  ruleConflicts: string[]
   justInstalled: boolean
 }
 
@@ -60,6 +64,8 @@ export class PluginHost implements HookSource {
         api: undefined,
         error: null,
         mounted: [],
+        registered: [],
+        ruleConflicts: [],
         justInstalled: false,
       })
     app.set('plugins', this)
@@ -206,6 +212,7 @@ export class PluginHost implements HookSource {
     state.api = undefined
     state.error = null
     this.hookCache.clear()
+    this.unregister(state)
     await this.unmount(state)
     await this.registerAlerts(state.plugin, false)
   }
@@ -268,6 +275,26 @@ export class PluginHost implements HookSource {
         if (!state?.active) throw new Error(`Plugin "${dep}" is not enabled`)
         return state.api as T
       },
+      register: (add: () => Unregister) => {
+        const remove = add()
+        if (typeof remove !== 'function')
+          throw new Error(`Plugin "${plugin.name}": ctx.register(add) needs add() to return its remover`)
+        this.state(plugin.name).registered.push(remove)
+      },
+    }
+  }
+
+  /** Removes what a plugin registered through other plugins' APIs (newest first). */
+  private unregister(state: PluginState): void {
+    for (const remove of state.registered.splice(0).reverse()) {
+      try {
+        remove()
+      } catch (err) {
+        this.logger.warn(
+          { err, plugin: state.plugin.name },
+          `plugin ${state.plugin.name}: removing a registration failed`,
+        )
+      }
     }
   }
 
@@ -305,6 +332,7 @@ export class PluginHost implements HookSource {
     state.error = publicMessage(err)
     state.justInstalled = false
     this.hookCache.clear()
+    this.unregister(state)
     await this.unmount(state)
     this.logger.error({ err, plugin: name }, `plugin ${name} failed and stays disabled: ${state.error}`)
     await this.save(name, { enabled: false, error: state.error })
@@ -321,6 +349,8 @@ export class PluginHost implements HookSource {
     const ctx = this.context(plugin)
     const installed = this.records.get(name)?.version ?? null
     await migratePlugin(this.logger, plugin, ctx)
+    // what an earlier setup registered goes first: each registration exists once
+    this.unregister(state)
     if (followed) {
       state.api = await def.setup?.(ctx)
       this.mount(state, ctx)
@@ -362,12 +392,17 @@ export class PluginHost implements HookSource {
   /** The plugin's alert rules: stored once and run while it is active, left out while it is not. */
   private async registerAlerts(plugin: LoadedPlugin, active: boolean): Promise<void> {
     const register = this.app.get('registerPluginAlerts')
-    if (register && plugin.alerts.length > 0) await register(plugin.name, plugin.alerts, active)
+    if (!register || plugin.alerts.length === 0) return
+    const conflicts = await register(plugin.name, plugin.alerts, active)
+    if (active) this.state(plugin.name).ruleConflicts.push(...conflicts)
   }
 
   private async registerRules(name: string, rules: unknown[] | undefined): Promise<void> {
     const register = this.app.get('registerPluginRules')
-    if (register) await register(`plugin:${name}`, rules ?? [], { reload: !this.starting })
+    if (register)
+      this.state(name).ruleConflicts = await register(`plugin:${name}`, rules ?? [], {
+        reload: !this.starting,
+      })
   }
 
   private mount(state: PluginState, ctx: PluginContext): void {

@@ -21,7 +21,18 @@ export interface PluginContext {
   entities: Map<string, EntityDefinition>
   /** The public API another plugin returned from `setup` (only for plugins in `dependsOn`). */
   use<T = unknown>(plugin: string): T
+  /**
+   * Adds something to another plugin's extension point, owned by this plugin: `add` runs now and
+   * returns its remover, which the host calls when this plugin is switched off — here or, followed,
+   * on every other instance — or fails, and before its `setup` runs again. So a registration made in
+   * `setup` exists exactly once while the plugin is enabled, and never while it is not.
+   * @example ctx.register(() => ctx.use<OrdersApi>('orders').addTransitionHook(accrueOnDelivery()))
+   */
+  register(add: () => Unregister): void
 }
+
+/** What an extension point's `add…` returns: removes what was added (called once). */
+export type Unregister = () => void
 
 /** What an action's `offered` check may read besides the record (e.g. whether there is anything left to reverse). */
 export interface OfferContext {

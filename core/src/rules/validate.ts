@@ -1,6 +1,7 @@
 import type { EntityDefinition } from '@plume/metadata'
 import type { FieldError } from '../validation/ajv.js'
 import { pathSegments } from './conditions.js'
+import { didYouMean } from './suggest.js'
 
 /**
  * The "unknown fact / unknown field" checks every rule kind runs at save, so a rule never reads
@@ -18,7 +19,10 @@ export function unknownField(
 ): FieldError | undefined {
   const first = firstField(path)
   if (!first || first === 'id' || entity.fields[first]) return undefined
-  return { path: at, message: `unknown field "${first}" of ${entity.name}` }
+  return {
+    path: at,
+    message: `unknown field "${first}" of ${entity.name}${didYouMean(first, ['id', ...Object.keys(entity.fields)])}`,
+  }
 }
 
 /** `unknown fact "x"` (listing the known ones when given). */

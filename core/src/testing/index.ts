@@ -115,7 +115,7 @@ export async function startTestPlatform(opts: PlatformOptions = {}): Promise<Tes
 }
 
 export { SampleRecords, sampleValue, type SampleOverrides } from './samples.js'
-export { builtInEntityDirs, builtInGrants } from './entity-dirs.js'
+export { builtInEntityDirs, builtInGrantRules, builtInGrants } from './entity-dirs.js'
 export {
   conformanceWorld,
   entityServiceTests,

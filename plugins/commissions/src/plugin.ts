@@ -22,7 +22,6 @@ export interface CommissionsApi {
   reverseOrder: typeof reverseOrder
 }
 
-const removers = new WeakMap<object, Array<() => void>>()
 const guard = [systemOnly()]
 const batch = [payoutBatch()]
 const paid = [accrueOnPayment()]
@@ -59,18 +58,11 @@ export default definePlugin<CommissionsApi>({
     order: { 'reverse-commission': reverseCommission() },
   },
   setup(ctx) {
-    for (const remove of removers.get(ctx.app) ?? []) remove()
+    // owned by commissions: the host removes them when it is switched off, on every instance
     const orders = ctx.use<OrdersApi>('orders')
-    removers.set(ctx.app, [
-      orders.addTransitionHook(accrueOnDelivery()),
-      orders.addTransitionHook(reverseOnCancel()),
-    ])
+    ctx.register(() => orders.addTransitionHook(accrueOnDelivery()))
+    ctx.register(() => orders.addTransitionHook(reverseOnCancel()))
     return { accrueOrder, reverseOrder }
-  },
-  disable(ctx) {
-    for (const remove of removers.get(ctx.app) ?? []) remove()
-    removers.delete(ctx.app)
-    return Promise.resolve()
   },
   async seed(ctx) {
     const started = performance.now()
