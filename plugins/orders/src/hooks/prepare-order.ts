@@ -11,6 +11,12 @@ import { INLINE_LINES, readInlineLines } from './lift-inline-lines.js'
 
 type Line = Record<string, unknown>
 
+/**
+ * Set (in-process only, never from a request) by the price quote: the lines are priced but not
+ * written back nor read again (`pipeline.preview`); the create answers the priced lines.
+ */
+export const PRICE_PREVIEW = 'orderPricePreview'
+
 async function checkCustomer(
   trx: Knex.Transaction,
   data: Record<string, unknown>,
@@ -72,9 +78,13 @@ export const prepareOrder = () => async (context: HookContext, next: NextFunctio
       const order = context.result as Record<string, unknown> & { id: number }
       if (lines.length === 0) return order
       await trx('order_lines').insert(lines.map((l) => ({ ...l, orderId: order.id })))
-      await registryOf(context.app).pipeline.reprice(trx, order.id)
+      const pipeline = registryOf(context.app).pipeline
+      const preview = (context.params as Record<string, unknown>)[PRICE_PREVIEW] === true
+      const priced = preview ? (await pipeline.preview(trx, order.id)).lines : undefined
+      if (!preview) await pipeline.reprice(trx, order.id)
       const fresh = (await trx('orders').where('id', order.id).first()) as Record<string, unknown>
-      const withLines = (await trx('order_lines').where('orderId', order.id).orderBy('id')) as Line[]
+      const withLines =
+        priced ?? ((await trx('order_lines').where('orderId', order.id).orderBy('id')) as Line[])
       return { ...fresh, lines: withLines }
     },
   )

@@ -67,11 +67,34 @@ async function loadLines(trx: Knex.Transaction, orderId: number): Promise<Omit<L
   return { rows, priceItems }
 }
 
-/** What pricing an order produced (the lines are already written). */
+/** What pricing an order produced (the lines are already written, unless priced for a preview). */
 export interface PricingResult {
   totals: OrderTotals
   orderAdjustments: Adjustment[]
 }
+
+/** One line of a priced order as `order_lines` would store it (money and percents as their column text). */
+export interface PreviewLine {
+  id: number
+  productId: number
+  quantity: number
+  listPrice: string
+  unitPrice: string
+  discount: string
+  taxRate: string
+  taxAmount: string
+  lineTotal: string
+  promotionId: number | null
+  pricingAdjustments: Adjustment[]
+}
+
+/** `reprice` without writing the lines back: the order's totals are written, the lines answered. */
+export interface PricingPreview extends PricingResult {
+  lines: PreviewLine[]
+}
+
+/** A percent as its `numeric(7,4)` column gives it back. */
+const percentText = (m: Money) => m.toFixed(4)
 
 /**
  * The pricing engine: steps sorted by `order` run on every line (scope `line`), then once on the
@@ -113,12 +136,27 @@ export class PricingPipeline {
 
   /** Prices every line of an order and its totals, and writes them (inside `trx`). */
   async reprice(trx: Knex.Transaction, orderId: number): Promise<OrderTotals> {
+    return (await this.run(trx, orderId, true)).totals
+  }
+
+  /**
+   * Prices an order as `reprice` does but leaves its lines as they are: the priced lines are
+   * answered instead (a price quote rolls everything back, so writing 1,000 lines back and reading
+   * them again would be work thrown away). The order's totals are written as `reprice` writes them.
+   * @example const { lines, totals } = await pipeline.preview(trx, orderId)
+   */
+  async preview(trx: Knex.Transaction, orderId: number): Promise<PricingPreview> {
+    return this.run(trx, orderId, false)
+  }
+
+  private async run(trx: Knex.Transaction, orderId: number, writeLines: boolean): Promise<PricingPreview> {
     const order = (await trx('orders')
       .select('id', 'number', 'status', 'customerId', 'partnerId', 'priceListId', 'currency', 'orderDate')
       .where('id', orderId)
       .first()) as PricingOrder | undefined
     if (!order) throw new NotFound(`No order with id ${orderId}`)
-    const { totals, orderAdjustments } = await this.price(trx, order)
+    const priced = await this.price(trx, order, undefined, undefined, writeLines)
+    const { totals, orderAdjustments } = priced
     await trx('orders')
       .where('id', orderId)
       .update({
@@ -127,7 +165,7 @@ export class PricingPipeline {
         version: trx.raw('version + 1'),
         updatedAt: trx.fn.now(),
       })
-    return totals
+    return priced
   }
 
   /**
@@ -140,7 +178,8 @@ export class PricingPipeline {
     order: PricingOrder,
     loaded?: LoadedLines,
     status?: string,
-  ): Promise<PricingResult> {
+    writeLines = true,
+  ): Promise<PricingPreview> {
     const { rows, priceItems, prefetched } = loaded ?? (await this.load(trx, order.id))
     const lines: PricedLine[] = rows.map((r) => {
       const product: ProductInfo = { id: r.productId, sku: r.sku, listPrice: r.listPrice, taxRate: r.taxRate }
@@ -174,7 +213,7 @@ export class PricingPipeline {
     }
     const figures = lines.map((l) => lineTotals(l))
     const totals = orderTotals(figures, base.orderDiscount)
-    if (lines.length) {
+    if (lines.length && writeLines) {
       const col = <T>(f: (l: PricedLine, i: number) => T) => lines.map(f)
       // one statement text whatever the number of lines (arrays, not a VALUES list): prepared once.
       // Each line finds its figures at its position in the id array and the rows are reached
@@ -211,7 +250,20 @@ export class PricingPipeline {
         ),
       )
     }
-    return { totals, orderAdjustments: base.orderAdjustments }
+    const preview = lines.map((l, i): PreviewLine => ({
+      id: l.id,
+      productId: l.productId,
+      quantity: l.quantity,
+      listPrice: money(l.listPrice),
+      unitPrice: money(l.unitPrice),
+      discount: money(l.discount),
+      taxRate: percentText(l.taxRate),
+      taxAmount: figures[i]!.taxAmount,
+      lineTotal: figures[i]!.lineTotal,
+      promotionId: l.promotionId,
+      pricingAdjustments: l.adjustments,
+    }))
+    return { totals, orderAdjustments: base.orderAdjustments, lines: preview }
   }
 
   private context(base: PricingContextBase, line: PricedLine | null): PricingContext {

@@ -3,6 +3,7 @@ import type { HookContext, Params as FeathersParams } from '@feathersjs/feathers
 import { withCommitEvents, type PlumeApp, type PluginContext } from '@plume/core'
 import type { Knex } from 'knex'
 import type { Adjustment } from '../pricing/types.js'
+import { PRICE_PREVIEW } from '../hooks/prepare-order.js'
 import { orderQuoteDocs } from './docs.js'
 import { readQuote, type QuoteInput } from './input.js'
 
@@ -155,7 +156,9 @@ export async function quoteOrder(app: PlumeApp, raw: unknown, params: Params): P
       }
       const order = (await app
         .service('api/orders')
-        .create(body, { ...callerOf(params), transaction: trx } as Params)) as Row & { lines: Row[] }
+        .create(body, { ...callerOf(params), transaction: trx, [PRICE_PREVIEW]: true } as Params)) as Row & {
+        lines: Row[]
+      }
       const stock = await available(trx, Number(order.warehouseId), ids)
       const skus = new Map(
         (
