@@ -7,8 +7,9 @@ import { PermissionEngine, userFact } from './engine.js'
 import { ExplainService } from './explain.js'
 import { actionGuard, guardServices } from './guards.js'
 import { authorize, engineOf } from './hooks.js'
-import { EXPLAIN_PATH, RULES_PATH, ruleContext, waitingResources } from './resources.js'
+import { EXPLAIN_PATH, knownResources, RULES_PATH, waitingResources } from './resources.js'
 import { RulesService } from './rules-service.js'
+import { activePart } from './split.js'
 import {
   RULE_VERSIONS_PATH,
   RULES_VALIDATE_PATH,
@@ -21,7 +22,6 @@ import { ensureRuleTables, loadEnabledRules, readRuleFiles, RuleFileError, seedR
 import type { PermissionRule } from './types.js'
 import { isRuleShape, validateRule } from './validate.js'
 import { upgradeUneditedRules } from './upgrades.js'
-import { followShippedRules } from '../rules/shipped.js'
 import { explainDocs, rulesDocs, rulesValidateDocs, ruleVersionsDocs } from './docs.js'
 
 export { PermissionEngine, userFact, combine } from './engine.js'
@@ -56,7 +56,7 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
   const engine = new PermissionEngine(app.get('entities'), logger)
   app.set('permissionEngine', engine)
   await ensureRuleTables(knex)
-  const ctx = ruleContext(app)
+  const ctx = { entities: app.get('entities'), resources: knownResources(app) }
   const problems: Array<{ source: string; path: string; message: string }> = []
   const defaults: PermissionRule[] = []
   for (const file of readRuleFiles(opts.rulesDir ?? app.get('permissionRulesDir'))) {
@@ -86,26 +86,25 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
     logger.info('permissions: unedited default rule(s) upgraded')
   const reload = async (opts: { startup?: boolean } = {}) => {
     const rules = await loadEnabledRules(knex)
-    // stored rules were validated on save; re-check against today's registry (an entity may be gone;
-    // a record action no loaded plugin declares simply never matches)
-    const { actions: _undeclared, ...ctxNow } = ruleContext(app)
+    // stored rules were validated on save; re-check against today's registry (an entity may be gone)
+    const resources = knownResources(app)
     const waiting = waitingResources(app)
-    const usable = rules.filter((r) => {
-      // a rule naming a disabled plugin's entities or services waits for it (its grants go with
-      // it, though the entity stays known); at start-up the plugins are not mounted yet (they are
-      // checked again once they are)
-      const plugin = r.entities.map((e) => waiting.get(e)).find((x) => x !== undefined)
-      if (plugin) {
-        logger.debug({ rule: r.name, plugin }, 'permission rule waits for its plugin to be enabled')
-        return false
-      }
-      const errs = validateRule(r, ctxNow)
-      if (errs.length === 0) return true
+    const usable = rules.flatMap((stored) => {
+      // what a rule names of a disabled plugin's entities or services waits for it (its grants go
+      // with it, though the entity stays known); the rest of the rule applies — rules stored before
+      // grants moved per plugin mix several plugins' entities (split.ts). At start-up the plugins
+      // are not mounted yet (they are checked again once they are)
+      const { rule: r, waitsFor } = activePart(stored, waiting)
+      for (const plugin of waitsFor)
+        logger.debug({ rule: stored.name, plugin }, 'permission rule waits for its plugin to be enabled')
+      if (!r) return []
+      const errs = validateRule(r, { entities: app.get('entities'), resources })
+      if (errs.length === 0) return [r]
       logger[opts.startup ? 'debug' : 'error'](
         { rule: r.name, errors: errs },
         'permission rule left out: no longer valid',
       )
-      return false
+      return []
     })
     engine.load(usable)
   }
@@ -122,32 +121,21 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
     () => sync.check(),
     (err) => logger.warn({ err: (err as Error).message }, 'permissions: rule sync failed'),
   )
-  // plugins ship rules as data too: validated against this deployment (a rule that names an
-  // unknown entity, action or field stops the plugin, naming it), seeded once by name
+  // plugins ship rules as data too: validated against this deployment, seeded once by name
   app.set(
     'registerPluginRules',
     async (source: string, rules: unknown[], opts: { reload?: boolean } = {}) => {
-      const ctxNow = ruleContext(app)
-      const problems = rules.flatMap((rule, i) =>
-        validateRule(rule, ctxNow).map((e) => ({
-          source,
-          path: `/${i}${e.path === '/' ? '' : e.path}`,
-          message: e.message,
-        })),
-      )
-      if (problems.length) throw new RuleFileError(problems)
-      const valid = rules as PermissionRule[]
+      const ctxNow = { entities: app.get('entities'), resources: knownResources(app) }
+      const valid: PermissionRule[] = []
+      rules.forEach((rule, i) => {
+        const errs = validateRule(rule, ctxNow)
+        if (errs.length === 0) valid.push(rule as PermissionRule)
+        else logger.warn({ source, index: i, errors: errs }, 'plugin permission rule not stored')
+      })
       await seedRules(knex, valid)
-      const { conflicts } = await followShippedRules(
-        knex,
-        logger,
-        source,
-        valid.map((r) => ({ name: r.name, definition: r })),
-      )
       // rules stored on an earlier run name services that exist only from now on; at start-up the
       // host reloads once, after every plugin is mounted (`reloadPermissions`)
       if (opts.reload !== false) await reload()
-      return conflicts
     },
   )
 
