@@ -7,7 +7,7 @@ import { PermissionEngine, userFact } from './engine.js'
 import { ExplainService } from './explain.js'
 import { actionGuard, guardServices } from './guards.js'
 import { authorize, engineOf } from './hooks.js'
-import { EXPLAIN_PATH, knownResources, RULES_PATH, waitingResources } from './resources.js'
+import { EXPLAIN_PATH, RULES_PATH, ruleContext, waitingResources } from './resources.js'
 import { RulesService } from './rules-service.js'
 import { activePart } from './split.js'
 import {
@@ -22,6 +22,7 @@ import { ensureRuleTables, loadEnabledRules, readRuleFiles, RuleFileError, seedR
 import type { PermissionRule } from './types.js'
 import { isRuleShape, validateRule } from './validate.js'
 import { upgradeUneditedRules } from './upgrades.js'
+import { followShippedRules } from '../rules/shipped.js'
 import { explainDocs, rulesDocs, rulesValidateDocs, ruleVersionsDocs } from './docs.js'
 
 export { PermissionEngine, userFact, combine } from './engine.js'
@@ -56,7 +57,7 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
   const engine = new PermissionEngine(app.get('entities'), logger)
   app.set('permissionEngine', engine)
   await ensureRuleTables(knex)
-  const ctx = { entities: app.get('entities'), resources: knownResources(app) }
+  const ctx = ruleContext(app)
   const problems: Array<{ source: string; path: string; message: string }> = []
   const defaults: PermissionRule[] = []
   for (const file of readRuleFiles(opts.rulesDir ?? app.get('permissionRulesDir'))) {
@@ -86,8 +87,9 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
     logger.info('permissions: unedited default rule(s) upgraded')
   const reload = async (opts: { startup?: boolean } = {}) => {
     const rules = await loadEnabledRules(knex)
-    // stored rules were validated on save; re-check against today's registry (an entity may be gone)
-    const resources = knownResources(app)
+    // stored rules were validated on save; re-check against today's registry (an entity may be gone;
+    // a record action no loaded plugin declares simply never matches)
+    const { actions: _undeclared, ...ctxNow } = ruleContext(app)
     const waiting = waitingResources(app)
     const usable = rules.flatMap((stored) => {
       // what a rule names of a disabled plugin's entities or services waits for it (its grants go
@@ -98,7 +100,7 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
       for (const plugin of waitsFor)
         logger.debug({ rule: stored.name, plugin }, 'permission rule waits for its plugin to be enabled')
       if (!r) return []
-      const errs = validateRule(r, { entities: app.get('entities'), resources })
+      const errs = validateRule(r, ctxNow)
       if (errs.length === 0) return [r]
       logger[opts.startup ? 'debug' : 'error'](
         { rule: r.name, errors: errs },
@@ -121,21 +123,32 @@ export async function setupPermissions(app: PlumeApp, opts: PermissionOptions = 
     () => sync.check(),
     (err) => logger.warn({ err: (err as Error).message }, 'permissions: rule sync failed'),
   )
-  // plugins ship rules as data too: validated against this deployment, seeded once by name
+  // plugins ship rules as data too: validated against this deployment (a rule that names an
+  // unknown entity, action or field stops the plugin, naming it), seeded once by name
   app.set(
     'registerPluginRules',
     async (source: string, rules: unknown[], opts: { reload?: boolean } = {}) => {
-      const ctxNow = { entities: app.get('entities'), resources: knownResources(app) }
-      const valid: PermissionRule[] = []
-      rules.forEach((rule, i) => {
-        const errs = validateRule(rule, ctxNow)
-        if (errs.length === 0) valid.push(rule as PermissionRule)
-        else logger.warn({ source, index: i, errors: errs }, 'plugin permission rule not stored')
-      })
+      const ctxNow = ruleContext(app)
+      const problems = rules.flatMap((rule, i) =>
+        validateRule(rule, ctxNow).map((e) => ({
+          source,
+          path: `/${i}${e.path === '/' ? '' : e.path}`,
+          message: e.message,
+        })),
+      )
+      if (problems.length) throw new RuleFileError(problems)
+      const valid = rules as PermissionRule[]
       await seedRules(knex, valid)
+      const { conflicts } = await followShippedRules(
+        knex,
+        logger,
+        source,
+        valid.map((r) => ({ name: r.name, definition: r })),
+      )
       // rules stored on an earlier run name services that exist only from now on; at start-up the
       // host reloads once, after every plugin is mounted (`reloadPermissions`)
       if (opts.reload !== false) await reload()
+      return conflicts
     },
   )
 
