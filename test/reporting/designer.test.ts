@@ -225,7 +225,10 @@ describe('dashboard layouts per role', () => {
     const code = (layout.cards as Array<{ ref: string }>)[0]!.ref
     const r = await p.http('GET', `/api/reports/${code}/run`, undefined, partner)
     expect(r.status).toBe(200)
+    // the card needs no read of the definition (api/reports is for admins): the run names and draws it
+    expect(r.body.report).toMatchObject({ code: 'ds-by-status', name: 'Orders by status', chart: 'pie' })
     const theirs = s.orders.filter((o) => o.partnerId === s.partnerUser.partnerId)
     expect(figures(r.body.rows as Row[])).toEqual(byStatus(theirs))
+    expect((await p.http('GET', `/api/reports/${code}`, undefined, partner)).status).toBe(403)
   })
 })

@@ -181,9 +181,19 @@ function fillAging(
   )
 }
 
+/** Who the result is of: a screen names it in the reader's language and draws its chart (no definition read needed). */
+const reportOf = (def: ReportDefinition): ReportResult['report'] => ({
+  id: def.id,
+  code: def.code,
+  name: def.name,
+  entity: def.entity,
+  ...(def.label ? { label: def.label } : {}),
+  ...(def.chart ? { chart: def.chart } : {}),
+})
+
 function unavailable(def: ReportDefinition, message: string, params: Record<string, unknown>): ReportResult {
   return {
-    report: { id: def.id, code: def.code, name: def.name, entity: def.entity },
+    report: reportOf(def),
     available: false,
     message,
     columns: [],
@@ -243,7 +253,7 @@ export async function runReport(
     .slice(0, limit)
     .map((r) => Object.fromEntries(columns.map((c) => [c.key, value(c, r[c.sql])])))
   return {
-    report: { id: def.id, code: def.code, name: def.name, entity: def.entity },
+    report: reportOf(def),
     available: true,
     columns: columns.map((c) => ({
       key: c.key,

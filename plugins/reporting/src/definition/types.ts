@@ -105,7 +105,14 @@ export interface ResultColumn {
 }
 
 export interface ReportResult {
-  report: { id?: number; code: string; name: string; entity: string }
+  report: {
+    id?: number
+    code: string
+    name: string
+    entity: string
+    label?: Partial<LocalizedText> | null
+    chart?: ChartKind | null
+  }
   /** False when the report cannot run here (e.g. its entity's plugin is not installed). */
   available: boolean
   message?: string
