@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { createDemoUsers, definePlugin, systemOnly, type PlumeApp } from '@plume/core'
+import { automationOf, seedDefaultAlertRules } from '@plume/core/internal'
 import type { InventoryApi } from '@plume/plugin-inventory'
 import type { OrdersApi } from '@plume/plugin-orders'
 import { purchaseOrderActions } from './actions.js'
@@ -11,6 +12,10 @@ import { costOnShip } from './ship-cost.js'
 import { replenishmentService } from './replenish/service.js'
 import { apAgingService } from './payables/aging.js'
 import { guardSupplierInvoice, guardSupplierPayment } from './payables/hooks.js'
+import { scheduleForecasts } from './forecasts/job.js'
+import { forecastRunService } from './forecasts/service.js'
+import { projectedStockouts } from './forecasts/stockout-fact.js'
+import { reorderProposalService } from './replenish/minmax-service.js'
 
 export { movingAverage, spreadLanded, landedUnitCost, type ReceiptLine } from './cost.js'
 export { formatPoNumber } from './number.js'
@@ -18,9 +23,15 @@ export { PO_ACTIONS, PO_FROM, PO_STATUSES, type PoAction, type PoStatus } from '
 export type { PurchasingApi } from './api.js'
 export { suggestions, type Suggestion } from './replenish/suggest.js'
 export { apAging, AP_BUCKETS, type SupplierAging } from './payables/aging.js'
+export { forecastsFor, type StoredForecast } from './forecasts/store.js'
+export { FORECAST_JOB } from './forecasts/job.js'
+export { coverDays, projectedStockouts } from './forecasts/stockout-fact.js'
+export { minMax, type MinMaxProposal } from './replenish/minmax.js'
 
 const inventories = new WeakMap<object, InventoryApi>()
 const removers = new WeakMap<object, () => void>()
+const unschedule = new WeakMap<object, () => void>()
+const ALERTS_DIR = fileURLToPath(new URL('../rules/alerts', import.meta.url))
 const inventoryOf = (app: PlumeApp): InventoryApi => {
   const api = inventories.get(app)
   if (!api) throw new Error('purchasing: the inventory plugin is not set up')
@@ -50,12 +61,15 @@ export default definePlugin<PurchasingApi>({
     'zh-CN': '供应商、采购单、收货与成本核算',
   },
   dependsOn: ['inventory', 'orders'],
+  // rules/alerts is stored in setup, once the notifications plugin's notify action is there (see below)
+  alerts: [],
   entities: [fileURLToPath(new URL('../entities', import.meta.url))],
   hooks: {
     purchaseOrder: { create: order, update: order, patch: order, remove: order },
     purchaseOrderLine: { create: lines, update: lines, patch: lines, remove: lines },
     productCost: { create: ledger, update: ledger, patch: ledger, remove: ledger },
     shipmentCost: { create: ledger, update: ledger, patch: ledger, remove: ledger },
+    demandForecast: { create: ledger, update: ledger, patch: ledger, remove: ledger },
     supplierInvoice: { create: invoice, update: invoice, patch: invoice, remove: invoice },
     supplierPayment: { create: payment, update: payment, patch: payment, remove: payment },
   },
@@ -63,17 +77,32 @@ export default definePlugin<PurchasingApi>({
   services: {
     'api/replenishment': (ctx) => replenishmentService(ctx.app, ctx.knex),
     'api/ap-aging': (ctx) => apAgingService(ctx.knex),
+    'api/forecast-runs': (ctx) => forecastRunService(ctx.knex),
+    'api/reorder-proposals': (ctx) => reorderProposalService(ctx.app, ctx.knex),
   },
   // its permission rules (grants on its entities and services) are data: rules/grants.json, loaded by the host
-  setup(ctx) {
+  async setup(ctx) {
     inventories.set(ctx.app, ctx.use<InventoryApi>('inventory'))
     removers.get(ctx.app)?.()
     removers.set(ctx.app, ctx.use<OrdersApi>('orders').addTransitionHook(costOnShip()))
+    // stored demand forecasts rerun weekly on the job queue (once across instances)
+    unschedule.get(ctx.app)?.()
+    const jobs = ctx.app.get('jobs')
+    if (jobs) unschedule.set(ctx.app, scheduleForecasts(jobs, ctx.knex))
+    // the fact alert rules read: projected stock-outs per product × warehouse
+    const engine = automationOf(ctx.app)
+    engine.registry.fact(projectedStockouts)
+    // its default rule notifies the buyers: stored (once by name) when the notify action exists —
+    // the notifications plugin comes first in the plugin order; without it the rule is not stored
+    if (engine.registry.executors.has('notify')) await seedDefaultAlertRules(ctx.app, ALERTS_DIR)
     return purchasingApi()
   },
   disable(ctx) {
     removers.get(ctx.app)?.()
     removers.delete(ctx.app)
+    unschedule.get(ctx.app)?.()
+    unschedule.delete(ctx.app)
+    automationOf(ctx.app).registry.facts.delete(projectedStockouts.name)
     return Promise.resolve()
   },
   async seed(ctx) {

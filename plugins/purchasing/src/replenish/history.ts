@@ -9,6 +9,9 @@ export interface DemandSeries {
 
 const WEEK_MS = 7 * 86_400_000
 
+/** The end of the complete weeks before `asOf` (the start of its week): what a forecast is computed up to. */
+export const historyEnd = (asOf: Date): Date => new Date(Math.floor(asOf.getTime() / WEEK_MS) * WEEK_MS)
+
 /**
  * Weekly demand per product × warehouse from the stock ledger's shipments over the last `weeks`
  * complete weeks before `asOf` (weeks with no shipment count as 0).
@@ -19,7 +22,7 @@ export async function weeklyDemand(
   weeks: number,
   filter: { warehouseId?: number; productIds?: number[] } = {},
 ): Promise<DemandSeries[]> {
-  const end = new Date(Math.floor(asOf.getTime() / WEEK_MS) * WEEK_MS)
+  const end = historyEnd(asOf)
   const start = new Date(end.getTime() - weeks * WEEK_MS)
   const q = db('stock_movements')
     .where('kind', 'shipment')

@@ -6,7 +6,7 @@ import { suggestions, type Suggestion } from './suggest.js'
 
 const QUERY = ['warehouseId', 'serviceLevel', 'all', '$limit', '$skip']
 
-function readQuery(query: Record<string, unknown> = {}): {
+export function readQuery(query: Record<string, unknown> = {}): {
   warehouseId?: number
   serviceLevel: number
   all: boolean
@@ -184,6 +184,7 @@ const suggestionSchema = {
       { type: ['number', 'null'] },
     ),
     ...typed(['method'], { type: 'string' }),
+    ...typed(['policy'], { type: 'string', enum: ['forecast', 'minMax'] }),
     ...typed(['demandClass'], { type: 'string', enum: ['smooth', 'erratic', 'intermittent', 'lumpy'] }),
     ...typed(['stockoutWithinLeadTime'], { type: 'boolean' }),
   ]),

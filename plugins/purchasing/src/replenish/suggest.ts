@@ -1,7 +1,8 @@
 import type { Knex } from 'knex'
-import { forecastSeries, policy, stockoutPeriod, suggestQuantity } from '@plume/plugin-inventory'
+import { policy, stockoutPeriod, suggestQuantity, type Position } from '@plume/plugin-inventory'
 import { purchasingApi } from '../api.js'
-import { weeklyDemand } from './history.js'
+import { forecastsFor } from '../forecasts/store.js'
+import { DEFAULT_LEAD_DAYS, REVIEW_WEEKS } from './sources.js'
 
 export interface Suggestion {
   productId: number
@@ -12,6 +13,8 @@ export interface Suggestion {
   onHand: number
   reserved: number
   onOrder: number
+  /** `forecast`: reorder point and order-up-to from the forecast; `minMax`: the level's applied min/max. */
+  policy: 'forecast' | 'minMax'
   /** Why: the forecast and the policy behind the quantity. */
   method: string
   demandClass: string
@@ -32,76 +35,83 @@ export interface SuggestOptions {
   asOf: Date
   serviceLevel: number
   warehouseId?: number
-  /** Weeks of history (default 104). */
-  history?: number
+  /** The forecast policy even where a min/max was applied (for proposing new ones). */
+  ignoreMinMax?: boolean
 }
 
-interface Source {
-  productId: number
-  supplierId: number
-  packSize: number
-  moq: number
-  leadDays: number
-  leadSdDays: number
-}
-
-/** The preferred supplier item of each product (else the cheapest), with its lead time. */
-async function sources(db: Knex | Knex.Transaction, productIds: number[]): Promise<Map<number, Source>> {
-  const rows = (await db('supplier_items as i')
-    .join('suppliers as s', 's.id', 'i.supplierId')
-    .where('s.active', true)
-    .whereIn('i.productId', productIds)
-    .orderBy([
-      { column: 'i.productId' },
-      { column: 'i.preferred', order: 'desc' },
-      { column: 'i.price' },
-      { column: 'i.id' },
-    ])
-    .select(
-      'i.productId',
-      'i.supplierId',
-      'i.packSize',
-      'i.moq',
-      db.raw('coalesce(i."leadTimeDays", s."leadTimeDays") as "leadDays"'),
-      's.leadTimeSdDays as leadSdDays',
-    )) as Source[]
-  const out = new Map<number, Source>()
-  for (const r of rows) if (!out.has(r.productId)) out.set(r.productId, r)
-  return out
-}
-
-const REVIEW_WEEKS = 1
 const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d
+const key = (p: number, w: number) => `${p}:${w}`
+
+/** A stock level's position and, when applied, its min/max settings. */
+export interface Stock {
+  position: Position
+  /** The level's reorder point and reorder point + reorder quantity, once a min/max was applied. */
+  minMax: { min: number; max: number } | null
+}
+
+/** On hand, reserved and on order of the products in every warehouse (and their min/max): a lookup by product and warehouse. */
+export async function positions(
+  db: Knex | Knex.Transaction,
+  productIds: number[],
+): Promise<(productId: number, warehouseId: number) => Stock> {
+  const [levels, onOrder] = await Promise.all([
+    db('stock_levels')
+      .whereIn('productId', productIds)
+      .select(
+        'productId',
+        'warehouseId',
+        'onHand',
+        'reserved',
+        'reorderPoint',
+        'reorderQuantity',
+        'minMaxAppliedAt',
+      ) as Promise<
+      Array<{
+        productId: number
+        warehouseId: number
+        onHand: number
+        reserved: number
+        reorderPoint: number
+        reorderQuantity: number
+        minMaxAppliedAt: unknown
+      }>
+    >,
+    purchasingApi().onOrder(db, { productIds }),
+  ])
+  const level = new Map(levels.map((l) => [key(l.productId, l.warehouseId), l]))
+  const coming = new Map(onOrder.map((l) => [key(l.productId, l.warehouseId), l.quantity]))
+  return (productId, warehouseId) => {
+    const l = level.get(key(productId, warehouseId))
+    const min = Number(l?.reorderPoint ?? 0)
+    return {
+      position: {
+        onHand: Number(l?.onHand ?? 0),
+        reserved: Number(l?.reserved ?? 0),
+        onOrder: coming.get(key(productId, warehouseId)) ?? 0,
+      },
+      minMax: l?.minMaxAppliedAt ? { min, max: min + Number(l.reorderQuantity ?? 0) } : null,
+    }
+  }
+}
 
 /**
- * Replenishment per product × warehouse with shipment history: a forecast chosen per series
- * (forecastSeries), a safety stock for the service level from the forecast's error and the
+ * Replenishment per product × warehouse with shipment history: the stored forecast of each series
+ * (recomputed only when stale or missing, see forecasts/store.ts), a safety stock for the service level from the forecast's error and the
  * supplier's lead time (and its variation), the reorder point and order-up-to level, and the
  * quantity to order now given on hand, reserved and on order.
  */
 export async function suggestions(db: Knex | Knex.Transaction, o: SuggestOptions): Promise<Suggestion[]> {
-  const series = await weeklyDemand(db, o.asOf, o.history ?? 104, { warehouseId: o.warehouseId })
+  const { series, sources: src, forecasts } = await forecastsFor(db, o)
   if (!series.length) return []
   const productIds = [...new Set(series.map((s) => s.productId))]
-  const [src, levels, onOrder] = await Promise.all([
-    sources(db, productIds),
-    db('stock_levels')
-      .whereIn('productId', productIds)
-      .select('productId', 'warehouseId', 'onHand', 'reserved') as Promise<
-      Array<{ productId: number; warehouseId: number; onHand: number; reserved: number }>
-    >,
-    purchasingApi().onOrder(db, { productIds }),
-  ])
-  const key = (p: number, w: number) => `${p}:${w}`
-  const level = new Map(levels.map((l) => [key(l.productId, l.warehouseId), l]))
-  const coming = new Map(onOrder.map((l) => [key(l.productId, l.warehouseId), l.quantity]))
+  const positionOf = await positions(db, productIds)
   return series.map((s) => {
     const source = src.get(s.productId)
-    const leadWeeks = (source?.leadDays ?? 14) / 7
+    const leadWeeks = (source?.leadDays ?? DEFAULT_LEAD_DAYS) / 7
     const horizon = Math.max(1, Math.ceil(leadWeeks + REVIEW_WEEKS))
-    const f = forecastSeries(s.weeks, { season: 52, horizon: Math.max(horizon, 13) })
+    const f = forecasts.get(key(s.productId, s.warehouseId))!
     const d = f.forecast.slice(0, horizon).reduce((a, v) => a + v, 0) / horizon
-    const sigma = f.sigmaTotal / Math.sqrt(Math.max(horizon, 13))
+    const sigma = f.sigmaTotal / Math.sqrt(f.horizon)
     const pol = policy(
       o.serviceLevel,
       d,
@@ -109,11 +119,12 @@ export async function suggestions(db: Knex | Knex.Transaction, o: SuggestOptions
       { mean: leadWeeks, sd: (source?.leadSdDays ?? 0) / 7 },
       REVIEW_WEEKS,
     )
-    const l = level.get(key(s.productId, s.warehouseId))
-    const pos = {
-      onHand: Number(l?.onHand ?? 0),
-      reserved: Number(l?.reserved ?? 0),
-      onOrder: coming.get(key(s.productId, s.warehouseId)) ?? 0,
+    const stock = positionOf(s.productId, s.warehouseId)
+    const pos = stock.position
+    if (stock.minMax && !o.ignoreMinMax) {
+      // an applied min/max: order up to max once the position falls to min
+      pol.reorderPoint = stock.minMax.min
+      pol.orderUpTo = stock.minMax.max
     }
     const out = stockoutPeriod(pos, f.forecast)
     return {
@@ -122,8 +133,9 @@ export async function suggestions(db: Knex | Knex.Transaction, o: SuggestOptions
       supplierId: source?.supplierId ?? null,
       quantity: suggestQuantity(pol, pos, source?.packSize ?? 1, source?.moq ?? 0),
       ...pos,
+      policy: stock.minMax && !o.ignoreMinMax ? 'minMax' : 'forecast',
       method: f.method,
-      demandClass: f.profile.demandClass,
+      demandClass: f.demandClass,
       weeklyForecast: round(d),
       sigmaWeekly: round(sigma),
       leadTimeWeeks: round(leadWeeks),
