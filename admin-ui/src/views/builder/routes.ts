@@ -41,6 +41,17 @@ export const BUILDER_SCREENS: BuilderScreen[] = [
     component: () => import('./alerts/AlertsHome.vue'),
   },
   { name: 'builder-alert', path: 'builder/alerts/:id', component: () => import('./alerts/AlertEditor.vue') },
+  {
+    name: 'builder-reports',
+    path: 'builder/reports',
+    label: { en: 'Reports & dashboards', 'zh-CN': '报表与仪表盘' },
+    component: () => import('./reports/ReportsHome.vue'),
+  },
+  {
+    name: 'builder-report',
+    path: 'builder/reports/:id',
+    component: () => import('./reports/ReportDesigner.vue'),
+  },
 ]
 
 /** Routes of the builder screens, as children of the app shell. */

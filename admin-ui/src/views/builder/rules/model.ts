@@ -99,6 +99,24 @@ function leafToRow(l: RowLeaf, kindOf: (field: string) => FieldKind | undefined)
   return { [l.field]: l.op === '$eq' ? v : { [l.op]: v } }
 }
 
+/**
+ * The query rows of condition leaves describe (all / any), as a rule's `row` or a report's filters;
+ * undefined without a leaf.
+ * @example rowQuery([{ field: 'status', op: '$eq', kind: 'value', value: 'open', fact: '' }], 'all') // { status: 'open' }
+ */
+export function rowQuery(
+  leaves: RowLeaf[],
+  join: 'all' | 'any',
+  kindOf: (field: string) => FieldKind | undefined = () => undefined,
+): Record<string, unknown> | undefined {
+  const parts = leaves.filter((l) => l.field).map((l) => leafToRow(l, kindOf))
+  const distinct = new Set(leaves.filter((l) => l.field).map((l) => l.field)).size === parts.length
+  if (parts.length === 0) return undefined
+  if (parts.length === 1) return parts[0]
+  if (join === 'any') return { $or: parts }
+  return distinct ? Object.assign({}, ...parts) : { $and: parts }
+}
+
 /** The rule the form describes. `kindOf` types a row value by its field. */
 export function toRule(
   f: RuleForm,
@@ -125,13 +143,7 @@ export function toRule(
   if (f.priority) rule.priority = f.priority
   if (f.effect === 'allow') {
     if (f.advanced?.row !== undefined) rule.row = f.advanced.row as Record<string, unknown>
-    else if (f.rows.length) {
-      const parts = f.rows.filter((l) => l.field).map((l) => leafToRow(l, kindOf))
-      const distinct = new Set(f.rows.map((l) => l.field)).size === parts.length
-      if (parts.length === 1) rule.row = parts[0]
-      else if (f.rowJoin === 'any') rule.row = { $or: parts }
-      else rule.row = distinct ? Object.assign({}, ...parts) : { $and: parts }
-    }
+    else if (f.rows.length) rule.row = rowQuery(f.rows, f.rowJoin, kindOf)
     if (f.hidden.length || f.readOnly.length)
       rule.fields = {
         ...(f.hidden.length ? { hidden: [...f.hidden] } : {}),
@@ -207,7 +219,7 @@ function readLeaves(row: Record<string, unknown>): RowLeaf[] | undefined {
   return out
 }
 
-function readRow(row: unknown): { join: 'all' | 'any'; rows: RowLeaf[] } | undefined {
+export function readRow(row: unknown): { join: 'all' | 'any'; rows: RowLeaf[] } | undefined {
   if (row === undefined) return { join: 'all', rows: [] }
   if (!isObj(row)) return undefined
   const group = (row.$or ?? row.$and) as unknown
