@@ -27,5 +27,7 @@ if [ -f admin-ui/scripts/size.mjs ]; then
   # measured on a build of the current sources (a fresh clone has none)
   [ -f admin-ui/dist/index.html ] || npm run build -w admin-ui >/dev/null || status=1
   node admin-ui/scripts/size.mjs || status=1
+  echo "== the builder's weight outside its screens (#17: at most 150 KB gzip)"
+  node admin-ui/scripts/builder-size.mjs || status=1
 fi
 exit $status
