@@ -16,7 +16,9 @@ export type RawWriteEvent = 'created' | 'patched'
  * outermost transaction when it is nested — and never when it rolls back, each record is read as committed by its entity service's own `get` and the service
  * emits `event` with it — the realtime publisher then filters and masks it per recipient exactly as
  * for a service write. Records gone by then, or an entity without a mounted service, announce
- * nothing. Call it in the transaction, right after the statement.
+ * nothing. Call it in the transaction, right after the statement. When the ids are known only
+ * after the commit (rows a deferred trigger writes inside COMMIT), pass a function that reads them
+ * then.
  * @example announceAfterCommit(app, trx, 'stockMovement', 'created', [movementId])
  */
 export function announceAfterCommit(
@@ -24,12 +26,23 @@ export function announceAfterCommit(
   trx: Knex.Transaction,
   entity: string,
   event: RawWriteEvent,
-  ids: readonly number[],
+  ids: readonly number[] | (() => Promise<readonly number[]>),
 ): void {
   const def = app.get('entities').get(entity)
-  if (!def || ids.length === 0) return
+  if (!def || (Array.isArray(ids) && ids.length === 0)) return
   // after a rollback (of this or an enclosing transaction) there is nothing to tell
-  onCommitted(trx, () => emitCommitted(app, `api/${def.plural}`, event, ids))
+  onCommitted(trx, async () => {
+    let committed: readonly number[]
+    try {
+      committed = typeof ids === 'function' ? await ids() : ids
+    } catch (err) {
+      app
+        .get('logger')
+        .error({ err: (err as Error).message, entity }, 'raw write: finding the records failed')
+      return
+    }
+    await emitCommitted(app, `api/${def.plural}`, event, committed)
+  })
 }
 
 async function emitCommitted(

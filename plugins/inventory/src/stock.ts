@@ -122,6 +122,30 @@ function announceLevel(app: PlumeApp, trx: Knex.Transaction, row: LevelRow): voi
   announceAfterCommit(app, trx, 'stockMovement', 'created', [Number(row.movementId)])
 }
 
+/**
+ * After the commit: events of what `reserveAtCommit` settled inside COMMIT — its levels (`patched`)
+ * and, for an order, its reservation rows (`created`) — read once the commit has written them.
+ */
+function announceSettled(app: PlumeApp, trx: Knex.Transaction, rows: readonly StockChange[]): void {
+  const knex = app.get('db').knex
+  const productIds = rows.map((r) => r.productId)
+  const { warehouseId, orderId } = rows[0]!
+  announceAfterCommit(app, trx, 'stockLevel', 'patched', () =>
+    ids(knex('stock_levels').where({ warehouseId }).whereIn('productId', productIds).pluck('id')),
+  )
+  if (orderId)
+    announceAfterCommit(app, trx, 'stockMovement', 'created', () =>
+      ids(
+        knex('stock_movements')
+          .where({ orderId, warehouseId, kind: 'reservation' })
+          .whereIn('productId', productIds)
+          .pluck('id'),
+      ),
+    )
+}
+
+const ids = async (q: PromiseLike<unknown[]>): Promise<number[]> => (await q).map(Number)
+
 const toResult = (row: LevelRow): StockResult => ({
   productId: row.productId,
   warehouseId: row.warehouseId,
@@ -355,6 +379,7 @@ export function createInventoryApi(app?: PlumeApp): InventoryApi {
         ),
         'inventory_reserve_at_commit',
       )
+      if (app) announceSettled(app, trx, rows)
     },
     async reserveAll(trx, lines) {
       for (const c of lines) {
