@@ -8,7 +8,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
   trap 'bash .ci/pg.sh stop' EXIT
 fi
 status=0
-for b in test/bench/crud.ts test/bench/orders.ts test/bench/permissions.ts test/bench/alerts.ts test/bench/reports.ts test/bench/import.ts test/bench/forecast.ts test/bench/metadata.ts; do
+for b in test/bench/crud.ts test/bench/orders.ts test/bench/order-entry.ts test/bench/permissions.ts test/bench/alerts.ts test/bench/reports.ts test/bench/import.ts test/bench/forecast.ts test/bench/metadata.ts; do
   [ -f "$b" ] || continue
   echo "== $b"
   npx tsx "$b" || status=1
