@@ -23,6 +23,7 @@ let heldOrder: { id: number; number: string }
 let newTicket: { id: number; number: string }
 let assignedTicket: { id: number; number: string }
 let activityId: number
+let agentId: number
 
 async function open(width: number, locale: 'en-US' | 'zh-CN', path: string, ready: string): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width, height: 900 }, locale })
@@ -110,6 +111,7 @@ beforeAll(async () => {
     subject: 'Invoice address wrong',
     priority: 'normal',
   })) as { id: number; number: string }
+  agentId = agent.id as number
   await post(p, f.token, `/api/tickets/${assignedTicket.id}/assign`, { assigneeId: agent.id })
   activityId = (
     await post(p, f.token, '/api/activities', {
@@ -220,14 +222,29 @@ describe('operations screens', () => {
         .locator('visible=true')
         .getAttribute('aria-disabled'),
     ).toBe('true')
-    // assigning without an assignee: the admin is no service agent, so the server refuses and the card goes back
+    // assigning asks to whom; left empty, the admin (no service agent) is refused and the card goes back
     await assign.click()
+    await page.waitForSelector('[data-test="board-assign-dialog"]')
+    await shot(page, 'ticket-board-assign-1440-en')
+    await page.click('[data-test="board-assign-confirm"]')
     await page.waitForSelector('[data-test="board-message-error"]')
     expect(await page.locator('[data-test="board-message-error"]').innerText()).toMatch(
       /service_agent|assignee/i,
     )
     await page.waitForSelector(`[data-test="board-col-new"] ${card(newTicket)}`)
     expect(await ticketStatus(newTicket.id)).toBe('new')
+    // with an agent chosen in the dialog, the ticket is assigned to that agent
+    await page.click(`[data-test="board-move-${newTicket.number}"]`)
+    await page.waitForSelector(`[data-test="board-move-${newTicket.number}-assigned"]:not(.is-disabled)`)
+    await assign.click()
+    await pick(page, 'board-assign-user', 'Agnes Agent')
+    await page.click('[data-test="board-assign-confirm"]')
+    await page.waitForSelector(`[data-test="board-col-assigned"] ${card(newTicket)}`)
+    await page.waitForSelector('[data-test="board-message-success"]')
+    expect(await p.db.knex('tickets').where({ id: newTicket.id }).first('status', 'assigneeId')).toEqual({
+      status: 'assigned',
+      assigneeId: agentId,
+    })
     expect(pageErrors).toEqual([])
     await page.context().close()
   })

@@ -32,6 +32,11 @@ export default defineAdminExtension({
       moved: '{number} moved to {to}.',
       refused: '{number} was not moved: {message}',
       notAllowed: 'A ticket cannot go from {from} to {to} directly.',
+      assignTitle: 'Assign {number}',
+      assignHelp:
+        'Choose the service agent who takes this ticket. Left empty, it is assigned to you (service agents only).',
+      assign: 'Assign',
+      cancel: 'Cancel',
     },
     'zh-CN': {
       title: '工单看板',
@@ -48,6 +53,10 @@ export default defineAdminExtension({
       moved: '{number} 已移至“{to}”。',
       refused: '{number} 未能移动：{message}',
       notAllowed: '工单不能从“{from}”直接变为“{to}”。',
+      assignTitle: '分派 {number}',
+      assignHelp: '选择接手此工单的客服人员。留空则分派给您自己（仅限客服人员）。',
+      assign: '分派',
+      cancel: '取消',
     },
   },
 })
