@@ -105,7 +105,7 @@ const zh: typeof en = {
       periods: { '': '原值', day: '日', week: '周', month: '月', quarter: '季度', year: '年' },
       measures: '指标',
       addMeasure: '+ 指标',
-      fns: { count: '记录数', sum: '合计', avg: '平均', min: '最小', max: '最大' },
+      fns: { count: '记录数', sum: '求和', avg: '平均', min: '最小', max: '最大' },
       filters: '筛选条件',
       noFilter: '无筛选：您可查看的所有行。',
       sort: '排序',

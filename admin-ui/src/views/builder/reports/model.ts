@@ -216,6 +216,7 @@ export function chartFor(
   kind: ChartKind,
   run: RunResult,
   title: (c: RunColumn) => string,
+  label: (c: RunColumn, v: unknown) => string = (_c, v) => String(v ?? '—'),
 ): Record<string, unknown> | undefined {
   const dim = run.columns.find((c) => c.kind === 'dimension')
   const measures = run.columns.filter((c) => c.kind === 'measure')
@@ -224,7 +225,7 @@ export function chartFor(
     dim?.type === 'period'
       ? [...run.rows].sort((a, b) => String(a[dim.key]).localeCompare(String(b[dim.key])))
       : run.rows.slice(0, 30)
-  const labels = rows.map((r) => (dim ? String(r[dim.key] ?? '—') : title(measures[0]!)))
+  const labels = rows.map((r) => (dim ? label(dim, r[dim.key]) : title(measures[0]!)))
   const series = (m: RunColumn) => rows.map((r) => Number(r[m.key] ?? 0))
   if (kind === 'pie')
     return {
