@@ -11,6 +11,7 @@ import { shareServiceEvents } from './sync.js'
 import { SystemSampler } from './system.js'
 import { securityHeaders } from './headers.js'
 import { backupSettingsFromEnv, setupScheduledBackups } from '../backup/schedule.js'
+import { mountPrivacy } from '../privacy/service.js'
 
 export { opsSettingsFromEnv, type OpsSettings } from './settings.js'
 export { createMetrics, diskOf, queueFigures, type Metrics, type QueueFigures } from './metrics.js'
@@ -57,6 +58,8 @@ export function setupOps(app: PlumeApp, settings: OpsSettings = opsSettingsFromE
 
   // scheduled backups (PLUME_BACKUP_EVERY_MINUTES) through the job queue, once per slot across instances
   setupScheduledBackups(app, backupSettingsFromEnv())
+  // personal data: export and erasure of a customer (admins only)
+  mountPrivacy(app)
 
   const sync = settings.redisUrl ? shareServiceEvents(app, settings.redisUrl, logger, metrics) : undefined
   let listener: Server | undefined
