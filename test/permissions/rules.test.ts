@@ -304,8 +304,10 @@ describe('api/meta', () => {
     const r = await api(w.users.partnerUserA!.token, 'GET', '/api/meta')
     expect(r.status).toBe(200)
     const names = r.body.entities.map((e: { name: string }) => e.name)
-    expect(names).toEqual(expect.arrayContaining(['order', 'customer', 'product', 'user']))
-    expect(names).not.toContain('invoice')
+    // partner users read their own partner's invoices (finance's partner-read-invoices grant), never suppliers
+    expect(names).toEqual(expect.arrayContaining(['order', 'customer', 'product', 'user', 'invoice']))
+    expect(names).not.toContain('supplier')
+    expect(names).not.toContain('payoutBatch')
     const product = r.body.entities.find((e: { name: string }) => e.name === 'product')
     expect(product.fieldOrder).not.toContain('cost')
   })
