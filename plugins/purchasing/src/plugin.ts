@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createDemoUsers, definePlugin, systemOnly, type PlumeApp } from '@plume/core'
 import { automationOf, seedDefaultAlertRules } from '@plume/core/internal'
@@ -29,9 +31,15 @@ export { coverDays, projectedStockouts } from './forecasts/stockout-fact.js'
 export { minMax, type MinMaxProposal } from './replenish/minmax.js'
 
 const inventories = new WeakMap<object, InventoryApi>()
-const removers = new WeakMap<object, () => void>()
-const unschedule = new WeakMap<object, () => void>()
 const ALERTS_DIR = fileURLToPath(new URL('../rules/alerts', import.meta.url))
+/** The names of the rules in rules/alerts (left out by the engine while the plugin is off). */
+const ALERT_RULES = readdirSync(ALERTS_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .map(
+    (f) =>
+      (JSON.parse(readFileSync(join(ALERTS_DIR, f), 'utf8')) as { definition: { name: string } }).definition
+        .name,
+  )
 const inventoryOf = (app: PlumeApp): InventoryApi => {
   const api = inventories.get(app)
   if (!api) throw new Error('purchasing: the inventory plugin is not set up')
@@ -83,27 +91,27 @@ export default definePlugin<PurchasingApi>({
   // its permission rules (grants on its entities and services) are data: rules/grants.json, loaded by the host
   async setup(ctx) {
     inventories.set(ctx.app, ctx.use<InventoryApi>('inventory'))
-    removers.get(ctx.app)?.()
-    removers.set(ctx.app, ctx.use<OrdersApi>('orders').addTransitionHook(costOnShip()))
+    // what it adds to the platform is registered through ctx.register: the host takes it away again
+    // when the plugin is switched off, on every instance, and adds it once per enable
+    ctx.register(() => ctx.use<OrdersApi>('orders').addTransitionHook(costOnShip()))
     // stored demand forecasts rerun weekly on the job queue (once across instances)
-    unschedule.get(ctx.app)?.()
     const jobs = ctx.app.get('jobs')
-    if (jobs) unschedule.set(ctx.app, scheduleForecasts(jobs, ctx.knex))
+    if (jobs) ctx.register(() => scheduleForecasts(jobs, ctx.knex))
     // the fact alert rules read: projected stock-outs per product × warehouse
     const engine = automationOf(ctx.app)
-    engine.registry.fact(projectedStockouts)
+    ctx.register(() => {
+      engine.registry.fact(projectedStockouts)
+      return () => void engine.registry.facts.delete(projectedStockouts.name)
+    })
     // its default rule notifies the buyers: stored (once by name) when the notify action exists —
-    // the notifications plugin comes first in the plugin order; without it the rule is not stored
+    // the notifications plugin comes first in the plugin order; without it the rule is not stored.
+    // While purchasing is off the engine leaves the rule out, as the host does with declared alerts.
     if (engine.registry.executors.has('notify')) await seedDefaultAlertRules(ctx.app, ALERTS_DIR)
+    ctx.register(() => {
+      engine.suspend('purchasing', [])
+      return () => engine.suspend('purchasing', ALERT_RULES)
+    })
     return purchasingApi()
-  },
-  disable(ctx) {
-    removers.get(ctx.app)?.()
-    removers.delete(ctx.app)
-    unschedule.get(ctx.app)?.()
-    unschedule.delete(ctx.app)
-    automationOf(ctx.app).registry.facts.delete(projectedStockouts.name)
-    return Promise.resolve()
   },
   async seed(ctx) {
     const started = performance.now()
