@@ -65,13 +65,24 @@ export const dryRunDocs: ServiceDocs = {
   operations: {
     create: {
       summary: 'Dry-run a rule: whether it matches and what each action would do (nothing changes)',
-      description: 'Needs `dryRun` on the `alertRules` resource (admins have it).',
+      description:
+        'Needs `dryRun` on the `alertRules` resource (admins have it). `{lastEvents: N}` (1–50, alone) replays an ' +
+        'event rule on the N most recent changes of its entity that match its trigger, from the audit trail (record = ' +
+        'the state after, previous = the state before), newest first: `{rule, trigger, lastEvents, events: [{auditId, ' +
+        'at, action, recordId, wouldFire, undetermined?, evaluations, actions}], changed: false}`. Values the audit ' +
+        'masks stay masked: a condition reading one is reported as not evaluable (`undetermined`). A schedule rule: 400.',
       body: objectSchema({
         record: { type: 'object', description: 'The record as the trigger would see it' },
         previous: { type: 'object', description: 'The record before the change' },
         data: { type: 'object', description: 'The change sent' },
         at: { type: 'string', format: 'date-time', description: 'Evaluate as of this time' },
         action: { type: 'string', description: 'The transition to evaluate (submit, ship …)' },
+        lastEvents: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 50,
+          description: 'Replay the rule on the N most recent matching events of the audit trail (alone)',
+        },
       }),
       result: {
         type: 'object',
@@ -83,6 +94,8 @@ export const dryRunDocs: ServiceDocs = {
           evaluations: { type: 'array', items: { type: 'object' } },
           actions: { type: 'array', items: { type: 'object' } },
           error: { type: 'string' },
+          lastEvents: { type: 'integer' },
+          events: { type: 'array', items: { type: 'object' } },
           changed: { const: false },
         },
       },

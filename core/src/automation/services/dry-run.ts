@@ -5,6 +5,7 @@ import { callerOf, engineOf, forbid } from '../../permissions/hooks.js'
 import type { AutomationEngine, DryRunResult } from '../engine.js'
 import type { AlertRulesService } from './alert-rules.js'
 import { parseId } from './alert-rules.js'
+import { dryRunLastEvents, parseLastEvents, type DryRunEventsResult } from './dry-run-events.js'
 
 export const DRY_RUN_PATH = 'api/alert-rules/:id/dry-run'
 
@@ -13,15 +14,16 @@ const plain = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 
 /**
  * `POST /api/alert-rules/:id/dry-run {record?, previous?, data?, at?, action?}`: which conditions match
  * and what each action would do, in a transaction that is rolled back. `action`: the transition to
- * evaluate a rule listening to every transition of its entity as (default: the rule's own). Needs `dryRun` on the
- * `alertRules` resource (admins have it).
+ * evaluate a rule listening to every transition of its entity as (default: the rule's own).
+ * `{lastEvents: N}` (alone) replays the rule on the N most recent matching changes in the audit trail
+ * (`dry-run-events.ts`). Needs `dryRun` on the `alertRules` resource (admins have it).
  */
 export function dryRunService(app: PlumeApp, rules: AlertRulesService, engine: () => AutomationEngine) {
   return {
     async create(
       data: unknown,
       params: Params & { route?: Record<string, unknown>; provider?: string },
-    ): Promise<DryRunResult> {
+    ): Promise<DryRunResult | DryRunEventsResult> {
       if (params.provider) {
         const user = callerOf(params as { user?: unknown }, 'dryRun', 'alertRules')
         const d = engineOf(app).decide('alertRules', 'dryRun', user)
@@ -34,9 +36,27 @@ export function dryRunService(app: PlumeApp, rules: AlertRulesService, engine: (
           errors: [{ path: '', message: 'must be an object' }],
         })
       const errors: Array<{ path: string; message: string }> = []
+      if ('lastEvents' in body) {
+        for (const k of Object.keys(body))
+          if (k !== 'lastEvents') errors.push({ path: `/${k}`, message: 'is not allowed with lastEvents' })
+        if (errors.length)
+          throw new BadRequest(`Invalid dry run: ${errors[0]!.path} ${errors[0]!.message}`, { errors })
+        const n = parseLastEvents(body.lastEvents)
+        return dryRunLastEvents(
+          app,
+          app.get('db').knex,
+          engine(),
+          stored,
+          n,
+          params as Record<string, unknown>,
+        )
+      }
       for (const k of Object.keys(body))
         if (!['record', 'previous', 'data', 'at', 'action'].includes(k))
-          errors.push({ path: `/${k}`, message: 'is not allowed (record, previous, data, at, action)' })
+          errors.push({
+            path: `/${k}`,
+            message: 'is not allowed (record, previous, data, at, action, lastEvents)',
+          })
       if (
         body.action !== undefined &&
         (typeof body.action !== 'string' || !/^[a-z][A-Za-z0-9_-]{0,62}$/.test(body.action))
