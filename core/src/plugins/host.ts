@@ -1,46 +1,34 @@
 /**
- * The plugin host: lifecycle, hooks, mounting, and run-time enable/disable. What it lists
- * (host-info.ts) and how it migrates a plugin's tables (host-migrate.ts) sit next to it.
+ * The plugin host: lifecycle, hooks, and run-time enable/disable. Next to it: what it lists
+ * (host-info.ts), how it migrates a plugin's tables (host-migrate.ts), what it mounts
+ * (host-mount.ts), the context and registrations of a plugin (host-context.ts), its state (host-state.ts)
+ * and what it answers about the plugins (host-view.ts).
  */
 import { Conflict, NotFound } from '@feathersjs/errors'
 import type { Logger } from 'pino'
-import { servicePath } from '../kernel/paths.js'
 import type { PlumeApp } from '../kernel/types.js'
-import { actionInfo, actionService, serviceChain, type ActionInfo } from './actions.js'
-import { mountAllowedActions, unmountAllowedActions } from './allowed-actions.js'
+import type { ActionInfo } from './actions.js'
 import type { HookSource } from './dispatch.js'
-import { demoLoginLines } from './demo-users.js'
 import type { LoadedPlugin } from './load.js'
-import { unmountService } from './mount.js'
-import { describePlugin, publicMessage, type PluginInfo } from './host-info.js'
+import { pluginContext, seedPlugins, unregisterAll } from './host-context.js'
+import { publicMessage, type PluginInfo } from './host-info.js'
 import { migratePlugin } from './host-migrate.js'
-import { ensurePluginTables, readPluginRecords, savePluginRecord, type PluginRecord } from './store.js'
-import type { PluginContext, PluginHook, Unregister } from './types.js'
+import { mountPlugin, unmountEntities, unmountPlugin } from './host-mount.js'
+import { activateAlerts, activateRules } from './host-rules.js'
+import type { PluginState } from './host-state.js'
+import { PluginHostView } from './host-view.js'
+import { ensurePluginTables, readPluginRecords, savePluginRecord } from './store.js'
+import type { PluginContext } from './types.js'
 
 export type { PluginInfo } from './host-info.js'
 
-export interface PluginState {
-  plugin: LoadedPlugin
-  active: boolean
-  api: unknown
-  error: string | null
-  /** Paths of actions and custom services mounted for the plugin. */
-  mounted: string[]
-  /** Removers of what it registered through other plugins' APIs (`ctx.register`). */
-  registered: Unregister[]
-  /** Its shipped rules whose new copy was not applied: an admin had edited them. */
-  ruleConflicts: string[]
-  justInstalled: boolean
-}
+export type { PluginState } from './host-state.js'
 
 /**
  * Runs plugins on one app. Created by the platform; `app.get('plugins')` returns it.
  * @example const host = new PluginHost(app, await loadPlugins()); await host.start({ demo: false })
  */
-export class PluginHost implements HookSource {
-  private readonly states = new Map<string, PluginState>()
-  private records = new Map<string, PluginRecord>()
-  private hookCache = new Map<string, PluginHook[]>()
+export class PluginHost extends PluginHostView implements HookSource {
   private queue: Promise<unknown> = Promise.resolve()
   private readonly logger: Logger
   private demo = false
@@ -51,23 +39,9 @@ export class PluginHost implements HookSource {
   /** The actions of each entity (`app.get('actions')`). */
   private readonly actions = new Map<string, ActionInfo[]>()
 
-  constructor(
-    private readonly app: PlumeApp,
-    /** In dependency order. */
-    readonly plugins: readonly LoadedPlugin[],
-  ) {
+  constructor(app: PlumeApp, /** In dependency order. */ plugins: readonly LoadedPlugin[]) {
+    super(app, plugins)
     this.logger = app.get('logger')
-    for (const plugin of plugins)
-      this.states.set(plugin.name, {
-        plugin,
-        active: false,
-        api: undefined,
-        error: null,
-        mounted: [],
-        registered: [],
-        ruleConflicts: [],
-        justInstalled: false,
-      })
     app.set('plugins', this)
     app.set('actions', this.actions)
   }
@@ -88,8 +62,8 @@ export class PluginHost implements HookSource {
         const disabled = rec !== undefined && !rec.enabled && rec.error === null
         const blocked = plugin.dependsOn.find((d) => !this.state(d).active)
         if (disabled || blocked !== undefined) {
-          await this.unmountEntities(plugin)
-          await this.registerAlerts(plugin, false)
+          await unmountEntities(this.app, plugin)
+          await activateAlerts(this.app, state, false)
           if (!disabled && blocked !== undefined)
             await this.fail(state, new Error(`depends on "${blocked}", which is not enabled`))
           continue
@@ -107,52 +81,6 @@ export class PluginHost implements HookSource {
     const reload = this.app.get('reloadPermissions')
     await reload?.()
     await this.seed(this.plugins.filter((p) => this.state(p.name).justInstalled))
-  }
-
-  /** Hooks of enabled plugins for an entity and method: per plugin `all`, then the method's. */
-  hooksFor(entity: string, method: string): readonly PluginHook[] {
-    const key = `${entity}\u0000${method}`
-    let list = this.hookCache.get(key)
-    if (!list) {
-      list = []
-      for (const p of this.plugins) {
-        const hooks = p.def.hooks?.[entity]
-        if (!hooks || !this.state(p.name).active) continue
-        list.push(
-          ...(hooks.all ?? []),
-          ...((hooks as Record<string, PluginHook[] | undefined>)[method] ?? []),
-        )
-      }
-      this.hookCache.set(key, list)
-    }
-    return list
-  }
-
-  /** Whether a plugin is set up and serving. */
-  isEnabled(name: string): boolean {
-    return this.states.get(name)?.active === true
-  }
-
-  /** What the plugins that are not serving would add: their entities and custom service paths. */
-  inactive(): Array<{ name: string; entities: string[]; services: string[] }> {
-    return this.plugins
-      .filter((p) => !this.isEnabled(p.name))
-      .map((p) => ({ name: p.name, entities: [...p.owns], services: Object.keys(p.def.services ?? {}) }))
-  }
-
-  /** Rules (as data) shipped by the enabled plugins. */
-  rules(): unknown[] {
-    return this.plugins.filter((p) => this.isEnabled(p.name)).flatMap((p) => p.grants)
-  }
-
-  list(): PluginInfo[] {
-    return this.plugins.map((p) => this.info(p.name))
-  }
-
-  info(name: string): PluginInfo {
-    const state = this.states.get(name)
-    if (!state) throw new NotFound(`No plugin named "${name}"`)
-    return describePlugin(this.app, state, this.records.get(name)?.version ?? null)
   }
 
   /** Enables a plugin at run time: migrations, install or upgrade, setup, `enable`, mount. */
@@ -214,7 +142,7 @@ export class PluginHost implements HookSource {
     this.hookCache.clear()
     this.unregister(state)
     await this.unmount(state)
-    await this.registerAlerts(state.plugin, false)
+    await activateAlerts(this.app, state, false)
   }
 
   /**
@@ -262,46 +190,11 @@ export class PluginHost implements HookSource {
 
   /** The context handed to a plugin's lifecycle functions. */
   context(plugin: LoadedPlugin): PluginContext {
-    const { app } = this
-    return {
-      app,
-      knex: app.get('db').knex,
-      logger: this.logger.child({ plugin: plugin.name }),
-      entities: app.get('entities'),
-      use: <T = unknown>(dep: string): T => {
-        if (!plugin.dependsOn.includes(dep))
-          throw new Error(`Plugin "${plugin.name}" uses "${dep}" without declaring it in dependsOn`)
-        const state = this.states.get(dep)
-        if (!state?.active) throw new Error(`Plugin "${dep}" is not enabled`)
-        return state.api as T
-      },
-      register: (add: () => Unregister) => {
-        const remove = add()
-        if (typeof remove !== 'function')
-          throw new Error(`Plugin "${plugin.name}": ctx.register(add) needs add() to return its remover`)
-        this.state(plugin.name).registered.push(remove)
-      },
-    }
+    return pluginContext(this.app, this.logger, this.states, plugin)
   }
 
-  /** Removes what a plugin registered through other plugins' APIs (newest first). */
   private unregister(state: PluginState): void {
-    for (const remove of state.registered.splice(0).reverse()) {
-      try {
-        remove()
-      } catch (err) {
-        this.logger.warn(
-          { err, plugin: state.plugin.name },
-          `plugin ${state.plugin.name}: removing a registration failed`,
-        )
-      }
-    }
-  }
-
-  private state(name: string): PluginState {
-    const s = this.states.get(name)
-    if (!s) throw new Error(`unknown plugin ${name}`)
-    return s
+    unregisterAll(this.logger, state)
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -356,8 +249,8 @@ export class PluginHost implements HookSource {
       this.mount(state, ctx)
       // active first: the permission reload then counts its grants in
       state.active = true
-      await this.registerRules(name, plugin.grants)
-      await this.registerAlerts(plugin, true)
+      await activateRules(this.app, state, !this.starting)
+      await activateAlerts(this.app, state, true)
       state.error = null
       this.hookCache.clear()
       return
@@ -382,101 +275,22 @@ export class PluginHost implements HookSource {
     // the plugin's permission rules are data: seeded once into the rule store, like the defaults;
     // with or without rules of its own, stored rules naming its services apply from now on
     state.active = true
-    await this.registerRules(name, plugin.grants)
-    await this.registerAlerts(plugin, true)
+    await activateRules(this.app, state, !this.starting)
+    await activateAlerts(this.app, state, true)
     state.error = null
     this.hookCache.clear()
     await this.save(name, { enabled: true, error: null })
   }
 
-  /** The plugin's alert rules: stored once and run while it is active, left out while it is not. */
-  private async registerAlerts(plugin: LoadedPlugin, active: boolean): Promise<void> {
-    const register = this.app.get('registerPluginAlerts')
-    if (!register || plugin.alerts.length === 0) return
-    const conflicts = await register(plugin.name, plugin.alerts, active)
-    if (active) this.state(plugin.name).ruleConflicts.push(...conflicts)
-  }
-
-  private async registerRules(name: string, rules: unknown[] | undefined): Promise<void> {
-    const register = this.app.get('registerPluginRules')
-    if (register)
-      this.state(name).ruleConflicts = await register(`plugin:${name}`, rules ?? [], {
-        reload: !this.starting,
-      })
-  }
-
   private mount(state: PluginState, ctx: PluginContext): void {
-    const { app } = this
-    const { plugin } = state
-    const entities = app.get('entities')
-    const mountEntity = app.get('mountEntity')
-    if (!mountEntity) throw new Error('the app mounts no entity services: create it with createApp')
-    const entityOf = (name: string, what: string) => {
-      const e = entities.get(name)
-      if (!e) throw new Error(`${what} for unknown entity "${name}"`)
-      return e
-    }
-    for (const name of Object.keys(plugin.def.hooks ?? {})) entityOf(name, 'hooks')
-    for (const name of plugin.owns) {
-      const e = entityOf(name, 'entity service')
-      if (!(servicePath(e) in app.services)) mountEntity(e)
-    }
-    const { actions } = this
-    for (const [entityName, defs] of Object.entries(plugin.def.actions ?? {})) {
-      const entity = entityOf(entityName, 'actions')
-      for (const [action, def] of Object.entries(defs)) {
-        const info = actionInfo(plugin.name, entity, action, def)
-        if (info.path in app.services) throw new Error(`action ${info.path} is already defined`)
-        app.use(info.path, actionService(app, entity, info, def), { methods: ['create'], events: [] })
-        app.service(info.path).hooks({ around: { all: serviceChain(app, 'actionHooks', info) } })
-        state.mounted.push(info.path)
-        actions.set(entityName, [...(actions.get(entityName) ?? []), info])
-      }
-      if (Object.keys(defs).length > 0) mountAllowedActions(app, entity)
-    }
-    for (const [path, factory] of Object.entries(plugin.def.services ?? {})) {
-      const location = path.replace(/^\/+|\/+$/g, '')
-      if (location in app.services) throw new Error(`service ${location} is already defined`)
-      app.use(location, factory(ctx) as never)
-      app.service(location).hooks({ around: { all: serviceChain(app, 'serviceHooks') } })
-      state.mounted.push(location)
-    }
+    mountPlugin(this.app, this.actions, state, ctx)
   }
 
   private async unmount(state: PluginState): Promise<void> {
-    const { actions } = this
-    for (const [entity, list] of actions) {
-      const kept = list.filter((a) => a.plugin !== state.plugin.name)
-      if (kept.length > 0) actions.set(entity, kept)
-      else actions.delete(entity)
-    }
-    await unmountAllowedActions(this.app)
-    for (const path of state.mounted.reverse()) await unmountService(this.app, path)
-    state.mounted = []
-    await this.unmountEntities(state.plugin)
-    // its grants go with it (it is inactive now): the rules naming its entities or services wait until it is back
-    if (!this.starting) await this.app.get('reloadPermissions')?.()
-  }
-
-  private async unmountEntities(plugin: LoadedPlugin): Promise<void> {
-    for (const name of plugin.owns) {
-      const e = this.app.get('entities').get(name)
-      if (e) await unmountService(this.app, servicePath(e))
-    }
+    await unmountPlugin(this.app, this.actions, state, !this.starting)
   }
 
   private async seed(plugins: readonly LoadedPlugin[]): Promise<void> {
-    for (const plugin of plugins) {
-      const state = this.state(plugin.name)
-      state.justInstalled = false
-      if (!this.demo || !state.active || !plugin.def.seed) continue
-      try {
-        await plugin.def.seed(this.context(plugin))
-        this.logger.info(`plugin ${plugin.name}: demo data seeded`)
-      } catch (err) {
-        this.logger.error({ err, plugin: plugin.name }, `plugin ${plugin.name}: seed failed`)
-      }
-    }
-    for (const line of demoLoginLines(this.app)) this.logger.warn(line)
+    await seedPlugins(this.app, this.logger, this.states, plugins, this.demo)
   }
 }
