@@ -124,6 +124,24 @@ describe('alert rule builder', () => {
       .toContainEqual(expect.stringContaining(`Big order ${number}`))
   })
 
+  it('dry-runs the rule over the last 2 events: the big order would fire, the small one would not', async () => {
+    await page.click('[data-test="dry-run-mode-events"]')
+    const n = page.locator('[data-test="dry-run-last-n"] input')
+    expect(await n.inputValue()).toBe('10')
+    await n.fill('2')
+    await n.press('Tab')
+    await page.click('[data-test="dry-run-events-go"]')
+    await expect.poll(() => page.locator('[data-test="dry-run-event"]').count()).toBe(2)
+    const fires = await page.locator('[data-test="dry-run-event-fires"]').allTextContents()
+    expect(fires.map((x) => x.trim())).toEqual(['✓', '✗'])
+    await page.locator('[data-test="dry-run-event"] summary').nth(1).click()
+    await expect
+      .poll(() => page.locator('[data-test="dry-run-event-leaf"].fail').first().isVisible())
+      .toBe(true)
+    await page.click('[data-test="dry-run-mode-record"]')
+    await page.locator('[data-test="dry-run-record"]').waitFor()
+  })
+
   it('the list switches the rule off and on', async () => {
     await page.goto(`${p.url}/admin/builder/alerts`)
     const row = page.locator('[data-test="alert-big-order-admin"]')
@@ -140,7 +158,8 @@ describe('alert rule builder', () => {
     await zh.goto(`${p.url}/admin/builder/alerts/${ruleId}`)
     await zh.locator('[data-test="firing"]').first().waitFor()
     const text = (await zh.textContent('[data-test="builder-alert"]')) ?? ''
-    for (const word of ['触发条件', '条件', '动作', '试运行', '触发记录']) expect(text).toContain(word)
+    for (const word of ['触发条件', '条件', '动作', '试运行', '最近 N 个事件', '触发记录'])
+      expect(text).toContain(word)
     for (const english of ['Trigger', 'Conditions', 'Dry run', 'Firing log', 'Save'])
       expect(text).not.toContain(english)
     await shot(zh, 'builder-alert-editor-1440-zh')

@@ -25,6 +25,17 @@ export interface DryRun {
   evaluations: Array<{ item?: unknown; matched: boolean; conditions: LeafResult[]; error?: string }>
   actions: Array<{ type: string; wouldDo: unknown }>
 }
+export interface DryRunEvent {
+  auditId: number
+  at: string
+  action: string
+  recordId: string | null
+  wouldFire: boolean
+  undetermined?: true
+  evaluations: DryRun['evaluations']
+  actions: DryRun['actions']
+  error?: string
+}
 export interface Firing {
   id: number
   ruleName: string
@@ -49,5 +60,8 @@ export const saveAlertRule = (
 export const setEnabled = (id: number, enabled: boolean) => api.patch<StoredAlertRule>(RULES, id, { enabled })
 export const dryRun = (id: number, recordId: number) =>
   api.action<DryRun>(RULES, id, 'dry-run', { record: { id: recordId } })
+/** The rule replayed on the last `n` matching events of the audit trail, newest first. */
+export const dryRunEvents = async (id: number, n: number): Promise<DryRunEvent[]> =>
+  (await api.action<{ events: DryRunEvent[] }>(RULES, id, 'dry-run', { lastEvents: n })).events
 export const firingsOf = async (ruleName: string): Promise<Firing[]> =>
   (await api.find<Firing>('alert-firings', { ruleName, $limit: 20 })).data
