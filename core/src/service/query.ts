@@ -1,7 +1,6 @@
 import { BadRequest } from '@feathersjs/errors'
 import type { EntityDefinition, FieldDefinition } from '@plume/metadata'
 import type { FieldError } from '../validation/ajv.js'
-import { MAX_TITLES } from './titles.js'
 
 /**
  * The Feathers query syntax, whitelisted against the entity schema and coerced to the field's
@@ -136,6 +135,9 @@ function fieldFor(
   }
   return f
 }
+
+/** The most reference fields one find may ask titles for (`$titles`, service/titles.ts). */
+export const MAX_TITLES = 5
 
 /** `$titles=productId,customerId`: reference fields (not hidden), at most MAX_TITLES, each once. */
 function readTitles(entity: EntityDefinition, raw: unknown, opts: QueryOptions, errs: QueryErrors): string[] {

@@ -11,8 +11,8 @@ import type { RowScope } from './sql.js'
  */
 export const TITLES_KEY = '$titles'
 
-/** The most reference fields one find may ask titles for. */
-export const MAX_TITLES = 5
+// the most reference fields one find may ask titles for: the query parser (query.ts) holds the limit
+export { MAX_TITLES } from './query.js'
 
 /** How the reader may read one target entity (see `readAccess` in permissions). */
 export interface TitleAccess {

@@ -21,7 +21,8 @@ describe('plugin discovery', () => {
 
   it('discovers every plugin folder under a directory, skipping folders that are not plugins', async () => {
     const found = await findPlugins({ dirs: [FIXTURES] })
-    expect(found.map((f) => f.def.name)).toEqual(['hello'])
+    // test/fixtures/plugins: hello, and the loyalty example of docs/plugins.md
+    expect(found.map((f) => f.def.name).sort()).toEqual(['hello', 'loyalty'])
     expect(await findPlugins({ dirs: [FIXTURES], only: new Set(['hello']) })).toHaveLength(1)
     expect(await findPlugins({ dirs: ['/nonexistent/plugins'], only: new Set([HELLO]) })).toEqual([
       expect.objectContaining({ root: HELLO }),
